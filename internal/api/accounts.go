@@ -1,0 +1,159 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/vn"
+)
+
+type registerRequest struct {
+	IDNumber string `json:"id_number"`
+	FullName string `json:"full_name"`
+	Phone    string `json:"phone"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// CheckRegistration validates a citizen registration; the portal's form
+// calls it too.
+func CheckRegistration(in *registerRequest, now time.Time) error {
+	e := apperr.New(apperr.Invalid, "registration_invalid", "Thông tin đăng ký chưa hợp lệ.", "The registration details are invalid.")
+	add := func(field, code, vi, en string) {
+		e.Fields = append(e.Fields, apperr.Field{Name: field, Code: code, Message: vi, MessageEN: en})
+	}
+	in.IDNumber = strings.TrimSpace(in.IDNumber)
+	in.FullName = strings.Join(strings.Fields(vn.NFC(in.FullName)), " ")
+	in.Email = strings.TrimSpace(in.Email)
+	if err := vn.CheckIDNumber(in.IDNumber, now); err != nil {
+		c := vn.ErrorCode(err)
+		add("id_number", c, vn.Message(c, "vi"), vn.Message(c, "en"))
+	}
+	if in.FullName == "" || len([]rune(in.FullName)) > 200 {
+		add("full_name", "name_required", "Vui lòng nhập họ và tên.", "Enter your full name.")
+	}
+	if err := vn.CheckPhone(in.Phone); err != nil {
+		add("phone", "phone_invalid", vn.Message("phone_invalid", "vi"), vn.Message("phone_invalid", "en"))
+	} else {
+		in.Phone = vn.NormalizePhone(in.Phone)
+	}
+	if in.Email != "" {
+		if err := vn.CheckEmail(in.Email); err != nil {
+			add("email", "email_invalid", vn.Message("email_invalid", "vi"), vn.Message("email_invalid", "en"))
+		}
+	}
+	if n := len([]rune(in.Password)); n < account.MinPasswordLength || n > 128 {
+		add("password", "password_length", "Mật khẩu phải có từ 8 đến 128 ký tự.", "The password must have 8 to 128 characters.")
+	}
+	if len(e.Fields) > 0 {
+		return e
+	}
+	return nil
+}
+
+func (h *Handler) registerCitizen(w http.ResponseWriter, r *http.Request) error {
+	var in registerRequest
+	if err := h.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := CheckRegistration(&in, h.now()); err != nil {
+		return err
+	}
+	hash, err := account.HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	a := &account.Account{Kind: account.KindCitizen, Username: in.IDNumber, FullName: in.FullName, Phone: in.Phone,
+		Email: in.Email, PasswordHash: hash, CreatedAt: h.now()}
+	if err := h.Store.CreateAccount(r.Context(), a); err != nil {
+		return err
+	}
+	h.Log.InfoContext(r.Context(), "citizen registered", "account", a.ID)
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+type tokenRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type tokenResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+var errBadLogin = apperr.New(apperr.Unauthorized, "bad_credentials",
+	"Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.")
+
+// dummyHash keeps a failed login for an unknown user as slow as one for a
+// known user, so that timing does not reveal who is registered.
+var dummyHash, _ = account.HashPassword("motcua-dummy-password")
+
+// Authenticate checks a username and password; the portal uses it too.
+func Authenticate(r *http.Request, st Store, username, password string) (*account.Account, error) {
+	username = strings.TrimSpace(username)
+	a, err := st.AccountByUsername(r.Context(), username)
+	if apperr.Is(err, apperr.NotFound) {
+		_, _ = account.VerifyPassword(dummyHash, password)
+		return nil, errBadLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := account.VerifyPassword(a.PasswordHash, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || a.Disabled {
+		return nil, errBadLogin
+	}
+	return a, nil
+}
+
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
+	var in tokenRequest
+	if err := h.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	a, err := Authenticate(r, h.Store, in.Username, in.Password)
+	if err != nil {
+		return err
+	}
+	tok, hash, err := account.NewToken()
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	exp := now.Add(account.TokenTTL)
+	if err := h.Store.SaveToken(r.Context(), hash, a.ID, now, exp); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, tokenResponse{Token: tok, ExpiresAt: exp.UTC()})
+	return nil
+}
+
+type meResponse struct {
+	Kind     account.Kind    `json:"kind"`
+	Username string          `json:"username"`
+	FullName string          `json:"full_name"`
+	Roles    []dossier.Grant `json:"roles"`
+}
+
+func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	kind := account.KindStaff
+	if a.Citizen {
+		kind = account.KindCitizen
+	}
+	roles := a.Grants
+	if roles == nil {
+		roles = []dossier.Grant{}
+	}
+	writeJSON(w, http.StatusOK, meResponse{Kind: kind, FullName: a.Name, Username: a.Username, Roles: roles})
+	return nil
+}

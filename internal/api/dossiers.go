@@ -1,0 +1,338 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
+)
+
+// dossierView is a dossier as the API shows it to one caller: labels in the
+// caller's language and the actions the caller may take now.
+type dossierView struct {
+	*dossier.Dossier
+	Overdue     bool             `json:"overdue"`
+	NextActions []dossier.Action `json:"next_actions"`
+}
+
+func (h *Handler) view(d *dossier.Dossier, a dossier.Actor, lang string) dossierView {
+	d.StatusLabel = d.Status.Label(lang)
+	next := dossier.NextActions(d, a)
+	if next == nil {
+		next = []dossier.Action{}
+	}
+	return dossierView{Dossier: d, Overdue: d.Overdue(h.now()), NextActions: next}
+}
+
+// upload is one file part of a multipart request.
+type upload struct {
+	field string
+	doc   dossier.Document
+}
+
+// readMultipart reads a multipart body: plain fields into fields, files
+// (checked by content and size) into the file store. The whole body is
+// bounded by the dossier limit.
+func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) (map[string]string, []upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, h.Limits.DossierSize+h.Limits.JSONBody)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, apperr.New(apperr.Invalid, "bad_multipart", "Dữ liệu multipart không hợp lệ.", "Malformed multipart body.")
+	}
+	fields := map[string]string{}
+	var ups []upload
+	var total int64
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, nil, tooLargeDossier(h.Limits.DossierSize)
+			}
+			return nil, nil, apperr.New(apperr.Invalid, "bad_multipart", "Dữ liệu multipart không hợp lệ.", "Malformed multipart body.")
+		}
+		name := p.FormName()
+		if p.FileName() == "" {
+			b, err := io.ReadAll(io.LimitReader(p, h.Limits.JSONBody+1))
+			if err != nil {
+				return nil, nil, apperr.New(apperr.Invalid, "bad_multipart", "Dữ liệu multipart không hợp lệ.", "Malformed multipart body.")
+			}
+			if int64(len(b)) > h.Limits.JSONBody {
+				return nil, nil, apperr.New(apperr.TooLarge, "body_too_large", "Yêu cầu quá lớn so với dung lượng cho phép.", "The request is too large.")
+			}
+			fields[name] = string(b)
+			continue
+		}
+		st, err := files.Accept(r.Context(), h.Files, p, p.FileName(), h.Limits.FileSize)
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, nil, tooLargeDossier(h.Limits.DossierSize)
+			}
+			return nil, nil, err
+		}
+		total += st.Size
+		if total > h.Limits.DossierSize {
+			return nil, nil, tooLargeDossier(h.Limits.DossierSize)
+		}
+		fn := p.FileName()
+		if len(fn) > 200 {
+			fn = fn[:200]
+		}
+		ups = append(ups, upload{field: name, doc: dossier.Document{
+			Filename: fn, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256, StorageKey: st.Key,
+			UploadedAt: h.now(), DocKey: strings.TrimPrefix(name, "doc."),
+		}})
+		if !strings.HasPrefix(name, "doc.") {
+			ups[len(ups)-1].doc.DocKey = ""
+		}
+	}
+	return fields, ups, nil
+}
+
+func tooLargeDossier(limit int64) error {
+	return apperr.Newf(apperr.TooLarge, "dossier_too_large", "Tổng dung lượng các tệp vượt quá %d MB.", "The files together exceed %d MB.", limit>>20)
+}
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
+}
+
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	var in dossier.SubmitInput
+	hash := sha256.New()
+	if isMultipart(r) {
+		fields, ups, err := h.readMultipart(w, r)
+		if err != nil {
+			return err
+		}
+		in.Procedure, in.Unit, in.Channel = fields["procedure"], fields["unit"], dossier.Channel(fields["channel"])
+		if s := fields["form"]; s != "" {
+			if err := json.Unmarshal([]byte(s), &in.Form); err != nil {
+				return apperr.New(apperr.Invalid, "bad_json", "Trường «form» phải là một đối tượng JSON.", "The form part must be a JSON object.")
+			}
+		}
+		if s := fields["applicant"]; s != "" {
+			in.Applicant = new(dossier.Applicant)
+			if err := json.Unmarshal([]byte(s), in.Applicant); err != nil {
+				return apperr.New(apperr.Invalid, "bad_json", "Trường «applicant» phải là một đối tượng JSON.", "The applicant part must be a JSON object.")
+			}
+		}
+		fmt.Fprintf(hash, "%q|%q|%q|%q|%q", in.Procedure, in.Unit, fields["form"], fields["applicant"], in.Channel)
+		for _, u := range ups {
+			u.doc.Kind = dossier.DocApplication
+			in.Documents = append(in.Documents, u.doc)
+			fmt.Fprintf(hash, "|%s=%s", u.doc.DocKey, u.doc.SHA256)
+		}
+	} else {
+		ct := r.Header.Get("Content-Type")
+		if ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+			return apperr.New(apperr.Unsupported, "content_type", "Nội dung gửi lên phải ở dạng JSON hoặc multipart/form-data.", "The body must be application/json or multipart/form-data.")
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.Limits.JSONBody))
+		if err != nil {
+			return apperr.New(apperr.TooLarge, "body_too_large", "Yêu cầu quá lớn so với dung lượng cho phép.", "The request is too large.")
+		}
+		hash.Write(body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		if err := h.decodeJSON(w, r, &in); err != nil {
+			return err
+		}
+	}
+	if a.Citizen {
+		acct, err := h.Store.AccountByUsername(r.Context(), a.Username)
+		if err != nil {
+			return err
+		}
+		in.Account = &dossier.Applicant{FullName: acct.FullName, IDNumber: acct.Username, Phone: acct.Phone, Email: acct.Email}
+	}
+	if key := strings.TrimSpace(r.Header.Get("Idempotency-Key")); key != "" {
+		if len(key) > 200 {
+			return apperr.New(apperr.Invalid, "bad_idempotency_key", "Idempotency-Key quá dài (tối đa 200 ký tự).", "Idempotency-Key is too long (200 characters at most).")
+		}
+		in.IdemKey = key
+		in.RequestHash = hex.EncodeToString(hash.Sum(nil))
+	}
+	d, replayed, err := h.Dossiers.Submit(r.Context(), a, in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Location", "/api/v1/dossiers/"+d.Code)
+	writeJSON(w, status, h.view(d, a, Lang(r)))
+	return nil
+}
+
+func (h *Handler) listDossiers(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	q := r.URL.Query()
+	limit, err := queryLimit(r)
+	if err != nil {
+		return err
+	}
+	f := dossier.Filter{UnitCode: q.Get("unit"), Q: q.Get("q"), Procedure: q.Get("procedure"), Limit: limit, Now: h.now()}
+	if s := q.Get("status"); s != "" {
+		for _, part := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(part))
+			if err != nil || !dossier.Status(n).Valid() {
+				return apperr.New(apperr.Invalid, "bad_status", "Trạng thái phải là số từ 1 đến 10.", "status must be numbers from 1 to 10.")
+			}
+			f.Statuses = append(f.Statuses, dossier.Status(n))
+		}
+	}
+	switch q.Get("overdue") {
+	case "", "false", "0":
+	case "true", "1":
+		f.Overdue = true
+	default:
+		return apperr.New(apperr.Invalid, "bad_overdue", "Tham số overdue phải là true hoặc false.", "overdue must be true or false.")
+	}
+	if s := q.Get("assignee"); s == "me" {
+		f.AssigneeID = a.AccountID
+	}
+	if s := q.Get("cursor"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return apperr.New(apperr.Invalid, "bad_cursor", "Con trỏ phân trang không hợp lệ.", "Invalid cursor.")
+		}
+		f.Cursor = n
+	}
+	ds, next, err := h.Dossiers.Store.ListDossiers(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	lang := Lang(r)
+	views := make([]dossierView, len(ds))
+	for i := range ds {
+		views[i] = h.view(&ds[i], a, lang)
+	}
+	var nc any
+	if next > 0 {
+		nc = strconv.FormatInt(next, 10)
+	}
+	writeJSON(w, http.StatusOK, newList(views, nc))
+	return nil
+}
+
+func (h *Handler) getDossier(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	d, err := h.Dossiers.Get(r.Context(), a, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h.view(d, a, Lang(r)))
+	return nil
+}
+
+func (h *Handler) act(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	code := r.PathValue("code")
+	var cmd dossier.Command
+	var docs []dossier.Document
+	if isMultipart(r) {
+		// Check visibility before accepting any file.
+		if _, err := h.Dossiers.Get(r.Context(), a, code); err != nil {
+			return err
+		}
+		fields, ups, err := h.readMultipart(w, r)
+		if err != nil {
+			return err
+		}
+		dec := json.NewDecoder(strings.NewReader(fields["command"]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cmd); err != nil {
+			return apperr.New(apperr.Invalid, "bad_json", "Trường «command» phải là một đối tượng JSON hợp lệ.", "The command part must be a valid JSON object.")
+		}
+		kind := dossier.DocSupplement
+		if cmd.Action == dossier.ActFinish {
+			kind = dossier.DocResult
+		}
+		for _, u := range ups {
+			u.doc.Kind = kind
+			docs = append(docs, u.doc)
+		}
+	} else if err := h.decodeJSON(w, r, &cmd); err != nil {
+		return err
+	}
+	if cmd.Action == "" {
+		return apperr.New(apperr.Invalid, "action_required", "Vui lòng chọn thao tác.", "The action is required.")
+	}
+	if cmd.Version <= 0 {
+		return apperr.New(apperr.Invalid, "version_required", "Thiếu phiên bản hồ sơ (version).", "The dossier version is required.")
+	}
+	d, ev, err := h.Dossiers.Act(r.Context(), a, code, cmd, docs)
+	if err != nil {
+		return err
+	}
+	h.Log.InfoContext(r.Context(), "dossier action", "code", d.Code, "action", ev.Action, "from", ev.From, "to", ev.To, "actor", a.AccountID)
+	full, err := h.Dossiers.Get(r.Context(), a, d.Code)
+	if apperr.Is(err, apperr.NotFound) {
+		// A transfer may move the dossier out of the actor's sight.
+		writeJSON(w, http.StatusOK, h.view(d, a, Lang(r)))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h.view(full, a, Lang(r)))
+	return nil
+}
+
+func (h *Handler) document(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	d, err := h.Dossiers.Get(r.Context(), a, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	for _, doc := range d.Documents {
+		if doc.ID != id {
+			continue
+		}
+		rc, err := h.Files.Open(r.Context(), doc.StorageKey)
+		if err != nil {
+			return fmt.Errorf("opening document %d: %w", id, err)
+		}
+		defer rc.Close()
+		w.Header().Set("Content-Type", doc.ContentType)
+		w.Header().Set("Content-Length", strconv.FormatInt(doc.Size, 10))
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.Filename}))
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "private, no-store")
+		_, _ = io.Copy(w, rc)
+		return nil
+	}
+	return apperr.ErrNotFound
+}
+
+func (h *Handler) track(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.Dossiers.Track(r.Context(), r.PathValue("code"), Lang(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}

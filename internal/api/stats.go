@@ -1,0 +1,231 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// parseDay reads YYYY-MM-DD as the start of that day in loc, or RFC 3339.
+func parseDay(s string, loc *time.Location) (time.Time, bool) {
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// canReadUnit reports whether staff may read figures of unit u: their own
+// units, and the subtrees of roles that see them.
+func canReadUnit(a dossier.Actor, u *org.Unit) bool {
+	for _, g := range a.Grants {
+		if g.UnitID == u.ID || g.Role.SeesSubtree() && strings.HasPrefix(u.Path, g.UnitPath) {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	if a.Citizen {
+		return apperr.New(apperr.Forbidden, "staff_only", "Chỉ cán bộ mới xem được số liệu thống kê.", "Only staff may read statistics.")
+	}
+	q := r.URL.Query()
+	clk, err := h.Clock(r.Context())
+	if err != nil {
+		return err
+	}
+	loc := clk.Location()
+	now := h.now()
+	code := q.Get("unit")
+	if code == "" && len(a.Grants) > 0 {
+		code = a.Grants[0].UnitCode
+	}
+	u, err := h.Store.UnitByCode(r.Context(), code)
+	if err != nil {
+		return err
+	}
+	if !canReadUnit(a, u) {
+		return apperr.ErrNotFound
+	}
+	y, m, _ := now.In(loc).Date()
+	from, to := time.Date(y, m, 1, 0, 0, 0, 0, loc), now
+	if s := q.Get("from"); s != "" {
+		t, ok := parseDay(s, loc)
+		if !ok {
+			return apperr.New(apperr.Invalid, "bad_from", "Ngày bắt đầu không hợp lệ (YYYY-MM-DD).", "Invalid from date (YYYY-MM-DD).")
+		}
+		from = t
+	}
+	if s := q.Get("to"); s != "" {
+		t, ok := parseDay(s, loc)
+		if !ok {
+			return apperr.New(apperr.Invalid, "bad_to", "Ngày kết thúc không hợp lệ (YYYY-MM-DD).", "Invalid to date (YYYY-MM-DD).")
+		}
+		if len(s) == len("2006-01-02") {
+			t = t.AddDate(0, 0, 1) // a date names the whole day
+		}
+		to = t
+	}
+	if !to.After(from) {
+		return apperr.New(apperr.Invalid, "bad_period", "Ngày kết thúc phải sau ngày bắt đầu.", "The end must be after the start.")
+	}
+	rep, err := h.Store.Stats(r.Context(), u, from, to, now)
+	if err != nil {
+		return err
+	}
+	switch q.Get("by") {
+	case "":
+	case "child":
+		kids, err := h.Store.Units(r.Context(), store.UnitFilter{Parent: u.Code})
+		if err != nil {
+			return err
+		}
+		rep.Children = []stats.Report{}
+		for i := range kids {
+			cr, err := h.Store.Stats(r.Context(), &kids[i], from, to, now)
+			if err != nil {
+				return err
+			}
+			rep.Children = append(rep.Children, cr)
+		}
+	default:
+		return apperr.New(apperr.Invalid, "bad_by", "Tham số by chỉ nhận giá trị child.", "by accepts only child.")
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+type yearResponse struct {
+	Year int            `json:"year"`
+	Days []calendar.Day `json:"days"`
+	// WorkingDays are weekend days turned into working days.
+	WorkingDays []calendar.Day `json:"working_days"`
+}
+
+func (h *Handler) calendarYear(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 1900 || year > 2199 {
+		return apperr.New(apperr.Invalid, "bad_year", "Năm phải là số từ 1900 đến 2199.", "The year must be a number from 1900 to 2199.")
+	}
+	clk, err := h.Clock(r.Context())
+	if err != nil {
+		return err
+	}
+	resp := yearResponse{Year: year, Days: []calendar.Day{}, WorkingDays: []calendar.Day{}}
+	for _, d := range clk.Year(year) {
+		if Lang(r) == "en" && d.ReasonEN != "" {
+			d.Reason = d.ReasonEN
+		}
+		if d.Kind == calendar.DayKind("work") {
+			resp.WorkingDays = append(resp.WorkingDays, d)
+		} else {
+			resp.Days = append(resp.Days, d)
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (h *Handler) calendarDue(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	from, err := time.Parse(time.RFC3339, q.Get("from"))
+	if err != nil {
+		return apperr.New(apperr.Invalid, "bad_from", "Tham số from phải là thời điểm RFC 3339.", "from must be an RFC 3339 time.")
+	}
+	amount, err := strconv.Atoi(q.Get("amount"))
+	if err != nil || amount < 0 || amount > 3650 {
+		return apperr.New(apperr.Invalid, "bad_amount", "Tham số amount phải là số nguyên từ 0 đến 3650.", "amount must be an integer from 0 to 3650.")
+	}
+	kind := q.Get("kind")
+	if kind == "" {
+		kind = "working_days"
+	}
+	switch kind {
+	case "working_days", "calendar_days", "working_hours":
+	default:
+		return apperr.New(apperr.Invalid, "bad_kind", "Tham số kind phải là working_days, calendar_days hoặc working_hours.", "kind must be working_days, calendar_days or working_hours.")
+	}
+	if u := q.Get("unit"); u != "" {
+		if _, err := h.Store.UnitByCode(r.Context(), u); err != nil {
+			return err
+		}
+	}
+	clk, err := h.Clock(r.Context())
+	if err != nil {
+		return err
+	}
+	due, err := clk.Due(from, amount, kind, q.Get("cutoff"))
+	if err != nil {
+		return apperr.Newf(apperr.Invalid, "bad_due", "Không tính được hạn: %v.", "Cannot compute the due time: %v.", err)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"due_at": due.In(clk.Location()).Format(time.RFC3339)})
+	return nil
+}
+
+type overrideRequest struct {
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+}
+
+func (h *Handler) requireCityAdmin(a dossier.Actor) error {
+	if a.HasRole(org.RoleCityAdmin) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "city_admin_only", "Chỉ quản trị viên thành phố được sửa lịch làm việc.", "Only city administrators may change the calendar.")
+}
+
+func (h *Handler) putOverride(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	if err := h.requireCityAdmin(a); err != nil {
+		return err
+	}
+	day := r.PathValue("date")
+	if _, err := time.Parse("2006-01-02", day); err != nil {
+		return apperr.New(apperr.Invalid, "bad_date", "Ngày phải có dạng YYYY-MM-DD.", "The date must be YYYY-MM-DD.")
+	}
+	var in overrideRequest
+	if err := h.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Kind != "off" && in.Kind != "work" {
+		return apperr.New(apperr.Invalid, "bad_kind", "Loại ngày phải là off (nghỉ) hoặc work (làm bù).", "kind must be off or work.")
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || len([]rune(in.Reason)) > 200 {
+		return apperr.New(apperr.Invalid, "reason_required", "Vui lòng nêu lý do (tối đa 200 ký tự).", "Give a reason (200 characters at most).")
+	}
+	o := calendar.Override{Date: day, Kind: calendar.DayKind(in.Kind), Reason: in.Reason}
+	if err := h.Store.SetCalendarOverride(r.Context(), o); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (h *Handler) deleteOverride(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	if err := h.requireCityAdmin(a); err != nil {
+		return err
+	}
+	day := r.PathValue("date")
+	if _, err := time.Parse("2006-01-02", day); err != nil {
+		return apperr.New(apperr.Invalid, "bad_date", "Ngày phải có dạng YYYY-MM-DD.", "The date must be YYYY-MM-DD.")
+	}
+	if err := h.Store.DeleteCalendarOverride(r.Context(), day); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,82 @@
+// Package app wires a motcua process together: the store, the calendar, the
+// dossier service, the file store and the HTTP handlers.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/motcua/motcua/internal/api"
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/server"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// App is one assembled motcua process.
+type App struct {
+	Config   config.Config
+	DB       *store.DB
+	Files    files.Store
+	Calendar *calendar.Source
+	Dossiers *dossier.Service
+	API      *api.Handler
+	Server   *server.Server
+	Log      *slog.Logger
+}
+
+// Options override parts of the assembly (tests use them).
+type Options struct {
+	Now func() time.Time
+}
+
+// OpenStore opens and migrates the store named by the config.
+func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.InfoContext(ctx, "applied migrations", "count", n, "dialect", db.Dialect())
+	}
+	return db, nil
+}
+
+// New assembles the process on an open store.
+func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger, opts Options) (*App, error) {
+	fs, err := files.NewLocal(cfg.FilesDir)
+	if err != nil {
+		return nil, err
+	}
+	src := calendar.NewSource(calendar.DefaultConfig(), db)
+	if _, err := src.Calendar(ctx); err != nil {
+		return nil, fmt.Errorf("loading calendar: %w", err)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	svc := &dossier.Service{
+		Store: db, Catalog: db, Directory: db, Now: now,
+		Clock: func(ctx context.Context) (dossier.Clock, error) { return src.Calendar(ctx) },
+	}
+	h := &api.Handler{
+		Store: db, Dossiers: svc, Files: fs, Clock: src.Calendar, Log: log, Now: now,
+		Limits: api.Limits{JSONBody: 1 << 20, FileSize: int64(cfg.MaxFileMB) << 20, DossierSize: int64(cfg.MaxDossierMB) << 20},
+	}
+	srv := server.New(server.Options{
+		Addr: cfg.Addr, Log: log, Health: db,
+		Register: []func(*http.ServeMux){h.Register},
+	})
+	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, API: h, Server: srv, Log: log}, nil
+}

@@ -1,0 +1,98 @@
+// Package catalog owns administrative procedures, their dated versions, the
+// typed form each version asks for and the validation of submitted form data.
+package catalog
+
+import "time"
+
+// Class is the Decree 42/2022 classification of an online service.
+type Class string
+
+// Service classes.
+const (
+	ClassInfo    Class = "info"
+	ClassPartial Class = "partial"
+	ClassFull    Class = "full"
+)
+
+// LimitKind says how a procedure's time limit is counted.
+type LimitKind string
+
+// Time limit kinds.
+const (
+	WorkingDays  LimitKind = "working_days"
+	CalendarDays LimitKind = "calendar_days"
+	WorkingHours LimitKind = "working_hours"
+)
+
+// SupplementPolicy says what a supplementation request does to the clock.
+type SupplementPolicy string
+
+// Supplementation policies (domain.md §5).
+const (
+	SupplementRestart SupplementPolicy = "restart"
+	SupplementPause   SupplementPolicy = "pause"
+)
+
+// UnitLevel is the level of government that offers a procedure.
+type UnitLevel string
+
+// Unit levels as used in the catalogue.
+const (
+	LevelProvince UnitLevel = "province"
+	LevelDistrict UnitLevel = "district"
+	LevelCommune  UnitLevel = "commune"
+)
+
+// Procedure is one administrative procedure of the national catalogue, with
+// the version in force and, when listed, the units that offer it.
+type Procedure struct {
+	ID        int64     `json:"-"`
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`
+	Field     string    `json:"field"`
+	UnitLevel UnitLevel `json:"unit_level"`
+	Current   *Version  `json:"version,omitempty"`
+	Units     []string  `json:"units,omitempty"` // agency identifiers
+}
+
+// Version is one dated version of a procedure. A dossier pins the version in
+// force when it was received.
+type Version struct {
+	ID               int64            `json:"-"`
+	Number           int              `json:"number"`
+	EffectiveFrom    time.Time        `json:"effective_from"`
+	EffectiveTo      *time.Time       `json:"effective_to,omitempty"`
+	Description      string           `json:"description,omitempty"`
+	Applicants       string           `json:"applicants,omitempty"` // who may apply
+	LegacyLevel      int              `json:"level"`                // 1–4 (Decree 43/2011)
+	Class            Class            `json:"class"`
+	LimitAmount      int              `json:"time_limit"`
+	LimitKind        LimitKind        `json:"time_limit_kind"`
+	SameDayCutoff    string           `json:"same_day_cutoff,omitempty"` // "15:00"; only for same-day procedures
+	SupplementPolicy SupplementPolicy `json:"supplement_policy"`
+	FeeVND           int64            `json:"fee"`
+	FeeNote          string           `json:"fee_note,omitempty"`
+	LegalBasis       []string         `json:"legal_basis,omitempty"`
+	Documents        []Document       `json:"documents"`
+	Form             Form             `json:"form"`
+	Process          []Step           `json:"process"`
+}
+
+// Document is one paper the applicant must provide.
+type Document struct {
+	Key       string `json:"key"`
+	Name      string `json:"name"`
+	Originals int    `json:"originals"`
+	Copies    int    `json:"copies"`
+	Required  bool   `json:"required"`
+	Template  string `json:"template,omitempty"` // name of a downloadable template form, if any
+}
+
+// Step is one step of the process template, with the role that performs it
+// and its time budget in working hours (1 working day = 8 hours).
+type Step struct {
+	Key         string  `json:"key"`
+	Name        string  `json:"name"`
+	Role        string  `json:"role"`
+	BudgetHours float64 `json:"budget_hours"`
+}

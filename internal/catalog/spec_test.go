@@ -1,0 +1,321 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func demo(t *testing.T) []Spec {
+	t.Helper()
+	specs, err := DemoCatalogue()
+	if err != nil {
+		t.Fatalf("DemoCatalogue: %v", err)
+	}
+	return specs
+}
+
+func TestDemoCatalogue(t *testing.T) {
+	specs := demo(t)
+	if len(specs) < 60 {
+		t.Fatalf("%d specs, want at least 60", len(specs))
+	}
+	codes := map[string]bool{}
+	classes := map[Class]int{}
+	kinds := map[LimitKind]int{}
+	offered := map[string]int{}
+	sameDay, pause, info2 := 0, 0, 0
+	for _, s := range specs {
+		if err := s.Check(); err != nil {
+			t.Errorf("%s %s: %v", s.Code, s.Name, err)
+		}
+		if codes[s.Code] {
+			t.Errorf("duplicate code %s", s.Code)
+		}
+		codes[s.Code] = true
+		v := s.Version
+		classes[v.Class]++
+		kinds[v.LimitKind]++
+		if v.LimitAmount == 0 && v.SameDayCutoff == "15:00" {
+			sameDay++
+		}
+		if v.SupplementPolicy == SupplementPause {
+			pause++
+		}
+		if v.Class == ClassInfo && v.LegacyLevel == 2 {
+			info2++
+		}
+		for _, o := range s.OfferedBy {
+			offered[o]++
+		}
+		if !v.EffectiveFrom.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, vnZone)) {
+			t.Errorf("%s: effective_from %v", s.Code, v.EffectiveFrom)
+		}
+		if s.Current != nil {
+			t.Errorf("%s: Procedure.Current set by parsing", s.Code)
+		}
+	}
+	if classes[ClassFull] < 5 || classes[ClassPartial] < 5 || info2 < 3 {
+		t.Errorf("class mix: %v, info level 2: %d", classes, info2)
+	}
+	if sameDay < 3 || kinds[CalendarDays] < 2 || kinds[WorkingHours] < 1 || pause < 2 {
+		t.Errorf("limits: same-day %d, kinds %v, pause %d", sameDay, kinds, pause)
+	}
+	for _, sel := range []string{OfferAllCommunes, OfferAllDistricts, "Sở Tư pháp", "Sở Xây dựng", "Sở Kế hoạch và Đầu tư",
+		"Sở Văn hóa và Thể thao", "Sở Thông tin và Truyền thông", "Sở Tài nguyên và Môi trường", "Sở Giao thông vận tải",
+		"Sở Công Thương", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế"} {
+		if offered[sel] == 0 {
+			t.Errorf("no procedure offered by %q", sel)
+		}
+	}
+}
+
+// TestHanoi2017 checks the 16 procedures Hà Nội named in 2017 are present at
+// the right level, found by name.
+func TestHanoi2017(t *testing.T) {
+	specs := demo(t)
+	find := func(level UnitLevel, words ...string) *Spec {
+		var found *Spec
+		for i, s := range specs {
+			if s.UnitLevel != level {
+				continue
+			}
+			ok := true
+			for _, w := range words {
+				ok = ok && strings.Contains(s.Name, w)
+			}
+			if ok {
+				if found != nil {
+					t.Errorf("%v matches both %q and %q", words, found.Name, s.Name)
+				}
+				found = &specs[i]
+			}
+		}
+		if found == nil {
+			t.Errorf("no %s procedure named with %q", level, words)
+		}
+		return found
+	}
+	const game = "điểm cung cấp dịch vụ trò chơi điện tử công cộng"
+	find(LevelDistrict, "Cấp bản sao Trích lục hộ tịch")
+	find(LevelDistrict, "hè phố", "trông giữ xe đạp, xe máy, ô tô có thu phí")
+	find(LevelDistrict, "hè phố", "việc cưới, việc tang")
+	find(LevelDistrict, "hè phố", "vật liệu xây dựng", "thi công công trình")
+	find(LevelDistrict, "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ")
+	find(LevelDistrict, "sửa chữa, cải tạo đối với nhà ở riêng lẻ")
+	find(LevelDistrict, "Cấp Giấy chứng nhận đủ điều kiện hoạt động "+game)
+	find(LevelDistrict, "Sửa đổi, bổ sung Giấy chứng nhận", game)
+	find(LevelDistrict, "Gia hạn Giấy chứng nhận", game)
+	find(LevelDistrict, "Cấp lại Giấy chứng nhận", game)
+	if s := find(LevelCommune, "Đăng ký kết hôn"); s != nil && s.Code != "1.000894" {
+		t.Errorf("Đăng ký kết hôn has code %s", s.Code)
+	}
+	find(LevelCommune, "Đăng ký lại kết hôn")
+	for _, name := range []string{"Đăng ký giám hộ", "Đăng ký chấm dứt giám hộ", "Cấp Giấy xác nhận tình trạng hôn nhân", "Cấp bản sao Trích lục hộ tịch"} {
+		n := 0
+		for _, s := range specs {
+			if s.UnitLevel == LevelCommune && s.Name == name {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("commune procedure %q found %d times", name, n)
+		}
+	}
+}
+
+func TestDemoValues(t *testing.T) {
+	byCode := map[string]Spec{}
+	for _, s := range demo(t) {
+		byCode[s.Code] = s
+	}
+	marriage := byCode["1.000894"].Version
+	if marriage.FeeVND != 0 || marriage.LimitAmount != 0 || marriage.SameDayCutoff != "15:00" {
+		t.Errorf("marriage: fee %d, limit %d, cutoff %q", marriage.FeeVND, marriage.LimitAmount, marriage.SameDayCutoff)
+	}
+	for _, name := range []string{"husband_full_name", "wife_full_name", "husband_birth_date", "wife_id_number", "phone"} {
+		if f, ok := marriage.Form.Field(name); !ok || !f.Required {
+			t.Errorf("marriage form: %s missing or optional", name)
+		}
+	}
+	if f, ok := marriage.Form.Field("email"); !ok || f.Required {
+		t.Errorf("marriage form: e-mail must be optional")
+	}
+	if extract := byCode["2.000635"].Version; extract.FeeVND != 8000 {
+		t.Errorf("extract fee %d", extract.FeeVND)
+	}
+	// The demo forms accept a plausible marriage application.
+	clean, errs := marriage.Form.Validate(map[string]any{
+		"husband_full_name": "Nguyễn Văn An", "husband_birth_date": "02/09/1995", "husband_id_number": "001095012345",
+		"husband_residence": "Phường Hàng Bạc, Hà Nội", "wife_full_name": "Trần Thị Bình", "wife_birth_date": "1997-05-19",
+		"wife_id_number": "001197012345", "wife_residence": "Phường Hàng Bạc, Hà Nội", "declaration": "on", "phone": "0912345678",
+	}, now)
+	if errs != nil {
+		t.Fatalf("marriage application rejected: %v", errs)
+	}
+	if clean["husband_birth_date"] != "1995-09-02" || clean["declaration"] != true {
+		t.Errorf("clean = %v", clean)
+	}
+}
+
+func TestDemoJSONRoundTrip(t *testing.T) {
+	specs := demo(t)
+	b, err := json.Marshal(specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseSpecs(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("re-parse: %v", err)
+	}
+	b2, _ := json.Marshal(back)
+	if !bytes.Equal(b, b2) {
+		t.Errorf("round trip changed the catalogue")
+	}
+	if !strings.Contains(string(b), `"version":{"number":1`) {
+		t.Errorf("Spec.Version not serialised as \"version\"")
+	}
+}
+
+// goodSpec is a minimal valid spec that the bad cases below break one way.
+func goodSpec() Spec {
+	return Spec{
+		Procedure: Procedure{Code: "1.000894", Name: "Đăng ký kết hôn", Field: "Hộ tịch", UnitLevel: LevelCommune},
+		Version: Version{
+			Number: 1, EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, vnZone),
+			LegacyLevel: 3, Class: ClassPartial, LimitAmount: 3, LimitKind: WorkingDays,
+			SupplementPolicy: SupplementRestart,
+			Documents:        []Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true}},
+			Form:             Form{Fields: []Field{{Name: "full_name", Label: "Họ và tên", Type: FieldText, Required: true}}},
+			Process: []Step{
+				{Key: "receive", Name: "Tiếp nhận", Role: RoleReceptionist, BudgetHours: 4},
+				{Key: "examine", Name: "Thẩm định", Role: RoleSpecialist, BudgetHours: 16},
+				{Key: "approve", Name: "Phê duyệt", Role: RoleLeader, BudgetHours: 4},
+			},
+		},
+		OfferedBy: []string{OfferAllCommunes},
+	}
+}
+
+func TestSpecCheckGood(t *testing.T) {
+	if err := goodSpec().Check(); err != nil {
+		t.Fatal(err)
+	}
+	ok := map[string]func(*Spec){
+		"provincial suffix": func(s *Spec) { s.Code = "1.000948.H38" },
+		"info level 1":      func(s *Spec) { s.Version.Class, s.Version.LegacyLevel = ClassInfo, 1 },
+		"info without form": func(s *Spec) { s.Version.Class, s.Version.LegacyLevel, s.Version.Form = ClassInfo, 2, Form{} },
+		"same day": func(s *Spec) {
+			s.Version.LimitAmount, s.Version.SameDayCutoff = 0, "15:00"
+			s.Version.Process[1].BudgetHours = 2
+			s.Version.Process[0].BudgetHours, s.Version.Process[2].BudgetHours = 1, 1
+		},
+		"calendar days under the bound": func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = CalendarDays, 5 },
+		"working hours":                 func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = WorkingHours, 24 },
+		"several levels": func(s *Spec) {
+			s.OfferedBy = []string{OfferAllCommunes, OfferAllDistricts}
+		},
+		"province department": func(s *Spec) { s.UnitLevel, s.OfferedBy = LevelProvince, []string{"Sở Tư pháp"} },
+		"pause":               func(s *Spec) { s.Version.SupplementPolicy = SupplementPause },
+	}
+	for name, mod := range ok {
+		s := goodSpec()
+		mod(&s)
+		if err := s.Check(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestSpecCheckBad(t *testing.T) {
+	bad := map[string]func(*Spec){
+		"code format":            func(s *Spec) { s.Code = "1000894" },
+		"code suffix":            func(s *Spec) { s.Code = "1.000894.h38" },
+		"code short":             func(s *Spec) { s.Code = "1.00089" },
+		"empty name":             func(s *Spec) { s.Name = "" },
+		"one-word name":          func(s *Spec) { s.Name = "Kết" },
+		"lower-case name":        func(s *Spec) { s.Name = "đăng ký kết hôn" },
+		"decomposed name":        func(s *Spec) { s.Name = norm.NFD.String("Đăng ký kết hôn") },
+		"padded name":            func(s *Spec) { s.Name = " Đăng ký kết hôn" },
+		"empty field":            func(s *Spec) { s.Field = "" },
+		"unit level":             func(s *Spec) { s.UnitLevel = "ward" },
+		"version number":         func(s *Spec) { s.Version.Number = 0 },
+		"no effective date":      func(s *Spec) { s.Version.EffectiveFrom = time.Time{} },
+		"effective_to before":    func(s *Spec) { e := s.Version.EffectiveFrom.Add(-time.Hour); s.Version.EffectiveTo = &e },
+		"full level 3":           func(s *Spec) { s.Version.Class = ClassFull },
+		"partial level 4":        func(s *Spec) { s.Version.LegacyLevel = 4 },
+		"info level 3":           func(s *Spec) { s.Version.Class = ClassInfo },
+		"level 5":                func(s *Spec) { s.Version.LegacyLevel = 5 },
+		"unknown class":          func(s *Spec) { s.Version.Class = "online" },
+		"unknown limit kind":     func(s *Spec) { s.Version.LimitKind = "months" },
+		"negative limit":         func(s *Spec) { s.Version.LimitAmount = -1 },
+		"same day calendar":      func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = CalendarDays, 0 },
+		"cutoff not same day":    func(s *Spec) { s.Version.SameDayCutoff = "15:00" },
+		"bad cutoff":             func(s *Spec) { s.Version.LimitAmount, s.Version.SameDayCutoff = 0, "25:00" },
+		"supplement policy":      func(s *Spec) { s.Version.SupplementPolicy = "" },
+		"negative fee":           func(s *Spec) { s.Version.FeeVND = -1 },
+		"no documents":           func(s *Spec) { s.Version.Documents = nil },
+		"duplicate document key": func(s *Spec) { s.Version.Documents = append(s.Version.Documents, s.Version.Documents[0]) },
+		"bad document key":       func(s *Spec) { s.Version.Documents[0].Key = "Tờ khai" },
+		"document no copies":     func(s *Spec) { s.Version.Documents[0].Originals = 0 },
+		"negative copies":        func(s *Spec) { s.Version.Documents[0].Copies = -1 },
+		"empty document name":    func(s *Spec) { s.Version.Documents[0].Name = "" },
+		"bad form":               func(s *Spec) { s.Version.Form.Fields[0].Type = "color" },
+		"online without form":    func(s *Spec) { s.Version.Form = Form{} },
+		"no steps":               func(s *Spec) { s.Version.Process = nil },
+		"zero budget":            func(s *Spec) { s.Version.Process[0].BudgetHours = 0 },
+		"negative budget":        func(s *Spec) { s.Version.Process[0].BudgetHours, s.Version.Process[1].BudgetHours = -4, 24 },
+		"unknown role":           func(s *Spec) { s.Version.Process[0].Role = "city_admin" },
+		"duplicate step key":     func(s *Spec) { s.Version.Process[1].Key = "receive" },
+		"budgets below limit":    func(s *Spec) { s.Version.Process[1].BudgetHours = 8 },
+		"budgets above limit":    func(s *Spec) { s.Version.Process[1].BudgetHours = 20 },
+		"same day over 8h":       func(s *Spec) { s.Version.LimitAmount = 0 },
+		"hours mismatch":         func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = WorkingHours, 8 },
+		"calendar over bound":    func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = CalendarDays, 2 },
+		"no offered_by":          func(s *Spec) { s.OfferedBy = nil },
+		"offered at wrong level": func(s *Spec) { s.OfferedBy = []string{OfferAllDistricts} },
+		"unknown selector":       func(s *Spec) { s.OfferedBy = []string{"all_wards"} },
+		"lower-case department":  func(s *Spec) { s.UnitLevel, s.OfferedBy = LevelProvince, []string{"sở tư pháp"} },
+		"bad life event":         func(s *Spec) { s.LifeEvents = []string{"Kết hôn"} },
+	}
+	for name, mod := range bad {
+		s := goodSpec()
+		mod(&s)
+		if err := s.Check(); err == nil {
+			t.Errorf("%s: Check accepted the spec", name)
+		}
+	}
+	s := goodSpec()
+	s.Code, s.Version.FeeVND, s.Version.Class = "x", -5, "y"
+	err := s.Check()
+	for _, want := range []string{"code", "fee", "class"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("joined error %v lacks %q", err, want)
+		}
+	}
+}
+
+func TestParseSpecs(t *testing.T) {
+	one, _ := json.Marshal([]Spec{goodSpec()})
+	if specs, err := ParseSpecs(bytes.NewReader(one)); err != nil || len(specs) != 1 || specs[0].Version.LimitAmount != 3 {
+		t.Fatalf("ParseSpecs(good) = %v, %v", specs, err)
+	}
+	two, _ := json.Marshal([]Spec{goodSpec(), goodSpec()})
+	bad := map[string]string{
+		"duplicate codes": string(two),
+		"unknown key":     strings.Replace(string(one), `"offered_by"`, `"offerd_by":[],"offered_by"`, 1),
+		"invalid spec":    strings.Replace(string(one), `"fee":0`, `"fee":-1`, 1),
+		"not an array":    `{"code":"1.000894"}`,
+		"trailing data":   string(one) + "[]",
+		"syntax":          `[{`,
+	}
+	for name, in := range bad {
+		if specs, err := ParseSpecs(strings.NewReader(in)); err == nil || specs != nil {
+			t.Errorf("%s: ParseSpecs accepted it", name)
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/store"
+)
+
+func serve(ctx context.Context, args []string, env Env) error {
+	cfg := config.Default()
+	fs := newFlagSet("serve", env)
+	cfg.ServeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	level, _ := cfg.Level()
+	log := logger(level, env.Stderr)
+	db, err := app.OpenStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.Demo {
+		rep, err := demo.Load(ctx, db, demo.Options{Scheme: org.CodeScheme{Suffix: cfg.AgencySuffix}, Log: log})
+		if err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
+		if rep.Skipped {
+			log.InfoContext(ctx, "demo data not loaded: the store is not empty")
+		}
+	}
+	a, err := app.New(ctx, cfg, db, log, app.Options{})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	log.InfoContext(ctx, "motcua is serving", "url", "http://"+ln.Addr().String()+"/", "db", db.Dialect(), "version", Version)
+	fmt.Fprintf(env.Stdout, "motcua %s — open http://%s/\n", Version, ln.Addr())
+	return a.Server.Serve(ctx, ln)
+}
+
+func openStore(ctx context.Context, name string, args []string, env Env, extra func(*config.Config, *flag.FlagSet)) (*store.DB, *config.Config, []string, error) {
+	cfg := config.Default()
+	fs := newFlagSet(name, env)
+	cfg.StoreFlags(fs)
+	if extra != nil {
+		extra(&cfg, fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	level, _ := cfg.Level()
+	db, err := app.OpenStore(ctx, cfg, logger(level, env.Stderr))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return db, &cfg, fs.Args(), nil
+}
+
+func migrate(ctx context.Context, args []string, env Env) error {
+	db, _, _, err := openStore(ctx, "migrate", args, env, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cur, latest, err := db.SchemaVersions(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "schema at version %d (latest known %d)\n", cur, latest)
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, env Env) error {
+	var username, fullName, role, unit string
+	db, _, _, err := openStore(ctx, "user add", args, env, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "login name")
+		fs.StringVar(&fullName, "full-name", "", "full name")
+		fs.StringVar(&role, "role", "", "receptionist, specialist, leader, unit_admin or city_admin")
+		fs.StringVar(&unit, "unit", "", "agency identifier of the unit")
+	})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if username == "" || fullName == "" || role == "" || unit == "" {
+		return fmt.Errorf("user add needs --username, --full-name, --role and --unit")
+	}
+	if !org.Role(role).Valid() {
+		return fmt.Errorf("unknown role %q (roles: receptionist, specialist, leader, unit_admin, city_admin)", role)
+	}
+	pw, err := readPassword(env.Stdin)
+	if err != nil {
+		return err
+	}
+	hash, err := account.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	a := &account.Account{Kind: account.KindStaff, Username: username, FullName: fullName, PasswordHash: hash}
+	if err := db.CreateStaff(ctx, a, unit, org.Role(role)); err != nil {
+		return fmt.Errorf("adding user %s: %w", username, err)
+	}
+	fmt.Fprintf(env.Stdout, "added %s (%s) as %s of %s\n", username, fullName, role, unit)
+	return nil
+}
+
+// readPassword reads the first line of stdin.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("reading password from stdin: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if n := len([]rune(pw)); n < account.MinPasswordLength || n > 128 {
+		return "", fmt.Errorf("the password (read from stdin) must have 8 to 128 characters")
+	}
+	return pw, nil
+}
+
+func unitsImport(ctx context.Context, args []string, env Env) error {
+	var format string
+	db, cfg, rest, err := openStore(ctx, "units import", args, env, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", "2019", "2019 (gso_code,kind,name,parent_gso_code) or 2025 (code,name,parent_code [+ mapping file])")
+	})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if len(rest) < 1 {
+		return fmt.Errorf("units import needs a CSV file")
+	}
+	scheme := org.CodeScheme{Suffix: cfg.AgencySuffix}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var res org.ImportResult
+	switch format {
+	case "2019":
+		res, err = org.Import2019(f, scheme)
+	case "2025":
+		var mapping io.Reader
+		if len(rest) > 1 {
+			m, err := os.Open(rest[1])
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			mapping = m
+		}
+		res, err = org.Import2025(f, mapping, scheme)
+	default:
+		return fmt.Errorf("--format must be 2019 or 2025")
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", rest[0], err)
+	}
+	if err := db.UpsertUnits(ctx, res.Units); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "imported %d units, rejected %d rows\n", len(res.Units), len(res.Rejected))
+	for _, r := range res.Rejected {
+		fmt.Fprintf(env.Stdout, "  rejected %s line %d: %s\n", r.Source, r.Line, r.Reason)
+	}
+	return nil
+}
+
+func catalogImport(ctx context.Context, args []string, env Env) error {
+	db, _, rest, err := openStore(ctx, "catalog import", args, env, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if len(rest) < 1 {
+		return fmt.Errorf("catalog import needs a JSON file")
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	specs, err := catalog.ParseSpecs(f)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", rest[0], err)
+	}
+	rep, err := db.ImportCatalogue(ctx, specs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "imported %d procedures (%d new versions, %d unit links), rejected %d\n", rep.Procedures, rep.Versions, rep.Links, len(rep.Rejected))
+	for _, r := range rep.Rejected {
+		fmt.Fprintln(env.Stdout, "  rejected", r)
+	}
+	return nil
+}

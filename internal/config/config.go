@@ -1,0 +1,121 @@
+// Package config holds the settings of a motcua process, filled from
+// command-line flags and MOTCUA_* environment variables and checked at start.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/motcua/motcua/internal/org"
+)
+
+// Config is every setting of a server process.
+type Config struct {
+	Addr         string
+	DB           string
+	Demo         bool
+	FilesDir     string
+	AgencySuffix string // last block of agency identifiers, e.g. "H26"
+	LogLevel     string
+	MaxFileMB    int
+	MaxDossierMB int
+	// BaseURL is where citizens reach the portal (QR codes, e-mails).
+	BaseURL string
+}
+
+// Default returns the defaults: SQLite in ./data, local files, demo off.
+func Default() Config {
+	return Config{
+		Addr:         "127.0.0.1:8080",
+		DB:           "sqlite:data/motcua.db",
+		FilesDir:     "data/files",
+		AgencySuffix: "H26",
+		LogLevel:     "info",
+		MaxFileMB:    10,
+		MaxDossierMB: 50,
+	}
+}
+
+// env reads MOTCUA_<NAME>.
+func env(name string) (string, bool) {
+	return os.LookupEnv("MOTCUA_" + name)
+}
+
+// StoreFlags registers the flags every command that opens the store needs.
+func (c *Config) StoreFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DB, "db", envOr("DB", c.DB), "database: sqlite:PATH or postgres://… (env MOTCUA_DB)")
+	fs.StringVar(&c.AgencySuffix, "agency-suffix", envOr("AGENCY_SUFFIX", c.AgencySuffix), "last block of the deployment's agency identifiers (env MOTCUA_AGENCY_SUFFIX)")
+	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env MOTCUA_LOG_LEVEL)")
+}
+
+// ServeFlags registers the flags of the serve command.
+func (c *Config) ServeFlags(fs *flag.FlagSet) {
+	c.StoreFlags(fs)
+	fs.StringVar(&c.Addr, "addr", envOr("ADDR", c.Addr), "listen address (env MOTCUA_ADDR)")
+	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "load Hà Nội demo data into an empty store (env MOTCUA_DEMO)")
+	fs.StringVar(&c.FilesDir, "files", envOr("FILES", c.FilesDir), "directory for uploaded documents (env MOTCUA_FILES)")
+	fs.IntVar(&c.MaxFileMB, "max-file-mb", envInt("MAX_FILE_MB", c.MaxFileMB), "largest accepted file, MB (env MOTCUA_MAX_FILE_MB)")
+	fs.IntVar(&c.MaxDossierMB, "max-dossier-mb", envInt("MAX_DOSSIER_MB", c.MaxDossierMB), "largest total of one dossier's files, MB (env MOTCUA_MAX_DOSSIER_MB)")
+	fs.StringVar(&c.BaseURL, "base-url", envOr("BASE_URL", c.BaseURL), "public URL of the portal, for QR codes (env MOTCUA_BASE_URL; default http://ADDR)")
+}
+
+func envOr(name, def string) string {
+	if v, ok := env(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	if v, ok := env(name); ok {
+		b, err := strconv.ParseBool(v)
+		if err == nil {
+			return b
+		}
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, ok := env(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// Validate checks the settings and fills derived defaults.
+func (c *Config) Validate() error {
+	var errs []error
+	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		errs = append(errs, fmt.Errorf("--db must start with sqlite: or postgres://, got %q", c.DB))
+	}
+	if err := (org.CodeScheme{Suffix: c.AgencySuffix}).Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("--agency-suffix: %w", err))
+	}
+	if c.MaxFileMB < 1 || c.MaxDossierMB < c.MaxFileMB {
+		errs = append(errs, errors.New("--max-file-mb must be ≥ 1 and --max-dossier-mb ≥ --max-file-mb"))
+	}
+	if _, err := c.Level(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return errors.Join(errs...)
+}
+
+// Level parses the log level.
+func (c *Config) Level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("--log-level: %w", err)
+	}
+	return l, nil
+}

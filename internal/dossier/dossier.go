@@ -1,0 +1,169 @@
+package dossier
+
+import (
+	"time"
+)
+
+// ApplicantKind says who files a dossier.
+type ApplicantKind string
+
+// Applicant kinds.
+const (
+	ApplicantCitizen      ApplicantKind = "citizen"
+	ApplicantBusiness     ApplicantKind = "business"
+	ApplicantOrganisation ApplicantKind = "organisation"
+)
+
+// Party is someone a representative acts for.
+type Party struct {
+	Kind     ApplicantKind `json:"kind"`
+	Name     string        `json:"name"`
+	IDNumber string        `json:"id_number,omitempty"`
+	TaxCode  string        `json:"tax_code,omitempty"`
+}
+
+// Applicant is the snapshot of who filed the dossier, taken at submission:
+// later changes to an account never rewrite a filed dossier.
+type Applicant struct {
+	Kind     ApplicantKind `json:"kind"`
+	FullName string        `json:"full_name"` // the person acting
+	IDNumber string        `json:"id_number"`
+	Phone    string        `json:"phone,omitempty"`
+	Email    string        `json:"email,omitempty"`
+	Address  string        `json:"address,omitempty"`
+	TaxCode  string        `json:"tax_code,omitempty"` // business
+	OrgName  string        `json:"org_name,omitempty"` // business or organisation name
+	// OnBehalfOf is set when the person acting represents someone else.
+	OnBehalfOf *Party `json:"on_behalf_of,omitempty"`
+}
+
+// DisplayName is the name a register or a slip shows for the applicant.
+func (a Applicant) DisplayName() string {
+	if a.OrgName != "" {
+		return a.OrgName
+	}
+	return a.FullName
+}
+
+// Document is one file attached to a dossier.
+type Document struct {
+	ID          int64     `json:"id"`
+	Kind        string    `json:"kind"` // "application", "supplement", "result"
+	DocKey      string    `json:"doc_key,omitempty"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	StorageKey  string    `json:"-"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+}
+
+// Document kinds.
+const (
+	DocApplication = "application"
+	DocSupplement  = "supplement"
+	DocResult      = "result"
+)
+
+// SupplementRequest is the one written request listing every missing or
+// wrong document with the reason (domain.md §3).
+type SupplementRequest struct {
+	Documents   []string  `json:"documents"`
+	Reason      string    `json:"reason"`
+	RequestedAt time.Time `json:"requested_at"`
+	// FromStatus is where the dossier returns when the applicant answers.
+	FromStatus Status `json:"from_status"`
+}
+
+// Result is the record of the decision issued when processing finishes.
+type Result struct {
+	Number   string    `json:"number,omitempty"`
+	Summary  string    `json:"summary"`
+	SignedBy string    `json:"signed_by,omitempty"`
+	Granted  bool      `json:"granted"`
+	IssuedAt time.Time `json:"issued_at"`
+}
+
+// Rating values (domain.md §7).
+const (
+	RatingVerySatisfied = "very_satisfied"
+	RatingSatisfied     = "satisfied"
+	RatingDissatisfied  = "dissatisfied"
+)
+
+// Dossier is one application from submission to delivered result.
+type Dossier struct {
+	ID                 int64              `json:"-"`
+	Code               string             `json:"code"`
+	ProcedureCode      string             `json:"procedure"`
+	ProcedureName      string             `json:"procedure_name"`
+	ProcedureVersionID int64              `json:"-"`
+	UnitID             int64              `json:"-"`
+	UnitCode           string             `json:"unit"`
+	UnitName           string             `json:"unit_name"`
+	UnitPath           string             `json:"-"`
+	ReceivedUnitID     int64              `json:"-"` // unit that received it; stays when transferred
+	OwnerID            int64              `json:"-"` // citizen account that may see it; 0 if none
+	Applicant          Applicant          `json:"applicant"`
+	Channel            Channel            `json:"channel"`
+	Form               map[string]any     `json:"form"`
+	Status             Status             `json:"status"`
+	StatusLabel        string             `json:"status_label"`
+	Substate           string             `json:"substate,omitempty"`
+	AssigneeID         int64              `json:"-"`
+	Assignee           string             `json:"assignee,omitempty"`
+	SubmittedAt        time.Time          `json:"submitted_at"`
+	ReceivedAt         *time.Time         `json:"received_at"`
+	DueAt              *time.Time         `json:"due_at"`
+	FinishedAt         *time.Time         `json:"finished_at,omitempty"`
+	DeliveredAt        *time.Time         `json:"delivered_at,omitempty"`
+	PausedAt           *time.Time         `json:"paused_at,omitempty"`
+	Rescheduled        bool               `json:"rescheduled"`
+	FeeVND             int64              `json:"fee"`
+	FeePaidAt          *time.Time         `json:"fee_paid_at,omitempty"`
+	Supplement         *SupplementRequest `json:"supplement_request,omitempty"`
+	Result             *Result            `json:"result,omitempty"`
+	Rating             string             `json:"rating,omitempty"`
+	RatingComment      string             `json:"rating_comment,omitempty"`
+	// Verdict is early, on_time or late, judged when processing ends.
+	Verdict       string     `json:"verdict,omitempty"`
+	StepIndex     int        `json:"step_index"`
+	StepStartedAt time.Time  `json:"-"`
+	Version       int        `json:"version"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	Documents     []Document `json:"documents,omitempty"`
+	Events        []Event    `json:"events,omitempty"`
+}
+
+// Overdue reports whether the dossier is still open after its due time.
+func (d *Dossier) Overdue(now time.Time) bool {
+	return d.Status.Open() && d.DueAt != nil && now.After(*d.DueAt)
+}
+
+// Event is one row of the append-only event log: who did what, from which
+// status to which, and how the step fared against its time budget.
+type Event struct {
+	ID          int64          `json:"id"`
+	At          time.Time      `json:"at"`
+	ActorID     int64          `json:"-"`
+	ActorName   string         `json:"actor"`
+	Role        string         `json:"role"`
+	UnitCode    string         `json:"unit,omitempty"`
+	UnitID      int64          `json:"-"`
+	Action      Action         `json:"action"`
+	From        Status         `json:"from"`
+	To          Status         `json:"to"`
+	Note        string         `json:"note,omitempty"`
+	Data        map[string]any `json:"data,omitempty"`
+	StepKey     string         `json:"step,omitempty"`
+	BudgetHours float64        `json:"budget_hours,omitempty"`
+	SpentHours  float64        `json:"spent_hours,omitempty"`
+	Verdict     string         `json:"verdict,omitempty"` // early, on_time, late
+}
+
+// Verdicts of a step or a whole dossier against its time limit.
+const (
+	VerdictEarly  = "early"
+	VerdictOnTime = "on_time"
+	VerdictLate   = "late"
+)

@@ -1,0 +1,459 @@
+package dossier
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/org"
+)
+
+// Action names a lifecycle transition.
+type Action string
+
+// Lifecycle actions (domain.md §3).
+const (
+	ActSubmit            Action = "submit" // recorded at creation only
+	ActReceive           Action = "receive"
+	ActRefuse            Action = "refuse"
+	ActRequestSupplement Action = "request_supplement"
+	ActSupplement        Action = "supplement"
+	ActAssign            Action = "assign"
+	ActTransfer          Action = "transfer"
+	ActRequestFee        Action = "request_fee"
+	ActFeePaid           Action = "fee_paid"
+	ActFinish            Action = "finish"
+	ActDeliver           Action = "deliver"
+	ActStop              Action = "stop"
+	ActWithdraw          Action = "withdraw"
+	ActReschedule        Action = "reschedule"
+	ActRate              Action = "rate"
+)
+
+// Clock is what the lifecycle needs from the working-day calendar.
+type Clock interface {
+	Due(start time.Time, amount int, kind string, sameDayCutoff string) (time.Time, error)
+	WorkingHoursBetween(a, b time.Time) float64
+	AddWorkingHours(t time.Time, hours float64) time.Time
+	Location() *time.Location
+}
+
+// Command is one requested transition with its arguments, as decoded from
+// the API or a form. Resolved* fields are filled by the service from the
+// store before Apply runs.
+type Command struct {
+	Action    Action   `json:"action"`
+	Version   int      `json:"version"`
+	Reason    string   `json:"reason,omitempty"`
+	Documents []string `json:"documents,omitempty"` // request_supplement: keys of missing/wrong documents
+	Assignee  string   `json:"assignee,omitempty"`  // assign: staff username
+	ToUnit    string   `json:"to_unit,omitempty"`   // transfer: agency identifier
+	Amount    int64    `json:"amount,omitempty"`    // request_fee, VND
+	Result    *Result  `json:"result,omitempty"`    // finish
+	Method    string   `json:"method,omitempty"`    // deliver: in_person, post, online
+	NewDue    string   `json:"new_due,omitempty"`   // reschedule: YYYY-MM-DD or RFC 3339
+	Rating    string   `json:"rating,omitempty"`    // rate
+	Comment   string   `json:"comment,omitempty"`   // rate
+
+	ResolvedAssigneeID   int64  `json:"-"`
+	ResolvedAssigneeName string `json:"-"`
+	ResolvedUnitID       int64  `json:"-"`
+	ResolvedUnitCode     string `json:"-"`
+	ResolvedUnitName     string `json:"-"`
+	ResolvedUnitPath     string `json:"-"`
+}
+
+// rule says from which statuses an action may run and who may run it.
+type rule struct {
+	from  []Status
+	roles []string // org roles, or RoleApplicant
+	// rolesAt overrides roles for a given from-status.
+	rolesAt map[Status][]string
+}
+
+const (
+	rReception = string(org.RoleReceptionist)
+	rSpecial   = string(org.RoleSpecialist)
+	rLeader    = string(org.RoleLeader)
+)
+
+var rules = map[Action]rule{
+	ActReceive:           {from: []Status{StatusSubmitted}, roles: []string{rReception, rLeader}},
+	ActRefuse:            {from: []Status{StatusSubmitted}, roles: []string{rReception, rLeader}},
+	ActRequestSupplement: {from: []Status{StatusSubmitted, StatusReceived, StatusProcessing}, roles: []string{rSpecial, rLeader}, rolesAt: map[Status][]string{StatusSubmitted: {rReception, rLeader}}},
+	ActSupplement:        {from: []Status{StatusSupplement}, roles: []string{RoleApplicant, rReception}},
+	ActAssign:            {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader}},
+	ActTransfer:          {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}},
+	ActRequestFee:        {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
+	ActFeePaid:           {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}},
+	ActFinish:            {from: []Status{StatusProcessing}, roles: []string{rLeader}},
+	ActDeliver:           {from: []Status{StatusFinished}, roles: []string{rReception, rLeader}},
+	ActStop:              {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader, rSpecial, rReception}},
+	ActWithdraw:          {from: []Status{StatusSubmitted, StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{RoleApplicant, rReception}},
+	ActReschedule:        {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader}},
+	ActRate:              {from: []Status{StatusDelivered}, roles: []string{RoleApplicant}},
+}
+
+// Actions lists every action a caller may request, in lifecycle order.
+var Actions = []Action{ActReceive, ActRefuse, ActRequestSupplement, ActSupplement, ActAssign, ActTransfer,
+	ActRequestFee, ActFeePaid, ActFinish, ActDeliver, ActStop, ActWithdraw, ActReschedule, ActRate}
+
+// Allowed reports which of the actor's roles permits the action on the
+// dossier in its current status; "" if none does. It checks role, unit and
+// status but not the arguments.
+func Allowed(d *Dossier, a Actor, act Action) (role string, statusOK bool) {
+	r, ok := rules[act]
+	if !ok {
+		return "", false
+	}
+	for _, s := range r.from {
+		if s == d.Status {
+			statusOK = true
+		}
+	}
+	roles := r.roles
+	if rs, ok := r.rolesAt[d.Status]; ok {
+		roles = rs
+	}
+	var mine []string
+	if a.Citizen {
+		if d.OwnerID == a.AccountID && d.OwnerID != 0 {
+			mine = []string{RoleApplicant}
+		}
+	} else {
+		// Staff act only in the unit currently holding the dossier; seeing
+		// a subtree is read-only.
+		for _, r := range a.rolesIn(d.UnitID) {
+			mine = append(mine, string(r))
+		}
+	}
+	for _, want := range roles {
+		for _, have := range mine {
+			if want == have {
+				return have, statusOK
+			}
+		}
+	}
+	return "", statusOK
+}
+
+// NextActions lists the actions the actor may take on the dossier now.
+func NextActions(d *Dossier, a Actor) []Action {
+	var out []Action
+	for _, act := range Actions {
+		if role, ok := Allowed(d, a, act); ok && role != "" {
+			if act == ActReschedule && d.Rescheduled {
+				continue
+			}
+			if act == ActRate && d.Rating != "" {
+				continue
+			}
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+func invalid(code, vi, en string) error { return apperr.New(apperr.Invalid, code, vi, en) }
+
+func unprocessable(code, vi, en string) error {
+	return apperr.New(apperr.Unprocessable, code, vi, en)
+}
+
+// Apply checks the command against the dossier's status, the actor's role in
+// the dossier's unit and the command's arguments, then changes the dossier
+// and returns the event to append. On error the dossier is unchanged.
+func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, clk Clock) (*Event, error) {
+	r, known := rules[cmd.Action]
+	if !known {
+		return nil, apperr.Newf(apperr.Invalid, "unknown_action", "Thao tác «%s» không tồn tại.", "Unknown action %q.", cmd.Action)
+	}
+	_ = r
+	if cmd.Version != d.Version {
+		return nil, apperr.Newf(apperr.Conflict, "stale_version",
+			"Hồ sơ đã được người khác thay đổi (phiên bản %d, bạn gửi %d). Vui lòng tải lại.",
+			"The dossier was changed by someone else (version %d, you sent %d). Reload it.", d.Version, cmd.Version)
+	}
+	role, statusOK := Allowed(d, a, cmd.Action)
+	if role == "" {
+		return nil, apperr.Newf(apperr.Forbidden, "role_not_allowed",
+			"Vai trò của bạn tại đơn vị này không được thực hiện thao tác «%s».",
+			"Your role in this unit may not perform %q.", cmd.Action)
+	}
+	if !statusOK {
+		return nil, apperr.New(apperr.Unprocessable, "invalid_transition",
+			fmt.Sprintf("Không thể thực hiện «%s» khi hồ sơ đang ở trạng thái «%s».", cmd.Action, d.Status.Label("vi")),
+			fmt.Sprintf("Cannot %s a dossier whose status is %q.", cmd.Action, d.Status.Label("en")))
+	}
+	// Work on a copy so that a failed check leaves d untouched.
+	n := *d
+	ev := &Event{At: now, ActorID: a.AccountID, ActorName: a.Name, Role: role, UnitID: d.UnitID,
+		UnitCode: d.UnitCode, Action: cmd.Action, From: d.Status}
+	reason := strings.TrimSpace(cmd.Reason)
+	needReason := func() error {
+		if reason == "" {
+			return invalid("reason_required", "Vui lòng nêu lý do.", "A reason is required.")
+		}
+		ev.Note = reason
+		return nil
+	}
+	handOver := false
+	switch cmd.Action {
+	case ActReceive:
+		due, err := clk.Due(now, v.LimitAmount, string(v.LimitKind), v.SameDayCutoff)
+		if err != nil {
+			return nil, err
+		}
+		n.Status = StatusReceived
+		n.ReceivedAt = &now
+		n.DueAt = &due
+		ev.Note = reason
+		handOver = true
+	case ActRefuse:
+		if err := needReason(); err != nil {
+			return nil, err
+		}
+		n.Status = StatusRefused
+	case ActRequestSupplement:
+		if err := needReason(); err != nil {
+			return nil, err
+		}
+		if len(cmd.Documents) == 0 {
+			return nil, invalid("documents_required", "Vui lòng chọn các giấy tờ cần bổ sung.", "List the documents to supplement.")
+		}
+		for _, k := range cmd.Documents {
+			if !hasDocument(v, k) {
+				// The law forbids asking for papers beyond the published list.
+				return nil, apperr.Newf(apperr.Invalid, "document_not_in_list",
+					"Giấy tờ «%s» không có trong thành phần hồ sơ đã công bố.",
+					"Document %q is not in the procedure's published list.", k)
+			}
+		}
+		n.Supplement = &SupplementRequest{Documents: cmd.Documents, Reason: reason, RequestedAt: now, FromStatus: d.Status}
+		n.Status = StatusSupplement
+		n.Substate = "awaiting_applicant"
+		if d.Status != StatusSubmitted {
+			n.PausedAt = &now
+		}
+		ev.Data = map[string]any{"documents": cmd.Documents}
+	case ActSupplement:
+		if d.Supplement == nil {
+			return nil, unprocessable("no_request", "Hồ sơ không có yêu cầu bổ sung.", "There is no supplementation request.")
+		}
+		back := d.Supplement.FromStatus
+		if back == StatusReceived {
+			back = StatusProcessing
+		}
+		if back != StatusSubmitted && d.DueAt != nil {
+			var due time.Time
+			if v.SupplementPolicy == catalog.SupplementPause && d.PausedAt != nil {
+				due = clk.AddWorkingHours(*d.DueAt, clk.WorkingHoursBetween(*d.PausedAt, now))
+			} else {
+				// The law mostly restarts the clock when the complete dossier arrives.
+				var err error
+				due, err = clk.Due(now, v.LimitAmount, string(v.LimitKind), v.SameDayCutoff)
+				if err != nil {
+					return nil, err
+				}
+			}
+			n.DueAt = &due
+		}
+		n.Status = back
+		n.Supplement = nil
+		n.PausedAt = nil
+		n.Substate = "supplemented"
+		ev.Note = reason
+	case ActAssign:
+		if cmd.ResolvedAssigneeID == 0 {
+			return nil, invalid("assignee_required", "Vui lòng chọn chuyên viên xử lý thuộc đơn vị.", "Choose a specialist of this unit.")
+		}
+		n.Status = StatusProcessing
+		n.AssigneeID = cmd.ResolvedAssigneeID
+		n.Assignee = cmd.ResolvedAssigneeName
+		n.Substate = ""
+		ev.Data = map[string]any{"assignee": cmd.ResolvedAssigneeName}
+		ev.Note = reason
+		handOver = true
+	case ActTransfer:
+		if cmd.ResolvedUnitID == 0 {
+			return nil, invalid("to_unit_required", "Vui lòng chọn đơn vị nhận hồ sơ.", "Choose the unit to transfer to.")
+		}
+		if cmd.ResolvedUnitID == d.UnitID {
+			return nil, invalid("same_unit", "Không thể chuyển hồ sơ cho chính đơn vị đang xử lý.", "The dossier is already at that unit.")
+		}
+		// One code, one clock: the due date is kept.
+		n.UnitID, n.UnitCode, n.UnitName, n.UnitPath = cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath
+		n.Status = StatusProcessing
+		n.AssigneeID, n.Assignee = 0, ""
+		n.Substate = "transferred"
+		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+		ev.Note = reason
+		handOver = true
+	case ActRequestFee:
+		if cmd.Amount <= 0 {
+			return nil, invalid("amount_required", "Số tiền phí, lệ phí phải lớn hơn 0.", "The fee amount must be positive.")
+		}
+		n.Status = StatusFee
+		n.FeeVND = cmd.Amount
+		ev.Data = map[string]any{"amount": cmd.Amount}
+		ev.Note = reason
+	case ActFeePaid:
+		n.Status = StatusProcessing
+		n.FeePaidAt = &now
+		ev.Note = reason
+	case ActFinish:
+		if cmd.Result == nil || strings.TrimSpace(cmd.Result.Summary) == "" {
+			return nil, invalid("result_required", "Vui lòng nhập kết quả giải quyết (trích yếu).", "Give the result summary.")
+		}
+		res := *cmd.Result
+		res.Summary = strings.TrimSpace(res.Summary)
+		res.IssuedAt = now
+		if res.SignedBy == "" {
+			res.SignedBy = a.Name
+		}
+		n.Result = &res
+		n.Status = StatusFinished
+		n.FinishedAt = &now
+		n.Substate = ""
+		ev.Verdict = Verdict(d.DueAt, now, clk.Location())
+		n.Verdict = ev.Verdict
+		ev.Data = map[string]any{"result_number": res.Number, "granted": res.Granted}
+		handOver = true
+	case ActDeliver:
+		switch cmd.Method {
+		case "in_person", "post", "online":
+		default:
+			return nil, invalid("method_invalid", "Hình thức trả kết quả phải là trực tiếp, bưu chính hoặc trực tuyến.", "Delivery method must be in_person, post or online.")
+		}
+		n.Status = StatusDelivered
+		n.DeliveredAt = &now
+		n.Substate = "delivered_" + cmd.Method
+		ev.Data = map[string]any{"method": cmd.Method}
+		handOver = true
+	case ActStop:
+		if err := needReason(); err != nil {
+			return nil, err
+		}
+		n.Status = StatusStopped
+		n.FinishedAt = &now
+		// Stopped and withdrawn dossiers count as on time (domain.md §7).
+		n.Verdict = VerdictOnTime
+	case ActWithdraw:
+		ev.Note = reason
+		n.Status = StatusWithdrawn
+		if d.ReceivedAt != nil {
+			n.FinishedAt = &now
+			n.Verdict = VerdictOnTime
+		}
+	case ActReschedule:
+		if d.Rescheduled {
+			return nil, unprocessable("already_rescheduled", "Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa.", "The due date may be reset only once.")
+		}
+		if err := needReason(); err != nil {
+			return nil, err
+		}
+		if d.DueAt == nil {
+			return nil, unprocessable("no_due_date", "Hồ sơ chưa có ngày hẹn trả.", "The dossier has no due date yet.")
+		}
+		if now.After(*d.DueAt) {
+			return nil, unprocessable("already_overdue", "Văn bản xin lỗi và hẹn lại phải gửi trước khi hết hạn.", "The apology and new date must be sent before the due date.")
+		}
+		newDue, err := parseNewDue(cmd.NewDue, clk.Location())
+		if err != nil {
+			return nil, err
+		}
+		if !newDue.After(*d.DueAt) {
+			return nil, invalid("new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại.", "The new date must be after the current due date.")
+		}
+		ev.Data = map[string]any{"old_due": d.DueAt.UTC().Format(time.RFC3339), "new_due": newDue.UTC().Format(time.RFC3339)}
+		n.DueAt = &newDue
+		n.Rescheduled = true
+	case ActRate:
+		if d.Rating != "" {
+			return nil, unprocessable("already_rated", "Bạn đã đánh giá hồ sơ này.", "You have already rated this dossier.")
+		}
+		switch cmd.Rating {
+		case RatingVerySatisfied, RatingSatisfied, RatingDissatisfied:
+		default:
+			return nil, invalid("rating_invalid", "Mức đánh giá phải là: rất hài lòng, hài lòng hoặc không hài lòng.", "Rating must be very_satisfied, satisfied or dissatisfied.")
+		}
+		c := strings.TrimSpace(cmd.Comment)
+		if len([]rune(c)) > 2000 {
+			return nil, invalid("comment_too_long", "Nhận xét quá dài (tối đa 2000 ký tự).", "The comment is too long (2000 characters at most).")
+		}
+		n.Rating, n.RatingComment = cmd.Rating, c
+		ev.Data = map[string]any{"rating": cmd.Rating}
+		ev.Note = c
+	}
+	if handOver {
+		closeStep(&n, v, ev, now, clk)
+	}
+	ev.To = n.Status
+	n.Version = d.Version + 1
+	n.UpdatedAt = now
+	n.StatusLabel = n.Status.Label("vi")
+	*d = n
+	return ev, nil
+}
+
+// closeStep judges the current process step against its budget and starts
+// the next one (slip 06).
+func closeStep(n *Dossier, v *catalog.Version, ev *Event, now time.Time, clk Clock) {
+	if n.StepIndex < len(v.Process) {
+		st := v.Process[n.StepIndex]
+		ev.StepKey = st.Key
+		ev.BudgetHours = st.BudgetHours
+		start := n.StepStartedAt
+		if start.IsZero() {
+			start = n.SubmittedAt
+		}
+		ev.SpentHours = round2(clk.WorkingHoursBetween(start, now))
+		deadline := clk.AddWorkingHours(start, st.BudgetHours)
+		ev.Verdict = Verdict(&deadline, now, clk.Location())
+	}
+	n.StepIndex++
+	n.StepStartedAt = now
+}
+
+func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+
+// Verdict judges a completion time against a deadline (domain.md §7): early
+// if done on a day before the deadline's day, on time if by the deadline,
+// late after it. No deadline means on time.
+func Verdict(due *time.Time, done time.Time, loc *time.Location) string {
+	if due == nil {
+		return VerdictOnTime
+	}
+	if done.After(*due) {
+		return VerdictLate
+	}
+	dy, dm, dd := due.In(loc).Date()
+	y, m, dday := done.In(loc).Date()
+	if time.Date(y, m, dday, 0, 0, 0, 0, loc).Before(time.Date(dy, dm, dd, 0, 0, 0, 0, loc)) {
+		return VerdictEarly
+	}
+	return VerdictOnTime
+}
+
+func hasDocument(v *catalog.Version, key string) bool {
+	for _, d := range v.Documents {
+		if d.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// parseNewDue reads YYYY-MM-DD (end of that office day, 17:00) or RFC 3339.
+func parseNewDue(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t.Add(17 * time.Hour), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, invalid("new_due_invalid", "Ngày hẹn mới không hợp lệ (định dạng YYYY-MM-DD).", "The new date is invalid (use YYYY-MM-DD).")
+}

@@ -1,0 +1,385 @@
+package dossier
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/org"
+)
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+func testClock(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	c, err := calendar.New(calendar.DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func testVersion() *catalog.Version {
+	return &catalog.Version{ID: 7, LegacyLevel: 4, Class: catalog.ClassFull, LimitAmount: 5, LimitKind: catalog.WorkingDays,
+		SupplementPolicy: catalog.SupplementRestart,
+		Documents:        []catalog.Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true}, {Key: "cccd", Name: "CCCD", Copies: 1}},
+		Process: []catalog.Step{{Key: "tiep_nhan", Role: "receptionist", BudgetHours: 4}, {Key: "phan_cong", Role: "leader", BudgetHours: 4},
+			{Key: "tham_dinh", Role: "specialist", BudgetHours: 24}, {Key: "phe_duyet", Role: "leader", BudgetHours: 4}, {Key: "tra_ket_qua", Role: "receptionist", BudgetHours: 4}}}
+}
+
+const (
+	unitX = 10
+	unitY = 20
+	owner = 100
+)
+
+func staff(id int64, unit int64, role org.Role) Actor {
+	return Actor{AccountID: id, Name: string(role), Grants: []Grant{{UnitID: unit, UnitCode: "X", UnitPath: fmt.Sprintf("/1/%d/", unit), Role: role}}}
+}
+
+func dossierIn(s Status) *Dossier {
+	recv := time.Date(2025, 3, 3, 9, 0, 0, 0, ict) // a Monday
+	due := time.Date(2025, 3, 10, 17, 0, 0, 0, ict)
+	d := &Dossier{ID: 1, Code: "X-250303-0001", UnitID: unitX, UnitPath: "/1/10/", ReceivedUnitID: unitX, OwnerID: owner,
+		Status: s, Version: 3, SubmittedAt: recv, StepStartedAt: recv}
+	if s != StatusSubmitted && s != StatusRefused {
+		d.ReceivedAt, d.DueAt = &recv, &due
+	}
+	if s == StatusSupplement {
+		d.Supplement = &SupplementRequest{Documents: []string{"cccd"}, Reason: "mờ", FromStatus: StatusProcessing, RequestedAt: recv}
+		d.PausedAt = &recv
+	}
+	return d
+}
+
+// goodCommand gives each action the arguments it needs.
+func goodCommand(act Action) Command {
+	c := Command{Action: act, Version: 3, Reason: "lý do"}
+	switch act {
+	case ActRequestSupplement:
+		c.Documents = []string{"cccd"}
+	case ActAssign:
+		c.ResolvedAssigneeID, c.ResolvedAssigneeName = 55, "Chuyên viên"
+	case ActTransfer:
+		c.ResolvedUnitID, c.ResolvedUnitCode, c.ResolvedUnitPath = unitY, "Y", "/1/20/"
+	case ActRequestFee:
+		c.Amount = 50000
+	case ActFinish:
+		c.Result = &Result{Number: "12/QĐ", Summary: "Cấp giấy", Granted: true}
+	case ActDeliver:
+		c.Method = "in_person"
+	case ActReschedule:
+		c.NewDue = "2025-03-20"
+	case ActRate:
+		c.Rating = RatingSatisfied
+	}
+	return c
+}
+
+// TestTransitions checks every action from every status: allowed pairs end
+// in the documented status (domain.md §3); every other pair is refused with
+// 422 and changes nothing.
+func TestTransitions(t *testing.T) {
+	allowed := map[Action]map[Status]Status{
+		ActReceive:           {StatusSubmitted: StatusReceived},
+		ActRefuse:            {StatusSubmitted: StatusRefused},
+		ActRequestSupplement: {StatusSubmitted: StatusSupplement, StatusReceived: StatusSupplement, StatusProcessing: StatusSupplement},
+		ActSupplement:        {StatusSupplement: StatusProcessing},
+		ActAssign:            {StatusReceived: StatusProcessing, StatusProcessing: StatusProcessing},
+		ActTransfer:          {StatusReceived: StatusProcessing, StatusProcessing: StatusProcessing},
+		ActRequestFee:        {StatusProcessing: StatusFee},
+		ActFeePaid:           {StatusFee: StatusProcessing},
+		ActFinish:            {StatusProcessing: StatusFinished},
+		ActDeliver:           {StatusFinished: StatusDelivered},
+		ActStop:              {StatusReceived: StatusStopped, StatusProcessing: StatusStopped, StatusSupplement: StatusStopped, StatusFee: StatusStopped},
+		ActWithdraw:          {StatusSubmitted: StatusWithdrawn, StatusReceived: StatusWithdrawn, StatusProcessing: StatusWithdrawn, StatusSupplement: StatusWithdrawn, StatusFee: StatusWithdrawn},
+		ActReschedule:        {StatusReceived: StatusReceived, StatusProcessing: StatusProcessing, StatusSupplement: StatusSupplement, StatusFee: StatusFee},
+		ActRate:              {StatusDelivered: StatusDelivered},
+	}
+	// Someone entitled to each action (the role is tested separately).
+	doer := map[Action]Actor{
+		ActReceive: staff(1, unitX, org.RoleReceptionist), ActRefuse: staff(1, unitX, org.RoleReceptionist),
+		ActRequestSupplement: staff(3, unitX, org.RoleLeader), ActSupplement: {AccountID: owner, Citizen: true},
+		ActAssign: staff(3, unitX, org.RoleLeader), ActTransfer: staff(3, unitX, org.RoleLeader),
+		ActRequestFee: staff(2, unitX, org.RoleSpecialist), ActFeePaid: staff(1, unitX, org.RoleReceptionist),
+		ActFinish: staff(3, unitX, org.RoleLeader), ActDeliver: staff(1, unitX, org.RoleReceptionist),
+		ActStop: staff(3, unitX, org.RoleLeader), ActWithdraw: {AccountID: owner, Citizen: true},
+		ActReschedule: staff(3, unitX, org.RoleLeader), ActRate: {AccountID: owner, Citizen: true},
+	}
+	clk := testClock(t)
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+	for _, act := range Actions {
+		for s := StatusSubmitted; s <= StatusDelivered; s++ {
+			t.Run(fmt.Sprintf("%s/from_%d", act, s), func(t *testing.T) {
+				d := dossierIn(s)
+				before := *d
+				ev, err := Apply(d, testVersion(), doer[act], goodCommand(act), now, clk)
+				want, ok := allowed[act][s]
+				if !ok {
+					if !apperr.Is(err, apperr.Unprocessable) {
+						t.Fatalf("want 422 invalid_transition, got %v", err)
+					}
+					if d.Status != before.Status || d.Version != before.Version {
+						t.Fatal("a refused transition changed the dossier")
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("allowed transition failed: %v", err)
+				}
+				if d.Status != want || ev.To != want || ev.From != s || ev.Action != act {
+					t.Fatalf("status %d, event %d→%d; want →%d", d.Status, ev.From, ev.To, want)
+				}
+				if d.Version != 4 {
+					t.Errorf("version %d, want 4", d.Version)
+				}
+			})
+		}
+	}
+}
+
+// TestRoles checks who may take each action on a dossier of unit X in a
+// status that allows it; everyone else gets 403 (staff of X) or is not the
+// owner. Staff of another unit, and leaders seeing X's subtree, may not act.
+func TestRoles(t *testing.T) {
+	from := map[Action]Status{ActReceive: 1, ActRefuse: 1, ActRequestSupplement: 4, ActSupplement: 5, ActAssign: 2,
+		ActTransfer: 4, ActRequestFee: 4, ActFeePaid: 6, ActFinish: 4, ActDeliver: 9, ActStop: 4, ActWithdraw: 4,
+		ActReschedule: 4, ActRate: 10}
+	who := map[Action][]string{
+		ActReceive: {"receptionist", "leader"}, ActRefuse: {"receptionist", "leader"},
+		ActRequestSupplement: {"specialist", "leader"}, ActSupplement: {"owner", "receptionist"},
+		ActAssign: {"leader"}, ActTransfer: {"specialist", "leader"}, ActRequestFee: {"specialist", "leader"},
+		ActFeePaid: {"receptionist", "specialist", "leader"}, ActFinish: {"leader"}, ActDeliver: {"receptionist", "leader"},
+		ActStop: {"receptionist", "specialist", "leader"}, ActWithdraw: {"owner", "receptionist"},
+		ActReschedule: {"leader"}, ActRate: {"owner"},
+	}
+	actors := map[string]Actor{
+		"receptionist":   staff(1, unitX, org.RoleReceptionist),
+		"specialist":     staff(2, unitX, org.RoleSpecialist),
+		"leader":         staff(3, unitX, org.RoleLeader),
+		"unit_admin":     staff(4, unitX, org.RoleUnitAdmin),
+		"city_admin":     {AccountID: 5, Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleCityAdmin}}},
+		"owner":          {AccountID: owner, Citizen: true},
+		"other_citizen":  {AccountID: owner + 1, Citizen: true},
+		"leader_of_y":    staff(6, unitY, org.RoleLeader),
+		"parent_leader":  {AccountID: 7, Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleLeader}}},
+		"receptionist_y": staff(8, unitY, org.RoleReceptionist),
+	}
+	clk := testClock(t)
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+	for _, act := range Actions {
+		ok := map[string]bool{}
+		for _, r := range who[act] {
+			ok[r] = true
+		}
+		for name, a := range actors {
+			t.Run(string(act)+"/"+name, func(t *testing.T) {
+				d := dossierIn(from[act])
+				_, err := Apply(d, testVersion(), a, goodCommand(act), now, clk)
+				if ok[name] {
+					if err != nil {
+						t.Fatalf("entitled actor refused: %v", err)
+					}
+					return
+				}
+				if !apperr.Is(err, apperr.Forbidden) {
+					t.Fatalf("want 403, got %v", err)
+				}
+				if d.Version != 3 {
+					t.Fatal("a forbidden action changed the dossier")
+				}
+			})
+		}
+	}
+}
+
+func TestVisibility(t *testing.T) {
+	d := dossierIn(StatusProcessing)
+	tests := []struct {
+		name string
+		a    Actor
+		want bool
+	}{
+		{"owner", Actor{AccountID: owner, Citizen: true}, true},
+		{"other citizen", Actor{AccountID: owner + 1, Citizen: true}, false},
+		{"specialist of X", staff(2, unitX, org.RoleSpecialist), true},
+		{"specialist of Y", staff(2, unitY, org.RoleSpecialist), false},
+		{"leader of parent", Actor{Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleLeader}}}, true},
+		{"specialist of parent", Actor{Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleSpecialist}}}, false},
+		{"leader of sibling with prefix-like path", Actor{Grants: []Grant{{UnitID: 1, UnitPath: "/1/1/", Role: org.RoleLeader}}}, false},
+		{"nobody", Actor{}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.a.CanSee(d); got != tt.want {
+			t.Errorf("%s: CanSee = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestStaleVersion(t *testing.T) {
+	d := dossierIn(StatusSubmitted)
+	cmd := goodCommand(ActReceive)
+	cmd.Version = 2
+	_, err := Apply(d, testVersion(), staff(1, unitX, org.RoleReceptionist), cmd, time.Now(), testClock(t))
+	if !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("want 409, got %v", err)
+	}
+}
+
+func TestArgumentChecks(t *testing.T) {
+	clk := testClock(t)
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+	leader := staff(3, unitX, org.RoleLeader)
+	tests := []struct {
+		name string
+		from Status
+		a    Actor
+		cmd  Command
+		code string
+	}{
+		{"refuse without reason", 1, leader, Command{Action: ActRefuse}, "reason_required"},
+		{"supplement request without documents", 4, leader, Command{Action: ActRequestSupplement, Reason: "x"}, "documents_required"},
+		{"supplement request beyond the published list", 4, leader, Command{Action: ActRequestSupplement, Reason: "x", Documents: []string{"so_ho_khau"}}, "document_not_in_list"},
+		{"assign without assignee", 2, leader, Command{Action: ActAssign}, "assignee_required"},
+		{"transfer to itself", 4, leader, Command{Action: ActTransfer, ResolvedUnitID: unitX}, "same_unit"},
+		{"fee of zero", 4, leader, Command{Action: ActRequestFee}, "amount_required"},
+		{"finish without result", 4, leader, Command{Action: ActFinish}, "result_required"},
+		{"deliver by pigeon", 9, leader, Command{Action: ActDeliver, Method: "pigeon"}, "method_invalid"},
+		{"stop without reason", 4, leader, Command{Action: ActStop}, "reason_required"},
+		{"reschedule to an earlier date", 4, leader, Command{Action: ActReschedule, Reason: "x", NewDue: "2025-03-07"}, "new_due_not_later"},
+		{"reschedule with a bad date", 4, leader, Command{Action: ActReschedule, Reason: "x", NewDue: "next week"}, "new_due_invalid"},
+		{"rate with a made-up value", 10, Actor{AccountID: owner, Citizen: true}, Command{Action: ActRate, Rating: "meh"}, "rating_invalid"},
+		{"unknown action", 4, leader, Command{Action: "teleport"}, "unknown_action"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := dossierIn(tt.from)
+			tt.cmd.Version = 3
+			_, err := Apply(d, testVersion(), tt.a, tt.cmd, now, clk)
+			e, ok := apperr.As(err)
+			if !ok || e.Code != tt.code {
+				t.Fatalf("want %s, got %v", tt.code, err)
+			}
+			if d.Version != 3 {
+				t.Fatal("a refused command changed the dossier")
+			}
+		})
+	}
+}
+
+func TestRescheduleOnlyOnceAndBeforeDue(t *testing.T) {
+	clk := testClock(t)
+	leader := staff(3, unitX, org.RoleLeader)
+	d := dossierIn(StatusProcessing)
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+	cmd := Command{Action: ActReschedule, Version: 3, Reason: "Cần xác minh", NewDue: "2025-03-20"}
+	if _, err := Apply(d, testVersion(), leader, cmd, now, clk); err != nil {
+		t.Fatal(err)
+	}
+	if !d.Rescheduled || d.DueAt.In(ict).Format("2006-01-02 15:04") != "2025-03-20 17:00" {
+		t.Fatalf("due %v rescheduled %v", d.DueAt, d.Rescheduled)
+	}
+	cmd.Version, cmd.NewDue = d.Version, "2025-03-25"
+	if _, err := Apply(d, testVersion(), leader, cmd, now, clk); err == nil || err.(*apperr.Error).Code != "already_rescheduled" {
+		t.Fatalf("second reschedule: %v", err)
+	}
+	late := dossierIn(StatusProcessing)
+	_, err := Apply(late, testVersion(), leader, Command{Action: ActReschedule, Version: 3, Reason: "x", NewDue: "2025-03-20"},
+		time.Date(2025, 3, 11, 9, 0, 0, 0, ict), clk)
+	if e, _ := apperr.As(err); e == nil || e.Code != "already_overdue" {
+		t.Fatalf("reschedule after due: %v", err)
+	}
+}
+
+func TestClockOnReceiveAndSupplement(t *testing.T) {
+	clk := testClock(t)
+	v := testVersion()
+	// Received Monday 3/3/2025 09:00 with 5 working days → Monday 10/3 17:00.
+	d := dossierIn(StatusSubmitted)
+	now := time.Date(2025, 3, 3, 9, 0, 0, 0, ict)
+	if _, err := Apply(d, v, staff(1, unitX, org.RoleReceptionist), goodCommand(ActReceive), now, clk); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.DueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-10 17:00" {
+		t.Fatalf("due %s", got)
+	}
+	// Restart policy: supplement provided Wed 12/3 10:00 → 5 working days
+	// from then: Wed 19/3 17:00.
+	d2 := dossierIn(StatusSupplement)
+	if _, err := Apply(d2, v, Actor{AccountID: owner, Citizen: true}, Command{Action: ActSupplement, Version: 3},
+		time.Date(2025, 3, 12, 10, 0, 0, 0, ict), clk); err != nil {
+		t.Fatal(err)
+	}
+	if got := d2.DueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-19 17:00" {
+		t.Fatalf("restart due %s", got)
+	}
+	// Pause policy: paused Mon 3/3 09:00, resumed Tue 4/3 09:00 = 8 working
+	// hours; due 10/3 17:00 + 8h → 11/3 17:00.
+	v.SupplementPolicy = catalog.SupplementPause
+	d3 := dossierIn(StatusSupplement)
+	if _, err := Apply(d3, v, Actor{AccountID: owner, Citizen: true}, Command{Action: ActSupplement, Version: 3},
+		time.Date(2025, 3, 4, 9, 0, 0, 0, ict), clk); err != nil {
+		t.Fatal(err)
+	}
+	if got := d3.DueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-11 17:00" {
+		t.Fatalf("pause due %s", got)
+	}
+	if d3.Status != StatusProcessing || d3.Supplement != nil || d3.PausedAt != nil {
+		t.Fatalf("after supplement: %+v", d3)
+	}
+}
+
+func TestVerdict(t *testing.T) {
+	due := time.Date(2025, 3, 10, 17, 0, 0, 0, ict)
+	tests := []struct {
+		done time.Time
+		want string
+	}{
+		{time.Date(2025, 3, 7, 16, 0, 0, 0, ict), VerdictEarly},
+		{time.Date(2025, 3, 10, 8, 0, 0, 0, ict), VerdictOnTime},
+		{time.Date(2025, 3, 10, 17, 0, 0, 0, ict), VerdictOnTime},
+		{time.Date(2025, 3, 10, 17, 0, 1, 0, ict), VerdictLate},
+		{time.Date(2025, 3, 12, 9, 0, 0, 0, ict), VerdictLate},
+	}
+	for _, tt := range tests {
+		if got := Verdict(&due, tt.done, ict); got != tt.want {
+			t.Errorf("Verdict(%v) = %s, want %s", tt.done, got, tt.want)
+		}
+	}
+	if Verdict(nil, time.Now(), ict) != VerdictOnTime {
+		t.Error("no due date should be on time")
+	}
+}
+
+func TestStepVerdictsOnHandOver(t *testing.T) {
+	clk := testClock(t)
+	v := testVersion()
+	d := dossierIn(StatusSubmitted)
+	// Reception budget 4 working hours from 09:00 Monday: received at 16:00
+	// the same day is 5 working hours (2.5 + 2.5) (lunch excluded) → late.
+	ev, err := Apply(d, v, staff(1, unitX, org.RoleReceptionist), goodCommand(ActReceive), time.Date(2025, 3, 3, 16, 0, 0, 0, ict), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.StepKey != "tiep_nhan" || ev.Verdict != VerdictLate || ev.SpentHours != 5 {
+		t.Fatalf("step %q verdict %q spent %v", ev.StepKey, ev.Verdict, ev.SpentHours)
+	}
+	// Assignment budget 4h from 16:00 Monday ends Tuesday 10:30; done
+	// Tuesday 08:00 → on time (same day as the step's deadline).
+	cmd := goodCommand(ActAssign)
+	cmd.Version = d.Version
+	ev, err = Apply(d, v, staff(3, unitX, org.RoleLeader), cmd, time.Date(2025, 3, 4, 8, 0, 0, 0, ict), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.StepKey != "phan_cong" || ev.Verdict != VerdictOnTime {
+		t.Fatalf("step %q verdict %q", ev.StepKey, ev.Verdict)
+	}
+	if errors.Is(err, apperr.ErrNotFound) {
+		t.Fatal("unreachable")
+	}
+}

@@ -1,0 +1,412 @@
+package dossier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/vn"
+)
+
+// Catalog is what the service needs to know about procedures.
+type Catalog interface {
+	Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
+	Offers(ctx context.Context, procedureID, unitID int64) (bool, error)
+	Version(ctx context.Context, id int64) (*catalog.Version, error)
+}
+
+// Directory is what the service needs to know about units and staff.
+type Directory interface {
+	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
+	StaffWithRole(ctx context.Context, username string, unitID int64, role org.Role) (int64, string, error)
+	OwnerByIDNumber(ctx context.Context, idNumber string) (int64, error)
+}
+
+// Service runs the dossier lifecycle: it loads, checks authorization,
+// applies transitions and stores the outcome.
+type Service struct {
+	Store     Store
+	Catalog   Catalog
+	Directory Directory
+	// Clock returns the calendar in force (administrators may change it).
+	Clock func(ctx context.Context) (Clock, error)
+	Now   func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// SubmitInput is a new dossier as asked for by a citizen (online) or a
+// receptionist (counter intake).
+type SubmitInput struct {
+	Procedure string         `json:"procedure"`
+	Unit      string         `json:"unit"`
+	Form      map[string]any `json:"form"`
+	Applicant *Applicant     `json:"applicant,omitempty"`
+	Channel   Channel        `json:"channel,omitempty"` // counter intake may say "post"
+	// Documents were already written to the file store by the caller.
+	Documents []Document `json:"-"`
+	// Citizen's own data, filled by the caller from the account.
+	Account     *Applicant `json:"-"`
+	IdemKey     string     `json:"-"`
+	RequestHash string     `json:"-"`
+}
+
+func badInput(code, vi, en string, args ...any) error {
+	return apperr.Newf(apperr.Invalid, code, vi, en, args...)
+}
+
+// Submit checks and stores a new dossier. A citizen's submission is online
+// and waits for reception (status 1); a receptionist's is counter intake,
+// received at once (status 2) with its due date.
+func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier, bool, error) {
+	now := s.now()
+	if strings.TrimSpace(in.Procedure) == "" {
+		return nil, false, badInput("procedure_required", "Vui lòng chọn thủ tục.", "The procedure is required.")
+	}
+	if strings.TrimSpace(in.Unit) == "" {
+		return nil, false, badInput("unit_required", "Vui lòng chọn đơn vị tiếp nhận.", "The unit is required.")
+	}
+	p, err := s.Catalog.Procedure(ctx, in.Procedure, now)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, false, badInput("unknown_procedure", "Không có thủ tục «%s».", "There is no procedure %q.", in.Procedure)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("loading procedure: %w", err)
+	}
+	u, err := s.Directory.UnitByCode(ctx, in.Unit)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, false, badInput("unknown_unit", "Không có đơn vị «%s».", "There is no unit %q.", in.Unit)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("loading unit: %w", err)
+	}
+	if u.ValidTo != nil && now.After(*u.ValidTo) || u.ValidFrom != nil && now.Before(*u.ValidFrom) {
+		return nil, false, badInput("unit_not_in_force", "Đơn vị «%s» không còn tiếp nhận hồ sơ.", "Unit %q no longer receives dossiers.", u.Name)
+	}
+	ok, err := s.Catalog.Offers(ctx, p.ID, u.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		return nil, false, apperr.Newf(apperr.Unprocessable, "not_offered",
+			"«%s» không giải quyết thủ tục «%s».", "%s does not offer %q.", u.Name, p.Name)
+	}
+	v := p.Current
+	form, ferrs := v.Form.Validate(in.Form, now)
+	if len(ferrs) > 0 {
+		e := apperr.New(apperr.Invalid, "form_invalid", "Thông tin trong tờ khai chưa hợp lệ.", "The form has invalid fields.")
+		for _, fe := range ferrs {
+			e.Fields = append(e.Fields, apperr.Field{Name: fe.Field, Code: fe.Code, Message: fe.Message("vi", v.Form), MessageEN: fe.Message("en", v.Form)})
+		}
+		return nil, false, e
+	}
+	for _, doc := range in.Documents {
+		if doc.DocKey != "" && !hasDocument(v, doc.DocKey) {
+			return nil, false, badInput("document_not_in_list", "Giấy tờ «%s» không thuộc thành phần hồ sơ của thủ tục.",
+				"Document %q is not part of this procedure.", doc.DocKey)
+		}
+	}
+	d := &Dossier{
+		ProcedureCode: p.Code, ProcedureName: p.Name, ProcedureVersionID: v.ID,
+		UnitID: u.ID, UnitCode: u.Code, UnitName: u.Name, UnitPath: u.Path, ReceivedUnitID: u.ID,
+		Form: form, SubmittedAt: now, StepStartedAt: now, UpdatedAt: now, Version: 1,
+	}
+	ev := &Event{At: now, ActorID: a.AccountID, ActorName: a.Name, UnitID: u.ID, UnitCode: u.Code}
+	if a.Citizen {
+		if v.LegacyLevel < 3 {
+			return nil, false, apperr.Newf(apperr.Unprocessable, "not_online",
+				"Thủ tục «%s» chưa cung cấp dịch vụ nộp hồ sơ trực tuyến.", "%q cannot be submitted online.", p.Name)
+		}
+		app, err := citizenApplicant(in.Account, in.Applicant, now)
+		if err != nil {
+			return nil, false, err
+		}
+		d.Applicant = app
+		d.OwnerID = a.AccountID
+		d.Channel = ChannelOnline
+		d.Status = StatusSubmitted
+		ev.Role, ev.Action = RoleApplicant, ActSubmit
+	} else {
+		role := ""
+		for _, r := range a.rolesIn(u.ID) {
+			if r == org.RoleReceptionist || r == org.RoleLeader {
+				role = string(r)
+			}
+		}
+		if role == "" {
+			return nil, false, apperr.New(apperr.Forbidden, "not_receptionist",
+				"Chỉ cán bộ tiếp nhận của đơn vị mới được tiếp nhận hồ sơ trực tiếp.", "Only the unit's receptionists take counter dossiers.")
+		}
+		if in.Applicant == nil {
+			return nil, false, badInput("applicant_required", "Vui lòng nhập thông tin người nộp hồ sơ.", "The applicant is required.")
+		}
+		app, err := checkApplicant(*in.Applicant, now)
+		if err != nil {
+			return nil, false, err
+		}
+		d.Applicant = app
+		if s.Directory != nil {
+			// The applicant's own account, if any, may follow the dossier online.
+			if id, err := s.Directory.OwnerByIDNumber(ctx, app.IDNumber); err == nil {
+				d.OwnerID = id
+			}
+		}
+		d.Channel = ChannelCounter
+		if in.Channel == ChannelPost {
+			d.Channel = ChannelPost
+		}
+		clk, err := s.Clock(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		due, err := clk.Due(now, v.LimitAmount, string(v.LimitKind), v.SameDayCutoff)
+		if err != nil {
+			return nil, false, fmt.Errorf("computing due date: %w", err)
+		}
+		d.Status = StatusReceived
+		d.ReceivedAt, d.DueAt = &now, &due
+		ev.Role, ev.Action = role, ActReceive
+		closeStep(d, v, ev, now, clk)
+	}
+	ev.From, ev.To = 0, d.Status
+	d.StatusLabel = d.Status.Label("vi")
+	out, replayed, err := s.Store.CreateDossier(ctx, &NewDossier{
+		Dossier: d, UnitCode: u.Code, Documents: in.Documents, Event: ev,
+		IdemAccount: a.AccountID, IdemKey: in.IdemKey, RequestHash: in.RequestHash,
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("storing dossier: %w", err)
+	}
+	return out, replayed, nil
+}
+
+// citizenApplicant builds the applicant snapshot of an online submission:
+// who the person is comes from the account (never from the request); what
+// they act for (a business, an organisation, someone they represent) may
+// come from the request.
+func citizenApplicant(acct, req *Applicant, now time.Time) (Applicant, error) {
+	if acct == nil {
+		return Applicant{}, errors.New("citizen submission without account data")
+	}
+	app := *acct
+	app.Kind = ApplicantCitizen
+	if req != nil {
+		if req.Kind != "" {
+			app.Kind = req.Kind
+		}
+		app.Address = strings.TrimSpace(req.Address)
+		app.OrgName = strings.TrimSpace(req.OrgName)
+		app.TaxCode = strings.TrimSpace(req.TaxCode)
+		app.OnBehalfOf = req.OnBehalfOf
+		if req.Phone != "" {
+			app.Phone = req.Phone
+		}
+		if req.Email != "" {
+			app.Email = req.Email
+		}
+	}
+	return checkApplicant(app, now)
+}
+
+// checkApplicant validates and normalises an applicant snapshot.
+func checkApplicant(app Applicant, now time.Time) (Applicant, error) {
+	e := apperr.New(apperr.Invalid, "applicant_invalid", "Thông tin người nộp hồ sơ chưa hợp lệ.", "The applicant's details are invalid.")
+	add := func(field, code string) {
+		e.Fields = append(e.Fields, apperr.Field{Name: "applicant." + field, Code: code, Message: applicantMessage(code, "vi"), MessageEN: applicantMessage(code, "en")})
+	}
+	if app.Kind == "" {
+		app.Kind = ApplicantCitizen
+	}
+	app.FullName = strings.Join(strings.Fields(vn.NFC(app.FullName)), " ")
+	app.IDNumber = strings.TrimSpace(app.IDNumber)
+	app.Address = vn.NFC(strings.TrimSpace(app.Address))
+	app.OrgName = vn.NFC(strings.TrimSpace(app.OrgName))
+	if app.FullName == "" || len([]rune(app.FullName)) > 200 {
+		add("full_name", "name_required")
+	}
+	if err := vn.CheckIDNumber(app.IDNumber, now); err != nil {
+		var ie *vn.IDError
+		code := "id_invalid"
+		if errors.As(err, &ie) {
+			code = ie.Code
+		}
+		add("id_number", code)
+	}
+	if app.Phone != "" {
+		if err := vn.CheckPhone(app.Phone); err != nil {
+			add("phone", "phone_invalid")
+		} else {
+			app.Phone = vn.NormalizePhone(app.Phone)
+		}
+	}
+	if app.Email != "" {
+		if err := vn.CheckEmail(app.Email); err != nil {
+			add("email", "email_invalid")
+		}
+	}
+	switch app.Kind {
+	case ApplicantCitizen:
+	case ApplicantBusiness:
+		if app.OrgName == "" {
+			add("org_name", "org_name_required")
+		}
+		if !taxCodeOK(app.TaxCode) {
+			add("tax_code", "tax_code_invalid")
+		}
+	case ApplicantOrganisation:
+		if app.OrgName == "" {
+			add("org_name", "org_name_required")
+		}
+	default:
+		add("kind", "applicant_kind_invalid")
+	}
+	if len(e.Fields) > 0 {
+		return app, e
+	}
+	return app, nil
+}
+
+// taxCodeOK accepts a 10-digit enterprise tax code or a 13-digit branch code
+// ("0101234567-001").
+func taxCodeOK(s string) bool {
+	s = strings.TrimSpace(s)
+	digits := strings.ReplaceAll(s, "-", "")
+	if len(digits) != 10 && len(digits) != 13 {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Get returns a dossier the actor may see, with its events and documents.
+// Unknown and forbidden codes answer the same apperr.ErrNotFound.
+func (s *Service) Get(ctx context.Context, a Actor, code string) (*Dossier, error) {
+	d, err := s.Store.DossierByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanSee(d) {
+		return nil, apperr.ErrNotFound
+	}
+	if d.Events, err = s.Store.Events(ctx, d.ID); err != nil {
+		return nil, err
+	}
+	if d.Documents, err = s.Store.Documents(ctx, d.ID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Act applies a lifecycle command for the actor and stores the outcome with
+// its event; docs are files the action brings (supplement, result).
+func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, docs []Document) (*Dossier, *Event, error) {
+	d, err := s.Store.DossierByCode(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !a.CanSee(d) {
+		return nil, nil, apperr.ErrNotFound
+	}
+	v, err := s.Catalog.Version(ctx, d.ProcedureVersionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch cmd.Action {
+	case ActAssign:
+		if cmd.Assignee != "" {
+			id, name, err := s.Directory.StaffWithRole(ctx, cmd.Assignee, d.UnitID, org.RoleSpecialist)
+			if err != nil {
+				return nil, nil, err
+			}
+			cmd.ResolvedAssigneeID, cmd.ResolvedAssigneeName = id, name
+		}
+	case ActTransfer:
+		if cmd.ToUnit != "" {
+			u, err := s.Directory.UnitByCode(ctx, cmd.ToUnit)
+			if apperr.Is(err, apperr.NotFound) {
+				return nil, nil, badInput("unknown_unit", "Không có đơn vị «%s».", "There is no unit %q.", cmd.ToUnit)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath = u.ID, u.Code, u.Name, u.Path
+		}
+	}
+	for _, doc := range docs {
+		if doc.DocKey != "" && !hasDocument(v, doc.DocKey) {
+			return nil, nil, badInput("document_not_in_list", "Giấy tờ «%s» không thuộc thành phần hồ sơ của thủ tục.",
+				"Document %q is not part of this procedure.", doc.DocKey)
+		}
+	}
+	clk, err := s.Clock(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	old := d.Version
+	ev, err := Apply(d, v, a, cmd, s.now(), clk)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.Store.UpdateDossier(ctx, d, old, ev, docs); err != nil {
+		return nil, nil, err
+	}
+	return d, ev, nil
+}
+
+// Public is what anyone may see of a dossier from its code (the tracking
+// page and the QR target): no personal data.
+type Public struct {
+	Code          string     `json:"code"`
+	Status        Status     `json:"status"`
+	StatusLabel   string     `json:"status_label"`
+	Procedure     string     `json:"procedure"`
+	ProcedureName string     `json:"procedure_name"`
+	Unit          string     `json:"unit"`
+	UnitName      string     `json:"unit_name"`
+	SubmittedAt   time.Time  `json:"submitted_at"`
+	ReceivedAt    *time.Time `json:"received_at"`
+	DueAt         *time.Time `json:"due_at"`
+	FinishedAt    *time.Time `json:"finished_at,omitempty"`
+}
+
+// Track returns the public view of a dossier.
+func (s *Service) Track(ctx context.Context, code, lang string) (*Public, error) {
+	d, err := s.Store.DossierByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return &Public{Code: d.Code, Status: d.Status, StatusLabel: d.Status.Label(lang), Procedure: d.ProcedureCode,
+		ProcedureName: d.ProcedureName, Unit: d.UnitCode, UnitName: d.UnitName, SubmittedAt: d.SubmittedAt,
+		ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, FinishedAt: d.FinishedAt}, nil
+}
+
+var applicantMessages = map[string][2]string{
+	"name_required":          {"Vui lòng nhập họ và tên (tối đa 200 ký tự).", "Enter the full name (200 characters at most)."},
+	"org_name_required":      {"Vui lòng nhập tên doanh nghiệp hoặc tổ chức.", "Enter the business or organisation name."},
+	"tax_code_invalid":       {"Mã số thuế phải gồm 10 chữ số (hoặc 13 chữ số với chi nhánh).", "The tax code must have 10 digits (13 for a branch)."},
+	"applicant_kind_invalid": {"Loại người nộp phải là công dân, doanh nghiệp hoặc tổ chức.", "The applicant kind must be citizen, business or organisation."},
+}
+
+func applicantMessage(code, lang string) string {
+	if m, ok := applicantMessages[code]; ok {
+		if lang == "en" {
+			return m[1]
+		}
+		return m[0]
+	}
+	return vn.Message(code, lang)
+}

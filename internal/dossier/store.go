@@ -1,0 +1,46 @@
+package dossier
+
+import (
+	"context"
+	"time"
+)
+
+// NewDossier is everything needed to create a dossier in one transaction:
+// the dossier (code and ID are assigned by the store), its documents, its
+// first event and, when the caller sent one, its idempotency key.
+type NewDossier struct {
+	Dossier   *Dossier
+	UnitCode  string // agency identifier of the receiving unit, the code prefix
+	Documents []Document
+	Event     *Event
+	// IdemAccount and IdemKey identify a retry; RequestHash detects a key
+	// reused for a different request.
+	IdemAccount int64
+	IdemKey     string
+	RequestHash string
+}
+
+// Filter selects dossiers for a worklist or a citizen's list. The store
+// always applies the actor's scope on top of it.
+type Filter struct {
+	Statuses   []Status
+	UnitCode   string // restrict to this unit's subtree
+	Overdue    bool
+	Q          string // code, applicant name (accent-insensitive) or ID number
+	AssigneeID int64
+	Procedure  string
+	DueBefore  *time.Time
+	Now        time.Time
+	Cursor     int64 // keyset: continue below this id
+	Limit      int
+}
+
+// Store is what the dossier service needs from storage.
+type Store interface {
+	CreateDossier(ctx context.Context, in *NewDossier) (d *Dossier, replayed bool, err error)
+	DossierByCode(ctx context.Context, code string) (*Dossier, error)
+	UpdateDossier(ctx context.Context, d *Dossier, oldVersion int, ev *Event, docs []Document) error
+	ListDossiers(ctx context.Context, a Actor, f Filter) ([]Dossier, int64, error)
+	Events(ctx context.Context, dossierID int64) ([]Event, error)
+	Documents(ctx context.Context, dossierID int64) ([]Document, error)
+}

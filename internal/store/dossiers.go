@@ -1,0 +1,410 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/vn"
+)
+
+// codeZone is where a dossier's code date is read: codes carry the local
+// date of Vietnam whatever the server's zone.
+var codeZone = time.FixedZone("ICT", 7*3600)
+
+// CreateDossier stores a new dossier with a fresh code, its documents, its
+// first event and its idempotency key, atomically. Concurrent submissions are
+// committed in groups (see submitter) so that one disk sync serves many.
+func (db *DB) CreateDossier(ctx context.Context, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
+	return db.sub.submit(ctx, in)
+}
+
+// createDossierTx is the body of one submission inside a (group) transaction.
+func createDossierTx(ctx context.Context, tx *sql.Tx, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
+	d := in.Dossier
+	if in.IdemKey != "" {
+		var id int64
+		var hash string
+		err := tx.QueryRowContext(ctx, `SELECT dossier_id, request_hash FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+			in.IdemAccount, in.IdemKey).Scan(&id, &hash)
+		switch {
+		case err == nil:
+			if hash != in.RequestHash {
+				return nil, false, errIdemReused
+			}
+			prev, err := dossierByID(ctx, tx, id)
+			return prev, true, err
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, false, fmt.Errorf("reading idempotency key: %w", err)
+		}
+	}
+	day := d.SubmittedAt.In(codeZone).Format("060102")
+	var n int64
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO code_counters (unit_id, day, last) VALUES ($1, $2, 1)
+		ON CONFLICT (unit_id, day) DO UPDATE SET last = code_counters.last + 1
+		RETURNING last`, d.ReceivedUnitID, day).Scan(&n)
+	if err != nil {
+		return nil, false, fmt.Errorf("allocating dossier code: %w", err)
+	}
+	d.Code = fmt.Sprintf("%s-%s-%04d", in.UnitCode, day, n)
+	app, err := json.Marshal(d.Applicant)
+	if err != nil {
+		return nil, false, err
+	}
+	form, err := json.Marshal(d.Form)
+	if err != nil {
+		return nil, false, err
+	}
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
+			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
+			assignee_id, submitted_at, received_at, due_at, step_index, step_started_at, fee, version, updated_at)
+		VALUES ($1, (SELECT procedure_id FROM procedure_versions WHERE id = $2), $2, $3, $4, $5, $6,
+			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+		RETURNING id`,
+		d.Code, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
+		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
+		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
+		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.DueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt)).Scan(&d.ID)
+	if err != nil {
+		return nil, false, fmt.Errorf("inserting dossier: %w", err)
+	}
+	for i := range in.Documents {
+		if err := insertDocument(ctx, tx, d.ID, &in.Documents[i], in.Event.ActorID); err != nil {
+			return nil, false, err
+		}
+	}
+	d.Documents = in.Documents
+	if err := insertEvent(ctx, tx, d.ID, in.Event); err != nil {
+		return nil, false, err
+	}
+	d.Events = []dossier.Event{*in.Event}
+	if in.IdemKey != "" {
+		_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			in.IdemAccount, in.IdemKey, in.RequestHash, d.ID, utc(d.SubmittedAt))
+		if err != nil {
+			// A concurrent twin won the race; the caller's savepoint is rolled
+			// back and the twin's dossier answered (see submitter).
+			if isUnique(err) {
+				return nil, false, errIdemRace
+			}
+			return nil, false, fmt.Errorf("saving idempotency key: %w", err)
+		}
+	}
+	return d, false, nil
+}
+
+var errIdemRace = errors.New("idempotency key taken concurrently")
+
+var errIdemReused = apperr.New(apperr.Unprocessable, "idempotency_key_reused",
+	"Khóa Idempotency-Key đã được dùng cho một yêu cầu khác.", "The Idempotency-Key was already used for a different request.")
+
+func insertDocument(ctx context.Context, tx *sql.Tx, dossierID int64, doc *dossier.Document, by int64) error {
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO documents (dossier_id, kind, doc_key, filename, content_type, size, sha256, storage_key, uploaded_by, uploaded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		dossierID, doc.Kind, doc.DocKey, doc.Filename, doc.ContentType, doc.Size, doc.SHA256, doc.StorageKey, nint64(by), utc(doc.UploadedAt)).Scan(&doc.ID)
+	if err != nil {
+		return fmt.Errorf("inserting document: %w", err)
+	}
+	return nil
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, dossierID int64, ev *dossier.Event) error {
+	var data any
+	if len(ev.Data) > 0 {
+		b, err := json.Marshal(ev.Data)
+		if err != nil {
+			return err
+		}
+		data = string(b)
+	}
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status, note, data,
+			step_key, budget_hours, spent_hours, verdict)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		dossierID, utc(ev.At), nint64(ev.ActorID), ev.ActorName, ev.Role, nint64(ev.UnitID), string(ev.Action), int(ev.From), int(ev.To),
+		ev.Note, data, ev.StepKey, ev.BudgetHours, ev.SpentHours, ev.Verdict).Scan(&ev.ID)
+	if err != nil {
+		return fmt.Errorf("inserting event: %w", err)
+	}
+	return nil
+}
+
+const dossierCols = `d.id, d.code, p.code, p.name, d.procedure_version_id, d.unit_id, u.code, u.name, d.unit_path, d.received_unit_id,
+	d.owner_id, d.applicant, d.channel, d.form, d.status, d.substate, d.assignee_id, COALESCE(a.full_name, ''),
+	d.submitted_at, d.received_at, d.due_at, d.finished_at, d.delivered_at, d.paused_at, d.rescheduled, d.fee, d.fee_paid_at,
+	d.supplement, d.result, d.rating, d.rating_comment, d.verdict, d.step_index, d.step_started_at, d.version, d.updated_at`
+
+const dossierFrom = ` FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN units u ON u.id = d.unit_id
+	LEFT JOIN accounts a ON a.id = d.assignee_id`
+
+func scanDossier(sc interface{ Scan(...any) error }) (*dossier.Dossier, error) {
+	var d dossier.Dossier
+	var owner, assignee sql.NullInt64
+	var app, form []byte
+	var supp, res []byte
+	var channel string
+	var status int
+	var recv, due, fin, deliv, paused, feePaid sql.NullTime
+	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.ProcedureName, &d.ProcedureVersionID, &d.UnitID, &d.UnitCode, &d.UnitName,
+		&d.UnitPath, &d.ReceivedUnitID, &owner, &app, &channel, &form, &status, &d.Substate, &assignee, &d.Assignee,
+		&d.SubmittedAt, &recv, &due, &fin, &deliv, &paused, &d.Rescheduled, &d.FeeVND, &feePaid,
+		&supp, &res, &d.Rating, &d.RatingComment, &d.Verdict, &d.StepIndex, &d.StepStartedAt, &d.Version, &d.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	d.OwnerID, d.AssigneeID = owner.Int64, assignee.Int64
+	d.Channel = dossier.Channel(channel)
+	d.Status = dossier.Status(status)
+	d.StatusLabel = d.Status.Label("vi")
+	d.ReceivedAt, d.DueAt, d.FinishedAt, d.DeliveredAt, d.PausedAt, d.FeePaidAt = ntime(recv), ntime(due), ntime(fin), ntime(deliv), ntime(paused), ntime(feePaid)
+	d.SubmittedAt, d.StepStartedAt, d.UpdatedAt = d.SubmittedAt.UTC(), d.StepStartedAt.UTC(), d.UpdatedAt.UTC()
+	if err := json.Unmarshal(app, &d.Applicant); err != nil {
+		return nil, fmt.Errorf("decoding applicant: %w", err)
+	}
+	if err := json.Unmarshal(form, &d.Form); err != nil {
+		return nil, fmt.Errorf("decoding form: %w", err)
+	}
+	if len(supp) > 0 {
+		d.Supplement = new(dossier.SupplementRequest)
+		if err := json.Unmarshal(supp, d.Supplement); err != nil {
+			return nil, fmt.Errorf("decoding supplementation request: %w", err)
+		}
+	}
+	if len(res) > 0 {
+		d.Result = new(dossier.Result)
+		if err := json.Unmarshal(res, d.Result); err != nil {
+			return nil, fmt.Errorf("decoding result: %w", err)
+		}
+	}
+	return &d, nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func dossierByID(ctx context.Context, q querier, id int64) (*dossier.Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierCols+dossierFrom+` WHERE d.id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("reading dossier %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// DossierByCode reads a dossier (without events and documents). Unknown
+// codes are apperr.ErrNotFound.
+func (db *DB) DossierByCode(ctx context.Context, code string) (*dossier.Dossier, error) {
+	d, err := scanDossier(db.ro.QueryRowContext(ctx, `SELECT `+dossierCols+dossierFrom+` WHERE d.code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading dossier: %w", err)
+	}
+	return d, nil
+}
+
+// UpdateDossier writes the dossier's new state if it is still at oldVersion,
+// with its event and any new documents, in one transaction. A concurrent
+// change answers a Conflict and writes nothing.
+func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion int, ev *dossier.Event, docs []dossier.Document) error {
+	var supp, res any
+	if d.Supplement != nil {
+		b, _ := json.Marshal(d.Supplement)
+		supp = string(b)
+	}
+	if d.Result != nil {
+		b, _ := json.Marshal(d.Result)
+		res = string(b)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `
+			UPDATE dossiers SET unit_id = $1, unit_path = $2, status = $3, substate = $4, assignee_id = $5,
+				received_at = $6, due_at = $7, finished_at = $8, delivered_at = $9, paused_at = $10, rescheduled = $11,
+				fee = $12, fee_paid_at = $13, supplement = $14, result = $15, rating = $16, rating_comment = $17,
+				step_index = $18, step_started_at = $19, version = $20, updated_at = $21, verdict = $22
+			WHERE id = $23 AND version = $24`,
+			d.UnitID, d.UnitPath, int(d.Status), d.Substate, nint64(d.AssigneeID),
+			nutc(d.ReceivedAt), nutc(d.DueAt), nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled,
+			d.FeeVND, nutc(d.FeePaidAt), supp, res, d.Rating, d.RatingComment,
+			d.StepIndex, utc(d.StepStartedAt), d.Version, utc(d.UpdatedAt), d.Verdict, d.ID, oldVersion)
+		if err != nil {
+			return fmt.Errorf("updating dossier %s: %w", d.Code, err)
+		}
+		if n, _ := r.RowsAffected(); n != 1 {
+			return apperr.New(apperr.Conflict, "stale_version",
+				"Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại và thử lại.",
+				"The dossier was just changed by someone else. Reload and try again.")
+		}
+		for i := range docs {
+			if err := insertDocument(ctx, tx, d.ID, &docs[i], ev.ActorID); err != nil {
+				return err
+			}
+		}
+		return insertEvent(ctx, tx, d.ID, ev)
+	})
+}
+
+// Events returns a dossier's event log, oldest first.
+func (db *DB) Events(ctx context.Context, dossierID int64) ([]dossier.Event, error) {
+	rows, err := db.ro.QueryContext(ctx, `
+		SELECT e.id, e.at, e.actor_id, e.actor_name, e.role, e.unit_id, COALESCE(u.code, ''), e.action, e.from_status, e.to_status,
+			e.note, e.data, e.step_key, e.budget_hours, e.spent_hours, e.verdict
+		FROM events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.dossier_id = $1 ORDER BY e.id`, dossierID)
+	if err != nil {
+		return nil, fmt.Errorf("reading events: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Event
+	for rows.Next() {
+		var e dossier.Event
+		var actor, unit sql.NullInt64
+		var action string
+		var from, to int
+		var data []byte
+		if err := rows.Scan(&e.ID, &e.At, &actor, &e.ActorName, &e.Role, &unit, &e.UnitCode, &action, &from, &to,
+			&e.Note, &data, &e.StepKey, &e.BudgetHours, &e.SpentHours, &e.Verdict); err != nil {
+			return nil, fmt.Errorf("reading events: %w", err)
+		}
+		e.At = e.At.UTC()
+		e.ActorID, e.UnitID = actor.Int64, unit.Int64
+		e.Action, e.From, e.To = dossier.Action(action), dossier.Status(from), dossier.Status(to)
+		if len(data) > 0 {
+			if err := json.Unmarshal(data, &e.Data); err != nil {
+				return nil, fmt.Errorf("decoding event data: %w", err)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Documents returns a dossier's files, oldest first.
+func (db *DB) Documents(ctx context.Context, dossierID int64) ([]dossier.Document, error) {
+	rows, err := db.ro.QueryContext(ctx, `
+		SELECT id, kind, doc_key, filename, content_type, size, sha256, storage_key, uploaded_at
+		FROM documents WHERE dossier_id = $1 ORDER BY id`, dossierID)
+	if err != nil {
+		return nil, fmt.Errorf("reading documents: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Document
+	for rows.Next() {
+		var d dossier.Document
+		if err := rows.Scan(&d.ID, &d.Kind, &d.DocKey, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.StorageKey, &d.UploadedAt); err != nil {
+			return nil, fmt.Errorf("reading documents: %w", err)
+		}
+		d.UploadedAt = d.UploadedAt.UTC()
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ListDossiers lists dossiers visible to the actor, newest first, with
+// keyset pagination on the id. It returns the cursor of the next page, 0 at
+// the end.
+func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var where []string
+	// Scope first: nothing outside it is ever returned.
+	if a.Citizen {
+		where = append(where, "d.owner_id = "+arg(a.AccountID))
+	} else {
+		paths, units := a.ScopePaths()
+		var ors []string
+		for _, p := range paths {
+			ors = append(ors, "(d.unit_path >= "+arg(p)+" AND d.unit_path < "+arg(pathUpper(p))+")")
+		}
+		if len(units) > 0 {
+			var ph []string
+			for _, u := range units {
+				ph = append(ph, arg(u))
+			}
+			ors = append(ors, "d.unit_id IN ("+strings.Join(ph, ", ")+")")
+		}
+		if len(ors) == 0 {
+			return nil, 0, nil
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	if f.UnitCode != "" {
+		var path string
+		err := db.ro.QueryRowContext(ctx, `SELECT path FROM units WHERE code = $1`, f.UnitCode).Scan(&path)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, apperr.Newf(apperr.Invalid, "unit_not_found", "Không tìm thấy đơn vị «%s».", "Unit %q not found.", f.UnitCode)
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("reading unit: %w", err)
+		}
+		where = append(where, "d.unit_path >= "+arg(path)+" AND d.unit_path < "+arg(pathUpper(path)))
+	}
+	if len(f.Statuses) > 0 {
+		var ph []string
+		for _, s := range f.Statuses {
+			ph = append(ph, arg(int(s)))
+		}
+		where = append(where, "d.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Overdue {
+		now := f.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		where = append(where, "d.status IN (2, 4, 5, 6) AND d.due_at < "+arg(utc(now)))
+	}
+	if f.DueBefore != nil {
+		where = append(where, "d.due_at < "+arg(utc(*f.DueBefore)))
+	}
+	if f.AssigneeID != 0 {
+		where = append(where, "d.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.Procedure != "" {
+		where = append(where, "p.code = "+arg(f.Procedure))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		folded := vn.Fold(q)
+		where = append(where, "(d.code = "+arg(q)+" OR d.applicant_id_number = "+arg(q)+
+			" OR d.applicant_folded LIKE "+arg("%"+escapeLike(folded)+"%")+` ESCAPE '\')`)
+	}
+	if f.Cursor > 0 {
+		where = append(where, "d.id < "+arg(f.Cursor))
+	}
+	limit := clampLimit(f.Limit)
+	q := `SELECT ` + dossierCols + dossierFrom
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY d.id DESC LIMIT " + arg(limit+1)
+	rows, err := db.ro.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+		}
+		out = append(out, *d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+	}
+	var next int64
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
+}

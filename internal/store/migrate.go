@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+	if err != nil {
+		return nil, err
+	}
+	d := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	return goose.NewProvider(d, db.rw, sub)
+}
+
+// SchemaVersions returns the version the database is at and the newest one
+// this binary knows.
+func (db *DB) SchemaVersions(ctx context.Context) (current, latest int64, err error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, 0, fmt.Errorf("loading migrations: %w", err)
+	}
+	srcs := p.ListSources()
+	if len(srcs) > 0 {
+		latest = srcs[len(srcs)-1].Version
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, latest, fmt.Errorf("reading schema version: %w", err)
+	}
+	return current, latest, nil
+}
+
+// Migrate applies pending migrations. A database migrated by a newer binary
+// is refused rather than touched.
+func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, fmt.Errorf("loading migrations: %w", err)
+	}
+	srcs := p.ListSources()
+	latest := srcs[len(srcs)-1].Version
+	if cur, err := p.GetDBVersion(ctx); err == nil && cur > latest {
+		return 0, fmt.Errorf("the database schema is at version %d but this motcua binary knows only up to %d: upgrade motcua before using this database", cur, latest)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("applying migrations: %w", err)
+	}
+	return len(res), nil
+}

@@ -1,0 +1,195 @@
+// Package store implements every Store interface of the domain packages on
+// SQL, for embedded SQLite and for PostgreSQL, with the same migrations
+// numbers and the same queries wherever the two engines agree.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+// Supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the storage of one motcua deployment.
+type DB struct {
+	dialect Dialect
+	// rw takes every write. On SQLite it has a single connection so that
+	// writers queue in Go instead of spinning on the busy handler.
+	rw *sql.DB
+	// ro serves reads; on PostgreSQL it is the same pool as rw.
+	ro  *sql.DB
+	dsn string
+	sub *submitter
+}
+
+// Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)
+// or "postgres://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{dsn: dsn}
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.dialect = Postgres
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("opening postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(32)
+		pool.SetMaxIdleConns(32)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.rw, db.ro = pool, pool
+	default:
+		db.dialect = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, errors.New("opening sqlite: empty path")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("creating database directory: %w", err)
+			}
+		}
+		// busy_timeout must come before journal_mode: switching to WAL may
+		// itself have to wait for a lock.
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "foreign_keys(ON)")
+		q.Add("_time_format", "sqlite")
+		base := "file:" + path + "?" + q.Encode()
+		rw, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("opening sqlite: %w", err)
+		}
+		rw.SetMaxOpenConns(1)
+		rw.SetMaxIdleConns(1)
+		rw.SetConnMaxLifetime(0)
+		ro, err := sql.Open("sqlite", base)
+		if err != nil {
+			rw.Close()
+			return nil, fmt.Errorf("opening sqlite: %w", err)
+		}
+		ro.SetMaxOpenConns(8)
+		ro.SetMaxIdleConns(8)
+		db.rw, db.ro = rw, ro
+	}
+	if err := db.rw.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to %s store: %w", db.dialect, err)
+	}
+	db.sub = newSubmitter(db)
+	return db, nil
+}
+
+// Dialect reports the engine.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close stops background work and closes the connections.
+func (db *DB) Close() error {
+	if db.sub != nil {
+		db.sub.stop()
+	}
+	err := db.rw.Close()
+	if db.ro != db.rw {
+		if e := db.ro.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping checks the store answers (for /healthz).
+func (db *DB) Ping(ctx context.Context) error { return db.ro.PingContext(ctx) }
+
+// inTx runs fn in a write transaction: it commits if fn returns nil and
+// rolls back on error or panic.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// utc normalises a time for storage: UTC, microsecond precision (what
+// PostgreSQL keeps), so that text comparison on SQLite orders correctly.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// nutc is utc for optional times.
+func nutc(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return utc(*t)
+}
+
+// ntime converts a scanned nullable time.
+func ntime(n sql.NullTime) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := n.Time.UTC()
+	return &t
+}
+
+// nint64 stores 0 as NULL for optional references.
+func nint64(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// pathUpper is the exclusive upper bound of a materialised-path prefix
+// range: paths end in '/', and '0' is the next byte.
+func pathUpper(prefix string) string {
+	return strings.TrimSuffix(prefix, "/") + "0"
+}

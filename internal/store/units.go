@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/vn"
+)
+
+// UpsertUnits inserts or updates units by code, parents before children, in
+// one transaction, and keeps materialised paths right.
+func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, u := range units {
+			if err := upsertUnit(ctx, tx, u); err != nil {
+				return fmt.Errorf("saving unit %s (%s): %w", u.Code, u.Name, err)
+			}
+		}
+		return nil
+	})
+}
+
+func upsertUnit(ctx context.Context, tx *sql.Tx, u org.Unit) error {
+	var parentID sql.NullInt64
+	parentPath := "/"
+	if u.ParentCode != "" {
+		var pp string
+		err := tx.QueryRowContext(ctx, `SELECT id, path FROM units WHERE code = $1`, u.ParentCode).Scan(&parentID, &pp)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("parent %s not found", u.ParentCode)
+		}
+		if err != nil {
+			return err
+		}
+		parentPath = pp
+	}
+	pred := strings.Join(u.PredecessorGSO, ",")
+	var id int64
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO units (code, gso_code, name, name_folded, kind, parent_id, valid_from, valid_to, predecessor_gso)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (code) DO UPDATE SET gso_code = excluded.gso_code, name = excluded.name,
+			name_folded = excluded.name_folded, kind = excluded.kind, parent_id = excluded.parent_id,
+			valid_from = excluded.valid_from, valid_to = excluded.valid_to, predecessor_gso = excluded.predecessor_gso
+		RETURNING id`,
+		u.Code, u.GSOCode, vn.NFC(u.Name), vn.Fold(u.Name), string(u.Kind), parentID, nutc(u.ValidFrom), nutc(u.ValidTo), pred).Scan(&id)
+	if err != nil {
+		return err
+	}
+	path := fmt.Sprintf("%s%d/", parentPath, id)
+	_, err = tx.ExecContext(ctx, `UPDATE units SET path = $1 WHERE id = $2`, path, id)
+	return err
+}
+
+const unitCols = `u.id, u.code, u.gso_code, u.name, u.kind, u.parent_id, COALESCE(p.code, ''), u.path, u.valid_from, u.valid_to, u.predecessor_gso`
+
+func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
+	var u org.Unit
+	var parent sql.NullInt64
+	var from, to sql.NullTime
+	var kind, pred string
+	if err := sc.Scan(&u.ID, &u.Code, &u.GSOCode, &u.Name, &kind, &parent, &u.ParentCode, &u.Path, &from, &to, &pred); err != nil {
+		return nil, err
+	}
+	u.Kind = org.Kind(kind)
+	u.ParentID = parent.Int64
+	u.ValidFrom, u.ValidTo = ntime(from), ntime(to)
+	if pred != "" {
+		u.PredecessorGSO = strings.Split(pred, ",")
+	}
+	return &u, nil
+}
+
+// UnitByCode finds a unit by its agency identifier.
+func (db *DB) UnitByCode(ctx context.Context, code string) (*org.Unit, error) {
+	u, err := scanUnit(db.ro.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.Newf(apperr.NotFound, "unit_not_found", "Không tìm thấy đơn vị «%s».", "Unit %q not found.", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading unit %s: %w", code, err)
+	}
+	return u, nil
+}
+
+// UnitFilter selects units for listing.
+type UnitFilter struct {
+	Parent string // agency identifier of the parent; "" for all
+	Roots  bool   // only units without parent
+	Q      string // accent-insensitive name search
+	At     time.Time
+	Limit  int
+}
+
+// Units lists units ordered by name.
+func (db *DB) Units(ctx context.Context, f UnitFilter) ([]org.Unit, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Parent != "" {
+		where = append(where, "p.code = "+arg(f.Parent))
+	} else if f.Roots {
+		where = append(where, "u.parent_id IS NULL")
+	}
+	if q := vn.Fold(f.Q); q != "" {
+		where = append(where, "u.name_folded LIKE "+arg("%"+escapeLike(q)+"%")+` ESCAPE '\'`)
+	}
+	if !f.At.IsZero() {
+		a := arg(utc(f.At))
+		where = append(where, "(u.valid_from IS NULL OR u.valid_from <= "+a+") AND (u.valid_to IS NULL OR u.valid_to >= "+a+")")
+	}
+	q := `SELECT ` + unitCols + ` FROM units u LEFT JOIN units p ON p.id = u.parent_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q += " ORDER BY u.path LIMIT " + arg(limit)
+	rows, err := db.ro.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing units: %w", err)
+	}
+	defer rows.Close()
+	var out []org.Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing units: %w", err)
+		}
+		out = append(out, *u)
+	}
+	return out, rows.Err()
+}
+
+// CountUnits counts units by kind.
+func (db *DB) CountUnits(ctx context.Context) (map[org.Kind]int, error) {
+	rows, err := db.ro.QueryContext(ctx, `SELECT kind, COUNT(*) FROM units GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("counting units: %w", err)
+	}
+	defer rows.Close()
+	out := map[org.Kind]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[org.Kind(k)] = n
+	}
+	return out, rows.Err()
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
