@@ -335,7 +335,7 @@ func TestMessages(t *testing.T) {
 		{"note", CodeTooLong}:        {"Trường «Ghi chú» dài quá mức cho phép: tối đa 5000 ký tự.", ""},
 		{"hack", CodeUnknownField}:   {"Trường «hack» không thuộc biểu mẫu của thủ tục này.", "The field “hack” is not part of this procedure's form."},
 		{"sex", CodeBadOption}:       {"Giá trị của trường «Giới tính» không có trong danh sách lựa chọn.", ""},
-		{"id_number", "id_province"}: {"Trường «Số định danh cá nhân» không hợp lệ: Ba chữ số đầu của số định danh cá nhân không phải là mã tỉnh, thành phố nơi đăng ký khai sinh hợp lệ.", ""},
+		{"id_number", "id_province"}: {"Trường «Số định danh cá nhân»: Ba chữ số đầu của số định danh cá nhân không phải là mã tỉnh, thành phố nơi đăng ký khai sinh hợp lệ.", ""},
 	}
 	for fe, want := range cases {
 		if got := fe.Message("vi", f); got != want[0] {

@@ -142,11 +142,12 @@ func (e FieldError) Message(lang string, f Form) string {
 		return say("Trường «%s» phải là văn bản.")
 	}
 	// Identifier, phone and e-mail codes come from package vn, which owns
-	// their explanation.
+	// their explanation; its sentences already say "invalid", so the label
+	// is only prefixed.
 	if en {
-		return say("The field “%s” is invalid: %s", vn.Message(e.Code, "en"))
+		return say("The field “%s”: %s", vn.Message(e.Code, "en"))
 	}
-	return say("Trường «%s» không hợp lệ: %s", vn.Message(e.Code, "vi"))
+	return say("Trường «%s»: %s", vn.Message(e.Code, "vi"))
 }
 
 // rangeMessage explains out_of_range with the bounds that the field sets.

@@ -129,6 +129,11 @@ func loadUnits(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep *Re
 		return fmt.Errorf("reading 2019 units: %w", err)
 	}
 	units := res.Units
+	// The demo plays the 2017–2019 scenario of the seeds, so its 2019 units
+	// are kept in force; "units import --format 2025" moves a deployment on.
+	for i := range units {
+		units[i].ValidTo = nil
+	}
 	// Departments hang under the city, which comes first in the 2019 list.
 	units = append(units[:1], append(org.Departments(scheme), units[1:]...)...)
 	if err := db.UpsertUnits(ctx, units); err != nil {
