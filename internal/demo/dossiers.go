@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
@@ -11,6 +13,7 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // unitDesk is one demo unit with its staff and the procedures it offers.
@@ -54,6 +57,37 @@ func actorOf(ctx context.Context, db *store.DB, username string) (dossier.Actor,
 	return act, err
 }
 
+// sampleText guesses a plausible value from the field's name and label.
+var vnFold = vn.Fold
+
+func sampleText(fd catalog.Field, r *rand.Rand) string {
+	key := fd.Name + " " + vnFold(fd.Label)
+	var v string
+	switch {
+	case containsAny(key, "address", "residence", "dia chi", "noi cu tru", "tru so", "location"):
+		v = fmt.Sprintf("Số %d phố Hàng Trống, phường Hàng Trống, quận Hoàn Kiếm, Hà Nội", 1+r.IntN(90))
+	case containsAny(key, "name", "ho ten", "ho va ten"):
+		v = randomName(r)
+	case containsAny(key, "reason", "ly do", "purpose", "muc dich"):
+		v = "Phục vụ nhu cầu cá nhân"
+	default:
+		v = "Theo hồ sơ kèm theo"
+	}
+	if fd.MaxLength > 0 && len([]rune(v)) > fd.MaxLength {
+		v = string([]rune(v)[:fd.MaxLength])
+	}
+	return v
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
 // sampleForm fills a procedure's form with plausible valid values.
 func sampleForm(f catalog.Form, r *rand.Rand) map[string]any {
 	out := map[string]any{}
@@ -63,10 +97,7 @@ func sampleForm(f catalog.Form, r *rand.Rand) map[string]any {
 		}
 		switch fd.Type {
 		case "text", "textarea":
-			out[fd.Name] = randomName(r)
-			if fd.MaxLength > 0 && len([]rune(out[fd.Name].(string))) > fd.MaxLength {
-				out[fd.Name] = "A"
-			}
+			out[fd.Name] = sampleText(fd, r)
 		case "number":
 			v := 1.0
 			if fd.Min != nil {
@@ -174,14 +205,21 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		accountOf[c.AccountID] = &dossier.Applicant{FullName: a.FullName, IDNumber: a.Username, Phone: a.Phone, Email: a.Email}
 	}
 
+	// Submission moments over the window, in order, so that codes and ids
+	// follow time as they would in real use; each within office hours.
 	start := end.AddDate(0, 0, -90)
+	moments := make([]time.Time, n)
+	for i := range moments {
+		t := cal.NextOpening(start.Add(time.Duration(r.Int64N(int64(end.Sub(start))))))
+		moments[i] = t.Add(time.Duration(r.IntN(150)) * time.Minute)
+	}
+	slices.SortFunc(moments, func(a, b time.Time) int { return a.Compare(b) })
 	created := 0
 	for i := 0; i < n; i++ {
 		desk := desks[weighted(r, []int{55, 25, 20})]
 		proc := desk.procs[r.IntN(len(desk.procs))]
 		v := proc.Current
-		// Submission at a random moment of the window, during office hours.
-		clock = cal.NextOpening(start.Add(time.Duration(r.Int64N(int64(end.Sub(start))))))
+		clock = cal.NextOpening(moments[i])
 		if clock.After(end) {
 			continue
 		}

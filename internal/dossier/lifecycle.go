@@ -171,16 +171,17 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		return nil, apperr.Newf(apperr.Invalid, "unknown_action", "Thao tác «%s» không tồn tại.", "Unknown action %q.", cmd.Action)
 	}
 	_ = r
-	if cmd.Version != d.Version {
-		return nil, apperr.Newf(apperr.Conflict, "stale_version",
-			"Hồ sơ đã được người khác thay đổi (phiên bản %d, bạn gửi %d). Vui lòng tải lại.",
-			"The dossier was changed by someone else (version %d, you sent %d). Reload it.", d.Version, cmd.Version)
-	}
 	role, statusOK := Allowed(d, a, cmd.Action)
 	if role == "" {
 		return nil, apperr.Newf(apperr.Forbidden, "role_not_allowed",
 			"Vai trò của bạn tại đơn vị này không được thực hiện thao tác «%s».",
 			"Your role in this unit may not perform %q.", cmd.Action)
+	}
+	// A stale page gets 409 before any status check: what it showed is gone.
+	if cmd.Version != d.Version {
+		return nil, apperr.Newf(apperr.Conflict, "stale_version",
+			"Hồ sơ đã được người khác thay đổi (phiên bản %d, bạn gửi %d). Vui lòng tải lại.",
+			"The dossier was changed by someone else (version %d, you sent %d). Reload it.", d.Version, cmd.Version)
 	}
 	if !statusOK {
 		return nil, apperr.New(apperr.Unprocessable, "invalid_transition",
@@ -309,7 +310,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		res := *cmd.Result
 		res.Summary = strings.TrimSpace(res.Summary)
-		res.IssuedAt = now
+		res.IssuedAt = now.UTC()
 		if res.SignedBy == "" {
 			res.SignedBy = a.Name
 		}

@@ -1,0 +1,372 @@
+// Package apptest starts the real motcua server on a test store (SQLite or
+// PostgreSQL) with a small Hà Nội fixture, and offers a typed API v1 client
+// for integration tests.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// Unit codes of the fixture.
+const (
+	City       = "000.00.00.H26"
+	HoanKiem   = "000.00.02.H26"
+	HangTrong  = "000.12.02.H26"
+	HangBac    = "000.11.02.H26"
+	SoTuPhap   = "000.00.41.H26"
+	Password   = "mat-khau-thu"
+	CitizenA   = "001090001234"
+	CitizenB   = "001195004321"
+	Marriage   = "1.000894"
+	CriminalRc = "2.000908"
+)
+
+// Env is a running server with its store.
+type Env struct {
+	T      testing.TB
+	URL    string
+	DB     *store.DB
+	DSN    string
+	App    *app.App
+	Server *httptest.Server
+	// Logs holds everything the server logged, to check for personal data.
+	Logs *SafeBuffer
+}
+
+// SafeBuffer is a bytes.Buffer safe for concurrent writers.
+type SafeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SafeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written.
+func (s *SafeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Spec returns a catalogue spec fit for tests.
+func Spec(code, name string, level catalog.UnitLevel, offered string, days int) catalog.Spec {
+	steps := []catalog.Step{{Key: "tiep_nhan", Name: "Tiếp nhận", Role: "receptionist", BudgetHours: 4},
+		{Key: "phan_cong", Name: "Phân công", Role: "leader", BudgetHours: 4},
+		{Key: "tham_dinh", Name: "Thẩm định", Role: "specialist", BudgetHours: float64(days*8 - 16)},
+		{Key: "phe_duyet", Name: "Phê duyệt", Role: "leader", BudgetHours: 4},
+		{Key: "tra_ket_qua", Name: "Trả kết quả", Role: "receptionist", BudgetHours: 4}}
+	return catalog.Spec{
+		Procedure: catalog.Procedure{Code: code, Name: name, Field: "Hộ tịch", UnitLevel: level},
+		Version: catalog.Version{Number: 1, EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), LegacyLevel: 4, Class: catalog.ClassFull,
+			LimitAmount: days, LimitKind: catalog.WorkingDays, SupplementPolicy: catalog.SupplementRestart, FeeVND: 0,
+			Documents: []catalog.Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true},
+				{Key: "giay_xac_nhan", Name: "Giấy xác nhận tình trạng hôn nhân", Originals: 1, Required: true}},
+			Form: catalog.Form{Fields: []catalog.Field{
+				{Name: "chong_ho_ten", Label: "Họ và tên chồng", LabelEN: "Husband's full name", Type: "text", Required: true},
+				{Name: "vo_ho_ten", Label: "Họ và tên vợ", LabelEN: "Wife's full name", Type: "text", Required: true},
+				{Name: "so_ban_sao", Label: "Số bản sao", LabelEN: "Number of copies", Type: "number"},
+			}},
+			Process: steps},
+		OfferedBy: []string{offered},
+	}
+}
+
+// Start runs the server on a fresh store of the engine with the fixture:
+// the city, Quận Hoàn Kiếm with Hàng Trống and Hàng Bạc, Sở Tư pháp; the
+// marriage procedure (communes) and a department procedure; staff of every
+// role in Hàng Trống (ht.*), Hàng Bạc (hb.*) and the district (hk.*), a
+// city admin and citizens A and B, all with Password.
+func Start(t testing.TB, engine store.Dialect, opts app.Options) *Env {
+	t.Helper()
+	ctx := context.Background()
+	db, dsn := storetest.OpenDSN(t, engine)
+	units := []org.Unit{
+		{Code: City, Name: "Thành phố Hà Nội", Kind: org.KindCity},
+		{Code: HoanKiem, Name: "Quận Hoàn Kiếm", Kind: org.KindDistrict, ParentCode: City},
+		{Code: HangTrong, Name: "Phường Hàng Trống", Kind: org.KindCommune, ParentCode: HoanKiem},
+		{Code: HangBac, Name: "Phường Hàng Bạc", Kind: org.KindCommune, ParentCode: HoanKiem},
+		{Code: SoTuPhap, Name: "Sở Tư pháp", Kind: org.KindDepartment, ParentCode: City},
+	}
+	if err := db.UpsertUnits(ctx, units); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.ImportCatalogue(ctx, []catalog.Spec{
+		Spec(Marriage, "Đăng ký kết hôn", catalog.LevelCommune, "all_communes", 5),
+		Spec(CriminalRc, "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", catalog.LevelProvince, "Sở Tư pháp", 10),
+	})
+	if err != nil || len(rep.Rejected) > 0 {
+		t.Fatalf("fixture catalogue: %v %v", err, rep.Rejected)
+	}
+	// One hash for every fixture account: argon2id is deliberately slow.
+	hash, err := account.HashPassword(Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		prefix, unit string
+	}{{"ht", HangTrong}, {"hb", HangBac}, {"hk", HoanKiem}, {"stp", SoTuPhap}} {
+		for _, r := range []org.Role{org.RoleReceptionist, org.RoleSpecialist, org.RoleLeader, org.RoleUnitAdmin} {
+			a := &account.Account{Kind: account.KindStaff, Username: s.prefix + "." + string(r), FullName: "Cán bộ " + s.prefix + " " + string(r), PasswordHash: hash}
+			if err := db.CreateStaff(ctx, a, s.unit, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	admin := &account.Account{Kind: account.KindStaff, Username: "city.admin", FullName: "Quản trị thành phố", PasswordHash: hash}
+	if err := db.CreateStaff(ctx, admin, City, org.RoleCityAdmin); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ id, name, phone string }{{CitizenA, "Nguyễn Văn An", "0912345678"}, {CitizenB, "Trần Thị Bình", "0987654321"}} {
+		a := &account.Account{Kind: account.KindCitizen, Username: c.id, FullName: c.name, Phone: c.phone, PasswordHash: hash}
+		if err := db.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs := &SafeBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := config.Default()
+	cfg.DB = dsn
+	cfg.FilesDir = t.TempDir()
+	cfg.MaxFileMB, cfg.MaxDossierMB = 1, 3 // small limits keep the oversize tests cheap
+	a, err := app.New(ctx, cfg, db, log, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Server.Handler)
+	t.Cleanup(srv.Close)
+	return &Env{T: t, URL: srv.URL, DB: db, DSN: dsn, App: a, Server: srv, Logs: logs}
+}
+
+// Client is a typed API v1 client holding one bearer token.
+type Client struct {
+	env   *Env
+	Token string
+	Lang  string
+	HTTP  *http.Client
+}
+
+// Anon returns a client without a token.
+func (e *Env) Anon() *Client { return &Client{env: e, HTTP: e.Server.Client()} }
+
+// WithToken returns a client presenting the given bearer token.
+func (e *Env) WithToken(tok string) *Client {
+	c := e.Anon()
+	c.Token = tok
+	return c
+}
+
+// Login returns a client logged in as username.
+func (e *Env) Login(username string) *Client {
+	e.T.Helper()
+	c := e.Anon()
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if st := c.Do("POST", "/api/v1/auth/token", map[string]string{"username": username, "password": Password}, &tok); st != 200 {
+		e.T.Fatalf("login %s: status %d", username, st)
+	}
+	c.Token = tok.Token
+	return c
+}
+
+// Response is a raw answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Raw sends a request with the given body and content type.
+func (c *Client) Raw(method, path, contentType string, body io.Reader, header map[string]string) Response {
+	c.env.T.Helper()
+	req, err := http.NewRequest(method, c.env.URL+path, body)
+	if err != nil {
+		c.env.T.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if c.Lang != "" {
+		req.Header.Set("Accept-Language", c.Lang)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.env.T.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.env.T.Fatal(err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// Do sends v as JSON (if not nil) and decodes a 2xx answer into out.
+func (c *Client) Do(method, path string, v any, out any) int {
+	c.env.T.Helper()
+	var body io.Reader
+	ct := ""
+	if v != nil {
+		b, err := json.Marshal(v)
+		if err != nil {
+			c.env.T.Fatal(err)
+		}
+		body, ct = bytes.NewReader(b), "application/json"
+	}
+	r := c.Raw(method, path, ct, body, nil)
+	if out != nil && r.Status < 300 {
+		if err := json.Unmarshal(r.Body, out); err != nil {
+			c.env.T.Fatalf("%s %s: decoding %s: %v", method, path, r.Body, err)
+		}
+	}
+	return r.Status
+}
+
+// ErrorBody is the API's error shape.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Fields  []struct {
+			Field   string `json:"field"`
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"fields"`
+	} `json:"error"`
+}
+
+// DecodeError reads an error body.
+func (r Response) DecodeError(t testing.TB) ErrorBody {
+	t.Helper()
+	var e ErrorBody
+	if err := json.Unmarshal(r.Body, &e); err != nil || e.Error.Code == "" {
+		t.Fatalf("not an error body (%d): %s", r.Status, r.Body)
+	}
+	return e
+}
+
+// Dossier is the part of a dossier the tests read.
+type Dossier struct {
+	Code        string   `json:"code"`
+	Status      int      `json:"status"`
+	StatusLabel string   `json:"status_label"`
+	Version     int      `json:"version"`
+	Procedure   string   `json:"procedure"`
+	Unit        string   `json:"unit"`
+	Channel     string   `json:"channel"`
+	ReceivedAt  *string  `json:"received_at"`
+	DueAt       *string  `json:"due_at"`
+	NextActions []string `json:"next_actions"`
+	Documents   []struct {
+		ID     int64  `json:"id"`
+		DocKey string `json:"doc_key"`
+		SHA256 string `json:"sha256"`
+		Kind   string `json:"kind"`
+	} `json:"documents"`
+	Events []struct {
+		Action  string `json:"action"`
+		Verdict string `json:"verdict"`
+		Step    string `json:"step"`
+	} `json:"events"`
+}
+
+// MarriageForm is a valid form for the fixture's marriage procedure.
+func MarriageForm() map[string]any {
+	return map[string]any{"chong_ho_ten": "Nguyễn Văn An", "vo_ho_ten": "Lê Thị Cúc"}
+}
+
+// Submit submits the marriage procedure online at unit and fails the test
+// on anything but 201.
+func (c *Client) Submit(unit string) Dossier {
+	c.env.T.Helper()
+	var d Dossier
+	if st := c.Do("POST", "/api/v1/dossiers", map[string]any{"procedure": Marriage, "unit": unit, "form": MarriageForm()}, &d); st != 201 {
+		c.env.T.Fatalf("submit: status %d", st)
+	}
+	return d
+}
+
+// Act posts an action with the given arguments at the dossier's version.
+func (c *Client) Act(d *Dossier, action string, args map[string]any) Response {
+	c.env.T.Helper()
+	body := map[string]any{"action": action, "version": d.Version}
+	for k, v := range args {
+		body[k] = v
+	}
+	b, _ := json.Marshal(body)
+	r := c.Raw("POST", "/api/v1/dossiers/"+d.Code+"/actions", "application/json", bytes.NewReader(b), nil)
+	if r.Status == 200 {
+		if err := json.Unmarshal(r.Body, d); err != nil {
+			c.env.T.Fatal(err)
+		}
+	}
+	return r
+}
+
+// MustAct is Act that fails the test on anything but 200.
+func (c *Client) MustAct(d *Dossier, action string, args map[string]any) {
+	c.env.T.Helper()
+	if r := c.Act(d, action, args); r.Status != 200 {
+		c.env.T.Fatalf("%s on %s: %d %s", action, d.Code, r.Status, r.Body)
+	}
+}
+
+// File is one part of a multipart request.
+type File struct {
+	Field, Name string
+	Content     []byte
+}
+
+// Multipart builds a multipart body of fields and files.
+func Multipart(fields map[string]string, files []File) (string, *bytes.Buffer) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	for _, f := range files {
+		part, _ := w.CreateFormFile(f.Field, f.Name)
+		_, _ = part.Write(f.Content)
+	}
+	_ = w.Close()
+	return w.FormDataContentType(), &buf
+}
+
+// PDF returns a small valid PDF whose text is s (padded to size bytes).
+func PDF(s string, size int) []byte {
+	body := fmt.Sprintf("%%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%% %s\n", s)
+	if size > len(body) {
+		body += strings.Repeat(" ", size-len(body)-6)
+	}
+	return []byte(body + "%%EOF\n")
+}
