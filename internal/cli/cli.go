@@ -29,6 +29,7 @@ Usage:
   motcua user add --username U --full-name N --role R --unit UNITCODE [--db …]   (password on stdin)
   motcua units import --format 2019|2025 FILE [MAPPING] [--db …]
   motcua catalog import FILE [--db …]
+  motcua bench [--db sqlite|postgres://…] [--dossiers 1000000] [--duration 5s] [--concurrency 64]
   motcua version
 
 Every flag may also be set as MOTCUA_<NAME> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DEMO).
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, env Env) error {
 			return errUsage
 		}
 		return catalogImport(ctx, rest[1:], env)
+	case "bench":
+		return benchCmd(ctx, rest, env)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, "motcua", Version)
 		return nil

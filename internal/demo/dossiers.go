@@ -88,8 +88,8 @@ func containsAny(s string, subs ...string) bool {
 	return false
 }
 
-// sampleForm fills a procedure's form with plausible valid values.
-func sampleForm(f catalog.Form, r *rand.Rand) map[string]any {
+// SampleForm fills a procedure's form with plausible valid values.
+func SampleForm(f catalog.Form, r *rand.Rand) map[string]any {
 	out := map[string]any{}
 	for _, fd := range f.Fields {
 		if !fd.Required && r.IntN(2) == 0 {
@@ -224,7 +224,7 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 			continue
 		}
 		online := v.LegacyLevel >= 3 && r.IntN(100) < 70
-		in := dossier.SubmitInput{Procedure: proc.Code, Unit: desk.code, Form: sampleForm(v.Form, r)}
+		in := dossier.SubmitInput{Procedure: proc.Code, Unit: desk.code, Form: SampleForm(v.Form, r)}
 		var applicant dossier.Actor
 		var d *dossier.Dossier
 		if online {

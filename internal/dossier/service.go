@@ -385,7 +385,7 @@ type Public struct {
 
 // Track returns the public view of a dossier.
 func (s *Service) Track(ctx context.Context, code, lang string) (*Public, error) {
-	d, err := s.Store.DossierByCode(ctx, code)
+	d, err := s.Store.TrackDossier(ctx, code)
 	if err != nil {
 		return nil, err
 	}

@@ -39,6 +39,8 @@ type Filter struct {
 type Store interface {
 	CreateDossier(ctx context.Context, in *NewDossier) (d *Dossier, replayed bool, err error)
 	DossierByCode(ctx context.Context, code string) (*Dossier, error)
+	// TrackDossier reads the public fields only (codes, status, dates).
+	TrackDossier(ctx context.Context, code string) (*Dossier, error)
 	UpdateDossier(ctx context.Context, d *Dossier, oldVersion int, ev *Event, docs []Document) error
 	ListDossiers(ctx context.Context, a Actor, f Filter) ([]Dossier, int64, error)
 	Events(ctx context.Context, dossierID int64) ([]Event, error)

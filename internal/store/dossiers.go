@@ -408,3 +408,26 @@ func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filte
 	}
 	return out, next, nil
 }
+
+// TrackDossier reads only what public tracking shows, without decoding the
+// applicant or the form: it is the QR target, and the hottest read.
+func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, error) {
+	var d dossier.Dossier
+	var status int
+	var recv, due, fin sql.NullTime
+	err := db.ro.QueryRowContext(ctx, `
+		SELECT d.code, d.status, p.code, p.name, u.code, u.name, d.submitted_at, d.received_at, d.due_at, d.finished_at
+		FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN units u ON u.id = d.unit_id
+		WHERE d.code = $1`, code).Scan(&d.Code, &status, &d.ProcedureCode, &d.ProcedureName, &d.UnitCode, &d.UnitName,
+		&d.SubmittedAt, &recv, &due, &fin)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading dossier for tracking: %w", err)
+	}
+	d.Status = dossier.Status(status)
+	d.SubmittedAt = d.SubmittedAt.UTC()
+	d.ReceivedAt, d.DueAt, d.FinishedAt = ntime(recv), ntime(due), ntime(fin)
+	return &d, nil
+}

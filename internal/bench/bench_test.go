@@ -1,0 +1,41 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// TestRunSmall runs every measure on a small store of each engine, so that
+// the benchmark cannot rot; it checks the figures exist, not their size
+// (speed is read from the full run, see BENCHMARKS.md).
+func TestRunSmall(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			db := storetest.Open(t, e)
+			rep, err := Run(context.Background(), Options{DB: db, FilesDir: t.TempDir(), Dossiers: 3000,
+				Duration: 300 * time.Millisecond, Concurrency: 8, Queries: 40})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.RawCommits <= 0 || rep.Submissions <= 0 || rep.Tracking <= 0 || rep.Trivial <= 0 || rep.WorklistP95 <= 0 || rep.WorklistQueries < 40 {
+				t.Fatalf("missing figures: %+v", rep)
+			}
+			var n int
+			if err := db.ReadDB().QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&n); err != nil || n < 3000 {
+				t.Fatalf("seeded %d dossiers: %v", n, err)
+			}
+			var out bytes.Buffer
+			rep.Print(&out)
+			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions/s", "public tracking lookups/s", "p95"} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("report lacks %q:\n%s", want, out.String())
+				}
+			}
+		})
+	}
+}

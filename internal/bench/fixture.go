@@ -1,0 +1,234 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/vn"
+)
+
+// fixture is what the measures need from the loaded data.
+type fixture struct {
+	proc        catalog.Procedure
+	form        map[string]any
+	communes    []org.Unit
+	districts   []org.Unit
+	units       []org.Unit
+	procs       []catalog.Procedure
+	sampleCodes []string
+}
+
+func loadFixture(ctx context.Context, db *store.DB) (*fixture, error) {
+	rep, err := demo.Load(ctx, db, demo.Options{Scheme: org.CodeScheme{Suffix: "H26"}, Dossiers: -1})
+	if err != nil {
+		return nil, err
+	}
+	if rep.Skipped {
+		return nil, fmt.Errorf("the benchmark needs an empty store")
+	}
+	fx := &fixture{}
+	if fx.units, err = db.Units(ctx, store.UnitFilter{Limit: 1000}); err != nil {
+		return nil, err
+	}
+	for _, u := range fx.units {
+		switch u.Kind {
+		case org.KindCommune:
+			fx.communes = append(fx.communes, u)
+		case org.KindDistrict:
+			fx.districts = append(fx.districts, u)
+		}
+	}
+	p, err := db.Procedure(ctx, "1.000894", time.Now())
+	if err != nil {
+		return nil, err
+	}
+	fx.proc = *p
+	fx.form = demo.SampleForm(p.Current.Form, rand.New(rand.NewPCG(1, 2)))
+	cursor := ""
+	for {
+		ps, next, err := db.Procedures(ctx, store.ProcedureFilter{Limit: 200, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		fx.procs = append(fx.procs, ps...)
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	return fx, nil
+}
+
+// citizenTokens makes citizen accounts with API tokens for the load.
+func citizenTokens(ctx context.Context, db *store.DB, fx *fixture) ([]string, error) {
+	var out []string
+	now := time.Now()
+	for i := range 32 {
+		a := &account.Account{Kind: account.KindCitizen, Username: fmt.Sprintf("0010990%05d", i), FullName: "Công dân thử " + fmt.Sprint(i), PasswordHash: "-"}
+		if err := db.CreateAccount(ctx, a); err != nil {
+			return nil, err
+		}
+		tok, hash, err := account.NewToken()
+		if err != nil {
+			return nil, err
+		}
+		if err := db.SaveToken(ctx, hash, a.ID, now, now.Add(24*time.Hour)); err != nil {
+			return nil, err
+		}
+		out = append(out, tok)
+	}
+	return out, nil
+}
+
+// staffToken makes a staff account holding role in unit, with a token.
+func staffToken(ctx context.Context, db *store.DB, u org.Unit, role org.Role) (string, error) {
+	a := &account.Account{Kind: account.KindStaff, Username: "bench." + string(role) + "." + u.Code, FullName: "Cán bộ thử", PasswordHash: "-"}
+	if err := db.CreateStaff(ctx, a, u.Code, role); err != nil {
+		return "", err
+	}
+	tok, hash, err := account.NewToken()
+	if err != nil {
+		return "", err
+	}
+	now := time.Now()
+	return tok, db.SaveToken(ctx, hash, a.ID, now, now.Add(24*time.Hour))
+}
+
+var surnames = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ"}
+var given = []string{"Văn An", "Thị Bình", "Minh Châu", "Đức Dũng", "Thu Hà", "Quang Huy", "Ngọc Lan", "Xuân Long", "Thanh Mai", "Hữu Nam"}
+
+// seed bulk-loads n dossiers over the three years before today, spread over
+// every unit (communes most), mostly finished as in a real archive, with a
+// realistic tail of open and overdue ones. It bypasses the lifecycle: the
+// worklist measure needs volume, not history.
+func seed(ctx context.Context, db *store.DB, fx *fixture, n int) error {
+	r := rand.New(rand.NewPCG(2017, 2019))
+	loc := time.FixedZone("ICT", 7*3600)
+	today := time.Now().In(loc)
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
+	start := today.AddDate(-3, 0, 0)
+	span := today.Add(-time.Minute).Sub(start)
+	byLevel := map[catalog.UnitLevel][]catalog.Procedure{}
+	for _, p := range fx.procs {
+		byLevel[p.UnitLevel] = append(byLevel[p.UnitLevel], p)
+	}
+	var others []org.Unit
+	for _, u := range fx.units {
+		if u.Kind != org.KindCommune {
+			others = append(others, u)
+		}
+	}
+	counters := map[string]int{}
+	const cols = 24
+	const perStmt = 400
+	const perTx = 10
+	statuses := []int{10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 4, 4, 1, 2, 5, 6, 3, 7, 8}
+	stmtHead := `INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id,
+		applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
+		submitted_at, received_at, due_at, finished_at, delivered_at, verdict, step_index, step_started_at, version, updated_at) VALUES `
+	done := 0
+	for done < n {
+		err := db.WriteTx(ctx, func(tx *sql.Tx) error {
+			for s := 0; s < perTx && done < n; s++ {
+				rows := min(perStmt, n-done)
+				var sb strings.Builder
+				sb.WriteString(stmtHead)
+				args := make([]any, 0, rows*cols)
+				for i := range rows {
+					k := done + i
+					// Submission times grow with the id, as in real use.
+					at := start.Add(time.Duration(float64(span) * float64(k) / float64(n))).Add(time.Duration(r.IntN(600)) * time.Second)
+					var u org.Unit
+					var level catalog.UnitLevel
+					if r.IntN(10) < 7 {
+						u, level = fx.communes[r.IntN(len(fx.communes))], catalog.LevelCommune
+					} else {
+						u = others[r.IntN(len(others))]
+						level = catalog.LevelDistrict
+						if u.Kind != org.KindDistrict {
+							level = catalog.LevelProvince
+						}
+					}
+					ps := byLevel[level]
+					p := ps[r.IntN(len(ps))]
+					day := at.In(loc).Format("060102")
+					counters[u.Code+day]++
+					code := fmt.Sprintf("%s-%s-%04d", u.Code, day, counters[u.Code+day])
+					status := statuses[r.IntN(len(statuses))]
+					name := surnames[r.IntN(len(surnames))] + " " + given[r.IntN(len(given))]
+					id := fmt.Sprintf("001%d%02d%06d", r.IntN(2), 50+r.IntN(50), r.IntN(1000000))
+					channel := "counter"
+					if r.IntN(10) < 6 {
+						channel = "online"
+					}
+					var recv, due, fin, deliv any
+					verdict := ""
+					if status != 1 && status != 3 {
+						recv = at
+						due = at.AddDate(0, 0, 7)
+						if status >= 7 {
+							f := at.AddDate(0, 0, r.IntN(9))
+							fin = f
+							verdict = "on_time"
+							if f.After(at.AddDate(0, 0, 7)) {
+								verdict = "late"
+							} else if f.Before(at.AddDate(0, 0, 6)) {
+								verdict = "early"
+							}
+							if status == 10 {
+								deliv = f.Add(time.Hour)
+							}
+						}
+					}
+					if i > 0 {
+						sb.WriteString(",")
+					}
+					sb.WriteString("(")
+					for c := range cols {
+						if c > 0 {
+							sb.WriteString(",")
+						}
+						fmt.Fprintf(&sb, "$%d", len(args)+c+1)
+					}
+					sb.WriteString(")")
+					app := fmt.Sprintf(`{"kind":"citizen","full_name":%q,"id_number":%q}`, name, id)
+					args = append(args, code, p.ID, p.Current.ID, u.ID, u.Path, u.ID,
+						app, name, vn.Fold(name), id, channel, `{}`, status, "",
+						at.UTC(), utcOrNil(recv), utcOrNil(due), utcOrNil(fin), utcOrNil(deliv), verdict, 0, at.UTC(), 1, at.UTC())
+					if k%(n/200+1) == 0 {
+						fx.sampleCodes = append(fx.sampleCodes, code)
+					}
+				}
+				done += rows
+				if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return db.WriteTx(ctx, func(tx *sql.Tx) error {
+		// Fresh statistics, as a production database would have.
+		_, err := tx.ExecContext(ctx, "ANALYZE")
+		return err
+	})
+}
+
+func utcOrNil(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Truncate(time.Microsecond)
+	}
+	return nil
+}
