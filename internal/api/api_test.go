@@ -412,7 +412,9 @@ func TestBadInput(t *testing.T) {
 	})
 }
 
-func str(s string) func() *bytes.Buffer { return func() *bytes.Buffer { return bytes.NewBufferString(s) } }
+func str(s string) func() *bytes.Buffer {
+	return func() *bytes.Buffer { return bytes.NewBufferString(s) }
+}
 
 // rebuild makes a fresh multipart body with its content type; a body can be
 // read once only.

@@ -34,6 +34,9 @@ const (
 
 var scheme = org.CodeScheme{Suffix: "H26"}
 
+// runTimeout bounds one command run in-process.
+const runTimeout = time.Minute
+
 // lockedBuffer is a bytes.Buffer safe for a server goroutine writing while
 // the test reads.
 type lockedBuffer struct {
@@ -62,7 +65,10 @@ type result struct {
 func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Run(context.Background(), append([]string{"motcua"}, args...),
+	// A bound, so that a store deadlock fails the test instead of hanging it.
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	code := cli.Run(ctx, append([]string{"motcua"}, args...),
 		cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
 	return result{code, out.String(), errb.String()}
 }

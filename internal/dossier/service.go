@@ -15,7 +15,7 @@ import (
 
 // Catalog is what the service needs to know about procedures.
 type Catalog interface {
-	Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
+	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Offers(ctx context.Context, procedureID, unitID int64) (bool, error)
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
 }
@@ -76,7 +76,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 	if strings.TrimSpace(in.Unit) == "" {
 		return nil, false, badInput("unit_required", "Vui lòng chọn đơn vị tiếp nhận.", "The unit is required.")
 	}
-	p, err := s.Catalog.Procedure(ctx, in.Procedure, now)
+	p, err := s.Catalog.ProcedureInForce(ctx, in.Procedure, now)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, false, badInput("unknown_procedure", "Không có thủ tục «%s».", "There is no procedure %q.", in.Procedure)
 	}

@@ -15,10 +15,10 @@ import (
 
 // CreateAccount stores a new account; a taken username is a Conflict.
 func (db *DB) CreateAccount(ctx context.Context, a *account.Account) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error { return createAccount(ctx, tx, a) })
+	return db.inTx(ctx, func(tx *Tx) error { return createAccount(ctx, tx, a) })
 }
 
-func createAccount(ctx context.Context, tx *sql.Tx, a *account.Account) error {
+func createAccount(ctx context.Context, tx *Tx, a *account.Account) error {
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = time.Now()
 	}
@@ -37,7 +37,7 @@ func createAccount(ctx context.Context, tx *sql.Tx, a *account.Account) error {
 
 // CreateStaff stores a staff account with its role in a unit, atomically.
 func (db *DB) CreateStaff(ctx context.Context, a *account.Account, unitCode string, role org.Role) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		var unitID int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE code = $1`, unitCode).Scan(&unitID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -56,7 +56,7 @@ func (db *DB) CreateStaff(ctx context.Context, a *account.Account, unitCode stri
 
 // GrantRole gives an existing staff account a role in a unit (idempotent).
 func (db *DB) GrantRole(ctx context.Context, accountID int64, unitCode string, role org.Role) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO staff_roles (account_id, unit_id, role)
 			SELECT $1, id, $3 FROM units WHERE code = $2
@@ -79,7 +79,7 @@ func scanAccount(sc interface{ Scan(...any) error }) (*account.Account, error) {
 
 // AccountByUsername finds an account by username (ID number for citizens).
 func (db *DB) AccountByUsername(ctx context.Context, username string) (*account.Account, error) {
-	a, err := scanAccount(db.ro.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE username = $1`, username))
+	a, err := scanAccount(db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE username = $1`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}
@@ -91,7 +91,7 @@ func (db *DB) AccountByUsername(ctx context.Context, username string) (*account.
 
 // Grants lists the roles a staff account holds, with their units.
 func (db *DB) Grants(ctx context.Context, accountID int64) ([]dossier.Grant, error) {
-	rows, err := db.ro.QueryContext(ctx, `
+	rows, err := db.query(ctx, `
 		SELECT u.id, u.code, u.name, u.path, r.role FROM staff_roles r JOIN units u ON u.id = r.unit_id
 		WHERE r.account_id = $1 ORDER BY u.path, r.role`, accountID)
 	if err != nil {
@@ -113,7 +113,7 @@ func (db *DB) Grants(ctx context.Context, accountID int64) ([]dossier.Grant, err
 
 // StaffWithRole finds a staff member holding role in the unit, by username.
 func (db *DB) StaffWithRole(ctx context.Context, username string, unitID int64, role org.Role) (id int64, name string, err error) {
-	err = db.ro.QueryRowContext(ctx, `
+	err = db.queryRow(ctx, `
 		SELECT a.id, a.full_name FROM accounts a JOIN staff_roles r ON r.account_id = a.id
 		WHERE a.username = $1 AND r.unit_id = $2 AND r.role = $3 AND NOT a.disabled`, username, unitID, string(role)).Scan(&id, &name)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -128,7 +128,7 @@ func (db *DB) StaffWithRole(ctx context.Context, username string, unitID int64, 
 
 // SaveToken stores the hash of a bearer token.
 func (db *DB) SaveToken(ctx context.Context, hash string, accountID int64, now, expires time.Time) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 			hash, accountID, utc(now), utc(expires))
 		if err != nil {
@@ -142,7 +142,7 @@ func (db *DB) SaveToken(ctx context.Context, hash string, accountID int64, now, 
 
 // AccountByToken finds the account of an unexpired token hash.
 func (db *DB) AccountByToken(ctx context.Context, hash string, now time.Time) (*account.Account, error) {
-	a, err := scanAccount(db.ro.QueryRowContext(ctx, `
+	a, err := scanAccount(db.queryRow(ctx, `
 		SELECT a.id, a.kind, a.username, a.full_name, a.phone, a.email, a.password_hash, a.disabled, a.created_at
 		FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = $1 AND t.expires_at > $2`, hash, utc(now)))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -157,7 +157,7 @@ func (db *DB) AccountByToken(ctx context.Context, hash string, now time.Time) (*
 // OwnerByIDNumber finds the citizen account registered with an ID number.
 func (db *DB) OwnerByIDNumber(ctx context.Context, idNumber string) (int64, error) {
 	var id int64
-	err := db.ro.QueryRowContext(ctx, `SELECT id FROM accounts WHERE kind = 'citizen' AND username = $1`, idNumber).Scan(&id)
+	err := db.queryRow(ctx, `SELECT id FROM accounts WHERE kind = 'citizen' AND username = $1`, idNumber).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, apperr.ErrNotFound
 	}

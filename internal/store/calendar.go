@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/motcua/motcua/internal/calendar"
@@ -12,7 +11,7 @@ import (
 // and a stamp that changes whenever they change, so that every process can
 // tell cheaply when to rebuild its calendar.
 func (db *DB) CalendarOverrides(ctx context.Context) ([]calendar.Override, error) {
-	rows, err := db.ro.QueryContext(ctx, `SELECT day, kind, reason FROM calendar_overrides ORDER BY day`)
+	rows, err := db.query(ctx, `SELECT day, kind, reason FROM calendar_overrides ORDER BY day`)
 	if err != nil {
 		return nil, fmt.Errorf("reading calendar overrides: %w", err)
 	}
@@ -34,7 +33,7 @@ func (db *DB) CalendarOverrides(ctx context.Context) ([]calendar.Override, error
 // tells every process when to rebuild its calendar.
 func (db *DB) CalendarGeneration(ctx context.Context) (int64, error) {
 	var n int64
-	if err := db.ro.QueryRowContext(ctx, `SELECT n FROM calendar_generation WHERE id = 1`).Scan(&n); err != nil {
+	if err := db.queryRow(ctx, `SELECT n FROM calendar_generation WHERE id = 1`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("reading calendar generation: %w", err)
 	}
 	return n, nil
@@ -42,7 +41,7 @@ func (db *DB) CalendarGeneration(ctx context.Context) (int64, error) {
 
 // SetCalendarOverride adds or replaces the override of one day.
 func (db *DB) SetCalendarOverride(ctx context.Context, o calendar.Override) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (day, kind, reason) VALUES ($1, $2, $3)
 			ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, reason = excluded.reason`, o.Date, string(o.Kind), o.Reason)
 		if err != nil {
@@ -54,7 +53,7 @@ func (db *DB) SetCalendarOverride(ctx context.Context, o calendar.Override) erro
 
 // DeleteCalendarOverride removes the override of one day.
 func (db *DB) DeleteCalendarOverride(ctx context.Context, day string) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE day = $1`, day); err != nil {
 			return fmt.Errorf("deleting calendar override: %w", err)
 		}
@@ -62,7 +61,7 @@ func (db *DB) DeleteCalendarOverride(ctx context.Context, day string) error {
 	})
 }
 
-func bumpCalendar(ctx context.Context, tx *sql.Tx) error {
+func bumpCalendar(ctx context.Context, tx *Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE calendar_generation SET n = n + 1 WHERE id = 1`)
 	return err
 }

@@ -29,7 +29,7 @@ type ImportReport struct {
 // spec's selectors; unknown selectors are reported, not fatal.
 func (db *DB) ImportCatalogue(ctx context.Context, specs []catalog.Spec) (ImportReport, error) {
 	var rep ImportReport
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		for _, s := range specs {
 			if err := s.Check(); err != nil {
 				rep.Rejected = append(rep.Rejected, fmt.Sprintf("%s: %v", s.Code, err))
@@ -167,7 +167,7 @@ func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]catalog.Proc
 	limit := clampLimit(f.Limit)
 	q := `SELECT ` + procCols + ` FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE ` +
 		strings.Join(where, " AND ") + ` ORDER BY p.code LIMIT ` + arg(limit+1)
-	rows, err := db.ro.QueryContext(ctx, q, args...)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing procedures: %w", err)
 	}
@@ -204,7 +204,7 @@ func clampLimit(n int) int {
 // Procedure returns one procedure with the version in force at `at` and the
 // units that offer it.
 func (db *DB) Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error) {
-	p, err := scanProcedure(db.ro.QueryRowContext(ctx, `SELECT `+procCols+` FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id
+	p, err := scanProcedure(db.queryRow(ctx, `SELECT `+procCols+` FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id
 		WHERE p.code = $1 AND v.id = `+versionInForce("$2"), code, utc(at)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Newf(apperr.NotFound, "procedure_not_found", "Không tìm thấy thủ tục «%s».", "Procedure %q not found.", code)
@@ -212,7 +212,7 @@ func (db *DB) Procedure(ctx context.Context, code string, at time.Time) (*catalo
 	if err != nil {
 		return nil, fmt.Errorf("reading procedure %s: %w", code, err)
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT u.code FROM procedure_units pu JOIN units u ON u.id = pu.unit_id WHERE pu.procedure_id = $1 ORDER BY u.path`, p.ID)
+	rows, err := db.query(ctx, `SELECT u.code FROM procedure_units pu JOIN units u ON u.id = pu.unit_id WHERE pu.procedure_id = $1 ORDER BY u.path`, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("reading units of %s: %w", code, err)
 	}
@@ -230,17 +230,43 @@ func (db *DB) Procedure(ctx context.Context, code string, at time.Time) (*catalo
 // Offers reports whether the unit offers the procedure.
 func (db *DB) Offers(ctx context.Context, procedureID, unitID int64) (bool, error) {
 	var n int
-	err := db.ro.QueryRowContext(ctx, `SELECT COUNT(*) FROM procedure_units WHERE procedure_id = $1 AND unit_id = $2`, procedureID, unitID).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM procedure_units WHERE procedure_id = $1 AND unit_id = $2`, procedureID, unitID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("checking offer: %w", err)
 	}
 	return n > 0, nil
 }
 
+// ProcedureInForce returns a procedure with its version in force at `at`,
+// without the list of offering units: what a submission needs.
+func (db *DB) ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error) {
+	var p catalog.Procedure
+	var lvl string
+	var vid int64
+	err := db.queryRow(ctx, `SELECT p.id, p.code, p.name, p.field, p.unit_level, `+versionInForce("$2")+`
+		FROM procedures p WHERE p.code = $1`, code, utc(at)).Scan(&p.ID, &p.Code, &p.Name, &p.Field, &lvl, &vid)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && vid == 0 {
+		return nil, apperr.Newf(apperr.NotFound, "procedure_not_found", "Không tìm thấy thủ tục «%s».", "Procedure %q not found.", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading procedure %s: %w", code, err)
+	}
+	p.UnitLevel = catalog.UnitLevel(lvl)
+	if p.Current, err = db.Version(ctx, vid); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
 // Version returns a stored procedure version by id (what a dossier pins).
+// Stored versions are never rewritten, so decoded ones are kept in memory;
+// callers must treat the result as read-only.
 func (db *DB) Version(ctx context.Context, id int64) (*catalog.Version, error) {
+	if v, ok := db.versions.Load(id); ok {
+		return v.(*catalog.Version), nil
+	}
 	var body []byte
-	err := db.ro.QueryRowContext(ctx, `SELECT body FROM procedure_versions WHERE id = $1`, id).Scan(&body)
+	err := db.queryRow(ctx, `SELECT body FROM procedure_versions WHERE id = $1`, id).Scan(&body)
 	if err != nil {
 		return nil, fmt.Errorf("reading procedure version %d: %w", id, err)
 	}
@@ -249,5 +275,6 @@ func (db *DB) Version(ctx context.Context, id int64) (*catalog.Version, error) {
 		return nil, fmt.Errorf("decoding procedure version %d: %w", id, err)
 	}
 	v.ID = id
+	db.versions.Store(id, &v)
 	return &v, nil
 }

@@ -18,6 +18,39 @@ import (
 // date of Vietnam whatever the server's zone.
 var codeZone = time.FixedZone("ICT", 7*3600)
 
+// The statements of the write path, prepared once at start (see warm).
+const (
+	qSelectIdem = `SELECT dossier_id, request_hash FROM idempotency_keys WHERE account_id = $1 AND key = $2`
+	qNextCode   = `
+		INSERT INTO code_counters (unit_id, day, last) VALUES ($1, $2, 1)
+		ON CONFLICT (unit_id, day) DO UPDATE SET last = code_counters.last + 1
+		RETURNING last`
+	qInsertDossier = `
+		INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
+			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
+			assignee_id, submitted_at, received_at, due_at, step_index, step_started_at, fee, version, updated_at)
+		VALUES ($1, (SELECT procedure_id FROM procedure_versions WHERE id = $2), $2, $3, $4, $5, $6,
+			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+		RETURNING id`
+	qInsertIdem     = `INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`
+	qInsertDocument = `
+		INSERT INTO documents (dossier_id, kind, doc_key, filename, content_type, size, sha256, storage_key, uploaded_by, uploaded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
+	qInsertEvent = `
+		INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status, note, data,
+			step_key, budget_hours, spent_hours, verdict)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`
+	qUpdateDossier = `
+			UPDATE dossiers SET unit_id = $1, unit_path = $2, status = $3, substate = $4, assignee_id = $5,
+				received_at = $6, due_at = $7, finished_at = $8, delivered_at = $9, paused_at = $10, rescheduled = $11,
+				fee = $12, fee_paid_at = $13, supplement = $14, result = $15, rating = $16, rating_comment = $17,
+				step_index = $18, step_started_at = $19, version = $20, updated_at = $21, verdict = $22
+			WHERE id = $23 AND version = $24`
+)
+
+// writeStatements lists them for warm.
+var writeStatements = []string{qSelectIdem, qNextCode, qInsertDossier, qInsertIdem, qInsertDocument, qInsertEvent, qUpdateDossier}
+
 // CreateDossier stores a new dossier with a fresh code, its documents, its
 // first event and its idempotency key, atomically. Concurrent submissions are
 // committed in groups (see submitter) so that one disk sync serves many.
@@ -26,12 +59,12 @@ func (db *DB) CreateDossier(ctx context.Context, in *dossier.NewDossier) (*dossi
 }
 
 // createDossierTx is the body of one submission inside a (group) transaction.
-func createDossierTx(ctx context.Context, tx *sql.Tx, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
+func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
 	d := in.Dossier
 	if in.IdemKey != "" {
 		var id int64
 		var hash string
-		err := tx.QueryRowContext(ctx, `SELECT dossier_id, request_hash FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+		err := tx.QueryRowContext(ctx, qSelectIdem,
 			in.IdemAccount, in.IdemKey).Scan(&id, &hash)
 		switch {
 		case err == nil:
@@ -46,10 +79,7 @@ func createDossierTx(ctx context.Context, tx *sql.Tx, in *dossier.NewDossier) (*
 	}
 	day := d.SubmittedAt.In(codeZone).Format("060102")
 	var n int64
-	err := tx.QueryRowContext(ctx, `
-		INSERT INTO code_counters (unit_id, day, last) VALUES ($1, $2, 1)
-		ON CONFLICT (unit_id, day) DO UPDATE SET last = code_counters.last + 1
-		RETURNING last`, d.ReceivedUnitID, day).Scan(&n)
+	err := tx.QueryRowContext(ctx, qNextCode, d.ReceivedUnitID, day).Scan(&n)
 	if err != nil {
 		return nil, false, fmt.Errorf("allocating dossier code: %w", err)
 	}
@@ -62,13 +92,7 @@ func createDossierTx(ctx context.Context, tx *sql.Tx, in *dossier.NewDossier) (*
 	if err != nil {
 		return nil, false, err
 	}
-	err = tx.QueryRowContext(ctx, `
-		INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
-			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
-			assignee_id, submitted_at, received_at, due_at, step_index, step_started_at, fee, version, updated_at)
-		VALUES ($1, (SELECT procedure_id FROM procedure_versions WHERE id = $2), $2, $3, $4, $5, $6,
-			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-		RETURNING id`,
+	err = tx.QueryRowContext(ctx, qInsertDossier,
 		d.Code, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
 		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
 		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
@@ -87,7 +111,7 @@ func createDossierTx(ctx context.Context, tx *sql.Tx, in *dossier.NewDossier) (*
 	}
 	d.Events = []dossier.Event{*in.Event}
 	if in.IdemKey != "" {
-		_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		_, err := tx.ExecContext(ctx, qInsertIdem,
 			in.IdemAccount, in.IdemKey, in.RequestHash, d.ID, utc(d.SubmittedAt))
 		if err != nil {
 			// A concurrent twin won the race; the caller's savepoint is rolled
@@ -106,10 +130,8 @@ var errIdemRace = errors.New("idempotency key taken concurrently")
 var errIdemReused = apperr.New(apperr.Unprocessable, "idempotency_key_reused",
 	"Khóa Idempotency-Key đã được dùng cho một yêu cầu khác.", "The Idempotency-Key was already used for a different request.")
 
-func insertDocument(ctx context.Context, tx *sql.Tx, dossierID int64, doc *dossier.Document, by int64) error {
-	err := tx.QueryRowContext(ctx, `
-		INSERT INTO documents (dossier_id, kind, doc_key, filename, content_type, size, sha256, storage_key, uploaded_by, uploaded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+func insertDocument(ctx context.Context, tx *Tx, dossierID int64, doc *dossier.Document, by int64) error {
+	err := tx.QueryRowContext(ctx, qInsertDocument,
 		dossierID, doc.Kind, doc.DocKey, doc.Filename, doc.ContentType, doc.Size, doc.SHA256, doc.StorageKey, nint64(by), utc(doc.UploadedAt)).Scan(&doc.ID)
 	if err != nil {
 		return fmt.Errorf("inserting document: %w", err)
@@ -117,7 +139,7 @@ func insertDocument(ctx context.Context, tx *sql.Tx, dossierID int64, doc *dossi
 	return nil
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, dossierID int64, ev *dossier.Event) error {
+func insertEvent(ctx context.Context, tx *Tx, dossierID int64, ev *dossier.Event) error {
 	var data any
 	if len(ev.Data) > 0 {
 		b, err := json.Marshal(ev.Data)
@@ -126,10 +148,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, dossierID int64, ev *dossier.E
 		}
 		data = string(b)
 	}
-	err := tx.QueryRowContext(ctx, `
-		INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status, note, data,
-			step_key, budget_hours, spent_hours, verdict)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+	err := tx.QueryRowContext(ctx, qInsertEvent,
 		dossierID, utc(ev.At), nint64(ev.ActorID), ev.ActorName, ev.Role, nint64(ev.UnitID), string(ev.Action), int(ev.From), int(ev.To),
 		ev.Note, data, ev.StepKey, ev.BudgetHours, ev.SpentHours, ev.Verdict).Scan(&ev.ID)
 	if err != nil {
@@ -203,7 +222,7 @@ func dossierByID(ctx context.Context, q querier, id int64) (*dossier.Dossier, er
 // DossierByCode reads a dossier (without events and documents). Unknown
 // codes are apperr.ErrNotFound.
 func (db *DB) DossierByCode(ctx context.Context, code string) (*dossier.Dossier, error) {
-	d, err := scanDossier(db.ro.QueryRowContext(ctx, `SELECT `+dossierCols+dossierFrom+` WHERE d.code = $1`, code))
+	d, err := scanDossier(db.queryRow(ctx, `SELECT `+dossierCols+dossierFrom+` WHERE d.code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}
@@ -226,13 +245,8 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 		b, _ := json.Marshal(d.Result)
 		res = string(b)
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `
-			UPDATE dossiers SET unit_id = $1, unit_path = $2, status = $3, substate = $4, assignee_id = $5,
-				received_at = $6, due_at = $7, finished_at = $8, delivered_at = $9, paused_at = $10, rescheduled = $11,
-				fee = $12, fee_paid_at = $13, supplement = $14, result = $15, rating = $16, rating_comment = $17,
-				step_index = $18, step_started_at = $19, version = $20, updated_at = $21, verdict = $22
-			WHERE id = $23 AND version = $24`,
+	return db.inTx(ctx, func(tx *Tx) error {
+		r, err := tx.ExecContext(ctx, qUpdateDossier,
 			d.UnitID, d.UnitPath, int(d.Status), d.Substate, nint64(d.AssigneeID),
 			nutc(d.ReceivedAt), nutc(d.DueAt), nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled,
 			d.FeeVND, nutc(d.FeePaidAt), supp, res, d.Rating, d.RatingComment,
@@ -256,7 +270,7 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 
 // Events returns a dossier's event log, oldest first.
 func (db *DB) Events(ctx context.Context, dossierID int64) ([]dossier.Event, error) {
-	rows, err := db.ro.QueryContext(ctx, `
+	rows, err := db.query(ctx, `
 		SELECT e.id, e.at, e.actor_id, e.actor_name, e.role, e.unit_id, COALESCE(u.code, ''), e.action, e.from_status, e.to_status,
 			e.note, e.data, e.step_key, e.budget_hours, e.spent_hours, e.verdict
 		FROM events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.dossier_id = $1 ORDER BY e.id`, dossierID)
@@ -290,7 +304,7 @@ func (db *DB) Events(ctx context.Context, dossierID int64) ([]dossier.Event, err
 
 // Documents returns a dossier's files, oldest first.
 func (db *DB) Documents(ctx context.Context, dossierID int64) ([]dossier.Document, error) {
-	rows, err := db.ro.QueryContext(ctx, `
+	rows, err := db.query(ctx, `
 		SELECT id, kind, doc_key, filename, content_type, size, sha256, storage_key, uploaded_at
 		FROM documents WHERE dossier_id = $1 ORDER BY id`, dossierID)
 	if err != nil {
@@ -339,7 +353,7 @@ func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filte
 	}
 	if f.UnitCode != "" {
 		var path string
-		err := db.ro.QueryRowContext(ctx, `SELECT path FROM units WHERE code = $1`, f.UnitCode).Scan(&path)
+		err := db.queryRow(ctx, `SELECT path FROM units WHERE code = $1`, f.UnitCode).Scan(&path)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, 0, apperr.Newf(apperr.Invalid, "unit_not_found", "Không tìm thấy đơn vị «%s».", "Unit %q not found.", f.UnitCode)
 		}
@@ -385,7 +399,7 @@ func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filte
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY d.id DESC LIMIT " + arg(limit+1)
-	rows, err := db.ro.QueryContext(ctx, q, args...)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing dossiers: %w", err)
 	}
@@ -415,7 +429,7 @@ func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, 
 	var d dossier.Dossier
 	var status int
 	var recv, due, fin sql.NullTime
-	err := db.ro.QueryRowContext(ctx, `
+	err := db.queryRow(ctx, `
 		SELECT d.code, d.status, p.code, p.name, u.code, u.name, d.submitted_at, d.received_at, d.due_at, d.finished_at
 		FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN units u ON u.id = d.unit_id
 		WHERE d.code = $1`, code).Scan(&d.Code, &status, &d.ProcedureCode, &d.ProcedureName, &d.UnitCode, &d.UnitName,

@@ -58,5 +58,8 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("applying migrations: %w", err)
 	}
+	if err := db.prepareWrites(ctx); err != nil {
+		return len(res), err
+	}
 	return len(res), nil
 }

@@ -18,7 +18,7 @@ func (db *DB) Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time
 	}
 	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
 	f, t, c := utc(from), utc(to), utc(cut)
-	err := db.ro.QueryRowContext(ctx, `
+	err := db.queryRow(ctx, `
 		SELECT
 			COALESCE(SUM(CASE WHEN received_at >= $3 AND channel = 'online' THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN received_at >= $3 AND channel <> 'online' THEN 1 ELSE 0 END), 0),

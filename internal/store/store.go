@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -39,6 +40,10 @@ type DB struct {
 	ro  *sql.DB
 	dsn string
 	sub *submitter
+	// roStmts and rwStmts cache prepared statements (SQLite only).
+	roStmts, rwStmts *stmtCache
+	// versions caches decoded procedure versions, which are immutable.
+	versions sync.Map
 }
 
 // Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)
@@ -99,8 +104,20 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connecting to %s store: %w", db.dialect, err)
 	}
+	if db.dialect == SQLite {
+		db.roStmts, db.rwStmts = &stmtCache{pool: db.ro}, &stmtCache{pool: db.rw, fixed: true}
+	}
 	db.sub = newSubmitter(db)
 	return db, nil
+}
+
+// prepareWrites prepares the write path's statements on the writer
+// connection; it runs after migrations, when the tables exist.
+func (db *DB) prepareWrites(ctx context.Context) error {
+	if err := db.rwStmts.warm(ctx, writeStatements...); err != nil {
+		return fmt.Errorf("preparing statements: %w", err)
+	}
+	return nil
 }
 
 // Dialect reports the engine.
@@ -111,6 +128,8 @@ func (db *DB) Close() error {
 	if db.sub != nil {
 		db.sub.stop()
 	}
+	db.roStmts.close()
+	db.rwStmts.close()
 	err := db.rw.Close()
 	if db.ro != db.rw {
 		if e := db.ro.Close(); err == nil {
@@ -125,24 +144,25 @@ func (db *DB) Ping(ctx context.Context) error { return db.ro.PingContext(ctx) }
 
 // inTx runs fn in a write transaction: it commits if fn returns nil and
 // rolls back on error or panic.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := db.rw.BeginTx(ctx, nil)
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
+	tx := &Tx{tx: stx, c: db.rwStmts}
 	defer func() {
 		if p := recover(); p != nil {
-			_ = tx.Rollback()
+			_ = stx.Rollback()
 			panic(p)
 		}
 		if err != nil {
-			_ = tx.Rollback()
+			_ = stx.Rollback()
 		}
 	}()
 	if err = fn(tx); err != nil {
 		return err
 	}
-	if err = tx.Commit(); err != nil {
+	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
 	}
 	return nil
@@ -150,7 +170,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 
 // WriteTx runs fn in a write transaction, for tools that load data in bulk
 // (the demo, the benchmark); the domain goes through the typed methods.
-func (db *DB) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error { return db.inTx(ctx, fn) }
+func (db *DB) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.inTx(ctx, func(tx *Tx) error { return fn(tx.tx) })
+}
 
 // ReadDB is the read pool, for tools that measure queries.
 func (db *DB) ReadDB() *sql.DB { return db.ro }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -105,7 +104,7 @@ func (s *submitter) commit(group []*submitReq) {
 	results := make([]submitRes, len(group))
 	// A background context: the group must not die because one caller left.
 	ctx := context.Background()
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		for i, r := range group {
 			results[i] = s.one(ctx, tx, r.in, i)
 		}
@@ -120,7 +119,7 @@ func (s *submitter) commit(group []*submitReq) {
 }
 
 // one writes a single submission under its own savepoint.
-func (s *submitter) one(ctx context.Context, tx *sql.Tx, in *dossier.NewDossier, i int) submitRes {
+func (s *submitter) one(ctx context.Context, tx *Tx, in *dossier.NewDossier, i int) submitRes {
 	sp := fmt.Sprintf("s%d", i)
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 		return submitRes{err: fmt.Errorf("savepoint: %w", err)}
@@ -138,7 +137,7 @@ func (s *submitter) one(ctx context.Context, tx *sql.Tx, in *dossier.NewDossier,
 			// Another server committed the same key first: answer its dossier.
 			var id int64
 			var hash string
-			err := tx.QueryRowContext(ctx, `SELECT dossier_id, request_hash FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+			err := tx.QueryRowContext(ctx, qSelectIdem,
 				in.IdemAccount, in.IdemKey).Scan(&id, &hash)
 			if err != nil {
 				return submitRes{err: fmt.Errorf("reading idempotency key after race: %w", err)}

@@ -16,7 +16,7 @@ import (
 // UpsertUnits inserts or updates units by code, parents before children, in
 // one transaction, and keeps materialised paths right.
 func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *Tx) error {
 		for _, u := range units {
 			if err := upsertUnit(ctx, tx, u); err != nil {
 				return fmt.Errorf("saving unit %s (%s): %w", u.Code, u.Name, err)
@@ -26,7 +26,7 @@ func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
 	})
 }
 
-func upsertUnit(ctx context.Context, tx *sql.Tx, u org.Unit) error {
+func upsertUnit(ctx context.Context, tx *Tx, u org.Unit) error {
 	var parentID sql.NullInt64
 	parentPath := "/"
 	if u.ParentCode != "" {
@@ -79,7 +79,7 @@ func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 
 // UnitByCode finds a unit by its agency identifier.
 func (db *DB) UnitByCode(ctx context.Context, code string) (*org.Unit, error) {
-	u, err := scanUnit(db.ro.QueryRowContext(ctx, `SELECT `+unitCols+` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = $1`, code))
+	u, err := scanUnit(db.queryRow(ctx, `SELECT `+unitCols+` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Newf(apperr.NotFound, "unit_not_found", "Không tìm thấy đơn vị «%s».", "Unit %q not found.", code)
 	}
@@ -126,7 +126,7 @@ func (db *DB) Units(ctx context.Context, f UnitFilter) ([]org.Unit, error) {
 		limit = 1000
 	}
 	q += " ORDER BY u.path LIMIT " + arg(limit)
-	rows, err := db.ro.QueryContext(ctx, q, args...)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing units: %w", err)
 	}
@@ -144,7 +144,7 @@ func (db *DB) Units(ctx context.Context, f UnitFilter) ([]org.Unit, error) {
 
 // CountUnits counts units by kind.
 func (db *DB) CountUnits(ctx context.Context) (map[org.Kind]int, error) {
-	rows, err := db.ro.QueryContext(ctx, `SELECT kind, COUNT(*) FROM units GROUP BY kind`)
+	rows, err := db.query(ctx, `SELECT kind, COUNT(*) FROM units GROUP BY kind`)
 	if err != nil {
 		return nil, fmt.Errorf("counting units: %w", err)
 	}

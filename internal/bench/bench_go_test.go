@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// benchServer is a server on a fresh store with the Hà Nội fixture.
+func benchServer(b *testing.B, e store.Dialect, seedN int) (*httptest.Server, *fixture, []string) {
+	ctx := context.Background()
+	db := storetest.Open(b, e)
+	fx, err := loadFixture(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if seedN > 0 {
+		if err := seed(ctx, db, fx, seedN); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := config.Default()
+	cfg.FilesDir = b.TempDir()
+	a, err := app.New(ctx, cfg, db, slog.New(slog.DiscardHandler), app.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(a.Server.Handler)
+	b.Cleanup(ts.Close)
+	toks, err := citizenTokens(ctx, db, fx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ts, fx, toks
+}
+
+// BenchmarkSubmit measures API submissions (durable before the 201).
+func BenchmarkSubmit(b *testing.B) {
+	for _, e := range storetest.Engines {
+		b.Run(string(e), func(b *testing.B) {
+			ts, fx, toks := benchServer(b, e, 0)
+			body, _ := json.Marshal(map[string]any{"procedure": fx.proc.Code, "unit": fx.communes[0].Code, "form": fx.form})
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, _ := http.NewRequest("POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+toks[0])
+					resp, err := ts.Client().Do(req)
+					if err != nil || resp.StatusCode != 201 {
+						b.Fatal(err, resp.StatusCode)
+					}
+					resp.Body.Close()
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkTrack measures public tracking lookups.
+func BenchmarkTrack(b *testing.B) {
+	for _, e := range storetest.Engines {
+		b.Run(string(e), func(b *testing.B) {
+			ts, fx, _ := benchServer(b, e, 20000)
+			codes := fx.sampleCodes
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					i++
+					resp, err := ts.Client().Get(ts.URL + "/api/v1/track/" + codes[i%len(codes)])
+					if err != nil || resp.StatusCode != 200 {
+						b.Fatal(err, resp.StatusCode)
+					}
+					resp.Body.Close()
+				}
+			})
+		})
+	}
+}
