@@ -107,37 +107,41 @@ func (h *Handler) wrap(fn handlerFunc) http.Handler {
 
 type actorKey struct{}
 
+type accountKey struct{}
+
 // auth requires a valid bearer token and puts the actor in the context.
 func (h *Handler) auth(fn handlerFunc) http.Handler {
 	return h.wrap(func(w http.ResponseWriter, r *http.Request) error {
-		a, err := h.actor(r)
+		a, acct, err := h.actor(r)
 		if err != nil {
 			return err
 		}
-		return fn(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
+		ctx := context.WithValue(context.WithValue(r.Context(), actorKey{}, a), accountKey{}, acct)
+		return fn(w, r.WithContext(ctx))
 	})
 }
 
 var errUnauthorized = apperr.New(apperr.Unauthorized, "unauthorized",
 	"Bạn cần đăng nhập (thiếu hoặc sai mã truy cập).", "Authentication required (missing or invalid bearer token).")
 
-func (h *Handler) actor(r *http.Request) (dossier.Actor, error) {
+func (h *Handler) actor(r *http.Request) (dossier.Actor, *account.Account, error) {
 	authz := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(authz, "Bearer ")
 	if !ok || strings.TrimSpace(tok) == "" {
-		return dossier.Actor{}, errUnauthorized
+		return dossier.Actor{}, nil, errUnauthorized
 	}
 	acct, err := h.Store.AccountByToken(r.Context(), account.HashToken(strings.TrimSpace(tok)), h.now())
 	if apperr.Is(err, apperr.NotFound) {
-		return dossier.Actor{}, errUnauthorized
+		return dossier.Actor{}, nil, errUnauthorized
 	}
 	if err != nil {
-		return dossier.Actor{}, err
+		return dossier.Actor{}, nil, err
 	}
 	if acct.Disabled {
-		return dossier.Actor{}, errUnauthorized
+		return dossier.Actor{}, nil, errUnauthorized
 	}
-	return ActorOf(r.Context(), h.Store, acct)
+	a, err := ActorOf(r.Context(), h.Store, acct)
+	return a, acct, err
 }
 
 // ActorOf builds the lifecycle actor of an account (its grants for staff).
@@ -156,6 +160,12 @@ func ActorOf(ctx context.Context, st interface {
 	}
 	a.Grants = g
 	return a, nil
+}
+
+// accountFrom returns the authenticated account.
+func accountFrom(ctx context.Context) *account.Account {
+	a, _ := ctx.Value(accountKey{}).(*account.Account)
+	return a
 }
 
 func actorFrom(ctx context.Context) dossier.Actor {

@@ -157,10 +157,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if a.Citizen {
-		acct, err := h.Store.AccountByUsername(r.Context(), a.Username)
-		if err != nil {
-			return err
-		}
+		acct := accountFrom(r.Context())
 		in.Account = &dossier.Applicant{FullName: acct.FullName, IDNumber: acct.Username, Phone: acct.Phone, Email: acct.Email}
 	}
 	if key := strings.TrimSpace(r.Header.Get("Idempotency-Key")); key != "" {

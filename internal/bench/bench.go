@@ -106,7 +106,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 
 	cfg := config.Default()
 	cfg.DB, cfg.FilesDir = "bench", o.FilesDir
-	a, err := app.New(ctx, cfg, db, slog.New(slog.DiscardHandler), app.Options{})
+	a, err := app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
 	if err != nil {
 		return rep, err
 	}

@@ -82,6 +82,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// group commit (submitter.go) keeps that affordable.
 		q.Add("_pragma", "synchronous(FULL)")
 		q.Add("_pragma", "foreign_keys(ON)")
+		// Savepoints (one per submission in a group commit) journal to a
+		// temporary file unless temporary storage is in memory.
+		q.Add("_pragma", "temp_store(MEMORY)")
+		q.Add("_pragma", "cache_size(-32000)") // 32 MB a connection
 		q.Add("_time_format", "sqlite")
 		base := "file:" + path + "?" + q.Encode()
 		rw, err := sql.Open("sqlite", base+"&_txlock=immediate")

@@ -1,18 +1,22 @@
 package store
 
 import (
+	"slices"
+	"sort"
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgconn"
 	"sync"
 
 	"github.com/motcua/motcua/internal/dossier"
 )
 
 // submitter commits concurrent dossier submissions in groups: each worker
-// takes every submission waiting, writes them in one transaction (one
-// savepoint each, so one bad submission does not sink the others) and
-// commits once. Every caller gets its answer only after that commit, so a
+// takes every submission waiting, writes them in one transaction (a bad
+// one is dropped and the rest written again) and commits once. Every caller gets its answer only after that commit, so a
 // 201 is always durable, and one disk sync serves the whole group.
 type submitter struct {
 	db   *DB
@@ -101,57 +105,70 @@ func (s *submitter) loop() {
 }
 
 func (s *submitter) commit(group []*submitReq) {
+	// Take code counters in one global order (unit, then day), so that
+	// groups committing at once on several workers or servers never wait
+	// on each other in a cycle.
+	sort.SliceStable(group, func(i, j int) bool {
+		a, b := group[i].in.Dossier, group[j].in.Dossier
+		if a.ReceivedUnitID != b.ReceivedUnitID {
+			return a.ReceivedUnitID < b.ReceivedUnitID
+		}
+		return a.SubmittedAt.In(codeZone).Format("060102") < b.SubmittedAt.In(codeZone).Format("060102")
+	})
 	results := make([]submitRes, len(group))
+	pending := make([]int, len(group))
+	for i := range pending {
+		pending[i] = i
+	}
 	// A background context: the group must not die because one caller left.
 	ctx := context.Background()
-	err := s.db.inTx(ctx, func(tx *Tx) error {
-		for i, r := range group {
-			results[i] = s.one(ctx, tx, r.in, i)
+	// Optimistic: write the whole group without savepoints (round trips
+	// are the cost that matters). If one submission fails, the transaction
+	// is rolled back and the group written again without it; a transient
+	// conflict (deadlock victim, concurrent idempotency key) retries it.
+	for attempt := 0; len(pending) > 0; attempt++ {
+		failed, failErr := -1, error(nil)
+		err := s.db.inTx(ctx, func(tx *Tx) error {
+			for _, i := range pending {
+				in := *group[i].in
+				d := *in.Dossier
+				in.Dossier = &d
+				in.Documents = append([]dossier.Document(nil), in.Documents...)
+				ev := *in.Event
+				in.Event = &ev
+				out, replayed, err := createDossierTx(ctx, tx, &in)
+				if err != nil {
+					failed, failErr = i, err
+					return errGroupAborted
+				}
+				results[i] = submitRes{d: out, replayed: replayed}
+			}
+			return nil
+		})
+		switch {
+		case err == nil:
+			pending = nil
+		case failed >= 0 && (retryable(failErr) || errors.Is(failErr, errIdemRace)) && attempt < 5:
+			time.Sleep(time.Duration(attempt+1) * time.Millisecond)
+		case failed >= 0:
+			results[failed] = submitRes{err: failErr}
+			pending = slices.DeleteFunc(pending, func(i int) bool { return i == failed })
+		default:
+			for _, i := range pending {
+				results[i] = submitRes{err: fmt.Errorf("committing submissions: %w", err)}
+			}
+			pending = nil
 		}
-		return nil
-	})
+	}
 	for i, r := range group {
-		if err != nil {
-			results[i] = submitRes{err: fmt.Errorf("committing submissions: %w", err)}
-		}
 		r.done <- results[i]
 	}
 }
 
-// one writes a single submission under its own savepoint.
-func (s *submitter) one(ctx context.Context, tx *Tx, in *dossier.NewDossier, i int) submitRes {
-	sp := fmt.Sprintf("s%d", i)
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
-		return submitRes{err: fmt.Errorf("savepoint: %w", err)}
-	}
-	// Work on a copy so that a rolled-back attempt leaves no code behind.
-	cp := *in.Dossier
-	in2 := *in
-	in2.Dossier = &cp
-	d, replayed, err := createDossierTx(ctx, tx, &in2)
-	if err != nil {
-		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rbErr != nil {
-			return submitRes{err: fmt.Errorf("rolling back savepoint: %w", rbErr)}
-		}
-		if errors.Is(err, errIdemRace) {
-			// Another server committed the same key first: answer its dossier.
-			var id int64
-			var hash string
-			err := tx.QueryRowContext(ctx, qSelectIdem,
-				in.IdemAccount, in.IdemKey).Scan(&id, &hash)
-			if err != nil {
-				return submitRes{err: fmt.Errorf("reading idempotency key after race: %w", err)}
-			}
-			if hash != in.RequestHash {
-				return submitRes{err: errIdemReused}
-			}
-			d, err := dossierByID(ctx, tx, id)
-			return submitRes{d: d, replayed: true, err: err}
-		}
-		return submitRes{err: err}
-	}
-	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
-		return submitRes{err: fmt.Errorf("releasing savepoint: %w", err)}
-	}
-	return submitRes{d: d, replayed: replayed}
+var errGroupAborted = errors.New("group aborted")
+
+// retryable reports a transient conflict between transactions.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
