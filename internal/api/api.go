@@ -35,7 +35,7 @@ type Store interface {
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
 	Procedures(ctx context.Context, f store.ProcedureFilter) ([]catalog.Procedure, string, error)
 	Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
-	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time) (stats.Report, error)
+	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override) error
 	DeleteCalendarOverride(ctx context.Context, day string) error
 }

@@ -81,7 +81,15 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	if !to.After(from) {
 		return apperr.New(apperr.Invalid, "bad_period", "Ngày kết thúc phải sau ngày bắt đầu.", "The end must be after the start.")
 	}
-	rep, err := h.Store.Stats(r.Context(), u, from, to, now)
+	own := false
+	switch q.Get("scope") {
+	case "", "subtree":
+	case "own":
+		own = true
+	default:
+		return apperr.New(apperr.Invalid, "bad_scope", "Tham số scope phải là subtree hoặc own.", "scope must be subtree or own.")
+	}
+	rep, err := h.Store.Stats(r.Context(), u, from, to, now, own)
 	if err != nil {
 		return err
 	}
@@ -94,7 +102,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 		}
 		rep.Children = []stats.Report{}
 		for i := range kids {
-			cr, err := h.Store.Stats(r.Context(), &kids[i], from, to, now)
+			cr, err := h.Store.Stats(r.Context(), &kids[i], from, to, now, false)
 			if err != nil {
 				return err
 			}

@@ -48,6 +48,7 @@ type Report struct {
 	WorklistP50     time.Duration
 	WorklistP95     time.Duration
 	WorklistP99     time.Duration
+	WorklistByKind  []string
 	SeedSeconds     float64
 }
 
@@ -60,6 +61,9 @@ func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "public tracking lookups/s:       %.0f  (%.2f× trivial; target ≥ 0.6×)\n", r.Tracking, r.Tracking/r.Trivial)
 	fmt.Fprintf(w, "staff worklist on %d dossiers, %d queries: p50 %s, p95 %s, p99 %s (target p95 < 20ms)\n",
 		r.Dossiers, r.WorklistQueries, r.WorklistP50.Round(10*time.Microsecond), r.WorklistP95.Round(10*time.Microsecond), r.WorklistP99.Round(10*time.Microsecond))
+	for _, k := range r.WorklistByKind {
+		fmt.Fprintln(w, "  "+k)
+	}
 	fmt.Fprintf(w, "(seeding the dossiers took %.0f s)\n", r.SeedSeconds)
 }
 

@@ -154,6 +154,10 @@ func seed(ctx context.Context, db *store.DB, fx *fixture, n int) error {
 					k := done + i
 					// Submission times grow with the id, as in real use.
 					at := start.Add(time.Duration(float64(span) * float64(k) / float64(n))).Add(time.Duration(r.IntN(600)) * time.Second)
+					if !at.Before(today) {
+						// Today's codes belong to the live counters.
+						at = today.Add(-time.Second)
+					}
 					var u org.Unit
 					var level catalog.UnitLevel
 					if r.IntN(10) < 7 {

@@ -71,11 +71,12 @@ func worklist(ctx context.Context, db *store.DB, fx *fixture, o Options, ts *htt
 		return "", nil
 	}
 	var lat []time.Duration
+	byKind := map[string][]time.Duration{}
 	for i := 0; i < o.Queries; i++ {
 		d := desks[r.IntN(len(desks))]
-		tok, path := d.commune, queries[i%len(queries)]
+		tok, path, kind := d.commune, queries[i%len(queries)], queries[i%len(queries)]
 		if i%7 == 6 && d.district != "" {
-			tok, path = d.district, "/api/v1/dossiers?limit=50"
+			tok, path, kind = d.district, "/api/v1/dossiers?limit=50", "district leader: /api/v1/dossiers?limit=50"
 		}
 		t0 := time.Now()
 		next, err := get(tok, path)
@@ -83,14 +84,22 @@ func worklist(ctx context.Context, db *store.DB, fx *fixture, o Options, ts *htt
 			return err
 		}
 		lat = append(lat, time.Since(t0))
+		byKind[kind] = append(byKind[kind], time.Since(t0))
 		if next != "" && i%5 == 1 {
 			t1 := time.Now()
 			if _, err := get(tok, path+"&cursor="+next); err != nil {
 				return err
 			}
 			lat = append(lat, time.Since(t1))
+			byKind["next page"] = append(byKind["next page"], time.Since(t1))
 		}
 	}
+	for k, l := range byKind {
+		slices.Sort(l)
+		rep.WorklistByKind = append(rep.WorklistByKind, fmt.Sprintf("%-50s n=%4d p50 %8s p95 %8s", k, len(l),
+			percentile(l, 0.5).Round(10*time.Microsecond), percentile(l, 0.95).Round(10*time.Microsecond)))
+	}
+	slices.Sort(rep.WorklistByKind)
 	slices.Sort(lat)
 	rep.WorklistQueries = len(lat)
 	rep.WorklistP50, rep.WorklistP95, rep.WorklistP99 = percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99)

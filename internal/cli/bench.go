@@ -23,7 +23,7 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	duration := fs.Duration("duration", 5*time.Second, "length of each throughput measure")
 	conc := fs.Int("concurrency", 64, "concurrent clients")
 	queries := fs.Int("queries", 2000, "worklist queries")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "motcua-bench-")

@@ -39,6 +39,18 @@ Roles: receptionist, specialist, leader, unit_admin, city_admin.
 // errUsage marks a wrong command line (exit code 2).
 var errUsage = errors.New("usage")
 
+// errBadFlag marks flags the flag package refused; it already said why.
+var errBadFlag = errors.New("bad flag")
+
+// parseFlags parses args, turning a refusal into errBadFlag (exit code 2).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return errBadFlag
+	}
+	return err
+}
+
 // Run runs the command line and returns the process exit code.
 func Run(ctx context.Context, args []string, env Env) int {
 	err := run(ctx, args, env)
@@ -47,6 +59,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errBadFlag):
+		return 2
 	case errors.Is(err, errUsage):
 		fmt.Fprint(env.Stderr, usage)
 		return 2

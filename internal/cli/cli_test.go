@@ -181,7 +181,7 @@ func TestCommandLine(t *testing.T) {
 		{"units export", []string{"units", "export", "--db", dsn}, 2, "", "Usage:", true},
 		{"catalog without import", []string{"catalog"}, 2, "", "Usage:", true},
 		{"migrate -h", []string{"migrate", "-h"}, 0, "", "-db", true},
-		{"unknown flag", []string{"migrate", "--nope"}, 1, "", "flag provided but not defined", true},
+		{"unknown flag", []string{"migrate", "--nope"}, 2, "", "flag provided but not defined", true},
 		{"bad db scheme", []string{"migrate", "--db", "mysql://x"}, 1, "", "--db must start with sqlite: or postgres://", true},
 		{"bad log level", []string{"migrate", "--db", dsn, "--log-level", "loud"}, 1, "", "--log-level", true},
 		{"bad agency suffix", []string{"migrate", "--db", dsn, "--agency-suffix", "h2"}, 1, "", "--agency-suffix", true},

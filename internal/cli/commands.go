@@ -23,7 +23,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	cfg := config.Default()
 	fs := newFlagSet("serve", env)
 	cfg.ServeFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
@@ -65,7 +65,7 @@ func openStore(ctx context.Context, name string, args []string, env Env, extra f
 	if extra != nil {
 		extra(&cfg, fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return nil, nil, nil, err
 	}
 	if err := cfg.Validate(); err != nil {

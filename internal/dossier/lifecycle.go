@@ -310,7 +310,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		res := *cmd.Result
 		res.Summary = strings.TrimSpace(res.Summary)
-		res.IssuedAt = now.UTC()
+		res.IssuedAt = now.In(clk.Location())
 		if res.SignedBy == "" {
 			res.SignedBy = a.Name
 		}

@@ -242,17 +242,18 @@ func (db *DB) Offers(ctx context.Context, procedureID, unitID int64) (bool, erro
 func (db *DB) ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error) {
 	var p catalog.Procedure
 	var lvl string
-	var vid int64
+	var vid sql.NullInt64
 	err := db.queryRow(ctx, `SELECT p.id, p.code, p.name, p.field, p.unit_level, `+versionInForce("$2")+`
 		FROM procedures p WHERE p.code = $1`, code, utc(at)).Scan(&p.ID, &p.Code, &p.Name, &p.Field, &lvl, &vid)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && vid == 0 {
+	// A procedure with no version in force at `at` is as good as unknown.
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !vid.Valid {
 		return nil, apperr.Newf(apperr.NotFound, "procedure_not_found", "Không tìm thấy thủ tục «%s».", "Procedure %q not found.", code)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading procedure %s: %w", code, err)
 	}
 	p.UnitLevel = catalog.UnitLevel(lvl)
-	if p.Current, err = db.Version(ctx, vid); err != nil {
+	if p.Current, err = db.Version(ctx, vid.Int64); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -185,7 +187,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*dossier.Dossier, error) {
 	d.Status = dossier.Status(status)
 	d.StatusLabel = d.Status.Label("vi")
 	d.ReceivedAt, d.DueAt, d.FinishedAt, d.DeliveredAt, d.PausedAt, d.FeePaidAt = ntime(recv), ntime(due), ntime(fin), ntime(deliv), ntime(paused), ntime(feePaid)
-	d.SubmittedAt, d.StepStartedAt, d.UpdatedAt = d.SubmittedAt.UTC(), d.StepStartedAt.UTC(), d.UpdatedAt.UTC()
+	d.SubmittedAt, d.StepStartedAt, d.UpdatedAt = local(d.SubmittedAt), local(d.StepStartedAt), local(d.UpdatedAt)
 	if err := json.Unmarshal(app, &d.Applicant); err != nil {
 		return nil, fmt.Errorf("decoding applicant: %w", err)
 	}
@@ -289,7 +291,7 @@ func (db *DB) Events(ctx context.Context, dossierID int64) ([]dossier.Event, err
 			&e.Note, &data, &e.StepKey, &e.BudgetHours, &e.SpentHours, &e.Verdict); err != nil {
 			return nil, fmt.Errorf("reading events: %w", err)
 		}
-		e.At = e.At.UTC()
+		e.At = local(e.At)
 		e.ActorID, e.UnitID = actor.Int64, unit.Int64
 		e.Action, e.From, e.To = dossier.Action(action), dossier.Status(from), dossier.Status(to)
 		if len(data) > 0 {
@@ -317,51 +319,77 @@ func (db *DB) Documents(ctx context.Context, dossierID int64) ([]dossier.Documen
 		if err := rows.Scan(&d.ID, &d.Kind, &d.DocKey, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.StorageKey, &d.UploadedAt); err != nil {
 			return nil, fmt.Errorf("reading documents: %w", err)
 		}
-		d.UploadedAt = d.UploadedAt.UTC()
+		d.UploadedAt = local(d.UploadedAt)
 		out = append(out, d)
 	}
 	return out, rows.Err()
 }
 
+// fanOutLimit is the most units a staff scope may span for the per-unit
+// plan of ListDossiers; wider scopes (a city) read the newest rows directly.
+const fanOutLimit = 64
+
 // ListDossiers lists dossiers visible to the actor, newest first, with
 // keyset pagination on the id. It returns the cursor of the next page, 0 at
 // the end.
+//
+// Staff scopes of up to fanOutLimit units (a commune, a district with its
+// communes) are read unit by unit along the (unit_id, status, id) and
+// (unit_id, id) indexes and merged, so that a district leader's list does
+// not sort the whole district; wider scopes walk the primary key.
 func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	var where []string
-	// Scope first: nothing outside it is ever returned.
-	if a.Citizen {
-		where = append(where, "d.owner_id = "+arg(a.AccountID))
-	} else {
-		paths, units := a.ScopePaths()
-		var ors []string
-		for _, p := range paths {
-			ors = append(ors, "(d.unit_path >= "+arg(p)+" AND d.unit_path < "+arg(pathUpper(p))+")")
-		}
-		if len(units) > 0 {
-			var ph []string
-			for _, u := range units {
-				ph = append(ph, arg(u))
-			}
-			ors = append(ors, "d.unit_id IN ("+strings.Join(ph, ", ")+")")
-		}
-		if len(ors) == 0 {
-			return nil, 0, nil
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
-	}
+	limit := clampLimit(f.Limit)
+	var filterPath string
 	if f.UnitCode != "" {
-		var path string
-		err := db.queryRow(ctx, `SELECT path FROM units WHERE code = $1`, f.UnitCode).Scan(&path)
+		err := db.queryRow(ctx, `SELECT path FROM units WHERE code = $1`, f.UnitCode).Scan(&filterPath)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, 0, apperr.Newf(apperr.Invalid, "unit_not_found", "Không tìm thấy đơn vị «%s».", "Unit %q not found.", f.UnitCode)
 		}
 		if err != nil {
 			return nil, 0, fmt.Errorf("reading unit: %w", err)
 		}
-		where = append(where, "d.unit_path >= "+arg(path)+" AND d.unit_path < "+arg(pathUpper(path)))
 	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var scope []string
+	if a.Citizen {
+		scope = append(scope, "d.owner_id = "+arg(a.AccountID))
+	} else {
+		units, wide, err := db.scopeUnits(ctx, a, filterPath)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(units) == 0 && !wide {
+			return nil, 0, nil
+		}
+		if !wide {
+			return db.listPerUnit(ctx, units, f, limit)
+		}
+		paths, direct := a.ScopePaths()
+		var ors []string
+		for _, p := range paths {
+			ors = append(ors, "(d.unit_path >= "+arg(p)+" AND d.unit_path < "+arg(pathUpper(p))+")")
+		}
+		for _, u := range direct {
+			ors = append(ors, "d.unit_id = "+arg(u))
+		}
+		scope = append(scope, "("+strings.Join(ors, " OR ")+")")
+	}
+	if filterPath != "" {
+		scope = append(scope, "d.unit_path >= "+arg(filterPath)+" AND d.unit_path < "+arg(pathUpper(filterPath)))
+	}
+	where := append(scope, filterClauses(f, arg)...)
+	q := `SELECT ` + dossierCols + dossierFrom + " WHERE " + strings.Join(where, " AND ") + " ORDER BY d.id DESC LIMIT " + arg(limit+1)
+	out, err := db.scanDossiers(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page(out, limit)
+}
+
+// filterClauses turns the filter (not the scope) into WHERE clauses.
+func filterClauses(f dossier.Filter, arg func(any) string) []string {
+	var where []string
 	if len(f.Statuses) > 0 {
 		var ph []string
 		for _, s := range f.Statuses {
@@ -383,7 +411,7 @@ func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filte
 		where = append(where, "d.assignee_id = "+arg(f.AssigneeID))
 	}
 	if f.Procedure != "" {
-		where = append(where, "p.code = "+arg(f.Procedure))
+		where = append(where, "d.procedure_id = (SELECT id FROM procedures WHERE code = "+arg(f.Procedure)+")")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		folded := vn.Fold(q)
@@ -393,28 +421,122 @@ func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filte
 	if f.Cursor > 0 {
 		where = append(where, "d.id < "+arg(f.Cursor))
 	}
-	limit := clampLimit(f.Limit)
-	q := `SELECT ` + dossierCols + dossierFrom
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	return where
+}
+
+// scopeUnits lists the units a staff member may read (narrowed to the
+// filter's subtree), or reports the scope wide when it spans more than
+// fanOutLimit units.
+func (db *DB) scopeUnits(ctx context.Context, a dossier.Actor, filterPath string) ([]int64, bool, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	paths, direct := a.ScopePaths()
+	var ors []string
+	for _, p := range paths {
+		ors = append(ors, "(path >= "+arg(p)+" AND path < "+arg(pathUpper(p))+")")
 	}
-	q += " ORDER BY d.id DESC LIMIT " + arg(limit+1)
+	for _, u := range direct {
+		ors = append(ors, "id = "+arg(u))
+	}
+	if len(ors) == 0 {
+		return nil, false, nil
+	}
+	q := "SELECT id FROM units WHERE (" + strings.Join(ors, " OR ") + ")"
+	if filterPath != "" {
+		q += " AND path >= " + arg(filterPath) + " AND path < " + arg(pathUpper(filterPath))
+	}
+	q += " LIMIT " + arg(fanOutLimit+1)
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+		return nil, false, fmt.Errorf("reading scope: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, false, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(ids) > fanOutLimit {
+		return nil, true, nil
+	}
+	return ids, false, nil
+}
+
+// listPerUnit reads the newest matching ids of each unit along its own
+// index, merges them, then loads the page's rows.
+func (db *DB) listPerUnit(ctx context.Context, units []int64, f dossier.Filter, limit int) ([]dossier.Dossier, int64, error) {
+	var ids []int64
+	for _, u := range units {
+		var args []any
+		arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+		where := append([]string{"d.unit_id = " + arg(u)}, filterClauses(f, arg)...)
+		q := "SELECT d.id FROM dossiers d WHERE " + strings.Join(where, " AND ") + " ORDER BY d.id DESC LIMIT " + arg(limit+1)
+		rows, err := db.query(ctx, q, args...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, 0, err
+			}
+			ids = append(ids, id)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, 0, nil
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	if len(ids) > limit+1 {
+		ids = ids[:limit+1]
+	}
+	args := make([]any, len(ids))
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		args[i] = id
+		ph[i] = fmt.Sprintf("$%d", i+1)
+	}
+	out, err := db.scanDossiers(ctx, `SELECT `+dossierCols+dossierFrom+` WHERE d.id IN (`+strings.Join(ph, ", ")+`) ORDER BY d.id DESC`, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page(out, limit)
+}
+
+func (db *DB) scanDossiers(ctx context.Context, q string, args ...any) ([]dossier.Dossier, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing dossiers: %w", err)
 	}
 	defer rows.Close()
 	var out []dossier.Dossier
 	for rows.Next() {
 		d, err := scanDossier(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+			return nil, fmt.Errorf("listing dossiers: %w", err)
 		}
 		out = append(out, *d)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("listing dossiers: %w", err)
+		return nil, fmt.Errorf("listing dossiers: %w", err)
 	}
+	return out, nil
+}
+
+// page cuts a result read with one row too many and returns the cursor.
+func page(out []dossier.Dossier, limit int) ([]dossier.Dossier, int64, error) {
 	var next int64
 	if len(out) > limit {
 		out = out[:limit]
@@ -441,7 +563,7 @@ func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, 
 		return nil, fmt.Errorf("reading dossier for tracking: %w", err)
 	}
 	d.Status = dossier.Status(status)
-	d.SubmittedAt = d.SubmittedAt.UTC()
+	d.SubmittedAt = local(d.SubmittedAt)
 	d.ReceivedAt, d.DueAt, d.FinishedAt = ntime(recv), ntime(due), ntime(fin)
 	return &d, nil
 }

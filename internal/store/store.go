@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh wherever the binary or tests run
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -198,6 +199,23 @@ func isUnique(err error) bool {
 // PostgreSQL keeps), so that text comparison on SQLite orders correctly.
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// Zone is where times are computed and shown: Asia/Ho_Chi_Minh (the
+// binary embeds the time zone database, see cmd/motcua).
+var Zone = mustZone("Asia/Ho_Chi_Minh")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		// Vietnam has kept UTC+7 without daylight saving since 1975.
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}
+
+// local converts a stored (UTC) time for showing: stored in UTC, shown in
+// Vietnam's zone.
+func local(t time.Time) time.Time { return t.In(Zone) }
+
 // nutc is utc for optional times.
 func nutc(t *time.Time) any {
 	if t == nil {
@@ -211,7 +229,7 @@ func ntime(n sql.NullTime) *time.Time {
 	if !n.Valid {
 		return nil
 	}
-	t := n.Time.UTC()
+	t := local(n.Time)
 	return &t
 }
 

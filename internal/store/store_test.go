@@ -123,6 +123,12 @@ func TestUnitsAndCatalogue(t *testing.T) {
 		if old.Current.LimitAmount != 5 || cur.Current.LimitAmount != 3 || old.Current.ID == cur.Current.ID {
 			t.Fatalf("versions: old %d cur %d", old.Current.LimitAmount, cur.Current.LimitAmount)
 		}
+		if _, err := f.db.ProcedureInForce(ctx, "1.000894", time.Date(2020, 1, 1, 0, 0, 0, 0, ict)); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("no version in force yet: %v", err)
+		}
+		if p, err := f.db.ProcedureInForce(ctx, "1.000894", time.Date(2025, 8, 1, 0, 0, 0, 0, ict)); err != nil || p.Current.LimitAmount != 3 {
+			t.Fatalf("in force: %v %v", p, err)
+		}
 		pinned, err := f.db.Version(ctx, old.Current.ID)
 		if err != nil || pinned.LimitAmount != 5 {
 			t.Fatalf("pinned: %v %v", pinned, err)
@@ -468,7 +474,7 @@ func TestOverdueAndStats(t *testing.T) {
 		}
 		from := time.Date(2025, 3, 1, 0, 0, 0, 0, ict)
 		to := time.Date(2025, 4, 1, 0, 0, 0, 0, ict)
-		rep, err := f.db.Stats(ctx, f.district, from, to, f.now)
+		rep, err := f.db.Stats(ctx, f.district, from, to, f.now, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -485,12 +491,12 @@ func TestOverdueAndStats(t *testing.T) {
 			t.Errorf("rates %v %v", rep.OnlineRate, rep.OnTimeRate)
 		}
 		// Next month: the open dossier is carried over, nothing new.
-		apr, err := f.db.Stats(ctx, f.district, to, to.AddDate(0, 1, 0), f.now)
+		apr, err := f.db.Stats(ctx, f.district, to, to.AddDate(0, 1, 0), f.now, false)
 		if err != nil || apr.Received.CarriedOver != 1 || apr.Received.Online != 0 || apr.Finished.Total != 0 {
 			t.Errorf("april %+v %v", apr, err)
 		}
 		// The sibling commune has nothing.
-		ry, _ := f.db.Stats(ctx, f.cy, from, to, f.now)
+		ry, _ := f.db.Stats(ctx, f.cy, from, to, f.now, false)
 		if ry.Received.Total != 0 {
 			t.Errorf("sibling %+v", ry)
 		}

@@ -1,0 +1,101 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// TestTwoServersShareOneStore runs two server processes' worth of state
+// (each its own pools, caches and group-commit workers) on one store:
+// codes stay unique, tokens, idempotency keys and the calendar are shared.
+func TestTwoServersShareOneStore(t *testing.T) {
+	each(t, func(t *testing.T, env *apptest.Env) {
+		ctx := context.Background()
+		db2, err := store.Open(ctx, env.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db2.Close()
+		if _, err := db2.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cfg := config.Default()
+		cfg.FilesDir = t.TempDir()
+		a2, err := app.New(ctx, cfg, db2, slog.New(slog.DiscardHandler), app.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv2 := httptest.NewServer(a2.Server.Handler)
+		defer srv2.Close()
+		// A token issued by server 1 is honoured by server 2.
+		a1 := env.Login(apptest.CitizenA)
+		b1 := env.Login(apptest.CitizenB)
+		env2 := *env
+		env2.URL = srv2.URL
+		a2c, b2c := env2.WithToken(a1.Token), env2.WithToken(b1.Token)
+		a2c.HTTP, b2c.HTTP = srv2.Client(), srv2.Client()
+		const n = 200
+		codes := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := []*apptest.Client{a1, b1, a2c, b2c}[i%4]
+				body := `{"procedure":"1.000894","unit":"` + apptest.HangTrong + `","form":{"chong_ho_ten":"A","vo_ho_ten":"B"}}`
+				r := c.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), nil)
+				var d apptest.Dossier
+				if r.Status != 201 || json.Unmarshal(r.Body, &d) != nil {
+					t.Errorf("submission %d: %d %s", i, r.Status, r.Body)
+					return
+				}
+				codes[i] = d.Code
+			}()
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for _, c := range codes {
+			if c == "" || seen[c] {
+				t.Fatalf("missing or duplicate code %q", c)
+			}
+			seen[c] = true
+		}
+		// An idempotent retry that lands on the other server gets the first answer.
+		body := `{"procedure":"1.000894","unit":"` + apptest.HangTrong + `","form":{"chong_ho_ten":"C","vo_ho_ten":"D"}}`
+		h := map[string]string{"Idempotency-Key": "mobile-retry-1"}
+		r1 := a1.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), h)
+		r2 := a2c.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), h)
+		var d1, d2 apptest.Dossier
+		_ = json.Unmarshal(r1.Body, &d1)
+		_ = json.Unmarshal(r2.Body, &d2)
+		if r1.Status != 201 || r2.Status != 201 || d1.Code != d2.Code || r2.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("cross-server retry: %d %d %q %q", r1.Status, r2.Status, d1.Code, d2.Code)
+		}
+		// A calendar change made through server 1 moves server 2's deadlines.
+		admin := env.Login("city.admin")
+		anon2 := env2.Anon()
+		anon2.HTTP = srv2.Client()
+		var due struct {
+			DueAt string `json:"due_at"`
+		}
+		anon2.Do("GET", "/api/v1/calendar/due?from=2025-04-25T09:00:00%2B07:00&amount=3", nil, &due)
+		before := due.DueAt
+		if st := admin.Do("PUT", "/api/v1/calendar/overrides/2025-04-28", map[string]string{"kind": "off", "reason": "Nghỉ đột xuất"}, nil); st != 200 {
+			t.Fatalf("override: %d", st)
+		}
+		anon2.Do("GET", "/api/v1/calendar/due?from=2025-04-25T09:00:00%2B07:00&amount=3", nil, &due)
+		if before != "2025-05-02T17:00:00+07:00" || due.DueAt != "2025-05-05T17:00:00+07:00" {
+			t.Fatalf("server 2 due before %s after %s", before, due.DueAt)
+		}
+	})
+}
