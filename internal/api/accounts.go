@@ -95,12 +95,30 @@ var errBadLogin = apperr.New(apperr.Unauthorized, "bad_credentials",
 var dummyHash, _ = account.HashPassword("motcua-dummy-password")
 
 // Authenticate checks a username and password; the portal uses it too.
-func Authenticate(r *http.Request, st Store, username, password string) (*account.Account, error) {
+// Failed attempts are counted per username in the store: after
+// store.LoginMaxFailures the username is locked for a while (429), known or
+// not, so that guessing neither passwords nor who is registered pays.
+func Authenticate(r *http.Request, st Store, username, password string, now time.Time) (*account.Account, error) {
+	ctx := r.Context()
 	username = strings.TrimSpace(username)
-	a, err := st.AccountByUsername(r.Context(), username)
+	key := strings.ToLower(username)
+	if until, locked, err := st.LoginLockedUntil(ctx, key, now); err != nil {
+		return nil, err
+	} else if locked {
+		return nil, apperr.Newf(apperr.TooMany, "login_locked",
+			"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %s.", "Too many failed attempts. Try again after %s.",
+			until.Format("15:04 02/01/2006"))
+	}
+	fail := func() (*account.Account, error) {
+		if err := st.RecordLoginFailure(ctx, key, now); err != nil {
+			return nil, err
+		}
+		return nil, errBadLogin
+	}
+	a, err := st.AccountByUsername(ctx, username)
 	if apperr.Is(err, apperr.NotFound) {
 		_, _ = account.VerifyPassword(dummyHash, password)
-		return nil, errBadLogin
+		return fail()
 	}
 	if err != nil {
 		return nil, err
@@ -110,7 +128,10 @@ func Authenticate(r *http.Request, st Store, username, password string) (*accoun
 		return nil, err
 	}
 	if !ok || a.Disabled {
-		return nil, errBadLogin
+		return fail()
+	}
+	if err := st.ClearLoginFailures(ctx, key); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -120,7 +141,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 	if err := h.decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	a, err := Authenticate(r, h.Store, in.Username, in.Password)
+	a, err := Authenticate(r, h.Store, in.Username, in.Password, h.now())
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type Store interface {
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
 	AccountByToken(ctx context.Context, hash string, now time.Time) (*account.Account, error)
 	SaveToken(ctx context.Context, hash string, accountID int64, now, expires time.Time) error
+	LoginLockedUntil(ctx context.Context, key string, now time.Time) (time.Time, bool, error)
+	RecordLoginFailure(ctx context.Context, key string, now time.Time) error
+	ClearLoginFailures(ctx context.Context, key string) error
 	Grants(ctx context.Context, accountID int64) ([]dossier.Grant, error)
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)

@@ -575,3 +575,8 @@ func TestPublicEndpoints(t *testing.T) {
 		}
 	})
 }
+
+func jsonBody(v any) *bytes.Reader {
+	b, _ := json.Marshal(v)
+	return bytes.NewReader(b)
+}
