@@ -29,6 +29,7 @@ type ImportReport struct {
 // spec's selectors; unknown selectors are reported, not fatal.
 func (db *DB) ImportCatalogue(ctx context.Context, specs []catalog.Spec) (ImportReport, error) {
 	var rep ImportReport
+	defer db.dirs.invalidate()
 	err := db.inTx(ctx, func(tx *Tx) error {
 		for _, s := range specs {
 			if err := s.Check(); err != nil {
@@ -90,7 +91,7 @@ func (db *DB) ImportCatalogue(ctx context.Context, specs []catalog.Spec) (Import
 				rep.Links += int(n)
 			}
 		}
-		return nil
+		return bumpCatalog(ctx, tx)
 	})
 	return rep, err
 }
@@ -229,8 +230,16 @@ func (db *DB) Procedure(ctx context.Context, code string, at time.Time) (*catalo
 
 // Offers reports whether the unit offers the procedure.
 func (db *DB) Offers(ctx context.Context, procedureID, unitID int64) (bool, error) {
+	d, err := db.dir(ctx)
+	if err != nil {
+		return false, err
+	}
+	if _, ok := d.offers[[2]int64{procedureID, unitID}]; ok {
+		return true, nil
+	}
+	// Not in the copy: ask the table, in case another process just added it.
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM procedure_units WHERE procedure_id = $1 AND unit_id = $2`, procedureID, unitID).Scan(&n)
+	err = db.queryRow(ctx, `SELECT COUNT(*) FROM procedure_units WHERE procedure_id = $1 AND unit_id = $2`, procedureID, unitID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("checking offer: %w", err)
 	}
@@ -238,25 +247,42 @@ func (db *DB) Offers(ctx context.Context, procedureID, unitID int64) (bool, erro
 }
 
 // ProcedureInForce returns a procedure with its version in force at `at`,
-// without the list of offering units: what a submission needs.
+// without the list of offering units: what a submission needs. It reads
+// the in-memory directory (see directory.go).
 func (db *DB) ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error) {
-	var p catalog.Procedure
-	var lvl string
-	var vid sql.NullInt64
-	err := db.queryRow(ctx, `SELECT p.id, p.code, p.name, p.field, p.unit_level, `+versionInForce("$2")+`
-		FROM procedures p WHERE p.code = $1`, code, utc(at)).Scan(&p.ID, &p.Code, &p.Name, &p.Field, &lvl, &vid)
-	// A procedure with no version in force at `at` is as good as unknown.
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !vid.Valid {
-		return nil, apperr.Newf(apperr.NotFound, "procedure_not_found", "Không tìm thấy thủ tục «%s».", "Procedure %q not found.", code)
-	}
+	d, err := db.dir(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("reading procedure %s: %w", code, err)
-	}
-	p.UnitLevel = catalog.UnitLevel(lvl)
-	if p.Current, err = db.Version(ctx, vid.Int64); err != nil {
 		return nil, err
 	}
-	return &p, nil
+	dp, ok := d.procByCode[code]
+	if !ok {
+		// Perhaps imported by another process within directoryTTL: reload
+		// only if the table has it, so unknown codes cannot force reloads.
+		var n int
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM procedures WHERE code = $1`, code).Scan(&n); err != nil {
+			return nil, fmt.Errorf("reading procedure %s: %w", code, err)
+		}
+		if n > 0 {
+			db.dirs.invalidate()
+			if d, err = db.dir(ctx); err != nil {
+				return nil, err
+			}
+			dp, ok = d.procByCode[code]
+		}
+	}
+	var vid int64
+	if ok {
+		vid = dp.inForce(at)
+	}
+	// A procedure with no version in force at `at` is as good as unknown.
+	if vid == 0 {
+		return nil, apperr.Newf(apperr.NotFound, "procedure_not_found", "Không tìm thấy thủ tục «%s».", "Procedure %q not found.", code)
+	}
+	p := &catalog.Procedure{ID: dp.id, Code: dp.code, Name: dp.name, Field: dp.field, UnitLevel: catalog.UnitLevel(dp.unitLevel)}
+	if p.Current, err = db.Version(ctx, vid); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Version returns a stored procedure version by id (what a dossier pins).

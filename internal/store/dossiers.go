@@ -546,22 +546,32 @@ func page(out []dossier.Dossier, limit int) ([]dossier.Dossier, int64, error) {
 }
 
 // TrackDossier reads only what public tracking shows, without decoding the
-// applicant or the form: it is the QR target, and the hottest read.
+// applicant or the form: it is the QR target, and the hottest read. Names of
+// the procedure and unit come from the in-memory directory.
 func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, error) {
+	dir, err := db.dir(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var d dossier.Dossier
 	var status int
+	var procID int64
 	var recv, due, fin sql.NullTime
-	err := db.queryRow(ctx, `
-		SELECT d.code, d.status, p.code, p.name, u.code, u.name, d.submitted_at, d.received_at, d.due_at, d.finished_at
-		FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN units u ON u.id = d.unit_id
-		WHERE d.code = $1`, code).Scan(&d.Code, &status, &d.ProcedureCode, &d.ProcedureName, &d.UnitCode, &d.UnitName,
-		&d.SubmittedAt, &recv, &due, &fin)
+	err = db.queryRow(ctx, `SELECT code, status, procedure_id, unit_id, submitted_at, received_at, due_at, finished_at
+		FROM dossiers WHERE code = $1`, code).Scan(&d.Code, &status, &procID, &d.UnitID, &d.SubmittedAt, &recv, &due, &fin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading dossier for tracking: %w", err)
 	}
+	p, pok := dir.procByID[procID]
+	u, uok := dir.unitByID[d.UnitID]
+	if !pok || !uok {
+		// Changed by another process within directoryTTL: read the full row.
+		return db.DossierByCode(ctx, code)
+	}
+	d.ProcedureCode, d.ProcedureName, d.UnitCode, d.UnitName = p.code, p.name, u.Code, u.Name
 	d.Status = dossier.Status(status)
 	d.SubmittedAt = local(d.SubmittedAt)
 	d.ReceivedAt, d.DueAt, d.FinishedAt = ntime(recv), ntime(due), ntime(fin)

@@ -45,6 +45,8 @@ type DB struct {
 	roStmts, rwStmts *stmtCache
 	// versions caches decoded procedure versions, which are immutable.
 	versions sync.Map
+	// dirs is the in-memory directory of units and the catalogue.
+	dirs dirCache
 }
 
 // Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)

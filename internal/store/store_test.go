@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
@@ -532,6 +533,47 @@ func TestCalendarOverrides(t *testing.T) {
 		c3, _ := src.Calendar(ctx)
 		if !c3.IsWorkingDay(mon) {
 			t.Fatal("deleted override still used")
+		}
+	})
+}
+
+// TestDirectorySeesOtherProcesses: units and procedures added through one
+// store handle are found at once through another on the same database.
+func TestDirectorySeesOtherProcesses(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		db1, dsn := storetest.OpenDSN(t, e)
+		db2, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db2.Close()
+		if err := db1.UpsertUnits(ctx, []org.Unit{{Code: "000.00.00.H26", Name: "Thành phố Hà Nội", Kind: org.KindCity}}); err != nil {
+			t.Fatal(err)
+		}
+		// db2 loads its directory now, before the next changes.
+		if _, err := db2.UnitByCode(ctx, "000.00.00.H26"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db1.UpsertUnits(ctx, []org.Unit{{Code: "000.01.02.H26", Name: "Phường Hàng Trống", Kind: org.KindCommune, ParentCode: "000.00.00.H26"}}); err != nil {
+			t.Fatal(err)
+		}
+		if u, err := db2.UnitByCode(ctx, "000.01.02.H26"); err != nil || u.Name != "Phường Hàng Trống" {
+			t.Fatalf("unit added elsewhere: %v %v", u, err)
+		}
+		if _, err := db1.ImportCatalogue(ctx, []catalog.Spec{marriageSpec()}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := db2.ProcedureInForce(ctx, "1.000894", time.Now())
+		if err != nil || p.Current == nil {
+			t.Fatalf("procedure added elsewhere: %v", err)
+		}
+		u, _ := db2.UnitByCode(ctx, "000.01.02.H26")
+		if ok, err := db2.Offers(ctx, p.ID, u.ID); err != nil || !ok {
+			t.Fatalf("offer added elsewhere: %v %v", ok, err)
+		}
+		if _, err := db2.ProcedureInForce(ctx, "9.999999", time.Now()); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("unknown procedure: %v", err)
 		}
 	})
 }

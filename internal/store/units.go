@@ -16,13 +16,14 @@ import (
 // UpsertUnits inserts or updates units by code, parents before children, in
 // one transaction, and keeps materialised paths right.
 func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
+	defer db.dirs.invalidate()
 	return db.inTx(ctx, func(tx *Tx) error {
 		for _, u := range units {
 			if err := upsertUnit(ctx, tx, u); err != nil {
 				return fmt.Errorf("saving unit %s (%s): %w", u.Code, u.Name, err)
 			}
 		}
-		return nil
+		return bumpCatalog(ctx, tx)
 	})
 }
 
@@ -78,7 +79,17 @@ func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 }
 
 // UnitByCode finds a unit by its agency identifier.
+// It reads the in-memory directory, falling back to the table for a unit
+// another process added within the last directoryTTL.
 func (db *DB) UnitByCode(ctx context.Context, code string) (*org.Unit, error) {
+	d, err := db.dir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if u, ok := d.unitByCode[code]; ok {
+		cp := *u
+		return &cp, nil
+	}
 	u, err := scanUnit(db.queryRow(ctx, `SELECT `+unitCols+` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Newf(apperr.NotFound, "unit_not_found", "Không tìm thấy đơn vị «%s».", "Unit %q not found.", code)

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/motcua/motcua/internal/org"
+)
+
+// directoryTTL is how stale another process's change to units or the
+// catalogue may look here; this process's own changes show at once.
+const directoryTTL = time.Second
+
+// directory is an in-memory copy of the read-mostly tables every
+// submission and tracking lookup needs (units, procedures and their
+// versions' dates, which unit offers what). The database stays the truth:
+// the copy is reloaded when catalog_generation moves.
+type directory struct {
+	gen        int64
+	checked    time.Time
+	unitByCode map[string]*org.Unit
+	unitByID   map[int64]*org.Unit
+	procByCode map[string]*dirProc
+	procByID   map[int64]*dirProc
+	offers     map[[2]int64]struct{}
+}
+
+type dirProc struct {
+	id                int64
+	code, name, field string
+	unitLevel         string
+	versions          []dirVersion
+}
+
+type dirVersion struct {
+	id     int64
+	number int
+	from   time.Time
+	to     *time.Time
+}
+
+// inForce returns the id of the version in force at t, the newest number
+// winning, or 0.
+func (p *dirProc) inForce(t time.Time) int64 {
+	var best *dirVersion
+	for i := range p.versions {
+		v := &p.versions[i]
+		if v.from.After(t) || v.to != nil && !v.to.After(t) {
+			continue
+		}
+		if best == nil || v.number > best.number {
+			best = v
+		}
+	}
+	if best == nil {
+		return 0
+	}
+	return best.id
+}
+
+type dirCache struct {
+	mu  sync.Mutex
+	cur *directory
+}
+
+// invalidate drops the copy after a local change.
+func (c *dirCache) invalidate() {
+	c.mu.Lock()
+	c.cur = nil
+	c.mu.Unlock()
+}
+
+// dir returns a current copy of the directory.
+func (db *DB) dir(ctx context.Context) (*directory, error) {
+	c := &db.dirs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	if c.cur != nil && now.Sub(c.cur.checked) < directoryTTL {
+		return c.cur, nil
+	}
+	var gen int64
+	if err := db.queryRow(ctx, `SELECT n FROM catalog_generation WHERE id = 1`).Scan(&gen); err != nil {
+		return nil, fmt.Errorf("reading catalogue generation: %w", err)
+	}
+	if c.cur != nil && c.cur.gen == gen {
+		c.cur.checked = now
+		return c.cur, nil
+	}
+	d, err := db.loadDirectory(ctx, gen)
+	if err != nil {
+		return nil, err
+	}
+	d.checked = now
+	c.cur = d
+	return d, nil
+}
+
+func (db *DB) loadDirectory(ctx context.Context, gen int64) (*directory, error) {
+	d := &directory{gen: gen, unitByCode: map[string]*org.Unit{}, unitByID: map[int64]*org.Unit{},
+		procByCode: map[string]*dirProc{}, procByID: map[int64]*dirProc{}, offers: map[[2]int64]struct{}{}}
+	rows, err := db.query(ctx, `SELECT `+unitCols+` FROM units u LEFT JOIN units p ON p.id = u.parent_id`)
+	if err != nil {
+		return nil, fmt.Errorf("loading units: %w", err)
+	}
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("loading units: %w", err)
+		}
+		d.unitByCode[u.Code], d.unitByID[u.ID] = u, u
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("loading units: %w", err)
+	}
+	rows, err = db.query(ctx, `SELECT p.id, p.code, p.name, p.field, p.unit_level, v.id, v.number, v.effective_from, v.effective_to
+		FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id ORDER BY p.id, v.number`)
+	if err != nil {
+		return nil, fmt.Errorf("loading procedures: %w", err)
+	}
+	for rows.Next() {
+		var p dirProc
+		var v dirVersion
+		var to sql.NullTime
+		if err := rows.Scan(&p.id, &p.code, &p.name, &p.field, &p.unitLevel, &v.id, &v.number, &v.from, &to); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("loading procedures: %w", err)
+		}
+		v.to = ntime(to)
+		cur := d.procByID[p.id]
+		if cur == nil {
+			cur = &p
+			d.procByID[p.id], d.procByCode[p.code] = cur, cur
+		}
+		cur.versions = append(cur.versions, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("loading procedures: %w", err)
+	}
+	rows, err = db.query(ctx, `SELECT procedure_id, unit_id FROM procedure_units`)
+	if err != nil {
+		return nil, fmt.Errorf("loading offers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k [2]int64
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return nil, fmt.Errorf("loading offers: %w", err)
+		}
+		d.offers[k] = struct{}{}
+	}
+	return d, rows.Err()
+}
+
+// bumpCatalog marks units or the catalogue changed, for every process.
+func bumpCatalog(ctx context.Context, tx *Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE catalog_generation SET n = n + 1 WHERE id = 1`)
+	return err
+}
