@@ -60,8 +60,12 @@ type Handler struct {
 	Files    files.Store
 	Clock    func(ctx context.Context) (*calendar.Calendar, error)
 	Limits   Limits
-	Log      *slog.Logger
-	Now      func() time.Time
+	Slips    SlipStore
+	// BaseURL is the public address of the portal (QR codes); the request's
+	// host when empty.
+	BaseURL string
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 func (h *Handler) now() time.Time {
@@ -92,6 +96,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/dossiers/{code}/actions", h.auth(h.act))
 	mux.Handle("GET /api/v1/dossiers/{code}/documents/{id}", h.auth(h.document))
 	mux.Handle("GET /api/v1/stats", h.auth(h.stats))
+	mux.Handle("GET /api/v1/dossiers/{code}/slips/{no}", h.auth(h.slip))
+	mux.Handle("GET /api/v1/registers/07", h.auth(h.register))
 	mux.Handle("/api/", h.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "no_route", "Không có địa chỉ API này.", "No such API endpoint.")
 	}))

@@ -51,13 +51,15 @@ var documentedRoutes = []documentedRoute{
 	{method: "POST", path: "/api/v1/dossiers/{code}/actions", auth: true},
 	{method: "GET", path: "/api/v1/dossiers/{code}/documents/{id}", auth: true},
 	{method: "GET", path: "/api/v1/stats", auth: true},
+	{method: "GET", path: "/api/v1/dossiers/{code}/slips/{no}", auth: true},
+	{method: "GET", path: "/api/v1/registers/07", auth: true},
 	{method: "GET", path: "/healthz", outside: true},
 	{method: "GET", path: "/metrics", outside: true},
 }
 
 // samplePath fills the path parameters with plausible values.
 func samplePath(p string) string {
-	return strings.NewReplacer("{code}", "X-250101-0001", "{id}", "1", "{year}", "2025", "{date}", "2025-01-01").Replace(p)
+	return strings.NewReplacer("{code}", "X-250101-0001", "{id}", "1", "{year}", "2025", "{date}", "2025-01-01", "{no}", "01").Replace(p)
 }
 
 func loadOpenAPI(t *testing.T) *openapi3.T {

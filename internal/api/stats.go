@@ -25,6 +25,34 @@ func parseDay(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// period reads a from/to pair (YYYY-MM-DD, a date naming the whole day, or
+// RFC 3339); the default is the current month up to now.
+func period(fromS, toS string, now time.Time, loc *time.Location) (time.Time, time.Time, error) {
+	y, m, _ := now.In(loc).Date()
+	from, to := time.Date(y, m, 1, 0, 0, 0, 0, loc), now
+	if fromS != "" {
+		t, ok := parseDay(fromS, loc)
+		if !ok {
+			return from, to, apperr.New(apperr.Invalid, "bad_from", "Ngày bắt đầu không hợp lệ (YYYY-MM-DD).", "Invalid from date (YYYY-MM-DD).")
+		}
+		from = t
+	}
+	if toS != "" {
+		t, ok := parseDay(toS, loc)
+		if !ok {
+			return from, to, apperr.New(apperr.Invalid, "bad_to", "Ngày kết thúc không hợp lệ (YYYY-MM-DD).", "Invalid to date (YYYY-MM-DD).")
+		}
+		if len(toS) == len("2006-01-02") {
+			t = t.AddDate(0, 0, 1) // a date names the whole day
+		}
+		to = t
+	}
+	if !to.After(from) {
+		return from, to, apperr.New(apperr.Invalid, "bad_period", "Ngày kết thúc phải sau ngày bắt đầu.", "The end must be after the start.")
+	}
+	return from, to, nil
+}
+
 // canReadUnit reports whether staff may read figures of unit u: their own
 // units, and the subtrees of roles that see them.
 func canReadUnit(a dossier.Actor, u *org.Unit) bool {
@@ -59,27 +87,9 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	if !canReadUnit(a, u) {
 		return apperr.ErrNotFound
 	}
-	y, m, _ := now.In(loc).Date()
-	from, to := time.Date(y, m, 1, 0, 0, 0, 0, loc), now
-	if s := q.Get("from"); s != "" {
-		t, ok := parseDay(s, loc)
-		if !ok {
-			return apperr.New(apperr.Invalid, "bad_from", "Ngày bắt đầu không hợp lệ (YYYY-MM-DD).", "Invalid from date (YYYY-MM-DD).")
-		}
-		from = t
-	}
-	if s := q.Get("to"); s != "" {
-		t, ok := parseDay(s, loc)
-		if !ok {
-			return apperr.New(apperr.Invalid, "bad_to", "Ngày kết thúc không hợp lệ (YYYY-MM-DD).", "Invalid to date (YYYY-MM-DD).")
-		}
-		if len(s) == len("2006-01-02") {
-			t = t.AddDate(0, 0, 1) // a date names the whole day
-		}
-		to = t
-	}
-	if !to.After(from) {
-		return apperr.New(apperr.Invalid, "bad_period", "Ngày kết thúc phải sau ngày bắt đầu.", "The end must be after the start.")
+	from, to, err := period(q.Get("from"), q.Get("to"), now, loc)
+	if err != nil {
+		return err
 	}
 	own := false
 	switch q.Get("scope") {

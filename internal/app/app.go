@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/server"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -71,12 +72,16 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		Clock: func(ctx context.Context) (dossier.Clock, error) { return src.Calendar(ctx) },
 	}
 	h := &api.Handler{
-		Store: db, Dossiers: svc, Files: fs, Clock: src.Calendar, Log: log, Now: now,
+		Store: db, Dossiers: svc, Files: fs, Clock: src.Calendar, Log: log, Now: now, Slips: db, BaseURL: cfg.BaseURL,
 		Limits: api.Limits{JSONBody: 1 << 20, FileSize: int64(cfg.MaxFileMB) << 20, DossierSize: int64(cfg.MaxDossierMB) << 20},
+	}
+	ph, err := portal.New(db, svc, log, now)
+	if err != nil {
+		return nil, err
 	}
 	srv := server.New(server.Options{
 		Addr: cfg.Addr, Log: log, Health: db,
-		Register: []func(*http.ServeMux){h.Register},
+		Register: []func(*http.ServeMux){h.Register, ph.Register},
 	})
 	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, API: h, Server: srv, Log: log}, nil
 }

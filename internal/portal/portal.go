@@ -1,0 +1,275 @@
+// Package portal serves the public pages of the citizen portal: the home
+// page, the procedure catalogue and each procedure, and public dossier
+// tracking. Pages are rendered on the server (package web) under stable
+// Vietnamese paths and work without JavaScript.
+package portal
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Catalogue is the part of the store the portal reads.
+type Catalogue interface {
+	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
+	PortalProcedures(ctx context.Context, f store.PortalFilter) ([]catalog.Procedure, string, error)
+	CountPortalProcedures(ctx context.Context, f store.PortalFilter) (int, error)
+	MostUsedProcedures(ctx context.Context, since, at time.Time, limit int) ([]store.ProcedureUse, error)
+	PortalFacets(ctx context.Context, at time.Time) (store.CatalogueFacets, error)
+	OfferingUnits(ctx context.Context, procedureID int64, at time.Time, names int) (int, []string, error)
+}
+
+// Tracker answers public tracking (dossier.Service).
+type Tracker interface {
+	Track(ctx context.Context, code, lang string) (*dossier.Public, error)
+}
+
+// Handler serves the portal's pages.
+type Handler struct {
+	Catalogue Catalogue
+	Tracker   Tracker
+	Log       *slog.Logger
+	Now       func() time.Time
+	// CacheTTL is how long the home page's figures (most used procedures,
+	// counts per field and life event) are reused; 0 means a minute.
+	CacheTTL time.Duration
+
+	web   *web.Renderer
+	mu    sync.Mutex
+	cache *snapshot
+}
+
+// New builds the handler and parses its templates.
+func New(cat Catalogue, tr Tracker, log *slog.Logger, now func() time.Time) (*Handler, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	h := &Handler{Catalogue: cat, Tracker: tr, Log: log, Now: now}
+	pages, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return nil, err
+	}
+	h.web, err = web.New(web.Config{Pages: pages, Messages: messages, Funcs: h.funcs, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("portal templates: %w", err)
+	}
+	return h, nil
+}
+
+// Register adds the portal's routes to mux. The catch-all "/" answers the
+// HTML 404 page for every address no other route claims.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle("GET /{$}", h.page(h.home))
+	mux.Handle("GET /thu-tuc", h.page(h.procedures))
+	mux.Handle("GET /thu-tuc/{code}", h.page(h.procedure))
+	mux.Handle("GET /tra-cuu", h.page(h.trackForm))
+	mux.Handle("GET /tra-cuu/{code}", h.page(h.track))
+	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
+	mux.Handle("/", h.page(h.notFound))
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// handlerFunc is a page handler that reports failure by returning an error.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// page wraps a handler: the language is detected (and a ?lang= choice
+// remembered), errors become error pages, and a panic becomes the 500 page
+// instead of the API's JSON answer.
+func (h *Handler) page(fn handlerFunc) http.Handler {
+	return web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				h.Log.ErrorContext(r.Context(), "panic serving page", "route", r.Pattern, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				h.web.Error(w, r, http.StatusInternalServerError, "")
+			}
+		}()
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	}))
+}
+
+// fail answers an error page: the domain error's message for bad input
+// and unknown objects, the generic 500 page (and a log line) otherwise.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	lang := web.LangOf(r)
+	if e, ok := apperr.As(err); ok {
+		switch e.Kind {
+		case apperr.NotFound:
+			h.web.Error(w, r, http.StatusNotFound, e.Message(lang))
+			return
+		case apperr.Invalid:
+			h.web.Error(w, r, http.StatusBadRequest, e.Message(lang))
+			return
+		}
+	}
+	h.Log.ErrorContext(r.Context(), "serving page", "route", r.Pattern, "err", err)
+	h.web.Error(w, r, http.StatusInternalServerError, "")
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
+	h.web.Error(w, r, http.StatusNotFound, "")
+	return nil
+}
+
+// t translates for the request's language.
+func (h *Handler) t(r *http.Request, key string, args ...any) string {
+	return h.web.T(web.LangOf(r), key, args...)
+}
+
+// funcs are the portal's template functions for one language.
+func (h *Handler) funcs(lang string) template.FuncMap {
+	t := func(key string, args ...any) string { return h.web.T(lang, key, args...) }
+	// plural picks key.one for a count of one, when the catalogue has it.
+	plural := func(key string, n int, args ...any) string {
+		if n == 1 && h.web.Has(key+".one") {
+			return t(key+".one", args...)
+		}
+		return t(key, args...)
+	}
+	return template.FuncMap{
+		"plural": plural,
+		// class names a service class in words: "Một phần (mức độ 3)".
+		"classWords": func(v *catalog.Version) string {
+			if v == nil {
+				return ""
+			}
+			return t("class.level", t("class."+string(v.Class)), v.LegacyLevel)
+		},
+		"limitWords": func(v *catalog.Version) string { return limitWords(v, t, plural) },
+		"unitLevel":  func(l catalog.UnitLevel) string { return t("unit." + string(l)) },
+		"lifeEvent":  func(key string) string { return lifeEventLabel(lang, key, h.web) },
+		"statusExplain": func(s dossier.Status) string {
+			return t(fmt.Sprintf("status.explain.%d", int(s)))
+		},
+	}
+}
+
+// limitWords states a time limit in words: "5 ngày làm việc", "Trong
+// ngày", "10 ngày", "8 giờ làm việc".
+func limitWords(v *catalog.Version, t func(string, ...any) string, plural func(string, int, ...any) string) string {
+	if v == nil {
+		return ""
+	}
+	n := v.LimitAmount
+	switch v.LimitKind {
+	case catalog.WorkingDays:
+		if n == 0 {
+			return t("limit.same_day")
+		}
+		return plural("limit.working_days", n, n)
+	case catalog.CalendarDays:
+		return plural("limit.calendar_days", n, n)
+	case catalog.WorkingHours:
+		return plural("limit.working_hours", n, n)
+	}
+	return fmt.Sprint(n)
+}
+
+// lifeEventLabel names a life event; a key the catalogue of strings does
+// not know is shown as words ("ho_kinh_doanh" → "Ho kinh doanh").
+func lifeEventLabel(lang, key string, rd *web.Renderer) string {
+	if rd.Has("event." + key) {
+		return rd.T(lang, "event."+key)
+	}
+	s := strings.ReplaceAll(key, "_", " ")
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return strings.ToUpper(string(r)) + s[size:]
+}
+
+// snapshot holds the catalogue figures of the home page.
+type snapshot struct {
+	at     time.Time
+	facets store.CatalogueFacets
+	top    []store.ProcedureUse
+	byUse  bool // top counts dossiers (else it is the catalogue's first procedures)
+}
+
+const topProcedures = 8
+
+// snapshot returns the cached figures, refreshed when older than the TTL
+// or when fresh is set.
+func (h *Handler) snapshot(ctx context.Context, fresh bool) (*snapshot, error) {
+	ttl := h.CacheTTL
+	if ttl == 0 {
+		ttl = time.Minute
+	}
+	now := h.now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c := h.cache; c != nil && !fresh && now.Sub(c.at) < ttl && now.Sub(c.at) >= 0 {
+		return c, nil
+	}
+	facets, err := h.Catalogue.PortalFacets(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	// Fields in Vietnamese alphabetical order (Đ after D, not after Z).
+	col := collate.New(language.Vietnamese)
+	sort.SliceStable(facets.Fields, func(i, j int) bool {
+		return col.CompareString(facets.Fields[i].Key, facets.Fields[j].Key) < 0
+	})
+	rank := map[string]int{}
+	for i, k := range lifeEventOrder {
+		rank[k] = i + 1
+	}
+	sort.SliceStable(facets.LifeEvents, func(i, j int) bool {
+		a, b := rank[facets.LifeEvents[i].Key], rank[facets.LifeEvents[j].Key]
+		if a == 0 || b == 0 {
+			return a != 0 && b == 0
+		}
+		return a < b
+	})
+	top, err := h.Catalogue.MostUsedProcedures(ctx, now.AddDate(-1, 0, 0), now, topProcedures)
+	if err != nil {
+		return nil, err
+	}
+	s := &snapshot{at: now, facets: facets, top: top, byUse: len(top) > 0}
+	if len(top) == 0 {
+		// No dossiers yet: show the catalogue's first procedures.
+		ps, _, err := h.Catalogue.PortalProcedures(ctx, store.PortalFilter{ProcedureFilter: store.ProcedureFilter{At: now, Limit: topProcedures}})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			s.top = append(s.top, store.ProcedureUse{Procedure: p})
+		}
+	}
+	h.cache = s
+	return s, nil
+}
