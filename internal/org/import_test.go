@@ -10,7 +10,8 @@ import (
 )
 
 // dataDir holds the shared unit files; /work/shared sits beside the module.
-const dataDir = "../../../shared/data"
+// dataDir holds the committed copies of shared/data (embedded by the demo).
+const dataDir = "../demo/data"
 
 // open opens a shared data file; a missing file fails the test, because the
 // importers exist for exactly these files.
