@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -8,51 +9,14 @@ import (
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
-	"github.com/motcua/motcua/internal/vn"
 )
 
-type registerRequest struct {
-	IDNumber string `json:"id_number"`
-	FullName string `json:"full_name"`
-	Phone    string `json:"phone"`
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
+type registerRequest = account.Registration
 
-// CheckRegistration validates a citizen registration; the portal's form
-// calls it too.
-func CheckRegistration(in *registerRequest, now time.Time) error {
-	e := apperr.New(apperr.Invalid, "registration_invalid", "Thông tin đăng ký chưa hợp lệ.", "The registration details are invalid.")
-	add := func(field, code, vi, en string) {
-		e.Fields = append(e.Fields, apperr.Field{Name: field, Code: code, Message: vi, MessageEN: en})
-	}
-	in.IDNumber = strings.TrimSpace(in.IDNumber)
-	in.FullName = strings.Join(strings.Fields(vn.NFC(in.FullName)), " ")
-	in.Email = strings.TrimSpace(in.Email)
-	if err := vn.CheckIDNumber(in.IDNumber, now); err != nil {
-		c := vn.ErrorCode(err)
-		add("id_number", c, vn.Message(c, "vi"), vn.Message(c, "en"))
-	}
-	if in.FullName == "" || len([]rune(in.FullName)) > 200 {
-		add("full_name", "name_required", "Vui lòng nhập họ và tên.", "Enter your full name.")
-	}
-	if err := vn.CheckPhone(in.Phone); err != nil {
-		add("phone", "phone_invalid", vn.Message("phone_invalid", "vi"), vn.Message("phone_invalid", "en"))
-	} else {
-		in.Phone = vn.NormalizePhone(in.Phone)
-	}
-	if in.Email != "" {
-		if err := vn.CheckEmail(in.Email); err != nil {
-			add("email", "email_invalid", vn.Message("email_invalid", "vi"), vn.Message("email_invalid", "en"))
-		}
-	}
-	if n := len([]rune(in.Password)); n < account.MinPasswordLength || n > 128 {
-		add("password", "password_length", "Mật khẩu phải có từ 8 đến 128 ký tự.", "The password must have 8 to 128 characters.")
-	}
-	if len(e.Fields) > 0 {
-		return e
-	}
-	return nil
+// CheckRegistration validates a citizen registration (account.CheckRegistration,
+// which the portal's form calls too).
+func CheckRegistration(in *account.Registration, now time.Time) error {
+	return account.CheckRegistration(in, now)
 }
 
 func (h *Handler) registerCitizen(w http.ResponseWriter, r *http.Request) error {
@@ -94,11 +58,19 @@ var errBadLogin = apperr.New(apperr.Unauthorized, "bad_credentials",
 // known user, so that timing does not reveal who is registered.
 var dummyHash, _ = account.HashPassword("motcua-dummy-password")
 
+// LoginStore is the part of the store Authenticate needs.
+type LoginStore interface {
+	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
+	LoginLockedUntil(ctx context.Context, key string, now time.Time) (time.Time, bool, error)
+	RecordLoginFailure(ctx context.Context, key string, now time.Time) error
+	ClearLoginFailures(ctx context.Context, key string) error
+}
+
 // Authenticate checks a username and password; the portal uses it too.
 // Failed attempts are counted per username in the store: after
 // store.LoginMaxFailures the username is locked for a while (429), known or
 // not, so that guessing neither passwords nor who is registered pays.
-func Authenticate(r *http.Request, st Store, username, password string, now time.Time) (*account.Account, error) {
+func Authenticate(r *http.Request, st LoginStore, username, password string, now time.Time) (*account.Account, error) {
 	ctx := r.Context()
 	username = strings.TrimSpace(username)
 	key := strings.ToLower(username)

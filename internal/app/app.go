@@ -75,7 +75,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		Store: db, Dossiers: svc, Files: fs, Clock: src.Calendar, Log: log, Now: now, Slips: db, BaseURL: cfg.BaseURL,
 		Limits: api.Limits{JSONBody: 1 << 20, FileSize: int64(cfg.MaxFileMB) << 20, DossierSize: int64(cfg.MaxDossierMB) << 20},
 	}
-	ph, err := portal.New(db, svc, log, now)
+	ph, err := portal.New(db, svc, db, portal.NewSessions(db.Sessions()), log, now)
 	if err != nil {
 		return nil, err
 	}

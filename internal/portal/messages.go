@@ -135,7 +135,57 @@ var messages = web.Messages{
 	"status.explain.10":    {"Kết quả đã được trả cho người nộp.", "The result has been delivered to the applicant."},
 
 	// Error pages
-	"error.search": {"Hoặc tìm thủ tục bạn cần:", "Or search for the procedure you need:"},
+	"error.search":     {"Hoặc tìm thủ tục bạn cần:", "Or search for the procedure you need:"},
+	"error.cross_site": {"Yêu cầu bị từ chối vì được gửi từ một trang web khác. Hãy mở cổng dịch vụ công và thử lại.", "The request was refused because it came from another website. Open the portal and try again."},
+
+	// Forms
+	"form.errors": {"Thông tin chưa hợp lệ", "There is a problem"},
+	"form.error":  {"Lỗi:", "Error:"},
+
+	// Login
+	"login.title":         {"Đăng nhập", "Log in"},
+	"login.username":      {"Số định danh cá nhân (số CCCD) hoặc tên đăng nhập cán bộ", "Personal ID number (citizen ID card) or staff username"},
+	"login.username.hint": {"Công dân nhập 12 chữ số in trên căn cước công dân.", "Citizens enter the 12 digits printed on their citizen ID card."},
+	"login.password":      {"Mật khẩu", "Password"},
+	"login.button":        {"Đăng nhập", "Log in"},
+	"login.no_account":    {"Chưa có tài khoản?", "No account yet?"},
+	"login.register":      {"Đăng ký tài khoản công dân", "Register a citizen account"},
+	"login.err.username":  {"Vui lòng nhập số định danh cá nhân hoặc tên đăng nhập.", "Enter your personal ID number or username."},
+	"login.err.password":  {"Vui lòng nhập mật khẩu.", "Enter your password."},
+	"login.sso":           {"Đăng nhập bằng VNeID (sắp có)", "Log in with VNeID (coming soon)"},
+	"login.sso.text":      {"Bạn sẽ có thể đăng nhập bằng tài khoản định danh điện tử VNeID mà không cần mật khẩu riêng.", "You will be able to log in with your VNeID electronic identity, without a separate password."},
+	"login.sso.button":    {"Đăng nhập bằng VNeID", "Log in with VNeID"},
+
+	// Registration
+	"register.title":            {"Đăng ký tài khoản công dân", "Register a citizen account"},
+	"register.lead":             {"Tài khoản giúp bạn nộp hồ sơ trực tuyến và theo dõi các hồ sơ đã nộp.", "An account lets you submit dossiers online and follow the ones you submitted."},
+	"register.id_number":        {"Số định danh cá nhân (số CCCD)", "Personal ID number (citizen ID card)"},
+	"register.id_number.hint":   {"12 chữ số in trên căn cước công dân; đây cũng là tên đăng nhập của bạn.", "The 12 digits printed on your citizen ID card; it is also your username."},
+	"register.full_name":        {"Họ và tên", "Full name"},
+	"register.phone":            {"Số điện thoại di động", "Mobile phone number"},
+	"register.phone.hint":       {"Ví dụ: 0912345678.", "For example: 0912345678."},
+	"register.email":            {"Thư điện tử (không bắt buộc)", "Email (optional)"},
+	"register.email.hint":       {"Để nhận thông báo về hồ sơ.", "To receive news about your dossiers."},
+	"register.password":         {"Mật khẩu", "Password"},
+	"register.password.hint":    {"Từ 8 đến 128 ký tự.", "8 to 128 characters."},
+	"register.password_confirm": {"Nhập lại mật khẩu", "Confirm the password"},
+	"register.button":           {"Đăng ký", "Register"},
+	"register.have_account":     {"Đã có tài khoản?", "Already registered?"},
+	"register.login":            {"Đăng nhập", "Log in"},
+	"register.err.confirm":      {"Mật khẩu nhập lại không khớp với mật khẩu.", "The passwords do not match."},
+	"register.err.exists":       {"Số định danh này đã có tài khoản. Hãy đăng nhập, hoặc liên hệ bộ phận một cửa nếu bạn không đăng ký.", "This ID number already has an account. Log in, or contact the one-stop desk if you did not register it."},
+
+	// Profile
+	"profile.title":     {"Hồ sơ của tôi", "My dossiers"},
+	"profile.hello":     {"Xin chào, %s.", "Hello, %s."},
+	"profile.dossiers":  {"Hồ sơ đã nộp", "Dossiers you submitted"},
+	"profile.empty":     {"Bạn chưa nộp hồ sơ nào.", "You have not submitted any dossier yet."},
+	"profile.find":      {"Tìm thủ tục để nộp hồ sơ", "Find a procedure to submit a dossier"},
+	"profile.staff":     {"Tài khoản cán bộ không nộp hồ sơ trên cổng công dân.", "Staff accounts do not submit dossiers on the citizen portal."},
+	"profile.code":      {"Mã hồ sơ", "Dossier code"},
+	"profile.procedure": {"Thủ tục", "Procedure"},
+	"profile.status":    {"Trạng thái", "Status"},
+	"profile.submitted": {"Ngày nộp", "Submitted on"},
 
 	// Life events (procedures.life_events keys)
 	"event.ket_hon":         {"Kết hôn", "Getting married"},

@@ -1,7 +1,15 @@
 // Package portal serves the public pages of the citizen portal: the home
-// page, the procedure catalogue and each procedure, and public dossier
-// tracking. Pages are rendered on the server (package web) under stable
-// Vietnamese paths and work without JavaScript.
+// page, the procedure catalogue and each procedure, public dossier
+// tracking, and citizen accounts (registration /dang-ky, login /dang-nhap,
+// logout /dang-xuat, the citizen's page /ho-so) with sessions kept in the
+// database. Pages are rendered on the server (package web) under stable
+// Vietnamese paths and work without JavaScript. Every POST is refused with
+// 403 when it comes from another site (http.CrossOriginProtection).
+//
+// Form answers: 303 on success; otherwise the form again with an error
+// summary and inline errors, status 400 for invalid input, 401 for a wrong
+// password, 409 for an ID number already registered and 429 while a
+// username is locked after repeated failures.
 package portal
 
 import (
@@ -19,6 +27,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/alexedwards/scs/v2"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
@@ -51,23 +60,32 @@ type Tracker interface {
 type Handler struct {
 	Catalogue Catalogue
 	Tracker   Tracker
-	Log       *slog.Logger
-	Now       func() time.Time
+	Accounts  Accounts
+	// Sessions keeps the portal's sessions (NewSessions); its LoadAndSave
+	// wraps every page, not the JSON API.
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+	Now      func() time.Time
 	// CacheTTL is how long the home page's figures (most used procedures,
 	// counts per field and life event) are reused; 0 means a minute.
 	CacheTTL time.Duration
 
-	web   *web.Renderer
+	web *web.Renderer
+	// secure is Sessions with Secure cookies, for requests over TLS.
+	secure *scs.SessionManager
+	// cop refuses cross-site state-changing requests (forms posted from
+	// another site).
+	cop   *http.CrossOriginProtection
 	mu    sync.Mutex
 	cache *snapshot
 }
 
 // New builds the handler and parses its templates.
-func New(cat Catalogue, tr Tracker, log *slog.Logger, now func() time.Time) (*Handler, error) {
+func New(cat Catalogue, tr Tracker, acc Accounts, sessions *scs.SessionManager, log *slog.Logger, now func() time.Time) (*Handler, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Catalogue: cat, Tracker: tr, Log: log, Now: now}
+	h := &Handler{Catalogue: cat, Tracker: tr, Accounts: acc, Sessions: sessions, Log: log, Now: now}
 	pages, err := fs.Sub(templates, "templates")
 	if err != nil {
 		return nil, err
@@ -76,6 +94,15 @@ func New(cat Catalogue, tr Tracker, log *slog.Logger, now func() time.Time) (*Ha
 	if err != nil {
 		return nil, fmt.Errorf("portal templates: %w", err)
 	}
+	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
+	// A copy shares the context key: handlers use h.Sessions either way.
+	secure := *sessions
+	secure.Cookie.Secure = true
+	h.secure = &secure
+	h.cop = http.NewCrossOriginProtection()
+	h.cop.SetDenyHandler(web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.web.Error(w, r, http.StatusForbidden, h.t(r, "error.cross_site"))
+	})))
 	return h, nil
 }
 
@@ -87,6 +114,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /thu-tuc/{code}", h.page(h.procedure))
 	mux.Handle("GET /tra-cuu", h.page(h.trackForm))
 	mux.Handle("GET /tra-cuu/{code}", h.page(h.track))
+	mux.Handle("GET /dang-ky", h.page(h.registerForm))
+	mux.Handle("POST /dang-ky", h.post(h.register))
+	mux.Handle("GET /dang-nhap", h.page(h.loginForm))
+	mux.Handle("POST /dang-nhap", h.post(h.login))
+	mux.Handle("POST /dang-xuat", h.post(h.logout))
+	mux.Handle("GET /ho-so", h.page(h.profile))
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))
 }
@@ -101,11 +134,18 @@ func (h *Handler) now() time.Time {
 // handlerFunc is a page handler that reports failure by returning an error.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
+// post wraps a state-changing handler: a page (see page) that refuses
+// cross-site requests with 403. GET never changes state.
+func (h *Handler) post(fn handlerFunc) http.Handler {
+	return h.cop.Handler(h.page(fn))
+}
+
 // page wraps a handler: the language is detected (and a ?lang= choice
-// remembered), errors become error pages, and a panic becomes the 500 page
-// instead of the API's JSON answer.
+// remembered), the session and the logged-in account are loaded, errors
+// become error pages, and a panic becomes the 500 page instead of the
+// API's JSON answer.
 func (h *Handler) page(fn handlerFunc) http.Handler {
-	return web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return web.WithLang(h.session(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -118,7 +158,7 @@ func (h *Handler) page(fn handlerFunc) http.Handler {
 		if err := fn(w, r); err != nil {
 			h.fail(w, r, err)
 		}
-	}))
+	})))
 }
 
 // fail answers an error page: the domain error's message for bad input

@@ -166,3 +166,15 @@ func (db *DB) OwnerByIDNumber(ctx context.Context, idNumber string) (int64, erro
 	}
 	return id, nil
 }
+
+// AccountByID finds an account by its id (the portal's session holds it).
+func (db *DB) AccountByID(ctx context.Context, id int64) (*account.Account, error) {
+	a, err := scanAccount(db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading account: %w", err)
+	}
+	return a, nil
+}

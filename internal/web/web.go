@@ -10,6 +10,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -65,7 +66,27 @@ type Page struct {
 	NoIndex bool
 	// Switch links to the same page in every interface language.
 	Switch []LangLink
-	Data   any
+	// User is the logged-in person, nil when nobody is logged in.
+	User *User
+	Data any
+}
+
+// User is the logged-in person the layout names.
+type User struct {
+	Name string
+}
+
+type userKey struct{}
+
+// WithUser returns r carrying the logged-in user, for the layout.
+func WithUser(r *http.Request, u *User) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+}
+
+// UserOf returns the logged-in user WithUser recorded, or nil.
+func UserOf(r *http.Request) *User {
+	u, _ := r.Context().Value(userKey{}).(*User)
+	return u
 }
 
 // LangLink is one entry of the language switch.
@@ -223,7 +244,7 @@ func (rd *Renderer) render(w http.ResponseWriter, r *http.Request, v View) error
 	if status == 0 {
 		status = http.StatusOK
 	}
-	p := Page{Lang: lang, Status: status, Nav: v.Nav, NoIndex: v.NoIndex, Data: v.Data, Switch: switchLinks(r, lang)}
+	p := Page{Lang: lang, Status: status, Nav: v.Nav, NoIndex: v.NoIndex, Data: v.Data, Switch: switchLinks(r, lang), User: UserOf(r)}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return err

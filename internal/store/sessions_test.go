@@ -1,0 +1,56 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+var _ scs.CtxStore = (*store.SessionStore)(nil)
+
+func TestSessions(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		db, dsn := storetest.OpenDSN(t, e)
+		s := db.Sessions()
+		if _, found, err := s.FindCtx(ctx, "nope"); found || err != nil {
+			t.Fatalf("unknown token: %v %v", found, err)
+		}
+		now := time.Now()
+		if err := s.CommitCtx(ctx, "a", []byte("one"), now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit("a", []byte("two"), now.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if b, found, err := s.Find("a"); !found || err != nil || string(b) != "two" {
+			t.Fatalf("find a: %q %v %v", b, found, err)
+		}
+		// An expired session is not found, and the next commit sweeps it.
+		if err := s.CommitCtx(ctx, "old", []byte("x"), now.Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, found, err := s.FindCtx(ctx, "old"); found || err != nil {
+			t.Fatalf("expired session found: %v %v", found, err)
+		}
+		raw := rawDB(t, e, dsn)
+		var n int
+		if err := raw.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("sessions after sweep: %d %v", n, err)
+		}
+		if err := s.Delete("a"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteCtx(ctx, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if _, found, _ := s.FindCtx(ctx, "a"); found {
+			t.Fatal("deleted session found")
+		}
+	})
+}
