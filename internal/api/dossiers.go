@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -41,71 +40,23 @@ type upload struct {
 	doc   dossier.Document
 }
 
-// readMultipart reads a multipart body: plain fields into fields, files
-// (checked by content and size) into the file store. The whole body is
-// bounded by the dossier limit.
+// readMultipart reads a multipart body (files.ReadMultipart): plain fields
+// into fields, files (checked by content and size) into the file store. The
+// whole body is bounded by the dossier limit.
 func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) (map[string]string, []upload, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, h.Limits.DossierSize+h.Limits.JSONBody)
-	mr, err := r.MultipartReader()
+	m, err := files.ReadMultipart(w, r, h.Files, files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}, false)
 	if err != nil {
-		return nil, nil, apperr.New(apperr.Invalid, "bad_multipart", "Dữ liệu multipart không hợp lệ.", "Malformed multipart body.")
+		return nil, nil, err
 	}
-	fields := map[string]string{}
-	var ups []upload
-	var total int64
-	for {
-		p, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
+	ups := make([]upload, 0, len(m.Uploads))
+	for _, u := range m.Uploads {
+		doc := dossier.Document{Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()}
+		if k, ok := strings.CutPrefix(u.Field, "doc."); ok {
+			doc.DocKey = k
 		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, nil, tooLargeDossier(h.Limits.DossierSize)
-			}
-			return nil, nil, apperr.New(apperr.Invalid, "bad_multipart", "Dữ liệu multipart không hợp lệ.", "Malformed multipart body.")
-		}
-		name := p.FormName()
-		if p.FileName() == "" {
-			b, err := io.ReadAll(io.LimitReader(p, h.Limits.JSONBody+1))
-			if err != nil {
-				return nil, nil, apperr.New(apperr.Invalid, "bad_multipart", "Dữ liệu multipart không hợp lệ.", "Malformed multipart body.")
-			}
-			if int64(len(b)) > h.Limits.JSONBody {
-				return nil, nil, apperr.New(apperr.TooLarge, "body_too_large", "Yêu cầu quá lớn so với dung lượng cho phép.", "The request is too large.")
-			}
-			fields[name] = string(b)
-			continue
-		}
-		st, err := files.Accept(r.Context(), h.Files, p, p.FileName(), h.Limits.FileSize)
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, nil, tooLargeDossier(h.Limits.DossierSize)
-			}
-			return nil, nil, err
-		}
-		total += st.Size
-		if total > h.Limits.DossierSize {
-			return nil, nil, tooLargeDossier(h.Limits.DossierSize)
-		}
-		fn := p.FileName()
-		if len(fn) > 200 {
-			fn = fn[:200]
-		}
-		ups = append(ups, upload{field: name, doc: dossier.Document{
-			Filename: fn, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256, StorageKey: st.Key,
-			UploadedAt: h.now(), DocKey: strings.TrimPrefix(name, "doc."),
-		}})
-		if !strings.HasPrefix(name, "doc.") {
-			ups[len(ups)-1].doc.DocKey = ""
-		}
+		ups = append(ups, upload{field: u.Field, doc: doc})
 	}
-	return fields, ups, nil
-}
-
-func tooLargeDossier(limit int64) error {
-	return apperr.Newf(apperr.TooLarge, "dossier_too_large", "Tổng dung lượng các tệp vượt quá %d MB.", "The files together exceed %d MB.", limit>>20)
+	return m.Fields, ups, nil
 }
 
 func isMultipart(r *http.Request) bool {

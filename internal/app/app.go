@@ -79,6 +79,8 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	if err != nil {
 		return nil, err
 	}
+	ph.Dossiers, ph.Files = svc, fs
+	ph.Limits = files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	srv := server.New(server.Options{
 		Addr: cfg.Addr, Log: log, Health: db,
 		Register: []func(*http.ServeMux){h.Register, ph.Register},

@@ -1,6 +1,7 @@
 // Package portal serves the public pages of the citizen portal: the home
 // page, the procedure catalogue and each procedure, public dossier
-// tracking, and citizen accounts (registration /dang-ky, login /dang-nhap,
+// tracking, online submission (/thu-tuc/{code}/nop-ho-so, confirmed at
+// /ho-so/{code}/da-nop), and citizen accounts (registration /dang-ky, login /dang-nhap,
 // logout /dang-xuat, the citizen's page /ho-so) with sessions kept in the
 // database. Pages are rendered on the server (package web) under stable
 // Vietnamese paths and work without JavaScript. Every POST is refused with
@@ -34,6 +35,7 @@ import (
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -49,6 +51,7 @@ type Catalogue interface {
 	MostUsedProcedures(ctx context.Context, since, at time.Time, limit int) ([]store.ProcedureUse, error)
 	PortalFacets(ctx context.Context, at time.Time) (store.CatalogueFacets, error)
 	OfferingUnits(ctx context.Context, procedureID int64, at time.Time, names int) (int, []string, error)
+	SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, q string, limit int) ([]store.UnitChoice, error)
 }
 
 // Tracker answers public tracking (dossier.Service).
@@ -61,6 +64,11 @@ type Handler struct {
 	Catalogue Catalogue
 	Tracker   Tracker
 	Accounts  Accounts
+	// Dossiers, Files and Limits serve online submission: the dossier
+	// service, the file store and the upload limits of the configuration.
+	Dossiers Dossiers
+	Files    files.Store
+	Limits   files.Limits
 	// Sessions keeps the portal's sessions (NewSessions); its LoadAndSave
 	// wraps every page, not the JSON API.
 	Sessions *scs.SessionManager
@@ -120,6 +128,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /dang-nhap", h.post(h.login))
 	mux.Handle("POST /dang-xuat", h.post(h.logout))
 	mux.Handle("GET /ho-so", h.page(h.profile))
+	mux.Handle("GET /thu-tuc/{code}/nop-ho-so", h.page(h.submitForm))
+	mux.Handle("POST /thu-tuc/{code}/nop-ho-so", h.post(h.submit))
+	mux.Handle("GET /ho-so/{code}/da-nop", h.page(h.submitted))
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))
 }

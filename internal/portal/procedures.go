@@ -203,8 +203,7 @@ func (h *Handler) procedure(w http.ResponseWriter, r *http.Request) error {
 	if n <= unitNamesShown {
 		v.UnitNames = names
 	}
-	// Levels 3 and 4 take dossiers online. The submission page is built
-	// separately; until it exists this link answers the portal's 404 page.
+	// Levels 3 and 4 take dossiers online.
 	if p.Current.LegacyLevel >= 3 && n > 0 {
 		v.CanApply = true
 		v.ApplyURL = "/thu-tuc/" + url.PathEscape(p.Code) + "/nop-ho-so"

@@ -243,3 +243,39 @@ func (db *DB) OfferingUnits(ctx context.Context, procedureID int64, at time.Time
 	}
 	return n, out, nil
 }
+
+// UnitChoice is a unit a citizen may submit a dossier to.
+type UnitChoice struct {
+	Code string
+	Name string
+}
+
+// SubmissionUnits lists the units valid at `at` that offer the procedure,
+// in tree order, at most limit of them; q (accents optional) keeps the
+// units whose name contains every word of it.
+func (db *DB) SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, q string, limit int) ([]UnitChoice, error) {
+	args := []any{procedureID, utc(at)}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	where := []string{"pu.procedure_id = $1", "(u.valid_from IS NULL OR u.valid_from <= $2)", "(u.valid_to IS NULL OR u.valid_to >= $2)"}
+	for _, w := range strings.Fields(vn.Fold(q)) {
+		where = append(where, "u.name_folded LIKE "+arg("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
+	}
+	rows, err := db.query(ctx, `SELECT u.code, u.name FROM procedure_units pu JOIN units u ON u.id = pu.unit_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY u.path LIMIT `+arg(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing submission units: %w", err)
+	}
+	defer rows.Close()
+	var out []UnitChoice
+	for rows.Next() {
+		var u UnitChoice
+		if err := rows.Scan(&u.Code, &u.Name); err != nil {
+			return nil, fmt.Errorf("listing submission units: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing submission units: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,496 @@
+package portal
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/skip2/go-qrcode"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/vn"
+	"github.com/motcua/motcua/internal/web"
+)
+
+// Dossiers submits and reads dossiers (dossier.Service).
+type Dossiers interface {
+	Submit(ctx context.Context, a dossier.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
+	Get(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
+}
+
+// Units to submit to: more than unitFilterFrom offering units add a name
+// filter (?unit_q=) to the page; at most maxUnitChoices are listed.
+const (
+	unitFilterFrom = 40
+	maxUnitChoices = 1000
+	maxUnitQuery   = 100
+)
+
+// citizenActor is the dossier actor of a citizen account.
+func citizenActor(a *account.Account) dossier.Actor {
+	return dossier.Actor{AccountID: a.ID, Username: a.Username, Name: a.FullName, Citizen: true, IDNumber: a.Username}
+}
+
+// fieldView is one control of the procedure's form.
+type fieldView struct {
+	ID, Name  string
+	Kind      string // catalog.FieldType
+	InputType string // the <input type>, for single-line inputs
+	Label     string
+	Help      string
+	Error     string
+	Value     string
+	Checked   bool
+	Required  bool
+	Options   []option
+	Min, Max  string
+	MaxLen    int
+	Mode      string // inputmode
+	Auto      string // autocomplete
+}
+
+// Described lists the ids the control's aria-describedby names.
+func (f fieldView) Described() string {
+	var ids []string
+	if f.Help != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// docView is one document of the checklist, with its file input.
+type docView struct {
+	ID, Input string // control id and name ("doc.<key>")
+	Name      string
+	Originals int
+	Copies    int
+	Required  bool
+	Template  string
+	Error     string
+}
+
+type submitView struct {
+	P          *catalog.Procedure
+	V          *catalog.Version
+	Action     string
+	Token      string
+	Units      []option
+	UnitQ      string
+	UnitFilter bool // many units: show the name filter
+	UnitError  string
+	Fields     []fieldView
+	Docs       []docView
+	Errors     []formError
+	MaxFileMB  int64
+}
+
+// submittable loads a procedure that takes dossiers online now. It answers
+// the 404 page for an unknown code and 400 for a procedure that cannot be
+// submitted online (level below 3, or no unit takes it); ok is false then.
+func (h *Handler) submittable(w http.ResponseWriter, r *http.Request) (p *catalog.Procedure, units int, ok bool, err error) {
+	code := r.PathValue("code")
+	p, err = h.Catalogue.ProcedureInForce(r.Context(), code, h.now())
+	if apperr.Is(err, apperr.NotFound) {
+		h.web.Error(w, r, http.StatusNotFound, h.t(r, "proc.notfound", clip(code)))
+		return nil, 0, false, nil
+	}
+	if err != nil {
+		return nil, 0, false, err
+	}
+	n, _, err := h.Catalogue.OfferingUnits(r.Context(), p.ID, h.now(), 0)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if p.Current == nil || p.Current.LegacyLevel < 3 || n == 0 {
+		h.web.Error(w, r, http.StatusBadRequest, h.t(r, "submit.not_online", p.Name))
+		return nil, 0, false, nil
+	}
+	return p, n, true, nil
+}
+
+// citizenOnly answers for a visitor who may not submit: the login page for
+// nobody, 403 for a staff account. ok is true for a citizen.
+func (h *Handler) citizenOnly(w http.ResponseWriter, r *http.Request, back string) (*account.Account, bool) {
+	a := accountOf(r)
+	if a == nil {
+		http.Redirect(w, r, loginURL(back), http.StatusSeeOther)
+		return nil, false
+	}
+	if a.Kind != account.KindCitizen {
+		h.web.Error(w, r, http.StatusForbidden, h.t(r, "submit.staff"))
+		return nil, false
+	}
+	return a, true
+}
+
+// newToken returns a random submission token, the idempotency key of the
+// submission: pressing the button twice files one dossier.
+func newToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// submitForm shows the online submission page of a procedure.
+func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.citizenOnly(w, r, r.URL.RequestURI()); !ok {
+		return nil
+	}
+	p, n, ok, err := h.submittable(w, r)
+	if !ok {
+		return err
+	}
+	uq := strings.TrimSpace(vn.NFC(r.URL.Query().Get("unit_q")))
+	v, err := h.submitView(r, p, n, uq, "", map[string]string{})
+	if err != nil {
+		return err
+	}
+	v.Token = newToken()
+	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
+	return nil
+}
+
+// submitView builds the page with the values typed so far.
+func (h *Handler) submitView(r *http.Request, p *catalog.Procedure, n int, unitQ, unit string, values map[string]string) (*submitView, error) {
+	lang := web.LangOf(r)
+	if len([]rune(unitQ)) > maxUnitQuery {
+		unitQ = string([]rune(unitQ)[:maxUnitQuery])
+	}
+	v := &submitView{P: p, V: p.Current, Action: "/thu-tuc/" + url.PathEscape(p.Code) + "/nop-ho-so",
+		UnitFilter: n > unitFilterFrom, MaxFileMB: h.Limits.File >> 20}
+	if v.UnitFilter {
+		v.UnitQ = unitQ
+	} else {
+		unitQ = ""
+	}
+	units, err := h.Catalogue.SubmissionUnits(r.Context(), p.ID, h.now(), unitQ, maxUnitChoices)
+	if err != nil {
+		return nil, err
+	}
+	if len(units) != 1 {
+		v.Units = append(v.Units, option{Label: h.t(r, "submit.unit.choose")})
+	}
+	for _, u := range units {
+		v.Units = append(v.Units, option{Value: u.Code, Label: u.Name, Selected: u.Code == unit})
+	}
+	for _, fd := range p.Current.Form.Fields {
+		f := fieldView{ID: "field-" + fd.Name, Name: fd.Name, Kind: string(fd.Type), InputType: "text", Label: fd.LabelIn(lang),
+			Help: fd.Help, Required: fd.Required, Value: values[fd.Name], MaxLen: fd.MaxLen(), Auto: "off"}
+		switch fd.Type {
+		case catalog.FieldNumber:
+			f.InputType, f.Mode = "number", "decimal"
+			if fd.Min != nil {
+				f.Min = strconv.FormatFloat(*fd.Min, 'f', -1, 64)
+			}
+			if fd.Max != nil {
+				f.Max = strconv.FormatFloat(*fd.Max, 'f', -1, 64)
+			}
+		case catalog.FieldDate:
+			f.InputType = "date"
+		case catalog.FieldIDNumber:
+			f.Mode, f.MaxLen = "numeric", 12
+		case catalog.FieldPhone:
+			f.InputType, f.Auto = "tel", "tel"
+		case catalog.FieldEmail:
+			f.InputType, f.Auto = "email", "email"
+		case catalog.FieldCheckbox:
+			b, ok := checkboxOn(values[fd.Name])
+			f.Checked = ok && b
+		case catalog.FieldSelect:
+			f.Options = append(f.Options, option{Label: h.t(r, "submit.choose")})
+			for _, o := range fd.Options {
+				label := o.Label
+				if lang == web.EN && o.LabelEN != "" {
+					label = o.LabelEN
+				}
+				f.Options = append(f.Options, option{Value: o.Value, Label: label, Selected: o.Value == values[fd.Name]})
+			}
+		}
+		v.Fields = append(v.Fields, f)
+	}
+	for _, d := range p.Current.Documents {
+		v.Docs = append(v.Docs, docView{ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Originals: d.Originals,
+			Copies: d.Copies, Required: d.Required, Template: d.Template})
+	}
+	return v, nil
+}
+
+func checkboxOn(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "on", "true", "1", "yes":
+		return true, true
+	case "", "off", "false", "0", "no":
+		return false, true
+	}
+	return false, false
+}
+
+func (v *submitView) field(name string) *fieldView {
+	for i := range v.Fields {
+		if v.Fields[i].Name == name {
+			return &v.Fields[i]
+		}
+	}
+	return nil
+}
+
+func (v *submitView) doc(input string) *docView {
+	for i := range v.Docs {
+		if v.Docs[i].Input == input {
+			return &v.Docs[i]
+		}
+	}
+	return nil
+}
+
+// submit files the dossier: the unit, the form checked by the catalogue's
+// validator, and one file per document, each checked by content and size.
+// Nothing is submitted while a required document is missing; every problem
+// comes back at once on the page with the values typed. Answers: 303 to the
+// confirmation; the page again with 400 (invalid input, missing
+// documents), 413 (a file too large) or 415 (not a PDF, JPEG or PNG).
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
+	a, ok := h.citizenOnly(w, r, r.URL.Path)
+	if !ok {
+		return nil
+	}
+	p, n, ok, err := h.submittable(w, r)
+	if !ok {
+		return err
+	}
+	lang := web.LangOf(r)
+	ver := p.Current
+	m, err := files.ReadMultipart(w, r, h.Files, h.Limits, true)
+	if err != nil {
+		e, ok := apperr.As(err)
+		if !ok {
+			return err
+		}
+		// The body could not be read whole: the page again, empty.
+		v, verr := h.submitView(r, p, n, "", "", map[string]string{})
+		if verr != nil {
+			return verr
+		}
+		v.Token = newToken()
+		v.Errors = append(v.Errors, formError{Field: "documents", Message: e.Message(lang)})
+		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: statusOf(e), Data: v})
+		return nil
+	}
+	unit := strings.TrimSpace(m.Fields["unit"])
+	values := map[string]string{}
+	data := map[string]any{}
+	for _, fd := range ver.Form.Fields {
+		if s, ok := m.Fields[fd.Name]; ok {
+			values[fd.Name] = s
+			if fd.Type == catalog.FieldCheckbox && s == "" {
+				continue
+			}
+			data[fd.Name] = s
+		}
+	}
+	v, err := h.submitView(r, p, n, strings.TrimSpace(vn.NFC(m.Fields["unit_q"])), unit, values)
+	if err != nil {
+		return err
+	}
+	v.Token = m.Fields["token"]
+	if len(v.Token) != 32 {
+		v.Token = newToken()
+	}
+	status := http.StatusBadRequest
+
+	// The unit: one that offers the procedure now.
+	offered := false
+	for _, o := range v.Units {
+		offered = offered || (o.Value != "" && o.Value == unit)
+	}
+	if !offered {
+		v.UnitError = h.t(r, "submit.err.unit")
+		v.Errors = append(v.Errors, formError{Field: "unit", Message: v.UnitError})
+	}
+	// The form, with the validator the API uses.
+	clean, ferrs := ver.Form.Validate(data, h.now())
+	seen := map[string]bool{}
+	for _, fe := range ferrs {
+		f := v.field(fe.Field)
+		if f == nil || seen[fe.Field] {
+			continue
+		}
+		seen[fe.Field] = true
+		f.Error = fe.Message(lang, ver.Form)
+		v.Errors = append(v.Errors, formError{Field: f.ID, Message: f.Error})
+	}
+	// The documents: files refused by type or size, then required ones
+	// missing.
+	var docs []dossier.Document
+	hash := sha256.New()
+	fmt.Fprintf(hash, "%q|%q", p.Code, unit)
+	keys := make([]string, 0, len(m.Fields))
+	for k := range m.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k != "token" {
+			fmt.Fprintf(hash, "|%q=%q", k, m.Fields[k])
+		}
+	}
+	attached := map[string]bool{}
+	for _, u := range m.Uploads {
+		d := v.doc(u.Field)
+		if d == nil {
+			continue // not a document of this procedure: ignored
+		}
+		attached[u.Field] = true
+		docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(u.Field, "doc."),
+			Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+		fmt.Fprintf(hash, "|%s=%s", u.Field, u.SHA256)
+	}
+	fileStatus := 0
+	for i := range v.Docs {
+		d := &v.Docs[i]
+		if err := m.Rejected[d.Input]; err != nil {
+			e, _ := apperr.As(err)
+			d.Error = e.Message(lang)
+			if fileStatus == 0 || statusOf(e) == http.StatusUnsupportedMediaType {
+				fileStatus = statusOf(e)
+			}
+		} else if d.Required && !attached[d.Input] {
+			d.Error = h.t(r, "submit.err.missing", d.Name)
+		}
+		if d.Error != "" {
+			v.Errors = append(v.Errors, formError{Field: d.ID, Message: d.Error})
+		}
+	}
+	if fileStatus != 0 {
+		status = fileStatus
+	}
+	if len(v.Errors) == 0 {
+		in := dossier.SubmitInput{Procedure: p.Code, Unit: unit, Form: clean, Documents: docs,
+			Account: &dossier.Applicant{FullName: a.FullName, IDNumber: a.Username, Phone: a.Phone, Email: a.Email},
+			IdemKey: "portal:" + v.Token, RequestHash: hex.EncodeToString(hash.Sum(nil))}
+		d, _, err := h.Dossiers.Submit(r.Context(), citizenActor(a), in)
+		if err == nil {
+			h.Log.InfoContext(r.Context(), "dossier submitted online", "code", d.Code, "account", a.ID)
+			http.Redirect(w, r, "/ho-so/"+url.PathEscape(d.Code)+"/da-nop", http.StatusSeeOther)
+			return nil
+		}
+		e, ok := apperr.As(err)
+		if !ok {
+			return err
+		}
+		for _, fe := range e.Fields {
+			msg := fe.Message
+			if lang == web.EN && fe.MessageEN != "" {
+				msg = fe.MessageEN
+			}
+			id := fe.Name
+			if f := v.field(fe.Name); f != nil {
+				f.Error, id = msg, f.ID
+			}
+			v.Errors = append(v.Errors, formError{Field: id, Message: msg})
+		}
+		if len(e.Fields) == 0 {
+			v.Errors = append(v.Errors, formError{Field: "unit", Message: e.Message(lang)})
+		}
+		status = statusOf(e)
+	}
+	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: status, Data: v})
+	return nil
+}
+
+type submittedView struct {
+	D       *dossier.Dossier
+	V       *catalog.Version
+	Receive string // how long reception takes, in words
+	URL     string // the public tracking address
+	QR      template.URL
+}
+
+// submitted confirms a submission to its owner: the code, a QR code of the
+// public tracking address, the time limit and what happens next. Anyone
+// else gets the 404 page.
+func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
+	a := accountOf(r)
+	if a == nil {
+		http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
+		return nil
+	}
+	if a.Kind != account.KindCitizen {
+		return h.notFound(w, r)
+	}
+	d, err := h.Dossiers.Get(r.Context(), citizenActor(a), normaliseCode(r.PathValue("code")))
+	if apperr.Is(err, apperr.NotFound) {
+		return h.notFound(w, r)
+	}
+	if err != nil {
+		return err
+	}
+	v := &submittedView{D: d}
+	if p, err := h.Catalogue.ProcedureInForce(r.Context(), d.ProcedureCode, h.now()); err == nil {
+		v.V = p.Current
+	} else if !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	hours := 8.0 // one working day unless the process says otherwise
+	if v.V != nil && len(v.V.Process) > 0 && v.V.Process[0].BudgetHours > 0 {
+		hours = v.V.Process[0].BudgetHours
+	}
+	if hours >= 8 && int(hours)%8 == 0 {
+		v.Receive = h.plural(r, "limit.working_days", int(hours)/8, int(hours)/8)
+	} else {
+		v.Receive = h.plural(r, "limit.working_hours", int(hours+0.5), int(hours+0.5))
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	v.URL = scheme + "://" + r.Host + "/tra-cuu/" + url.PathEscape(d.Code)
+	png, err := qrcode.Encode(v.URL, qrcode.Medium, 256)
+	if err != nil {
+		return fmt.Errorf("drawing QR code: %w", err)
+	}
+	v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	h.web.Render(w, r, web.View{Name: "submitted", NoIndex: true, Data: v})
+	return nil
+}
+
+// plural translates key, or key.one for a count of one.
+func (h *Handler) plural(r *http.Request, key string, n int, args ...any) string {
+	if n == 1 && h.web.Has(key+".one") {
+		return h.t(r, key+".one", args...)
+	}
+	return h.t(r, key, args...)
+}
+
+// statusOf is the HTTP status of a domain error on a form page.
+func statusOf(e *apperr.Error) int {
+	switch e.Kind {
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.Unsupported:
+		return http.StatusUnsupportedMediaType
+	case apperr.Unprocessable:
+		return http.StatusUnprocessableEntity
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	}
+	return http.StatusBadRequest
+}
