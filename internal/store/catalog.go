@@ -165,9 +165,16 @@ func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]catalog.Proc
 	if f.Cursor != "" {
 		where = append(where, "p.code > "+arg(f.Cursor))
 	}
-	limit := clampLimit(f.Limit)
+	return db.procedurePage(ctx, where, args, f.Limit)
+}
+
+// procedurePage runs a procedure list query (versions in force joined as v)
+// ordered by code, one row more than the page to tell if another follows.
+func (db *DB) procedurePage(ctx context.Context, where []string, args []any, limit int) ([]catalog.Procedure, string, error) {
+	limit = clampLimit(limit)
+	args = append(args, limit+1)
 	q := `SELECT ` + procCols + ` FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE ` +
-		strings.Join(where, " AND ") + ` ORDER BY p.code LIMIT ` + arg(limit+1)
+		strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.code LIMIT $%d`, len(args))
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing procedures: %w", err)

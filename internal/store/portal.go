@@ -69,31 +69,7 @@ func (db *DB) PortalProcedures(ctx context.Context, f PortalFilter) ([]catalog.P
 	if f.Cursor != "" {
 		where = append(where, "p.code > "+arg(f.Cursor))
 	}
-	limit := clampLimit(f.Limit)
-	q := `SELECT ` + procCols + ` FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE ` +
-		strings.Join(where, " AND ") + ` ORDER BY p.code LIMIT ` + arg(limit+1)
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("listing portal procedures: %w", err)
-	}
-	defer rows.Close()
-	var out []catalog.Procedure
-	for rows.Next() {
-		p, err := scanProcedure(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, *p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("listing portal procedures: %w", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
-	return out, next, nil
+	return db.procedurePage(ctx, where, args, f.Limit)
 }
 
 // CountPortalProcedures counts the procedures PortalProcedures would list
