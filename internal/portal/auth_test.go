@@ -298,7 +298,7 @@ func TestAccounts(t *testing.T) {
 			ba := newBrowser(t, env)
 			wantRedirect(t, "login A", ba.post("/dang-nhap", login(apptest.CitizenA)), http.StatusSeeOther, "/ho-so")
 			today := clk.now().In(store.Zone).Format("02/01/2006")
-			wantPage(t, "A's dossiers", ba.get("/ho-so"), 200, []string{`href="/tra-cuu/` + d.Code + `"`, "Đăng ký kết hôn", today, "Mã hồ sơ"},
+			wantPage(t, "A's dossiers", ba.get("/ho-so"), 200, []string{`href="/ho-so/` + d.Code + `"`, "Đăng ký kết hôn", today, "Mã hồ sơ"},
 				[]string{"Bạn chưa nộp hồ sơ nào."})
 			bb := newBrowser(t, env)
 			wantRedirect(t, "login B", bb.post("/dang-nhap", login(apptest.CitizenB)), http.StatusSeeOther, "/ho-so")

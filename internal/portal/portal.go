@@ -1,7 +1,9 @@
 // Package portal serves the public pages of the citizen portal: the home
 // page, the procedure catalogue and each procedure, public dossier
 // tracking, online submission (/thu-tuc/{code}/nop-ho-so, confirmed at
-// /ho-so/{code}/da-nop), and citizen accounts (registration /dang-ky, login /dang-nhap,
+// /ho-so/{code}/da-nop), the citizen's page of each of their dossiers
+// (/ho-so/{code}: timeline, documents, supplementation, withdrawal,
+// rating), and citizen accounts (registration /dang-ky, login /dang-nhap,
 // logout /dang-xuat, the citizen's page /ho-so) with sessions kept in the
 // database. Pages are rendered on the server (package web) under stable
 // Vietnamese paths and work without JavaScript. Every POST is refused with
@@ -52,6 +54,8 @@ type Catalogue interface {
 	PortalFacets(ctx context.Context, at time.Time) (store.CatalogueFacets, error)
 	OfferingUnits(ctx context.Context, procedureID int64, at time.Time, names int) (int, []string, error)
 	SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, q string, limit int) ([]store.UnitChoice, error)
+	// Version reads a procedure version by id: the one a dossier is pinned to.
+	Version(ctx context.Context, id int64) (*catalog.Version, error)
 }
 
 // Tracker answers public tracking (dossier.Service).
@@ -131,6 +135,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /thu-tuc/{code}/nop-ho-so", h.page(h.submitForm))
 	mux.Handle("POST /thu-tuc/{code}/nop-ho-so", h.post(h.submit))
 	mux.Handle("GET /ho-so/{code}/da-nop", h.page(h.submitted))
+	mux.Handle("GET /ho-so/{code}", h.page(h.dossierPage))
+	mux.Handle("GET /ho-so/{code}/tai-lieu/{id}", h.page(h.document))
+	mux.Handle("POST /ho-so/{code}/bo-sung", h.post(h.supplement))
+	mux.Handle("POST /ho-so/{code}/rut", h.post(h.withdraw))
+	mux.Handle("POST /ho-so/{code}/danh-gia", h.post(h.rate))
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))
 }

@@ -25,10 +25,11 @@ import (
 	"github.com/motcua/motcua/internal/web"
 )
 
-// Dossiers submits and reads dossiers (dossier.Service).
+// Dossiers submits, reads and acts on dossiers (dossier.Service).
 type Dossiers interface {
 	Submit(ctx context.Context, a dossier.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
 	Get(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
+	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
 }
 
 // Units to submit to: more than unitFilterFrom offering units add a name
