@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/api"
+	"github.com/motcua/motcua/internal/backoffice"
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/dossier"
@@ -75,15 +76,23 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		Store: db, Dossiers: svc, Files: fs, Clock: src.Calendar, Log: log, Now: now, Slips: db, BaseURL: cfg.BaseURL,
 		Limits: api.Limits{JSONBody: 1 << 20, FileSize: int64(cfg.MaxFileMB) << 20, DossierSize: int64(cfg.MaxDossierMB) << 20},
 	}
-	ph, err := portal.New(db, svc, db, portal.NewSessions(db.Sessions()), log, now)
+	// One session manager for the portal and the back office: staff log in
+	// at the portal's /dang-nhap.
+	sessions := portal.NewSessions(db.Sessions())
+	ph, err := portal.New(db, svc, db, sessions, log, now)
 	if err != nil {
 		return nil, err
 	}
+	bo, err := backoffice.New(db, svc, fs, sessions, log, now)
+	if err != nil {
+		return nil, err
+	}
+	bo.BaseURL = cfg.BaseURL
 	ph.Dossiers, ph.Files = svc, fs
 	ph.Limits = files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	srv := server.New(server.Options{
 		Addr: cfg.Addr, Log: log, Health: db,
-		Register: []func(*http.ServeMux){h.Register, ph.Register},
+		Register: []func(*http.ServeMux){h.Register, ph.Register, bo.Register},
 	})
 	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, API: h, Server: srv, Log: log}, nil
 }

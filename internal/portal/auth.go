@@ -30,8 +30,9 @@ const (
 	SessionCookie      = "motcua_session"
 	SessionLifetime    = 12 * time.Hour
 	SessionIdleTimeout = 2 * time.Hour
-	// sessionAccount is the session key holding the logged-in account id.
-	sessionAccount = "account_id"
+	// SessionAccount is the session key holding the logged-in account id;
+	// the back office reads the same login.
+	SessionAccount = "account_id"
 	// maxForm bounds the body of the account forms.
 	maxForm = 16 << 10
 )
@@ -66,7 +67,7 @@ func accountOf(r *http.Request) *account.Account {
 // handlers use h.Sessions either way.
 func (h *Handler) session(next http.Handler) http.Handler {
 	withUser := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id := h.Sessions.GetInt64(r.Context(), sessionAccount); id != 0 {
+		if id := h.Sessions.GetInt64(r.Context(), SessionAccount); id != 0 {
 			a, err := h.Accounts.AccountByID(r.Context(), id)
 			switch {
 			case err == nil && !a.Disabled:
@@ -94,7 +95,7 @@ func (h *Handler) logIn(r *http.Request, a *account.Account) error {
 	if err := h.Sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
-	h.Sessions.Put(r.Context(), sessionAccount, a.ID)
+	h.Sessions.Put(r.Context(), SessionAccount, a.ID)
 	return nil
 }
 

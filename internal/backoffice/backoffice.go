@@ -1,0 +1,345 @@
+// Package backoffice serves the electronic one-stop-shop back office for
+// staff under /can-bo/: a dashboard of the acting unit, the reception queue
+// (/can-bo/tiep-nhan, online dossiers oldest first), the dossier page with
+// its documents, checklist, timeline and the reception actions (receive,
+// request supplementation, refuse), and the slips 01–06 as PDF.
+//
+// Staff log in at the portal's /dang-nhap: the back office shares the
+// portal's session manager and reads the account id the portal's login
+// stores. Pages are rendered by package web in Vietnamese (default) or
+// English; every POST is refused with 403 when it comes from another site.
+package backoffice
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/portal"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Store is the part of the store the back office reads.
+type Store interface {
+	AccountByID(ctx context.Context, id int64) (*account.Account, error)
+	Grants(ctx context.Context, accountID int64) ([]dossier.Grant, error)
+	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
+	Version(ctx context.Context, id int64) (*catalog.Version, error)
+	ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error)
+	ReceptionQueue(ctx context.Context, unitID, after int64, limit int) ([]dossier.Dossier, int64, error)
+	BackofficeCounts(ctx context.Context, unitID int64, now time.Time) (store.UnitCounts, error)
+}
+
+// Dossiers is the dossier service.
+type Dossiers interface {
+	Get(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
+	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
+}
+
+// Session keys: the login is the portal's (portal.SessionAccount).
+const (
+	sessionAccount = portal.SessionAccount
+	sessionUnit    = "backoffice_unit"
+	maxForm        = 64 << 10
+	pageSize       = 50
+)
+
+// Handler serves the back office.
+type Handler struct {
+	Store    Store
+	Dossiers Dossiers
+	Files    files.Store
+	Sessions *scs.SessionManager
+	// BaseURL, when set, is the public address used in slips' QR codes.
+	BaseURL string
+	Log     *slog.Logger
+	Now     func() time.Time
+
+	web    *web.Renderer
+	secure *scs.SessionManager
+	cop    *http.CrossOriginProtection
+}
+
+// New builds the handler and parses its templates. sessions is the
+// portal's session manager.
+func New(st Store, svc Dossiers, fstore files.Store, sessions *scs.SessionManager, log *slog.Logger, now func() time.Time) (*Handler, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	h := &Handler{Store: st, Dossiers: svc, Files: fstore, Sessions: sessions, Log: log, Now: now}
+	pages, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return nil, err
+	}
+	h.web, err = web.New(web.Config{Pages: pages, Messages: messages, Funcs: h.funcs, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("back-office templates: %w", err)
+	}
+	secure := *sessions
+	secure.Cookie.Secure = true
+	h.secure = &secure
+	h.cop = http.NewCrossOriginProtection()
+	h.cop.SetDenyHandler(web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.web.Error(w, r, http.StatusForbidden, h.t(r, "error.cross_site"))
+	})))
+	return h, nil
+}
+
+// Register adds the back office's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle("GET /can-bo/{$}", h.page(h.dashboard))
+	mux.Handle("GET /can-bo/tiep-nhan", h.page(h.queue))
+	mux.Handle("GET /can-bo/ho-so", h.page(h.list))
+	mux.Handle("GET /can-bo/ho-so/{code}", h.page(h.dossierPage))
+	mux.Handle("POST /can-bo/ho-so/{code}", h.cop.Handler(h.page(h.act)))
+	mux.Handle("GET /can-bo/ho-so/{code}/tai-lieu/{id}", h.page(h.document))
+	mux.Handle("GET /can-bo/ho-so/{code}/phieu/{no}", h.page(h.slip))
+	mux.Handle("/can-bo/", h.page(func(w http.ResponseWriter, r *http.Request, _ *staff) error {
+		return apperr.ErrNotFound
+	}))
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handler) t(r *http.Request, key string, args ...any) string {
+	return h.web.T(web.LangOf(r), key, args...)
+}
+
+// staff is the logged-in staff member of a request.
+type staff struct {
+	Account *account.Account
+	Actor   dossier.Actor
+	Units   []dossier.Grant // one grant per unit, in the order of Grants
+	Unit    dossier.Grant   // the acting unit
+}
+
+// Roles names the member's roles in the acting unit.
+func (s *staff) rolesIn(unitID int64) []org.Role {
+	var out []org.Role
+	for _, g := range s.Actor.Grants {
+		if g.UnitID == unitID {
+			out = append(out, g.Role)
+		}
+	}
+	return out
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request, s *staff) error
+
+// page wraps a handler: language, session, the staff member and the acting
+// unit (?don-vi=CODE switches it), errors as pages, panics as the 500 page.
+// Anonymous visitors go to the login page; citizens get 403.
+func (h *Handler) page(fn handlerFunc) http.Handler {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				h.Log.ErrorContext(r.Context(), "panic serving back-office page", "route", r.Pattern, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				h.web.Error(w, r, http.StatusInternalServerError, "")
+			}
+		}()
+		s, r, err := h.staffOf(r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if s == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/dang-nhap?next="+strings.ReplaceAll(url.QueryEscape(r.URL.RequestURI()), "%2F", "/"), http.StatusSeeOther)
+				return
+			}
+			h.web.Error(w, r, http.StatusUnauthorized, h.t(r, "error.login"))
+			return
+		}
+		if err := fn(w, r, s); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+	plain, secure := h.Sessions.LoadAndSave(inner), h.secure.LoadAndSave(inner)
+	return web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil {
+			secure.ServeHTTP(w, r)
+			return
+		}
+		plain.ServeHTTP(w, r)
+	}))
+}
+
+// staffOf loads the logged-in account; nil when nobody is logged in. A
+// citizen, or staff without any role, is refused (403).
+func (h *Handler) staffOf(r *http.Request) (*staff, *http.Request, error) {
+	ctx := r.Context()
+	id := h.Sessions.GetInt64(ctx, sessionAccount)
+	if id == 0 {
+		return nil, r, nil
+	}
+	a, err := h.Store.AccountByID(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, r, nil
+	}
+	if err != nil {
+		return nil, r, err
+	}
+	if a.Disabled {
+		return nil, r, nil
+	}
+	r = web.WithUser(r, &web.User{Name: a.FullName})
+	if a.Kind != account.KindStaff {
+		return nil, r, apperr.New(apperr.Forbidden, "staff_only", "Trang này chỉ dành cho cán bộ.", "This page is for staff only.")
+	}
+	grants, err := h.Store.Grants(ctx, a.ID)
+	if err != nil {
+		return nil, r, err
+	}
+	s := &staff{Account: a, Actor: dossier.Actor{AccountID: a.ID, Username: a.Username, Name: a.FullName, Grants: grants}}
+	seen := map[int64]bool{}
+	for _, g := range grants {
+		if !seen[g.UnitID] {
+			seen[g.UnitID] = true
+			s.Units = append(s.Units, g)
+		}
+	}
+	if len(s.Units) == 0 {
+		return nil, r, apperr.New(apperr.Forbidden, "no_roles", "Tài khoản của bạn chưa được giao vai trò tại đơn vị nào.", "Your account holds no role in any unit.")
+	}
+	pick := func(code string) (dossier.Grant, bool) {
+		for _, g := range s.Units {
+			if g.UnitCode == code {
+				return g, true
+			}
+		}
+		return dossier.Grant{}, false
+	}
+	if code := r.URL.Query().Get("don-vi"); code != "" && r.Method == http.MethodGet {
+		g, ok := pick(code)
+		if !ok {
+			return nil, r, apperr.New(apperr.Forbidden, "not_your_unit", "Bạn không có vai trò tại đơn vị này.", "You hold no role in this unit.")
+		}
+		h.Sessions.Put(ctx, sessionUnit, g.UnitCode)
+		s.Unit = g
+		return s, r, nil
+	}
+	if g, ok := pick(h.Sessions.GetString(ctx, sessionUnit)); ok {
+		s.Unit = g
+	} else {
+		s.Unit = s.Units[0]
+	}
+	return s, r, nil
+}
+
+// fail answers an error page for err.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	lang := web.LangOf(r)
+	if e, ok := apperr.As(err); ok {
+		switch e.Kind {
+		case apperr.NotFound:
+			h.web.Error(w, r, http.StatusNotFound, "")
+			return
+		case apperr.Invalid:
+			h.web.Error(w, r, http.StatusBadRequest, e.Message(lang))
+			return
+		case apperr.Forbidden:
+			h.web.Error(w, r, http.StatusForbidden, e.Message(lang))
+			return
+		case apperr.Unprocessable:
+			h.web.Error(w, r, http.StatusUnprocessableEntity, e.Message(lang))
+			return
+		case apperr.Conflict:
+			h.web.Error(w, r, http.StatusConflict, e.Message(lang))
+			return
+		}
+	}
+	h.Log.ErrorContext(r.Context(), "serving back-office page", "route", r.Pattern, "err", err)
+	h.web.Error(w, r, http.StatusInternalServerError, "")
+}
+
+// funcs are the back office's template functions for one language.
+func (h *Handler) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"stamp":   func(t time.Time) string { return stamp(t) },
+		"stampp":  func(t *time.Time) string { return stampp(t) },
+		"waiting": func(t time.Time) string { return h.waiting(lang, h.now().Sub(t)) },
+		"status":  func(s dossier.Status) string { return s.Label(lang) },
+		"action": func(a dossier.Action) string {
+			if h.web.Has("action." + string(a)) {
+				return h.web.T(lang, "action."+string(a))
+			}
+			return string(a)
+		},
+		"role": func(r string) string {
+			if h.web.Has("role." + r) {
+				return h.web.T(lang, "role."+r)
+			}
+			return r
+		},
+	}
+}
+
+// stamp formats a time as dd/MM/yyyy HH:mm in Việt Nam.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(web.Zone).Format("02/01/2006 15:04")
+}
+
+func stampp(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return stamp(*t)
+}
+
+// waiting says a duration in words: "2 ngày 3 giờ", "4 giờ 10 phút", "5 phút".
+func (h *Handler) waiting(lang string, d time.Duration) string {
+	if d < time.Minute {
+		return h.web.T(lang, "wait.now")
+	}
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	mins := int(d % time.Hour / time.Minute)
+	unit := func(key string, n int) string {
+		if n == 1 && h.web.Has(key+".one") {
+			return h.web.T(lang, key+".one", n)
+		}
+		return h.web.T(lang, key, n)
+	}
+	switch {
+	case days > 0 && hours > 0:
+		return unit("wait.days", days) + " " + unit("wait.hours", hours)
+	case days > 0:
+		return unit("wait.days", days)
+	case hours > 0 && mins > 0:
+		return unit("wait.hours", hours) + " " + unit("wait.minutes", mins)
+	case hours > 0:
+		return unit("wait.hours", hours)
+	}
+	return unit("wait.minutes", mins)
+}

@@ -1,0 +1,405 @@
+package backoffice
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/slips"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/web"
+)
+
+// Frame is what every back-office page shows above its content.
+type Frame struct {
+	Staff *staff
+	Path  string // the page's path, for the unit switcher
+}
+
+// Several reports whether the member acts for more than one unit.
+func (f Frame) Several() bool { return len(f.Staff.Units) > 1 }
+
+type dashboardView struct {
+	Frame
+	Counts store.UnitCounts
+}
+
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) error {
+	c, err := h.Store.BackofficeCounts(r.Context(), s.Unit.UnitID, h.now())
+	if err != nil {
+		return err
+	}
+	h.web.Render(w, r, web.View{Name: "dashboard", NoIndex: true, Data: &dashboardView{Frame{s, "/can-bo/"}, c}})
+	return nil
+}
+
+type listView struct {
+	Frame
+	Title     string
+	Reception bool
+	Dossiers  []dossier.Dossier
+	Next      string // URL of the next page, if any
+}
+
+// queue lists the acting unit's online dossiers awaiting reception, oldest
+// first; ?sau=ID continues after that id.
+func (h *Handler) queue(w http.ResponseWriter, r *http.Request, s *staff) error {
+	var after int64
+	if v := r.URL.Query().Get("sau"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «sau» không hợp lệ.", "The «sau» parameter is invalid.")
+		}
+		after = n
+	}
+	ds, next, err := h.Store.ReceptionQueue(r.Context(), s.Unit.UnitID, after, pageSize)
+	if err != nil {
+		return err
+	}
+	v := &listView{Frame: Frame{s, "/can-bo/tiep-nhan"}, Title: h.t(r, "queue.title"), Reception: true, Dossiers: ds}
+	if next != 0 {
+		v.Next = "/can-bo/tiep-nhan?sau=" + strconv.FormatInt(next, 10)
+	}
+	h.web.Render(w, r, web.View{Name: "list", NoIndex: true, Data: v})
+	return nil
+}
+
+// list lists the acting unit's dossiers in progress (?loai=dang-xu-ly) or
+// overdue (?loai=qua-han), newest first; ?truoc=ID continues below that id.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
+	q := r.URL.Query()
+	f := dossier.Filter{UnitCode: s.Unit.UnitCode, Now: h.now(), Limit: pageSize}
+	kind := q.Get("loai")
+	title := ""
+	switch kind {
+	case "dang-xu-ly", "":
+		kind = "dang-xu-ly"
+		f.Statuses = []dossier.Status{dossier.StatusReceived, dossier.StatusProcessing, dossier.StatusSupplement, dossier.StatusFee}
+		title = h.t(r, "list.in_progress")
+	case "qua-han":
+		f.Overdue = true
+		title = h.t(r, "list.overdue")
+	default:
+		return apperr.New(apperr.Invalid, "kind_invalid", "Tham số «loai» không hợp lệ.", "The «loai» parameter is invalid.")
+	}
+	if v := q.Get("truoc"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «truoc» không hợp lệ.", "The «truoc» parameter is invalid.")
+		}
+		f.Cursor = n
+	}
+	// Only the acting unit's own dossiers: the actor keeps that unit's grants.
+	a := s.Actor
+	a.Grants = nil
+	for _, g := range s.Actor.Grants {
+		if g.UnitID == s.Unit.UnitID {
+			a.Grants = append(a.Grants, g)
+		}
+	}
+	ds, next, err := h.Store.ListDossiers(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	var mine []dossier.Dossier
+	for _, d := range ds {
+		if d.UnitID == s.Unit.UnitID {
+			mine = append(mine, d)
+		}
+	}
+	v := &listView{Frame: Frame{s, "/can-bo/ho-so?loai=" + kind}, Title: title, Dossiers: mine}
+	if next != 0 {
+		v.Next = "/can-bo/ho-so?loai=" + kind + "&truoc=" + strconv.FormatInt(next, 10)
+	}
+	h.web.Render(w, r, web.View{Name: "list", NoIndex: true, Data: v})
+	return nil
+}
+
+// formValue is one answer of the application form with its label.
+type formValue struct{ Label, Value string }
+
+// docView is one attached document.
+type docView struct {
+	dossier.Document
+	Name  string // the catalogue's name of the document, if known
+	URL   string
+	PDF   bool
+	Image bool
+}
+
+// dossierView is the data of the dossier page.
+type dossierView struct {
+	Frame
+	D         *dossier.Dossier
+	Version   *catalog.Version
+	Form      []formValue
+	Documents []docView
+	Preview   *docView
+	Actions   map[string]bool
+	// Done is the action just completed (the success notice), Slip the slip
+	// it issued.
+	Done    string
+	Slip    string
+	Slips   []string // slips that apply now
+	Stale   bool
+	Error   string // the message of a failed action
+	ErrorOf string
+	Values  map[string]string
+	Picked  map[string]bool // documents ticked for supplementation
+}
+
+// HasActions reports whether any action form is shown.
+func (v *dossierView) HasActions() bool { return len(v.Actions) > 0 }
+
+// shownActions are the actions this slice of the back office offers.
+var shownActions = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse}
+
+// actionSlip is the slip each action issues.
+var actionSlip = map[dossier.Action]string{dossier.ActReceive: "01", dossier.ActRequestSupplement: "02", dossier.ActRefuse: "03"}
+
+func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
+	d, err := h.Dossiers.Get(r.Context(), s.Actor, r.PathValue("code"))
+	if err != nil {
+		return nil, err
+	}
+	v, err := h.Store.Version(r.Context(), d.ProcedureVersionID)
+	if err != nil {
+		return nil, err
+	}
+	lang := web.LangOf(r)
+	view := &dossierView{Frame: Frame{s, "/can-bo/ho-so/" + d.Code}, D: d, Version: v,
+		Actions: map[string]bool{}, Values: map[string]string{}, Picked: map[string]bool{}}
+	for _, f := range v.Form.Fields {
+		val, ok := d.Form[f.Name]
+		if !ok || val == nil || val == "" {
+			continue
+		}
+		label := f.Label
+		if lang == web.EN && f.LabelEN != "" {
+			label = f.LabelEN
+		}
+		text := fmt.Sprint(val)
+		for _, o := range f.Options {
+			if o.Value == text {
+				text = o.Label
+				if lang == web.EN && o.LabelEN != "" {
+					text = o.LabelEN
+				}
+			}
+		}
+		if b, ok := val.(bool); ok {
+			text = h.t(r, "bool."+strconv.FormatBool(b))
+		}
+		view.Form = append(view.Form, formValue{label, text})
+	}
+	names := map[string]string{}
+	for _, doc := range v.Documents {
+		names[doc.Key] = doc.Name
+	}
+	for _, doc := range d.Documents {
+		dv := docView{Document: doc, Name: names[doc.DocKey], URL: fmt.Sprintf("/can-bo/ho-so/%s/tai-lieu/%d", d.Code, doc.ID)}
+		dv.PDF, dv.Image = inlineKind(doc.ContentType)
+		view.Documents = append(view.Documents, dv)
+	}
+	if len(view.Documents) > 0 {
+		first := view.Documents[0]
+		if first.PDF || first.Image {
+			view.Preview = &first
+		}
+	}
+	for _, act := range dossier.NextActions(d, s.Actor) {
+		for _, shown := range shownActions {
+			if act == shown {
+				view.Actions[string(act)] = true
+			}
+		}
+	}
+	for _, no := range slips.Numbers {
+		if slips.Applies(no, d) == nil {
+			view.Slips = append(view.Slips, no)
+		}
+	}
+	return view, nil
+}
+
+// inlineKind reports whether a content type is shown in the browser: PDFs
+// and raster images (never SVG, which may carry scripts).
+func inlineKind(ct string) (pdf, image bool) {
+	mt, _, _ := mime.ParseMediaType(ct)
+	switch mt {
+	case "application/pdf":
+		return true, false
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return false, true
+	}
+	return false, false
+}
+
+func (h *Handler) dossierPage(w http.ResponseWriter, r *http.Request, s *staff) error {
+	v, err := h.load(r, s)
+	if err != nil {
+		return err
+	}
+	if done := dossier.Action(r.URL.Query().Get("xong")); actionSlip[done] != "" {
+		v.Done = string(done)
+		if slips.Applies(actionSlip[done], v.D) == nil {
+			v.Slip = actionSlip[done]
+		}
+	}
+	h.web.Render(w, r, web.View{Name: "dossier", NoIndex: true, Data: v})
+	return nil
+}
+
+// act runs one reception action posted from the dossier page.
+func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
+	}
+	f := r.PostForm
+	act := dossier.Action(f.Get("action"))
+	if actionSlip[act] == "" {
+		return apperr.New(apperr.Invalid, "unknown_action", "Thao tác không hợp lệ.", "Unknown action.")
+	}
+	version, err := strconv.Atoi(f.Get("version"))
+	if err != nil {
+		return apperr.New(apperr.Invalid, "version_invalid", "Thiếu phiên bản hồ sơ; vui lòng tải lại trang.", "The dossier version is missing; reload the page.")
+	}
+	cmd := dossier.Command{Action: act, Version: version, Reason: strings.TrimSpace(f.Get("reason"))}
+	if act == dossier.ActRequestSupplement {
+		cmd.Documents = f["documents"]
+	}
+	code := r.PathValue("code")
+	_, _, err = h.Dossiers.Act(r.Context(), s.Actor, code, cmd, nil)
+	if err == nil {
+		http.Redirect(w, r, "/can-bo/ho-so/"+code+"?xong="+string(act), http.StatusSeeOther)
+		return nil
+	}
+	e, ok := apperr.As(err)
+	if !ok || e.Kind == apperr.NotFound {
+		return err
+	}
+	v, lerr := h.load(r, s)
+	if lerr != nil {
+		return lerr
+	}
+	status := http.StatusBadRequest
+	switch e.Kind {
+	case apperr.Conflict:
+		status, v.Stale = http.StatusConflict, true
+	case apperr.Forbidden:
+		status = http.StatusForbidden
+	case apperr.Unprocessable:
+		status = http.StatusUnprocessableEntity
+	case apperr.Invalid:
+	default:
+		return err
+	}
+	v.Error, v.ErrorOf = e.Message(web.LangOf(r)), string(act)
+	v.Values["reason."+string(act)] = cmd.Reason
+	for _, k := range cmd.Documents {
+		v.Picked[k] = true
+	}
+	h.web.Render(w, r, web.View{Name: "dossier", Status: status, NoIndex: true, Data: v})
+	return nil
+}
+
+// document serves one of the dossier's files: PDFs and raster images
+// inline (for the preview), anything else as a download.
+func (h *Handler) document(w http.ResponseWriter, r *http.Request, s *staff) error {
+	d, err := h.Dossiers.Get(r.Context(), s.Actor, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	for _, doc := range d.Documents {
+		if doc.ID != id {
+			continue
+		}
+		rc, err := h.Files.Open(r.Context(), doc.StorageKey)
+		if err != nil {
+			return fmt.Errorf("opening document %d: %w", id, err)
+		}
+		defer rc.Close()
+		disp := "attachment"
+		ct := doc.ContentType
+		if pdf, img := inlineKind(ct); pdf || img {
+			disp = "inline"
+		} else {
+			ct = "application/octet-stream"
+		}
+		hd := w.Header()
+		hd.Set("Content-Type", ct)
+		hd.Set("Content-Length", strconv.FormatInt(doc.Size, 10))
+		hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": doc.Filename}))
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Cache-Control", "private, no-store")
+		hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
+		_, _ = io.Copy(w, rc)
+		return nil
+	}
+	return apperr.ErrNotFound
+}
+
+// slip serves slips 01–06 of a dossier as PDF.
+func (h *Handler) slip(w http.ResponseWriter, r *http.Request, s *staff) error {
+	d, err := h.Dossiers.Get(r.Context(), s.Actor, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	no := r.PathValue("no")
+	if err := slips.Applies(no, d); err != nil {
+		if errors.Is(err, slips.ErrUnknownSlip) {
+			return apperr.ErrNotFound
+		}
+		return apperr.Newf(apperr.Unprocessable, "slip_not_applicable", "Hồ sơ này chưa có phiếu %s.", "This dossier has no slip %s yet.", no)
+	}
+	v, err := h.Store.Version(r.Context(), d.ProcedureVersionID)
+	if err != nil {
+		return err
+	}
+	is := slips.Issuer{Place: "Hà Nội"}
+	if u, err := h.Store.UnitByCode(r.Context(), d.UnitCode); err == nil {
+		is.UnitName = u.Name
+		if u.ParentCode != "" {
+			if p, err := h.Store.UnitByCode(r.Context(), u.ParentCode); err == nil {
+				is.ParentName = p.Name
+			}
+		}
+	}
+	var buf bytes.Buffer
+	err = slips.Render(&buf, no, slips.Input{Dossier: d, Version: v, Issuer: is,
+		TrackingURL: h.trackingURL(r, d.Code), Now: h.now(), Lang: web.LangOf(r)})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": "phieu-" + no + "-" + d.Code + ".pdf"}))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// trackingURL is the QR target: the public tracking page of the dossier.
+func (h *Handler) trackingURL(r *http.Request, code string) string {
+	base := strings.TrimSuffix(h.BaseURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + "/tra-cuu/" + code
+}

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua/internal/dossier"
+)
+
+// ReceptionQueue lists the online dossiers of one unit waiting for
+// reception (status 1), oldest first, with keyset pagination on the id:
+// after is the last id of the previous page (0 for the first). It returns
+// the cursor of the next page, 0 at the end. The caller checks that the
+// reader may act for the unit.
+func (db *DB) ReceptionQueue(ctx context.Context, unitID, after int64, limit int) ([]dossier.Dossier, int64, error) {
+	limit = clampLimit(limit)
+	out, err := db.scanDossiers(ctx, `SELECT `+dossierCols+dossierFrom+`
+		WHERE d.unit_id = $1 AND d.status = $2 AND d.channel = $3 AND d.id > $4
+		ORDER BY d.id LIMIT $5`, unitID, int(dossier.StatusSubmitted), string(dossier.ChannelOnline), after, limit+1)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page(out, limit)
+}
+
+// UnitCounts are the figures of a unit's back-office dashboard.
+type UnitCounts struct {
+	Waiting    int // online, awaiting reception (status 1)
+	InProgress int // statuses 2, 4, 5 and 6
+	Overdue    int // in progress past the due time
+}
+
+// BackofficeCounts counts one unit's dossiers for the dashboard.
+func (db *DB) BackofficeCounts(ctx context.Context, unitID int64, now time.Time) (UnitCounts, error) {
+	var c UnitCounts
+	err := db.queryRow(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN status = 1 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status IN (2, 4, 5, 6) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status IN (2, 4, 5, 6) AND due_at < $2 THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE unit_id = $1 AND status IN (1, 2, 4, 5, 6)`, unitID, utc(now)).Scan(&c.Waiting, &c.InProgress, &c.Overdue)
+	if err != nil {
+		return c, fmt.Errorf("counting dossiers: %w", err)
+	}
+	return c, nil
+}
