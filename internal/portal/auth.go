@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -23,6 +24,9 @@ type Accounts interface {
 	CreateAccount(ctx context.Context, a *account.Account) error
 	AccountByID(ctx context.Context, id int64) (*account.Account, error)
 	ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error)
+	Notices(ctx context.Context, accountID, before int64, limit int) ([]store.Notice, int64, error)
+	UnseenNotices(ctx context.Context, accountID int64) (int, error)
+	MarkNoticesSeen(ctx context.Context, accountID, upTo int64) error
 }
 
 // Session cookie policy.
@@ -293,6 +297,8 @@ type profileView struct {
 	Name     string
 	Citizen  bool
 	Dossiers []dossier.Dossier
+	// Unseen counts the notifications not yet read.
+	Unseen int
 }
 
 // profile is the logged-in person's page; for now it lists the citizen's
@@ -315,6 +321,9 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) error {
 			ds[i].StatusLabel = ds[i].Status.Label(lang)
 		}
 		v.Dossiers = ds
+		if v.Unseen, err = h.Accounts.UnseenNotices(r.Context(), a.ID); err != nil {
+			return err
+		}
 	}
 	h.web.Render(w, r, web.View{Name: "profile", NoIndex: true, Data: v})
 	return nil

@@ -176,16 +176,26 @@ var messages = web.Messages{
 	"register.err.exists":       {"Số định danh này đã có tài khoản. Hãy đăng nhập, hoặc liên hệ bộ phận một cửa nếu bạn không đăng ký.", "This ID number already has an account. Log in, or contact the one-stop desk if you did not register it."},
 
 	// Profile
-	"profile.title":     {"Hồ sơ của tôi", "My dossiers"},
-	"profile.hello":     {"Xin chào, %s.", "Hello, %s."},
-	"profile.dossiers":  {"Hồ sơ đã nộp", "Dossiers you submitted"},
-	"profile.empty":     {"Bạn chưa nộp hồ sơ nào.", "You have not submitted any dossier yet."},
-	"profile.find":      {"Tìm thủ tục để nộp hồ sơ", "Find a procedure to submit a dossier"},
-	"profile.staff":     {"Tài khoản cán bộ không nộp hồ sơ trên cổng công dân.", "Staff accounts do not submit dossiers on the citizen portal."},
-	"profile.code":      {"Mã hồ sơ", "Dossier code"},
-	"profile.procedure": {"Thủ tục", "Procedure"},
-	"profile.status":    {"Trạng thái", "Status"},
-	"profile.submitted": {"Ngày nộp", "Submitted on"},
+	"profile.title": {"Hồ sơ của tôi", "My dossiers"},
+
+	// Notifications inbox
+	"notices.title":       {"Thông báo", "Notifications"},
+	"notices.lead":        {"Mỗi khi hồ sơ của bạn thay đổi trạng thái, cơ quan giải quyết gửi bạn một thông báo tại đây.", "Each time one of your dossiers changes, the administration sends you a message here."},
+	"notices.empty":       {"Bạn chưa có thông báo nào.", "You have no notifications yet."},
+	"notices.new":         {"Mới", "New"},
+	"notices.dossier":     {"Hồ sơ %s — %s", "Dossier %s — %s"},
+	"notices.more":        {"Xem thông báo cũ hơn", "Older notifications"},
+	"notices.link":        {"Thông báo", "Notifications"},
+	"notices.link.unseen": {"Thông báo (%d mới)", "Notifications (%d new)"},
+	"profile.hello":       {"Xin chào, %s.", "Hello, %s."},
+	"profile.dossiers":    {"Hồ sơ đã nộp", "Dossiers you submitted"},
+	"profile.empty":       {"Bạn chưa nộp hồ sơ nào.", "You have not submitted any dossier yet."},
+	"profile.find":        {"Tìm thủ tục để nộp hồ sơ", "Find a procedure to submit a dossier"},
+	"profile.staff":       {"Tài khoản cán bộ không nộp hồ sơ trên cổng công dân.", "Staff accounts do not submit dossiers on the citizen portal."},
+	"profile.code":        {"Mã hồ sơ", "Dossier code"},
+	"profile.procedure":   {"Thủ tục", "Procedure"},
+	"profile.status":      {"Trạng thái", "Status"},
+	"profile.submitted":   {"Ngày nộp", "Submitted on"},
 
 	// Online submission
 	"submit.title":          {"Nộp hồ sơ trực tuyến", "Submit a dossier online"},

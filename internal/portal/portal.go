@@ -140,6 +140,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /ho-so/{code}/bo-sung", h.post(h.supplement))
 	mux.Handle("POST /ho-so/{code}/rut", h.post(h.withdraw))
 	mux.Handle("POST /ho-so/{code}/danh-gia", h.post(h.rate))
+	mux.Handle("GET /thong-bao", h.page(h.notices))
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))
 }
