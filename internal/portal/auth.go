@@ -27,6 +27,9 @@ type Accounts interface {
 	Notices(ctx context.Context, accountID, before int64, limit int) ([]store.Notice, int64, error)
 	UnseenNotices(ctx context.Context, accountID int64) (int, error)
 	MarkNoticesSeen(ctx context.Context, accountID, upTo int64) error
+	SaveDraft(ctx context.Context, accountID int64, procedure string, data []byte, now time.Time) error
+	Draft(ctx context.Context, accountID int64, procedure string) ([]byte, time.Time, bool, error)
+	DeleteDraft(ctx context.Context, accountID int64, procedure string) error
 }
 
 // Session cookie policy.

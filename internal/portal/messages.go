@@ -178,6 +178,12 @@ var messages = web.Messages{
 	// Profile
 	"profile.title": {"Hồ sơ của tôi", "My dossiers"},
 
+	// Drafts of the submission page
+	"submit.draft.button":   {"Lưu nháp", "Save draft"},
+	"submit.draft.hint":     {"Bản nháp giữ đơn vị và các thông tin đã nhập, kể cả khi bạn đóng trình duyệt; tệp đính kèm cần tải lên lại.", "A draft keeps the unit and what you typed, even if you close the browser; attached files must be uploaded again."},
+	"submit.draft.saved":    {"Đã lưu nháp. Bạn có thể quay lại hoàn thành sau; tệp đính kèm cần tải lên lại.", "Draft saved. You can come back and finish later; attached files must be uploaded again."},
+	"submit.draft.restored": {"Đã khôi phục bản nháp lưu lúc %s. Vui lòng đính kèm lại các tệp.", "Restored the draft saved at %s. Please attach the files again."},
+
 	// Notifications inbox
 	"notices.title":       {"Thông báo", "Notifications"},
 	"notices.lead":        {"Mỗi khi hồ sơ của bạn thay đổi trạng thái, cơ quan giải quyết gửi bạn một thông báo tại đây.", "Each time one of your dossiers changes, the administration sends you a message here."},

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -99,6 +100,15 @@ type submitView struct {
 	Docs       []docView
 	Errors     []formError
 	MaxFileMB  int64
+	// Notice says a draft was saved or restored.
+	Notice string
+}
+
+// draft is what a saved draft keeps: the unit and the typed values, not
+// the files (they would have to be uploaded again).
+type draft struct {
+	Unit   string            `json:"unit"`
+	Values map[string]string `json:"values"`
 }
 
 // submittable loads a procedure that takes dossiers online now. It answers
@@ -150,17 +160,34 @@ func newToken() string {
 
 // submitForm shows the online submission page of a procedure.
 func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := h.citizenOnly(w, r, r.URL.RequestURI()); !ok {
+	a, ok := h.citizenOnly(w, r, r.URL.RequestURI())
+	if !ok {
 		return nil
 	}
 	p, n, ok, err := h.submittable(w, r)
 	if !ok {
 		return err
 	}
-	uq := strings.TrimSpace(vn.NFC(r.URL.Query().Get("unit_q")))
-	v, err := h.submitView(r, p, n, uq, "", map[string]string{})
+	// A draft saved earlier (by the button, or by a submission that had
+	// errors) fills the page again: drafts survive a closed browser.
+	dr := draft{Values: map[string]string{}}
+	raw, at, found, err := h.Accounts.Draft(r.Context(), a.ID, p.Code)
 	if err != nil {
 		return err
+	}
+	if found && json.Unmarshal(raw, &dr) != nil {
+		found, dr = false, draft{Values: map[string]string{}}
+	}
+	if dr.Values == nil {
+		dr.Values = map[string]string{}
+	}
+	uq := strings.TrimSpace(vn.NFC(r.URL.Query().Get("unit_q")))
+	v, err := h.submitView(r, p, n, uq, dr.Unit, dr.Values)
+	if err != nil {
+		return err
+	}
+	if found {
+		v.Notice = h.t(r, "submit.draft.restored", at.Format("15:04")+" "+web.Date(at))
 	}
 	v.Token = newToken()
 	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
@@ -314,6 +341,21 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		v.Token = newToken()
 	}
 	status := http.StatusBadRequest
+	saveDraft := func() error {
+		b, err := json.Marshal(draft{Unit: unit, Values: values})
+		if err != nil {
+			return err
+		}
+		return h.Accounts.SaveDraft(r.Context(), a.ID, p.Code, b, h.now())
+	}
+	if m.Fields["save"] != "" {
+		if err := saveDraft(); err != nil {
+			return err
+		}
+		v.Notice = h.t(r, "submit.draft.saved")
+		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
+		return nil
+	}
 
 	// The unit: one that offers the procedure now.
 	offered := false
@@ -388,6 +430,9 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		d, _, err := h.Dossiers.Submit(r.Context(), citizenActor(a), in)
 		if err == nil {
 			h.Log.InfoContext(r.Context(), "dossier submitted online", "code", d.Code, "account", a.ID)
+			if err := h.Accounts.DeleteDraft(r.Context(), a.ID, p.Code); err != nil {
+				h.Log.ErrorContext(r.Context(), "deleting draft", "err", err)
+			}
 			http.Redirect(w, r, "/ho-so/"+url.PathEscape(d.Code)+"/da-nop", http.StatusSeeOther)
 			return nil
 		}
@@ -410,6 +455,10 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 			v.Errors = append(v.Errors, formError{Field: "unit", Message: e.Message(lang)})
 		}
 		status = statusOf(e)
+	}
+	// Keep what was typed, in case the browser is closed before a retry.
+	if err := saveDraft(); err != nil {
+		return err
 	}
 	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: status, Data: v})
 	return nil
