@@ -39,6 +39,18 @@ import (
 //go:embed templates
 var templates embed.FS
 
+//go:embed static/backoffice.css
+var css []byte
+
+// serveCSS serves the back office's style sheet (same origin, so the
+// site's Content-Security-Policy allows it).
+func serveCSS(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(css)
+}
+
 // Store is the part of the store the back office reads.
 type Store interface {
 	AccountByID(ctx context.Context, id int64) (*account.Account, error)
@@ -48,6 +60,7 @@ type Store interface {
 	ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error)
 	ReceptionQueue(ctx context.Context, unitID, after int64, limit int) ([]dossier.Dossier, int64, error)
 	BackofficeCounts(ctx context.Context, unitID int64, now time.Time) (store.UnitCounts, error)
+	UnitStaff(ctx context.Context, unitID int64, role org.Role) ([]store.StaffMember, error)
 }
 
 // Dossiers is the dossier service.
@@ -74,6 +87,12 @@ type Handler struct {
 	BaseURL string
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Calendar returns the working-day calendar in force for the worklists'
+	// deadline words; New takes it from the dossier service's Clock, and
+	// without one Monday–Friday is assumed.
+	Calendar func(ctx context.Context) (WorkCalendar, error)
+	// Limits bound the result file of the finish form.
+	Limits files.Limits
 
 	web    *web.Renderer
 	secure *scs.SessionManager
@@ -86,7 +105,20 @@ func New(st Store, svc Dossiers, fstore files.Store, sessions *scs.SessionManage
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: st, Dossiers: svc, Files: fstore, Sessions: sessions, Log: log, Now: now}
+	h := &Handler{Store: st, Dossiers: svc, Files: fstore, Sessions: sessions, Log: log, Now: now,
+		Limits: files.Limits{Field: maxForm, File: 10 << 20, Dossier: 10 << 20}}
+	if ds, ok := svc.(*dossier.Service); ok && ds.Clock != nil {
+		h.Calendar = func(ctx context.Context) (WorkCalendar, error) {
+			c, err := ds.Clock(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if wc, ok := c.(WorkCalendar); ok {
+				return wc, nil
+			}
+			return weekdays{}, nil
+		}
+	}
 	pages, err := fs.Sub(templates, "templates")
 	if err != nil {
 		return nil, err
@@ -109,6 +141,8 @@ func New(st Store, svc Dossiers, fstore files.Store, sessions *scs.SessionManage
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /can-bo/{$}", h.page(h.dashboard))
 	mux.Handle("GET /can-bo/tiep-nhan", h.page(h.queue))
+	mux.Handle("GET /can-bo/viec-can-lam", h.page(h.worklistPage))
+	mux.HandleFunc("GET /can-bo/giao-dien.css", serveCSS)
 	mux.Handle("GET /can-bo/ho-so", h.page(h.list))
 	mux.Handle("GET /can-bo/ho-so/{code}", h.page(h.dossierPage))
 	mux.Handle("POST /can-bo/ho-so/{code}", h.cop.Handler(h.page(h.act)))
@@ -274,6 +308,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		case apperr.Conflict:
 			h.web.Error(w, r, http.StatusConflict, e.Message(lang))
 			return
+		case apperr.TooLarge:
+			h.web.Error(w, r, http.StatusRequestEntityTooLarge, e.Message(lang))
+			return
+		case apperr.Unsupported:
+			h.web.Error(w, r, http.StatusUnsupportedMediaType, e.Message(lang))
+			return
 		}
 	}
 	h.Log.ErrorContext(r.Context(), "serving back-office page", "route", r.Pattern, "err", err)
@@ -287,6 +327,8 @@ func (h *Handler) funcs(lang string) template.FuncMap {
 		"stampp":  func(t *time.Time) string { return stampp(t) },
 		"waiting": func(t time.Time) string { return h.waiting(lang, h.now().Sub(t)) },
 		"status":  func(s dossier.Status) string { return s.Label(lang) },
+		"vnd":     func(n int64) string { return web.Number(n, lang) },
+		"list":    func(s ...string) []string { return s },
 		"action": func(a dossier.Action) string {
 			if h.web.Has("action." + string(a)) {
 				return h.web.T(lang, "action."+string(a))

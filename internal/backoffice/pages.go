@@ -7,12 +7,15 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/slips"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -154,16 +157,26 @@ type dossierView struct {
 	ErrorOf string
 	Values  map[string]string
 	Picked  map[string]bool // documents ticked for supplementation
+	// Specialists are the assignment form's choices.
+	Specialists []store.StaffMember
+	Due         Deadline
+	Today       string // yyyy-mm-dd, the date input's lower bound
 }
 
 // HasActions reports whether any action form is shown.
 func (v *dossierView) HasActions() bool { return len(v.Actions) > 0 }
 
-// shownActions are the actions this slice of the back office offers.
-var shownActions = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse}
+// shownActions are the actions the dossier page offers forms for.
+var shownActions = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
+	dossier.ActAssign, dossier.ActTransfer, dossier.ActRequestFee, dossier.ActFeePaid, dossier.ActFinish,
+	dossier.ActDeliver, dossier.ActStop, dossier.ActReschedule}
 
 // actionSlip is the slip each action issues.
-var actionSlip = map[dossier.Action]string{dossier.ActReceive: "01", dossier.ActRequestSupplement: "02", dossier.ActRefuse: "03"}
+var actionSlip = map[dossier.Action]string{dossier.ActReceive: "01", dossier.ActRequestSupplement: "02",
+	dossier.ActRefuse: "03", dossier.ActReschedule: "04", dossier.ActStop: "05"}
+
+// shown reports whether the page offers a form for act.
+func shown(act dossier.Action) bool { return slices.Contains(shownActions, act) }
 
 func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	d, err := h.Dossiers.Get(r.Context(), s.Actor, r.PathValue("code"))
@@ -216,12 +229,22 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		}
 	}
 	for _, act := range dossier.NextActions(d, s.Actor) {
-		for _, shown := range shownActions {
-			if act == shown {
-				view.Actions[string(act)] = true
-			}
+		if shown(act) {
+			view.Actions[string(act)] = true
 		}
 	}
+	if view.Actions[string(dossier.ActAssign)] {
+		if view.Specialists, err = h.Store.UnitStaff(r.Context(), d.UnitID, org.RoleSpecialist); err != nil {
+			return nil, err
+		}
+	}
+	cal, err := h.calendar(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	now := h.now()
+	view.Due = h.deadline(lang, cal, d, now)
+	view.Today = now.In(cal.Location()).Format("2006-01-02")
 	for _, no := range slips.Numbers {
 		if slips.Applies(no, d) == nil {
 			view.Slips = append(view.Slips, no)
@@ -248,9 +271,9 @@ func (h *Handler) dossierPage(w http.ResponseWriter, r *http.Request, s *staff) 
 	if err != nil {
 		return err
 	}
-	if done := dossier.Action(r.URL.Query().Get("xong")); actionSlip[done] != "" {
+	if done := dossier.Action(r.URL.Query().Get("xong")); shown(done) {
 		v.Done = string(done)
-		if slips.Applies(actionSlip[done], v.D) == nil {
+		if no := actionSlip[done]; no != "" && slips.Applies(no, v.D) == nil {
 			v.Slip = actionSlip[done]
 		}
 	}
@@ -258,33 +281,105 @@ func (h *Handler) dossierPage(w http.ResponseWriter, r *http.Request, s *staff) 
 	return nil
 }
 
-// act runs one reception action posted from the dossier page.
-func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
+// formError is a form value the page rejects before the service sees it.
+func formError(key string, vi, en string) error { return apperr.New(apperr.Invalid, key, vi, en) }
+
+// readAction reads the posted form (urlencoded, or multipart for the finish
+// form's result file) into a command and the result documents.
+func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff) (dossier.Command, []dossier.Document, map[string]string, error) {
+	var cmd dossier.Command
+	fields := map[string]string{}
+	var docs []dossier.Document
+	var documents []string
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" {
+		// Check visibility before accepting any file.
+		if _, err := h.Dossiers.Get(r.Context(), s.Actor, r.PathValue("code")); err != nil {
+			return cmd, nil, fields, err
+		}
+		m, err := files.ReadMultipart(w, r, h.Files, h.Limits, false)
+		if err != nil {
+			return cmd, nil, fields, err
+		}
+		fields = m.Fields
+		for _, u := range m.Uploads {
+			docs = append(docs, dossier.Document{Kind: dossier.DocResult, Filename: u.Filename, ContentType: u.ContentType,
+				Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		if err := r.ParseForm(); err != nil {
+			return cmd, nil, fields, apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
+		}
+		for k := range r.PostForm {
+			fields[k] = r.PostForm.Get(k)
+		}
+		documents = r.PostForm["documents"]
 	}
-	f := r.PostForm
-	act := dossier.Action(f.Get("action"))
-	if actionSlip[act] == "" {
-		return apperr.New(apperr.Invalid, "unknown_action", "Thao tác không hợp lệ.", "Unknown action.")
+	act := dossier.Action(fields["action"])
+	if !shown(act) {
+		return cmd, nil, fields, apperr.New(apperr.Invalid, "unknown_action", "Thao tác không hợp lệ.", "Unknown action.")
 	}
-	version, err := strconv.Atoi(f.Get("version"))
+	version, err := strconv.Atoi(fields["version"])
 	if err != nil {
-		return apperr.New(apperr.Invalid, "version_invalid", "Thiếu phiên bản hồ sơ; vui lòng tải lại trang.", "The dossier version is missing; reload the page.")
+		return cmd, nil, fields, apperr.New(apperr.Invalid, "version_invalid", "Thiếu phiên bản hồ sơ; vui lòng tải lại trang.", "The dossier version is missing; reload the page.")
 	}
-	cmd := dossier.Command{Action: act, Version: version, Reason: strings.TrimSpace(f.Get("reason"))}
-	if act == dossier.ActRequestSupplement {
-		cmd.Documents = f["documents"]
+	cmd = dossier.Command{Action: act, Version: version, Reason: strings.TrimSpace(fields["reason"])}
+	if len(docs) > 0 && act != dossier.ActFinish {
+		return cmd, nil, fields, formError("file_not_allowed", "Chỉ được đính kèm tệp khi hoàn thành hồ sơ.", "Files may only be attached when finishing.")
 	}
+	switch act {
+	case dossier.ActRequestSupplement:
+		cmd.Documents = documents
+	case dossier.ActAssign:
+		cmd.Assignee = strings.TrimSpace(fields["assignee"])
+	case dossier.ActTransfer:
+		cmd.ToUnit = strings.TrimSpace(fields["to_unit"])
+		if cmd.ToUnit == "" {
+			return cmd, nil, fields, formError("to_unit_required", "Vui lòng nhập mã định danh đơn vị nhận hồ sơ.", "Enter the receiving unit's identifier.")
+		}
+	case dossier.ActRequestFee:
+		raw := strings.NewReplacer(".", "", ",", "", " ", "", "\u00a0", "").Replace(strings.TrimSpace(fields["amount"]))
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n <= 0 {
+			return cmd, nil, fields, formError("amount_invalid", "Số tiền phải là số nguyên dương, tính bằng đồng.", "The amount must be a positive whole number of đồng.")
+		}
+		cmd.Amount = n
+	case dossier.ActFinish:
+		res := &dossier.Result{Number: strings.TrimSpace(fields["result_number"]), Summary: strings.TrimSpace(fields["summary"])}
+		switch fields["granted"] {
+		case "yes":
+			res.Granted = true
+		case "no":
+		default:
+			return cmd, nil, fields, formError("granted_required", "Vui lòng chọn kết quả giải quyết: đồng ý hoặc không.", "Say whether the request is granted.")
+		}
+		cmd.Result = res
+	case dossier.ActDeliver:
+		cmd.Method = fields["method"]
+	case dossier.ActReschedule:
+		cmd.NewDue = strings.TrimSpace(fields["new_due"])
+		if cmd.NewDue == "" && cmd.Reason != "" {
+			return cmd, nil, fields, formError("new_due_required", "Vui lòng chọn ngày hẹn trả mới.", "Choose the new due date.")
+		}
+	}
+	return cmd, docs, fields, nil
+}
+
+// act runs one action posted from the dossier page; the service checks
+// role, status, version and arguments.
+func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
 	code := r.PathValue("code")
-	_, _, err = h.Dossiers.Act(r.Context(), s.Actor, code, cmd, nil)
+	cmd, docs, fields, err := h.readAction(w, r, s)
 	if err == nil {
-		http.Redirect(w, r, "/can-bo/ho-so/"+code+"?xong="+string(act), http.StatusSeeOther)
+		_, _, err = h.Dossiers.Act(r.Context(), s.Actor, code, cmd, docs)
+	}
+	if err == nil {
+		http.Redirect(w, r, "/can-bo/ho-so/"+code+"?xong="+string(cmd.Action), http.StatusSeeOther)
 		return nil
 	}
 	e, ok := apperr.As(err)
-	if !ok || e.Kind == apperr.NotFound {
+	if !ok || e.Kind == apperr.NotFound || cmd.Action == "" {
 		return err
 	}
 	v, lerr := h.load(r, s)
@@ -299,12 +394,21 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
 		status = http.StatusForbidden
 	case apperr.Unprocessable:
 		status = http.StatusUnprocessableEntity
+	case apperr.TooLarge:
+		status = http.StatusRequestEntityTooLarge
+	case apperr.Unsupported:
+		status = http.StatusUnsupportedMediaType
 	case apperr.Invalid:
 	default:
 		return err
 	}
-	v.Error, v.ErrorOf = e.Message(web.LangOf(r)), string(act)
-	v.Values["reason."+string(act)] = cmd.Reason
+	act := string(cmd.Action)
+	v.Error, v.ErrorOf = e.Message(web.LangOf(r)), act
+	for k, val := range fields {
+		if k != "action" && k != "version" {
+			v.Values[k+"."+act] = val
+		}
+	}
 	for _, k := range cmd.Documents {
 		v.Picked[k] = true
 	}

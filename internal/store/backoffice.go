@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
 )
 
 // ReceptionQueue lists the online dossiers of one unit waiting for
@@ -43,4 +44,36 @@ func (db *DB) BackofficeCounts(ctx context.Context, unitID int64, now time.Time)
 		return c, fmt.Errorf("counting dossiers: %w", err)
 	}
 	return c, nil
+}
+
+// StaffMember is one enabled staff account holding a role in a unit.
+type StaffMember struct {
+	ID       int64
+	Username string
+	FullName string
+}
+
+// UnitStaff lists the enabled staff holding role in the unit, by name: the
+// choices of the leader's assignment form (at most 500).
+func (db *DB) UnitStaff(ctx context.Context, unitID int64, role org.Role) ([]StaffMember, error) {
+	rows, err := db.query(ctx, `SELECT a.id, a.username, a.full_name
+		FROM staff_roles r JOIN accounts a ON a.id = r.account_id
+		WHERE r.unit_id = $1 AND r.role = $2 AND NOT a.disabled
+		ORDER BY a.full_name, a.id LIMIT 500`, unitID, string(role))
+	if err != nil {
+		return nil, fmt.Errorf("listing unit staff: %w", err)
+	}
+	defer rows.Close()
+	var out []StaffMember
+	for rows.Next() {
+		var m StaffMember
+		if err := rows.Scan(&m.ID, &m.Username, &m.FullName); err != nil {
+			return nil, fmt.Errorf("listing unit staff: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing unit staff: %w", err)
+	}
+	return out, nil
 }

@@ -1,0 +1,266 @@
+package backoffice
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/web"
+)
+
+// WorkCalendar is what the worklists need of the working-day calendar
+// (calendar.Calendar satisfies it).
+type WorkCalendar interface {
+	IsWorkingDay(t time.Time) bool
+	Location() *time.Location
+}
+
+// weekdays is the fallback calendar: Monday to Friday in Việt Nam.
+type weekdays struct{}
+
+func (weekdays) IsWorkingDay(t time.Time) bool {
+	wd := t.In(web.Zone).Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+func (weekdays) Location() *time.Location { return web.Zone }
+
+// calendar returns the calendar in force, or the weekday fallback.
+func (h *Handler) calendar(ctx context.Context) (WorkCalendar, error) {
+	if h.Calendar == nil {
+		return weekdays{}, nil
+	}
+	return h.Calendar(ctx)
+}
+
+// dayStart is midnight of t's day in loc.
+func dayStart(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// workingDaysAfter counts the working days strictly after a's day up to and
+// including b's day (0 when b's day is not after a's).
+func workingDaysAfter(cal WorkCalendar, a, b time.Time) int {
+	loc := cal.Location()
+	day, last := dayStart(a, loc), dayStart(b, loc)
+	n := 0
+	for i := 0; i < 3660 && day.Before(last); i++ {
+		day = time.Date(day.Year(), day.Month(), day.Day()+1, 12, 0, 0, 0, loc)
+		if cal.IsWorkingDay(day) {
+			n++
+		}
+		day = dayStart(day, loc)
+	}
+	return n
+}
+
+// Deadline is a dossier's deadline in words and a CSS class for its colour.
+type Deadline struct {
+	Class string // due--ok, due--soon, due--late, due--done, due--none
+	Words string
+}
+
+// deadline judges a dossier's due time at now: overdue by whole working
+// days, due within one working day, or still in time. A finished dossier is
+// judged at its finishing time.
+func (h *Handler) deadline(lang string, cal WorkCalendar, d *dossier.Dossier, now time.Time) Deadline {
+	if d.DueAt == nil {
+		return Deadline{"due--none", h.web.T(lang, "due.none")}
+	}
+	due := *d.DueAt
+	at := now
+	finished := d.FinishedAt != nil && !d.Status.Open()
+	if finished {
+		at = *d.FinishedAt
+	}
+	if at.After(due) {
+		n := workingDaysAfter(cal, due, at)
+		if n == 0 {
+			return Deadline{"due--late", h.web.T(lang, "due.late.hours")}
+		}
+		return Deadline{"due--late", h.web.T(lang, "due.late", n)}
+	}
+	if finished {
+		return Deadline{"due--done", h.web.T(lang, "due.done")}
+	}
+	if workingDaysAfter(cal, now, due) <= 1 {
+		return Deadline{"due--soon", h.web.T(lang, "due.soon")}
+	}
+	return Deadline{"due--ok", h.web.T(lang, "due.ok")}
+}
+
+// worklist is one tab of /can-bo/viec-can-lam.
+type worklist struct {
+	Key      string
+	Role     org.Role
+	Statuses []dossier.Status
+	Mine     bool // assigned to the reader
+	Assigned bool // only dossiers with an assignee
+}
+
+var worklists = []worklist{
+	{Key: "can-phan-cong", Role: org.RoleLeader, Statuses: []dossier.Status{dossier.StatusReceived}},
+	{Key: "da-phan-cong", Role: org.RoleLeader, Statuses: []dossier.Status{dossier.StatusProcessing}, Assigned: true},
+	{Key: "cua-toi", Role: org.RoleSpecialist, Statuses: []dossier.Status{dossier.StatusProcessing, dossier.StatusSupplement, dossier.StatusFee}, Mine: true},
+	{Key: "tra-ket-qua", Role: org.RoleReceptionist, Statuses: []dossier.Status{dossier.StatusFinished}},
+}
+
+type tabView struct {
+	Key, Label, URL string
+	Current         bool
+}
+
+type workRow struct {
+	dossier.Dossier
+	Due Deadline
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type worklistView struct {
+	Frame
+	Title    string
+	Tab      string
+	Tabs     []tabView
+	Rows     []workRow
+	Statuses []option
+	Windows  []option
+	Q        string
+	Proc     string
+	Next     string
+}
+
+// worklistPage serves /can-bo/viec-can-lam: the acting member's worklists
+// in the acting unit as tabs (?ds=), with filters ?trang-thai=, ?thu-tuc=,
+// ?han=qua-han|hom-nay|1-ngay, ?q= and keyset pagination ?truoc=ID.
+func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff) error {
+	lang := web.LangOf(r)
+	q := r.URL.Query()
+	roles := s.rolesIn(s.Unit.UnitID)
+	var mine []worklist
+	for _, wl := range worklists {
+		if slices.Contains(roles, wl.Role) {
+			mine = append(mine, wl)
+		}
+	}
+	if len(mine) == 0 {
+		return apperr.New(apperr.Forbidden, "no_worklist", "Vai trò của bạn tại đơn vị này không có danh sách việc cần làm.", "Your role in this unit has no worklist.")
+	}
+	cur := mine[0]
+	if k := q.Get("ds"); k != "" {
+		found := false
+		for _, wl := range mine {
+			if wl.Key == k {
+				cur, found = wl, true
+			}
+		}
+		if !found {
+			return apperr.New(apperr.NotFound, "no_worklist", "Không có danh sách này.", "No such worklist.")
+		}
+	}
+	now := h.now()
+	cal, err := h.calendar(r.Context())
+	if err != nil {
+		return err
+	}
+	f := dossier.Filter{UnitCode: s.Unit.UnitCode, Now: now, Limit: pageSize, Statuses: cur.Statuses,
+		Q: strings.TrimSpace(q.Get("q")), Procedure: strings.TrimSpace(q.Get("thu-tuc"))}
+	if len([]rune(f.Q)) > 100 || len(f.Procedure) > 100 {
+		return apperr.New(apperr.Invalid, "query_too_long", "Từ khóa tìm kiếm quá dài.", "The search is too long.")
+	}
+	if cur.Mine {
+		f.AssigneeID = s.Account.ID
+	}
+	status := q.Get("trang-thai")
+	if status != "" {
+		n, err := strconv.Atoi(status)
+		if err != nil || !slices.Contains(cur.Statuses, dossier.Status(n)) {
+			return apperr.New(apperr.Invalid, "status_invalid", "Trạng thái không thuộc danh sách này.", "The status is not part of this worklist.")
+		}
+		f.Statuses = []dossier.Status{dossier.Status(n)}
+	}
+	han := q.Get("han")
+	loc := cal.Location()
+	switch han {
+	case "":
+	case "qua-han":
+		f.Overdue = true
+	case "hom-nay":
+		end := dayStart(now, loc).AddDate(0, 0, 1)
+		f.DueBefore = &end
+	case "1-ngay":
+		// Due by the end of the next working day.
+		day := dayStart(now, loc)
+		for i := 0; i < 60; i++ {
+			day = dayStart(time.Date(day.Year(), day.Month(), day.Day()+1, 12, 0, 0, 0, loc), loc)
+			if cal.IsWorkingDay(day.Add(12 * time.Hour)) {
+				break
+			}
+		}
+		end := day.AddDate(0, 0, 1)
+		f.DueBefore = &end
+	default:
+		return apperr.New(apperr.Invalid, "window_invalid", "Tham số «han» không hợp lệ.", "The «han» parameter is invalid.")
+	}
+	if v := q.Get("truoc"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «truoc» không hợp lệ.", "The «truoc» parameter is invalid.")
+		}
+		f.Cursor = n
+	}
+	// Only the acting unit's own dossiers: the actor keeps that unit's grants.
+	a := s.Actor
+	a.Grants = nil
+	for _, g := range s.Actor.Grants {
+		if g.UnitID == s.Unit.UnitID {
+			a.Grants = append(a.Grants, g)
+		}
+	}
+	ds, next, err := h.Store.ListDossiers(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	v := &worklistView{Frame: Frame{s, "/can-bo/viec-can-lam?ds=" + cur.Key}, Tab: cur.Key,
+		Title: h.web.T(lang, "wl."+cur.Key), Q: f.Q, Proc: f.Procedure}
+	for i := range ds {
+		d := &ds[i]
+		if d.UnitID != s.Unit.UnitID || (cur.Assigned && d.AssigneeID == 0) {
+			continue
+		}
+		v.Rows = append(v.Rows, workRow{Dossier: *d, Due: h.deadline(lang, cal, d, now)})
+	}
+	for _, wl := range mine {
+		v.Tabs = append(v.Tabs, tabView{Key: wl.Key, Label: h.web.T(lang, "wl."+wl.Key),
+			URL: "/can-bo/viec-can-lam?ds=" + wl.Key, Current: wl.Key == cur.Key})
+	}
+	for _, st := range cur.Statuses {
+		k := strconv.Itoa(int(st))
+		v.Statuses = append(v.Statuses, option{Value: k, Label: st.Label(lang), Selected: k == status})
+	}
+	for _, k := range []string{"qua-han", "hom-nay", "1-ngay"} {
+		v.Windows = append(v.Windows, option{Value: k, Label: h.web.T(lang, "wl.han."+k), Selected: k == han})
+	}
+	if next != 0 {
+		nq := url.Values{"ds": {cur.Key}}
+		for _, k := range []string{"trang-thai", "thu-tuc", "han", "q"} {
+			if val := q.Get(k); val != "" {
+				nq.Set(k, val)
+			}
+		}
+		nq.Set("truoc", strconv.FormatInt(next, 10))
+		v.Next = "/can-bo/viec-can-lam?" + nq.Encode()
+	}
+	h.web.Render(w, r, web.View{Name: "worklist", NoIndex: true, Data: v})
+	return nil
+}

@@ -1,0 +1,197 @@
+package backoffice_test
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// fakeClock is the application's clock, moved by the test.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+
+// postMultipart sends a multipart form with the headers a browser sends
+// from this site.
+func (b *browser) postMultipart(path string, fields map[string]string, files []apptest.File) page {
+	b.t.Helper()
+	ct, body := apptest.Multipart(fields, files)
+	req, err := http.NewRequest("POST", b.env.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", b.env.URL)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return page{resp.StatusCode, resp.Header, html.UnescapeString(string(raw))}
+}
+
+func dossierOf(t *testing.T, env *apptest.Env, code string) apptest.Dossier {
+	t.Helper()
+	var d apptest.Dossier
+	if st := env.Login("ht.receptionist").Do("GET", "/api/v1/dossiers/"+code, nil, &d); st != 200 {
+		t.Fatalf("reading %s: %d", code, st)
+	}
+	return d
+}
+
+// done posts an action from the dossier page and expects the redirect back
+// with the notice.
+func done(t *testing.T, env *apptest.Env, b *browser, code, action string, extra url.Values) {
+	t.Helper()
+	path := "/can-bo/ho-so/" + code
+	p := b.post(path, act(action, dossierOf(t, env, code).Version, extra))
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != path+"?xong="+action {
+		t.Fatalf("%s on %s: %d to %q\n%s", action, code, p.status, p.header.Get("Location"), p.body)
+	}
+}
+
+func TestWorklistsAndProcessing(t *testing.T) {
+	vn := time.FixedZone("ICT", 7*3600)
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			clk := &fakeClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, vn)} // Monday
+			env := apptest.Start(t, e, app.Options{Now: clk.Now})
+			citizen := env.Login(apptest.CitizenA)
+			d1 := citizen.Submit(apptest.HangTrong)
+			d2 := citizen.Submit(apptest.HangTrong)
+			d3 := citizen.Submit(apptest.HangTrong)
+
+			rec := login(t, env, "ht.receptionist")
+			leader := login(t, env, "ht.leader")
+			spec := login(t, env, "ht.specialist")
+			for _, d := range []apptest.Dossier{d1, d2, d3} {
+				done(t, env, rec, d.Code, "receive", nil)
+			}
+			path1 := "/can-bo/ho-so/" + d1.Code
+
+			// The leader's "to assign" list, filters included.
+			want(t, "leader worklist", leader.get("/can-bo/viec-can-lam"), 200, "Cần phân công", "Cần phê duyệt",
+				d1.Code, d2.Code, d3.Code, "Đăng ký kết hôn", "Nguyễn Văn An", "10/03/2025 17:00", "Còn hạn", `class="due due--ok"`, `href="/can-bo/giao-dien.css"`)
+			if css := leader.get("/can-bo/giao-dien.css"); css.status != 200 || !strings.Contains(css.body, ".due--late") {
+				t.Fatalf("style sheet: %d", css.status)
+			}
+			p := leader.get("/can-bo/viec-can-lam?ds=can-phan-cong&q=" + url.QueryEscape(d1.Code))
+			want(t, "search by code", p, 200, d1.Code)
+			if strings.Contains(p.body, d2.Code) {
+				t.Fatalf("search by code shows another dossier")
+			}
+			want(t, "search by name", leader.get("/can-bo/viec-can-lam?q=nguyen+van+an"), 200, d1.Code, d3.Code)
+			want(t, "bad window", leader.get("/can-bo/viec-can-lam?han=mai"), http.StatusBadRequest)
+			want(t, "no desk tab for the leader", leader.get("/can-bo/viec-can-lam?ds=tra-ket-qua"), http.StatusNotFound)
+
+			// A specialist may not assign: no form, and a forged POST is refused.
+			sp := spec.get(path1)
+			want(t, "specialist view", sp, 200, d1.Code, "/phieu/06")
+			if strings.Contains(sp.body, `value="assign"`) {
+				t.Fatal("the specialist is offered the assignment form")
+			}
+			want(t, "forged assign", spec.post(path1, act("assign", dossierOf(t, env, d1.Code).Version, url.Values{"assignee": {"ht.specialist"}})),
+				http.StatusForbidden, "không được thực hiện")
+
+			// Another commune's leader does not see it.
+			want(t, "other commune", login(t, env, "hb.leader").get(path1), http.StatusNotFound)
+
+			// The leader assigns it in the page.
+			want(t, "assign form", leader.get(path1), 200, `value="assign"`, `<option value="ht.specialist"`, `value="reschedule"`, `value="transfer"`)
+			want(t, "assign without choice", leader.post(path1, act("assign", dossierOf(t, env, d1.Code).Version, nil)),
+				http.StatusBadRequest, "Vui lòng chọn chuyên viên xử lý thuộc đơn vị.")
+			done(t, env, leader, d1.Code, "assign", url.Values{"assignee": {"ht.specialist"}})
+			want(t, "assigned", leader.get(path1+"?xong=assign"), 200, "Đã phân công chuyên viên xử lý.", "Cán bộ ht specialist")
+			want(t, "specialist worklist", spec.get("/can-bo/viec-can-lam"), 200, "Hồ sơ của tôi", d1.Code)
+			want(t, "leader approvals", leader.get("/can-bo/viec-can-lam?ds=da-phan-cong"), 200, d1.Code)
+			if p := leader.get("/can-bo/viec-can-lam?ds=can-phan-cong"); strings.Contains(p.body, d1.Code) {
+				t.Fatal("an assigned dossier is still to assign")
+			}
+
+			// Fee: requested by the specialist, paid at the desk.
+			want(t, "bad amount", spec.post(path1, act("request_fee", dossierOf(t, env, d1.Code).Version, url.Values{"amount": {"abc"}})),
+				http.StatusBadRequest, "Số tiền phải là số nguyên dương")
+			done(t, env, spec, d1.Code, "request_fee", url.Values{"amount": {"50.000"}})
+			if d := dossierOf(t, env, d1.Code); d.Status != 6 {
+				t.Fatalf("status after fee request: %d", d.Status)
+			}
+			want(t, "fee form", rec.get(path1), 200, `value="fee_paid"`)
+			done(t, env, rec, d1.Code, "fee_paid", nil)
+
+			// The leader finishes with a result number and file.
+			v := dossierOf(t, env, d1.Code).Version
+			want(t, "finish without decision", leader.postMultipart(path1, map[string]string{"action": "finish", "version": itoa(v), "summary": "Cấp giấy"}, nil),
+				http.StatusBadRequest, "Vui lòng chọn kết quả giải quyết")
+			p = leader.postMultipart(path1, map[string]string{"action": "finish", "version": itoa(v), "result_number": "12/GCNKH",
+				"summary": "Cấp Giấy chứng nhận kết hôn", "granted": "yes"}, []apptest.File{{Field: "result_file", Name: "kq.pdf", Content: apptest.PDF("ket qua", 400)}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("finish: %d\n%s", p.status, p.body)
+			}
+			d := dossierOf(t, env, d1.Code)
+			if d.Status != 9 {
+				t.Fatalf("status after finish: %d", d.Status)
+			}
+			want(t, "result file", leader.get(path1), 200, "kq.pdf")
+			want(t, "desk worklist", rec.get("/can-bo/viec-can-lam"), 200, "Chờ trả kết quả", d1.Code)
+			done(t, env, rec, d1.Code, "deliver", url.Values{"method": {"in_person"}})
+			if d := dossierOf(t, env, d1.Code); d.Status != 10 {
+				t.Fatalf("status after delivery: %d", d.Status)
+			}
+			slip := rec.get(path1 + "/phieu/06")
+			if slip.status != 200 || slip.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(slip.body, "%PDF") {
+				t.Fatalf("slip 06: %d %q", slip.status, slip.header.Get("Content-Type"))
+			}
+
+			// Reschedule once, with an apology; never twice.
+			path2 := "/can-bo/ho-so/" + d2.Code
+			want(t, "reschedule without date", leader.post(path2, act("reschedule", dossierOf(t, env, d2.Code).Version, url.Values{"reason": {"Chờ xác minh"}})),
+				http.StatusBadRequest, "Vui lòng chọn ngày hẹn trả mới.")
+			done(t, env, leader, d2.Code, "reschedule", url.Values{"reason": {"Chờ xác minh"}, "new_due": {"2025-03-20"}})
+			want(t, "rescheduled", leader.get(path2+"?xong=reschedule"), 200, "20/03/2025 17:00", path2+"/phieu/04", "đã được gia hạn một lần")
+			if p := leader.get(path2); strings.Contains(p.body, `value="reschedule"`) {
+				t.Fatal("the reschedule form is offered twice")
+			}
+			if p := leader.get(path2 + "/phieu/04"); p.header.Get("Content-Type") != "application/pdf" {
+				t.Fatalf("slip 04: %d %s", p.status, p.header.Get("Content-Type"))
+			}
+			want(t, "second reschedule", leader.post(path2, act("reschedule", dossierOf(t, env, d2.Code).Version, url.Values{"reason": {"Lần nữa"}, "new_due": {"2025-03-25"}})),
+				http.StatusUnprocessableEntity, "Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa.")
+
+			// A stale form is told so.
+			want(t, "stale", leader.post(path2, act("stop", 1, url.Values{"reason": {"Công dân đề nghị"}})), http.StatusConflict, "Hồ sơ vừa được người khác thay đổi")
+
+			// Thursday of the next week: d3 (due Monday) is 3 working days late.
+			clk.Set(time.Date(2025, 3, 13, 10, 0, 0, 0, vn))
+			p = leader.get("/can-bo/viec-can-lam?ds=can-phan-cong")
+			want(t, "overdue words", p, 200, d3.Code, "Quá hạn 3 ngày", "due--late", d2.Code)
+			p = leader.get("/can-bo/viec-can-lam?ds=can-phan-cong&han=qua-han")
+			want(t, "overdue filter", p, 200, d3.Code)
+			if strings.Contains(p.body, d2.Code) {
+				t.Fatal("the rescheduled dossier is listed as overdue")
+			}
+			want(t, "due within a day", leader.get("/can-bo/viec-can-lam?ds=can-phan-cong&han=1-ngay"), 200, d3.Code)
+
+			// Stopping offers slip 05.
+			done(t, env, leader, d3.Code, "stop", url.Values{"reason": {"Công dân đề nghị dừng"}})
+			want(t, "stopped", leader.get("/can-bo/ho-so/"+d3.Code+"?xong=stop"), 200, "Đã dừng xử lý hồ sơ.", "/phieu/05")
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
