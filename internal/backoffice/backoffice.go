@@ -27,11 +27,13 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/portal"
+	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -61,6 +63,12 @@ type Store interface {
 	ReceptionQueue(ctx context.Context, unitID, after int64, limit int) ([]dossier.Dossier, int64, error)
 	BackofficeCounts(ctx context.Context, unitID int64, now time.Time) (store.UnitCounts, error)
 	UnitStaff(ctx context.Context, unitID int64, role org.Role) ([]store.StaffMember, error)
+	StatusCounts(ctx context.Context, unitID int64) (map[dossier.Status]int, error)
+	UnitDueCounts(ctx context.Context, unitID int64, now, today, oneDay time.Time) (store.DueCounts, error)
+	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
+	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
+	SetCalendarOverride(ctx context.Context, o calendar.Override) error
+	DeleteCalendarOverride(ctx context.Context, day string) error
 }
 
 // Dossiers is the dossier service.
@@ -142,6 +150,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /can-bo/{$}", h.page(h.dashboard))
 	mux.Handle("GET /can-bo/tiep-nhan", h.page(h.queue))
 	mux.Handle("GET /can-bo/viec-can-lam", h.page(h.worklistPage))
+	mux.Handle("GET /can-bo/lich", h.page(h.calendarPage))
+	mux.Handle("POST /can-bo/lich", h.cop.Handler(h.page(h.calendarPost)))
 	mux.HandleFunc("GET /can-bo/giao-dien.css", serveCSS)
 	mux.Handle("GET /can-bo/ho-so", h.page(h.list))
 	mux.Handle("GET /can-bo/ho-so/{code}", h.page(h.dossierPage))

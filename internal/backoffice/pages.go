@@ -30,20 +30,6 @@ type Frame struct {
 // Several reports whether the member acts for more than one unit.
 func (f Frame) Several() bool { return len(f.Staff.Units) > 1 }
 
-type dashboardView struct {
-	Frame
-	Counts store.UnitCounts
-}
-
-func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) error {
-	c, err := h.Store.BackofficeCounts(r.Context(), s.Unit.UnitID, h.now())
-	if err != nil {
-		return err
-	}
-	h.web.Render(w, r, web.View{Name: "dashboard", NoIndex: true, Data: &dashboardView{Frame{s, "/can-bo/"}, c}})
-	return nil
-}
-
 type listView struct {
 	Frame
 	Title     string

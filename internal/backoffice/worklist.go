@@ -61,6 +61,20 @@ func workingDaysAfter(cal WorkCalendar, a, b time.Time) int {
 	return n
 }
 
+// nextWorkingDayEnd is the end (next midnight) of the first working day
+// after now's day: "due within 1 working day" means due before it.
+func nextWorkingDayEnd(cal WorkCalendar, now time.Time) time.Time {
+	loc := cal.Location()
+	day := dayStart(now, loc)
+	for i := 0; i < 60; i++ {
+		day = dayStart(time.Date(day.Year(), day.Month(), day.Day()+1, 12, 0, 0, 0, loc), loc)
+		if cal.IsWorkingDay(day.Add(12 * time.Hour)) {
+			break
+		}
+	}
+	return day.AddDate(0, 0, 1)
+}
+
 // Deadline is a dossier's deadline in words and a CSS class for its colour.
 type Deadline struct {
 	Class string // due--ok, due--soon, due--late, due--done, due--none
@@ -199,15 +213,7 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 		end := dayStart(now, loc).AddDate(0, 0, 1)
 		f.DueBefore = &end
 	case "1-ngay":
-		// Due by the end of the next working day.
-		day := dayStart(now, loc)
-		for i := 0; i < 60; i++ {
-			day = dayStart(time.Date(day.Year(), day.Month(), day.Day()+1, 12, 0, 0, 0, loc), loc)
-			if cal.IsWorkingDay(day.Add(12 * time.Hour)) {
-				break
-			}
-		}
-		end := day.AddDate(0, 0, 1)
+		end := nextWorkingDayEnd(cal, now)
 		f.DueBefore = &end
 	default:
 		return apperr.New(apperr.Invalid, "window_invalid", "Tham số «han» không hợp lệ.", "The «han» parameter is invalid.")

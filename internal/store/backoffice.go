@@ -77,3 +77,49 @@ func (db *DB) UnitStaff(ctx context.Context, unitID int64, role org.Role) ([]Sta
 	}
 	return out, nil
 }
+
+// StatusCounts counts one unit's own dossiers (unit_id) by status.
+func (db *DB) StatusCounts(ctx context.Context, unitID int64) (map[dossier.Status]int, error) {
+	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM dossiers WHERE unit_id = $1 GROUP BY status`, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("counting dossiers by status: %w", err)
+	}
+	defer rows.Close()
+	out := map[dossier.Status]int{}
+	for rows.Next() {
+		var s, n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("counting dossiers by status: %w", err)
+		}
+		out[dossier.Status(s)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting dossiers by status: %w", err)
+	}
+	return out, nil
+}
+
+// DueCounts are a unit's open dossiers by due window.
+type DueCounts struct {
+	Today     int // due from now to the end of today
+	WithinOne int // due from now to the end of the next working day
+	Overdue   int // past the due time
+}
+
+// UnitDueCounts counts one unit's open dossiers (statuses 2, 4, 5 and 6)
+// due in [now, today) and [now, oneDay), and those overdue at now. The
+// window ends are computed by the caller with the calendar.
+func (db *DB) UnitDueCounts(ctx context.Context, unitID int64, now, today, oneDay time.Time) (DueCounts, error) {
+	var c DueCounts
+	n, t, o := utc(now), utc(today), utc(oneDay)
+	err := db.queryRow(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN due_at >= $2 AND due_at < $3 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN due_at >= $2 AND due_at < $4 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN due_at < $2 THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE unit_id = $1 AND status IN (2, 4, 5, 6) AND due_at IS NOT NULL`,
+		unitID, n, t, o).Scan(&c.Today, &c.WithinOne, &c.Overdue)
+	if err != nil {
+		return c, fmt.Errorf("counting due dossiers: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,287 @@
+package backoffice
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/web"
+)
+
+// CalendarAdmin reports whether the member may open the calendar page in
+// the acting unit (unit or city administrator).
+func (f Frame) CalendarAdmin() bool {
+	roles := f.Staff.rolesIn(f.Staff.Unit.UnitID)
+	return slices.Contains(roles, org.RoleUnitAdmin) || slices.Contains(roles, org.RoleCityAdmin)
+}
+
+type statusCount struct {
+	Status dossier.Status
+	Label  string
+	Count  int
+}
+
+type overdueRow struct {
+	dossier.Dossier
+	Due Deadline
+}
+
+type dashboardView struct {
+	Frame
+	Counts   store.UnitCounts
+	Statuses []statusCount
+	Due      store.DueCounts
+	Overdue  []overdueRow
+	More     bool // more overdue dossiers than listed
+	Month    stats.Report
+	MonthOf  string // MM/YYYY
+	Finished int    // finished this month (early + on time + late)
+	OnTime   int    // finished early or on time this month
+	Rate     string // the on-time rate in words and numbers
+}
+
+// dashboard serves /can-bo/: the acting unit's dossiers by status and due
+// window, the overdue list and the month's II.06a figures.
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) error {
+	ctx := r.Context()
+	lang := web.LangOf(r)
+	now := h.now()
+	c, err := h.Store.BackofficeCounts(ctx, s.Unit.UnitID, now)
+	if err != nil {
+		return err
+	}
+	cal, err := h.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	loc := cal.Location()
+	v := &dashboardView{Frame: Frame{s, "/can-bo/"}, Counts: c}
+	byStatus, err := h.Store.StatusCounts(ctx, s.Unit.UnitID)
+	if err != nil {
+		return err
+	}
+	for st := dossier.StatusSubmitted; st <= dossier.StatusDelivered; st++ {
+		v.Statuses = append(v.Statuses, statusCount{st, st.Label(lang), byStatus[st]})
+	}
+	v.Due, err = h.Store.UnitDueCounts(ctx, s.Unit.UnitID, now, dayStart(now, loc).AddDate(0, 0, 1), nextWorkingDayEnd(cal, now))
+	if err != nil {
+		return err
+	}
+	a := s.Actor
+	a.Grants = nil
+	for _, g := range s.Actor.Grants {
+		if g.UnitID == s.Unit.UnitID {
+			a.Grants = append(a.Grants, g)
+		}
+	}
+	ds, next, err := h.Store.ListDossiers(ctx, a, dossier.Filter{UnitCode: s.Unit.UnitCode, Now: now, Limit: pageSize, Overdue: true})
+	if err != nil {
+		return err
+	}
+	for i := range ds {
+		if ds[i].UnitID == s.Unit.UnitID {
+			v.Overdue = append(v.Overdue, overdueRow{ds[i], h.deadline(lang, cal, &ds[i], now)})
+		}
+	}
+	v.More = next != 0
+	u, err := h.Store.UnitByCode(ctx, s.Unit.UnitCode)
+	if err != nil {
+		return err
+	}
+	y, m, _ := now.In(loc).Date()
+	from := time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	v.Month, err = h.Store.Stats(ctx, u, from, now, now, false)
+	if err != nil {
+		return err
+	}
+	v.MonthOf = from.Format("01/2006")
+	v.Finished = v.Month.Finished.Total
+	v.OnTime = v.Month.Finished.Early + v.Month.Finished.OnTime
+	if v.Finished > 0 {
+		pct := strconv.FormatFloat(v.Month.OnTimeRate, 'f', -1, 64)
+		if lang == "vi" {
+			pct = strings.ReplaceAll(pct, ".", ",")
+		}
+		v.Rate = h.web.T(lang, "dash.on_time.words", pct, v.OnTime, v.Finished)
+	} else {
+		v.Rate = h.web.T(lang, "dash.on_time.none")
+	}
+	h.web.Render(w, r, web.View{Name: "dashboard", NoIndex: true, Data: v})
+	return nil
+}
+
+type calendarDay struct {
+	calendar.Day
+	Date     string // dd/MM/yyyy
+	Weekday  string
+	Override bool // an administrator's override, which may be deleted
+}
+
+type calendarView struct {
+	Frame
+	Year     int
+	Prev     int
+	Next     int
+	Days     []calendarDay
+	CanEdit  bool
+	Done     string
+	Errors   map[string]string
+	Form     url.Values
+	FormKind string
+}
+
+const maxReason = 200
+
+// calendarAccess says whether the member may read (unit or city admin of
+// the acting unit) and change (city admin: the calendar is city-wide).
+func calendarAccess(s *staff) (read, write bool) {
+	roles := s.rolesIn(s.Unit.UnitID)
+	write = slices.Contains(roles, org.RoleCityAdmin)
+	return write || slices.Contains(roles, org.RoleUnitAdmin), write
+}
+
+var errCalendarForbidden = apperr.New(apperr.Forbidden, "calendar_admin_only",
+	"Chỉ quản trị viên đơn vị hoặc quản trị viên thành phố được xem lịch làm việc tại đây.",
+	"Only unit or city administrators may open the calendar here.")
+
+var errCalendarReadOnly = apperr.New(apperr.Forbidden, "city_admin_only",
+	"Chỉ quản trị viên thành phố được sửa lịch làm việc vì lịch áp dụng cho toàn thành phố.",
+	"Only city administrators may change the calendar, which applies to the whole city.")
+
+// calendarPage serves /can-bo/lich?nam=YYYY: the year's non-working days
+// and swapped working days, with the form for city administrators.
+func (h *Handler) calendarPage(w http.ResponseWriter, r *http.Request, s *staff) error {
+	read, _ := calendarAccess(s)
+	if !read {
+		return errCalendarForbidden
+	}
+	cal, err := h.calendar(r.Context())
+	if err != nil {
+		return err
+	}
+	year := h.now().In(cal.Location()).Year()
+	if v := r.URL.Query().Get("nam"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1900 || n > 2199 {
+			return apperr.New(apperr.Invalid, "bad_year", "Năm phải là số từ 1900 đến 2199.", "The year must be a number from 1900 to 2199.")
+		}
+		year = n
+	}
+	done := r.URL.Query().Get("xong")
+	if done != "add" && done != "delete" {
+		done = ""
+	}
+	return h.renderCalendar(w, r, s, year, done, nil, nil, http.StatusOK)
+}
+
+func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, s *staff, year int, done string, errs map[string]string, form url.Values, status int) error {
+	ctx := r.Context()
+	lang := web.LangOf(r)
+	wc, err := h.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	ovs, err := h.Store.CalendarOverrides(ctx)
+	if err != nil {
+		return err
+	}
+	cal, ok := wc.(interface{ Year(int) []calendar.Day })
+	if !ok {
+		c, err := calendar.New(calendar.DefaultConfig(), ovs)
+		if err != nil {
+			return err
+		}
+		cal = c
+	}
+	admin := map[string]bool{}
+	for _, o := range ovs {
+		admin[o.Date] = true
+	}
+	_, write := calendarAccess(s)
+	v := &calendarView{Frame: Frame{s, "/can-bo/lich"}, Year: year, Prev: year - 1, Next: year + 1,
+		CanEdit: write, Done: done, Errors: errs, Form: form}
+	if form != nil {
+		v.FormKind = form.Get("kind")
+	}
+	for _, d := range cal.Year(year) {
+		t, err := time.Parse("2006-01-02", d.Date)
+		if err != nil {
+			continue
+		}
+		if lang == "en" && d.ReasonEN != "" {
+			d.Reason = d.ReasonEN
+		}
+		v.Days = append(v.Days, calendarDay{Day: d, Date: t.Format("02/01/2006"),
+			Weekday: h.web.T(lang, "cal.wd."+strconv.Itoa(int(t.Weekday()))), Override: admin[d.Date]})
+	}
+	h.web.Render(w, r, web.View{Name: "calendar", Status: status, NoIndex: true, Data: v})
+	return nil
+}
+
+// calendarPost adds (action=add: date, kind off|work, reason) or deletes
+// (action=delete: date) an administrator's override; city admins only.
+func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff) error {
+	read, write := calendarAccess(s)
+	if !read {
+		return errCalendarForbidden
+	}
+	if !write {
+		return errCalendarReadOnly
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu không hợp lệ.", "The form is invalid.")
+	}
+	lang := web.LangOf(r)
+	ctx := r.Context()
+	date := strings.TrimSpace(r.PostForm.Get("date"))
+	day, err := time.Parse("2006-01-02", date)
+	dateErr := err != nil || day.Year() < 1900 || day.Year() > 2199
+	year := h.now().Year()
+	if !dateErr {
+		year = day.Year()
+	}
+	errs := map[string]string{}
+	switch r.PostForm.Get("action") {
+	case "add":
+		if dateErr {
+			errs["date"] = h.web.T(lang, "cal.err.date")
+		}
+		kind := r.PostForm.Get("kind")
+		if kind != string(calendar.DayOff) && kind != string(calendar.DayWork) {
+			errs["kind"] = h.web.T(lang, "cal.err.kind")
+		}
+		reason := strings.TrimSpace(r.PostForm.Get("reason"))
+		if reason == "" || len([]rune(reason)) > maxReason {
+			errs["reason"] = h.web.T(lang, "cal.err.reason")
+		}
+		if len(errs) > 0 {
+			return h.renderCalendar(w, r, s, year, "", errs, r.PostForm, http.StatusBadRequest)
+		}
+		if err := h.Store.SetCalendarOverride(ctx, calendar.Override{Date: date, Kind: calendar.DayKind(kind), Reason: reason}); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=add", http.StatusSeeOther)
+		return nil
+	case "delete":
+		if dateErr {
+			errs["date"] = h.web.T(lang, "cal.err.date")
+			return h.renderCalendar(w, r, s, year, "", errs, nil, http.StatusBadRequest)
+		}
+		if err := h.Store.DeleteCalendarOverride(ctx, date); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=delete", http.StatusSeeOther)
+		return nil
+	}
+	return apperr.New(apperr.Invalid, "action_invalid", "Thao tác không hợp lệ.", "Unknown action.")
+}

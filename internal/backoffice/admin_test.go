@@ -1,0 +1,181 @@
+package backoffice_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+func TestDashboard(t *testing.T) {
+	vn := time.FixedZone("ICT", 7*3600)
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			clk := &fakeClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, vn)} // Monday
+			env := apptest.Start(t, e, app.Options{Now: clk.Now})
+			citizen := env.Login(apptest.CitizenA)
+			d1 := citizen.Submit(apptest.HangTrong)
+			d2 := citizen.Submit(apptest.HangTrong)
+			citizen.Submit(apptest.HangTrong)
+			citizen.Submit(apptest.HangTrong)
+
+			rec := login(t, env, "ht.receptionist")
+			leader := login(t, env, "ht.leader")
+			want(t, "empty dashboard", rec.get("/can-bo/"), 200, `id="count-waiting">4</a>`, `id="status-1">4</td>`,
+				`id="month-online">0</dd>`, "Chưa có hồ sơ nào được giải quyết trong tháng.", "Không có hồ sơ nào quá hạn.",
+				`href="/can-bo/tiep-nhan"`, `href="/can-bo/ho-so?loai=dang-xu-ly"`, `href="/can-bo/ho-so?loai=qua-han"`)
+			done(t, env, rec, d1.Code, "receive", nil) // due 10/03 17:00
+
+			// A counter intake, assigned and finished early.
+			var d5 apptest.Dossier
+			if st := env.Login("ht.receptionist").Do("POST", "/api/v1/dossiers", map[string]any{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
+				"form": apptest.MarriageForm(), "applicant": map[string]any{"id_number": apptest.CitizenB, "full_name": "Trần Thị Bình", "phone": "0987654321"}}, &d5); st != 201 {
+				t.Fatalf("counter intake: %d", st)
+			}
+			done(t, env, leader, d5.Code, "assign", url.Values{"assignee": {"ht.specialist"}})
+			p := leader.postMultipart("/can-bo/ho-so/"+d5.Code, map[string]string{"action": "finish", "version": itoa(dossierOf(t, env, d5.Code).Version),
+				"result_number": "1/GCNKH", "summary": "Cấp Giấy chứng nhận kết hôn", "granted": "yes"}, nil)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("finish: %d\n%s", p.status, p.body)
+			}
+
+			clk.Set(time.Date(2025, 3, 5, 9, 0, 0, 0, vn))
+			done(t, env, rec, d2.Code, "receive", nil) // due 12/03 17:00
+
+			// Tuesday 11/03: d1 is overdue by one working day, d2 is due within one.
+			clk.Set(time.Date(2025, 3, 11, 10, 0, 0, 0, vn))
+			p = rec.get("/can-bo/")
+			want(t, "dashboard", p, 200,
+				`id="count-waiting">2</a>`, `id="count-in-progress">2</a>`, `id="count-overdue">1</a>`,
+				`id="status-1">2</td>`, `id="status-2">2</td>`, `id="status-9">1</td>`, `id="status-3">0</td>`,
+				"1. Mới đăng ký", "9. Đã xử lý xong",
+				`id="due-today">0</a>`, `id="due-one">1</a>`, `id="due-overdue">1</dd>`,
+				`id="overdue-`+d1.Code+`"`, "10/03/2025 17:00", "Quá hạn 1 ngày", "Đăng ký kết hôn",
+				"Số liệu tháng 03/2025", `id="month-online">2</dd>`, `id="month-counter">1</dd>`, `id="month-finished">1</dd>`,
+				"100% (1 trên 1 hồ sơ giải quyết đúng hạn hoặc trước hạn)")
+			if strings.Contains(p.body, `id="overdue-`+d2.Code+`"`) {
+				t.Fatal("d2 listed as overdue")
+			}
+
+			// Wednesday 12/03 09:00: d2 is due today, d1 overdue by two days.
+			clk.Set(time.Date(2025, 3, 12, 9, 0, 0, 0, vn))
+			want(t, "next day", rec.get("/can-bo/"), 200, `id="due-today">1</a>`, `id="due-one">1</a>`, "Quá hạn 2 ngày")
+			want(t, "english", rec.get("/can-bo/?lang=en"), 200, "Overdue by 2 working days", "Received online", "100% (1 of 1 finished early or on time)")
+			rec.get("/can-bo/?lang=vi")
+
+			// Another commune counts nothing of it.
+			want(t, "other commune", login(t, env, "hb.receptionist").get("/can-bo/"), 200, `id="status-2">0</td>`, `id="month-online">0</dd>`)
+		})
+	}
+}
+
+func TestCalendarAdmin(t *testing.T) {
+	vn := time.FixedZone("ICT", 7*3600)
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			clk := &fakeClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, vn)} // Monday
+			env := apptest.Start(t, e, app.Options{Now: clk.Now})
+			citizen := env.Login(apptest.CitizenA)
+			api := env.Login("ht.receptionist")
+			receive := func() string {
+				t.Helper()
+				d := citizen.Submit(apptest.HangTrong)
+				api.MustAct(&d, "receive", nil)
+				if d.DueAt == nil {
+					t.Fatal("no due date")
+				}
+				return *d.DueAt
+			}
+			overrides := func() int {
+				t.Helper()
+				ovs, err := env.DB.CalendarOverrides(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(ovs)
+			}
+			if due := receive(); !strings.HasPrefix(due, "2025-03-10T17:00") {
+				t.Fatalf("due before the day off: %s", due)
+			}
+
+			admin := login(t, env, "city.admin")
+			want(t, "calendar", admin.get("/can-bo/lich"), 200, "Lịch làm việc năm 2025", "30/04/2025", "Ngày Chiến thắng",
+				`id="add-form"`, `type="date"`, `<fieldset`, `type="radio" id="kind-off" name="kind" value="off"`, `value="work"`, `href="/can-bo/lich"`)
+			want(t, "other year", admin.get("/can-bo/lich?nam=2026"), 200, "Lịch làm việc năm 2026")
+			want(t, "bad year", admin.get("/can-bo/lich?nam=abc"), http.StatusBadRequest)
+
+			// Bad input: inline errors, nothing stored.
+			p := admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-02-30"}, "kind": {"holiday"}, "reason": {"  "}})
+			want(t, "bad input", p, http.StatusBadRequest, "Chưa lưu được thay đổi", "Vui lòng chọn ngày hợp lệ.",
+				"Vui lòng chọn loại ngày: ngày nghỉ hoặc ngày làm việc bù.", "Vui lòng nêu lý do", `aria-invalid="true"`)
+			want(t, "no reason", admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-07"}, "kind": {"off"}}),
+				http.StatusBadRequest, "Vui lòng nêu lý do", `value="2025-03-07"`)
+			if n := overrides(); n != 0 {
+				t.Fatalf("bad input stored %d overrides", n)
+			}
+
+			// Cross-site POST.
+			p = admin.do("POST", "/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-07"}, "kind": {"off"}, "reason": {"Bão"}},
+				map[string]string{"Sec-Fetch-Site": "cross-site"})
+			want(t, "cross-site", p, http.StatusForbidden)
+			if n := overrides(); n != 0 {
+				t.Fatalf("cross-site post stored %d overrides", n)
+			}
+
+			// The city admin adds Friday 07/03 as a day off.
+			p = admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-07"}, "kind": {"off"}, "reason": {"Nghỉ phòng chống bão"}})
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/can-bo/lich?nam=2025&xong=add" {
+				t.Fatalf("add: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
+			}
+			want(t, "added", admin.get("/can-bo/lich?nam=2025&xong=add"), 200, "Đã lưu ngày vào lịch làm việc", `id="day-2025-03-07"`,
+				"07/03/2025", "Thứ Sáu", "Nghỉ phòng chống bão", "Quản trị viên đặt", "Xóa ngày 07/03/2025")
+			if due := receive(); !strings.HasPrefix(due, "2025-03-11T17:00") {
+				t.Fatalf("due after the day off: %s", due)
+			}
+
+			// The unit admin reads it but may not change it.
+			ua := login(t, env, "ht.unit_admin")
+			p = ua.get("/can-bo/lich")
+			want(t, "unit admin", p, 200, "Nghỉ phòng chống bão", "chế độ chỉ đọc", "chỉ quản trị viên thành phố")
+			if strings.Contains(p.body, `id="add-form"`) || strings.Contains(p.body, "Xóa ngày") {
+				t.Fatal("the unit admin is offered the forms")
+			}
+			want(t, "unit admin post", ua.post("/can-bo/lich", url.Values{"action": {"delete"}, "date": {"2025-03-07"}}), http.StatusForbidden)
+			want(t, "unit admin add", ua.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-14"}, "kind": {"off"}, "reason": {"x"}}), http.StatusForbidden)
+			if n := overrides(); n != 1 {
+				t.Fatalf("overrides after the unit admin: %d", n)
+			}
+
+			// Others get 403.
+			rec := login(t, env, "ht.receptionist")
+			want(t, "receptionist", rec.get("/can-bo/lich"), http.StatusForbidden)
+			want(t, "receptionist post", rec.post("/can-bo/lich", url.Values{"action": {"delete"}, "date": {"2025-03-07"}}), http.StatusForbidden)
+			if strings.Contains(rec.get("/can-bo/").body, `href="/can-bo/lich"`) {
+				t.Fatal("the receptionist is offered the calendar link")
+			}
+
+			// The city admin deletes it; deadlines move back.
+			p = admin.post("/can-bo/lich", url.Values{"action": {"delete"}, "date": {"2025-03-07"}})
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/can-bo/lich?nam=2025&xong=delete" {
+				t.Fatalf("delete: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
+			}
+			p = admin.get("/can-bo/lich?nam=2025&xong=delete")
+			want(t, "deleted", p, 200, "Đã xóa ngày khỏi lịch làm việc.")
+			if strings.Contains(p.body, "Nghỉ phòng chống bão") {
+				t.Fatal("the deleted day is still listed")
+			}
+			if n := overrides(); n != 0 {
+				t.Fatalf("overrides after delete: %d", n)
+			}
+			if due := receive(); !strings.HasPrefix(due, "2025-03-10T17:00") {
+				t.Fatalf("due after deleting the day off: %s", due)
+			}
+		})
+	}
+}
