@@ -193,6 +193,11 @@ func TestSubmissionJourney(t *testing.T) {
 	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`main form[enctype="multipart/form-data"] button[type="submit"]`))); err != nil {
 		t.Fatalf("submitting: %v", err)
 	}
+	// The review page: confirm.
+	b.contains("main h1", "Kiểm tra lại hồ sơ")
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`main form[action$="/xac-nhan"] button[type="submit"]`))); err != nil {
+		t.Fatalf("confirming: %v", err)
+	}
 	b.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
 	p := b.path()
 	code, ok := strings.CutSuffix(strings.TrimPrefix(p, "/ho-so/"), "/da-nop")

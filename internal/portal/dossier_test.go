@@ -39,6 +39,7 @@ func submitOnline(t *testing.T, env *apptest.Env, b *browser) (string, map[strin
 	p := b.postMultipart(path, map[string]string{"unit": apptest.HangTrong, "chong_ho_ten": "Nguyễn Văn An", "vo_ho_ten": "Lê Thị Bích", "token": m[1]},
 		[]apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdfs["to_khai"]},
 			{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: pdfs["giay_xac_nhan"]}}, nil)
+	p = confirmReview(t, b, p)
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("submission: %d\n%s", p.status, p.body)
 	}

@@ -39,6 +39,7 @@ func TestDrafts(t *testing.T) {
 		files := []apptest.File{{Field: "doc.to_khai", Name: "a.pdf", Content: apptest.PDF("a", 0)},
 			{Field: "doc.giay_xac_nhan", Name: "b.pdf", Content: apptest.PDF("b", 0)}}
 		p = c.postMultipart(path, map[string]string{"unit": apptest.HangTrong, "chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"}, files, nil)
+		p = confirmReview(t, c, p)
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("submission: %d", p.status)
 		}

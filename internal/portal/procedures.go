@@ -1,14 +1,17 @@
 package portal
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/slips"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/vn"
 	"github.com/motcua/motcua/internal/web"
@@ -177,6 +180,7 @@ type procedureView struct {
 	UnitNames []string // set when few units offer it
 	CanApply  bool
 	ApplyURL  string
+	FormURL   string // the blank declaration form, PDF
 }
 
 // unitNamesShown is how many offering units the page names; more are
@@ -199,7 +203,7 @@ func (h *Handler) procedure(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := procedureView{P: p, V: p.Current, UnitCount: n}
+	v := procedureView{P: p, V: p.Current, UnitCount: n, FormURL: blankFormURL(p.Code)}
 	if n <= unitNamesShown {
 		v.UnitNames = names
 	}
@@ -211,3 +215,40 @@ func (h *Handler) procedure(w http.ResponseWriter, r *http.Request) error {
 	h.web.Render(w, r, web.View{Name: "procedure", Nav: "procedures", Data: v})
 	return nil
 }
+
+// blankFormURL is where the blank declaration form of a procedure is.
+func blankFormURL(code string) string {
+	return "/thu-tuc/" + url.PathEscape(code) + "/mau-to-khai.pdf"
+}
+
+// blankForm serves the typed form of the version in force as a paper form
+// to print and fill in by hand. It stands for the template forms the
+// documents table names.
+func (h *Handler) blankForm(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	now := h.now()
+	p, err := h.Catalogue.ProcedureInForce(r.Context(), code, now)
+	if apperr.Is(err, apperr.NotFound) {
+		h.web.Error(w, r, http.StatusNotFound, h.t(r, "proc.notfound", clip(code)))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := slips.BlankForm(&buf, slips.BlankFormInput{ProcedureCode: p.Code, ProcedureName: p.Name, Version: p.Current, Now: now}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="mau-to-khai-`+blankFormName.Replace(p.Code)+`.pdf"`)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = buf.WriteTo(w)
+	if err != nil {
+		h.Log.DebugContext(r.Context(), "blank form not sent", "err", err)
+	}
+	return nil
+}
+
+// blankFormName keeps a procedure code safe inside a quoted file name.
+var blankFormName = strings.NewReplacer(`"`, "", `\`, "", "/", "-", "\r", "", "\n", "")

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/skip2/go-qrcode"
 
@@ -85,6 +86,9 @@ type docView struct {
 	Required  bool
 	Template  string
 	Error     string
+	// Kept names the file attached earlier and kept in the draft, with its
+	// size; the citizen may keep it instead of attaching it again.
+	Kept string
 }
 
 type submitView struct {
@@ -104,11 +108,24 @@ type submitView struct {
 	Notice string
 }
 
-// draft is what a saved draft keeps: the unit and the typed values, not
-// the files (they would have to be uploaded again).
+// draft is what a saved draft keeps: the unit and the typed values; once
+// the page was posted valid, also the accepted files waiting for the
+// citizen's confirmation on the review page. The files' storage keys are
+// only ever written by the server: the client never names one.
 type draft struct {
 	Unit   string            `json:"unit"`
 	Values map[string]string `json:"values"`
+	Files  []pendingFile     `json:"files,omitempty"`
+}
+
+// pendingFile is an accepted upload kept in a draft until confirmation.
+type pendingFile struct {
+	Field       string `json:"field"` // "doc.<key>"
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	Key         string `json:"key"`
 }
 
 // submittable loads a procedure that takes dossiers online now. It answers
@@ -168,30 +185,79 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
+	uq := strings.TrimSpace(vn.NFC(r.URL.Query().Get("unit_q")))
+	return h.draftForm(w, r, a, p, n, uq, http.StatusOK, "")
+}
+
+// draftForm renders the submission page filled from the citizen's draft,
+// if any, with status and, when not empty, msg in place of the notice.
+func (h *Handler) draftForm(w http.ResponseWriter, r *http.Request, a *account.Account, p *catalog.Procedure, n int, unitQ string, status int, msg string) error {
 	// A draft saved earlier (by the button, or by a submission that had
 	// errors) fills the page again: drafts survive a closed browser.
-	dr := draft{Values: map[string]string{}}
-	raw, at, found, err := h.Accounts.Draft(r.Context(), a.ID, p.Code)
+	dr, at, _, found, err := h.loadDraft(r.Context(), a, p.Code)
 	if err != nil {
 		return err
 	}
+	v, err := h.submitView(r, p, n, unitQ, dr.Unit, dr.Values)
+	if err != nil {
+		return err
+	}
+	v.keep(dr.Files, web.LangOf(r))
+	if found {
+		key := "submit.draft.restored"
+		if len(dr.Files) > 0 {
+			key = "submit.draft.restored.files"
+		}
+		v.Notice = h.t(r, key, at.Format("15:04")+" "+web.Date(at))
+	}
+	if msg != "" {
+		v.Notice = msg
+	}
+	v.Token = newToken()
+	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: status, Data: v})
+	return nil
+}
+
+// loadDraft reads the citizen's draft of a procedure, when it was saved
+// and its version stamp; an unreadable one counts as none.
+func (h *Handler) loadDraft(ctx context.Context, a *account.Account, code string) (dr draft, at time.Time, stamp string, found bool, err error) {
+	raw, at, found, err := h.Accounts.Draft(ctx, a.ID, code)
+	if err != nil {
+		return draft{}, time.Time{}, "", false, err
+	}
 	if found && json.Unmarshal(raw, &dr) != nil {
-		found, dr = false, draft{Values: map[string]string{}}
+		found, dr = false, draft{}
 	}
 	if dr.Values == nil {
 		dr.Values = map[string]string{}
 	}
-	uq := strings.TrimSpace(vn.NFC(r.URL.Query().Get("unit_q")))
-	v, err := h.submitView(r, p, n, uq, dr.Unit, dr.Values)
-	if err != nil {
-		return err
+	if !found {
+		return dr, time.Time{}, "", false, nil
 	}
-	if found {
-		v.Notice = h.t(r, "submit.draft.restored", at.Format("15:04")+" "+web.Date(at))
+	return dr, at, draftStamp(raw, at), true, nil
+}
+
+// draftStamp is the version of a draft the review page shows: its
+// updated_at, with its content so that two saves within the clock's
+// resolution still differ.
+func draftStamp(raw []byte, at time.Time) string {
+	sum := sha256.Sum256(append([]byte(at.UTC().Format(time.RFC3339Nano)+"|"), raw...))
+	return strconv.FormatInt(at.Unix(), 10) + "-" + hex.EncodeToString(sum[:12])
+}
+
+// formData is what the form validator reads: the typed values, without
+// the unchecked checkboxes.
+func formData(ver *catalog.Version, values map[string]string) map[string]any {
+	data := map[string]any{}
+	for _, fd := range ver.Form.Fields {
+		if s, ok := values[fd.Name]; ok {
+			if fd.Type == catalog.FieldCheckbox && s == "" {
+				continue
+			}
+			data[fd.Name] = s
+		}
 	}
-	v.Token = newToken()
-	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
-	return nil
+	return data
 }
 
 // submitView builds the page with the values typed so far.
@@ -278,6 +344,15 @@ func (v *submitView) field(name string) *fieldView {
 	return nil
 }
 
+// keep offers the draft's files on the page.
+func (v *submitView) keep(files []pendingFile, lang string) {
+	for _, f := range files {
+		if d := v.doc(f.Field); d != nil {
+			d.Kept = f.Filename + " (" + fileSize(f.Size, lang) + ")"
+		}
+	}
+}
+
 func (v *submitView) doc(input string) *docView {
 	for i := range v.Docs {
 		if v.Docs[i].Input == input {
@@ -287,11 +362,12 @@ func (v *submitView) doc(input string) *docView {
 	return nil
 }
 
-// submit files the dossier: the unit, the form checked by the catalogue's
+// submit checks the page: the unit, the form checked by the catalogue's
 // validator, and one file per document, each checked by content and size.
-// Nothing is submitted while a required document is missing; every problem
-// comes back at once on the page with the values typed. Answers: 303 to the
-// confirmation; the page again with 400 (invalid input, missing
+// Every problem comes back at once on the page with the values typed.
+// Valid, nothing is filed yet: the values and the accepted files are kept
+// in the citizen's draft and the review page (200) asks for confirmation
+// (see confirm). Otherwise the page again with 400 (invalid input, missing
 // documents), 413 (a file too large) or 415 (not a PDF, JPEG or PNG).
 func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	a, ok := h.citizenOnly(w, r, r.URL.Path)
@@ -322,16 +398,12 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	unit := strings.TrimSpace(m.Fields["unit"])
 	values := map[string]string{}
-	data := map[string]any{}
 	for _, fd := range ver.Form.Fields {
 		if s, ok := m.Fields[fd.Name]; ok {
 			values[fd.Name] = s
-			if fd.Type == catalog.FieldCheckbox && s == "" {
-				continue
-			}
-			data[fd.Name] = s
 		}
 	}
+	data := formData(ver, values)
 	v, err := h.submitView(r, p, n, strings.TrimSpace(vn.NFC(m.Fields["unit_q"])), unit, values)
 	if err != nil {
 		return err
@@ -341,8 +413,31 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		v.Token = newToken()
 	}
 	status := http.StatusBadRequest
+	// The files: those accepted now, and those of the draft the citizen
+	// chose to keep (by document; the storage keys come from the draft,
+	// never from the client).
+	prev, _, _, _, err := h.loadDraft(r.Context(), a, p.Code)
+	if err != nil {
+		return err
+	}
+	var pending []pendingFile
+	fresh := map[string]bool{}
+	for _, u := range m.Uploads {
+		if v.doc(u.Field) != nil && !fresh[u.Field] {
+			fresh[u.Field] = true
+			pending = append(pending, pendingFile{Field: u.Field, Filename: u.Filename, ContentType: u.ContentType,
+				Size: u.Size, SHA256: u.SHA256, Key: u.Key})
+		}
+	}
+	for _, f := range prev.Files {
+		if v.doc(f.Field) != nil && !fresh[f.Field] && m.Rejected[f.Field] == nil && m.Fields["keep."+f.Field] != "" {
+			fresh[f.Field] = true
+			pending = append(pending, f)
+		}
+	}
+	v.keep(pending, lang)
 	saveDraft := func() error {
-		b, err := json.Marshal(draft{Unit: unit, Values: values})
+		b, err := json.Marshal(draft{Unit: unit, Values: values, Files: pending})
 		if err != nil {
 			return err
 		}
@@ -353,6 +448,9 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		v.Notice = h.t(r, "submit.draft.saved")
+		if len(pending) > 0 {
+			v.Notice = h.t(r, "submit.draft.saved.files")
+		}
 		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
 		return nil
 	}
@@ -367,7 +465,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		v.Errors = append(v.Errors, formError{Field: "unit", Message: v.UnitError})
 	}
 	// The form, with the validator the API uses.
-	clean, ferrs := ver.Form.Validate(data, h.now())
+	_, ferrs := ver.Form.Validate(data, h.now())
 	seen := map[string]bool{}
 	for _, fe := range ferrs {
 		f := v.field(fe.Field)
@@ -380,30 +478,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The documents: files refused by type or size, then required ones
 	// missing.
-	var docs []dossier.Document
-	hash := sha256.New()
-	fmt.Fprintf(hash, "%q|%q", p.Code, unit)
-	keys := make([]string, 0, len(m.Fields))
-	for k := range m.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if k != "token" {
-			fmt.Fprintf(hash, "|%q=%q", k, m.Fields[k])
-		}
-	}
-	attached := map[string]bool{}
-	for _, u := range m.Uploads {
-		d := v.doc(u.Field)
-		if d == nil {
-			continue // not a document of this procedure: ignored
-		}
-		attached[u.Field] = true
-		docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(u.Field, "doc."),
-			Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
-		fmt.Fprintf(hash, "|%s=%s", u.Field, u.SHA256)
-	}
+	attached := fresh
 	fileStatus := 0
 	for i := range v.Docs {
 		d := &v.Docs[i]
@@ -424,9 +499,218 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		status = fileStatus
 	}
 	if len(v.Errors) == 0 {
-		in := dossier.SubmitInput{Procedure: p.Code, Unit: unit, Form: clean, Documents: docs,
+		// Valid: keep everything server-side and show the review page;
+		// the dossier is filed when the citizen confirms it.
+		dr := draft{Unit: unit, Values: values, Files: pending}
+		b, err := json.Marshal(dr)
+		if err != nil {
+			return err
+		}
+		if err := h.Accounts.SaveDraft(r.Context(), a.ID, p.Code, b, h.now()); err != nil {
+			return err
+		}
+		raw, at, found, err := h.Accounts.Draft(r.Context(), a.ID, p.Code)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("draft of %s vanished after saving", p.Code)
+		}
+		return h.review(w, r, p, v, dr, v.Token, draftStamp(raw, at))
+	}
+	// Keep what was typed, in case the browser is closed before a retry.
+	if err := saveDraft(); err != nil {
+		return err
+	}
+	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: status, Data: v})
+	return nil
+}
+
+// reviewItem is one answer of the form on the review page.
+type reviewItem struct{ Label, Value string }
+
+// reviewDoc is one document of the checklist on the review page.
+type reviewDoc struct {
+	Name, File, Size string
+	Required         bool
+}
+
+type reviewView struct {
+	P      *catalog.Procedure
+	V      *catalog.Version
+	Action string // the confirmation
+	Back   string // the page, to change something
+	Token  string
+	Stamp  string // the draft's version
+	Unit   string
+	Fields []reviewItem
+	Docs   []reviewDoc
+}
+
+// review shows what is about to be filed, kept in the draft whose version
+// is stamp, and asks for confirmation.
+func (h *Handler) review(w http.ResponseWriter, r *http.Request, p *catalog.Procedure, v *submitView, dr draft, token, stamp string) error {
+	lang := web.LangOf(r)
+	base := "/thu-tuc/" + url.PathEscape(p.Code) + "/nop-ho-so"
+	rv := &reviewView{P: p, V: p.Current, Action: base + "/xac-nhan", Back: base, Token: token, Stamp: stamp, Unit: dr.Unit}
+	for _, o := range v.Units {
+		if o.Value != "" && o.Value == dr.Unit {
+			rv.Unit = o.Label
+		}
+	}
+	for _, fd := range p.Current.Form.Fields {
+		s := strings.TrimSpace(dr.Values[fd.Name])
+		switch fd.Type {
+		case catalog.FieldCheckbox:
+			if on, _ := checkboxOn(s); on {
+				s = h.t(r, "submit.yes")
+			} else {
+				s = h.t(r, "submit.no")
+			}
+		case catalog.FieldSelect:
+			for _, o := range fd.Options {
+				if o.Value == s {
+					s = o.Label
+					if lang == web.EN && o.LabelEN != "" {
+						s = o.LabelEN
+					}
+				}
+			}
+		case catalog.FieldDate:
+			if d, err := time.Parse(time.DateOnly, s); err == nil {
+				s = d.Format("02/01/2006")
+			}
+		}
+		if s == "" {
+			s = h.t(r, "submit.review.blank")
+		}
+		rv.Fields = append(rv.Fields, reviewItem{Label: fd.LabelIn(lang), Value: s})
+	}
+	for _, d := range v.Docs {
+		rd := reviewDoc{Name: d.Name, Required: d.Required}
+		for _, f := range dr.Files {
+			if f.Field == d.Input {
+				rd.File, rd.Size = f.Filename, fileSize(f.Size, lang)
+			}
+		}
+		rv.Docs = append(rv.Docs, rd)
+	}
+	h.web.Render(w, r, web.View{Name: "review", Nav: "procedures", NoIndex: true, Data: rv})
+	return nil
+}
+
+// fileSize states a file's size: "820 B", "12 KB", "1,5 MB".
+func fileSize(n int64, lang string) string {
+	var s string
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%d KB", (n+1023)/1024)
+	default:
+		s = strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+	if lang != web.EN {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// validToken reports whether s is a token newToken made.
+func validToken(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// confirm files the dossier the review page showed: the one in the
+// citizen's draft, if it is still the version reviewed (stamp); the token
+// is the idempotency key, so confirming twice files one dossier. Checked
+// again (the service checks everything too), filed, the draft deleted:
+// 303 to the confirmation. No draft, or one changed since (in another
+// tab): the page again, from the draft, with a message (409).
+func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
+	a, ok := h.citizenOnly(w, r, "/thu-tuc/"+url.PathEscape(r.PathValue("code"))+"/nop-ho-so")
+	if !ok {
+		return nil
+	}
+	p, n, ok, err := h.submittable(w, r)
+	if !ok {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<12)
+	token, stamp := r.PostFormValue("token"), r.PostFormValue("stamp")
+	dr, _, cur, found, err := h.loadDraft(r.Context(), a, p.Code)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return h.draftForm(w, r, a, p, n, "", http.StatusConflict, h.t(r, "submit.review.none"))
+	}
+	if stamp != cur || !validToken(token) {
+		return h.draftForm(w, r, a, p, n, "", http.StatusConflict, h.t(r, "submit.review.stale"))
+	}
+	lang := web.LangOf(r)
+	ver := p.Current
+	v, err := h.submitView(r, p, n, "", dr.Unit, dr.Values)
+	if err != nil {
+		return err
+	}
+	v.Token = token
+	offered := false
+	for _, o := range v.Units {
+		offered = offered || (o.Value != "" && o.Value == dr.Unit)
+	}
+	if !offered {
+		v.UnitError = h.t(r, "submit.err.unit")
+		v.Errors = append(v.Errors, formError{Field: "unit", Message: v.UnitError})
+	}
+	clean, ferrs := ver.Form.Validate(formData(ver, dr.Values), h.now())
+	seen := map[string]bool{}
+	for _, fe := range ferrs {
+		f := v.field(fe.Field)
+		if f == nil || seen[fe.Field] {
+			continue
+		}
+		seen[fe.Field] = true
+		f.Error = fe.Message(lang, ver.Form)
+		v.Errors = append(v.Errors, formError{Field: f.ID, Message: f.Error})
+	}
+	hash := sha256.New()
+	fmt.Fprintf(hash, "%q|%q", p.Code, dr.Unit)
+	names := make([]string, 0, len(dr.Values))
+	for k := range dr.Values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(hash, "|%q=%q", k, dr.Values[k])
+	}
+	var docs []dossier.Document
+	attached := map[string]bool{}
+	for _, f := range dr.Files {
+		if v.doc(f.Field) == nil || attached[f.Field] {
+			continue
+		}
+		attached[f.Field] = true
+		docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(f.Field, "doc."),
+			Filename: f.Filename, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256, StorageKey: f.Key, UploadedAt: h.now()})
+		fmt.Fprintf(hash, "|%s=%s", f.Field, f.SHA256)
+	}
+	for i := range v.Docs {
+		d := &v.Docs[i]
+		if d.Required && !attached[d.Input] {
+			d.Error = h.t(r, "submit.err.missing", d.Name)
+			v.Errors = append(v.Errors, formError{Field: d.ID, Message: d.Error})
+		}
+	}
+	status := http.StatusBadRequest
+	if len(v.Errors) == 0 {
+		in := dossier.SubmitInput{Procedure: p.Code, Unit: dr.Unit, Form: clean, Documents: docs,
 			Account: &dossier.Applicant{FullName: a.FullName, IDNumber: a.Username, Phone: a.Phone, Email: a.Email},
-			IdemKey: "portal:" + v.Token, RequestHash: hex.EncodeToString(hash.Sum(nil))}
+			IdemKey: "portal:" + token, RequestHash: hex.EncodeToString(hash.Sum(nil))}
 		d, _, err := h.Dossiers.Submit(r.Context(), citizenActor(a), in)
 		if err == nil {
 			h.Log.InfoContext(r.Context(), "dossier submitted online", "code", d.Code, "account", a.ID)
@@ -456,10 +740,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 		status = statusOf(e)
 	}
-	// Keep what was typed, in case the browser is closed before a retry.
-	if err := saveDraft(); err != nil {
-		return err
-	}
+	// The draft stays: the page again, with what went wrong.
 	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: status, Data: v})
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -53,7 +54,31 @@ func dossiersOf(t *testing.T, env *apptest.Env, id string) []dossier.Dossier {
 	return ds
 }
 
-var tokenRE = regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`)
+var (
+	tokenRE   = regexp.MustCompile(`name="token" value="([0-9a-f]{32})"`)
+	confirmRE = regexp.MustCompile(`<form method="post" action="([^"]+/xac-nhan)">\s*<input type="hidden" name="token" value="([0-9a-f]{32})">\s*<input type="hidden" name="stamp" value="([^"]+)">`)
+)
+
+// reviewForm reads the confirmation form of a review page: its action and
+// fields.
+func reviewForm(t *testing.T, p page) (string, url.Values) {
+	t.Helper()
+	if p.status != http.StatusOK {
+		t.Fatalf("review page: %d\n%s", p.status, p.body)
+	}
+	m := confirmRE.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no confirmation form on the review page:\n%s", p.body)
+	}
+	return m[1], url.Values{"token": {m[2]}, "stamp": {m[3]}}
+}
+
+// confirmReview presses "Xác nhận nộp hồ sơ" on a review page.
+func confirmReview(t *testing.T, b *browser, p page) page {
+	t.Helper()
+	action, form := reviewForm(t, p)
+	return b.post(action, form)
+}
 
 func TestSubmit(t *testing.T) {
 	each(t, func(t *testing.T, env *apptest.Env, clk *clock) {
@@ -169,6 +194,12 @@ func TestSubmit(t *testing.T) {
 			}
 			form["token"] = m[1]
 			p := a.postMultipart(path, form, pdfs(), nil)
+			wantPage(t, "review", p, 200, []string{"Xác nhận nộp hồ sơ", "Lê Thị Bích", "to-khai.pdf", "xac-nhan.pdf"}, nil)
+			if n := len(dossiersOf(t, env, apptest.CitizenA)); n != 0 {
+				t.Fatalf("%d dossiers stored before confirmation", n)
+			}
+			action, cf := reviewForm(t, p)
+			p = a.post(action, cf)
 			if p.status != http.StatusSeeOther {
 				t.Fatalf("submission: %d\n%s", p.status, p.body)
 			}
@@ -182,7 +213,7 @@ func TestSubmit(t *testing.T) {
 				t.Fatalf("redirect to %q, dossier %s", loc, code)
 			}
 			// Pressing the button twice files one dossier.
-			wantRedirect(t, "again", a.postMultipart(path, form, pdfs(), nil), http.StatusSeeOther, loc)
+			wantPage(t, "again", a.post(action, cf), http.StatusConflict, []string{"Không có hồ sơ nào đang chờ xác nhận"}, nil)
 			if n := len(dossiersOf(t, env, apptest.CitizenA)); n != 1 {
 				t.Fatalf("%d dossiers after a double submission", n)
 			}

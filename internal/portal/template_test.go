@@ -1,0 +1,55 @@
+package portal_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// TestBlankFormDownload: the procedure page offers the blank declaration
+// form of the version in force as a PDF to download; an unknown procedure
+// has none.
+func TestBlankFormDownload(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			b := newBrowser(t, env)
+			link := "/thu-tuc/" + apptest.Marriage + "/mau-to-khai.pdf"
+			wantPage(t, "procedure", b.get("/thu-tuc/"+apptest.Marriage), http.StatusOK,
+				[]string{`href="` + link + `"`, "Tải mẫu tờ khai (PDF)", "Mẫu do hệ thống tạo từ tờ khai điện tử"}, nil)
+
+			p := b.get(link)
+			if p.status != http.StatusOK {
+				t.Fatalf("blank form: status %d\n%s", p.status, p.body[:min(len(p.body), 300)])
+			}
+			if ct := p.header.Get("Content-Type"); ct != "application/pdf" {
+				t.Errorf("Content-Type %q, want application/pdf", ct)
+			}
+			want := `attachment; filename="mau-to-khai-` + apptest.Marriage + `.pdf"`
+			if cd := p.header.Get("Content-Disposition"); cd != want {
+				t.Errorf("Content-Disposition %q, want %q", cd, want)
+			}
+			if !strings.HasPrefix(p.body, "%PDF-") {
+				t.Errorf("body is not a PDF: %q", p.body[:min(len(p.body), 16)])
+			}
+
+			// A document that names a template links its name to the form.
+			spec := apptest.Spec("1.000999", "Đăng ký lại kết hôn", catalog.LevelCommune, "all_communes", 5)
+			spec.Version.Documents[0].Template = "Tờ khai đăng ký lại kết hôn (mẫu TP/HT-2020)"
+			if rep, err := env.DB.ImportCatalogue(context.Background(), []catalog.Spec{spec}); err != nil || len(rep.Rejected) > 0 {
+				t.Fatalf("import: %v %v", err, rep.Rejected)
+			}
+			wantPage(t, "template", b.get("/thu-tuc/1.000999"), http.StatusOK,
+				[]string{`<a href="/thu-tuc/1.000999/mau-to-khai.pdf" download lang="vi">Tờ khai đăng ký lại kết hôn (mẫu TP/HT-2020)</a>`}, nil)
+
+			wantPage(t, "unknown", b.get("/thu-tuc/9.999999/mau-to-khai.pdf"), http.StatusNotFound, []string{"9.999999"}, nil)
+			wantPage(t, "english", b.get("/thu-tuc/"+apptest.Marriage+"?lang=en"), http.StatusOK, []string{"Download the blank form (PDF)"}, nil)
+		})
+	}
+}
