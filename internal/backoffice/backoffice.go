@@ -69,12 +69,16 @@ type Store interface {
 	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override) error
 	DeleteCalendarOverride(ctx context.Context, day string) error
+	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
+	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
+	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 }
 
 // Dossiers is the dossier service.
 type Dossiers interface {
 	Get(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
 	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
+	Submit(ctx context.Context, a dossier.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
 }
 
 // Session keys: the login is the portal's (portal.SessionAccount).
@@ -149,6 +153,9 @@ func New(st Store, svc Dossiers, fstore files.Store, sessions *scs.SessionManage
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /can-bo/{$}", h.page(h.dashboard))
 	mux.Handle("GET /can-bo/tiep-nhan", h.page(h.queue))
+	mux.Handle("GET /can-bo/tiep-nhan/truc-tiep", h.page(h.intakeForm))
+	mux.Handle("POST /can-bo/tiep-nhan/truc-tiep", h.cop.Handler(h.page(h.intakePost)))
+	mux.Handle("POST /can-bo/hang-loat", h.cop.Handler(h.page(h.batch)))
 	mux.Handle("GET /can-bo/viec-can-lam", h.page(h.worklistPage))
 	mux.Handle("GET /can-bo/lich", h.page(h.calendarPage))
 	mux.Handle("POST /can-bo/lich", h.cop.Handler(h.page(h.calendarPost)))

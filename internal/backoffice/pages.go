@@ -36,6 +36,7 @@ type listView struct {
 	Reception bool
 	Dossiers  []dossier.Dossier
 	Next      string // URL of the next page, if any
+	Batch     bool   // the reception queue's batch receive
 }
 
 // queue lists the acting unit's online dossiers awaiting reception, oldest
@@ -53,7 +54,8 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, s *staff) error 
 	if err != nil {
 		return err
 	}
-	v := &listView{Frame: Frame{s, "/can-bo/tiep-nhan"}, Title: h.t(r, "queue.title"), Reception: true, Dossiers: ds}
+	v := &listView{Frame: Frame{s, "/can-bo/tiep-nhan"}, Title: h.t(r, "queue.title"), Reception: true, Dossiers: ds,
+		Batch: s.mayIntake()}
 	if next != 0 {
 		v.Next = "/can-bo/tiep-nhan?sau=" + strconv.FormatInt(next, 10)
 	}

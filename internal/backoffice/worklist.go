@@ -12,6 +12,7 @@ import (
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -152,6 +153,9 @@ type worklistView struct {
 	Q        string
 	Proc     string
 	Next     string
+	// Batch is the tab's batch action: "assign" or "finish" (leaders).
+	Batch       string
+	Specialists []store.StaffMember
 }
 
 // worklistPage serves /can-bo/viec-can-lam: the acting member's worklists
@@ -245,6 +249,15 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 			continue
 		}
 		v.Rows = append(v.Rows, workRow{Dossier: *d, Due: h.deadline(lang, cal, d, now)})
+	}
+	switch cur.Key {
+	case "can-phan-cong":
+		v.Batch = string(dossier.ActAssign)
+		if v.Specialists, err = h.Store.UnitStaff(r.Context(), s.Unit.UnitID, org.RoleSpecialist); err != nil {
+			return err
+		}
+	case "da-phan-cong":
+		v.Batch = string(dossier.ActFinish)
 	}
 	for _, wl := range mine {
 		v.Tabs = append(v.Tabs, tabView{Key: wl.Key, Label: h.web.T(lang, "wl."+wl.Key),

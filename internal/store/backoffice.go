@@ -123,3 +123,34 @@ func (db *DB) UnitDueCounts(ctx context.Context, unitID int64, now, today, oneDa
 	}
 	return c, nil
 }
+
+// ProcedureChoice is one procedure a unit offers, for a select.
+type ProcedureChoice struct {
+	Code string
+	Name string
+}
+
+// UnitProcedures lists the procedures the unit offers, by name: the
+// choices of the back office's counter intake (at most 1000).
+func (db *DB) UnitProcedures(ctx context.Context, unitID int64) ([]ProcedureChoice, error) {
+	rows, err := db.query(ctx, `SELECT p.code, p.name
+		FROM procedure_units pu JOIN procedures p ON p.id = pu.procedure_id
+		WHERE pu.unit_id = $1
+		ORDER BY p.name, p.code LIMIT 1000`, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("listing unit procedures: %w", err)
+	}
+	defer rows.Close()
+	var out []ProcedureChoice
+	for rows.Next() {
+		var c ProcedureChoice
+		if err := rows.Scan(&c.Code, &c.Name); err != nil {
+			return nil, fmt.Errorf("listing unit procedures: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing unit procedures: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,287 @@
+package backoffice
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/web"
+)
+
+func init() {
+	for k, v := range intakeMessages {
+		messages[k] = v
+	}
+}
+
+var intakeMessages = web.Messages{
+	"bo.nav.intake":       {"Tiếp nhận trực tiếp", "Counter intake"},
+	"in.title":            {"Tiếp nhận hồ sơ trực tiếp", "Counter intake"},
+	"in.procedure":        {"Thủ tục", "Procedure"},
+	"in.procedure.choose": {"— Chọn thủ tục —", "— Choose a procedure —"},
+	"in.procedure.go":     {"Chọn", "Choose"},
+	"in.procedure.none":   {"Đơn vị không giải quyết thủ tục nào.", "The unit offers no procedure."},
+	"in.applicant":        {"Người nộp hồ sơ", "Applicant"},
+	"in.lookup":           {"Tìm", "Look up"},
+	"in.lookup.found":     {"Đã điền thông tin từ tài khoản công dân có số định danh này.", "Filled in from the citizen account with this ID number."},
+	"in.lookup.none":      {"Không có tài khoản công dân với số định danh này.", "No citizen account has this ID number."},
+	"in.form":             {"Tờ khai", "Application form"},
+	"in.documents":        {"Thành phần hồ sơ (bản quét PDF, JPEG hoặc PNG)", "Documents (scans as PDF, JPEG or PNG)"},
+	"in.required":         {"(bắt buộc)", "(required)"},
+	"in.submit":           {"Tiếp nhận hồ sơ", "Receive the dossier"},
+	"in.missing":          {"Vui lòng đính kèm «%s».", "Attach %q."},
+	"in.choose":           {"— Chọn —", "— Choose —"},
+	"in.error":            {"Hồ sơ chưa được tiếp nhận. Vui lòng kiểm tra các thông tin được đánh dấu.", "The dossier was not received. Check the marked fields."},
+	"b.title":             {"Kết quả xử lý hàng loạt", "Batch results"},
+	"b.ok":                {"Thành công", "Done"},
+	"b.summary":           {"%d thành công, %d không thực hiện được.", "%d done, %d failed."},
+	"b.col.result":        {"Kết quả", "Result"},
+	"b.pick":              {"Chọn", "Select"},
+	"b.receive":           {"Tiếp nhận các hồ sơ đã chọn", "Receive the selected dossiers"},
+	"b.assign":            {"Phân công cho", "Assign to"},
+	"b.finish":            {"Phê duyệt", "Approve"},
+	"b.finish.summary":    {"Trích yếu kết quả chung", "Common result summary"},
+	"b.back":              {"Quay lại", "Back"},
+	"b.stale":             {"Hồ sơ đã được người khác thay đổi; vui lòng tải lại trang.", "The dossier was changed by someone else; reload the page."},
+	"b.forbidden":         {"Bạn không được phép thực hiện thao tác này với hồ sơ.", "You are not allowed to do this to the dossier."},
+	"b.notfound":          {"Không tìm thấy hồ sơ.", "No such dossier."},
+	"b.internal":          {"Lỗi hệ thống; vui lòng thử lại.", "Internal error; try again."},
+}
+
+type intakeField struct {
+	ID, Name, Label, Type, Value, Error string
+	Required, Checked, Area, Select     bool
+	MaxLen                              int
+	Options                             []option
+}
+
+type intakeDoc struct {
+	ID, Input, Name, Error string
+	Required               bool
+}
+
+type intakeView struct {
+	Frame
+	Procedures []option
+	P          *catalog.Procedure
+	Applicant  dossier.Applicant
+	AppErrors  map[string]string
+	Lookup     string // message of the "Tìm" lookup
+	Fields     []intakeField
+	Docs       []intakeDoc
+	Error      string
+}
+
+// mayIntake reports whether the member receives counter dossiers for the
+// acting unit (receptionist or leader there).
+func (s *staff) mayIntake() bool {
+	roles := s.rolesIn(s.Unit.UnitID)
+	return slices.Contains(roles, org.RoleReceptionist) || slices.Contains(roles, org.RoleLeader)
+}
+
+func errNoIntake() error {
+	return apperr.New(apperr.Forbidden, "not_receptionist",
+		"Chỉ cán bộ tiếp nhận hoặc lãnh đạo của đơn vị mới được tiếp nhận hồ sơ trực tiếp.", "Only the unit's receptionists and leaders take counter dossiers.")
+}
+
+// intakeView builds the counter-intake page for the procedure code (may be
+// empty: only the procedure select is shown).
+func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[string]string) (*intakeView, error) {
+	lang := web.LangOf(r)
+	v := &intakeView{Frame: Frame{s, "/can-bo/tiep-nhan/truc-tiep"}, AppErrors: map[string]string{}}
+	choices, err := h.Store.UnitProcedures(r.Context(), s.Unit.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	offered := false
+	for _, c := range choices {
+		v.Procedures = append(v.Procedures, option{Value: c.Code, Label: c.Name, Selected: c.Code == code})
+		offered = offered || c.Code == code
+	}
+	if code == "" {
+		return v, nil
+	}
+	if !offered {
+		return nil, apperr.Newf(apperr.Invalid, "not_offered", "Đơn vị không giải quyết thủ tục «%s».", "The unit does not offer %q.", code)
+	}
+	p, err := h.Store.ProcedureInForce(r.Context(), code, h.now())
+	if err != nil {
+		return nil, err
+	}
+	v.P = p
+	v.Applicant = dossier.Applicant{FullName: values["applicant.full_name"], IDNumber: values["applicant.id_number"],
+		Phone: values["applicant.phone"], Email: values["applicant.email"], Address: values["applicant.address"]}
+	for _, fd := range p.Current.Form.Fields {
+		f := intakeField{ID: "field-" + fd.Name, Name: fd.Name, Label: fd.LabelIn(lang), Type: "text",
+			Required: fd.Required, Value: values[fd.Name], MaxLen: fd.MaxLen()}
+		switch fd.Type {
+		case catalog.FieldNumber:
+			f.Type = "number"
+		case catalog.FieldDate:
+			f.Type = "date"
+		case catalog.FieldPhone:
+			f.Type = "tel"
+		case catalog.FieldEmail:
+			f.Type = "email"
+		case catalog.FieldTextarea:
+			f.Area = true
+		case catalog.FieldCheckbox:
+			f.Type = "checkbox"
+			switch strings.ToLower(values[fd.Name]) {
+			case "on", "true", "1", "yes":
+				f.Checked = true
+			}
+		case catalog.FieldSelect:
+			f.Select = true
+			f.Options = append(f.Options, option{Label: h.t(r, "in.choose")})
+			for _, o := range fd.Options {
+				label := o.Label
+				if lang == web.EN && o.LabelEN != "" {
+					label = o.LabelEN
+				}
+				f.Options = append(f.Options, option{Value: o.Value, Label: label, Selected: o.Value == values[fd.Name]})
+			}
+		}
+		v.Fields = append(v.Fields, f)
+	}
+	for _, d := range p.Current.Documents {
+		v.Docs = append(v.Docs, intakeDoc{ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required})
+	}
+	return v, nil
+}
+
+// intakeForm serves GET /can-bo/tiep-nhan/truc-tiep: ?thu-tuc=CODE chooses
+// the procedure; ?tim=1 with id_number looks the applicant up.
+func (h *Handler) intakeForm(w http.ResponseWriter, r *http.Request, s *staff) error {
+	if !s.mayIntake() {
+		return errNoIntake()
+	}
+	q := r.URL.Query()
+	values := map[string]string{}
+	for k := range q {
+		if len(q.Get(k)) <= 1000 {
+			values[k] = q.Get(k)
+		}
+	}
+	code := strings.TrimSpace(q.Get("thu-tuc"))
+	if len(code) > 100 {
+		return apperr.New(apperr.Invalid, "query_too_long", "Mã thủ tục quá dài.", "The procedure code is too long.")
+	}
+	id := strings.TrimSpace(q.Get("applicant.id_number"))
+	if code != "" && q.Get("tim") != "" && id != "" {
+		// Only name, phone and e-mail ever come from the account.
+		a, err := h.Store.AccountByUsername(r.Context(), id)
+		switch {
+		case err == nil && a.Kind == account.KindCitizen && !a.Disabled:
+			values["applicant.full_name"], values["applicant.phone"], values["applicant.email"] = a.FullName, a.Phone, a.Email
+			values["lookup"] = h.t(r, "in.lookup.found")
+		case err == nil || apperr.Is(err, apperr.NotFound):
+			values["lookup"] = h.t(r, "in.lookup.none")
+		default:
+			return err
+		}
+	}
+	v, err := h.intakeView(r, s, code, values)
+	if err != nil {
+		return err
+	}
+	if code != "" {
+		v.Lookup = values["lookup"]
+	}
+	h.web.Render(w, r, web.View{Name: "intake", NoIndex: true, Data: v})
+	return nil
+}
+
+// intakePost receives a counter dossier: multipart with the applicant, the
+// typed form and one scan per document.
+func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) error {
+	if !s.mayIntake() {
+		return errNoIntake()
+	}
+	m, err := files.ReadMultipart(w, r, h.Files, h.Limits, true)
+	if err != nil {
+		return err
+	}
+	code := strings.TrimSpace(m.Fields["thu-tuc"])
+	if code == "" {
+		return apperr.New(apperr.Invalid, "procedure_required", "Vui lòng chọn thủ tục.", "The procedure is required.")
+	}
+	v, err := h.intakeView(r, s, code, m.Fields)
+	if err != nil {
+		return err
+	}
+	lang := web.LangOf(r)
+	bad := false
+	docs := []dossier.Document{}
+	for i := range v.Docs {
+		d := &v.Docs[i]
+		if e, ok := m.Rejected[d.Input]; ok {
+			d.Error, bad = e.Error(), true
+			if ae, ok := apperr.As(e); ok {
+				d.Error = ae.Message(lang)
+			}
+			continue
+		}
+		found := false
+		for _, u := range m.Uploads {
+			if u.Field == d.Input && !found {
+				found = true
+				docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(u.Field, "doc."),
+					Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+			}
+		}
+		if d.Required && !found {
+			d.Error, bad = h.t(r, "in.missing", d.Name), true
+		}
+	}
+	form := map[string]any{}
+	for _, fd := range v.P.Current.Form.Fields {
+		if val, ok := m.Fields[fd.Name]; ok {
+			if fd.Type == catalog.FieldCheckbox && val == "" {
+				continue
+			}
+			form[fd.Name] = val
+		}
+	}
+	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs,
+		Applicant: &dossier.Applicant{Kind: dossier.ApplicantCitizen, FullName: v.Applicant.FullName, IDNumber: v.Applicant.IDNumber,
+			Phone: strings.TrimSpace(v.Applicant.Phone), Email: strings.TrimSpace(v.Applicant.Email), Address: v.Applicant.Address}}
+	if !bad {
+		d, _, err := h.Dossiers.Submit(r.Context(), s.Actor, in)
+		if err == nil {
+			http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?xong=receive", http.StatusSeeOther)
+			return nil
+		}
+		e, ok := apperr.As(err)
+		if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Unprocessable) {
+			return err
+		}
+		v.Error = e.Message(lang)
+		for _, f := range e.Fields {
+			msg := f.Message
+			if lang == web.EN && f.MessageEN != "" {
+				msg = f.MessageEN
+			}
+			if strings.HasPrefix(f.Name, "applicant.") {
+				v.AppErrors[strings.TrimPrefix(f.Name, "applicant.")] = msg
+				continue
+			}
+			for i := range v.Fields {
+				if v.Fields[i].Name == f.Name {
+					v.Fields[i].Error = msg
+				}
+			}
+		}
+	} else {
+		v.Error = h.t(r, "in.error")
+	}
+	h.web.Render(w, r, web.View{Name: "intake", Status: http.StatusBadRequest, NoIndex: true, Data: v})
+	return nil
+}

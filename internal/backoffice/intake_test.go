@@ -1,0 +1,153 @@
+package backoffice_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+func pdf(s string) []byte {
+	return []byte("%PDF-1.4\n% " + s + "\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+}
+
+func TestCounterIntake(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			rec := login(t, env, "ht.receptionist")
+			const path = "/can-bo/tiep-nhan/truc-tiep"
+
+			want(t, "choose procedure", rec.get(path), 200, "Tiếp nhận hồ sơ trực tiếp", `value="`+apptest.Marriage+`"`, "Đăng ký kết hôn")
+			form := path + "?thu-tuc=" + apptest.Marriage
+			want(t, "procedure form", rec.get(form), 200, `name="applicant.id_number"`, `name="chong_ho_ten"`,
+				`name="doc.to_khai"`, `name="doc.giay_xac_nhan"`, `enctype="multipart/form-data"`)
+
+			// The ID lookup fills in name, phone and e-mail of a citizen account.
+			p := rec.get(form + "&tim=1&applicant.id_number=" + apptest.CitizenA)
+			want(t, "lookup", p, 200, `value="Nguyễn Văn An"`, "Đã điền thông tin")
+			want(t, "lookup unknown", rec.get(form+"&tim=1&applicant.id_number=001185006789"), 200, "Không có tài khoản công dân")
+
+			fields := map[string]string{"thu-tuc": apptest.Marriage, "applicant.id_number": "001185006789",
+				"applicant.full_name": "Phạm Thị Dung", "applicant.phone": "0901234567", "applicant.address": "12 Hàng Trống",
+				"chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung"}
+			docs := []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdf("to khai")},
+				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: pdf("xac nhan")}}
+
+			// Invalid ID: error inline, nothing stored.
+			bad := map[string]string{}
+			for k, v := range fields {
+				bad[k] = v
+			}
+			bad["applicant.id_number"] = "12345"
+			want(t, "invalid id", rec.postMultipart(path, bad, docs), http.StatusBadRequest, "Thông tin người nộp hồ sơ chưa hợp lệ", `value="Phạm Thị Dung"`)
+			// Missing form field and a file that is not a scan.
+			bad["applicant.id_number"] = "001185006789"
+			delete(bad, "vo_ho_ten")
+			p = rec.postMultipart(path, bad, []apptest.File{{Field: "doc.to_khai", Name: "a.pdf", Content: []byte("plain text, not a scan")},
+				{Field: "doc.giay_xac_nhan", Name: "b.pdf", Content: pdf("x")}})
+			want(t, "bad file", p, http.StatusBadRequest, "không phải PDF, JPEG hoặc PNG")
+			p = rec.postMultipart(path, bad, docs)
+			want(t, "missing field", p, http.StatusBadRequest, "Thông tin trong tờ khai chưa hợp lệ")
+			want(t, "nothing stored", rec.get("/can-bo/ho-so?loai=dang-xu-ly"), 200, "Không có hồ sơ nào.")
+
+			p = rec.postMultipart(path, fields, docs)
+			loc := p.header.Get("Location")
+			if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/can-bo/ho-so/") || !strings.HasSuffix(loc, "?xong=receive") {
+				t.Fatalf("intake: %d to %q\n%s", p.status, loc, p.body)
+			}
+			code := strings.TrimSuffix(strings.TrimPrefix(loc, "/can-bo/ho-so/"), "?xong=receive")
+			want(t, "received", rec.get(loc), 200, "Đã tiếp nhận hồ sơ.", "/can-bo/ho-so/"+code+"/phieu/01", "Phạm Thị Dung")
+			d := dossierOf(t, env, code)
+			if d.Status != 2 || d.DueAt == nil || d.Channel != "counter" || len(d.Documents) != 2 || d.Unit != apptest.HangTrong {
+				t.Fatalf("counter dossier: %+v", d)
+			}
+			slip := rec.get("/can-bo/ho-so/" + code + "/phieu/01")
+			if slip.status != 200 || !strings.HasPrefix(slip.body, "%PDF") {
+				t.Fatalf("slip 01: %d", slip.status)
+			}
+
+			// The unit is always the acting unit: Hàng Bạc's receptionist cannot act for Hàng Trống.
+			hb := login(t, env, "hb.receptionist")
+			want(t, "foreign unit", hb.get(path+"?don-vi="+apptest.HangTrong), http.StatusForbidden)
+			want(t, "own unit", hb.get(path), 200, "Phường Hàng Bạc")
+			spec := login(t, env, "ht.specialist")
+			want(t, "specialist", spec.get(path), http.StatusForbidden)
+			want(t, "specialist post", spec.postMultipart(path, fields, docs), http.StatusForbidden)
+
+			// Cross-site POST.
+			p = rec.do("POST", path, url.Values{"thu-tuc": {apptest.Marriage}}, map[string]string{"Sec-Fetch-Site": "cross-site"})
+			want(t, "cross-site", p, http.StatusForbidden)
+		})
+	}
+}
+
+func TestBatch(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			citizen := env.Login(apptest.CitizenA)
+			ds := []apptest.Dossier{citizen.Submit(apptest.HangTrong), citizen.Submit(apptest.HangTrong), citizen.Submit(apptest.HangTrong)}
+			rec := login(t, env, "ht.receptionist")
+			want(t, "queue with checkboxes", rec.get("/can-bo/tiep-nhan"), 200, `name="codes" value="`+ds[0].Code+`"`,
+				`name="v.`+ds[0].Code+`" value="1"`, "Tiếp nhận các hồ sơ đã chọn")
+
+			// One is received meanwhile: its version is stale.
+			if p := rec.post("/can-bo/ho-so/"+ds[1].Code, act("receive", ds[1].Version, nil)); p.status != http.StatusSeeOther {
+				t.Fatalf("receive: %d", p.status)
+			}
+			f := url.Values{"action": {"receive"}}
+			for _, d := range ds {
+				f.Add("codes", d.Code)
+				f.Set("v."+d.Code, "1")
+			}
+			p := rec.post("/can-bo/hang-loat", f)
+			want(t, "batch receive", p, 200, "2 thành công, 1 không thực hiện được", "Hồ sơ đã được người khác thay đổi")
+			for _, d := range ds {
+				if s := statusOf(t, env, d.Code); s != 2 {
+					t.Fatalf("%s status %d", d.Code, s)
+				}
+			}
+
+			// Cross-site batch.
+			want(t, "cross-site", rec.do("POST", "/can-bo/hang-loat", f, map[string]string{"Sec-Fetch-Site": "cross-site"}), http.StatusForbidden)
+
+			// A specialist may not assign.
+			a := url.Values{"action": {"assign"}, "assignee": {"ht.specialist"}}
+			for _, d := range ds[:2] {
+				a.Add("codes", d.Code)
+				a.Set("v."+d.Code, "2")
+			}
+			spec := login(t, env, "ht.specialist")
+			p = spec.post("/can-bo/hang-loat", a)
+			want(t, "specialist batch", p, http.StatusForbidden, "không được phép")
+			if strings.Count(p.body, "không được phép") < 2 {
+				t.Fatalf("forbidden per row:\n%s", p.body)
+			}
+
+			leader := login(t, env, "ht.leader")
+			want(t, "assign tab", leader.get("/can-bo/viec-can-lam?ds=can-phan-cong"), 200, `name="codes" value="`+ds[0].Code+`"`,
+				"Phân công cho", `value="ht.specialist"`)
+			p = leader.post("/can-bo/hang-loat", a)
+			want(t, "batch assign", p, 200, "2 thành công, 0 không thực hiện được")
+			for _, d := range ds[:2] {
+				got := dossierOf(t, env, d.Code)
+				if got.Status != 4 {
+					t.Fatalf("%s after assign: %+v", d.Code, got)
+				}
+			}
+			want(t, "assigned", leader.get("/can-bo/viec-can-lam?ds=da-phan-cong"), 200, ds[0].Code, ds[1].Code, "Phê duyệt")
+
+			// Too many codes.
+			many := url.Values{"action": {"receive"}}
+			for i := 0; i < 101; i++ {
+				many.Add("codes", "X"+strings.Repeat("0", 3)+string(rune('a'+i%26))+string(rune('a'+i/26)))
+			}
+			want(t, "too many", rec.post("/can-bo/hang-loat", many), http.StatusBadRequest)
+		})
+	}
+}
