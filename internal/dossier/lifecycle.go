@@ -291,7 +291,8 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Substate = "transferred"
 		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
 		ev.Note = reason
-		handOver = true
+		// The receiving unit goes on with the same step: a transfer does
+		// not advance the process template.
 	case ActRequestFee:
 		if cmd.Amount <= 0 {
 			return nil, invalid("amount_required", "Số tiền phí, lệ phí phải lớn hơn 0.", "The fee amount must be positive.")
@@ -399,22 +400,38 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 	return ev, nil
 }
 
-// closeStep judges the current process step against its budget and starts
-// the next one (slip 06).
+// closeStep judges the process step this hand-over ends and starts the
+// next one (slip 06). The step ended is the next one the acting role
+// performs: steps in between have no action of their own in the lifecycle
+// (the specialist's examination ends when the leader approves), so they
+// end with it and their budgets add up.
 func closeStep(n *Dossier, v *catalog.Version, ev *Event, now time.Time, clk Clock) {
-	if n.StepIndex < len(v.Process) {
-		st := v.Process[n.StepIndex]
-		ev.StepKey = st.Key
-		ev.BudgetHours = st.BudgetHours
-		start := n.StepStartedAt
-		if start.IsZero() {
-			start = n.SubmittedAt
-		}
-		ev.SpentHours = round2(clk.WorkingHoursBetween(start, now))
-		deadline := clk.AddWorkingHours(start, st.BudgetHours)
-		ev.Verdict = Verdict(&deadline, now, clk.Location())
+	if n.StepIndex >= len(v.Process) {
+		n.StepIndex++
+		n.StepStartedAt = now
+		return
 	}
-	n.StepIndex++
+	end := n.StepIndex
+	for i := n.StepIndex; i < len(v.Process); i++ {
+		if v.Process[i].Role == ev.Role {
+			end = i
+			break
+		}
+	}
+	var budget float64
+	for _, st := range v.Process[n.StepIndex : end+1] {
+		budget += st.BudgetHours
+	}
+	ev.StepKey = v.Process[end].Key
+	ev.BudgetHours = budget
+	start := n.StepStartedAt
+	if start.IsZero() {
+		start = n.SubmittedAt
+	}
+	ev.SpentHours = round2(clk.WorkingHoursBetween(start, now))
+	deadline := clk.AddWorkingHours(start, budget)
+	ev.Verdict = Verdict(&deadline, now, clk.Location())
+	n.StepIndex = end + 1
 	n.StepStartedAt = now
 }
 

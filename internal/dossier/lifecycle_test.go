@@ -379,6 +379,26 @@ func TestStepVerdictsOnHandOver(t *testing.T) {
 	if ev.StepKey != "phan_cong" || ev.Verdict != VerdictOnTime {
 		t.Fatalf("step %q verdict %q", ev.StepKey, ev.Verdict)
 	}
+	// The leader's approval ends the specialist's examination too: the
+	// step is phe_duyet with both budgets (24 + 4 hours).
+	cmd = goodCommand(ActFinish)
+	cmd.Version = d.Version
+	ev, err = Apply(d, v, staff(3, unitX, org.RoleLeader), cmd, time.Date(2025, 3, 6, 9, 0, 0, 0, ict), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.StepKey != "phe_duyet" || ev.BudgetHours != 28 || ev.Verdict != VerdictEarly {
+		t.Fatalf("approval: step %q budget %v verdict %q", ev.StepKey, ev.BudgetHours, ev.Verdict)
+	}
+	cmd = goodCommand(ActDeliver)
+	cmd.Version = d.Version
+	ev, err = Apply(d, v, staff(1, unitX, org.RoleReceptionist), cmd, time.Date(2025, 3, 6, 10, 0, 0, 0, ict), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.StepKey != "tra_ket_qua" || ev.BudgetHours != 4 {
+		t.Fatalf("delivery: step %q budget %v", ev.StepKey, ev.BudgetHours)
+	}
 	if errors.Is(err, apperr.ErrNotFound) {
 		t.Fatal("unreachable")
 	}
