@@ -198,7 +198,6 @@ func submitWithDocuments(t *testing.T, env *apptest.Env) apptest.Dossier {
 // request supplementation, (the citizen supplements through the API),
 // finish, deliver (slip 06); staff of another commune get 404.
 func TestBackofficeJourney(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.limit(backofficeTimeout)
 	d := submitWithDocuments(t, b.env)
@@ -303,7 +302,6 @@ func TestBackofficeJourney(t *testing.T) {
 // open; the leader assigns it, then the receptionist's stop, sent from the
 // now stale page, is refused with the "changed by someone else" notice.
 func TestBackofficeStalePage(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.limit(backofficeTimeout)
 	d := submitWithDocuments(t, b.env)

@@ -160,7 +160,6 @@ func dossierCodes(t *testing.T, c *apptest.Client) []string {
 // search, submit with two PDFs, track, supplement a document on request,
 // download, rate.
 func TestSubmissionJourney(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.limit(journeyTimeout)
 	const (
@@ -320,7 +319,6 @@ func TestSubmissionJourney(t *testing.T) {
 // TestOtherCitizenGetsNotFound: another citizen, in a fresh browser
 // context, gets the 404 page for a citizen's dossier and its document.
 func TestOtherCitizenGetsNotFound(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.limit(journeyTimeout)
 
@@ -367,7 +365,6 @@ func TestOtherCitizenGetsNotFound(t *testing.T) {
 // the 1 MB limit are refused on the page in Vietnamese, and no dossier is
 // filed.
 func TestSubmissionRejectsBadFiles(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.limit(journeyTimeout)
 	citizen := b.env.Login(apptest.CitizenA)
@@ -406,7 +403,6 @@ func TestSubmissionRejectsBadFiles(t *testing.T) {
 // errors) and the dossier page (with the supplementation and the rating
 // forms) fit a 360 px wide phone.
 func TestNarrowSubmission(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.limit(journeyTimeout)
 	citizen := b.env.Login(apptest.CitizenA)

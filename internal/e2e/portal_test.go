@@ -18,7 +18,6 @@ import (
 // TestCitizenJourney registers a new citizen, logs out and logs in again,
 // all through the pages' forms.
 func TestCitizenJourney(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	const (
 		id       = "079203001122"
@@ -57,7 +56,6 @@ func TestCitizenJourney(t *testing.T) {
 // TestSearch searches from the home page without diacritics and opens the
 // procedure found.
 func TestSearch(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.open("/")
 	b.do(chromedp.SendKeys(chromedp.CSS("#home-q"), "dang ky ket hon"))
@@ -73,7 +71,6 @@ func TestSearch(t *testing.T) {
 // TestTracking tracks a dossier submitted through the API with the public
 // form: the status is shown, the applicant is not.
 func TestTracking(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	d := b.env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
 
@@ -93,7 +90,6 @@ func TestTracking(t *testing.T) {
 // TestNarrowScreen checks that the pages fit a 360 px wide phone without
 // horizontal scrolling, and that a full-page screenshot works.
 func TestNarrowScreen(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	d := b.env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
 
@@ -133,7 +129,6 @@ func TestNarrowScreen(t *testing.T) {
 // TestLanguageSwitch switches to English and checks that the choice is
 // remembered on the next page.
 func TestLanguageSwitch(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.open("/")
 	if lang := eval[string](b, "document.documentElement.lang"); lang != "vi" {
@@ -161,7 +156,6 @@ func TestLanguageSwitch(t *testing.T) {
 
 // TestKeyboard reaches the home page's search box with Tab alone.
 func TestKeyboard(t *testing.T) {
-	t.Parallel()
 	b := newBrowser(t)
 	b.open("/")
 	const maxTabs = 15
