@@ -49,7 +49,10 @@ func (b *browser) submit(path, sel string) {
 	// frame still holds Chromium's PDF viewer now and then leaves the
 	// DevTools session without a usable page.
 	eval[bool](b, `(document.querySelectorAll("iframe").forEach(f => f.remove()), window.__before = true)`)
-	b.do(chromedp.Click(chromedp.CSS(sel)))
+	// Submit through the button's form rather than a mouse click at the
+	// button's coordinates: on a long page a sticky header or a late layout
+	// shift now and then swallowed the click and the test waited for ever.
+	eval[bool](b, fmt.Sprintf(`(() => { const btn = document.querySelector(%q); btn.form.requestSubmit(btn); return true })()`, sel))
 	// Evaluations fail while the page navigates: retry until the new
 	// document is complete.
 	for {
