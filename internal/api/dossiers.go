@@ -252,28 +252,11 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	doc, ok := d.Document(r.PathValue("id"))
+	if !ok {
 		return apperr.ErrNotFound
 	}
-	for _, doc := range d.Documents {
-		if doc.ID != id {
-			continue
-		}
-		rc, err := h.Files.Open(r.Context(), doc.StorageKey)
-		if err != nil {
-			return fmt.Errorf("opening document %d: %w", id, err)
-		}
-		defer rc.Close()
-		w.Header().Set("Content-Type", doc.ContentType)
-		w.Header().Set("Content-Length", strconv.FormatInt(doc.Size, 10))
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.Filename}))
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Cache-Control", "private, no-store")
-		_, _ = io.Copy(w, rc)
-		return nil
-	}
-	return apperr.ErrNotFound
+	return files.Serve(r.Context(), w, h.Files, files.Download{Key: doc.StorageKey, ContentType: doc.ContentType, Filename: doc.Filename, Size: doc.Size})
 }
 
 func (h *Handler) track(w http.ResponseWriter, r *http.Request) error {

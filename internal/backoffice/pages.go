@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -411,37 +410,18 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request, s *staff) err
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	doc, ok := d.Document(r.PathValue("id"))
+	if !ok {
 		return apperr.ErrNotFound
 	}
-	for _, doc := range d.Documents {
-		if doc.ID != id {
-			continue
-		}
-		rc, err := h.Files.Open(r.Context(), doc.StorageKey)
-		if err != nil {
-			return fmt.Errorf("opening document %d: %w", id, err)
-		}
-		defer rc.Close()
-		disp := "attachment"
-		ct := doc.ContentType
-		if pdf, img := inlineKind(ct); pdf || img {
-			disp = "inline"
-		} else {
-			ct = "application/octet-stream"
-		}
-		hd := w.Header()
-		hd.Set("Content-Type", ct)
-		hd.Set("Content-Length", strconv.FormatInt(doc.Size, 10))
-		hd.Set("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": doc.Filename}))
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Cache-Control", "private, no-store")
-		hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
-		_, _ = io.Copy(w, rc)
-		return nil
+	dl := files.Download{Key: doc.StorageKey, ContentType: doc.ContentType, Filename: doc.Filename, Size: doc.Size,
+		CSP: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"}
+	if pdf, img := inlineKind(dl.ContentType); pdf || img {
+		dl.Inline = true
+	} else {
+		dl.ContentType = "application/octet-stream"
 	}
-	return apperr.ErrNotFound
+	return files.Serve(r.Context(), w, h.Files, dl)
 }
 
 // slip serves slips 01–06 of a dossier as PDF.

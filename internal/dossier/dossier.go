@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"strconv"
 	"time"
 )
 
@@ -167,3 +168,18 @@ const (
 	VerdictOnTime = "on_time"
 	VerdictLate   = "late"
 )
+
+// Document finds one of the dossier's loaded documents by its id as it
+// appears in a URL.
+func (d *Dossier) Document(id string) (*Document, bool) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	for i := range d.Documents {
+		if d.Documents[i].ID == n {
+			return &d.Documents[i], true
+		}
+	}
+	return nil, false
+}

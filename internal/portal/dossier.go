@@ -2,8 +2,6 @@ package portal
 
 import (
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -542,27 +540,9 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	doc, ok := d.Document(r.PathValue("id"))
+	if !ok {
 		return h.notFound(w, r)
 	}
-	for _, doc := range d.Documents {
-		if doc.ID != id {
-			continue
-		}
-		rc, err := h.Files.Open(r.Context(), doc.StorageKey)
-		if err != nil {
-			return fmt.Errorf("opening document %d: %w", id, err)
-		}
-		defer rc.Close()
-		hd := w.Header()
-		hd.Set("Content-Type", doc.ContentType)
-		hd.Set("Content-Length", strconv.FormatInt(doc.Size, 10))
-		hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.Filename}))
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Cache-Control", "private, no-store")
-		_, _ = io.Copy(w, rc)
-		return nil
-	}
-	return h.notFound(w, r)
+	return files.Serve(r.Context(), w, h.Files, files.Download{Key: doc.StorageKey, ContentType: doc.ContentType, Filename: doc.Filename, Size: doc.Size})
 }
