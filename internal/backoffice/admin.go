@@ -76,14 +76,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	if err != nil {
 		return err
 	}
-	a := s.Actor
-	a.Grants = nil
-	for _, g := range s.Actor.Grants {
-		if g.UnitID == s.Unit.UnitID {
-			a.Grants = append(a.Grants, g)
-		}
-	}
-	ds, next, err := h.Store.ListDossiers(ctx, a, dossier.Filter{UnitCode: s.Unit.UnitCode, Now: now, Limit: pageSize, Overdue: true})
+	ds, next, err := h.Store.ListDossiers(ctx, s.unitActor(), dossier.Filter{UnitCode: s.Unit.UnitCode, Now: now, Limit: pageSize, Overdue: true})
 	if err != nil {
 		return err
 	}

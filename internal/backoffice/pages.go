@@ -80,22 +80,12 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
 	default:
 		return apperr.New(apperr.Invalid, "kind_invalid", "Tham số «loai» không hợp lệ.", "The «loai» parameter is invalid.")
 	}
-	if v := q.Get("truoc"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «truoc» không hợp lệ.", "The «truoc» parameter is invalid.")
-		}
-		f.Cursor = n
+	cursor, err := cursorParam(q.Get("truoc"))
+	if err != nil {
+		return err
 	}
-	// Only the acting unit's own dossiers: the actor keeps that unit's grants.
-	a := s.Actor
-	a.Grants = nil
-	for _, g := range s.Actor.Grants {
-		if g.UnitID == s.Unit.UnitID {
-			a.Grants = append(a.Grants, g)
-		}
-	}
-	ds, next, err := h.Store.ListDossiers(r.Context(), a, f)
+	f.Cursor = cursor
+	ds, next, err := h.Store.ListDossiers(r.Context(), s.unitActor(), f)
 	if err != nil {
 		return err
 	}

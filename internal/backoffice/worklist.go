@@ -222,22 +222,10 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 	default:
 		return apperr.New(apperr.Invalid, "window_invalid", "Tham số «han» không hợp lệ.", "The «han» parameter is invalid.")
 	}
-	if v := q.Get("truoc"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «truoc» không hợp lệ.", "The «truoc» parameter is invalid.")
-		}
-		f.Cursor = n
+	if f.Cursor, err = cursorParam(q.Get("truoc")); err != nil {
+		return err
 	}
-	// Only the acting unit's own dossiers: the actor keeps that unit's grants.
-	a := s.Actor
-	a.Grants = nil
-	for _, g := range s.Actor.Grants {
-		if g.UnitID == s.Unit.UnitID {
-			a.Grants = append(a.Grants, g)
-		}
-	}
-	ds, next, err := h.Store.ListDossiers(r.Context(), a, f)
+	ds, next, err := h.Store.ListDossiers(r.Context(), s.unitActor(), f)
 	if err != nil {
 		return err
 	}
@@ -282,4 +270,30 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 	}
 	h.web.Render(w, r, web.View{Name: "worklist", NoIndex: true, Data: v})
 	return nil
+}
+
+// cursorParam reads the keyset cursor of a list ("truoc": continue below
+// this id); empty means the first page.
+func cursorParam(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «truoc» không hợp lệ.", "The «truoc» parameter is invalid.")
+	}
+	return n, nil
+}
+
+// unitActor is the staff member limited to the acting unit's grants, so
+// that lists show only that unit's own dossiers.
+func (s *staff) unitActor() dossier.Actor {
+	a := s.Actor
+	a.Grants = nil
+	for _, g := range s.Actor.Grants {
+		if g.UnitID == s.Unit.UnitID {
+			a.Grants = append(a.Grants, g)
+		}
+	}
+	return a
 }
