@@ -440,20 +440,31 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 // withdraw withdraws the dossier at the citizen's request: a reason and a
 // confirmation are required. Answers: 303 to the dossier page; the page
 // again with 400 or 409.
-func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
+// ownForm reads a URL-encoded form posted on the owner's dossier page at
+// the version it showed; ok is false once it has answered (not the owner,
+// bad form, stale version).
+func (h *Handler) ownForm(w http.ResponseWriter, r *http.Request) (*account.Account, *dossier.Dossier, url.Values, *mineView, bool, error) {
 	a, d, ok, err := h.ownDossier(w, r)
 	if !ok {
-		return err
+		return nil, nil, nil, nil, false, err
 	}
 	if err := parseForm(w, r); err != nil {
-		return err
+		return nil, nil, nil, nil, false, err
 	}
 	f := r.PostForm
 	if formVersion(f.Get("version")) != d.Version {
-		return h.stale(w, r, a, d.Code)
+		return nil, nil, nil, nil, false, h.stale(w, r, a, d.Code)
 	}
 	v, err := h.mineView(r, a, d)
 	if err != nil {
+		return nil, nil, nil, nil, false, err
+	}
+	return a, d, f, v, true, nil
+}
+
+func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
+	a, d, f, v, ok, err := h.ownForm(w, r)
+	if !ok {
 		return err
 	}
 	if !v.CanWithdraw {
@@ -489,19 +500,8 @@ func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
 // rate records the citizen's rating of a delivered dossier. Answers: 303
 // to the dossier page; the page again with 400 or 409.
 func (h *Handler) rate(w http.ResponseWriter, r *http.Request) error {
-	a, d, ok, err := h.ownDossier(w, r)
+	a, d, f, v, ok, err := h.ownForm(w, r)
 	if !ok {
-		return err
-	}
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	f := r.PostForm
-	if formVersion(f.Get("version")) != d.Version {
-		return h.stale(w, r, a, d.Code)
-	}
-	v, err := h.mineView(r, a, d)
-	if err != nil {
 		return err
 	}
 	if !v.CanRate {
