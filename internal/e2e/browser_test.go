@@ -20,7 +20,7 @@ const (
 	viewWidth  = 360
 	viewHeight = 800
 	// testTimeout bounds every browser test.
-	testTimeout = 60 * time.Second
+	testTimeout = 150 * time.Second
 )
 
 // browser is a running server with a headless Chromium tab pointed at it.

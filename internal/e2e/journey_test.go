@@ -16,7 +16,7 @@ import (
 )
 
 // journeyTimeout bounds each test of this file, well inside testTimeout.
-const journeyTimeout = 45 * time.Second
+const journeyTimeout = 120 * time.Second
 
 // submitPath is the online submission page of the fixture's marriage
 // procedure.
