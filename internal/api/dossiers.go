@@ -27,6 +27,9 @@ type dossierView struct {
 
 func (h *Handler) view(d *dossier.Dossier, a dossier.Actor, lang string) dossierView {
 	d.StatusLabel = d.Status.Label(lang)
+	if a.Citizen {
+		d.HideUnreleased()
+	}
 	next := dossier.NextActions(d, a)
 	if next == nil {
 		next = []dossier.Action{}
@@ -212,7 +215,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "bad_json", "Trường «command» phải là một đối tượng JSON hợp lệ.", "The command part must be a valid JSON object.")
 		}
 		kind := dossier.DocSupplement
-		if cmd.Action == dossier.ActFinish {
+		if cmd.Action == dossier.ActFinish || cmd.Action == dossier.ActDraftResult {
 			kind = dossier.DocResult
 		}
 		for _, u := range ups {

@@ -271,7 +271,8 @@ func TestOpenAPILifecycleRules(t *testing.T) {
 	for _, act := range dossier.Actions {
 		for s := dossier.Status(1); s <= 10; s++ {
 			for _, role := range allRoles {
-				d := &dossier.Dossier{Status: s, UnitID: 1, OwnerID: 42}
+				// An open consultation of the unit, for answer_consult.
+				d := &dossier.Dossier{Status: s, UnitID: 1, OwnerID: 42, Consultations: []dossier.Consultation{{ToUnitID: 1}}}
 				a := dossier.Actor{AccountID: 7, Grants: []dossier.Grant{{UnitID: 1, Role: org.Role(role)}}}
 				if role == dossier.RoleApplicant {
 					a = dossier.Actor{AccountID: 42, Citizen: true}

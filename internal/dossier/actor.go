@@ -41,13 +41,14 @@ func (a Actor) rolesIn(unitID int64) []org.Role {
 }
 
 // CanSee reports whether the actor may read the dossier: a citizen their own,
-// staff those of their unit, and roles that see a subtree those below.
+// staff those their unit holds, received or was consulted on (the caller
+// loads d.Consultations), and roles that see a subtree those below.
 func (a Actor) CanSee(d *Dossier) bool {
 	if a.Citizen {
 		return d.OwnerID != 0 && d.OwnerID == a.AccountID
 	}
 	for _, g := range a.Grants {
-		if g.UnitID == d.UnitID || g.UnitID == d.ReceivedUnitID {
+		if g.UnitID == d.UnitID || g.UnitID == d.ReceivedUnitID || d.consultedBy(g.UnitID) {
 			return true
 		}
 		if g.Role.SeesSubtree() && g.UnitPath != "" && strings.HasPrefix(d.UnitPath, g.UnitPath) {

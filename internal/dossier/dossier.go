@@ -76,13 +76,15 @@ type SupplementRequest struct {
 	FromStatus Status `json:"from_status"`
 }
 
-// Result is the record of the decision issued when processing finishes.
+// Result is the decision: drafted by the specialist (IssuedAt zero), then
+// approved and issued by the leader when processing finishes.
 type Result struct {
-	Number   string    `json:"number,omitempty"`
-	Summary  string    `json:"summary"`
-	SignedBy string    `json:"signed_by,omitempty"`
-	Granted  bool      `json:"granted"`
-	IssuedAt time.Time `json:"issued_at"`
+	Number    string    `json:"number,omitempty"`
+	Summary   string    `json:"summary"`
+	DraftedBy string    `json:"drafted_by,omitempty"`
+	SignedBy  string    `json:"signed_by,omitempty"`
+	Granted   bool      `json:"granted"`
+	IssuedAt  time.Time `json:"issued_at"`
 }
 
 // Rating values (domain.md §7).
@@ -124,6 +126,7 @@ type Dossier struct {
 	FeePaidAt          *time.Time         `json:"fee_paid_at,omitempty"`
 	Supplement         *SupplementRequest `json:"supplement_request,omitempty"`
 	Result             *Result            `json:"result,omitempty"`
+	Consultations      []Consultation     `json:"consultations,omitempty"`
 	Rating             string             `json:"rating,omitempty"`
 	RatingComment      string             `json:"rating_comment,omitempty"`
 	// Verdict is early, on_time or late, judged when processing ends.

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,7 +25,12 @@ const (
 	ActTransfer          Action = "transfer"
 	ActRequestFee        Action = "request_fee"
 	ActFeePaid           Action = "fee_paid"
-	ActFinish            Action = "finish"
+	ActDraftResult       Action = "draft_result"  // specialist drafts the result for approval
+	ActReturnDraft       Action = "return_draft"  // leader sends the draft back with a reason
+	ActFinish            Action = "finish"        // leader approves and issues the result
+	ActReturnResult      Action = "return_result" // the processing unit hands the result back to the desk
+	ActConsult           Action = "consult"       // ask another unit's opinion, keeping the dossier
+	ActAnswerConsult     Action = "answer_consult"
 	ActDeliver           Action = "deliver"
 	ActStop              Action = "stop"
 	ActWithdraw          Action = "withdraw"
@@ -49,9 +55,9 @@ type Command struct {
 	Reason    string   `json:"reason,omitempty"`
 	Documents []string `json:"documents,omitempty"` // request_supplement: keys of missing/wrong documents
 	Assignee  string   `json:"assignee,omitempty"`  // assign: staff username
-	ToUnit    string   `json:"to_unit,omitempty"`   // transfer: agency identifier
+	ToUnit    string   `json:"to_unit,omitempty"`   // transfer, consult: agency identifier
 	Amount    int64    `json:"amount,omitempty"`    // request_fee, VND
-	Result    *Result  `json:"result,omitempty"`    // finish
+	Result    *Result  `json:"result,omitempty"`    // draft_result; finish (optional over a draft)
 	Method    string   `json:"method,omitempty"`    // deliver: in_person, post, online
 	NewDue    string   `json:"new_due,omitempty"`   // reschedule: YYYY-MM-DD or RFC 3339
 	Rating    string   `json:"rating,omitempty"`    // rate
@@ -85,20 +91,28 @@ var rules = map[Action]rule{
 	ActRequestSupplement: {from: []Status{StatusSubmitted, StatusReceived, StatusProcessing}, roles: []string{rSpecial, rLeader}, rolesAt: map[Status][]string{StatusSubmitted: {rReception, rLeader}}},
 	ActSupplement:        {from: []Status{StatusSupplement}, roles: []string{RoleApplicant, rReception}},
 	ActAssign:            {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader}},
-	ActTransfer:          {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}},
-	ActRequestFee:        {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
-	ActFeePaid:           {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}},
-	ActFinish:            {from: []Status{StatusProcessing}, roles: []string{rLeader}},
-	ActDeliver:           {from: []Status{StatusFinished}, roles: []string{rReception, rLeader}},
-	ActStop:              {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader, rSpecial, rReception}},
-	ActWithdraw:          {from: []Status{StatusSubmitted, StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{RoleApplicant, rReception}},
-	ActReschedule:        {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader}},
-	ActRate:              {from: []Status{StatusDelivered}, roles: []string{RoleApplicant}},
+	// The desk hands a received dossier to the processing unit; in
+	// processing, the unit itself passes it on.
+	ActTransfer:      {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}, rolesAt: map[Status][]string{StatusReceived: {rReception, rLeader, rSpecial}}},
+	ActRequestFee:    {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
+	ActFeePaid:       {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}},
+	ActDraftResult:   {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
+	ActReturnDraft:   {from: []Status{StatusProcessing}, roles: []string{rLeader}},
+	ActFinish:        {from: []Status{StatusProcessing}, roles: []string{rLeader}},
+	ActReturnResult:  {from: []Status{StatusFinished}, roles: []string{rSpecial, rLeader, rReception}},
+	ActDeliver:       {from: []Status{StatusFinished}, roles: []string{rReception, rLeader}},
+	ActConsult:       {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
+	ActAnswerConsult: {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rSpecial, rLeader}},
+	ActStop:          {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader, rSpecial, rReception}},
+	ActWithdraw:      {from: []Status{StatusSubmitted, StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{RoleApplicant, rReception}},
+	ActReschedule:    {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader}},
+	ActRate:          {from: []Status{StatusDelivered}, roles: []string{RoleApplicant}},
 }
 
 // Actions lists every action a caller may request, in lifecycle order.
 var Actions = []Action{ActReceive, ActRefuse, ActRequestSupplement, ActSupplement, ActAssign, ActTransfer,
-	ActRequestFee, ActFeePaid, ActFinish, ActDeliver, ActStop, ActWithdraw, ActReschedule, ActRate}
+	ActConsult, ActAnswerConsult, ActRequestFee, ActFeePaid, ActDraftResult, ActReturnDraft, ActFinish,
+	ActReturnResult, ActDeliver, ActStop, ActWithdraw, ActReschedule, ActRate}
 
 // Allowed reports which of the actor's roles permits the action on the
 // dossier in its current status; "" if none does. It checks role, unit and
@@ -122,6 +136,15 @@ func Allowed(d *Dossier, a Actor, act Action) (role string, statusOK bool) {
 		if d.OwnerID == a.AccountID && d.OwnerID != 0 {
 			mine = []string{RoleApplicant}
 		}
+	} else if act == ActAnswerConsult {
+		// A consultation is answered by the unit asked, not the holder.
+		for _, c := range d.Consultations {
+			if c.Open() {
+				for _, r := range a.rolesIn(c.ToUnitID) {
+					mine = append(mine, string(r))
+				}
+			}
+		}
 	} else {
 		// Staff act only in the unit currently holding the dossier; seeing
 		// a subtree is read-only.
@@ -139,21 +162,63 @@ func Allowed(d *Dossier, a Actor, act Action) (role string, statusOK bool) {
 	return "", statusOK
 }
 
-// NextActions lists the actions the actor may take on the dossier now.
+// NextActions lists the actions the actor may take on the dossier now:
+// allowed by role, unit and status, and not ruled out by the dossier's
+// sub-state (a draft awaiting approval, a result not yet back at the desk…).
 func NextActions(d *Dossier, a Actor) []Action {
 	var out []Action
 	for _, act := range Actions {
-		if role, ok := Allowed(d, a, act); ok && role != "" {
-			if act == ActReschedule && d.Rescheduled {
-				continue
-			}
-			if act == ActRate && d.Rating != "" {
-				continue
-			}
+		if role, ok := Allowed(d, a, act); ok && role != "" && precondition(d, a, role, act) == nil {
 			out = append(out, act)
 		}
 	}
 	return out
+}
+
+// Sub-states set by the processing steps (domain.md §3: they live beside
+// the ten statuses, not as extra ones).
+const (
+	SubResultDrafted = "result_drafted" // a draft awaits the leader's approval
+	SubDraftReturned = "draft_returned" // the leader sent the draft back
+	SubConsulting    = "consulting"     // at least one consultation is unanswered
+	SubConsulted     = "consulted"      // every consultation is answered
+	SubAtDesk        = "returned_to_desk"
+)
+
+// precondition checks what the status alone does not: the dossier's
+// sub-state and who holds it. It answers 422 (or 403 for a specialist who
+// is not the assignee) and is also what hides an action from NextActions.
+func precondition(d *Dossier, a Actor, role string, act Action) error {
+	switch act {
+	case ActDraftResult:
+		if d.Substate == SubResultDrafted {
+			return unprocessable("draft_pending", "Dự thảo kết quả đang chờ lãnh đạo phê duyệt.", "A draft result is awaiting the leader's approval.")
+		}
+		if role == rSpecial && d.AssigneeID != 0 && d.AssigneeID != a.AccountID {
+			return apperr.New(apperr.Forbidden, "not_assignee", "Chỉ chuyên viên được phân công mới được dự thảo kết quả.", "Only the assigned specialist may draft the result.")
+		}
+	case ActReturnDraft:
+		if d.Substate != SubResultDrafted {
+			return unprocessable("no_draft", "Hồ sơ chưa có dự thảo kết quả chờ phê duyệt.", "There is no draft result awaiting approval.")
+		}
+	case ActReturnResult:
+		if d.UnitID == d.ReceivedUnitID {
+			return unprocessable("already_at_desk", "Kết quả đã ở bộ phận một cửa của đơn vị tiếp nhận.", "The result is already at the receiving desk.")
+		}
+	case ActDeliver:
+		if d.UnitID != d.ReceivedUnitID {
+			return unprocessable("not_at_desk", "Kết quả phải được chuyển về bộ phận một cửa đã tiếp nhận hồ sơ trước khi trả.", "The result must first be returned to the desk that received the dossier.")
+		}
+	case ActReschedule:
+		if d.Rescheduled {
+			return unprocessable("already_rescheduled", "Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa.", "The due date may be reset only once.")
+		}
+	case ActRate:
+		if d.Rating != "" {
+			return unprocessable("already_rated", "Bạn đã đánh giá hồ sơ này.", "You have already rated this dossier.")
+		}
+	}
+	return nil
 }
 
 func invalid(code, vi, en string) error { return apperr.New(apperr.Invalid, code, vi, en) }
@@ -187,6 +252,9 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		return nil, apperr.New(apperr.Unprocessable, "invalid_transition",
 			fmt.Sprintf("Không thể thực hiện «%s» khi hồ sơ đang ở trạng thái «%s».", cmd.Action, d.Status.Label("vi")),
 			fmt.Sprintf("Cannot %s a dossier whose status is %q.", cmd.Action, d.Status.Label("en")))
+	}
+	if err := precondition(d, a, role, cmd.Action); err != nil {
+		return nil, err
 	}
 	// Work on a copy so that a failed check leaves d untouched.
 	n := *d
@@ -291,8 +359,10 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Substate = "transferred"
 		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
 		ev.Note = reason
-		// The receiving unit goes on with the same step: a transfer does
-		// not advance the process template.
+		// The desk's hand-over to the processing unit is a step of its own
+		// where the template has one; otherwise the receiving unit goes on
+		// with the same step.
+		handOver = d.StepIndex < len(v.Process) && v.Process[d.StepIndex].Role == role
 	case ActRequestFee:
 		if cmd.Amount <= 0 {
 			return nil, invalid("amount_required", "Số tiền phí, lệ phí phải lớn hơn 0.", "The fee amount must be positive.")
@@ -305,16 +375,42 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Status = StatusProcessing
 		n.FeePaidAt = &now
 		ev.Note = reason
+	case ActDraftResult:
+		res, err := checkResult(cmd.Result, true)
+		if err != nil {
+			return nil, err
+		}
+		res.DraftedBy = a.Name
+		n.Result = &res
+		n.Substate = SubResultDrafted
+		ev.Note = reason
+		ev.Data = map[string]any{"result_number": res.Number, "granted": res.Granted}
+		// The specialist's first draft ends the examination; a redraft
+		// after the leader's return, or a leader drafting for themselves,
+		// is still within the approval step.
+		handOver = role == rSpecial && stepAhead(v, d.StepIndex, role)
+	case ActReturnDraft:
+		if err := needReason(); err != nil {
+			return nil, err
+		}
+		n.Substate = SubDraftReturned
 	case ActFinish:
-		if cmd.Result == nil || strings.TrimSpace(cmd.Result.Summary) == "" {
-			return nil, invalid("result_required", "Vui lòng nhập kết quả giải quyết (trích yếu).", "Give the result summary.")
+		// The leader approves the draft as it stands, or issues a result of
+		// their own (which replaces any draft).
+		var res Result
+		if cmd.Result == nil && d.Substate == SubResultDrafted && d.Result != nil {
+			res = *d.Result
+		} else {
+			var err error
+			if res, err = checkResult(cmd.Result, false); err != nil {
+				return nil, err
+			}
+			if d.Result != nil {
+				res.DraftedBy = d.Result.DraftedBy
+			}
 		}
-		res := *cmd.Result
-		res.Summary = strings.TrimSpace(res.Summary)
 		res.IssuedAt = now.In(clk.Location())
-		if res.SignedBy == "" {
-			res.SignedBy = a.Name
-		}
+		res.SignedBy = a.Name
 		n.Result = &res
 		n.Status = StatusFinished
 		n.FinishedAt = &now
@@ -322,7 +418,24 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		ev.Verdict = Verdict(d.DueAt, now, clk.Location())
 		n.Verdict = ev.Verdict
 		ev.Data = map[string]any{"result_number": res.Number, "granted": res.Granted}
+		ev.Note = reason
 		handOver = true
+	case ActReturnResult:
+		if cmd.ResolvedUnitID != d.ReceivedUnitID {
+			return nil, errors.New("return_result: the receiving unit was not resolved")
+		}
+		n.UnitID, n.UnitCode, n.UnitName, n.UnitPath = cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath
+		n.Substate = SubAtDesk
+		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+		ev.Note = reason
+	case ActConsult:
+		if err := consult(&n, a, cmd, reason, now, ev); err != nil {
+			return nil, err
+		}
+	case ActAnswerConsult:
+		if err := answerConsult(&n, a, reason, now, ev); err != nil {
+			return nil, err
+		}
 	case ActDeliver:
 		switch cmd.Method {
 		case "in_person", "post", "online":
@@ -350,9 +463,6 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			n.Verdict = VerdictOnTime
 		}
 	case ActReschedule:
-		if d.Rescheduled {
-			return nil, unprocessable("already_rescheduled", "Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa.", "The due date may be reset only once.")
-		}
 		if err := needReason(); err != nil {
 			return nil, err
 		}
@@ -373,9 +483,6 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.DueAt = &newDue
 		n.Rescheduled = true
 	case ActRate:
-		if d.Rating != "" {
-			return nil, unprocessable("already_rated", "Bạn đã đánh giá hồ sơ này.", "You have already rated this dossier.")
-		}
 		switch cmd.Rating {
 		case RatingVerySatisfied, RatingSatisfied, RatingDissatisfied:
 		default:
@@ -418,6 +525,12 @@ func closeStep(n *Dossier, v *catalog.Version, ev *Event, now time.Time, clk Clo
 			break
 		}
 	}
+	if ev.Action == ActFinish {
+		// Approval ends the leaders' whole run (review, then signature).
+		for end+1 < len(v.Process) && v.Process[end+1].Role == ev.Role {
+			end++
+		}
+	}
 	var budget float64
 	for _, st := range v.Process[n.StepIndex : end+1] {
 		budget += st.BudgetHours
@@ -433,6 +546,16 @@ func closeStep(n *Dossier, v *catalog.Version, ev *Event, now time.Time, clk Clo
 	ev.Verdict = Verdict(&deadline, now, clk.Location())
 	n.StepIndex = end + 1
 	n.StepStartedAt = now
+}
+
+// stepAhead reports whether a step of the role is still to come.
+func stepAhead(v *catalog.Version, from int, role string) bool {
+	for i := from; i < len(v.Process); i++ {
+		if v.Process[i].Role == role {
+			return true
+		}
+	}
+	return false
 }
 
 func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
@@ -453,6 +576,23 @@ func Verdict(due *time.Time, done time.Time, loc *time.Location) string {
 		return VerdictEarly
 	}
 	return VerdictOnTime
+}
+
+// checkResult validates a result as drafted or issued: a summary always;
+// a draft also needs its number (the leader may sign a result that gets its
+// number from the records office).
+func checkResult(in *Result, draft bool) (Result, error) {
+	if in == nil || strings.TrimSpace(in.Summary) == "" {
+		return Result{}, invalid("result_required", "Vui lòng nhập kết quả giải quyết (trích yếu).", "Give the result summary.")
+	}
+	res := Result{Number: strings.TrimSpace(in.Number), Summary: strings.TrimSpace(in.Summary), Granted: in.Granted}
+	if draft && res.Number == "" {
+		return Result{}, invalid("result_number_required", "Vui lòng nhập số, ký hiệu của văn bản kết quả.", "Give the result's document number.")
+	}
+	if len([]rune(res.Summary)) > 2000 || len([]rune(res.Number)) > 100 {
+		return Result{}, invalid("result_too_long", "Trích yếu (tối đa 2000 ký tự) hoặc số ký hiệu (tối đa 100 ký tự) quá dài.", "The summary (2000 characters) or number (100 characters) is too long.")
+	}
+	return res, nil
 }
 
 func hasDocument(v *catalog.Version, key string) bool {

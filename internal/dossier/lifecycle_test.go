@@ -68,8 +68,12 @@ func goodCommand(act Action) Command {
 		c.ResolvedUnitID, c.ResolvedUnitCode, c.ResolvedUnitPath = unitY, "Y", "/1/20/"
 	case ActRequestFee:
 		c.Amount = 50000
-	case ActFinish:
+	case ActFinish, ActDraftResult:
 		c.Result = &Result{Number: "12/QĐ", Summary: "Cấp giấy", Granted: true}
+	case ActConsult:
+		c.ResolvedUnitID, c.ResolvedUnitCode, c.ResolvedUnitPath = unitY, "Y", "/1/20/"
+	case ActReturnResult:
+		c.ResolvedUnitID, c.ResolvedUnitCode, c.ResolvedUnitPath = unitY, "Y", "/1/20/"
 	case ActDeliver:
 		c.Method = "in_person"
 	case ActReschedule:
@@ -78,6 +82,22 @@ func goodCommand(act Action) Command {
 		c.Rating = RatingSatisfied
 	}
 	return c
+}
+
+// prepare puts a dossier in the sub-state an action needs beside its
+// status: a draft awaiting approval, a result away from the desk (Y's desk
+// received it, X processed it), an open consultation of unit Y.
+func prepare(act Action, d *Dossier) {
+	switch act {
+	case ActReturnDraft:
+		d.Substate = SubResultDrafted
+		d.Result = &Result{Number: "12/QĐ", Summary: "Cấp giấy", DraftedBy: "specialist"}
+	case ActReturnResult:
+		d.ReceivedUnitID = unitY
+	case ActAnswerConsult:
+		d.Consultations = []Consultation{{ID: 1, FromUnitID: unitX, ToUnitID: unitY, ToUnit: "Y", Question: "?"}}
+		d.Substate = SubConsulting
+	}
 }
 
 // TestTransitions checks every action from every status: allowed pairs end
@@ -94,6 +114,11 @@ func TestTransitions(t *testing.T) {
 		ActRequestFee:        {StatusProcessing: StatusFee},
 		ActFeePaid:           {StatusFee: StatusProcessing},
 		ActFinish:            {StatusProcessing: StatusFinished},
+		ActDraftResult:       {StatusProcessing: StatusProcessing},
+		ActReturnDraft:       {StatusProcessing: StatusProcessing},
+		ActReturnResult:      {StatusFinished: StatusFinished},
+		ActConsult:           {StatusProcessing: StatusProcessing},
+		ActAnswerConsult:     {StatusReceived: StatusReceived, StatusProcessing: StatusProcessing, StatusSupplement: StatusSupplement, StatusFee: StatusFee},
 		ActDeliver:           {StatusFinished: StatusDelivered},
 		ActStop:              {StatusReceived: StatusStopped, StatusProcessing: StatusStopped, StatusSupplement: StatusStopped, StatusFee: StatusStopped},
 		ActWithdraw:          {StatusSubmitted: StatusWithdrawn, StatusReceived: StatusWithdrawn, StatusProcessing: StatusWithdrawn, StatusSupplement: StatusWithdrawn, StatusFee: StatusWithdrawn},
@@ -109,6 +134,9 @@ func TestTransitions(t *testing.T) {
 		ActFinish: staff(3, unitX, org.RoleLeader), ActDeliver: staff(1, unitX, org.RoleReceptionist),
 		ActStop: staff(3, unitX, org.RoleLeader), ActWithdraw: {AccountID: owner, Citizen: true},
 		ActReschedule: staff(3, unitX, org.RoleLeader), ActRate: {AccountID: owner, Citizen: true},
+		ActDraftResult: staff(2, unitX, org.RoleSpecialist), ActReturnDraft: staff(3, unitX, org.RoleLeader),
+		ActReturnResult: staff(2, unitX, org.RoleSpecialist), ActConsult: staff(2, unitX, org.RoleSpecialist),
+		ActAnswerConsult: staff(9, unitY, org.RoleSpecialist),
 	}
 	clk := testClock(t)
 	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
@@ -116,6 +144,7 @@ func TestTransitions(t *testing.T) {
 		for s := StatusSubmitted; s <= StatusDelivered; s++ {
 			t.Run(fmt.Sprintf("%s/from_%d", act, s), func(t *testing.T) {
 				d := dossierIn(s)
+				prepare(act, d)
 				before := *d
 				ev, err := Apply(d, testVersion(), doer[act], goodCommand(act), now, clk)
 				want, ok := allowed[act][s]
@@ -148,7 +177,8 @@ func TestTransitions(t *testing.T) {
 func TestRoles(t *testing.T) {
 	from := map[Action]Status{ActReceive: 1, ActRefuse: 1, ActRequestSupplement: 4, ActSupplement: 5, ActAssign: 2,
 		ActTransfer: 4, ActRequestFee: 4, ActFeePaid: 6, ActFinish: 4, ActDeliver: 9, ActStop: 4, ActWithdraw: 4,
-		ActReschedule: 4, ActRate: 10}
+		ActReschedule: 4, ActRate: 10, ActDraftResult: 4, ActReturnDraft: 4, ActReturnResult: 9, ActConsult: 4,
+		ActAnswerConsult: 4}
 	who := map[Action][]string{
 		ActReceive: {"receptionist", "leader"}, ActRefuse: {"receptionist", "leader"},
 		ActRequestSupplement: {"specialist", "leader"}, ActSupplement: {"owner", "receptionist"},
@@ -156,6 +186,9 @@ func TestRoles(t *testing.T) {
 		ActFeePaid: {"receptionist", "specialist", "leader"}, ActFinish: {"leader"}, ActDeliver: {"receptionist", "leader"},
 		ActStop: {"receptionist", "specialist", "leader"}, ActWithdraw: {"owner", "receptionist"},
 		ActReschedule: {"leader"}, ActRate: {"owner"},
+		ActDraftResult: {"specialist", "leader"}, ActReturnDraft: {"leader"},
+		ActReturnResult: {"receptionist", "specialist", "leader"}, ActConsult: {"specialist", "leader"},
+		ActAnswerConsult: {"leader_of_y", "specialist_y"},
 	}
 	actors := map[string]Actor{
 		"receptionist":   staff(1, unitX, org.RoleReceptionist),
@@ -168,6 +201,7 @@ func TestRoles(t *testing.T) {
 		"leader_of_y":    staff(6, unitY, org.RoleLeader),
 		"parent_leader":  {AccountID: 7, Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleLeader}}},
 		"receptionist_y": staff(8, unitY, org.RoleReceptionist),
+		"specialist_y":   staff(9, unitY, org.RoleSpecialist),
 	}
 	clk := testClock(t)
 	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
@@ -179,6 +213,7 @@ func TestRoles(t *testing.T) {
 		for name, a := range actors {
 			t.Run(string(act)+"/"+name, func(t *testing.T) {
 				d := dossierIn(from[act])
+				prepare(act, d)
 				_, err := Apply(d, testVersion(), a, goodCommand(act), now, clk)
 				if ok[name] {
 					if err != nil {

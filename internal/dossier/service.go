@@ -23,6 +23,7 @@ type Catalog interface {
 // Directory is what the service needs to know about units and staff.
 type Directory interface {
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
+	UnitByID(ctx context.Context, id int64) (*org.Unit, error)
 	StaffWithRole(ctx context.Context, username string, unitID int64, role org.Role) (int64, string, error)
 	OwnerByIDNumber(ctx context.Context, idNumber string) (int64, error)
 }
@@ -295,12 +296,9 @@ func taxCodeOK(s string) bool {
 // Get returns a dossier the actor may see, with its events and documents.
 // Unknown and forbidden codes answer the same apperr.ErrNotFound.
 func (s *Service) Get(ctx context.Context, a Actor, code string) (*Dossier, error) {
-	d, err := s.Store.DossierByCode(ctx, code)
+	d, err := s.load(ctx, a, code)
 	if err != nil {
 		return nil, err
-	}
-	if !a.CanSee(d) {
-		return nil, apperr.ErrNotFound
 	}
 	if d.Events, err = s.Store.Events(ctx, d.ID); err != nil {
 		return nil, err
@@ -308,18 +306,36 @@ func (s *Service) Get(ctx context.Context, a Actor, code string) (*Dossier, erro
 	if d.Documents, err = s.Store.Documents(ctx, d.ID); err != nil {
 		return nil, err
 	}
+	if a.Citizen {
+		d.HideUnreleased()
+	}
+	return d, nil
+}
+
+// load reads a dossier the actor may see, with its consultations for
+// staff (a consulted unit may read the dossier it was asked about).
+func (s *Service) load(ctx context.Context, a Actor, code string) (*Dossier, error) {
+	d, err := s.Store.DossierByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Citizen {
+		if d.Consultations, err = s.Store.Consultations(ctx, d.ID); err != nil {
+			return nil, err
+		}
+	}
+	if !a.CanSee(d) {
+		return nil, apperr.ErrNotFound
+	}
 	return d, nil
 }
 
 // Act applies a lifecycle command for the actor and stores the outcome with
 // its event; docs are files the action brings (supplement, result).
 func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, docs []Document) (*Dossier, *Event, error) {
-	d, err := s.Store.DossierByCode(ctx, code)
+	d, err := s.load(ctx, a, code)
 	if err != nil {
 		return nil, nil, err
-	}
-	if !a.CanSee(d) {
-		return nil, nil, apperr.ErrNotFound
 	}
 	v, err := s.Catalog.Version(ctx, d.ProcedureVersionID)
 	if err != nil {
@@ -334,7 +350,13 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 			}
 			cmd.ResolvedAssigneeID, cmd.ResolvedAssigneeName = id, name
 		}
-	case ActTransfer:
+	case ActReturnResult:
+		u, err := s.Directory.UnitByID(ctx, d.ReceivedUnitID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("loading the receiving unit: %w", err)
+		}
+		cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath = u.ID, u.Code, u.Name, u.Path
+	case ActTransfer, ActConsult:
 		if cmd.ToUnit != "" {
 			u, err := s.Directory.UnitByCode(ctx, cmd.ToUnit)
 			if apperr.Is(err, apperr.NotFound) {

@@ -29,6 +29,7 @@ type Filter struct {
 	Q          string // code, applicant name (accent-insensitive) or ID number
 	AssigneeID int64
 	Procedure  string
+	Substate   string // exact sub-state, e.g. SubResultDrafted
 	DueBefore  *time.Time
 	Now        time.Time
 	Cursor     int64 // keyset: continue below this id
@@ -45,4 +46,6 @@ type Store interface {
 	ListDossiers(ctx context.Context, a Actor, f Filter) ([]Dossier, int64, error)
 	Events(ctx context.Context, dossierID int64) ([]Event, error)
 	Documents(ctx context.Context, dossierID int64) ([]Document, error)
+	// Consultations returns the dossier's consultations, oldest first.
+	Consultations(ctx context.Context, dossierID int64) ([]Consultation, error)
 }

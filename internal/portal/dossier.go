@@ -250,6 +250,8 @@ func (h *Handler) eventText(r *http.Request, ev dossier.Event, ver *catalog.Vers
 		return h.t(r, "tl.fee_paid")
 	case dossier.ActFinish:
 		return h.t(r, "tl.finish")
+	case dossier.ActReturnResult:
+		return h.t(r, "tl.return_result")
 	case dossier.ActDeliver:
 		return h.t(r, "tl.deliver")
 	case dossier.ActStop:

@@ -323,6 +323,7 @@ var messages = web.Messages{
 	"tl.request_fee":        {"Cơ quan yêu cầu nộp phí, lệ phí: %s.", "The office asked for the fees: %s."},
 	"tl.fee_paid":           {"Đã ghi nhận việc nộp phí, lệ phí.", "The fee payment was recorded."},
 	"tl.finish":             {"Đã có kết quả giải quyết.", "The result is ready."},
+	"tl.return_result":      {"Kết quả đã được chuyển về bộ phận một cửa nơi tiếp nhận hồ sơ.", "The result was sent back to the desk that received the dossier."},
 	"tl.deliver":            {"Đã trả kết quả.", "The result was delivered."},
 	"tl.stop":               {"Cơ quan đã dừng xử lý hồ sơ.", "The office stopped processing the dossier."},
 	"tl.withdraw":           {"Hồ sơ đã được rút.", "The dossier was withdrawn."},

@@ -553,7 +553,8 @@ func (s *slip) stop() {
 // handOvers are the actions that pass a dossier from one holder to the
 // next (the lifecycle closes a process step on each).
 var handOvers = map[dossier.Action]bool{dossier.ActReceive: true, dossier.ActAssign: true,
-	dossier.ActTransfer: true, dossier.ActFinish: true, dossier.ActDeliver: true}
+	dossier.ActTransfer: true, dossier.ActDraftResult: true, dossier.ActReturnDraft: true, dossier.ActFinish: true,
+	dossier.ActReturnResult: true, dossier.ActDeliver: true}
 
 // controlEvents are the rows of slip 06: events that close a step or hand
 // the dossier over.
@@ -643,7 +644,7 @@ func (s *slip) receiver(evs []dossier.Event, i int) string {
 
 func (s *slip) note(ev dossier.Event) string {
 	var parts []string
-	if ev.Action == dossier.ActTransfer {
+	if ev.Action == dossier.ActTransfer || ev.Action == dossier.ActReturnResult {
 		if u, ok := ev.Data["to_unit"].(string); ok && u != "" {
 			parts = append(parts, s.l.f("toUnit", s.unitName(u)))
 		}

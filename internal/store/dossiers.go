@@ -266,6 +266,9 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 				return err
 			}
 		}
+		if err := writeConsultations(ctx, tx, d); err != nil {
+			return err
+		}
 		return insertEvent(ctx, tx, d.ID, ev)
 	})
 }
@@ -409,6 +412,9 @@ func filterClauses(f dossier.Filter, arg func(any) string) []string {
 	}
 	if f.AssigneeID != 0 {
 		where = append(where, "d.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.Substate != "" {
+		where = append(where, "d.substate = "+arg(f.Substate))
 	}
 	if f.Procedure != "" {
 		where = append(where, "d.procedure_id = (SELECT id FROM procedures WHERE code = "+arg(f.Procedure)+")")

@@ -22,7 +22,10 @@ type Notice struct {
 // did not make itself.
 const (
 	noticeFrom  = ` FROM events e JOIN dossiers d ON d.id = e.dossier_id `
-	noticeWhere = ` WHERE d.owner_id = $1 AND (e.actor_id IS NULL OR e.actor_id <> $1)`
+	// The administration's internal steps (drafts, consultations) are not
+	// told to the applicant; see dossier.Action.Internal.
+	noticeWhere = ` WHERE d.owner_id = $1 AND (e.actor_id IS NULL OR e.actor_id <> $1)
+		AND e.action NOT IN ('draft_result', 'return_draft', 'consult', 'answer_consult')`
 )
 
 // Notices lists the account's notices, newest first, with keyset

@@ -100,6 +100,18 @@ func (db *DB) UnitByCode(ctx context.Context, code string) (*org.Unit, error) {
 	return u, nil
 }
 
+// UnitByID finds a unit by its row id.
+func (db *DB) UnitByID(ctx context.Context, id int64) (*org.Unit, error) {
+	u, err := scanUnit(db.queryRow(ctx, `SELECT `+unitCols+` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "unit_not_found", "Không tìm thấy đơn vị.", "Unit not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading unit %d: %w", id, err)
+	}
+	return u, nil
+}
+
 // UnitFilter selects units for listing.
 type UnitFilter struct {
 	Parent string // agency identifier of the parent; "" for all

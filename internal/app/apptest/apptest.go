@@ -287,7 +287,20 @@ type Dossier struct {
 	ReceivedAt  *string  `json:"received_at"`
 	DueAt       *string  `json:"due_at"`
 	NextActions []string `json:"next_actions"`
-	Documents   []struct {
+	Substate    string   `json:"substate"`
+	Result      *struct {
+		Number    string `json:"number"`
+		Summary   string `json:"summary"`
+		DraftedBy string `json:"drafted_by"`
+		SignedBy  string `json:"signed_by"`
+	} `json:"result"`
+	Consultations []struct {
+		ToUnit     string  `json:"to_unit"`
+		Question   string  `json:"question"`
+		Answer     string  `json:"answer"`
+		AnsweredAt *string `json:"answered_at"`
+	} `json:"consultations"`
+	Documents []struct {
 		ID     int64  `json:"id"`
 		DocKey string `json:"doc_key"`
 		SHA256 string `json:"sha256"`

@@ -1,0 +1,155 @@
+package dossier
+
+import (
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+)
+
+// Consultation is one request for another unit's opinion (inter-agency
+// consultation, "lấy ý kiến"): the dossier stays with the unit that asks,
+// the unit asked reads it and answers in writing.
+type Consultation struct {
+	ID         int64      `json:"id"`
+	FromUnitID int64      `json:"-"`
+	FromUnit   string     `json:"from_unit"`
+	ToUnitID   int64      `json:"-"`
+	ToUnit     string     `json:"to_unit"`
+	ToUnitName string     `json:"to_unit_name"`
+	Question   string     `json:"question"`
+	AskedBy    string     `json:"asked_by"`
+	AskedAt    time.Time  `json:"asked_at"`
+	Answer     string     `json:"answer,omitempty"`
+	AnsweredBy string     `json:"answered_by,omitempty"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	// Changed marks a consultation the last Apply created or answered, for
+	// the store to write.
+	Changed bool `json:"-"`
+}
+
+// Open reports whether the consultation still awaits its answer.
+func (c Consultation) Open() bool { return c.AnsweredAt == nil }
+
+// maxConsultText bounds a question or an answer.
+const maxConsultText = 4000
+
+// consult opens a consultation of cmd's resolved unit.
+func consult(n *Dossier, a Actor, cmd Command, question string, now time.Time, ev *Event) error {
+	if cmd.ResolvedUnitID == 0 {
+		return invalid("to_unit_required", "Vui lòng chọn đơn vị được xin ý kiến.", "Choose the unit to consult.")
+	}
+	if cmd.ResolvedUnitID == n.UnitID {
+		return invalid("same_unit", "Không thể xin ý kiến chính đơn vị đang giải quyết.", "The dossier is already at that unit.")
+	}
+	if question == "" {
+		return invalid("question_required", "Vui lòng nêu nội dung cần xin ý kiến.", "Say what the unit is asked.")
+	}
+	if len([]rune(question)) > maxConsultText {
+		return invalid("text_too_long", "Nội dung quá dài (tối đa 4000 ký tự).", "The text is too long (4000 characters at most).")
+	}
+	for _, c := range n.Consultations {
+		if c.Open() && c.ToUnitID == cmd.ResolvedUnitID {
+			return unprocessable("already_consulting", "Đơn vị này đang được xin ý kiến về hồ sơ và chưa trả lời.", "That unit was already asked and has not answered yet.")
+		}
+	}
+	cs := make([]Consultation, 0, len(n.Consultations)+1)
+	cs = append(cs, n.Consultations...)
+	n.Consultations = append(cs, Consultation{FromUnitID: n.UnitID, FromUnit: n.UnitCode, ToUnitID: cmd.ResolvedUnitID,
+		ToUnit: cmd.ResolvedUnitCode, ToUnitName: cmd.ResolvedUnitName, Question: question, AskedBy: a.Name, AskedAt: now, Changed: true})
+	n.Substate = SubConsulting
+	ev.Note = question
+	ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+	return nil
+}
+
+// answerConsult answers the open consultation of the actor's unit. The
+// event is recorded under the answering unit.
+func answerConsult(n *Dossier, a Actor, answer string, now time.Time, ev *Event) error {
+	if answer == "" {
+		return invalid("answer_required", "Vui lòng nhập ý kiến trả lời.", "Write the answer.")
+	}
+	if len([]rune(answer)) > maxConsultText {
+		return invalid("text_too_long", "Nội dung quá dài (tối đa 4000 ký tự).", "The text is too long (4000 characters at most).")
+	}
+	cs := make([]Consultation, len(n.Consultations))
+	copy(cs, n.Consultations)
+	idx := -1
+	for i, c := range cs {
+		if c.Open() && len(a.rolesIn(c.ToUnitID)) > 0 {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return apperr.New(apperr.Forbidden, "not_consulted", "Đơn vị của bạn không được xin ý kiến về hồ sơ này.", "Your unit was not consulted on this dossier.")
+	}
+	c := &cs[idx]
+	at := now
+	c.Answer, c.AnsweredBy, c.AnsweredAt, c.Changed = answer, a.Name, &at, true
+	n.Consultations = cs
+	open := false
+	for _, c := range cs {
+		open = open || c.Open()
+	}
+	if !open && n.Substate == SubConsulting {
+		n.Substate = SubConsulted
+	}
+	ev.UnitID, ev.UnitCode = c.ToUnitID, c.ToUnit
+	ev.Note = answer
+	ev.Data = map[string]any{"from_unit": c.FromUnit}
+	return nil
+}
+
+// consultedBy reports whether the unit was ever consulted on the dossier.
+func (d *Dossier) consultedBy(unitID int64) bool {
+	for _, c := range d.Consultations {
+		if c.ToUnitID == unitID {
+			return true
+		}
+	}
+	return false
+}
+
+// ResultReleased reports whether the applicant may see the result: only
+// once the leader has issued it, never a draft.
+func (d *Dossier) ResultReleased() bool {
+	return d.Status == StatusFinished || d.Status == StatusDelivered
+}
+
+// Internal reports whether an action is the administration's own business,
+// not told to the applicant: drafts and their return, consultations.
+func (a Action) Internal() bool {
+	switch a {
+	case ActDraftResult, ActReturnDraft, ActConsult, ActAnswerConsult:
+		return true
+	}
+	return false
+}
+
+// HideUnreleased removes what the applicant may not see: the internal
+// events, the consultations, and a result (with its files) not yet issued.
+func (d *Dossier) HideUnreleased() {
+	d.Consultations = nil
+	evs := d.Events[:0:0]
+	for _, ev := range d.Events {
+		if !ev.Action.Internal() {
+			evs = append(evs, ev)
+		}
+	}
+	if d.Events != nil {
+		d.Events = evs
+	}
+	if d.ResultReleased() {
+		return
+	}
+	d.Result = nil
+	docs := d.Documents[:0:0]
+	for _, doc := range d.Documents {
+		if doc.Kind != DocResult {
+			docs = append(docs, doc)
+		}
+	}
+	if d.Documents != nil {
+		d.Documents = docs
+	}
+}
