@@ -72,6 +72,8 @@ type Store interface {
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
 	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
+	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
+	OpenConsultations(ctx context.Context, unitID, after int64, limit int) ([]store.ConsultationRow, int64, error)
 }
 
 // Dossiers is the dossier service.

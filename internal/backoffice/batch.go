@@ -69,10 +69,8 @@ func (h *Handler) batch(w http.ResponseWriter, r *http.Request, s *staff) error 
 			return apperr.New(apperr.Invalid, "assignee_required", "Vui lòng chọn chuyên viên được phân công.", "Choose the specialist.")
 		}
 	case dossier.ActFinish:
-		base.Result = &dossier.Result{Granted: true, Summary: strings.TrimSpace(f.Get("summary")), Number: strings.TrimSpace(f.Get("result_number"))}
-		if base.Result.Summary == "" {
-			return apperr.New(apperr.Invalid, "result_required", "Vui lòng nhập kết quả giải quyết (trích yếu).", "Give the result summary.")
-		}
+		// A batch approves each dossier's own pending draft: one decision
+		// text for many dossiers would be wrong for all but one.
 	}
 	lang := web.LangOf(r)
 	v := &batchView{Frame: Frame{s, "/can-bo/"}, Action: string(act)}
@@ -117,7 +115,7 @@ func (h *Handler) batch(w http.ResponseWriter, r *http.Request, s *staff) error 
 	case dossier.ActAssign:
 		v.BackURL = "/can-bo/viec-can-lam?ds=can-phan-cong"
 	default:
-		v.BackURL = "/can-bo/viec-can-lam?ds=da-phan-cong"
+		v.BackURL = "/can-bo/viec-can-lam?ds=cho-phe-duyet"
 	}
 	status := http.StatusOK
 	if forbidden == len(codes) {

@@ -47,7 +47,7 @@ var intakeMessages = web.Messages{
 	"b.receive":           {"Tiếp nhận các hồ sơ đã chọn", "Receive the selected dossiers"},
 	"b.assign":            {"Phân công cho", "Assign to"},
 	"b.finish":            {"Phê duyệt", "Approve"},
-	"b.finish.summary":    {"Trích yếu kết quả chung", "Common result summary"},
+	"b.finish.hint":       {"Mỗi hồ sơ được chọn được ban hành theo dự thảo kết quả của chính nó.", "Each dossier selected is issued with its own draft result."},
 	"b.back":              {"Quay lại", "Back"},
 	"b.stale":             {"Hồ sơ đã được người khác thay đổi; vui lòng tải lại trang.", "The dossier was changed by someone else; reload the page."},
 	"b.forbidden":         {"Bạn không được phép thực hiện thao tác này với hồ sơ.", "You are not allowed to do this to the dossier."},

@@ -1,6 +1,7 @@
 package backoffice_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -140,7 +141,30 @@ func TestBatch(t *testing.T) {
 					t.Fatalf("%s after assign: %+v", d.Code, got)
 				}
 			}
-			want(t, "assigned", leader.get("/can-bo/viec-can-lam?ds=da-phan-cong"), 200, ds[0].Code, ds[1].Code, "Phê duyệt")
+			want(t, "assigned", leader.get("/can-bo/viec-can-lam?ds=da-phan-cong"), 200, ds[0].Code, ds[1].Code, "Đang xử lý (đã phân công)")
+
+			// Batch approval issues each dossier's own draft; a dossier
+			// without a draft is reported on its row.
+			for i, d := range ds[:1] {
+				p := spec.postMultipart("/can-bo/ho-so/"+d.Code, map[string]string{"action": "draft_result", "version": itoa(dossierOf(t, env, d.Code).Version),
+					"result_number": fmt.Sprintf("%d/GCNKH", 20+i), "summary": "Cấp Giấy chứng nhận kết hôn", "granted": "yes"}, nil)
+				if p.status != http.StatusSeeOther {
+					t.Fatalf("draft: %d\n%s", p.status, p.body)
+				}
+			}
+			want(t, "approve tab", leader.get("/can-bo/viec-can-lam?ds=cho-phe-duyet"), 200, ds[0].Code, `value="finish"`, "Phê duyệt")
+			fin := url.Values{"action": {"finish"}}
+			for _, d := range ds[:2] {
+				fin.Add("codes", d.Code)
+				fin.Set("v."+d.Code, itoa(dossierOf(t, env, d.Code).Version))
+			}
+			want(t, "batch approve", leader.post("/can-bo/hang-loat", fin), 200, "1 thành công, 1 không thực hiện được", "Vui lòng nhập kết quả giải quyết")
+			if got := dossierOf(t, env, ds[0].Code); got.Status != 9 || got.Result == nil || got.Result.Number != "20/GCNKH" {
+				t.Fatalf("%s after batch approval: %+v", ds[0].Code, got)
+			}
+			if got := dossierOf(t, env, ds[1].Code); got.Status != 4 {
+				t.Fatalf("%s without a draft was approved: %+v", ds[1].Code, got)
+			}
 
 			// Too many codes.
 			many := url.Values{"action": {"receive"}}

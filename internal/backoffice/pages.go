@@ -138,6 +138,11 @@ type dossierView struct {
 	Specialists []store.StaffMember
 	Due         Deadline
 	Today       string // yyyy-mm-dd, the date input's lower bound
+	// Draft is the result drafted and not yet issued, if any.
+	Draft *dossier.Result
+	// Nearby are units suggested for a transfer or a consultation: the
+	// parent, the units below and the city's departments.
+	Nearby []org.Unit
 }
 
 // HasActions reports whether any action form is shown.
@@ -145,8 +150,12 @@ func (v *dossierView) HasActions() bool { return len(v.Actions) > 0 }
 
 // shownActions are the actions the dossier page offers forms for.
 var shownActions = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
-	dossier.ActAssign, dossier.ActTransfer, dossier.ActRequestFee, dossier.ActFeePaid, dossier.ActFinish,
+	dossier.ActAssign, dossier.ActTransfer, dossier.ActConsult, dossier.ActAnswerConsult, dossier.ActRequestFee,
+	dossier.ActFeePaid, dossier.ActDraftResult, dossier.ActReturnDraft, dossier.ActFinish, dossier.ActReturnResult,
 	dossier.ActDeliver, dossier.ActStop, dossier.ActReschedule}
+
+// resultActions are the actions whose form may carry the result file.
+var resultActions = []dossier.Action{dossier.ActDraftResult, dossier.ActFinish}
 
 // actionSlip is the slip each action issues.
 var actionSlip = map[dossier.Action]string{dossier.ActReceive: "01", dossier.ActRequestSupplement: "02",
@@ -210,6 +219,14 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 			view.Actions[string(act)] = true
 		}
 	}
+	if d.Status == dossier.StatusProcessing && d.Result != nil {
+		view.Draft = d.Result
+	}
+	if view.Actions[string(dossier.ActTransfer)] || view.Actions[string(dossier.ActConsult)] {
+		if view.Nearby, err = h.nearby(r, d.UnitCode); err != nil {
+			return nil, err
+		}
+	}
 	if view.Actions[string(dossier.ActAssign)] {
 		if view.Specialists, err = h.Store.UnitStaff(r.Context(), d.UnitID, org.RoleSpecialist); err != nil {
 			return nil, err
@@ -228,6 +245,43 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		}
 	}
 	return view, nil
+}
+
+// nearby suggests the units a dossier of unit code is most often passed
+// to: its parent, the units below it and the departments under the root.
+func (h *Handler) nearby(r *http.Request, code string) ([]org.Unit, error) {
+	ctx := r.Context()
+	u, err := h.Store.UnitByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	var out []org.Unit
+	root := u
+	for i := 0; i < 8 && root.ParentCode != ""; i++ {
+		p, err := h.Store.UnitByCode(ctx, root.ParentCode)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			out = append(out, *p)
+		}
+		root = p
+	}
+	below, err := h.Store.Units(ctx, store.UnitFilter{Parent: u.Code, At: h.now(), Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, below...)
+	top, err := h.Store.Units(ctx, store.UnitFilter{Parent: root.Code, At: h.now(), Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range top {
+		if t.Kind == org.KindDepartment && t.Code != u.Code {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // inlineKind reports whether a content type is shown in the browser: PDFs
@@ -302,15 +356,15 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff) (
 		return cmd, nil, fields, apperr.New(apperr.Invalid, "version_invalid", "Thiếu phiên bản hồ sơ; vui lòng tải lại trang.", "The dossier version is missing; reload the page.")
 	}
 	cmd = dossier.Command{Action: act, Version: version, Reason: strings.TrimSpace(fields["reason"])}
-	if len(docs) > 0 && act != dossier.ActFinish {
-		return cmd, nil, fields, formError("file_not_allowed", "Chỉ được đính kèm tệp khi hoàn thành hồ sơ.", "Files may only be attached when finishing.")
+	if len(docs) > 0 && !slices.Contains(resultActions, act) {
+		return cmd, nil, fields, formError("file_not_allowed", "Chỉ được đính kèm tệp kết quả khi dự thảo hoặc phê duyệt kết quả.", "Files may only be attached to a draft or an issued result.")
 	}
 	switch act {
 	case dossier.ActRequestSupplement:
 		cmd.Documents = documents
 	case dossier.ActAssign:
 		cmd.Assignee = strings.TrimSpace(fields["assignee"])
-	case dossier.ActTransfer:
+	case dossier.ActTransfer, dossier.ActConsult:
 		cmd.ToUnit = strings.TrimSpace(fields["to_unit"])
 		if cmd.ToUnit == "" {
 			return cmd, nil, fields, formError("to_unit_required", "Vui lòng nhập mã định danh đơn vị nhận hồ sơ.", "Enter the receiving unit's identifier.")
@@ -322,8 +376,13 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff) (
 			return cmd, nil, fields, formError("amount_invalid", "Số tiền phải là số nguyên dương, tính bằng đồng.", "The amount must be a positive whole number of đồng.")
 		}
 		cmd.Amount = n
-	case dossier.ActFinish:
+	case dossier.ActFinish, dossier.ActDraftResult:
 		res := &dossier.Result{Number: strings.TrimSpace(fields["result_number"]), Summary: strings.TrimSpace(fields["summary"])}
+		if act == dossier.ActFinish && res.Number == "" && res.Summary == "" && fields["granted"] == "" && len(docs) == 0 {
+			// The approval form of a pending draft sends no result: the
+			// service issues the draft (or says there is none).
+			break
+		}
 		switch fields["granted"] {
 		case "yes":
 			res.Granted = true

@@ -114,17 +114,38 @@ func (h *Handler) deadline(lang string, cal WorkCalendar, d *dossier.Dossier, no
 // worklist is one tab of /can-bo/viec-can-lam.
 type worklist struct {
 	Key      string
-	Role     org.Role
+	Roles    []org.Role
 	Statuses []dossier.Status
-	Mine     bool // assigned to the reader
-	Assigned bool // only dossiers with an assignee
+	Substate string // only dossiers in this sub-state
+	Mine     bool   // assigned to the reader
+	Assigned bool   // only dossiers with an assignee
+	Consults bool   // the consultations addressed to the unit, not dossiers it holds
+	Batch    dossier.Action
 }
 
+var (
+	leaders     = []org.Role{org.RoleLeader}
+	specialists = []org.Role{org.RoleSpecialist}
+	desk        = []org.Role{org.RoleReceptionist}
+)
+
 var worklists = []worklist{
-	{Key: "can-phan-cong", Role: org.RoleLeader, Statuses: []dossier.Status{dossier.StatusReceived}},
-	{Key: "da-phan-cong", Role: org.RoleLeader, Statuses: []dossier.Status{dossier.StatusProcessing}, Assigned: true},
-	{Key: "cua-toi", Role: org.RoleSpecialist, Statuses: []dossier.Status{dossier.StatusProcessing, dossier.StatusSupplement, dossier.StatusFee}, Mine: true},
-	{Key: "tra-ket-qua", Role: org.RoleReceptionist, Statuses: []dossier.Status{dossier.StatusFinished}},
+	{Key: "can-phan-cong", Roles: leaders, Statuses: []dossier.Status{dossier.StatusReceived}, Batch: dossier.ActAssign},
+	{Key: "cho-phe-duyet", Roles: leaders, Statuses: []dossier.Status{dossier.StatusProcessing}, Substate: dossier.SubResultDrafted, Batch: dossier.ActFinish},
+	{Key: "da-phan-cong", Roles: leaders, Statuses: []dossier.Status{dossier.StatusProcessing}, Assigned: true},
+	{Key: "cua-toi", Roles: specialists, Statuses: []dossier.Status{dossier.StatusProcessing, dossier.StatusSupplement, dossier.StatusFee}, Mine: true},
+	{Key: "xin-y-kien", Roles: []org.Role{org.RoleSpecialist, org.RoleLeader}, Consults: true},
+	{Key: "tra-ket-qua", Roles: desk, Statuses: []dossier.Status{dossier.StatusFinished}},
+}
+
+// for reports whether a member with these roles gets the list.
+func (wl worklist) forRoles(roles []org.Role) bool {
+	for _, r := range wl.Roles {
+		if slices.Contains(roles, r) {
+			return true
+		}
+	}
+	return false
 }
 
 type tabView struct {
@@ -148,6 +169,7 @@ type worklistView struct {
 	Tab      string
 	Tabs     []tabView
 	Rows     []workRow
+	Consults []consultRow // the xin-y-kien tab
 	Statuses []option
 	Windows  []option
 	Q        string
@@ -167,7 +189,7 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 	roles := s.rolesIn(s.Unit.UnitID)
 	var mine []worklist
 	for _, wl := range worklists {
-		if slices.Contains(roles, wl.Role) {
+		if wl.forRoles(roles) {
 			mine = append(mine, wl)
 		}
 	}
@@ -191,7 +213,10 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 	if err != nil {
 		return err
 	}
-	f := dossier.Filter{UnitCode: s.Unit.UnitCode, Now: now, Limit: pageSize, Statuses: cur.Statuses,
+	if cur.Consults {
+		return h.consultList(w, r, s, cur, mine, cal)
+	}
+	f := dossier.Filter{UnitCode: s.Unit.UnitCode, Now: now, Limit: pageSize, Statuses: cur.Statuses, Substate: cur.Substate,
 		Q: strings.TrimSpace(q.Get("q")), Procedure: strings.TrimSpace(q.Get("thu-tuc"))}
 	if len([]rune(f.Q)) > 100 || len(f.Procedure) > 100 {
 		return apperr.New(apperr.Invalid, "query_too_long", "Từ khóa tìm kiếm quá dài.", "The search is too long.")
@@ -238,19 +263,13 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 		}
 		v.Rows = append(v.Rows, workRow{Dossier: *d, Due: h.deadline(lang, cal, d, now)})
 	}
-	switch cur.Key {
-	case "can-phan-cong":
-		v.Batch = string(dossier.ActAssign)
+	v.Batch = string(cur.Batch)
+	if cur.Batch == dossier.ActAssign {
 		if v.Specialists, err = h.Store.UnitStaff(r.Context(), s.Unit.UnitID, org.RoleSpecialist); err != nil {
 			return err
 		}
-	case "da-phan-cong":
-		v.Batch = string(dossier.ActFinish)
 	}
-	for _, wl := range mine {
-		v.Tabs = append(v.Tabs, tabView{Key: wl.Key, Label: h.web.T(lang, "wl."+wl.Key),
-			URL: "/can-bo/viec-can-lam?ds=" + wl.Key, Current: wl.Key == cur.Key})
-	}
+	v.Tabs = tabs(lang, h.web, mine, cur)
 	for _, st := range cur.Statuses {
 		k := strconv.Itoa(int(st))
 		v.Statuses = append(v.Statuses, option{Value: k, Label: st.Label(lang), Selected: k == status})
@@ -267,6 +286,53 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 		}
 		nq.Set("truoc", strconv.FormatInt(next, 10))
 		v.Next = "/can-bo/viec-can-lam?" + nq.Encode()
+	}
+	h.web.Render(w, r, web.View{Name: "worklist", NoIndex: true, Data: v})
+	return nil
+}
+
+// tabs are the member's worklists as links, the current one marked.
+func tabs(lang string, tr *web.Renderer, mine []worklist, cur worklist) []tabView {
+	var out []tabView
+	for _, wl := range mine {
+		out = append(out, tabView{Key: wl.Key, Label: tr.T(lang, "wl."+wl.Key),
+			URL: "/can-bo/viec-can-lam?ds=" + wl.Key, Current: wl.Key == cur.Key})
+	}
+	return out
+}
+
+// consultRow is one open consultation addressed to the acting unit.
+type consultRow struct {
+	store.ConsultationRow
+	Due Deadline
+}
+
+// consultList serves the xin-y-kien tab: consultations other units sent
+// the acting unit and that it has not answered, oldest first (?sau=ID
+// continues after that consultation).
+func (h *Handler) consultList(w http.ResponseWriter, r *http.Request, s *staff, cur worklist, mine []worklist, cal WorkCalendar) error {
+	lang := web.LangOf(r)
+	var after int64
+	if v := r.URL.Query().Get("sau"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «sau» không hợp lệ.", "The «sau» parameter is invalid.")
+		}
+		after = n
+	}
+	rows, next, err := h.Store.OpenConsultations(r.Context(), s.Unit.UnitID, after, pageSize)
+	if err != nil {
+		return err
+	}
+	v := &worklistView{Frame: Frame{s, "/can-bo/viec-can-lam?ds=" + cur.Key}, Tab: cur.Key, Title: h.web.T(lang, "wl."+cur.Key)}
+	now := h.now()
+	for _, row := range rows {
+		d := dossier.Dossier{Status: row.Status, DueAt: row.DueAt}
+		v.Consults = append(v.Consults, consultRow{ConsultationRow: row, Due: h.deadline(lang, cal, &d, now)})
+	}
+	v.Tabs = tabs(lang, h.web, mine, cur)
+	if next != 0 {
+		v.Next = "/can-bo/viec-can-lam?ds=" + cur.Key + "&sau=" + strconv.FormatInt(next, 10)
 	}
 	h.web.Render(w, r, web.View{Name: "worklist", NoIndex: true, Data: v})
 	return nil

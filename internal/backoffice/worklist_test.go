@@ -86,7 +86,7 @@ func TestWorklistsAndProcessing(t *testing.T) {
 			path1 := "/can-bo/ho-so/" + d1.Code
 
 			// The leader's "to assign" list, filters included.
-			want(t, "leader worklist", leader.get("/can-bo/viec-can-lam"), 200, "Cần phân công", "Cần phê duyệt",
+			want(t, "leader worklist", leader.get("/can-bo/viec-can-lam"), 200, "Cần phân công", "Chờ phê duyệt", "Được xin ý kiến",
 				d1.Code, d2.Code, d3.Code, "Đăng ký kết hôn", "Nguyễn Văn An", "10/03/2025 17:00", "Còn hạn", `class="due due--ok"`, `href="/can-bo/giao-dien.css"`)
 			if css := leader.get("/can-bo/giao-dien.css"); css.status != 200 || !strings.Contains(css.body, ".due--late") {
 				t.Fatalf("style sheet: %d", css.status)
@@ -134,19 +134,49 @@ func TestWorklistsAndProcessing(t *testing.T) {
 			want(t, "fee form", rec.get(path1), 200, `value="fee_paid"`)
 			done(t, env, rec, d1.Code, "fee_paid", nil)
 
-			// The leader finishes with a result number and file.
+			// The specialist drafts the result with its number and file; the
+			// leader returns it once, then approves the second draft.
 			v := dossierOf(t, env, d1.Code).Version
+			draft := func(number, file string) page {
+				return spec.postMultipart(path1, map[string]string{"action": "draft_result", "version": itoa(dossierOf(t, env, d1.Code).Version),
+					"result_number": number, "summary": "Cấp Giấy chứng nhận kết hôn", "granted": "yes"},
+					[]apptest.File{{Field: "result_file", Name: file, Content: apptest.PDF("ket qua "+number, 400)}})
+			}
+			want(t, "draft form", spec.get(path1), 200, `id="form-draft_result"`, `enctype="multipart/form-data"`)
+			if strings.Contains(spec.get(path1).body, `id="form-finish"`) {
+				t.Fatal("the specialist is offered the approval")
+			}
 			want(t, "finish without decision", leader.postMultipart(path1, map[string]string{"action": "finish", "version": itoa(v), "summary": "Cấp giấy"}, nil),
 				http.StatusBadRequest, "Vui lòng chọn kết quả giải quyết")
-			p = leader.postMultipart(path1, map[string]string{"action": "finish", "version": itoa(v), "result_number": "12/GCNKH",
-				"summary": "Cấp Giấy chứng nhận kết hôn", "granted": "yes"}, []apptest.File{{Field: "result_file", Name: "kq.pdf", Content: apptest.PDF("ket qua", 400)}})
-			if p.status != http.StatusSeeOther {
-				t.Fatalf("finish: %d\n%s", p.status, p.body)
+			want(t, "draft without number", spec.postMultipart(path1, map[string]string{"action": "draft_result", "version": itoa(v),
+				"summary": "Cấp giấy", "granted": "yes"}, nil), http.StatusBadRequest, "Vui lòng nhập số, ký hiệu")
+			if p := draft("11/GCNKH", "du-thao-1.pdf"); p.status != http.StatusSeeOther {
+				t.Fatalf("draft: %d\n%s", p.status, p.body)
 			}
+			want(t, "leader approvals", leader.get("/can-bo/viec-can-lam?ds=cho-phe-duyet"), 200, d1.Code, `value="finish"`)
+			want(t, "draft shown", leader.get(path1), 200, "Dự thảo kết quả chờ phê duyệt", "11/GCNKH", "du-thao-1.pdf",
+				`id="form-finish"`, `id="form-return_draft"`, "Phê duyệt dự thảo ở trên")
+			if strings.Contains(spec.get(path1).body, `id="form-draft_result"`) {
+				t.Fatal("the specialist may draft again while the draft awaits approval")
+			}
+			want(t, "return without reason", leader.post(path1, act("return_draft", dossierOf(t, env, d1.Code).Version, nil)),
+				http.StatusBadRequest, "Vui lòng nêu lý do.")
+			done(t, env, leader, d1.Code, "return_draft", url.Values{"reason": {"Sai số giấy chứng nhận"}})
+			want(t, "returned", spec.get(path1), 200, "Dự thảo kết quả đã bị trả lại", "Sai số giấy chứng nhận", `id="form-draft_result"`)
+			if p := draft("12/GCNKH", "kq.pdf"); p.status != http.StatusSeeOther {
+				t.Fatalf("second draft: %d\n%s", p.status, p.body)
+			}
+			var mine apptest.Dossier
+			citizen.Do("GET", "/api/v1/dossiers/"+d1.Code, nil, &mine)
+			if mine.Result != nil || len(mine.Documents) != 0 {
+				t.Fatalf("the applicant sees the draft: %+v %+v", mine.Result, mine.Documents)
+			}
+			done(t, env, leader, d1.Code, "finish", nil)
 			d := dossierOf(t, env, d1.Code)
-			if d.Status != 9 {
-				t.Fatalf("status after finish: %d", d.Status)
+			if d.Status != 9 || d.Result == nil || d.Result.Number != "12/GCNKH" || d.Result.SignedBy == "" || d.Result.DraftedBy == "" {
+				t.Fatalf("after approval: %d %+v", d.Status, d.Result)
 			}
+			want(t, "approved", leader.get(path1+"?xong=finish"), 200, "Đã phê duyệt và ban hành kết quả.")
 			want(t, "result file", leader.get(path1), 200, "kq.pdf")
 			want(t, "desk worklist", rec.get("/can-bo/viec-can-lam"), 200, "Chờ trả kết quả", d1.Code)
 			done(t, env, rec, d1.Code, "deliver", url.Values{"method": {"in_person"}})

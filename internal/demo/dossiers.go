@@ -294,6 +294,14 @@ func (s *simulation) wait(minH, maxH float64) bool {
 	return true
 }
 
+// waitUntil moves the clock to t (at least an hour on if t has passed).
+func (s *simulation) waitUntil(t time.Time) bool {
+	if h := s.cal.WorkingHoursBetween(*s.clock, t); h > 1 {
+		return s.wait(h, h)
+	}
+	return s.wait(1, 1)
+}
+
 func (s *simulation) act(a dossier.Actor, cmd dossier.Command) error {
 	cmd.Version = s.d.Version
 	d, _, err := s.svc.Act(s.ctx, a, s.d.Code, cmd, nil)
@@ -416,11 +424,37 @@ func (s *simulation) run() error {
 			target = left + 4
 		}
 	}
-	if !s.wait(target*0.9, target) {
+	// The specialist drafts the result most of the way through; the
+	// leader approves it (a few drafts go back once to be corrected).
+	finishAt := s.cal.AddWorkingHours(*s.clock, target*(0.9+0.1*r.Float64()))
+	if !s.wait(target*0.6, target*0.7) {
 		return nil
 	}
-	if err := s.act(s.desk.leader, dossier.Command{Action: dossier.ActFinish, Result: &dossier.Result{
-		Number: fmt.Sprintf("%d/QĐ-UBND", 100+s.r.IntN(900)), Summary: "Chấp thuận theo đề nghị của người nộp hồ sơ.", Granted: true}}); err != nil {
+	number := fmt.Sprintf("%d/QĐ-UBND", 100+s.r.IntN(900))
+	draft := dossier.Command{Action: dossier.ActDraftResult, Result: &dossier.Result{
+		Number: number, Summary: "Chấp thuận theo đề nghị của người nộp hồ sơ.", Granted: true}}
+	if err := s.act(s.desk.specialist, draft); err != nil {
+		return err
+	}
+	if r.IntN(10) == 0 {
+		if !s.wait(1, 4) {
+			return nil
+		}
+		if err := s.act(s.desk.leader, dossier.Command{Action: dossier.ActReturnDraft, Reason: "Đề nghị ghi rõ căn cứ pháp lý trong trích yếu."}); err != nil {
+			return err
+		}
+		if !s.wait(1, 4) {
+			return nil
+		}
+		draft.Result.Summary = "Chấp thuận theo đề nghị của người nộp hồ sơ, căn cứ quy định hiện hành."
+		if err := s.act(s.desk.specialist, draft); err != nil {
+			return err
+		}
+	}
+	if !s.waitUntil(finishAt) {
+		return nil
+	}
+	if err := s.act(s.desk.leader, dossier.Command{Action: dossier.ActFinish}); err != nil {
 		return err
 	}
 	if !s.wait(1, 16) {

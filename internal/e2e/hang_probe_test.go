@@ -194,11 +194,20 @@ func TestHangProbe(t *testing.T) {
 	lead := b.staffBrowser("ht.leader")
 	probeListen(lead, l, "lead")
 	lead.open(page)
-	lead.do(
-		chromedp.SendKeys(chromedp.CSS("#result_number-finish"), "15/2026/GCNKH"),
-		chromedp.SendKeys(chromedp.CSS("#summary-finish"), "Cấp Giấy chứng nhận kết hôn"),
-		chromedp.Click(chromedp.CSS("#granted-yes")),
-	)
+	eval[bool](lead, `(window.__clicks = [], ["mousedown", "click"].forEach(t => document.addEventListener(t, e => { const r = document.querySelector("#granted-yes").getBoundingClientRect(); window.__clicks.push(t + " at " + e.clientX + "," + e.clientY + " on " + (e.target.id || e.target.tagName) + " radio@" + r.x + "," + r.y + " scrollY=" + window.scrollY) }, true)), true)`)
+	eval[bool](lead, fmt.Sprintf(`(window.__t0 = %d, window.__ev = [], ["blur", "focus"].forEach(t => window.addEventListener(t, () => window.__ev.push(((Date.now() - window.__t0) / 1000).toFixed(3) + " window " + t + " active=" + (document.activeElement && (document.activeElement.id || document.activeElement.tagName))))), document.addEventListener("scroll", () => window.__ev.push(((Date.now() - window.__t0) / 1000).toFixed(3) + " scroll " + window.scrollY)), true)`, l.start.UnixMilli()))
+	if os.Getenv("PROBE_FIX") != "" {
+		// The fix: drop the PDF preview before touching the form.
+		eval[bool](lead, `(document.querySelectorAll("iframe").forEach(f => f.remove()), true)`)
+		l.add("TEST iframes removed")
+	}
+	l.add("TEST SendKeys number")
+	lead.do(chromedp.SendKeys(chromedp.CSS("#result_number-finish"), "15/2026/GCNKH"))
+	l.add("TEST SendKeys summary")
+	lead.do(chromedp.SendKeys(chromedp.CSS("#summary-finish"), "Cấp Giấy chứng nhận kết hôn"))
+	l.add("TEST Click granted-yes")
+	lead.do(chromedp.Click(chromedp.CSS("#granted-yes")))
+	l.add("TEST fill done; page events: %s", eval[string](lead, `JSON.stringify(window.__ev)`))
 	l.add("TEST filled: %s", eval[string](lead, probeState))
 	if os.Getenv("PROBE_ORIGINAL") != "" {
 		lead.actOn(code, "finish")
@@ -230,7 +239,7 @@ func TestHangProbe(t *testing.T) {
 
 // probeState is the finish form's state and validity.
 const probeState = `JSON.stringify((() => { const f = document.querySelector("#form-finish"), r = document.querySelector("#granted-yes").getBoundingClientRect();
-  return {before: !!window.__before, scrollY: window.scrollY, valid: f.checkValidity(),
+  return {clicks: window.__clicks, before: !!window.__before, scrollY: window.scrollY, valid: f.checkValidity(),
     invalid: Array.from(f.elements).filter(e => e.willValidate && !e.validity.valid).map(e => e.id + ": " + e.validationMessage),
     number: document.querySelector("#result_number-finish").value, summary: document.querySelector("#summary-finish").value,
     yes: document.querySelector("#granted-yes").checked, no: document.querySelector("#granted-no").checked,

@@ -1,0 +1,82 @@
+package backoffice_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// TestConsultAndReturnPages runs the inter-agency path in the pages: the
+// commune's desk hands a received dossier to the district, whose
+// specialist consults the Sở Tư pháp; the department finds the question in
+// its list, reads the dossier and answers; the district drafts, approves
+// and returns the result to the commune's desk, which delivers it.
+func TestConsultAndReturnPages(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			path := "/can-bo/ho-so/" + d.Code
+			rec := login(t, env, "ht.receptionist")
+			done(t, env, rec, d.Code, "receive", nil)
+			want(t, "transfer form at the desk", rec.get(path), 200, `id="form-transfer"`, `<option value="`+apptest.HoanKiem+`">`, `<option value="`+apptest.SoTuPhap+`">`)
+			done(t, env, rec, d.Code, "transfer", url.Values{"to_unit": {apptest.HoanKiem}, "reason": {"Thẩm quyền cấp quận"}})
+
+			hkLead, hkSpec := login(t, env, "hk.leader"), login(t, env, "hk.specialist")
+			done(t, env, hkLead, d.Code, "assign", url.Values{"assignee": {"hk.specialist"}})
+			want(t, "consult form", hkSpec.get(path), 200, `id="form-consult"`, "Xin ý kiến đơn vị khác")
+			want(t, "consult without question", hkSpec.post(path, act("consult", dossierOf(t, env, d.Code).Version, url.Values{"to_unit": {apptest.SoTuPhap}})),
+				http.StatusBadRequest, "Vui lòng nêu nội dung cần xin ý kiến.")
+			want(t, "consult an unknown unit", hkSpec.post(path, act("consult", dossierOf(t, env, d.Code).Version, url.Values{"to_unit": {"000.99.99.H26"}, "reason": {"?"}})),
+				http.StatusBadRequest, "Không có đơn vị")
+			const question = "Đề nghị Sở Tư pháp cho ý kiến về giấy tờ nước ngoài."
+			done(t, env, hkSpec, d.Code, "consult", url.Values{"to_unit": {apptest.SoTuPhap}, "reason": {question}})
+			want(t, "asked", hkSpec.get(path), 200, "Sở Tư pháp", question, "Chưa trả lời.")
+
+			// The department sees the question, not the dossier's other actions.
+			stp := login(t, env, "stp.specialist")
+			want(t, "consult list", stp.get("/can-bo/viec-can-lam?ds=xin-y-kien"), 200, d.Code, question, apptest.HoanKiem)
+			p := stp.get(path)
+			want(t, "consulted view", p, 200, d.Code, `id="form-answer_consult"`, "Nguyễn Văn An")
+			for _, other := range []string{`id="form-assign"`, `id="form-draft_result"`, `id="form-transfer"`, `id="form-stop"`} {
+				if strings.Contains(p.body, other) {
+					t.Errorf("the consulted unit is offered %s", other)
+				}
+			}
+			want(t, "forged action by the consulted unit", stp.post(path, act("stop", dossierOf(t, env, d.Code).Version, url.Values{"reason": {"x"}})),
+				http.StatusForbidden)
+			want(t, "other commune", login(t, env, "hb.specialist").get(path), http.StatusNotFound)
+			done(t, env, stp, d.Code, "answer_consult", url.Values{"reason": {"Giấy tờ hợp lệ."}})
+			if p := stp.get("/can-bo/viec-can-lam?ds=xin-y-kien"); strings.Contains(p.body, d.Code) {
+				t.Error("an answered consultation is still listed")
+			}
+			want(t, "answer shown", hkSpec.get(path), 200, "Giấy tờ hợp lệ.")
+
+			// Draft, approval, return to the commune's desk, delivery.
+			p = hkSpec.postMultipart(path, map[string]string{"action": "draft_result", "version": itoa(dossierOf(t, env, d.Code).Version),
+				"result_number": "5/GCNKH", "summary": "Cấp Giấy chứng nhận kết hôn", "granted": "yes"}, nil)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("draft: %d\n%s", p.status, p.body)
+			}
+			done(t, env, hkLead, d.Code, "finish", nil)
+			if p := rec.get(path); strings.Contains(p.body, `id="form-deliver"`) {
+				t.Fatal("the commune's desk may deliver before the result is back")
+			}
+			want(t, "return form", hkSpec.get(path), 200, `id="form-return_result"`)
+			done(t, env, hkSpec, d.Code, "return_result", nil)
+			if got := dossierOf(t, env, d.Code); got.Unit != apptest.HangTrong || got.Status != 9 {
+				t.Fatalf("after the return: %s %d", got.Unit, got.Status)
+			}
+			want(t, "desk list", rec.get("/can-bo/viec-can-lam?ds=tra-ket-qua"), 200, d.Code)
+			done(t, env, rec, d.Code, "deliver", url.Values{"method": {"in_person"}})
+			if got := dossierOf(t, env, d.Code); got.Status != 10 {
+				t.Fatalf("after delivery: %d", got.Status)
+			}
+		})
+	}
+}
