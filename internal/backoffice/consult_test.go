@@ -80,3 +80,28 @@ func TestConsultAndReturnPages(t *testing.T) {
 		})
 	}
 }
+
+// TestDistrictLeaderFollowsCommunes: a district's leader lists the
+// communes' dossiers beside the district's own and reads them, without
+// any action; a specialist of the district may not widen the list.
+func TestDistrictLeaderFollowsCommunes(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			done(t, env, login(t, env, "ht.receptionist"), d.Code, "receive", nil)
+			path := "/can-bo/ho-so/" + d.Code
+			hk := login(t, env, "hk.leader")
+			if p := hk.get("/can-bo/ho-so?loai=dang-xu-ly"); strings.Contains(p.body, d.Code) {
+				t.Fatal("the district's own list shows a commune's dossier")
+			}
+			want(t, "with the units below", hk.get("/can-bo/ho-so?loai=dang-xu-ly&pham-vi=cap-duoi"), 200, d.Code, "Phường Hàng Trống",
+				"chỉ được xem, không xử lý", `aria-current="page"><strong>Gồm các đơn vị trực thuộc`)
+			want(t, "read-only page", hk.get(path), 200, d.Code, "Bạn không có thao tác nào")
+			want(t, "forged action", hk.post(path, act("assign", dossierOf(t, env, d.Code).Version, url.Values{"assignee": {"ht.specialist"}})),
+				http.StatusForbidden)
+			want(t, "specialist widening", login(t, env, "hk.specialist").get("/can-bo/ho-so?loai=dang-xu-ly&pham-vi=cap-duoi"), http.StatusForbidden)
+			want(t, "bad scope", hk.get("/can-bo/ho-so?pham-vi=tat-ca"), http.StatusBadRequest)
+		})
+	}
+}

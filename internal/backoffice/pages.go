@@ -36,6 +36,11 @@ type listView struct {
 	Dossiers  []dossier.Dossier
 	Next      string // URL of the next page, if any
 	Batch     bool   // the reception queue's batch receive
+	// Subtree lists the units below too (read-only for the reader);
+	// Scopes are the links between the two views, for roles that see
+	// the subtree.
+	Subtree bool
+	Scopes  []tabView
 }
 
 // queue lists the acting unit's online dossiers awaiting reception, oldest
@@ -64,6 +69,8 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, s *staff) error 
 
 // list lists the acting unit's dossiers in progress (?loai=dang-xu-ly) or
 // overdue (?loai=qua-han), newest first; ?truoc=ID continues below that id.
+// ?pham-vi=cap-duoi adds the units below for roles that see them (a
+// district's leader follows its communes, read-only).
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
 	q := r.URL.Query()
 	f := dossier.Filter{UnitCode: s.Unit.UnitCode, Now: h.now(), Limit: pageSize}
@@ -85,19 +92,44 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
 		return err
 	}
 	f.Cursor = cursor
+	seesBelow := false
+	for _, role := range s.rolesIn(s.Unit.UnitID) {
+		seesBelow = seesBelow || role.SeesSubtree()
+	}
+	subtree := false
+	switch q.Get("pham-vi") {
+	case "":
+	case "cap-duoi":
+		if !seesBelow {
+			return apperr.New(apperr.Forbidden, "scope_forbidden", "Vai trò của bạn không được xem hồ sơ của các đơn vị trực thuộc.", "Your role may not see the dossiers of the units below.")
+		}
+		subtree = true
+	default:
+		return apperr.New(apperr.Invalid, "scope_invalid", "Tham số «pham-vi» không hợp lệ.", "The «pham-vi» parameter is invalid.")
+	}
 	ds, next, err := h.Store.ListDossiers(r.Context(), s.unitActor(), f)
 	if err != nil {
 		return err
 	}
-	var mine []dossier.Dossier
+	var shown []dossier.Dossier
 	for _, d := range ds {
-		if d.UnitID == s.Unit.UnitID {
-			mine = append(mine, d)
+		if subtree || d.UnitID == s.Unit.UnitID {
+			shown = append(shown, d)
 		}
 	}
-	v := &listView{Frame: Frame{s, "/can-bo/ho-so?loai=" + kind}, Title: title, Dossiers: mine}
+	base := "/can-bo/ho-so?loai=" + kind
+	if subtree {
+		base += "&pham-vi=cap-duoi"
+	}
+	v := &listView{Frame: Frame{s, base}, Title: title, Dossiers: shown, Subtree: subtree}
+	if seesBelow {
+		v.Scopes = []tabView{
+			{Label: h.t(r, "list.scope.own"), URL: "/can-bo/ho-so?loai=" + kind, Current: !subtree},
+			{Label: h.t(r, "list.scope.below"), URL: "/can-bo/ho-so?loai=" + kind + "&pham-vi=cap-duoi", Current: subtree},
+		}
+	}
 	if next != 0 {
-		v.Next = "/can-bo/ho-so?loai=" + kind + "&truoc=" + strconv.FormatInt(next, 10)
+		v.Next = base + "&truoc=" + strconv.FormatInt(next, 10)
 	}
 	h.web.Render(w, r, web.View{Name: "list", NoIndex: true, Data: v})
 	return nil
