@@ -40,7 +40,7 @@ type Store interface {
 	Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override) error
-	DeleteCalendarOverride(ctx context.Context, day string) error
+	DeleteCalendarOverride(ctx context.Context, unitID int64, day string) error
 }
 
 // Limits bound what a request may carry.
@@ -58,7 +58,9 @@ type Handler struct {
 	Store    Store
 	Dossiers *dossier.Service
 	Files    files.Store
-	Clock    func(ctx context.Context) (*calendar.Calendar, error)
+	// Clock returns the calendar of the unit at a materialised path ("" for
+	// the deployment-wide one).
+	Clock func(ctx context.Context, unitPath string) (*calendar.Calendar, error)
 	Limits   Limits
 	Slips    SlipStore
 	// BaseURL is the public address of the portal (QR codes); the request's

@@ -540,6 +540,34 @@ func TestPublicEndpoints(t *testing.T) {
 		if st := anon.Do("GET", "/api/v1/calendar/due?from=2025-04-25T09:00:00%2B07:00&amount=3", nil, &due); st != 200 || due.DueAt != "2025-05-05T17:00:00+07:00" {
 			t.Fatalf("due after override: %d %s", st, due.DueAt)
 		}
+		// A unit admin's day off applies to that unit (and below) only.
+		ua := env.Login("ht.unit_admin")
+		const dueURL = "/api/v1/calendar/due?from=2025-04-25T09:00:00%2B07:00&amount=3"
+		for _, c := range []struct {
+			method, path string
+			want         int
+		}{
+			{"PUT", "/api/v1/calendar/overrides/2025-05-05", 403},                         // the common calendar
+			{"PUT", "/api/v1/calendar/overrides/2025-05-05?unit=" + apptest.HangBac, 403}, // another unit
+			{"PUT", "/api/v1/calendar/overrides/2025-05-05?unit=000.99.99.H26", 404},
+			{"PUT", "/api/v1/calendar/overrides/2025-05-05?unit=" + apptest.HangTrong, 200},
+		} {
+			if st := ua.Do(c.method, c.path, map[string]string{"kind": "off", "reason": "Phường nghỉ"}, nil); st != c.want {
+				t.Errorf("%s %s by the unit admin: %d, want %d", c.method, c.path, st, c.want)
+			}
+		}
+		for unit, want := range map[string]string{"": "2025-05-05T17:00:00+07:00", apptest.HangTrong: "2025-05-06T17:00:00+07:00",
+			apptest.HangBac: "2025-05-05T17:00:00+07:00"} {
+			if st := anon.Do("GET", dueURL+"&unit="+unit, nil, &due); st != 200 || due.DueAt != want {
+				t.Errorf("due at unit %q: %d %s, want %s", unit, st, due.DueAt, want)
+			}
+		}
+		if st := ua.Do("DELETE", "/api/v1/calendar/overrides/2025-05-05?unit="+apptest.HangTrong, nil, nil); st != 204 {
+			t.Fatalf("unit admin delete: %d", st)
+		}
+		if st := ua.Do("DELETE", "/api/v1/calendar/overrides/2025-05-05?unit="+apptest.HangTrong, nil, nil); st != 404 {
+			t.Fatalf("second delete: %d", st)
+		}
 		var procs struct {
 			Items []struct {
 				Code    string

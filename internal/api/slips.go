@@ -107,7 +107,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	if !canReadUnit(a, u) {
 		return apperr.ErrNotFound
 	}
-	clk, err := h.Clock(r.Context())
+	clk, err := h.Clock(r.Context(), "")
 	if err != nil {
 		return err
 	}

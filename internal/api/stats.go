@@ -70,7 +70,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Forbidden, "staff_only", "Chỉ cán bộ mới xem được số liệu thống kê.", "Only staff may read statistics.")
 	}
 	q := r.URL.Query()
-	clk, err := h.Clock(r.Context())
+	clk, err := h.Clock(r.Context(), "")
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,11 @@ func (h *Handler) calendarYear(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || year < 1900 || year > 2199 {
 		return apperr.New(apperr.Invalid, "bad_year", "Năm phải là số từ 1900 đến 2199.", "The year must be a number from 1900 to 2199.")
 	}
-	clk, err := h.Clock(r.Context())
+	path, err := h.unitPath(r)
+	if err != nil {
+		return err
+	}
+	clk, err := h.Clock(r.Context(), path)
 	if err != nil {
 		return err
 	}
@@ -175,12 +179,11 @@ func (h *Handler) calendarDue(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return apperr.New(apperr.Invalid, "bad_kind", "Tham số kind phải là working_days, calendar_days hoặc working_hours.", "kind must be working_days, calendar_days or working_hours.")
 	}
-	if u := q.Get("unit"); u != "" {
-		if _, err := h.Store.UnitByCode(r.Context(), u); err != nil {
-			return err
-		}
+	path, err := h.unitPath(r)
+	if err != nil {
+		return err
 	}
-	clk, err := h.Clock(r.Context())
+	clk, err := h.Clock(r.Context(), path)
 	if err != nil {
 		return err
 	}
@@ -197,16 +200,48 @@ type overrideRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (h *Handler) requireCityAdmin(a dossier.Actor) error {
-	if a.HasRole(org.RoleCityAdmin) {
-		return nil
+// unitPath reads ?unit= (an agency identifier): the calendar asked for is
+// that unit's, with its own overrides; "" is the deployment-wide one.
+func (h *Handler) unitPath(r *http.Request) (string, error) {
+	code := r.URL.Query().Get("unit")
+	if code == "" {
+		return "", nil
 	}
-	return apperr.New(apperr.Forbidden, "city_admin_only", "Chỉ quản trị viên thành phố được sửa lịch làm việc.", "Only city administrators may change the calendar.")
+	u, err := h.Store.UnitByCode(r.Context(), code)
+	if err != nil {
+		return "", err
+	}
+	return u.Path, nil
+}
+
+// overrideScope is the unit an override request is for: ?unit= names a
+// unit, whose administrators (and city administrators) may change its
+// calendar; without it the change is deployment-wide, for city
+// administrators only. It answers the unit's id (0 for deployment-wide).
+func (h *Handler) overrideScope(r *http.Request, a dossier.Actor) (int64, error) {
+	code := r.URL.Query().Get("unit")
+	if code == "" {
+		if a.HasRole(org.RoleCityAdmin) {
+			return 0, nil
+		}
+		return 0, apperr.New(apperr.Forbidden, "city_admin_only", "Chỉ quản trị viên thành phố được sửa lịch làm việc chung; quản trị viên đơn vị ghi rõ đơn vị (?unit=).", "Only city administrators may change the common calendar; unit administrators name their unit (?unit=).")
+	}
+	u, err := h.Store.UnitByCode(r.Context(), code)
+	if err != nil {
+		return 0, err
+	}
+	for _, g := range a.Grants {
+		if g.Role == org.RoleCityAdmin || g.Role == org.RoleUnitAdmin && g.UnitID == u.ID {
+			return u.ID, nil
+		}
+	}
+	return 0, apperr.New(apperr.Forbidden, "unit_admin_only", "Chỉ quản trị viên của đơn vị này hoặc quản trị viên thành phố được sửa lịch của đơn vị.", "Only this unit's administrators or city administrators may change its calendar.")
 }
 
 func (h *Handler) putOverride(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
-	if err := h.requireCityAdmin(a); err != nil {
+	unitID, err := h.overrideScope(r, a)
+	if err != nil {
 		return err
 	}
 	day := r.PathValue("date")
@@ -224,7 +259,7 @@ func (h *Handler) putOverride(w http.ResponseWriter, r *http.Request) error {
 	if in.Reason == "" || len([]rune(in.Reason)) > 200 {
 		return apperr.New(apperr.Invalid, "reason_required", "Vui lòng nêu lý do (tối đa 200 ký tự).", "Give a reason (200 characters at most).")
 	}
-	o := calendar.Override{Date: day, Kind: calendar.DayKind(in.Kind), Reason: in.Reason}
+	o := calendar.Override{Date: day, Kind: calendar.DayKind(in.Kind), Reason: in.Reason, UnitID: unitID, Unit: r.URL.Query().Get("unit")}
 	if err := h.Store.SetCalendarOverride(r.Context(), o); err != nil {
 		return err
 	}
@@ -234,14 +269,15 @@ func (h *Handler) putOverride(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) deleteOverride(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
-	if err := h.requireCityAdmin(a); err != nil {
+	unitID, err := h.overrideScope(r, a)
+	if err != nil {
 		return err
 	}
 	day := r.PathValue("date")
 	if _, err := time.Parse("2006-01-02", day); err != nil {
 		return apperr.New(apperr.Invalid, "bad_date", "Ngày phải có dạng YYYY-MM-DD.", "The date must be YYYY-MM-DD.")
 	}
-	if err := h.Store.DeleteCalendarOverride(r.Context(), day); err != nil {
+	if err := h.Store.DeleteCalendarOverride(r.Context(), unitID, day); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

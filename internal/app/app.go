@@ -70,10 +70,10 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	}
 	svc := &dossier.Service{
 		Store: db, Catalog: db, Directory: db, Now: now,
-		Clock: func(ctx context.Context) (dossier.Clock, error) { return src.Calendar(ctx) },
+		Clock: func(ctx context.Context, path string) (dossier.Clock, error) { return src.ForUnit(ctx, path) },
 	}
 	h := &api.Handler{
-		Store: db, Dossiers: svc, Files: fs, Clock: src.Calendar, Log: log, Now: now, Slips: db, BaseURL: cfg.BaseURL,
+		Store: db, Dossiers: svc, Files: fs, Clock: src.ForUnit, Log: log, Now: now, Slips: db, BaseURL: cfg.BaseURL,
 		Limits: api.Limits{JSONBody: 1 << 20, FileSize: int64(cfg.MaxFileMB) << 20, DossierSize: int64(cfg.MaxDossierMB) << 20},
 	}
 	// One session manager for the portal and the back office: staff log in

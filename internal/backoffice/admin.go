@@ -59,7 +59,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	if err != nil {
 		return err
 	}
-	cal, err := h.calendar(ctx)
+	cal, err := h.calendar(ctx, s.Unit.UnitPath)
 	if err != nil {
 		return err
 	}
@@ -114,50 +114,63 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 
 type calendarDay struct {
 	calendar.Day
-	Date     string // dd/MM/yyyy
-	Weekday  string
-	Override bool // an administrator's override, which may be deleted
+	Date    string // dd/MM/yyyy
+	Weekday string
+	// Source says who set the day: "" the law, "city" the city's
+	// administrators, "unit" the administrators of Unit (this unit or one
+	// above it).
+	Source string
+	Unit   string
+	// Mine: the reader may delete it (an override of the scope they edit).
+	Mine bool
 }
 
 type calendarView struct {
 	Frame
-	Year     int
-	Prev     int
-	Next     int
-	Days     []calendarDay
-	CanEdit  bool
-	Done     string
-	Errors   map[string]string
-	Form     url.Values
-	FormKind string
+	Year    int
+	Prev    int
+	Next    int
+	Days    []calendarDay
+	CanEdit bool
+	// UnitScope: the reader edits the acting unit's own calendar (a unit
+	// administrator), not the city's.
+	UnitScope bool
+	UnitName  string
+	Done      string
+	Errors    map[string]string
+	Form      url.Values
+	FormKind  string
 }
 
 const maxReason = 200
 
-// calendarAccess says whether the member may read (unit or city admin of
-// the acting unit) and change (city admin: the calendar is city-wide).
-func calendarAccess(s *staff) (read, write bool) {
+// calendarAccess says whether the member may read and change the
+// calendar, and for which scope: city administrators change the city-wide
+// calendar (unit 0), unit administrators their unit's own days (which
+// apply to it and the units below it).
+func calendarAccess(s *staff) (read, write bool, scope int64) {
 	roles := s.rolesIn(s.Unit.UnitID)
-	write = slices.Contains(roles, org.RoleCityAdmin)
-	return write || slices.Contains(roles, org.RoleUnitAdmin), write
+	switch {
+	case slices.Contains(roles, org.RoleCityAdmin):
+		return true, true, 0
+	case slices.Contains(roles, org.RoleUnitAdmin):
+		return true, true, s.Unit.UnitID
+	}
+	return false, false, 0
 }
 
 var errCalendarForbidden = apperr.New(apperr.Forbidden, "calendar_admin_only",
 	"Chỉ quản trị viên đơn vị hoặc quản trị viên thành phố được xem lịch làm việc tại đây.",
 	"Only unit or city administrators may open the calendar here.")
 
-var errCalendarReadOnly = apperr.New(apperr.Forbidden, "city_admin_only",
-	"Chỉ quản trị viên thành phố được sửa lịch làm việc vì lịch áp dụng cho toàn thành phố.",
-	"Only city administrators may change the calendar, which applies to the whole city.")
-
 // calendarPage serves /can-bo/lich?nam=YYYY: the year's non-working days
 // and swapped working days, with the form for city administrators.
 func (h *Handler) calendarPage(w http.ResponseWriter, r *http.Request, s *staff) error {
-	read, _ := calendarAccess(s)
+	read, _, _ := calendarAccess(s)
 	if !read {
 		return errCalendarForbidden
 	}
-	cal, err := h.calendar(r.Context())
+	cal, err := h.calendar(r.Context(), s.Unit.UnitPath)
 	if err != nil {
 		return err
 	}
@@ -179,29 +192,32 @@ func (h *Handler) calendarPage(w http.ResponseWriter, r *http.Request, s *staff)
 func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, s *staff, year int, done string, errs map[string]string, form url.Values, status int) error {
 	ctx := r.Context()
 	lang := web.LangOf(r)
-	wc, err := h.calendar(ctx)
+	wc, err := h.calendar(ctx, s.Unit.UnitPath)
 	if err != nil {
 		return err
 	}
-	ovs, err := h.Store.CalendarOverrides(ctx)
+	all, err := h.Store.CalendarOverrides(ctx)
 	if err != nil {
 		return err
 	}
+	// The overrides in force here, by date: the city's, or those of this
+	// unit or a unit above it.
+	inForce := calendar.Merge(all, s.Unit.UnitPath)
 	cal, ok := wc.(interface{ Year(int) []calendar.Day })
 	if !ok {
-		c, err := calendar.New(calendar.DefaultConfig(), ovs)
+		c, err := calendar.New(calendar.DefaultConfig(), inForce)
 		if err != nil {
 			return err
 		}
 		cal = c
 	}
-	admin := map[string]bool{}
-	for _, o := range ovs {
-		admin[o.Date] = true
+	byDate := map[string]calendar.Override{}
+	for _, o := range inForce {
+		byDate[o.Date] = o
 	}
-	_, write := calendarAccess(s)
+	_, write, scope := calendarAccess(s)
 	v := &calendarView{Frame: Frame{s, "/can-bo/lich"}, Year: year, Prev: year - 1, Next: year + 1,
-		CanEdit: write, Done: done, Errors: errs, Form: form}
+		CanEdit: write, UnitScope: scope != 0, UnitName: s.Unit.UnitName, Done: done, Errors: errs, Form: form}
 	if form != nil {
 		v.FormKind = form.Get("kind")
 	}
@@ -213,8 +229,14 @@ func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, s *staf
 		if lang == "en" && d.ReasonEN != "" {
 			d.Reason = d.ReasonEN
 		}
-		v.Days = append(v.Days, calendarDay{Day: d, Date: t.Format("02/01/2006"),
-			Weekday: h.web.T(lang, "cal.wd."+strconv.Itoa(int(t.Weekday()))), Override: admin[d.Date]})
+		cd := calendarDay{Day: d, Date: t.Format("02/01/2006"), Weekday: h.web.T(lang, "cal.wd."+strconv.Itoa(int(t.Weekday())))}
+		if o, ok := byDate[d.Date]; ok {
+			cd.Source, cd.Unit, cd.Mine = "city", o.Unit, o.UnitID == scope && write
+			if o.UnitID != 0 {
+				cd.Source = "unit"
+			}
+		}
+		v.Days = append(v.Days, cd)
 	}
 	h.web.Render(w, r, web.View{Name: "calendar", Status: status, NoIndex: true, Data: v})
 	return nil
@@ -223,12 +245,9 @@ func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, s *staf
 // calendarPost adds (action=add: date, kind off|work, reason) or deletes
 // (action=delete: date) an administrator's override; city admins only.
 func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff) error {
-	read, write := calendarAccess(s)
-	if !read {
+	read, write, scope := calendarAccess(s)
+	if !read || !write {
 		return errCalendarForbidden
-	}
-	if !write {
-		return errCalendarReadOnly
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
@@ -260,7 +279,7 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 		if len(errs) > 0 {
 			return h.renderCalendar(w, r, s, year, "", errs, r.PostForm, http.StatusBadRequest)
 		}
-		if err := h.Store.SetCalendarOverride(ctx, calendar.Override{Date: date, Kind: calendar.DayKind(kind), Reason: reason}); err != nil {
+		if err := h.Store.SetCalendarOverride(ctx, calendar.Override{Date: date, Kind: calendar.DayKind(kind), Reason: reason, UnitID: scope}); err != nil {
 			return err
 		}
 		http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=add", http.StatusSeeOther)
@@ -270,7 +289,7 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 			errs["date"] = h.web.T(lang, "cal.err.date")
 			return h.renderCalendar(w, r, s, year, "", errs, nil, http.StatusBadRequest)
 		}
-		if err := h.Store.DeleteCalendarOverride(ctx, date); err != nil {
+		if err := h.Store.DeleteCalendarOverride(ctx, scope, date); err != nil {
 			return err
 		}
 		http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=delete", http.StatusSeeOther)

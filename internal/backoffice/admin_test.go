@@ -83,15 +83,17 @@ func TestCalendarAdmin(t *testing.T) {
 			env := apptest.Start(t, e, app.Options{Now: clk.Now})
 			citizen := env.Login(apptest.CitizenA)
 			api := env.Login("ht.receptionist")
-			receive := func() string {
+			hbAPI := env.Login("hb.receptionist")
+			receiveAt := func(unit string, c *apptest.Client) string {
 				t.Helper()
-				d := citizen.Submit(apptest.HangTrong)
-				api.MustAct(&d, "receive", nil)
+				d := citizen.Submit(unit)
+				c.MustAct(&d, "receive", nil)
 				if d.DueAt == nil {
 					t.Fatal("no due date")
 				}
 				return *d.DueAt
 			}
+			receive := func() string { t.Helper(); return receiveAt(apptest.HangTrong, api) }
 			overrides := func() int {
 				t.Helper()
 				ovs, err := env.DB.CalendarOverrides(context.Background())
@@ -134,22 +136,47 @@ func TestCalendarAdmin(t *testing.T) {
 				t.Fatalf("add: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
 			}
 			want(t, "added", admin.get("/can-bo/lich?nam=2025&xong=add"), 200, "Đã lưu ngày vào lịch làm việc", `id="day-2025-03-07"`,
-				"07/03/2025", "Thứ Sáu", "Nghỉ phòng chống bão", "Quản trị viên đặt", "Xóa ngày 07/03/2025")
+				"07/03/2025", "Thứ Sáu", "Nghỉ phòng chống bão", "Thành phố điều chỉnh", "Xóa ngày 07/03/2025")
 			if due := receive(); !strings.HasPrefix(due, "2025-03-11T17:00") {
 				t.Fatalf("due after the day off: %s", due)
 			}
 
-			// The unit admin reads it but may not change it.
+			// Hàng Trống's unit admin sees the city's day (not theirs to
+			// delete) and adds a day off of the ward's own: it moves the
+			// ward's deadlines, not those of Hàng Bạc.
 			ua := login(t, env, "ht.unit_admin")
 			p = ua.get("/can-bo/lich")
-			want(t, "unit admin", p, 200, "Nghỉ phòng chống bão", "chế độ chỉ đọc", "chỉ quản trị viên thành phố")
-			if strings.Contains(p.body, `id="add-form"`) || strings.Contains(p.body, "Xóa ngày") {
-				t.Fatal("the unit admin is offered the forms")
+			want(t, "unit admin", p, 200, "Nghỉ phòng chống bão", "Thành phố điều chỉnh", "chỉ áp dụng cho Phường Hàng Trống", `id="add-form"`)
+			if strings.Contains(p.body, "Xóa ngày 07/03/2025") {
+				t.Fatal("the unit admin is offered to delete the city's day")
 			}
-			want(t, "unit admin post", ua.post("/can-bo/lich", url.Values{"action": {"delete"}, "date": {"2025-03-07"}}), http.StatusForbidden)
-			want(t, "unit admin add", ua.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-14"}, "kind": {"off"}, "reason": {"x"}}), http.StatusForbidden)
-			if n := overrides(); n != 1 {
+			want(t, "unit admin deletes the city's day", ua.post("/can-bo/lich", url.Values{"action": {"delete"}, "date": {"2025-03-07"}}), http.StatusNotFound)
+			p = ua.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-10"}, "kind": {"off"}, "reason": {"Phường tổ chức bầu cử bổ sung"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("unit admin add: %d\n%s", p.status, p.body)
+			}
+			want(t, "unit day", ua.get("/can-bo/lich?nam=2025"), 200, "Phường tổ chức bầu cử bổ sung", "Đơn vị "+apptest.HangTrong+" điều chỉnh", "Xóa ngày 10/03/2025")
+			if n := overrides(); n != 2 {
 				t.Fatalf("overrides after the unit admin: %d", n)
+			}
+			if due := receive(); !strings.HasPrefix(due, "2025-03-12T17:00") {
+				t.Fatalf("Hàng Trống's due after its own day off: %s", due)
+			}
+			if due := receiveAt(apptest.HangBac, hbAPI); !strings.HasPrefix(due, "2025-03-11T17:00") {
+				t.Fatalf("Hàng Bạc's due moved by Hàng Trống's day off: %s", due)
+			}
+			if p := admin.get("/can-bo/lich?nam=2025"); strings.Contains(p.body, "Phường tổ chức bầu cử bổ sung") {
+				t.Fatal("the city's calendar shows a ward's day")
+			}
+			p = ua.post("/can-bo/lich", url.Values{"action": {"delete"}, "date": {"2025-03-10"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("unit admin delete: %d\n%s", p.status, p.body)
+			}
+			if due := receive(); !strings.HasPrefix(due, "2025-03-11T17:00") {
+				t.Fatalf("Hàng Trống's due after deleting its day off: %s", due)
+			}
+			if n := overrides(); n != 1 {
+				t.Fatalf("overrides after the unit admin's delete: %d", n)
 			}
 
 			// Others get 403.

@@ -68,7 +68,7 @@ type Store interface {
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override) error
-	DeleteCalendarOverride(ctx context.Context, day string) error
+	DeleteCalendarOverride(ctx context.Context, unitID int64, day string) error
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
 	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
@@ -101,10 +101,10 @@ type Handler struct {
 	BaseURL string
 	Log     *slog.Logger
 	Now     func() time.Time
-	// Calendar returns the working-day calendar in force for the worklists'
-	// deadline words; New takes it from the dossier service's Clock, and
-	// without one Monday–Friday is assumed.
-	Calendar func(ctx context.Context) (WorkCalendar, error)
+	// Calendar returns the working-day calendar in force at the unit with
+	// the materialised path, for the deadline words; New takes it from the
+	// dossier service's Clock, and without one Monday–Friday is assumed.
+	Calendar func(ctx context.Context, unitPath string) (WorkCalendar, error)
 	// Limits bound the result file of the finish form.
 	Limits files.Limits
 
@@ -122,8 +122,8 @@ func New(st Store, svc Dossiers, fstore files.Store, sessions *scs.SessionManage
 	h := &Handler{Store: st, Dossiers: svc, Files: fstore, Sessions: sessions, Log: log, Now: now,
 		Limits: files.Limits{Field: maxForm, File: 10 << 20, Dossier: 10 << 20}}
 	if ds, ok := svc.(*dossier.Service); ok && ds.Clock != nil {
-		h.Calendar = func(ctx context.Context) (WorkCalendar, error) {
-			c, err := ds.Clock(ctx)
+		h.Calendar = func(ctx context.Context, path string) (WorkCalendar, error) {
+			c, err := ds.Clock(ctx, path)
 			if err != nil {
 				return nil, err
 			}

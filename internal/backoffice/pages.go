@@ -264,7 +264,7 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 			return nil, err
 		}
 	}
-	cal, err := h.calendar(r.Context())
+	cal, err := h.calendar(r.Context(), d.UnitPath)
 	if err != nil {
 		return nil, err
 	}

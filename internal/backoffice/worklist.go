@@ -32,12 +32,13 @@ func (weekdays) IsWorkingDay(t time.Time) bool {
 }
 func (weekdays) Location() *time.Location { return web.Zone }
 
-// calendar returns the calendar in force, or the weekday fallback.
-func (h *Handler) calendar(ctx context.Context) (WorkCalendar, error) {
+// calendar returns the calendar in force at the unit with the
+// materialised path, or the weekday fallback.
+func (h *Handler) calendar(ctx context.Context, unitPath string) (WorkCalendar, error) {
 	if h.Calendar == nil {
 		return weekdays{}, nil
 	}
-	return h.Calendar(ctx)
+	return h.Calendar(ctx, unitPath)
 }
 
 // dayStart is midnight of t's day in loc.
@@ -209,7 +210,7 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 		}
 	}
 	now := h.now()
-	cal, err := h.calendar(r.Context())
+	cal, err := h.calendar(r.Context(), s.Unit.UnitPath)
 	if err != nil {
 		return err
 	}

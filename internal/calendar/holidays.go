@@ -39,10 +39,19 @@ type Day struct {
 
 // Override is an administrator's decision for one date: Kind DayOff makes it
 // a day off, Kind DayWork a working day. It wins over every computed rule.
+//
+// An override made for a unit (UnitID set) applies to that unit and the
+// units below it, and wins there over the deployment-wide one.
 type Override struct {
 	Date   string  `json:"date"` // YYYY-MM-DD
 	Kind   DayKind `json:"kind"` // DayOff or DayWork
 	Reason string  `json:"reason"`
+	// UnitID is the unit the override is made for; 0 for every unit.
+	UnitID int64 `json:"-"`
+	// Unit and UnitPath are that unit's agency identifier and
+	// materialised path, filled when overrides are read.
+	Unit     string `json:"unit,omitempty"`
+	UnitPath string `json:"-"`
 }
 
 // weekday returns the day of the week of a Julian day number.

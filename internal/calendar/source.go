@@ -3,6 +3,8 @@ package calendar
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -12,15 +14,22 @@ type OverrideStore interface {
 	CalendarOverrides(ctx context.Context) ([]Override, error)
 }
 
-// Source hands out the calendar in force. It rebuilds it only when the
-// store's generation counter moved, so a change made through any server
-// process is used by every process at once, for the price of one tiny read.
+// maxUnitCalendars bounds the per-unit cache; past it the cache starts
+// over (a city has a few hundred units).
+const maxUnitCalendars = 4096
+
+// Source hands out the calendar in force, deployment-wide or for one unit.
+// It rebuilds calendars only when the store's generation counter moved, so
+// a change made through any server process is used by every process at
+// once, for the price of one tiny read.
 type Source struct {
 	cfg   Config
 	store OverrideStore
 	mu    sync.Mutex
 	gen   int64
-	cal   *Calendar
+	all   []Override // every override, deployment-wide and per unit
+	base  *Calendar  // deployment-wide overrides only
+	units map[string]*Calendar
 }
 
 // NewSource returns a Source over the store.
@@ -28,25 +37,86 @@ func NewSource(cfg Config, store OverrideStore) *Source {
 	return &Source{cfg: cfg, store: store, gen: -1}
 }
 
-// Calendar returns the calendar with the current overrides.
+// Calendar returns the deployment-wide calendar with the current overrides.
 func (s *Source) Calendar(ctx context.Context) (*Calendar, error) {
+	return s.ForUnit(ctx, "")
+}
+
+// ForUnit returns the calendar of the unit at the materialised path: the
+// deployment-wide overrides, then those of the unit's ancestors and of the
+// unit itself, the nearest winning for a date. "" is the deployment-wide
+// calendar.
+func (s *Source) ForUnit(ctx context.Context, path string) (*Calendar, error) {
 	gen, err := s.store.CalendarGeneration(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cal != nil && gen == s.gen {
-		return s.cal, nil
+	if s.base == nil || gen != s.gen {
+		all, err := s.store.CalendarOverrides(ctx)
+		if err != nil {
+			return nil, err
+		}
+		base, err := New(s.cfg, Merge(all, ""))
+		if err != nil {
+			return nil, fmt.Errorf("building calendar: %w", err)
+		}
+		s.all, s.base, s.units, s.gen = all, base, map[string]*Calendar{}, gen
 	}
-	ovs, err := s.store.CalendarOverrides(ctx)
+	if path == "" || !s.hasUnitOverride(path) {
+		return s.base, nil
+	}
+	if c, ok := s.units[path]; ok {
+		return c, nil
+	}
+	c, err := New(s.cfg, Merge(s.all, path))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("building the calendar of unit %s: %w", path, err)
 	}
-	cal, err := New(s.cfg, ovs)
-	if err != nil {
-		return nil, fmt.Errorf("building calendar: %w", err)
+	if len(s.units) >= maxUnitCalendars {
+		s.units = map[string]*Calendar{}
 	}
-	s.cal, s.gen = cal, gen
-	return cal, nil
+	s.units[path] = c
+	return c, nil
+}
+
+// hasUnitOverride reports whether any unit override applies at path.
+func (s *Source) hasUnitOverride(path string) bool {
+	for _, o := range s.all {
+		if o.UnitID != 0 && applies(o, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// applies reports whether a unit override reaches the unit at path.
+func applies(o Override, path string) bool {
+	return o.UnitPath != "" && strings.HasPrefix(path, o.UnitPath)
+}
+
+// Merge picks, for each date, the override in force at the unit with the
+// materialised path ("" for the deployment-wide calendar): that of the
+// nearest unit on the way up, else the deployment-wide one.
+func Merge(all []Override, path string) []Override {
+	var picked []Override
+	for _, o := range all {
+		if o.UnitID == 0 || path != "" && applies(o, path) {
+			picked = append(picked, o)
+		}
+	}
+	// Deployment-wide first, then from the top unit down: later wins.
+	sort.SliceStable(picked, func(i, j int) bool { return len(picked[i].UnitPath) < len(picked[j].UnitPath) })
+	byDate := map[string]int{}
+	var out []Override
+	for _, o := range picked {
+		if i, ok := byDate[o.Date]; ok {
+			out[i] = o
+			continue
+		}
+		byDate[o.Date] = len(out)
+		out = append(out, o)
+	}
+	return out
 }

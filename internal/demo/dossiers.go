@@ -143,7 +143,7 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 	var clock time.Time
 	svc := &dossier.Service{Store: db, Catalog: db, Directory: db,
 		Now:   func() time.Time { return clock },
-		Clock: func(context.Context) (dossier.Clock, error) { return cal, nil }}
+		Clock: func(context.Context, string) (dossier.Clock, error) { return cal, nil }}
 
 	var desks []*unitDesk
 	for _, prefix := range []string{"hangtrong", "hoankiem", "sotuphap"} {

@@ -34,8 +34,9 @@ type Service struct {
 	Store     Store
 	Catalog   Catalog
 	Directory Directory
-	// Clock returns the calendar in force (administrators may change it).
-	Clock func(ctx context.Context) (Clock, error)
+	// Clock returns the calendar in force at the unit with the materialised
+	// path (administrators may change it, for every unit or for one).
+	Clock func(ctx context.Context, unitPath string) (Clock, error)
 	Now   func() time.Time
 }
 
@@ -166,7 +167,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 		if in.Channel == ChannelPost {
 			d.Channel = ChannelPost
 		}
-		clk, err := s.Clock(ctx)
+		clk, err := s.Clock(ctx, u.Path)
 		if err != nil {
 			return nil, false, err
 		}
@@ -374,7 +375,8 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 				"Document %q is not part of this procedure.", doc.DocKey)
 		}
 	}
-	clk, err := s.Clock(ctx)
+	// The working days are those of the unit holding the dossier.
+	clk, err := s.Clock(ctx, d.UnitPath)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,14 +4,15 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/calendar"
 )
 
-// CalendarOverrides returns every administrator override of the calendar
-// and a stamp that changes whenever they change, so that every process can
-// tell cheaply when to rebuild its calendar.
+// CalendarOverrides returns every administrator override of the calendar,
+// deployment-wide and per unit (with the unit's identifier and path).
 func (db *DB) CalendarOverrides(ctx context.Context) ([]calendar.Override, error) {
-	rows, err := db.query(ctx, `SELECT day, kind, reason FROM calendar_overrides ORDER BY day`)
+	rows, err := db.query(ctx, `SELECT o.day, o.kind, o.reason, o.unit_id, COALESCE(u.code, ''), COALESCE(u.path, '')
+		FROM calendar_overrides o LEFT JOIN units u ON u.id = o.unit_id ORDER BY o.day, o.unit_id`)
 	if err != nil {
 		return nil, fmt.Errorf("reading calendar overrides: %w", err)
 	}
@@ -20,7 +21,7 @@ func (db *DB) CalendarOverrides(ctx context.Context) ([]calendar.Override, error
 	for rows.Next() {
 		var o calendar.Override
 		var kind string
-		if err := rows.Scan(&o.Date, &kind, &o.Reason); err != nil {
+		if err := rows.Scan(&o.Date, &kind, &o.Reason, &o.UnitID, &o.Unit, &o.UnitPath); err != nil {
 			return nil, fmt.Errorf("reading calendar overrides: %w", err)
 		}
 		o.Kind = calendar.DayKind(kind)
@@ -39,11 +40,12 @@ func (db *DB) CalendarGeneration(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// SetCalendarOverride adds or replaces the override of one day.
+// SetCalendarOverride adds or replaces the override of one day, for the
+// whole deployment (o.UnitID 0) or for one unit.
 func (db *DB) SetCalendarOverride(ctx context.Context, o calendar.Override) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (day, kind, reason) VALUES ($1, $2, $3)
-			ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, reason = excluded.reason`, o.Date, string(o.Kind), o.Reason)
+		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (unit_id, day, kind, reason) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (unit_id, day) DO UPDATE SET kind = excluded.kind, reason = excluded.reason`, o.UnitID, o.Date, string(o.Kind), o.Reason)
 		if err != nil {
 			return fmt.Errorf("saving calendar override: %w", err)
 		}
@@ -51,11 +53,16 @@ func (db *DB) SetCalendarOverride(ctx context.Context, o calendar.Override) erro
 	})
 }
 
-// DeleteCalendarOverride removes the override of one day.
-func (db *DB) DeleteCalendarOverride(ctx context.Context, day string) error {
+// DeleteCalendarOverride removes the override of one day made for the unit
+// (0: the deployment-wide one).
+func (db *DB) DeleteCalendarOverride(ctx context.Context, unitID int64, day string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE day = $1`, day); err != nil {
+		r, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE unit_id = $1 AND day = $2`, unitID, day)
+		if err != nil {
 			return fmt.Errorf("deleting calendar override: %w", err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "override_not_found", "Không có ngày điều chỉnh này trong lịch bạn quản lý.", "There is no such day in the calendar you manage.")
 		}
 		return bumpCalendar(ctx, tx)
 	})

@@ -99,7 +99,7 @@ func newFixture(t *testing.T, engine store.Dialect) *fixture {
 		t.Fatal(err)
 	}
 	f.svc = &dossier.Service{Store: db, Catalog: db, Directory: db, Now: func() time.Time { return f.now },
-		Clock: func(context.Context) (dossier.Clock, error) { return cal, nil }}
+		Clock: func(context.Context, string) (dossier.Clock, error) { return cal, nil }}
 	return f
 }
 

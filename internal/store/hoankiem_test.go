@@ -69,7 +69,7 @@ func TestHoanKiemFigures(t *testing.T) {
 		cal, _ := calendar.New(calendar.DefaultConfig(), nil)
 		now := time.Date(2019, 5, 6, 9, 0, 0, 0, ict)
 		svc := &dossier.Service{Store: db, Catalog: db, Directory: db, Now: func() time.Time { return now },
-			Clock: func(context.Context) (dossier.Clock, error) { return cal, nil }}
+			Clock: func(context.Context, string) (dossier.Clock, error) { return cal, nil }}
 		fx := &fixture{db: db}
 		citizen := fx.citizen(t, "001090001234", "Nguyễn Văn An")
 		hkUnit, _ := db.UnitByCode(ctx, hk.Code)

@@ -527,7 +527,7 @@ func TestCalendarOverrides(t *testing.T) {
 		if c2.IsWorkingDay(mon) {
 			t.Fatal("override not used at once")
 		}
-		if err := db.DeleteCalendarOverride(ctx, "2025-03-03"); err != nil {
+		if err := db.DeleteCalendarOverride(ctx, 0, "2025-03-03"); err != nil {
 			t.Fatal(err)
 		}
 		c3, _ := src.Calendar(ctx)
