@@ -26,6 +26,17 @@ func TestDocumentPreview(t *testing.T) {
 			if r.Status != 201 || json.Unmarshal(r.Body, &d) != nil || len(d.Documents) != 1 {
 				t.Fatalf("submit: %d %s", r.Status, r.Body)
 			}
+			// The page embeds the PDF only when asked: Chromium's viewer
+			// would take the focus from the form being filled.
+			page := "/can-bo/ho-so/" + d.Code
+			rec := login(t, env, "ht.receptionist")
+			if p := rec.get(page); p.status != 200 || strings.Contains(p.body, "<iframe") || !strings.Contains(p.body, fmt.Sprintf("?xem=%d#preview", d.Documents[0].ID)) {
+				t.Fatalf("the page embeds the PDF or offers no preview link: %d", p.status)
+			}
+			want(t, "asked preview", rec.get(fmt.Sprintf("%s?xem=%d", page, d.Documents[0].ID)), 200,
+				fmt.Sprintf(`<iframe src="/can-bo/ho-so/%s/tai-lieu/%d"`, d.Code, d.Documents[0].ID), `id="preview"`)
+			want(t, "unknown preview", rec.get(page+"?xem=999999"), 404)
+			want(t, "bad preview", rec.get(page+"?xem=abc"), 404)
 			path := fmt.Sprintf("/can-bo/ho-so/%s/tai-lieu/%d", d.Code, d.Documents[0].ID)
 			p := login(t, env, "ht.receptionist").get(path)
 			if p.status != 200 || p.header.Get("Content-Type") != "application/pdf" ||

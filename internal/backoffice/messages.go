@@ -62,6 +62,7 @@ var messages = web.Messages{
 	"d.form.empty":              {"Tờ khai không có thông tin.", "The form is empty."},
 	"d.documents":               {"Giấy tờ đã nộp", "Documents submitted"},
 	"d.documents.empty":         {"Chưa có giấy tờ đính kèm.", "No documents attached."},
+	"d.preview.open":            {"Xem trước", "Preview"},
 	"d.preview":                 {"Xem trước: %s", "Preview: %s"},
 	"d.checklist":               {"Thành phần hồ sơ cần kiểm tra", "Required documents to check"},
 	"d.checklist.hint":          {"Đánh dấu từng giấy tờ đã kiểm tra.", "Tick each document once checked."},

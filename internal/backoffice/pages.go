@@ -240,10 +240,26 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		dv.PDF, dv.Image = inlineKind(doc.ContentType)
 		view.Documents = append(view.Documents, dv)
 	}
-	if len(view.Documents) > 0 {
-		first := view.Documents[0]
-		if first.PDF || first.Image {
-			view.Preview = &first
+	// A PDF is previewed only when asked for (?xem=ID): Chromium's PDF
+	// viewer takes the focus and scrolls to itself once loaded, which would
+	// pull the officer out of the form being filled. An image is shown at
+	// once.
+	if id := r.URL.Query().Get("xem"); id != "" {
+		doc, ok := d.Document(id)
+		if !ok {
+			return nil, apperr.New(apperr.NotFound, "document_not_found", "Không có giấy tờ này trong hồ sơ.", "The dossier has no such document.")
+		}
+		for i := range view.Documents {
+			if view.Documents[i].ID == doc.ID && (view.Documents[i].PDF || view.Documents[i].Image) {
+				view.Preview = &view.Documents[i]
+			}
+		}
+	} else {
+		for i := range view.Documents {
+			if view.Documents[i].Image {
+				view.Preview = &view.Documents[i]
+				break
+			}
 		}
 	}
 	for _, act := range dossier.NextActions(d, s.Actor) {

@@ -41,18 +41,26 @@ func (b *browser) staffBrowser(username string) *browser {
 }
 
 // submit clicks the submit button sel and waits for the next page (by
-// polling for a new document rather than with chromedp.RunResponse, which
-// the dossier page's PDF preview frame can confuse), which must be at path.
+// polling for a new document rather than with chromedp.RunResponse), which
+// must be at path.
 func (b *browser) submit(path, sel string) {
 	b.t.Helper()
-	// Drop the PDF preview first: navigating away from a page whose
-	// frame still holds Chromium's PDF viewer now and then leaves the
-	// DevTools session without a usable page.
-	eval[bool](b, `(document.querySelectorAll("iframe").forEach(f => f.remove()), window.__before = true)`)
+	eval[bool](b, `(window.__before = true)`)
 	// Submit through the button's form rather than a mouse click at the
 	// button's coordinates: on a long page a sticky header or a late layout
 	// shift now and then swallowed the click and the test waited for ever.
-	eval[bool](b, fmt.Sprintf(`(() => { const btn = document.querySelector(%q); btn.form.requestSubmit(btn); return true })()`, sel))
+	// requestSubmit sends nothing when a field fails the form's own
+	// validation (required…): fail at once, naming the fields, rather than
+	// wait for a page that never comes. (That is how the old "hang" of the
+	// approval form was found: the dossier page then embedded its PDF, whose
+	// viewer took the focus in the middle of the typing.)
+	invalid := eval[string](b, fmt.Sprintf(`(() => { const btn = document.querySelector(%q), f = btn.form;
+		const bad = Array.from(f.elements).filter(e => e.willValidate && !e.validity.valid).map(e => e.id || e.name);
+		if (bad.length === 0) f.requestSubmit(btn);
+		return bad.join(", ") })()`, sel))
+	if invalid != "" {
+		b.t.Fatalf("browser: %s: the form does not validate, so it would not be sent: %s", sel, invalid)
+	}
 	// Evaluations fail while the page navigates: retry until the new
 	// document is complete.
 	for {
@@ -257,13 +265,32 @@ func TestBackofficeJourney(t *testing.T) {
 		t.Fatalf("supplement: %d %s", r.Status, r.Body)
 	}
 
-	// The leader approves through the API, the receptionist delivers in
-	// the browser. The approval form is multipart; submitting it in
-	// headless Chromium while two cores run the rest of the suite hung now
-	// and then (its page form is covered by TestWorklistsAndProcessing).
-	fin := dossierOf(t, citizen, code)
-	b.env.Login("ht.leader").MustAct(&fin, "finish", map[string]any{"result": map[string]any{
-		"number": "15/2026/GCNKH", "summary": "Cấp Giấy chứng nhận kết hôn", "granted": true}})
+	// The specialist drafts the result with its file, the leader approves
+	// the draft, the receptionist delivers: all in the browser.
+	resultFile := filepath.Join(t.TempDir(), "gcnkh-15.pdf")
+	if err := os.WriteFile(resultFile, apptest.PDF("giay chung nhan ket hon", 3000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	spec.open(page)
+	spec.do(
+		chromedp.SendKeys(chromedp.CSS("#result_number-draft_result"), "15/2026/GCNKH"),
+		chromedp.SendKeys(chromedp.CSS("#summary-draft_result"), "Cấp Giấy chứng nhận kết hôn"),
+		chromedp.Click(chromedp.CSS("#granted-yes-draft_result")),
+		chromedp.SetUploadFiles(chromedp.CSS("#file-draft_result"), []string{resultFile}),
+	)
+	spec.actOn(code, "draft_result")
+	if d = dossierOf(t, citizen, code); d.Status != 4 || d.Result != nil {
+		t.Fatalf("after the draft the applicant sees status %d, result %+v; want 4 and no result", d.Status, d.Result)
+	}
+	lead.open("/can-bo/viec-can-lam?ds=cho-phe-duyet")
+	lead.follow(page, chromedp.Click(chromedp.CSS(fmt.Sprintf(`main a[href=%q]`, page))))
+	lead.contains("#draft", "15/2026/GCNKH")
+	lead.contains("main", "gcnkh-15.pdf")
+	lead.actOn(code, "finish")
+	lead.contains("#notice", "Đã phê duyệt và ban hành kết quả.")
+	if d = dossierOf(t, citizen, code); d.Status != 9 || d.Result == nil || d.Result.Number != "15/2026/GCNKH" {
+		t.Fatalf("after approval: status %d, result %+v", d.Status, d.Result)
+	}
 	b.open(page)
 	b.do(chromedp.Click(chromedp.CSS("#method-in_person")))
 	b.actOn(code, "deliver")
@@ -272,12 +299,11 @@ func TestBackofficeJourney(t *testing.T) {
 	}
 
 	// Slip 06 lists the steps with their verdicts: one row per hand-over
-	// (receive, assign, finish, deliver), each named by the process step
-	// it closes; the leader's approval also closes the specialist's
-	// examination ("Thẩm định"), whose budget it takes on.
+	// (receive, assign, draft, approval, delivery), each named by the
+	// process step it closes.
 	slip06 := eval[string](b, `document.querySelector("#slip-06").getAttribute("href")`)
 	text = slipText(t, "phieu-06", b.download(slip06))
-	for _, want := range []string{code, "Nguyễn Văn An", "Tiếp nhận", "Phân công", "Phê duyệt", "Trả kết quả"} {
+	for _, want := range []string{code, "Nguyễn Văn An", "Tiếp nhận", "Phân công", "Thẩm định", "Phê duyệt", "Trả kết quả"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("slip 06 does not hold %q: %s", want, text)
 		}
@@ -286,8 +312,8 @@ func TestBackofficeJourney(t *testing.T) {
 	for _, w := range []string{"Trước hạn", "Đúng hạn", "Quá hạn"} {
 		verdicts += strings.Count(text, w)
 	}
-	if verdicts < 4 {
-		t.Errorf("slip 06 holds %d verdicts (Trước hạn/Đúng hạn/Quá hạn), want one per hand-over (4): %s", verdicts, text)
+	if verdicts < 5 {
+		t.Errorf("slip 06 holds %d verdicts (Trước hạn/Đúng hạn/Quá hạn), want one per hand-over (5): %s", verdicts, text)
 	}
 
 	// Staff of another commune see nothing of it.
