@@ -244,6 +244,9 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		}
 		created++
 		sim := &simulation{ctx: ctx, svc: svc, cal: cal, r: r, end: end, clock: &clock, d: d, v: v, desk: desk, applicant: applicant}
+		if desk != desks[len(desks)-1] {
+			sim.adviser = desks[len(desks)-1] // the Sở Tư pháp advises the ward and the district
+		}
 		if err := sim.run(); err != nil {
 			return created, fmt.Errorf("advancing demo dossier %s: %w", d.Code, err)
 		}
@@ -278,6 +281,7 @@ type simulation struct {
 	d         *dossier.Dossier
 	v         *catalog.Version
 	desk      *unitDesk
+	adviser   *unitDesk // a unit the desk's specialists consult now and then
 	applicant dossier.Actor
 	stopped   bool
 }
@@ -387,6 +391,22 @@ func (s *simulation) run() error {
 			return nil
 		}
 		return s.act(s.desk.leader, dossier.Command{Action: dossier.ActStop, Reason: "Người nộp đề nghị dừng giải quyết hồ sơ."})
+	case k < 17 && s.adviser != nil:
+		// The specialist asks the department's opinion; the dossier stays.
+		if !s.wait(2, 8) {
+			return nil
+		}
+		if err := s.act(s.desk.specialist, dossier.Command{Action: dossier.ActConsult, ToUnit: s.adviser.code,
+			Reason: "Đề nghị Sở cho ý kiến về tính hợp lệ của giấy tờ do cơ quan nước ngoài cấp."}); err != nil {
+			return err
+		}
+		if !s.wait(4, 24) {
+			return nil
+		}
+		if err := s.act(s.adviser.specialist, dossier.Command{Action: dossier.ActAnswerConsult,
+			Reason: "Giấy tờ đã được hợp pháp hóa lãnh sự, đủ điều kiện sử dụng."}); err != nil {
+			return err
+		}
 	}
 	if s.v.FeeVND > 0 && r.IntN(2) == 0 {
 		if !s.wait(1, 8) {
