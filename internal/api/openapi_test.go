@@ -234,6 +234,13 @@ func TestOpenAPIEnumsMatchCode(t *testing.T) {
 		roles = append(roles, string(r))
 	}
 	check("Action", actions)
+	var evActions []string
+	for _, v := range doc.Components.Schemas["Event"].Value.Properties["action"].Value.Enum {
+		evActions = append(evActions, fmt.Sprint(v))
+	}
+	if want := append([]string{string(dossier.ActSubmit)}, actions...); !slices.Equal(evActions, want) {
+		t.Errorf("Event.action enum %v, want %v", evActions, want)
+	}
 	check("FieldType", types)
 	check("Role", roles)
 }
