@@ -60,9 +60,9 @@ type Handler struct {
 	Files    files.Store
 	// Clock returns the calendar of the unit at a materialised path ("" for
 	// the deployment-wide one).
-	Clock func(ctx context.Context, unitPath string) (*calendar.Calendar, error)
-	Limits   Limits
-	Slips    SlipStore
+	Clock  func(ctx context.Context, unitPath string) (*calendar.Calendar, error)
+	Limits Limits
+	Slips  SlipStore
 	// BaseURL is the public address of the portal (QR codes); the request's
 	// host when empty.
 	BaseURL string

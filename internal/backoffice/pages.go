@@ -46,13 +46,9 @@ type listView struct {
 // queue lists the acting unit's online dossiers awaiting reception, oldest
 // first; ?sau=ID continues after that id.
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, s *staff) error {
-	var after int64
-	if v := r.URL.Query().Get("sau"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «sau» không hợp lệ.", "The «sau» parameter is invalid.")
-		}
-		after = n
+	after, err := afterParam(r.URL.Query().Get("sau"))
+	if err != nil {
+		return err
 	}
 	ds, next, err := h.Store.ReceptionQueue(r.Context(), s.Unit.UnitID, after, pageSize)
 	if err != nil {

@@ -313,13 +313,9 @@ type consultRow struct {
 // continues after that consultation).
 func (h *Handler) consultList(w http.ResponseWriter, r *http.Request, s *staff, cur worklist, mine []worklist, cal WorkCalendar) error {
 	lang := web.LangOf(r)
-	var after int64
-	if v := r.URL.Query().Get("sau"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «sau» không hợp lệ.", "The «sau» parameter is invalid.")
-		}
-		after = n
+	after, err := afterParam(r.URL.Query().Get("sau"))
+	if err != nil {
+		return err
 	}
 	rows, next, err := h.Store.OpenConsultations(r.Context(), s.Unit.UnitID, after, pageSize)
 	if err != nil {
@@ -348,6 +344,19 @@ func cursorParam(v string) (int64, error) {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
 		return 0, apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «truoc» không hợp lệ.", "The «truoc» parameter is invalid.")
+	}
+	return n, nil
+}
+
+// afterParam reads the keyset cursor of an oldest-first list ("sau":
+// continue after this id); empty means the first page.
+func afterParam(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, apperr.New(apperr.Invalid, "cursor_invalid", "Tham số «sau» không hợp lệ.", "The «sau» parameter is invalid.")
 	}
 	return n, nil
 }

@@ -14,11 +14,14 @@ const consultationCols = `c.id, c.from_unit_id, fu.code, c.to_unit_id, tu.code, 
 
 const consultationFrom = ` FROM consultations c JOIN units fu ON fu.id = c.from_unit_id JOIN units tu ON tu.id = c.to_unit_id`
 
-func scanConsultation(sc interface{ Scan(...any) error }) (dossier.Consultation, error) {
+// scanConsultation reads consultationCols, then whatever more the query
+// selects into extra.
+func scanConsultation(sc interface{ Scan(...any) error }, extra ...any) (dossier.Consultation, error) {
 	var c dossier.Consultation
 	var answered sql.NullTime
-	if err := sc.Scan(&c.ID, &c.FromUnitID, &c.FromUnit, &c.ToUnitID, &c.ToUnit, &c.ToUnitName, &c.Question, &c.AskedBy,
-		&c.AskedAt, &c.Answer, &c.AnsweredBy, &answered); err != nil {
+	dest := append([]any{&c.ID, &c.FromUnitID, &c.FromUnit, &c.ToUnitID, &c.ToUnit, &c.ToUnitName, &c.Question, &c.AskedBy,
+		&c.AskedAt, &c.Answer, &c.AnsweredBy, &answered}, extra...)
+	if err := sc.Scan(dest...); err != nil {
 		return c, err
 	}
 	c.AskedAt = local(c.AskedAt)
@@ -100,16 +103,13 @@ func (db *DB) OpenConsultations(ctx context.Context, unitID, after int64, limit 
 	var out []ConsultationRow
 	for rows.Next() {
 		var r ConsultationRow
-		var answered sql.NullTime
 		var due sql.NullTime
 		var status int
-		c := &r.Consultation
-		if err := rows.Scan(&c.ID, &c.FromUnitID, &c.FromUnit, &c.ToUnitID, &c.ToUnit, &c.ToUnitName, &c.Question, &c.AskedBy,
-			&c.AskedAt, &c.Answer, &c.AnsweredBy, &answered, &r.Code, &r.ProcedureName, &r.Applicant, &status, &due); err != nil {
+		c, err := scanConsultation(rows, &r.Code, &r.ProcedureName, &r.Applicant, &status, &due)
+		if err != nil {
 			return nil, 0, fmt.Errorf("listing consultations: %w", err)
 		}
-		c.AskedAt, c.AnsweredAt = local(c.AskedAt), ntime(answered)
-		r.Status, r.DueAt = dossier.Status(status), ntime(due)
+		r.Consultation, r.Status, r.DueAt = c, dossier.Status(status), ntime(due)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

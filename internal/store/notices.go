@@ -21,7 +21,7 @@ type Notice struct {
 // noticeWhere selects the events of the account's dossiers that the account
 // did not make itself.
 const (
-	noticeFrom  = ` FROM events e JOIN dossiers d ON d.id = e.dossier_id `
+	noticeFrom = ` FROM events e JOIN dossiers d ON d.id = e.dossier_id `
 	// The administration's internal steps (drafts, consultations) are not
 	// told to the applicant; see dossier.Action.Internal.
 	noticeWhere = ` WHERE d.owner_id = $1 AND (e.actor_id IS NULL OR e.actor_id <> $1)
