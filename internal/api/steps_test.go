@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/org"
 )
 
 // TestTransferConsultDraftApproveReturn walks the inter-agency path over
@@ -39,6 +41,15 @@ func TestTransferConsultDraftApproveReturn(t *testing.T) {
 		}
 		if r := hkSpec.Act(&d, "consult", map[string]any{"to_unit": "000.99.99.H26", "reason": "?"}); r.Status != 400 {
 			t.Fatalf("consult an unknown unit: %d %s", r.Status, r.Body)
+		}
+		// A ward dissolved by a reorganisation is not consulted.
+		gone := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+		if err := env.DB.UpsertUnits(context.Background(), []org.Unit{{Code: "000.98.02.H26", Name: "Phường Cũ", Kind: org.KindCommune,
+			ParentCode: apptest.HoanKiem, ValidTo: &gone}}); err != nil {
+			t.Fatal(err)
+		}
+		if r := hkSpec.Act(&d, "consult", map[string]any{"to_unit": "000.98.02.H26", "reason": "?"}); r.Status != 400 || r.DecodeError(t).Error.Code != "unit_not_in_force" {
+			t.Fatalf("consult a dissolved unit: %d %s", r.Status, r.Body)
 		}
 		const question = "Đề nghị Sở cho ý kiến về việc ghi chú kết hôn."
 		hkSpec.MustAct(&d, "consult", map[string]any{"to_unit": apptest.SoTuPhap, "reason": question})

@@ -366,6 +366,11 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 			if err != nil {
 				return nil, nil, err
 			}
+			if !u.ActiveOn(s.now()) {
+				// A unit dissolved by a reorganisation neither takes nor
+				// advises on dossiers.
+				return nil, nil, badInput("unit_not_in_force", "Đơn vị «%s» không còn hoạt động.", "Unit %q is no longer in force.", u.Name)
+			}
 			cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath = u.ID, u.Code, u.Name, u.Path
 		}
 	}
