@@ -47,6 +47,9 @@ type dashboardView struct {
 	Finished int    // finished this month (early + on time + late)
 	OnTime   int    // finished early or on time this month
 	Rate     string // the on-time rate in words and numbers
+	// Leader and Adviser: the reader has the worklists of drafts to
+	// approve and of consultations to answer, which the counts link to.
+	Leader, Adviser bool
 }
 
 // dashboard serves /can-bo/: the acting unit's dossiers by status and due
@@ -65,6 +68,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	}
 	loc := cal.Location()
 	v := &dashboardView{Frame: Frame{s, "/can-bo/"}, Counts: c}
+	for _, role := range s.rolesIn(s.Unit.UnitID) {
+		v.Leader = v.Leader || role == org.RoleLeader
+		v.Adviser = v.Adviser || role == org.RoleLeader || role == org.RoleSpecialist
+	}
 	byStatus, err := h.Store.StatusCounts(ctx, s.Unit.UnitID)
 	if err != nil {
 		return err

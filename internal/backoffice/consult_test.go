@@ -41,6 +41,7 @@ func TestConsultAndReturnPages(t *testing.T) {
 			// The department sees the question, not the dossier's other actions.
 			stp := login(t, env, "stp.specialist")
 			want(t, "consult list", stp.get("/can-bo/viec-can-lam?ds=xin-y-kien"), 200, d.Code, question, apptest.HoanKiem)
+			want(t, "consult count", stp.get("/can-bo/"), 200, `<a href="/can-bo/viec-can-lam?ds=xin-y-kien" id="count-consults">1</a>`)
 			p := stp.get(path)
 			want(t, "consulted view", p, 200, d.Code, `id="form-answer_consult"`, "Nguyễn Văn An")
 			for _, other := range []string{`id="form-assign"`, `id="form-draft_result"`, `id="form-transfer"`, `id="form-stop"`} {
@@ -63,6 +64,7 @@ func TestConsultAndReturnPages(t *testing.T) {
 			if p.status != http.StatusSeeOther {
 				t.Fatalf("draft: %d\n%s", p.status, p.body)
 			}
+			want(t, "approval count", hkLead.get("/can-bo/"), 200, `<a href="/can-bo/viec-can-lam?ds=cho-phe-duyet" id="count-to-approve">1</a>`)
 			done(t, env, hkLead, d.Code, "finish", nil)
 			if p := rec.get(path); strings.Contains(p.body, `id="form-deliver"`) {
 				t.Fatal("the commune's desk may deliver before the result is back")

@@ -30,6 +30,8 @@ type UnitCounts struct {
 	Waiting    int // online, awaiting reception (status 1)
 	InProgress int // statuses 2, 4, 5 and 6
 	Overdue    int // in progress past the due time
+	ToApprove  int // drafts awaiting the leader's approval
+	Consults   int // consultations addressed to the unit, unanswered
 }
 
 // BackofficeCounts counts one unit's dossiers for the dashboard.
@@ -38,10 +40,16 @@ func (db *DB) BackofficeCounts(ctx context.Context, unitID int64, now time.Time)
 	err := db.queryRow(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN status = 1 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status IN (2, 4, 5, 6) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status IN (2, 4, 5, 6) AND due_at < $2 THEN 1 ELSE 0 END), 0)
-		FROM dossiers WHERE unit_id = $1 AND status IN (1, 2, 4, 5, 6)`, unitID, utc(now)).Scan(&c.Waiting, &c.InProgress, &c.Overdue)
+		COALESCE(SUM(CASE WHEN status IN (2, 4, 5, 6) AND due_at < $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 4 AND substate = $3 THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE unit_id = $1 AND status IN (1, 2, 4, 5, 6)`, unitID, utc(now), dossier.SubResultDrafted).
+		Scan(&c.Waiting, &c.InProgress, &c.Overdue, &c.ToApprove)
 	if err != nil {
 		return c, fmt.Errorf("counting dossiers: %w", err)
+	}
+	err = db.queryRow(ctx, `SELECT COUNT(*) FROM consultations WHERE to_unit_id = $1 AND answered_at IS NULL`, unitID).Scan(&c.Consults)
+	if err != nil {
+		return c, fmt.Errorf("counting consultations: %w", err)
 	}
 	return c, nil
 }
