@@ -19,7 +19,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -108,9 +107,8 @@ type Handler struct {
 	// Limits bound the result file of the finish form.
 	Limits files.Limits
 
-	web    *web.Renderer
-	secure *scs.SessionManager
-	cop    *http.CrossOriginProtection
+	web *web.Renderer
+	cop *http.CrossOriginProtection
 }
 
 // New builds the handler and parses its templates. sessions is the
@@ -141,13 +139,7 @@ func New(st Store, svc Dossiers, fstore files.Store, sessions *scs.SessionManage
 	if err != nil {
 		return nil, fmt.Errorf("back-office templates: %w", err)
 	}
-	secure := *sessions
-	secure.Cookie.Secure = true
-	h.secure = &secure
-	h.cop = http.NewCrossOriginProtection()
-	h.cop.SetDenyHandler(web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.web.Error(w, r, http.StatusForbidden, h.t(r, "error.cross_site"))
-	})))
+	h.cop = h.web.CrossOrigin("error.cross_site")
 	return h, nil
 }
 
@@ -209,15 +201,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, s *staff) error
 // Anonymous visitors go to the login page; citizens get 403.
 func (h *Handler) page(fn handlerFunc) http.Handler {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				h.Log.ErrorContext(r.Context(), "panic serving back-office page", "route", r.Pattern, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				h.web.Error(w, r, http.StatusInternalServerError, "")
-			}
-		}()
+		defer h.web.Recover(w, r, "panic serving back-office page")
 		s, r, err := h.staffOf(r)
 		if err != nil {
 			h.fail(w, r, err)
@@ -235,14 +219,7 @@ func (h *Handler) page(fn handlerFunc) http.Handler {
 			h.fail(w, r, err)
 		}
 	})
-	plain, secure := h.Sessions.LoadAndSave(inner), h.secure.LoadAndSave(inner)
-	return web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS != nil {
-			secure.ServeHTTP(w, r)
-			return
-		}
-		plain.ServeHTTP(w, r)
-	}))
+	return web.WithLang(web.Sessions(h.Sessions, inner))
 }
 
 // staffOf loads the logged-in account; nil when nobody is logged in. A
@@ -309,34 +286,7 @@ func (h *Handler) staffOf(r *http.Request) (*staff, *http.Request, error) {
 
 // fail answers an error page for err.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	lang := web.LangOf(r)
-	if e, ok := apperr.As(err); ok {
-		switch e.Kind {
-		case apperr.NotFound:
-			h.web.Error(w, r, http.StatusNotFound, "")
-			return
-		case apperr.Invalid:
-			h.web.Error(w, r, http.StatusBadRequest, e.Message(lang))
-			return
-		case apperr.Forbidden:
-			h.web.Error(w, r, http.StatusForbidden, e.Message(lang))
-			return
-		case apperr.Unprocessable:
-			h.web.Error(w, r, http.StatusUnprocessableEntity, e.Message(lang))
-			return
-		case apperr.Conflict:
-			h.web.Error(w, r, http.StatusConflict, e.Message(lang))
-			return
-		case apperr.TooLarge:
-			h.web.Error(w, r, http.StatusRequestEntityTooLarge, e.Message(lang))
-			return
-		case apperr.Unsupported:
-			h.web.Error(w, r, http.StatusUnsupportedMediaType, e.Message(lang))
-			return
-		}
-	}
-	h.Log.ErrorContext(r.Context(), "serving back-office page", "route", r.Pattern, "err", err)
-	h.web.Error(w, r, http.StatusInternalServerError, "")
+	h.web.Fail(w, r, err, "serving back-office page")
 }
 
 // funcs are the back office's template functions for one language.

@@ -68,10 +68,8 @@ func accountOf(r *http.Request) *account.Account {
 	return a
 }
 
-// session loads the session (saving it after the handler) and the
-// logged-in account. The cookie is Secure when the request came over TLS:
-// secure is a copy of the manager that shares its context key, so that
-// handlers use h.Sessions either way.
+// session loads the session (saving it after the handler, see
+// web.Sessions) and the logged-in account.
 func (h *Handler) session(next http.Handler) http.Handler {
 	withUser := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if id := h.Sessions.GetInt64(r.Context(), SessionAccount); id != 0 {
@@ -86,14 +84,7 @@ func (h *Handler) session(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-	plain, secure := h.Sessions.LoadAndSave(withUser), h.secure.LoadAndSave(withUser)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS != nil {
-			secure.ServeHTTP(w, r)
-			return
-		}
-		plain.ServeHTTP(w, r)
-	})
+	return web.Sessions(h.Sessions, withUser)
 }
 
 // logIn rotates the session token (against session fixation) and records

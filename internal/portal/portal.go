@@ -23,7 +23,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -34,7 +33,6 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
-	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
@@ -83,8 +81,6 @@ type Handler struct {
 	CacheTTL time.Duration
 
 	web *web.Renderer
-	// secure is Sessions with Secure cookies, for requests over TLS.
-	secure *scs.SessionManager
 	// cop refuses cross-site state-changing requests (forms posted from
 	// another site).
 	cop   *http.CrossOriginProtection
@@ -107,14 +103,7 @@ func New(cat Catalogue, tr Tracker, acc Accounts, sessions *scs.SessionManager, 
 		return nil, fmt.Errorf("portal templates: %w", err)
 	}
 	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
-	// A copy shares the context key: handlers use h.Sessions either way.
-	secure := *sessions
-	secure.Cookie.Secure = true
-	h.secure = &secure
-	h.cop = http.NewCrossOriginProtection()
-	h.cop.SetDenyHandler(web.WithLang(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.web.Error(w, r, http.StatusForbidden, h.t(r, "error.cross_site"))
-	})))
+	h.cop = h.web.CrossOrigin("error.cross_site")
 	return h, nil
 }
 
@@ -169,15 +158,7 @@ func (h *Handler) post(fn handlerFunc) http.Handler {
 // API's JSON answer.
 func (h *Handler) page(fn handlerFunc) http.Handler {
 	return web.WithLang(h.session(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				h.Log.ErrorContext(r.Context(), "panic serving page", "route", r.Pattern, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				h.web.Error(w, r, http.StatusInternalServerError, "")
-			}
-		}()
+		defer h.web.Recover(w, r, "panic serving page")
 		if err := fn(w, r); err != nil {
 			h.fail(w, r, err)
 		}
@@ -187,19 +168,7 @@ func (h *Handler) page(fn handlerFunc) http.Handler {
 // fail answers an error page: the domain error's message for bad input
 // and unknown objects, the generic 500 page (and a log line) otherwise.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	lang := web.LangOf(r)
-	if e, ok := apperr.As(err); ok {
-		switch e.Kind {
-		case apperr.NotFound:
-			h.web.Error(w, r, http.StatusNotFound, e.Message(lang))
-			return
-		case apperr.Invalid:
-			h.web.Error(w, r, http.StatusBadRequest, e.Message(lang))
-			return
-		}
-	}
-	h.Log.ErrorContext(r.Context(), "serving page", "route", r.Pattern, "err", err)
-	h.web.Error(w, r, http.StatusInternalServerError, "")
+	h.web.Fail(w, r, err, "serving page")
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
