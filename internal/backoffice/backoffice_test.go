@@ -1,10 +1,7 @@
 package backoffice_test
 
 import (
-	"html"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,50 +18,22 @@ type page struct {
 	body   string
 }
 
-// browser keeps cookies and does not follow redirects.
+// browser is apptest's page client with the test's own shorthand.
 type browser struct {
 	t   *testing.T
 	env *apptest.Env
-	c   *http.Client
+	c   *apptest.Browser
 }
 
 func newBrowser(t *testing.T, env *apptest.Env) *browser {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := *env.Server.Client()
-	c.Jar = jar
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &browser{t: t, env: env, c: &c}
+	return &browser{t: t, env: env, c: env.Browser()}
 }
+
+func pageOf(p apptest.Page) page { return page{p.Status, p.Header, p.Body} }
 
 func (b *browser) do(method, path string, form url.Values, header map[string]string) page {
 	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, b.env.URL+path, body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return page{resp.StatusCode, resp.Header, html.UnescapeString(string(raw))}
+	return pageOf(b.c.Do(method, path, form, header))
 }
 
 func (b *browser) get(path string) page { b.t.Helper(); return b.do("GET", path, nil, nil) }
@@ -72,7 +41,7 @@ func (b *browser) get(path string) page { b.t.Helper(); return b.do("GET", path,
 // post sends a form with the headers a browser sends from this site.
 func (b *browser) post(path string, form url.Values) page {
 	b.t.Helper()
-	return b.do("POST", path, form, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": b.env.URL})
+	return b.do("POST", path, form, b.c.SameSite())
 }
 
 func login(t *testing.T, env *apptest.Env, username string) *browser {

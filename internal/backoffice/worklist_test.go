@@ -1,8 +1,6 @@
 package backoffice_test
 
 import (
-	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,21 +27,7 @@ func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 // from this site.
 func (b *browser) postMultipart(path string, fields map[string]string, files []apptest.File) page {
 	b.t.Helper()
-	ct, body := apptest.Multipart(fields, files)
-	req, err := http.NewRequest("POST", b.env.URL+path, body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", ct)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Origin", b.env.URL)
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, resp.Header, html.UnescapeString(string(raw))}
+	return pageOf(b.c.PostMultipart(path, fields, files, b.c.SameSite()))
 }
 
 func dossierOf(t *testing.T, env *apptest.Env, code string) apptest.Dossier {

@@ -3,11 +3,8 @@ package portal_test
 import (
 	"context"
 	"encoding/json"
-	"html"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -22,51 +19,22 @@ import (
 	"github.com/motcua/motcua/internal/vn"
 )
 
-// browser is an HTTP client with a cookie jar that does not follow
-// redirects, so that each answer can be checked.
+// browser is apptest's page client with the test's own shorthand.
 type browser struct {
-	t    *testing.T
-	base string
-	c    *http.Client
+	t  *testing.T
+	ab *apptest.Browser
 }
 
 func newBrowser(t *testing.T, env *apptest.Env) *browser {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := *env.Server.Client()
-	c.Jar = jar
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &browser{t: t, base: env.URL, c: &c}
+	return &browser{t: t, ab: env.Browser()}
 }
+
+func pageOf(p apptest.Page) page { return page{status: p.Status, header: p.Header, body: p.Body} }
 
 func (b *browser) do(method, path string, form url.Values, header map[string]string) (page, *http.Response) {
 	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, b.base+path, body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return page{status: resp.StatusCode, header: resp.Header, body: html.UnescapeString(string(raw))}, resp
+	p := b.ab.Do(method, path, form, header)
+	return pageOf(p), p.Response
 }
 
 func (b *browser) get(path string) page { p, _ := b.do("GET", path, nil, nil); return p }
@@ -78,8 +46,8 @@ func (b *browser) post(path string, form url.Values) page {
 
 // session returns the session cookie the jar holds for the server.
 func (b *browser) session() string {
-	u, _ := url.Parse(b.base)
-	for _, c := range b.c.Jar.Cookies(u) {
+	u, _ := url.Parse(b.ab.Base)
+	for _, c := range b.ab.Client.Jar.Cookies(u) {
 		if c.Name == portal.SessionCookie {
 			return c.Value
 		}
@@ -143,7 +111,7 @@ func TestAccounts(t *testing.T) {
 			wantPage(t, "empty login", p, 400, []string{`<a href="#username">`, `<a href="#password">`,
 				`aria-describedby="username-hint username-error"`, `aria-invalid="true"`}, nil)
 			// Give the browser a session before logging in, to see it rotate.
-			b.c.Jar.SetCookies(mustURL(b.base), []*http.Cookie{{Name: portal.SessionCookie, Value: "planted-by-an-attacker"}})
+			b.ab.Client.Jar.SetCookies(mustURL(b.ab.Base), []*http.Cookie{{Name: portal.SessionCookie, Value: "planted-by-an-attacker"}})
 			before := b.session()
 			p, resp := b.do("POST", "/dang-nhap?lang=vi", url.Values{"username": {apptest.CitizenA}, "password": {apptest.Password}, "next": {"/tra-cuu"}}, nil)
 			wantRedirect(t, "login", p, http.StatusSeeOther, "/tra-cuu")
@@ -167,7 +135,7 @@ func TestAccounts(t *testing.T) {
 				t.Fatalf("logout: %d", resp.StatusCode)
 			}
 			old := newBrowser(t, env)
-			old.c.Jar.SetCookies(mustURL(b.base), []*http.Cookie{{Name: portal.SessionCookie, Value: loggedIn}})
+			old.ab.Client.Jar.SetCookies(mustURL(b.ab.Base), []*http.Cookie{{Name: portal.SessionCookie, Value: loggedIn}})
 			wantRedirect(t, "old token after logout", old.get("/ho-so"), http.StatusSeeOther, "/dang-nhap?next=/ho-so")
 		})
 
@@ -175,11 +143,11 @@ func TestAccounts(t *testing.T) {
 			srv := httptest.NewTLSServer(env.App.Server.Handler)
 			defer srv.Close()
 			b := newBrowser(t, env)
-			b.base = srv.URL
-			jar := b.c.Jar
-			*b.c = *srv.Client()
-			b.c.Jar = jar
-			b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			b.ab.Base = srv.URL
+			jar := b.ab.Client.Jar
+			*b.ab.Client = *srv.Client()
+			b.ab.Client.Jar = jar
+			b.ab.Client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			_, resp := b.do("POST", "/dang-nhap", login(apptest.CitizenA), nil)
 			var set *http.Cookie
 			for _, c := range resp.Cookies() {
@@ -325,10 +293,10 @@ func TestAccounts(t *testing.T) {
 			defer srv2.Close()
 			b := newBrowser(t, env)
 			wantRedirect(t, "login on 1", b.post("/dang-nhap", login(apptest.CitizenA)), http.StatusSeeOther, "/ho-so")
-			b.base = srv2.URL // same host, another port: the jar sends the same cookie
+			b.ab.Base = srv2.URL // same host, another port: the jar sends the same cookie
 			wantPage(t, "profile on 2", b.get("/ho-so"), 200, []string{"Nguyễn Văn An"}, nil)
 			wantRedirect(t, "logout on 2", b.post("/dang-xuat", url.Values{}), http.StatusSeeOther, "/")
-			b.base = env.URL
+			b.ab.Base = env.URL
 			wantRedirect(t, "profile on 1", b.get("/ho-so"), http.StatusSeeOther, "/dang-nhap?next=/ho-so")
 		})
 	})

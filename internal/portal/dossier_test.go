@@ -133,7 +133,7 @@ func TestCitizenDossier(t *testing.T) {
 					t.Errorf("no link %s", link)
 				}
 				req, _ := http.NewRequest("GET", env.URL+link, nil)
-				resp, err := a.c.Do(req)
+				resp, err := a.ab.Client.Do(req)
 				if err != nil {
 					t.Fatal(err)
 				}

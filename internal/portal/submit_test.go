@@ -2,8 +2,6 @@ package portal_test
 
 import (
 	"context"
-	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -18,25 +16,7 @@ import (
 // postMultipart sends a multipart form as a browser would.
 func (b *browser) postMultipart(path string, fields map[string]string, files []apptest.File, header map[string]string) page {
 	b.t.Helper()
-	ct, body := apptest.Multipart(fields, files)
-	req, err := http.NewRequest("POST", b.base+path, body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", ct)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return page{status: resp.StatusCode, header: resp.Header, body: html.UnescapeString(string(raw))}
+	return pageOf(b.ab.PostMultipart(path, fields, files, header))
 }
 
 // dossiersOf lists the citizen's dossiers from the store.
