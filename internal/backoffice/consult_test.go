@@ -40,7 +40,7 @@ func TestConsultAndReturnPages(t *testing.T) {
 
 			// The department sees the question, not the dossier's other actions.
 			stp := login(t, env, "stp.specialist")
-			want(t, "consult list", stp.get("/can-bo/viec-can-lam?ds=xin-y-kien"), 200, d.Code, question, apptest.HoanKiem)
+			want(t, "consult list", stp.get("/can-bo/viec-can-lam?ds=xin-y-kien"), 200, d.Code, question, "Quận Hoàn Kiếm ("+apptest.HoanKiem+")")
 			want(t, "consult count", stp.get("/can-bo/"), 200, `<a href="/can-bo/viec-can-lam?ds=xin-y-kien" id="count-consults">1</a>`)
 			p := stp.get(path)
 			want(t, "consulted view", p, 200, d.Code, `id="form-answer_consult"`, "Nguyễn Văn An")

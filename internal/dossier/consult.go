@@ -13,6 +13,7 @@ type Consultation struct {
 	ID         int64      `json:"id"`
 	FromUnitID int64      `json:"-"`
 	FromUnit   string     `json:"from_unit"`
+	FromName   string     `json:"from_unit_name"`
 	ToUnitID   int64      `json:"-"`
 	ToUnit     string     `json:"to_unit"`
 	ToUnitName string     `json:"to_unit_name"`
@@ -54,7 +55,7 @@ func consult(n *Dossier, a Actor, cmd Command, question string, now time.Time, e
 	}
 	cs := make([]Consultation, 0, len(n.Consultations)+1)
 	cs = append(cs, n.Consultations...)
-	n.Consultations = append(cs, Consultation{FromUnitID: n.UnitID, FromUnit: n.UnitCode, ToUnitID: cmd.ResolvedUnitID,
+	n.Consultations = append(cs, Consultation{FromUnitID: n.UnitID, FromUnit: n.UnitCode, FromName: n.UnitName, ToUnitID: cmd.ResolvedUnitID,
 		ToUnit: cmd.ResolvedUnitCode, ToUnitName: cmd.ResolvedUnitName, Question: question, AskedBy: a.Name, AskedAt: now, Changed: true})
 	n.Substate = SubConsulting
 	ev.Note = question

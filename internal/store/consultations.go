@@ -9,7 +9,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 )
 
-const consultationCols = `c.id, c.from_unit_id, fu.code, c.to_unit_id, tu.code, tu.name, c.question, c.asked_by, c.asked_at,
+const consultationCols = `c.id, c.from_unit_id, fu.code, fu.name, c.to_unit_id, tu.code, tu.name, c.question, c.asked_by, c.asked_at,
 	c.answer, c.answered_by, c.answered_at`
 
 const consultationFrom = ` FROM consultations c JOIN units fu ON fu.id = c.from_unit_id JOIN units tu ON tu.id = c.to_unit_id`
@@ -19,7 +19,7 @@ const consultationFrom = ` FROM consultations c JOIN units fu ON fu.id = c.from_
 func scanConsultation(sc interface{ Scan(...any) error }, extra ...any) (dossier.Consultation, error) {
 	var c dossier.Consultation
 	var answered sql.NullTime
-	dest := append([]any{&c.ID, &c.FromUnitID, &c.FromUnit, &c.ToUnitID, &c.ToUnit, &c.ToUnitName, &c.Question, &c.AskedBy,
+	dest := append([]any{&c.ID, &c.FromUnitID, &c.FromUnit, &c.FromName, &c.ToUnitID, &c.ToUnit, &c.ToUnitName, &c.Question, &c.AskedBy,
 		&c.AskedAt, &c.Answer, &c.AnsweredBy, &answered}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return c, err
