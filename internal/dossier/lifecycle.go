@@ -197,6 +197,12 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 		if role == rSpecial && d.AssigneeID != 0 && d.AssigneeID != a.AccountID {
 			return apperr.New(apperr.Forbidden, "not_assignee", "Chỉ chuyên viên được phân công mới được dự thảo kết quả.", "Only the assigned specialist may draft the result.")
 		}
+	case ActConsult:
+		// Once the draft is with the leader, it is approved or returned
+		// first: a question now would leave the draft hanging.
+		if d.Substate == SubResultDrafted {
+			return unprocessable("draft_pending", "Dự thảo kết quả đang chờ lãnh đạo phê duyệt.", "A draft result is awaiting the leader's approval.")
+		}
 	case ActReturnDraft:
 		if d.Substate != SubResultDrafted {
 			return unprocessable("no_draft", "Hồ sơ chưa có dự thảo kết quả chờ phê duyệt.", "There is no draft result awaiting approval.")

@@ -73,6 +73,7 @@ func TestDraftThenApprove(t *testing.T) {
 		t.Error("a draft finished the dossier")
 	}
 	refused(t, d, spec, draft, now, apperr.Unprocessable, "draft_pending")
+	refused(t, d, spec, Command{Action: ActConsult, Reason: "?", ResolvedUnitID: unitY, ResolvedUnitCode: "Y"}, now, apperr.Unprocessable, "draft_pending")
 	if got := NextActions(d, lead); !has(got, ActFinish) || !has(got, ActReturnDraft) {
 		t.Errorf("the leader is offered %v, want finish and return_draft", got)
 	}
