@@ -296,8 +296,16 @@ func (h *Handler) funcs(lang string) template.FuncMap {
 		"stampp":  func(t *time.Time) string { return stampp(t) },
 		"waiting": func(t time.Time) string { return h.waiting(lang, h.now().Sub(t)) },
 		"status":  func(s dossier.Status) string { return s.Label(lang) },
-		"vnd":     func(n int64) string { return web.Number(n, lang) },
-		"list":    func(s ...string) []string { return s },
+		// substate words the processing sub-states staff need to see in
+		// a list (a draft waiting, a draft sent back, a question open).
+		"substate": func(sub string) string {
+			if h.web.Has("sub." + sub) {
+				return h.web.T(lang, "sub."+sub)
+			}
+			return ""
+		},
+		"vnd":  func(n int64) string { return web.Number(n, lang) },
+		"list": func(s ...string) []string { return s },
 		"action": func(a dossier.Action) string {
 			if h.web.Has("action." + string(a)) {
 				return h.web.T(lang, "action."+string(a))

@@ -147,6 +147,7 @@ func TestWorklistsAndProcessing(t *testing.T) {
 				http.StatusBadRequest, "Vui lòng nêu lý do.")
 			done(t, env, leader, d1.Code, "return_draft", url.Values{"reason": {"Sai số giấy chứng nhận"}})
 			want(t, "returned", spec.get(path1), 200, "Dự thảo kết quả đã bị trả lại", "Sai số giấy chứng nhận", `id="form-draft_result"`)
+			want(t, "returned in my list", spec.get("/can-bo/viec-can-lam?ds=cua-toi"), 200, d1.Code, "Dự thảo bị trả lại")
 			if p := draft("12/GCNKH", "kq.pdf"); p.status != http.StatusSeeOther {
 				t.Fatalf("second draft: %d\n%s", p.status, p.body)
 			}
