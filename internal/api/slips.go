@@ -3,9 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/apperr"
@@ -13,6 +11,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/slips"
+	"github.com/motcua/motcua/internal/web"
 )
 
 // SlipStore is what the slip endpoints read beyond the dossier service.
@@ -24,42 +23,6 @@ type SlipStore interface {
 // maxRegisterRows bounds one printed register.
 const maxRegisterRows = 5000
 
-// issuer names the unit printing a slip, under its parent.
-func (h *Handler) issuer(ctx context.Context, unitCode string) slips.Issuer {
-	is := slips.Issuer{Place: "Hà Nội"}
-	u, err := h.Store.UnitByCode(ctx, unitCode)
-	if err != nil {
-		return is
-	}
-	is.UnitName = u.Name
-	if u.ParentCode != "" {
-		if p, err := h.Store.UnitByCode(ctx, u.ParentCode); err == nil {
-			is.ParentName = p.Name
-		}
-	}
-	return is
-}
-
-// trackingURL is the QR target of a dossier: the public tracking page.
-func (h *Handler) trackingURL(r *http.Request, code string) string {
-	base := strings.TrimSuffix(h.BaseURL, "/")
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
-	return base + "/tra-cuu/" + code
-}
-
-func writePDF(w http.ResponseWriter, name string, buf *bytes.Buffer) {
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(buf.Bytes())
-}
-
 // slip serves slips 01–06 of one dossier, under the dossier's authorization.
 func (h *Handler) slip(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
@@ -68,23 +31,12 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	no := r.PathValue("no")
-	if err := slips.Applies(no, d); err != nil {
-		if errors.Is(err, slips.ErrUnknownSlip) {
-			return apperr.New(apperr.NotFound, "unknown_slip", "Không có mẫu phiếu này (01–06).", "No such slip (01–06).")
-		}
-		return apperr.Newf(apperr.Unprocessable, "slip_not_applicable", "Hồ sơ này không có phiếu %s: %v.", "This dossier has no slip %s: %v.", no, err)
-	}
-	v, err := h.Slips.Version(r.Context(), d.ProcedureVersionID)
+	pdf, err := slips.DossierSlip(r.Context(), no, d, h.Slips, slips.Input{Issuer: slips.IssuerOf(r.Context(), h.Store, d.UnitCode),
+		TrackingURL: web.PublicURL(h.BaseURL, r, "/tra-cuu/"+d.Code), Now: h.now(), Lang: Lang(r)})
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	err = slips.Render(&buf, no, slips.Input{Dossier: d, Version: v, Issuer: h.issuer(r.Context(), d.UnitCode),
-		TrackingURL: h.trackingURL(r, d.Code), Now: h.now(), Lang: Lang(r)})
-	if err != nil {
-		return err
-	}
-	writePDF(w, "phieu-"+no+"-"+d.Code+".pdf", &buf)
+	web.ServePDF(w, "phieu-"+no+"-"+d.Code+".pdf", pdf)
 	return nil
 }
 
@@ -128,9 +80,9 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 		ptrs[i] = &rows[i]
 	}
 	var buf bytes.Buffer
-	if err := slips.Register(&buf, slips.RegisterInput{Issuer: h.issuer(r.Context(), u.Code), From: from, To: to, Rows: ptrs, Now: h.now()}); err != nil {
+	if err := slips.Register(&buf, slips.RegisterInput{Issuer: slips.IssuerOf(r.Context(), h.Store, u.Code), From: from, To: to, Rows: ptrs, Now: h.now()}); err != nil {
 		return err
 	}
-	writePDF(w, "so-theo-doi-"+u.Code+".pdf", &buf)
+	web.ServePDF(w, "so-theo-doi-"+u.Code+".pdf", buf.Bytes())
 	return nil
 }

@@ -1,8 +1,6 @@
 package backoffice
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -524,47 +522,12 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request, s *staff) error {
 		return err
 	}
 	no := r.PathValue("no")
-	if err := slips.Applies(no, d); err != nil {
-		if errors.Is(err, slips.ErrUnknownSlip) {
-			return apperr.ErrNotFound
-		}
-		return apperr.Newf(apperr.Unprocessable, "slip_not_applicable", "Hồ sơ này chưa có phiếu %s.", "This dossier has no slip %s yet.", no)
-	}
-	v, err := h.Store.Version(r.Context(), d.ProcedureVersionID)
+	pdf, err := slips.DossierSlip(r.Context(), no, d, h.Store, slips.Input{Issuer: slips.IssuerOf(r.Context(), h.Store, d.UnitCode),
+		TrackingURL: web.PublicURL(h.BaseURL, r, "/tra-cuu/"+d.Code), Now: h.now(), Lang: web.LangOf(r)})
 	if err != nil {
 		return err
 	}
-	is := slips.Issuer{Place: "Hà Nội"}
-	if u, err := h.Store.UnitByCode(r.Context(), d.UnitCode); err == nil {
-		is.UnitName = u.Name
-		if u.ParentCode != "" {
-			if p, err := h.Store.UnitByCode(r.Context(), u.ParentCode); err == nil {
-				is.ParentName = p.Name
-			}
-		}
-	}
-	var buf bytes.Buffer
-	err = slips.Render(&buf, no, slips.Input{Dossier: d, Version: v, Issuer: is,
-		TrackingURL: h.trackingURL(r, d.Code), Now: h.now(), Lang: web.LangOf(r)})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": "phieu-" + no + "-" + d.Code + ".pdf"}))
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(buf.Bytes())
+	web.ServePDF(w, "phieu-"+no+"-"+d.Code+".pdf", pdf)
 	return nil
 }
 
-// trackingURL is the QR target: the public tracking page of the dossier.
-func (h *Handler) trackingURL(r *http.Request, code string) string {
-	base := strings.TrimSuffix(h.BaseURL, "/")
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
-	return base + "/tra-cuu/" + code
-}

@@ -79,6 +79,9 @@ type Handler struct {
 	// CacheTTL is how long the home page's figures (most used procedures,
 	// counts per field and life event) are reused; 0 means a minute.
 	CacheTTL time.Duration
+	// BaseURL, when set, is the public address used in the QR codes (a
+	// proxy in front may hide it from the request); else the request's host.
+	BaseURL string
 
 	web *web.Renderer
 	// cop refuses cross-site state-changing requests (forms posted from

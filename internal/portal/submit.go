@@ -787,11 +787,7 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		v.Receive = h.plural(r, "limit.working_hours", int(hours+0.5), int(hours+0.5))
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	v.URL = scheme + "://" + r.Host + "/tra-cuu/" + url.PathEscape(d.Code)
+	v.URL = web.PublicURL(h.BaseURL, r, "/tra-cuu/"+url.PathEscape(d.Code))
 	png, err := qrcode.Encode(v.URL, qrcode.Medium, 256)
 	if err != nil {
 		return fmt.Errorf("drawing QR code: %w", err)

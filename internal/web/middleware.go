@@ -2,8 +2,10 @@ package web
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -75,4 +77,28 @@ func (rd *Renderer) Recover(w http.ResponseWriter, r *http.Request, what string)
 	}
 	rd.log.ErrorContext(r.Context(), what, "route", r.Pattern, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 	rd.Error(w, r, http.StatusInternalServerError, "")
+}
+
+// PublicURL is the absolute address of path on the public site: under
+// base when the deployment sets one, else under the request's own scheme
+// and host.
+func PublicURL(base string, r *http.Request, path string) string {
+	base = strings.TrimSuffix(base, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + path
+}
+
+// ServePDF answers a PDF document, shown in the browser, never cached (it
+// holds personal data).
+func ServePDF(w http.ResponseWriter, filename string, pdf []byte) {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": filename}))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(pdf)
 }

@@ -50,3 +50,21 @@ func TestFail(t *testing.T) {
 		t.Errorf("panic: %d, want 500", w.Code)
 	}
 }
+
+func TestPublicURL(t *testing.T) {
+	r := httptest.NewRequest("GET", "http://10.0.0.5:8080/x", nil)
+	for _, tc := range []struct{ base, want string }{
+		{"", "http://10.0.0.5:8080/tra-cuu/A-1"},
+		{"https://dichvucong.hanoi.gov.vn/", "https://dichvucong.hanoi.gov.vn/tra-cuu/A-1"},
+	} {
+		if got := web.PublicURL(tc.base, r, "/tra-cuu/A-1"); got != tc.want {
+			t.Errorf("base %q: %s, want %s", tc.base, got, tc.want)
+		}
+	}
+	w := httptest.NewRecorder()
+	web.ServePDF(w, "phiếu-01.pdf", []byte("%PDF-1.4"))
+	if w.Header().Get("Content-Type") != "application/pdf" || w.Header().Get("Cache-Control") != "private, no-store" ||
+		!strings.HasPrefix(w.Header().Get("Content-Disposition"), "inline;") {
+		t.Errorf("PDF headers %v", w.Header())
+	}
+}
