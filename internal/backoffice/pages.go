@@ -530,4 +530,3 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request, s *staff) error {
 	web.ServePDF(w, "phieu-"+no+"-"+d.Code+".pdf", pdf)
 	return nil
 }
-
