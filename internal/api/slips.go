@@ -48,16 +48,9 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Forbidden, "staff_only", "Chỉ cán bộ mới in được sổ theo dõi hồ sơ.", "Only staff may print the register.")
 	}
 	q := r.URL.Query()
-	code := q.Get("unit")
-	if code == "" && len(a.Grants) > 0 {
-		code = a.Grants[0].UnitCode
-	}
-	u, err := h.Store.UnitByCode(r.Context(), code)
+	u, err := h.readableUnit(r, a)
 	if err != nil {
 		return err
-	}
-	if !canReadUnit(a, u) {
-		return apperr.ErrNotFound
 	}
 	clk, err := h.Clock(r.Context(), "")
 	if err != nil {

@@ -64,6 +64,24 @@ func canReadUnit(a dossier.Actor, u *org.Unit) bool {
 	return false
 }
 
+// readableUnit is the unit a staff report is about: ?unit= (an agency
+// identifier), by default the first unit of the reader's grants. A unit the
+// reader may not read is the same 404 as an unknown one.
+func (h *Handler) readableUnit(r *http.Request, a dossier.Actor) (*org.Unit, error) {
+	code := r.URL.Query().Get("unit")
+	if code == "" && len(a.Grants) > 0 {
+		code = a.Grants[0].UnitCode
+	}
+	u, err := h.Store.UnitByCode(r.Context(), code)
+	if err != nil {
+		return nil, err
+	}
+	if !canReadUnit(a, u) {
+		return nil, apperr.ErrNotFound
+	}
+	return u, nil
+}
+
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
 	if a.Citizen {
@@ -76,16 +94,9 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := clk.Location()
 	now := h.now()
-	code := q.Get("unit")
-	if code == "" && len(a.Grants) > 0 {
-		code = a.Grants[0].UnitCode
-	}
-	u, err := h.Store.UnitByCode(r.Context(), code)
+	u, err := h.readableUnit(r, a)
 	if err != nil {
 		return err
-	}
-	if !canReadUnit(a, u) {
-		return apperr.ErrNotFound
 	}
 	from, to, err := period(q.Get("from"), q.Get("to"), now, loc)
 	if err != nil {
@@ -137,11 +148,7 @@ func (h *Handler) calendarYear(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || year < 1900 || year > 2199 {
 		return apperr.New(apperr.Invalid, "bad_year", "Năm phải là số từ 1900 đến 2199.", "The year must be a number from 1900 to 2199.")
 	}
-	path, err := h.unitPath(r)
-	if err != nil {
-		return err
-	}
-	clk, err := h.Clock(r.Context(), path)
+	clk, err := h.unitClock(r)
 	if err != nil {
 		return err
 	}
@@ -179,11 +186,7 @@ func (h *Handler) calendarDue(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return apperr.New(apperr.Invalid, "bad_kind", "Tham số kind phải là working_days, calendar_days hoặc working_hours.", "kind must be working_days, calendar_days or working_hours.")
 	}
-	path, err := h.unitPath(r)
-	if err != nil {
-		return err
-	}
-	clk, err := h.Clock(r.Context(), path)
+	clk, err := h.unitClock(r)
 	if err != nil {
 		return err
 	}
@@ -200,18 +203,18 @@ type overrideRequest struct {
 	Reason string `json:"reason"`
 }
 
-// unitPath reads ?unit= (an agency identifier): the calendar asked for is
-// that unit's, with its own overrides; "" is the deployment-wide one.
-func (h *Handler) unitPath(r *http.Request) (string, error) {
-	code := r.URL.Query().Get("unit")
-	if code == "" {
-		return "", nil
+// unitClock is the calendar ?unit= (an agency identifier) asks for: that
+// unit's, with its own overrides; without it the deployment-wide one.
+func (h *Handler) unitClock(r *http.Request) (*calendar.Calendar, error) {
+	path := ""
+	if code := r.URL.Query().Get("unit"); code != "" {
+		u, err := h.Store.UnitByCode(r.Context(), code)
+		if err != nil {
+			return nil, err
+		}
+		path = u.Path
 	}
-	u, err := h.Store.UnitByCode(r.Context(), code)
-	if err != nil {
-		return "", err
-	}
-	return u.Path, nil
+	return h.Clock(r.Context(), path)
 }
 
 // overrideScope is the unit an override request is for: ?unit= names a
