@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"slices"
 	"time"
 
 	"github.com/motcua/motcua/internal/apperr"
@@ -117,15 +118,12 @@ func (d *Dossier) ResultReleased() bool {
 	return d.Status == StatusFinished || d.Status == StatusDelivered
 }
 
-// Internal reports whether an action is the administration's own business,
-// not told to the applicant: drafts and their return, consultations.
-func (a Action) Internal() bool {
-	switch a {
-	case ActDraftResult, ActReturnDraft, ActConsult, ActAnswerConsult:
-		return true
-	}
-	return false
-}
+// InternalActions are the administration's own business, not told to the
+// applicant: drafts and their return, consultations.
+var InternalActions = []Action{ActDraftResult, ActReturnDraft, ActConsult, ActAnswerConsult}
+
+// Internal reports whether the action is one of InternalActions.
+func (a Action) Internal() bool { return slices.Contains(InternalActions, a) }
 
 // HideUnreleased removes what the applicant may not see: the internal
 // events, the consultations, and a result (with its files) not yet issued.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/motcua/motcua/internal/dossier"
 )
@@ -18,14 +19,22 @@ type Notice struct {
 	Unseen             bool
 }
 
+// internalActions lists dossier.InternalActions as SQL literals: the
+// administration's internal steps (drafts, consultations) are not told to
+// the applicant.
+var internalActions = func() string {
+	quoted := make([]string, len(dossier.InternalActions))
+	for i, a := range dossier.InternalActions {
+		quoted[i] = "'" + string(a) + "'"
+	}
+	return strings.Join(quoted, ", ")
+}()
+
 // noticeWhere selects the events of the account's dossiers that the account
-// did not make itself.
-const (
-	noticeFrom = ` FROM events e JOIN dossiers d ON d.id = e.dossier_id `
-	// The administration's internal steps (drafts, consultations) are not
-	// told to the applicant; see dossier.Action.Internal.
-	noticeWhere = ` WHERE d.owner_id = $1 AND (e.actor_id IS NULL OR e.actor_id <> $1)
-		AND e.action NOT IN ('draft_result', 'return_draft', 'consult', 'answer_consult')`
+// did not make itself, leaving out the internal ones.
+var (
+	noticeFrom  = ` FROM events e JOIN dossiers d ON d.id = e.dossier_id `
+	noticeWhere = ` WHERE d.owner_id = $1 AND (e.actor_id IS NULL OR e.actor_id <> $1) AND e.action NOT IN (` + internalActions + `)`
 )
 
 // Notices lists the account's notices, newest first, with keyset
