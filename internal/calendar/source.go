@@ -64,15 +64,18 @@ func (s *Source) ForUnit(ctx context.Context, path string) (*Calendar, error) {
 		}
 		s.all, s.base, s.units, s.gen = all, base, map[string]*Calendar{}, gen
 	}
-	if path == "" || !s.hasUnitOverride(path) {
+	if path == "" {
 		return s.base, nil
 	}
 	if c, ok := s.units[path]; ok {
 		return c, nil
 	}
-	c, err := New(s.cfg, Merge(s.all, path))
-	if err != nil {
-		return nil, fmt.Errorf("building the calendar of unit %s: %w", path, err)
+	// Most units have no override of their own: they share the base.
+	c := s.base
+	if s.hasUnitOverride(path) {
+		if c, err = New(s.cfg, Merge(s.all, path)); err != nil {
+			return nil, fmt.Errorf("building the calendar of unit %s: %w", path, err)
+		}
 	}
 	if len(s.units) >= maxUnitCalendars {
 		s.units = map[string]*Calendar{}

@@ -56,4 +56,13 @@ func TestUnitOverrides(t *testing.T) {
 	if !c.IsWorkingDay(day("2025-03-13")) {
 		t.Error("a deleted unit override still applies")
 	}
+	// /1/8/ was served the shared calendar; a day of its own, added later,
+	// applies at once.
+	st.ovs, st.gen = append(st.ovs, Override{Date: "2025-03-14", Kind: DayOff, Reason: "Phường nghỉ", UnitID: 8, UnitPath: "/1/8/"}), 3
+	if c, _ = src.ForUnit(ctx, "/1/8/"); c.IsWorkingDay(day("2025-03-14")) {
+		t.Error("a unit override added after the unit's calendar was cached does not apply")
+	}
+	if c, _ = src.ForUnit(ctx, "/1/9/"); !c.IsWorkingDay(day("2025-03-14")) {
+		t.Error("a unit override applies to a sibling")
+	}
 }
