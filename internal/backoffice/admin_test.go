@@ -8,17 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
 func TestDashboard(t *testing.T) {
-	vn := time.FixedZone("ICT", 7*3600)
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
-			clk := &fakeClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, vn)} // Monday
-			env := apptest.Start(t, e, app.Options{Now: clk.Now})
+			env, clk := startMonday(t, e)
 			citizen := env.Login(apptest.CitizenA)
 			d1 := citizen.Submit(apptest.HangTrong)
 			d2 := citizen.Submit(apptest.HangTrong)
@@ -76,11 +73,9 @@ func TestDashboard(t *testing.T) {
 }
 
 func TestCalendarAdmin(t *testing.T) {
-	vn := time.FixedZone("ICT", 7*3600)
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
-			clk := &fakeClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, vn)} // Monday
-			env := apptest.Start(t, e, app.Options{Now: clk.Now})
+			env, _ := startMonday(t, e)
 			citizen := env.Login(apptest.CitizenA)
 			api := env.Login("ht.receptionist")
 			hbAPI := env.Login("hb.receptionist")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
@@ -22,6 +23,17 @@ type fakeClock struct {
 
 func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+
+// vn is Việt Nam's time zone, for the tests' dates.
+var vn = time.FixedZone("ICT", 7*3600)
+
+// startMonday starts the application on engine e with a clock the test
+// moves, set on Monday 03/03/2025 09:00.
+func startMonday(t *testing.T, e store.Dialect) (*apptest.Env, *fakeClock) {
+	t.Helper()
+	clk := &fakeClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, vn)}
+	return apptest.Start(t, e, app.Options{Now: clk.Now}), clk
+}
 
 // postMultipart sends a multipart form with the headers a browser sends
 // from this site.
@@ -51,11 +63,9 @@ func done(t *testing.T, env *apptest.Env, b *browser, code, action string, extra
 }
 
 func TestWorklistsAndProcessing(t *testing.T) {
-	vn := time.FixedZone("ICT", 7*3600)
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
-			clk := &fakeClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, vn)} // Monday
-			env := apptest.Start(t, e, app.Options{Now: clk.Now})
+			env, clk := startMonday(t, e)
 			citizen := env.Login(apptest.CitizenA)
 			d1 := citizen.Submit(apptest.HangTrong)
 			d2 := citizen.Submit(apptest.HangTrong)
