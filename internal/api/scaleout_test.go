@@ -1,18 +1,12 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
-	"github.com/motcua/motcua/internal/config"
-	"github.com/motcua/motcua/internal/store"
 )
 
 // TestTwoServersShareOneStore runs two server processes' worth of state
@@ -20,23 +14,7 @@ import (
 // codes stay unique, tokens, idempotency keys and the calendar are shared.
 func TestTwoServersShareOneStore(t *testing.T) {
 	each(t, func(t *testing.T, env *apptest.Env) {
-		ctx := context.Background()
-		db2, err := store.Open(ctx, env.DSN)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db2.Close()
-		if _, err := db2.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		cfg := config.Default()
-		cfg.FilesDir = t.TempDir()
-		a2, err := app.New(ctx, cfg, db2, slog.New(slog.DiscardHandler), app.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv2 := httptest.NewServer(a2.Server.Handler)
-		defer srv2.Close()
+		srv2 := env.SecondServer()
 		// A token issued by server 1 is honoured by server 2.
 		a1 := env.Login(apptest.CitizenA)
 		b1 := env.Login(apptest.CitizenB)

@@ -3,7 +3,6 @@ package portal_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
-	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/vn"
@@ -274,23 +271,7 @@ func TestAccounts(t *testing.T) {
 		})
 
 		t.Run("sessions survive another server", func(t *testing.T) {
-			ctx := context.Background()
-			db2, err := store.Open(ctx, env.DSN)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db2.Close()
-			if _, err := db2.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			cfg := config.Default()
-			cfg.FilesDir = t.TempDir()
-			a2, err := app.New(ctx, cfg, db2, slog.New(slog.DiscardHandler), app.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv2 := httptest.NewServer(a2.Server.Handler)
-			defer srv2.Close()
+			srv2 := env.SecondServer()
 			b := newBrowser(t, env)
 			wantRedirect(t, "login on 1", b.post("/dang-nhap", login(apptest.CitizenA)), http.StatusSeeOther, "/ho-so")
 			b.ab.Base = srv2.URL // same host, another port: the jar sends the same cookie

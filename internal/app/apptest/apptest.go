@@ -383,3 +383,28 @@ func PDF(s string, size int) []byte {
 	}
 	return []byte(body + "%%EOF\n")
 }
+
+// SecondServer starts another application process over the same database
+// (its own store connection, caches and file directory), as a second
+// server behind a load balancer would be; it stops with the test.
+func (e *Env) SecondServer() *httptest.Server {
+	e.T.Helper()
+	ctx := context.Background()
+	db2, err := store.Open(ctx, e.DSN)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	e.T.Cleanup(func() { db2.Close() })
+	if _, err := db2.Migrate(ctx); err != nil {
+		e.T.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.FilesDir = e.T.TempDir()
+	a2, err := app.New(ctx, cfg, db2, slog.New(slog.DiscardHandler), app.Options{})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	srv := httptest.NewServer(a2.Server.Handler)
+	e.T.Cleanup(srv.Close)
+	return srv
+}
