@@ -25,18 +25,70 @@ const (
 	KindStaff   Kind = "staff"
 )
 
+// Assurance is how sure the administration is that a citizen account
+// belongs to the person whose ID number it carries.
+type Assurance string
+
+// Assurance levels.
+const (
+	// SelfDeclared accounts were opened with a password by whoever typed
+	// the ID number: they see only the dossiers they submitted themselves.
+	SelfDeclared Assurance = "self_declared"
+	// Verified accounts were checked against the ID card at the desk, or
+	// vouched for by the national e-ID: they also follow the dossiers
+	// taken at the counter or by post under their ID number.
+	Verified Assurance = "verified"
+)
+
+// How an account was verified.
+const (
+	VerifiedAtDesk  = "desk_id_card"  // an officer checked the ID card
+	VerifiedByVNeID = "national_eid"  // the national e-ID login vouched
+	VerifiedStaff   = "staff_account" // opened by an administrator
+)
+
 // Account is a person who can log in.
 type Account struct {
-	ID           int64     `json:"-"`
-	Kind         Kind      `json:"kind"`
-	Username     string    `json:"username"` // the 12-digit ID number for citizens
+	ID       int64  `json:"-"`
+	Kind     Kind   `json:"kind"`
+	Username string `json:"username"` // the 12-digit ID number for citizens
+	// IDNumber is the citizen's ID number; it stays when a suspended
+	// account's username is freed.
+	IDNumber     string    `json:"-"`
 	FullName     string    `json:"full_name"`
 	Phone        string    `json:"phone,omitempty"`
 	Email        string    `json:"email,omitempty"`
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	Assurance    Assurance `json:"assurance"`
+	// VerifiedAt, VerifiedBy (the officer's account, 0 for the e-ID) and
+	// VerifiedHow record the verification.
+	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
+	VerifiedBy  int64      `json:"-"`
+	VerifiedHow string     `json:"verified_how,omitempty"`
+	// SuspendedAt is set when the account lost its ID number to a verified
+	// holder; it can no longer log in.
+	SuspendedAt     *time.Time `json:"-"`
+	SuspendedReason string     `json:"-"`
+	// CredentialsChangedAt invalidates sessions opened before it.
+	CredentialsChangedAt *time.Time `json:"-"`
+	// MustChangePassword is set for a password an officer handed out.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
+
+// Verification records who verified an account, when and how.
+type Verification struct {
+	By  int64 // the officer's account; 0 for the national e-ID
+	How string
+	At  time.Time
+}
+
+// Active reports whether the account may log in and act.
+func (a *Account) Active() bool { return !a.Disabled && a.SuspendedAt == nil }
+
+// IsVerified reports whether the account's identity was checked.
+func (a *Account) IsVerified() bool { return a.Assurance == Verified }
 
 // Argon2id parameters (RFC 9106 second recommended option, lighter memory
 // so that a small server can log many people in at once).
@@ -47,8 +99,13 @@ const (
 	argonKeyLen  = 32
 )
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 8
+// Password length bounds: at least 10 characters (with the common-password
+// list this is what NIST SP 800-63B asks of a memorised secret without a
+// second factor, rounded up), at most 128.
+const (
+	MinPasswordLength = 10
+	MaxPasswordLength = 128
+)
 
 // HashPassword returns an argon2id PHC string for the password.
 func HashPassword(pw string) (string, error) {

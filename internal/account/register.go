@@ -46,8 +46,9 @@ func CheckRegistration(in *Registration, now time.Time) error {
 			add("email", "email_invalid", vn.Message("email_invalid", "vi"), vn.Message("email_invalid", "en"))
 		}
 	}
-	if n := len([]rune(in.Password)); n < MinPasswordLength || n > 128 {
-		add("password", "password_length", "Mật khẩu phải có từ 8 đến 128 ký tự.", "The password must have 8 to 128 characters.")
+	if err := CheckPassword("password", in.Password, in.IDNumber); err != nil {
+		pe, _ := apperr.As(err)
+		e.Fields = append(e.Fields, pe.Fields...)
 	}
 	if len(e.Fields) > 0 {
 		return e

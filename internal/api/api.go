@@ -9,11 +9,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
@@ -26,14 +28,6 @@ import (
 // Store is what the API reads and writes directly (the dossier lifecycle
 // goes through dossier.Service).
 type Store interface {
-	CreateAccount(ctx context.Context, a *account.Account) error
-	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
-	AccountByToken(ctx context.Context, hash string, now time.Time) (*account.Account, error)
-	SaveToken(ctx context.Context, hash string, accountID int64, now, expires time.Time) error
-	LoginLockedUntil(ctx context.Context, key string, now time.Time) (time.Time, bool, error)
-	RecordLoginFailure(ctx context.Context, key string, now time.Time) error
-	ClearLoginFailures(ctx context.Context, key string) error
-	Grants(ctx context.Context, accountID int64) ([]dossier.Grant, error)
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
 	Procedures(ctx context.Context, f store.ProcedureFilter) ([]catalog.Procedure, string, error)
@@ -56,6 +50,7 @@ var DefaultLimits = Limits{JSONBody: 1 << 20, FileSize: 10 << 20, DossierSize: 5
 // Handler serves API v1.
 type Handler struct {
 	Store    Store
+	Auth     *auth.Service
 	Dossiers *dossier.Service
 	Files    files.Store
 	// Clock returns the calendar of the unit at a materialised path ("" for
@@ -82,6 +77,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", h.openAPI)
 	mux.Handle("POST /api/v1/citizens", h.wrap(h.registerCitizen))
 	mux.Handle("POST /api/v1/auth/token", h.wrap(h.token))
+	mux.Handle("DELETE /api/v1/auth/token", h.auth(h.revokeToken))
 	mux.Handle("GET /api/v1/units", h.wrap(h.listUnits))
 	mux.Handle("GET /api/v1/units/{code}", h.wrap(h.getUnit))
 	mux.Handle("GET /api/v1/procedures", h.wrap(h.listProcedures))
@@ -132,45 +128,17 @@ func (h *Handler) auth(fn handlerFunc) http.Handler {
 	})
 }
 
-var errUnauthorized = apperr.New(apperr.Unauthorized, "unauthorized",
-	"Bạn cần đăng nhập (thiếu hoặc sai mã truy cập).", "Authentication required (missing or invalid bearer token).")
-
 func (h *Handler) actor(r *http.Request) (dossier.Actor, *account.Account, error) {
-	authz := r.Header.Get("Authorization")
-	tok, ok := strings.CutPrefix(authz, "Bearer ")
-	if !ok || strings.TrimSpace(tok) == "" {
-		return dossier.Actor{}, nil, errUnauthorized
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return dossier.Actor{}, nil, auth.ErrUnauthorized
 	}
-	acct, err := h.Store.AccountByToken(r.Context(), account.HashToken(strings.TrimSpace(tok)), h.now())
-	if apperr.Is(err, apperr.NotFound) {
-		return dossier.Actor{}, nil, errUnauthorized
-	}
+	acct, err := h.Auth.Bearer(r.Context(), tok)
 	if err != nil {
 		return dossier.Actor{}, nil, err
 	}
-	if acct.Disabled {
-		return dossier.Actor{}, nil, errUnauthorized
-	}
-	a, err := ActorOf(r.Context(), h.Store, acct)
+	a, err := h.Auth.Actor(r.Context(), acct)
 	return a, acct, err
-}
-
-// ActorOf builds the lifecycle actor of an account (its grants for staff).
-func ActorOf(ctx context.Context, st interface {
-	Grants(ctx context.Context, accountID int64) ([]dossier.Grant, error)
-}, acct *account.Account) (dossier.Actor, error) {
-	a := dossier.Actor{AccountID: acct.ID, Username: acct.Username, Name: acct.FullName}
-	if acct.Kind == account.KindCitizen {
-		a.Citizen = true
-		a.IDNumber = acct.Username
-		return a, nil
-	}
-	g, err := st.Grants(ctx, acct.ID)
-	if err != nil {
-		return a, err
-	}
-	a.Grants = g
-	return a, nil
 }
 
 // accountFrom returns the authenticated account.
@@ -253,6 +221,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		} else {
 			body.Error.Message = "Hệ thống đang gặp sự cố. Vui lòng thử lại sau."
 		}
+	}
+	if e, ok := apperr.As(err); ok && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)

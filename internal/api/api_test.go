@@ -593,10 +593,14 @@ func TestPublicEndpoints(t *testing.T) {
 		if st := anon.Do("GET", "/api/v1/units?parent="+apptest.HoanKiem, nil, &units); st != 200 || len(units.Items) != 2 {
 			t.Fatalf("units: %d %+v", st, units)
 		}
-		for _, p := range []string{"/healthz", "/metrics", "/api/v1/openapi.json"} {
+		for _, p := range []string{"/healthz", "/api/v1/openapi.json"} {
 			if r := anon.Raw("GET", p, "", nil, nil); r.Status != 200 {
 				t.Fatalf("%s: %d", p, r.Status)
 			}
+		}
+		// /metrics is served only on --metrics-addr.
+		if r := anon.Raw("GET", "/metrics", "", nil, nil); r.Status != 404 {
+			t.Fatalf("/metrics on the public address: %d", r.Status)
 		}
 		if r := anon.Raw("GET", "/metrics", "", nil, nil); !strings.Contains(string(r.Body), "motcua_http_requests_total") {
 			t.Fatal("metrics lack request counter")

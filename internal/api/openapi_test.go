@@ -124,8 +124,18 @@ func TestOpenAPIOutsideRoutesServed(t *testing.T) {
 		if !rt.outside {
 			continue
 		}
+		h := s.Handler
+		if rt.path == "/metrics" {
+			// Served on --metrics-addr only, never on the public address.
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(rt.method, rt.path, nil))
+			if rec.Code != http.StatusNotFound {
+				t.Errorf("/metrics on the public handler: %d", rec.Code)
+			}
+			h = s.Metrics()
+		}
 		rec := httptest.NewRecorder()
-		s.Handler.ServeHTTP(rec, httptest.NewRequest(rt.method, rt.path, nil))
+		h.ServeHTTP(rec, httptest.NewRequest(rt.method, rt.path, nil))
 		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
 			t.Errorf("%s %s: status %d, content type %q", rt.method, rt.path, rec.Code, rec.Header().Get("Content-Type"))
 		}
@@ -279,7 +289,7 @@ func TestOpenAPILifecycleRules(t *testing.T) {
 		for s := dossier.Status(1); s <= 10; s++ {
 			for _, role := range allRoles {
 				// An open consultation of the unit, for answer_consult.
-				d := &dossier.Dossier{Status: s, UnitID: 1, OwnerID: 42, Consultations: []dossier.Consultation{{ToUnitID: 1}}}
+				d := &dossier.Dossier{Status: s, UnitID: 1, OwnerID: 42, Channel: dossier.ChannelOnline, Consultations: []dossier.Consultation{{ToUnitID: 1}}}
 				a := dossier.Actor{AccountID: 7, Grants: []dossier.Grant{{UnitID: 1, Role: org.Role(role)}}}
 				if role == dossier.RoleApplicant {
 					a = dossier.Actor{AccountID: 42, Citizen: true}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/api"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/backoffice"
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/config"
@@ -18,6 +19,7 @@ import (
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/server"
 	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/web"
 )
 
 // App is one assembled motcua process.
@@ -27,6 +29,7 @@ type App struct {
 	Files    files.Store
 	Calendar *calendar.Source
 	Dossiers *dossier.Service
+	Auth     *auth.Service
 	API      *api.Handler
 	Server   *server.Server
 	Log      *slog.Logger
@@ -35,6 +38,8 @@ type App struct {
 // Options override parts of the assembly (tests use them).
 type Options struct {
 	Now func() time.Time
+	// LoginSleep replaces the delay of suspicious logins (tests).
+	LoginSleep func(ctx context.Context, d time.Duration) error
 }
 
 // OpenStore opens and migrates the store named by the config.
@@ -72,18 +77,23 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		Store: db, Catalog: db, Directory: db, Now: now,
 		Clock: func(ctx context.Context, path string) (dossier.Clock, error) { return src.ForUnit(ctx, path) },
 	}
+	au := &auth.Service{Store: db, Log: log, Now: now, SelfRegistration: cfg.SelfRegistrationOn(), Sleep: opts.LoginSleep}
+	proxies, err := web.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	h := &api.Handler{
-		Store: db, Dossiers: svc, Files: fs, Clock: src.ForUnit, Log: log, Now: now, Slips: db, BaseURL: cfg.BaseURL,
+		Store: db, Auth: au, Dossiers: svc, Files: fs, Clock: src.ForUnit, Log: log, Now: now, Slips: db, BaseURL: cfg.BaseURL,
 		Limits: api.Limits{JSONBody: 1 << 20, FileSize: int64(cfg.MaxFileMB) << 20, DossierSize: int64(cfg.MaxDossierMB) << 20},
 	}
 	// One session manager for the portal and the back office: staff log in
 	// at the portal's /dang-nhap.
-	sessions := portal.NewSessions(db.Sessions())
-	ph, err := portal.New(db, svc, db, sessions, log, now)
+	sessions := auth.NewSessions(db.Sessions(), cfg.HTTPS())
+	ph, err := portal.New(db, svc, db, au, sessions, log, now)
 	if err != nil {
 		return nil, err
 	}
-	bo, err := backoffice.New(db, svc, fs, sessions, log, now)
+	bo, err := backoffice.New(db, svc, fs, au, sessions, log, now)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +102,8 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	ph.Dossiers, ph.Files = svc, fs
 	ph.Limits = files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	srv := server.New(server.Options{
-		Addr: cfg.Addr, Log: log, Health: db,
+		Addr: cfg.Addr, Log: log, Health: db, Outer: proxies.Wrap, HSTS: cfg.HTTPS(),
 		Register: []func(*http.ServeMux){h.Register, ph.Register, bo.Register},
 	})
-	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, API: h, Server: srv, Log: log}, nil
+	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log}, nil
 }

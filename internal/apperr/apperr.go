@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for the edge (HTTP status, exit code).
@@ -34,6 +35,9 @@ type Error struct {
 	EN   string
 	// Fields holds per-field details for validation errors.
 	Fields []Field
+	// RetryAfter, when set on a TooMany error, is how long the caller
+	// should wait (the HTTP edge sends it as Retry-After).
+	RetryAfter time.Duration
 }
 
 // Field is one invalid input field.
@@ -83,3 +87,26 @@ func Is(err error, kind Kind) bool {
 // ErrNotFound is the one answer for unknown and forbidden objects alike, so
 // that a caller cannot probe for codes it may not see.
 var ErrNotFound = New(NotFound, "not_found", "Không tìm thấy.", "Not found.")
+
+// statusOf is the HTTP status of each kind of domain error.
+var statusOf = map[Kind]int{
+	Invalid:       400,
+	Unprocessable: 422,
+	NotFound:      404,
+	Conflict:      409,
+	Forbidden:     403,
+	Unauthorized:  401,
+	TooLarge:      413,
+	Unsupported:   415,
+	TooMany:       429,
+}
+
+// Status is the HTTP status that answers err: its domain kind's, or 500.
+func Status(err error) int {
+	if e, ok := As(err); ok {
+		if s, ok := statusOf[e.Kind]; ok {
+			return s
+		}
+	}
+	return 500
+}

@@ -26,12 +26,12 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
-	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -54,8 +54,6 @@ func serveCSS(w http.ResponseWriter, _ *http.Request) {
 
 // Store is the part of the store the back office reads.
 type Store interface {
-	AccountByID(ctx context.Context, id int64) (*account.Account, error)
-	Grants(ctx context.Context, accountID int64) ([]dossier.Grant, error)
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
 	ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error)
@@ -82,12 +80,11 @@ type Dossiers interface {
 	Submit(ctx context.Context, a dossier.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
 }
 
-// Session keys: the login is the portal's (portal.SessionAccount).
+// Session keys: the login is auth's, shared with the portal.
 const (
-	sessionAccount = portal.SessionAccount
-	sessionUnit    = "backoffice_unit"
-	maxForm        = 64 << 10
-	pageSize       = 50
+	sessionUnit = "backoffice_unit"
+	maxForm     = 64 << 10
+	pageSize    = 50
 )
 
 // Handler serves the back office.
@@ -96,6 +93,8 @@ type Handler struct {
 	Dossiers Dossiers
 	Files    files.Store
 	Sessions *scs.SessionManager
+	// Auth reads the login of the session and verifies identities.
+	Auth *auth.Service
 	// BaseURL, when set, is the public address used in slips' QR codes.
 	BaseURL string
 	Log     *slog.Logger
@@ -113,11 +112,11 @@ type Handler struct {
 
 // New builds the handler and parses its templates. sessions is the
 // portal's session manager.
-func New(st Store, svc Dossiers, fstore files.Store, sessions *scs.SessionManager, log *slog.Logger, now func() time.Time) (*Handler, error) {
+func New(st Store, svc Dossiers, fstore files.Store, au *auth.Service, sessions *scs.SessionManager, log *slog.Logger, now func() time.Time) (*Handler, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: st, Dossiers: svc, Files: fstore, Sessions: sessions, Log: log, Now: now,
+	h := &Handler{Store: st, Dossiers: svc, Files: fstore, Auth: au, Sessions: sessions, Log: log, Now: now,
 		Limits: files.Limits{Field: maxForm, File: 10 << 20, Dossier: 10 << 20}}
 	if ds, ok := svc.(*dossier.Service); ok && ds.Clock != nil {
 		h.Calendar = func(ctx context.Context, path string) (WorkCalendar, error) {
@@ -154,6 +153,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /can-bo/lich", h.page(h.calendarPage))
 	mux.Handle("POST /can-bo/lich", h.cop.Handler(h.page(h.calendarPost)))
 	mux.HandleFunc("GET /can-bo/giao-dien.css", serveCSS)
+	mux.Handle("GET "+identityPath, h.page(h.identityPage))
+	mux.Handle("POST "+identityPath, h.cop.Handler(h.page(h.identityPost)))
 	mux.Handle("GET /can-bo/ho-so", h.page(h.list))
 	mux.Handle("GET /can-bo/ho-so/{code}", h.page(h.dossierPage))
 	mux.Handle("POST /can-bo/ho-so/{code}", h.cop.Handler(h.page(h.act)))
@@ -226,31 +227,21 @@ func (h *Handler) page(fn handlerFunc) http.Handler {
 // citizen, or staff without any role, is refused (403).
 func (h *Handler) staffOf(r *http.Request) (*staff, *http.Request, error) {
 	ctx := r.Context()
-	id := h.Sessions.GetInt64(ctx, sessionAccount)
-	if id == 0 {
-		return nil, r, nil
-	}
-	a, err := h.Store.AccountByID(ctx, id)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, r, nil
-	}
-	if err != nil {
+	a, err := h.Auth.SessionAccount(ctx, h.Sessions)
+	if err != nil || a == nil {
 		return nil, r, err
-	}
-	if a.Disabled {
-		return nil, r, nil
 	}
 	r = web.WithUser(r, &web.User{Name: a.FullName})
 	if a.Kind != account.KindStaff {
 		return nil, r, apperr.New(apperr.Forbidden, "staff_only", "Trang này chỉ dành cho cán bộ.", "This page is for staff only.")
 	}
-	grants, err := h.Store.Grants(ctx, a.ID)
+	actor, err := h.Auth.Actor(ctx, a)
 	if err != nil {
 		return nil, r, err
 	}
-	s := &staff{Account: a, Actor: dossier.Actor{AccountID: a.ID, Username: a.Username, Name: a.FullName, Grants: grants}}
+	s := &staff{Account: a, Actor: actor}
 	seen := map[int64]bool{}
-	for _, g := range grants {
+	for _, g := range actor.Grants {
 		if !seen[g.UnitID] {
 			seen[g.UnitID] = true
 			s.Units = append(s.Units, g)

@@ -11,7 +11,7 @@ import (
 )
 
 func TestDeadlineWords(t *testing.T) {
-	h, err := New(nil, nil, nil, scs.New(), nil, nil)
+	h, err := New(nil, nil, nil, nil, scs.New(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

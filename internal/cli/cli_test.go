@@ -537,13 +537,13 @@ func TestUserAdd(t *testing.T) {
 			t.Errorf("grants %+v", gs)
 		}
 
-		// Other accepted forms: CRLF, exactly 8 characters, no final newline,
-		// 8 Vietnamese characters (runes, not bytes, count).
+		// Other accepted forms: CRLF, exactly 10 characters, no final newline,
+		// 10 Vietnamese characters (runes, not bytes, count).
 		ok := []struct{ user, stdin string }{
 			{"u-crlf", "crlf-password\r\n"},
-			{"u-eight", "12345678\n"},
+			{"u-ten", "q7-w9-e2-r\n"},
 			{"u-noeol", "no-newline-pw"},
-			{"u-viet", "mậtkhẩuv"},
+			{"u-viet", "mậtkhẩuvớt"},
 		}
 		for _, tc := range ok {
 			mustRun(t, tc.stdin, add(tc.user, "specialist", hangTrong)...)
@@ -564,9 +564,10 @@ func TestUserAdd(t *testing.T) {
 		}{
 			{"unknown role", "secret-password\n", add("u2", "boss", hangTrong), "unknown role"},
 			{"unknown unit", "secret-password\n", add("u2", "leader", "999.99.99.H26"), "999.99.99.H26"},
-			{"short password", "short77\n", add("u2", "leader", hangTrong), "8 to 128 characters"},
-			{"empty stdin", "", add("u2", "leader", hangTrong), "8 to 128 characters"},
-			{"long password", strings.Repeat("x", 129) + "\n", add("u2", "leader", hangTrong), "8 to 128 characters"},
+			{"short password", "short77\n", add("u2", "leader", hangTrong), "10 to 128 characters"},
+			{"empty stdin", "", add("u2", "leader", hangTrong), "10 to 128 characters"},
+			{"common password", "password123\n", add("u2", "leader", hangTrong), "too common"},
+			{"long password", strings.Repeat("x", 129) + "\n", add("u2", "leader", hangTrong), "10 to 128 characters"},
 			{"duplicate username", "other-password\n", add("u1", "specialist", hangTrong), "adding user u1"},
 			{"missing username", "secret-password\n", []string{"user", "add", "--db", dsn, "--full-name", "X", "--role", "leader", "--unit", hangTrong}, "needs --username"},
 			{"missing full name", "secret-password\n", []string{"user", "add", "--db", dsn, "--username", "u2", "--role", "leader", "--unit", hangTrong}, "--full-name"},

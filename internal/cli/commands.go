@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/demo"
@@ -53,6 +54,16 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listening on %s for /metrics: %w", cfg.MetricsAddr, err)
+		}
+		go func() { _ = a.Server.ServeMetrics(ctx, mln) }()
+		log.InfoContext(ctx, "metrics are served", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
+	go a.Maintain(ctx)
 	log.InfoContext(ctx, "motcua is serving", "url", "http://"+ln.Addr().String()+"/", "db", db.Dialect(), "version", Version)
 	fmt.Fprintf(env.Stdout, "motcua %s — open http://%s/\n", Version, ln.Addr())
 	return a.Server.Serve(ctx, ln)
@@ -134,8 +145,9 @@ func readPassword(r io.Reader) (string, error) {
 		return "", fmt.Errorf("reading password from stdin: %w", err)
 	}
 	pw := strings.TrimRight(line, "\r\n")
-	if n := len([]rune(pw)); n < account.MinPasswordLength || n > 128 {
-		return "", fmt.Errorf("the password (read from stdin) must have 8 to 128 characters")
+	if err := account.CheckPassword("password", pw, ""); err != nil {
+		e, _ := apperr.As(err)
+		return "", fmt.Errorf("the password (read from stdin) is refused: %s", e.Fields[0].MessageEN)
 	}
 	return pw, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/web"
 )
 
 // Config is every setting of a server process.
@@ -26,7 +27,33 @@ type Config struct {
 	MaxDossierMB int
 	// BaseURL is where citizens reach the portal (QR codes, e-mails).
 	BaseURL string
+	// SelfRegistration is "on", "off" or "" (on with --demo, else off):
+	// whether citizens may open accounts with a password.
+	SelfRegistration string
+	// TrustedProxies are the CIDRs whose X-Forwarded-For/-Proto are
+	// believed, comma-separated.
+	TrustedProxies string
+	// MetricsAddr, when set, is where /metrics is served (never on Addr).
+	MetricsAddr string
 }
+
+// SelfRegistrationOn reports whether self-registration is on: as set, or
+// by default only for the demo (production citizens come through the
+// national e-ID, and an account anyone can open for any ID number is a
+// squatting risk).
+func (c Config) SelfRegistrationOn() bool {
+	switch c.SelfRegistration {
+	case "on":
+		return true
+	case "off":
+		return false
+	}
+	return c.Demo
+}
+
+// HTTPS reports whether the public address is https: cookies are then
+// Secure and HSTS is sent.
+func (c Config) HTTPS() bool { return strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") }
 
 // Default returns the defaults: SQLite in ./data, local files, demo off.
 func Default() Config {
@@ -62,6 +89,9 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxFileMB, "max-file-mb", envInt("MAX_FILE_MB", c.MaxFileMB), "largest accepted file, MB (env MOTCUA_MAX_FILE_MB)")
 	fs.IntVar(&c.MaxDossierMB, "max-dossier-mb", envInt("MAX_DOSSIER_MB", c.MaxDossierMB), "largest total of one dossier's files, MB (env MOTCUA_MAX_DOSSIER_MB)")
 	fs.StringVar(&c.BaseURL, "base-url", envOr("BASE_URL", c.BaseURL), "public URL of the portal, for QR codes (env MOTCUA_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.SelfRegistration, "self-registration", envOr("SELF_REGISTRATION", c.SelfRegistration), "on or off: citizens open accounts with a password (env MOTCUA_SELF_REGISTRATION; default on with --demo, else off)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("TRUSTED_PROXIES", c.TrustedProxies), "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (env MOTCUA_TRUSTED_PROXIES)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
 func envOr(name, def string) string {
@@ -107,6 +137,15 @@ func (c *Config) Validate() error {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
+	}
+	if c.SelfRegistration != "" && c.SelfRegistration != "on" && c.SelfRegistration != "off" {
+		errs = append(errs, fmt.Errorf("--self-registration must be on or off, got %q", c.SelfRegistration))
+	}
+	if _, err := web.ParseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies: %w", err))
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		errs = append(errs, errors.New("--metrics-addr must differ from --addr: /metrics is never public"))
 	}
 	return errors.Join(errs...)
 }

@@ -69,10 +69,15 @@ var Staff = []struct {
 	{"hanoi.quantri", "Phan Văn Khải", "Thành phố Hà Nội", org.RoleCityAdmin},
 }
 
-// Citizens lists the demo citizens: ID number (login), full name, phone.
-var Citizens = []struct{ IDNumber, FullName, Phone, Email string }{
-	{"001090001234", "Nguyễn Văn An", "0912345678", "an.nguyen@example.vn"},
-	{"001195004321", "Trần Thị Bình", "0987654321", "binh.tran@example.vn"},
+// Citizens lists the demo citizens: ID number (login), full name, phone,
+// e-mail, and whether the desk of Phường Hàng Trống verified the identity
+// (An follows his counter dossiers too; Bình's account is self-declared).
+var Citizens = []struct {
+	IDNumber, FullName, Phone, Email string
+	Verified                         bool
+}{
+	{"001090001234", "Nguyễn Văn An", "0912345678", "an.nguyen@example.vn", true},
+	{"001195004321", "Trần Thị Bình", "0987654321", "binh.tran@example.vn", false},
 }
 
 // Load fills an empty store with the demo data; a store that already has
@@ -169,8 +174,16 @@ func loadAccounts(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep 
 		}
 		rep.Accounts++
 	}
+	desk, err := db.AccountByUsername(ctx, "hangtrong.tiepnhan")
+	if err != nil {
+		return fmt.Errorf("reading the demo receptionist: %w", err)
+	}
 	for _, c := range Citizens {
 		a := &account.Account{Kind: account.KindCitizen, Username: c.IDNumber, FullName: c.FullName, Phone: c.Phone, Email: c.Email, PasswordHash: hash}
+		if c.Verified {
+			at := time.Now()
+			a.Assurance, a.VerifiedAt, a.VerifiedBy, a.VerifiedHow = account.Verified, &at, desk.ID, account.VerifiedAtDesk
+		}
 		if err := db.CreateAccount(ctx, a); err != nil {
 			return fmt.Errorf("creating demo citizen: %w", err)
 		}

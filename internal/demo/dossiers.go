@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
@@ -48,13 +49,7 @@ func actorOf(ctx context.Context, db *store.DB, username string) (dossier.Actor,
 	if err != nil {
 		return dossier.Actor{}, fmt.Errorf("demo account %s: %w", username, err)
 	}
-	act := dossier.Actor{AccountID: a.ID, Username: a.Username, Name: a.FullName, Citizen: a.Kind == account.KindCitizen}
-	if act.Citizen {
-		act.IDNumber = a.Username
-		return act, nil
-	}
-	act.Grants, err = db.Grants(ctx, a.ID)
-	return act, err
+	return (&auth.Service{Store: db}).Actor(ctx, a)
 }
 
 // sampleText guesses a plausible value from the field's name and label.
@@ -194,7 +189,7 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		if err := db.CreateAccount(ctx, acct); err != nil {
 			continue // a clashing random ID number: skip it
 		}
-		citizens = append(citizens, dossier.Actor{AccountID: acct.ID, Username: acct.Username, Name: acct.FullName, Citizen: true, IDNumber: acct.Username})
+		citizens = append(citizens, auth.CitizenActor(acct))
 	}
 	accountOf := map[int64]*dossier.Applicant{}
 	for _, c := range citizens {

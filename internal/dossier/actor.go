@@ -23,7 +23,21 @@ type Actor struct {
 	Name      string
 	Citizen   bool
 	IDNumber  string
-	Grants    []Grant
+	// Verified is set for a citizen whose identity was checked (at the desk
+	// or by the national e-ID): only such a citizen follows the dossiers
+	// taken at the counter or by post under their ID number.
+	Verified bool
+	Grants   []Grant
+}
+
+// owns reports whether the actor is the citizen the dossier belongs to. A
+// self-declared account owns only what it submitted online itself, even if
+// a counter dossier was ever attached to it.
+func (a Actor) owns(d *Dossier) bool {
+	if !a.Citizen || d.OwnerID == 0 || d.OwnerID != a.AccountID {
+		return false
+	}
+	return a.Verified || d.Channel == ChannelOnline
 }
 
 // RoleApplicant is the pseudo-role recorded in events for the applicant.
@@ -45,7 +59,7 @@ func (a Actor) rolesIn(unitID int64) []org.Role {
 // loads d.Consultations), and roles that see a subtree those below.
 func (a Actor) CanSee(d *Dossier) bool {
 	if a.Citizen {
-		return d.OwnerID != 0 && d.OwnerID == a.AccountID
+		return a.owns(d)
 	}
 	for _, g := range a.Grants {
 		if g.UnitID == d.UnitID || g.UnitID == d.ReceivedUnitID || d.consultedBy(g.UnitID) {

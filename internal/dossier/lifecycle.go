@@ -133,7 +133,7 @@ func Allowed(d *Dossier, a Actor, act Action) (role string, statusOK bool) {
 	}
 	var mine []string
 	if a.Citizen {
-		if d.OwnerID == a.AccountID && d.OwnerID != 0 {
+		if a.owns(d) {
 			mine = []string{RoleApplicant}
 		}
 	} else if act == ActAnswerConsult {

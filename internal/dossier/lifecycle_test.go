@@ -45,7 +45,7 @@ func dossierIn(s Status) *Dossier {
 	recv := time.Date(2025, 3, 3, 9, 0, 0, 0, ict) // a Monday
 	due := time.Date(2025, 3, 10, 17, 0, 0, 0, ict)
 	d := &Dossier{ID: 1, Code: "X-250303-0001", UnitID: unitX, UnitPath: "/1/10/", ReceivedUnitID: unitX, OwnerID: owner,
-		Status: s, Version: 3, SubmittedAt: recv, StepStartedAt: recv}
+		Channel: ChannelOnline, Status: s, Version: 3, SubmittedAt: recv, StepStartedAt: recv}
 	if s != StatusSubmitted && s != StatusRefused {
 		d.ReceivedAt, d.DueAt = &recv, &due
 	}
@@ -251,6 +251,26 @@ func TestVisibility(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.a.CanSee(d); got != tt.want {
 			t.Errorf("%s: CanSee = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	// A counter dossier is followed only by a verified account, even if
+	// its owner field names a self-declared one.
+	counter := dossierIn(StatusProcessing)
+	counter.Channel = ChannelCounter
+	for _, tt := range []struct {
+		name string
+		a    Actor
+		want bool
+	}{
+		{"self-declared owner", Actor{AccountID: owner, Citizen: true}, false},
+		{"verified owner", Actor{AccountID: owner, Citizen: true, Verified: true}, true},
+		{"verified other citizen", Actor{AccountID: owner + 1, Citizen: true, Verified: true}, false},
+	} {
+		if got := tt.a.CanSee(counter); got != tt.want {
+			t.Errorf("counter dossier, %s: CanSee = %v, want %v", tt.name, got, tt.want)
+		}
+		if role, _ := Allowed(counter, tt.a, ActWithdraw); (role != "") != tt.want {
+			t.Errorf("counter dossier, %s: may withdraw = %v, want %v", tt.name, role != "", tt.want)
 		}
 	}
 }

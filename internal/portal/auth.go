@@ -2,27 +2,23 @@ package portal
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/motcua/motcua/internal/account"
-	"github.com/motcua/motcua/internal/api"
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
 
-// Accounts is the part of the store the account pages use.
+// Accounts is the part of the store the account pages use (logins,
+// registrations and identities go through auth.Service).
 type Accounts interface {
-	api.LoginStore
-	CreateAccount(ctx context.Context, a *account.Account) error
-	AccountByID(ctx context.Context, id int64) (*account.Account, error)
 	ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error)
 	Notices(ctx context.Context, accountID, before int64, limit int) ([]store.Notice, int64, error)
 	UnseenNotices(ctx context.Context, accountID int64) (int, error)
@@ -32,33 +28,8 @@ type Accounts interface {
 	DeleteDraft(ctx context.Context, accountID int64, procedure string) error
 }
 
-// Session cookie policy.
-const (
-	SessionCookie      = "motcua_session"
-	SessionLifetime    = 12 * time.Hour
-	SessionIdleTimeout = 2 * time.Hour
-	// SessionAccount is the session key holding the logged-in account id;
-	// the back office reads the same login.
-	SessionAccount = "account_id"
-	// maxForm bounds the body of the account forms.
-	maxForm = 16 << 10
-)
-
-// NewSessions returns the portal's session manager on store: cookie
-// "motcua_session", HttpOnly, SameSite=Lax, 12 hours at most and 2 hours
-// idle. Secure is set per request when it came over TLS (see Handler).
-func NewSessions(store scs.Store) *scs.SessionManager {
-	sm := scs.New()
-	sm.Store = store
-	sm.Lifetime = SessionLifetime
-	sm.IdleTimeout = SessionIdleTimeout
-	sm.Cookie.Name = SessionCookie
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Path = "/"
-	sm.Cookie.Secure = false
-	return sm
-}
+// maxForm bounds the body of the account forms.
+const maxForm = 16 << 10
 
 type accountKey struct{}
 
@@ -69,32 +40,30 @@ func accountOf(r *http.Request) *account.Account {
 }
 
 // session loads the session (saving it after the handler, see
-// web.Sessions) and the logged-in account.
+// web.Sessions) and the logged-in account. An account holding a password
+// handed out at the desk is sent to change it before anything else.
 func (h *Handler) session(next http.Handler) http.Handler {
 	withUser := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id := h.Sessions.GetInt64(r.Context(), SessionAccount); id != 0 {
-			a, err := h.Accounts.AccountByID(r.Context(), id)
-			switch {
-			case err == nil && !a.Disabled:
-				r = web.WithUser(r.WithContext(context.WithValue(r.Context(), accountKey{}, a)), &web.User{Name: a.FullName})
-			case err != nil && !apperr.Is(err, apperr.NotFound):
-				h.fail(w, r, err)
+		a, err := h.Auth.SessionAccount(r.Context(), h.Sessions)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if a != nil {
+			r = web.WithUser(r.WithContext(context.WithValue(r.Context(), accountKey{}, a)), &web.User{Name: a.FullName})
+			if a.MustChangePassword && r.URL.Path != passwordPath && r.URL.Path != "/dang-xuat" &&
+				!strings.HasPrefix(r.URL.Path, web.StaticPrefix) {
+				if r.Method == http.MethodGet {
+					http.Redirect(w, r, passwordPath, http.StatusSeeOther)
+					return
+				}
+				h.web.Error(w, r, http.StatusForbidden, h.t(r, "password.must_change"))
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
 	return web.Sessions(h.Sessions, withUser)
-}
-
-// logIn rotates the session token (against session fixation) and records
-// the account in the session.
-func (h *Handler) logIn(r *http.Request, a *account.Account) error {
-	if err := h.Sessions.RenewToken(r.Context()); err != nil {
-		return err
-	}
-	h.Sessions.Put(r.Context(), SessionAccount, a.ID)
-	return nil
 }
 
 // formError is one invalid field, for the error summary and inline.
@@ -161,10 +130,11 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// login checks the ID number (or staff username) and password with
-// api.Authenticate, the API's own check with its throttling. Answers: 303
-// on success; the form again with 400 for empty fields, 401 for wrong
-// credentials and 429 while the username is locked.
+// login checks the ID number (or staff username) and password through
+// auth.Service.Login, the one check with its throttling. Answers: 303 on
+// success (with a device cookie, so that this browser is not locked out
+// by someone else's guesses); the form again with 400 for empty fields,
+// 401 for wrong credentials and 429 (with Retry-After) while throttled.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
@@ -181,34 +151,40 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		v.add("password", h.t(r, "login.err.password"))
 	}
 	if len(v.Errors) == 0 {
-		a, err := api.Authenticate(r, h.Accounts, v.Values["username"], password, h.now())
+		a, err := h.Auth.Login(r.Context(), auth.Credentials{Username: v.Values["username"], Password: password,
+			ClientAddr: r.RemoteAddr, DeviceToken: auth.DeviceToken(r)})
 		if err == nil {
-			if err := h.logIn(r, a); err != nil {
+			if err := h.Auth.LogIn(r.Context(), h.Sessions, a); err != nil {
 				return err
 			}
+			tok, exp, err := h.Auth.RememberDevice(r.Context(), a)
+			if err != nil {
+				return err
+			}
+			auth.SetDeviceCookie(w, tok, exp, h.Sessions.Cookie.Secure || web.IsHTTPS(r))
 			http.Redirect(w, r, v.Next, http.StatusSeeOther)
 			return nil
 		}
 		e, ok := apperr.As(err)
-		if !ok || (e.Kind != apperr.Unauthorized && e.Kind != apperr.TooMany) {
+		if !ok || (e.Kind != apperr.Unauthorized && e.Kind != apperr.TooMany && e.Kind != apperr.Invalid) {
 			return err
 		}
-		status = http.StatusUnauthorized
-		if e.Kind == apperr.TooMany {
-			status = http.StatusTooManyRequests
+		status = apperr.Status(e)
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
 		}
 		v.add("password", e.Message(lang))
+		if e.Kind == apperr.Invalid {
+			v.Values["username"] = ""
+		}
 	}
 	h.web.Render(w, r, web.View{Name: "login", Status: status, NoIndex: true, Data: v})
 	return nil
 }
 
-// logout ends the session: a new token, then the session destroyed.
+// logout ends the session.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := h.Sessions.RenewToken(r.Context()); err != nil {
-		return err
-	}
-	if err := h.Sessions.Destroy(r.Context()); err != nil {
+	if err := auth.LogOut(r.Context(), h.Sessions); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -218,19 +194,32 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 // registerFields are the registration form's controls, in order.
 var registerFields = []string{"id_number", "full_name", "phone", "email", "password", "password_confirm"}
 
-// registerForm shows the registration page.
+// registerView is the data of the registration page.
+type registerView struct {
+	formView
+	// Closed is set while self-registration is off.
+	Closed bool
+}
+
+// registerForm shows the registration page, or why there is none.
 func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) error {
 	if accountOf(r) != nil {
 		http.Redirect(w, r, "/ho-so", http.StatusSeeOther)
 		return nil
 	}
-	h.web.Render(w, r, web.View{Name: "register", Data: &formView{Values: map[string]string{}}})
+	v := &registerView{formView: formView{Values: map[string]string{}}, Closed: !h.Auth.SelfRegistration}
+	status := http.StatusOK
+	if v.Closed {
+		status = http.StatusForbidden
+	}
+	h.web.Render(w, r, web.View{Name: "register", Status: status, Data: v})
 	return nil
 }
 
-// register opens a citizen account with account.CheckRegistration (the
-// API's validation) and logs the citizen in. Answers: 303 to /ho-so; the
-// form again with 400 for invalid input and 409 for a registered ID number.
+// register opens a self-declared citizen account through
+// auth.Service.Register and logs the citizen in. Answers: 303 to /ho-so;
+// the form again with 400 for invalid input, 409 for an ID number already
+// registered and 403 while self-registration is off.
 func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
@@ -239,14 +228,32 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	in := account.Registration{IDNumber: f.Get("id_number"), FullName: f.Get("full_name"), Phone: f.Get("phone"),
 		Email: f.Get("email"), Password: f.Get("password")}
-	v := &formView{Values: map[string]string{}}
+	v := &registerView{formView: formView{Values: map[string]string{}}}
 	status := http.StatusBadRequest
-	err := account.CheckRegistration(&in, h.now())
-	var e *apperr.Error
-	if err != nil && !errors.As(err, &e) {
-		return err
+	var err error
+	if f.Get("password_confirm") != in.Password {
+		// Say everything that is wrong at once: the other fields too.
+		err = account.CheckRegistration(&in, h.now())
+		v.add("password_confirm", h.t(r, "register.err.confirm"))
 	}
-	if e != nil {
+	if err == nil && len(v.Errors) == 0 {
+		var a *account.Account
+		a, err = h.Auth.Register(r.Context(), &in)
+		if err == nil {
+			if err := h.Auth.LogIn(r.Context(), h.Sessions, a); err != nil {
+				return err
+			}
+			http.Redirect(w, r, "/ho-so", http.StatusSeeOther)
+			return nil
+		}
+	}
+	if err != nil {
+		e, ok := apperr.As(err)
+		if !ok || e.Kind == apperr.Internal {
+			return err
+		}
+		status = apperr.Status(e)
+		v.Closed = e.Code == auth.ErrSelfRegistrationOff.Code
 		for _, fe := range e.Fields {
 			msg := fe.Message
 			if lang == web.EN && fe.MessageEN != "" {
@@ -254,42 +261,21 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 			}
 			v.add(fe.Name, msg)
 		}
-	}
-	if f.Get("password_confirm") != in.Password {
-		v.add("password_confirm", h.t(r, "register.err.confirm"))
-	}
-	if len(v.Errors) == 0 {
-		hash, err := account.HashPassword(in.Password)
-		if err != nil {
-			return err
+		if len(e.Fields) == 0 && !v.Closed {
+			v.add("id_number", e.Message(lang))
 		}
-		a := &account.Account{Kind: account.KindCitizen, Username: in.IDNumber, FullName: in.FullName, Phone: in.Phone,
-			Email: in.Email, PasswordHash: hash, CreatedAt: h.now()}
-		err = h.Accounts.CreateAccount(r.Context(), a)
-		if err == nil {
-			h.Log.InfoContext(r.Context(), "citizen registered", "account", a.ID)
-			if err := h.logIn(r, a); err != nil {
-				return err
-			}
-			http.Redirect(w, r, "/ho-so", http.StatusSeeOther)
-			return nil
-		}
-		if !apperr.Is(err, apperr.Conflict) {
-			return err
-		}
-		status = http.StatusConflict
-		v.add("id_number", h.t(r, "register.err.exists"))
 	}
-	// Values come back as typed (the ID number and name normalised), never
-	// the passwords.
+	// Values come back as typed (trimmed), never the passwords.
 	v.Values = map[string]string{"id_number": in.IDNumber, "full_name": in.FullName, "phone": f.Get("phone"), "email": in.Email}
 	h.web.Render(w, r, web.View{Name: "register", Status: status, Data: v})
 	return nil
 }
 
 type profileView struct {
-	Name     string
-	Citizen  bool
+	Name    string
+	Citizen bool
+	// Verified tells the citizen whether counter dossiers follow them.
+	Verified bool
 	Dossiers []dossier.Dossier
 	// Unseen counts the notifications not yet read.
 	Unseen int
@@ -303,10 +289,9 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
 		return nil
 	}
-	v := &profileView{Name: a.FullName, Citizen: a.Kind == account.KindCitizen}
+	v := &profileView{Name: a.FullName, Citizen: a.Kind == account.KindCitizen, Verified: a.IsVerified()}
 	if v.Citizen {
-		actor := dossier.Actor{AccountID: a.ID, Username: a.Username, Name: a.FullName, Citizen: true, IDNumber: a.Username}
-		ds, _, err := h.Accounts.ListDossiers(r.Context(), actor, dossier.Filter{Now: h.now(), Limit: 100})
+		ds, _, err := h.Accounts.ListDossiers(r.Context(), citizenActor(a), dossier.Filter{Now: h.now(), Limit: 100})
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/app/apptest"
-	"github.com/motcua/motcua/internal/portal"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/vn"
 )
@@ -45,7 +45,7 @@ func (b *browser) post(path string, form url.Values) page {
 func (b *browser) session() string {
 	u, _ := url.Parse(b.ab.Base)
 	for _, c := range b.ab.Client.Jar.Cookies(u) {
-		if c.Name == portal.SessionCookie {
+		if c.Name == auth.SessionCookie {
 			return c.Value
 		}
 	}
@@ -108,13 +108,13 @@ func TestAccounts(t *testing.T) {
 			wantPage(t, "empty login", p, 400, []string{`<a href="#username">`, `<a href="#password">`,
 				`aria-describedby="username-hint username-error"`, `aria-invalid="true"`}, nil)
 			// Give the browser a session before logging in, to see it rotate.
-			b.ab.Client.Jar.SetCookies(mustURL(b.ab.Base), []*http.Cookie{{Name: portal.SessionCookie, Value: "planted-by-an-attacker"}})
+			b.ab.Client.Jar.SetCookies(mustURL(b.ab.Base), []*http.Cookie{{Name: auth.SessionCookie, Value: "planted-by-an-attacker"}})
 			before := b.session()
 			p, resp := b.do("POST", "/dang-nhap?lang=vi", url.Values{"username": {apptest.CitizenA}, "password": {apptest.Password}, "next": {"/tra-cuu"}}, nil)
 			wantRedirect(t, "login", p, http.StatusSeeOther, "/tra-cuu")
 			var set *http.Cookie
 			for _, c := range resp.Cookies() {
-				if c.Name == portal.SessionCookie {
+				if c.Name == auth.SessionCookie {
 					set = c
 				}
 			}
@@ -132,7 +132,7 @@ func TestAccounts(t *testing.T) {
 				t.Fatalf("logout: %d", resp.StatusCode)
 			}
 			old := newBrowser(t, env)
-			old.ab.Client.Jar.SetCookies(mustURL(b.ab.Base), []*http.Cookie{{Name: portal.SessionCookie, Value: loggedIn}})
+			old.ab.Client.Jar.SetCookies(mustURL(b.ab.Base), []*http.Cookie{{Name: auth.SessionCookie, Value: loggedIn}})
 			wantRedirect(t, "old token after logout", old.get("/ho-so"), http.StatusSeeOther, "/dang-nhap?next=/ho-so")
 		})
 
@@ -148,7 +148,7 @@ func TestAccounts(t *testing.T) {
 			_, resp := b.do("POST", "/dang-nhap", login(apptest.CitizenA), nil)
 			var set *http.Cookie
 			for _, c := range resp.Cookies() {
-				if c.Name == portal.SessionCookie {
+				if c.Name == auth.SessionCookie {
 					set = c
 				}
 			}
@@ -174,7 +174,7 @@ func TestAccounts(t *testing.T) {
 		t.Run("wrong password and lockout", func(t *testing.T) {
 			b := newBrowser(t, env)
 			bad := url.Values{"username": {apptest.CitizenB}, "password": {"sai-mat-khau"}}
-			for i := range store.LoginMaxFailures {
+			for i := range auth.AccountLimit {
 				p := b.post("/dang-nhap", bad)
 				wantPage(t, "wrong password", p, http.StatusUnauthorized, []string{"Tên đăng nhập hoặc mật khẩu không đúng.",
 					`<a href="#password">`, `value="` + apptest.CitizenB + `"`}, []string{"sai-mat-khau"})
@@ -187,7 +187,7 @@ func TestAccounts(t *testing.T) {
 			wantPage(t, "locked", p, http.StatusTooManyRequests, []string{"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau "}, nil)
 			p, _ = b.do("POST", "/dang-nhap?lang=en", login(apptest.CitizenB), nil)
 			wantPage(t, "locked (en)", p, http.StatusTooManyRequests, []string{"Too many failed attempts. Try again after "}, nil)
-			clk.advance(store.LoginLockout + time.Minute)
+			clk.advance(auth.Window + time.Minute)
 			wantRedirect(t, "after the lock", b.post("/dang-nhap", login(apptest.CitizenB)), http.StatusSeeOther, "/ho-so")
 		})
 
@@ -198,9 +198,11 @@ func TestAccounts(t *testing.T) {
 			}{
 				{"bad ID", "id_number", "12345", vn.Message(vn.CodeIDLength, "vi"), 400},
 				{"letters in ID", "id_number", "00130101234a", vn.Message(vn.CodeIDDigits, "vi"), 400},
-				{"short password", "password", "ngan", "Mật khẩu phải có từ 8 đến 128 ký tự.", 400},
+				{"short password", "password", "ngan", "Mật khẩu phải có từ 10 đến 128 ký tự.", 400},
+				{"common password", "password", "1234567890", "Mật khẩu này quá phổ biến", 400},
 				{"mismatched confirmation", "password_confirm", "khac-mat-khau", "Mật khẩu nhập lại không khớp với mật khẩu.", 400},
-				{"duplicate", "id_number", apptest.CitizenA, "Số định danh này đã có tài khoản.", 409},
+				{"verified holder", "id_number", apptest.CitizenA, "Số định danh này đã thuộc về một tài khoản đã xác minh.", 409},
+				{"duplicate", "id_number", apptest.CitizenB, "Số định danh này đã được dùng để đăng ký.", 409},
 			} {
 				b := newBrowser(t, env)
 				f := registration("001301099999")

@@ -33,6 +33,7 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
@@ -66,6 +67,8 @@ type Handler struct {
 	Catalogue Catalogue
 	Tracker   Tracker
 	Accounts  Accounts
+	// Auth logs people in and out, registers and reads sessions.
+	Auth *auth.Service
 	// Dossiers, Files and Limits serve online submission: the dossier
 	// service, the file store and the upload limits of the configuration.
 	Dossiers Dossiers
@@ -92,11 +95,11 @@ type Handler struct {
 }
 
 // New builds the handler and parses its templates.
-func New(cat Catalogue, tr Tracker, acc Accounts, sessions *scs.SessionManager, log *slog.Logger, now func() time.Time) (*Handler, error) {
+func New(cat Catalogue, tr Tracker, acc Accounts, au *auth.Service, sessions *scs.SessionManager, log *slog.Logger, now func() time.Time) (*Handler, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Catalogue: cat, Tracker: tr, Accounts: acc, Sessions: sessions, Log: log, Now: now}
+	h := &Handler{Catalogue: cat, Tracker: tr, Accounts: acc, Auth: au, Sessions: sessions, Log: log, Now: now}
 	pages, err := fs.Sub(templates, "templates")
 	if err != nil {
 		return nil, err
@@ -124,6 +127,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /dang-nhap", h.page(h.loginForm))
 	mux.Handle("POST /dang-nhap", h.post(h.login))
 	mux.Handle("POST /dang-xuat", h.post(h.logout))
+	mux.Handle("GET "+passwordPath, h.page(h.passwordForm))
+	mux.Handle("POST "+passwordPath, h.post(h.changePassword))
 	mux.Handle("GET /ho-so", h.page(h.profile))
 	mux.Handle("GET /thu-tuc/{code}/nop-ho-so", h.page(h.submitForm))
 	mux.Handle("POST /thu-tuc/{code}/nop-ho-so", h.post(h.submit))

@@ -20,6 +20,7 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
@@ -43,9 +44,7 @@ const (
 )
 
 // citizenActor is the dossier actor of a citizen account.
-func citizenActor(a *account.Account) dossier.Actor {
-	return dossier.Actor{AccountID: a.ID, Username: a.Username, Name: a.FullName, Citizen: true, IDNumber: a.Username}
-}
+func citizenActor(a *account.Account) dossier.Actor { return auth.CitizenActor(a) }
 
 // fieldView is one control of the procedure's form.
 type fieldView struct {

@@ -30,6 +30,11 @@ type Options struct {
 	Health Pinger
 	// Register adds the application's routes.
 	Register []func(mux *http.ServeMux)
+	// Outer, when set, wraps everything (the trusted-proxy rewrite of the
+	// client address, which every other layer must see).
+	Outer func(http.Handler) http.Handler
+	// HSTS sends Strict-Transport-Security (the public address is https).
+	HSTS bool
 }
 
 // Server is the running HTTP server.
@@ -59,12 +64,14 @@ func New(opts Options) *Server {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	for _, reg := range opts.Register {
 		reg(mux)
 	}
 	h := recoverer(opts.Log, m.wrap(mux, opts.Log))
-	h = securityHeaders(h)
+	h = securityHeaders(h, opts.HSTS)
+	if opts.Outer != nil {
+		h = opts.Outer(h)
+	}
 	s := &Server{log: opts.Log, Handler: h, registry: reg}
 	s.http = &http.Server{
 		Addr:              opts.Addr,
@@ -115,9 +122,37 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-func securityHeaders(next http.Handler) http.Handler {
+// Metrics serves /metrics. It is not on the public mux: the process serves
+// it only on --metrics-addr, so that it is never public by accident.
+func (s *Server) Metrics() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// ServeMetrics serves Metrics on ln until ctx is done.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.Metrics(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	return nil
+}
+
+func securityHeaders(next http.Handler, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")

@@ -22,10 +22,21 @@ func createAccount(ctx context.Context, tx *Tx, a *account.Account) error {
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = time.Now()
 	}
+	if a.Assurance == "" {
+		a.Assurance = account.SelfDeclared
+		if a.Kind == account.KindStaff {
+			a.Assurance, a.VerifiedHow = account.Verified, account.VerifiedStaff
+		}
+	}
+	if a.Kind == account.KindCitizen && a.IDNumber == "" {
+		a.IDNumber = a.Username
+	}
 	err := tx.QueryRowContext(ctx, `
-		INSERT INTO accounts (kind, username, full_name, phone, email, password_hash, disabled, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		string(a.Kind), a.Username, a.FullName, a.Phone, a.Email, a.PasswordHash, a.Disabled, utc(a.CreatedAt)).Scan(&a.ID)
+		INSERT INTO accounts (kind, username, full_name, phone, email, password_hash, disabled, created_at,
+			id_number, assurance, verified_at, verified_by, verified_how, must_change_password)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		string(a.Kind), a.Username, a.FullName, a.Phone, a.Email, a.PasswordHash, a.Disabled, utc(a.CreatedAt),
+		a.IDNumber, string(a.Assurance), nutc(a.VerifiedAt), nint64(a.VerifiedBy), a.VerifiedHow, a.MustChangePassword).Scan(&a.ID)
 	if isUnique(err) {
 		return apperr.New(apperr.Conflict, "account_exists", "Tài khoản này đã được đăng ký.", "This account is already registered.")
 	}
@@ -65,21 +76,27 @@ func (db *DB) GrantRole(ctx context.Context, accountID int64, unitCode string, r
 	})
 }
 
-const accountCols = `id, kind, username, full_name, phone, email, password_hash, disabled, created_at`
+const accountCols = `a.id, a.kind, a.username, a.full_name, a.phone, a.email, a.password_hash, a.disabled, a.created_at,
+	a.id_number, a.assurance, a.verified_at, COALESCE(a.verified_by, 0), a.verified_how, a.suspended_at, a.suspended_reason,
+	a.credentials_changed_at, a.must_change_password`
 
 func scanAccount(sc interface{ Scan(...any) error }) (*account.Account, error) {
 	var a account.Account
-	var kind string
-	if err := sc.Scan(&a.ID, &kind, &a.Username, &a.FullName, &a.Phone, &a.Email, &a.PasswordHash, &a.Disabled, &a.CreatedAt); err != nil {
+	var kind, assurance string
+	var verified, suspended, changed sql.NullTime
+	if err := sc.Scan(&a.ID, &kind, &a.Username, &a.FullName, &a.Phone, &a.Email, &a.PasswordHash, &a.Disabled, &a.CreatedAt,
+		&a.IDNumber, &assurance, &verified, &a.VerifiedBy, &a.VerifiedHow, &suspended, &a.SuspendedReason,
+		&changed, &a.MustChangePassword); err != nil {
 		return nil, err
 	}
-	a.Kind = account.Kind(kind)
+	a.Kind, a.Assurance = account.Kind(kind), account.Assurance(assurance)
+	a.VerifiedAt, a.SuspendedAt, a.CredentialsChangedAt = ntime(verified), ntime(suspended), ntime(changed)
 	return &a, nil
 }
 
 // AccountByUsername finds an account by username (ID number for citizens).
 func (db *DB) AccountByUsername(ctx context.Context, username string) (*account.Account, error) {
-	a, err := scanAccount(db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE username = $1`, username))
+	a, err := scanAccount(db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.username = $1`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}
@@ -143,7 +160,7 @@ func (db *DB) SaveToken(ctx context.Context, hash string, accountID int64, now, 
 // AccountByToken finds the account of an unexpired token hash.
 func (db *DB) AccountByToken(ctx context.Context, hash string, now time.Time) (*account.Account, error) {
 	a, err := scanAccount(db.queryRow(ctx, `
-		SELECT a.id, a.kind, a.username, a.full_name, a.phone, a.email, a.password_hash, a.disabled, a.created_at
+		SELECT `+accountCols+`
 		FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = $1 AND t.expires_at > $2`, hash, utc(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.ErrNotFound
@@ -154,10 +171,14 @@ func (db *DB) AccountByToken(ctx context.Context, hash string, now time.Time) (*
 	return a, nil
 }
 
-// OwnerByIDNumber finds the citizen account registered with an ID number.
+// OwnerByIDNumber finds the verified, active citizen account of an ID
+// number: only such an account follows the dossiers taken at the counter or
+// by post (a self-declared one could be anybody's).
 func (db *DB) OwnerByIDNumber(ctx context.Context, idNumber string) (int64, error) {
 	var id int64
-	err := db.queryRow(ctx, `SELECT id FROM accounts WHERE kind = 'citizen' AND username = $1`, idNumber).Scan(&id)
+	err := db.queryRow(ctx, `
+		SELECT id FROM accounts WHERE kind = 'citizen' AND id_number = $1 AND assurance = 'verified'
+		AND suspended_at IS NULL AND NOT disabled`, idNumber).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, apperr.ErrNotFound
 	}
@@ -169,7 +190,7 @@ func (db *DB) OwnerByIDNumber(ctx context.Context, idNumber string) (int64, erro
 
 // AccountByID finds an account by its id (the portal's session holds it).
 func (db *DB) AccountByID(ctx context.Context, id int64) (*account.Account, error) {
-	a, err := scanAccount(db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id))
+	a, err := scanAccount(db.queryRow(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}

@@ -357,6 +357,11 @@ func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filte
 	var scope []string
 	if a.Citizen {
 		scope = append(scope, "d.owner_id = "+arg(a.AccountID))
+		if !a.Verified {
+			// dossier.Actor.CanSee's rule: self-declared accounts follow
+			// only what they submitted online.
+			scope = append(scope, "d.channel = "+arg(string(dossier.ChannelOnline)))
+		}
 	} else {
 		units, wide, err := db.scopeUnits(ctx, a, filterPath)
 		if err != nil {

@@ -13,15 +13,15 @@ import (
 )
 
 // Sessions loads the session before next and saves it after. The cookie
-// is marked Secure when the request came over TLS: that side uses a copy of
-// the manager, which shares its context key, so handlers read and write
-// through sm either way.
+// is marked Secure when the request came over https (IsHTTPS): that side
+// uses a copy of the manager, which shares its context key, so handlers
+// read and write through sm either way.
 func Sessions(sm *scs.SessionManager, next http.Handler) http.Handler {
 	secure := *sm
 	secure.Cookie.Secure = true
 	plain, tls := sm.LoadAndSave(next), secure.LoadAndSave(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS != nil {
+		if IsHTTPS(r) {
 			tls.ServeHTTP(w, r)
 			return
 		}

@@ -140,8 +140,16 @@ func Start(t testing.TB, engine store.Dialect, opts app.Options) *Env {
 	if err := db.CreateStaff(ctx, admin, City, org.RoleCityAdmin); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ id, name, phone string }{{CitizenA, "Nguyễn Văn An", "0912345678"}, {CitizenB, "Trần Thị Bình", "0987654321"}} {
+	// Citizen A's identity was checked at the desk; B's is self-declared.
+	verifiedAt := time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		id, name, phone string
+		verified        bool
+	}{{CitizenA, "Nguyễn Văn An", "0912345678", true}, {CitizenB, "Trần Thị Bình", "0987654321", false}} {
 		a := &account.Account{Kind: account.KindCitizen, Username: c.id, FullName: c.name, Phone: c.phone, PasswordHash: hash}
+		if c.verified {
+			a.Assurance, a.VerifiedAt, a.VerifiedHow = account.Verified, &verifiedAt, account.VerifiedAtDesk
+		}
 		if err := db.CreateAccount(ctx, a); err != nil {
 			t.Fatal(err)
 		}
@@ -152,6 +160,12 @@ func Start(t testing.TB, engine store.Dialect, opts app.Options) *Env {
 	cfg.DB = dsn
 	cfg.FilesDir = t.TempDir()
 	cfg.MaxFileMB, cfg.MaxDossierMB = 1, 3 // small limits keep the oversize tests cheap
+	cfg.SelfRegistration = "on"
+	if opts.LoginSleep == nil {
+		// The throttle's delays are real seconds; tests that measure them
+		// pass their own.
+		opts.LoginSleep = func(context.Context, time.Duration) error { return nil }
+	}
 	a, err := app.New(ctx, cfg, db, log, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -400,7 +414,9 @@ func (e *Env) SecondServer() *httptest.Server {
 	}
 	cfg := config.Default()
 	cfg.FilesDir = e.T.TempDir()
-	a2, err := app.New(ctx, cfg, db2, slog.New(slog.DiscardHandler), app.Options{})
+	cfg.SelfRegistration = "on"
+	a2, err := app.New(ctx, cfg, db2, slog.New(slog.DiscardHandler), app.Options{
+		LoginSleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
 		e.T.Fatal(err)
 	}
