@@ -35,6 +35,7 @@ var documentedRoutes = []documentedRoute{
 	{method: "GET", path: "/api/v1/openapi.json"},
 	{method: "POST", path: "/api/v1/citizens"},
 	{method: "POST", path: "/api/v1/auth/token"},
+	{method: "DELETE", path: "/api/v1/auth/token", auth: true},
 	{method: "GET", path: "/api/v1/units"},
 	{method: "GET", path: "/api/v1/units/{code}"},
 	{method: "GET", path: "/api/v1/procedures"},

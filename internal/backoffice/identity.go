@@ -123,7 +123,6 @@ func (h *Handler) identityPost(w http.ResponseWriter, r *http.Request, s *staff)
 		v.Looked, v.Account = true, st.Account
 	}
 	// The one-time password must not be cached or kept by the browser.
-	w.Header().Set("Cache-Control", "no-store")
-	h.web.Render(w, r, web.View{Name: "identity", Status: status, NoIndex: true, Data: v})
+	h.web.Render(w, r, web.View{Name: "identity", Status: status, NoIndex: true, NoStore: true, Data: v})
 	return nil
 }

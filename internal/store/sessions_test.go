@@ -7,6 +7,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
@@ -42,6 +43,14 @@ func TestSessions(t *testing.T) {
 		var n int
 		if err := raw.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("sessions after sweep: %d %v", n, err)
+		}
+		// Tokens are stored hashed: a copy of the database opens nothing.
+		var stored string
+		if err := raw.QueryRow(`SELECT token FROM sessions`).Scan(&stored); err != nil || stored != account.HashToken("a") {
+			t.Fatalf("stored token %q (%v), want the SHA-256 of the token", stored, err)
+		}
+		if _, found, _ := s.FindCtx(ctx, stored); found {
+			t.Fatal("the stored hash opens the session")
 		}
 		if err := s.Delete("a"); err != nil {
 			t.Fatal(err)

@@ -55,6 +55,9 @@ type View struct {
 	Status  int    // HTTP status; 0 means 200
 	Nav     string // navigation item marked as current: home, procedures, track
 	NoIndex bool   // ask search engines not to index the page
+	// NoStore keeps the page out of every cache, the browser's included (a
+	// one-time password).
+	NoStore bool
 	Data    any
 }
 
@@ -254,7 +257,11 @@ func (rd *Renderer) render(w http.ResponseWriter, r *http.Request, v View) error
 	h.Set("Content-Language", lang)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	h.Add("Vary", "Accept-Language, Cookie")
-	h.Set("Cache-Control", "no-cache")
+	if v.NoStore {
+		h.Set("Cache-Control", "no-store")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())

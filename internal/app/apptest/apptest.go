@@ -102,6 +102,13 @@ func Spec(code, name string, level catalog.UnitLevel, offered string, days int) 
 // city admin and citizens A and B, all with Password.
 func Start(t testing.TB, engine store.Dialect, opts app.Options) *Env {
 	t.Helper()
+	return StartConfig(t, engine, opts, nil)
+}
+
+// StartConfig is Start with the configuration changed by edit (after the
+// test defaults: small upload limits, self-registration on).
+func StartConfig(t testing.TB, engine store.Dialect, opts app.Options, edit func(*config.Config)) *Env {
+	t.Helper()
 	ctx := context.Background()
 	db, dsn := storetest.OpenDSN(t, engine)
 	units := []org.Unit{
@@ -161,6 +168,9 @@ func Start(t testing.TB, engine store.Dialect, opts app.Options) *Env {
 	cfg.FilesDir = t.TempDir()
 	cfg.MaxFileMB, cfg.MaxDossierMB = 1, 3 // small limits keep the oversize tests cheap
 	cfg.SelfRegistration = "on"
+	if edit != nil {
+		edit(&cfg)
+	}
 	if opts.LoginSleep == nil {
 		// The throttle's delays are real seconds; tests that measure them
 		// pass their own.

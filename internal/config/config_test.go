@@ -1,0 +1,48 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSelfRegistrationDefault(t *testing.T) {
+	for _, tc := range []struct {
+		set  string
+		demo bool
+		want bool
+	}{
+		{"", false, false}, {"", true, true}, {"on", false, true}, {"off", true, false},
+	} {
+		c := Config{SelfRegistration: tc.set, Demo: tc.demo}
+		if got := c.SelfRegistrationOn(); got != tc.want {
+			t.Errorf("set %q demo %v: %v, want %v", tc.set, tc.demo, got, tc.want)
+		}
+	}
+}
+
+func TestValidateSecuritySettings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		want string // "" = valid
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"self-registration typo", func(c *Config) { c.SelfRegistration = "yes" }, "--self-registration"},
+		{"bad proxy", func(c *Config) { c.TrustedProxies = "10.0.0.0/99" }, "--trusted-proxies"},
+		{"good proxies", func(c *Config) { c.TrustedProxies = "10.0.0.0/8,127.0.0.1" }, ""},
+		{"metrics on the public address", func(c *Config) { c.MetricsAddr = c.Addr }, "--metrics-addr"},
+		{"metrics elsewhere", func(c *Config) { c.MetricsAddr = "127.0.0.1:9090" }, ""},
+	} {
+		c := Default()
+		tc.edit(&c)
+		err := c.Validate()
+		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	c := Default()
+	c.BaseURL = "https://dvc.example.vn"
+	if !c.HTTPS() {
+		t.Error("https base URL not seen")
+	}
+}
