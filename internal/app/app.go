@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/api"
@@ -18,6 +19,7 @@ import (
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/server"
 	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/web"
 )
 
 // App is one assembled motcua process.
@@ -94,6 +96,18 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	srv := server.New(server.Options{
 		Addr: cfg.Addr, Log: log, Health: db,
 		Register: []func(*http.ServeMux){h.Register, ph.Register, bo.Register},
+		Guard: func(next http.Handler) http.Handler {
+			return web.CheckRequest(next, func(w http.ResponseWriter, r *http.Request, err error) {
+				switch {
+				case strings.HasPrefix(r.URL.Path, "/api/"):
+					h.Refuse(w, r, err)
+				case strings.HasPrefix(r.URL.Path, "/can-bo/"):
+					bo.Refuse(w, r, err)
+				default:
+					ph.Refuse(w, r, err)
+				}
+			})
+		},
 	})
 	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, API: h, Server: srv, Log: log}, nil
 }
