@@ -53,6 +53,8 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}
+	// Uploads of crashed requests and files nothing refers to any more.
+	a.StartSweeper(ctx)
 	log.InfoContext(ctx, "motcua is serving", "url", "http://"+ln.Addr().String()+"/", "db", db.Dialect(), "version", Version)
 	fmt.Fprintf(env.Stdout, "motcua %s — open http://%s/\n", Version, ln.Addr())
 	return a.Server.Serve(ctx, ln)
