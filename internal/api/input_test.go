@@ -215,3 +215,64 @@ func TestPagesRefuseBrokenText(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesRefuseBrokenBodies: the portal's submission and supplement and
+// the back office's intake and action forms answer 400 to a multipart body
+// cut short and to a NUL in a field, and store nothing.
+func TestPagesRefuseBrokenBodies(t *testing.T) {
+	each(t, func(t *testing.T, env *apptest.Env) {
+		signIn := func(user string) *apptest.Browser {
+			b := env.Browser()
+			p := b.Do("POST", "/dang-nhap", url.Values{"username": {user}, "password": {apptest.Password}}, nil)
+			if p.Status != 303 {
+				t.Fatalf("login %s: %d", user, p.Status)
+			}
+			return b
+		}
+		citizen, rec := signIn(apptest.CitizenA), signIn("ht.receptionist")
+		d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+		cut := func(fields map[string]string) (string, *bytes.Buffer) {
+			ct, b := apptest.Multipart(fields, []apptest.File{{Field: "doc.to_khai", Name: "a.pdf", Content: apptest.PDF("x", 3000)}})
+			return ct, bytes.NewBuffer(b.Bytes()[:b.Len()-1500])
+		}
+		before, filesBefore := countDossiers(t, env), env.StoredFiles()
+		for _, tc := range []struct {
+			name string
+			b    *apptest.Browser
+			path string
+			send func() (string, *bytes.Buffer)
+			want string
+		}{
+			{"portal submission cut short", citizen, "/thu-tuc/" + apptest.Marriage + "/nop-ho-so",
+				func() (string, *bytes.Buffer) { return cut(map[string]string{"unit": apptest.HangTrong}) }, "Dữ liệu multipart không hợp lệ."},
+			{"portal submission with a NUL", citizen, "/thu-tuc/" + apptest.Marriage + "/nop-ho-so",
+				func() (string, *bytes.Buffer) {
+					return apptest.Multipart(map[string]string{"unit": apptest.HangTrong, "chong_ho_ten": "A\x00"}, nil)
+				}, "Trường «chong_ho_ten» chứa ký tự không hợp lệ"},
+			{"portal supplement cut short", citizen, "/ho-so/" + d.Code + "/bo-sung",
+				func() (string, *bytes.Buffer) { return cut(map[string]string{"version": fmt.Sprint(d.Version)}) }, ""},
+			{"back-office intake cut short", rec, "/can-bo/tiep-nhan/truc-tiep",
+				func() (string, *bytes.Buffer) { return cut(map[string]string{"thu-tuc": apptest.Marriage}) }, "Dữ liệu multipart không hợp lệ."},
+			{"back-office action cut short", rec, "/can-bo/ho-so/" + d.Code,
+				func() (string, *bytes.Buffer) {
+					return cut(map[string]string{"action": "finish", "version": fmt.Sprint(d.Version)})
+				}, "Dữ liệu multipart không hợp lệ."},
+			{"back-office reason with a NUL", rec, "/can-bo/ho-so/" + d.Code,
+				func() (string, *bytes.Buffer) {
+					return "application/x-www-form-urlencoded", bytes.NewBufferString("action=refuse&version=" + fmt.Sprint(d.Version) + "&reason=x%00")
+				}, "Trường «reason» chứa ký tự không hợp lệ"},
+		} {
+			ct, body := tc.send()
+			p := tc.b.Send("POST", tc.path, ct, body, tc.b.SameSite())
+			if p.Status != 400 || !strings.Contains(p.Body, tc.want) {
+				t.Errorf("%s: %d, want 400 with %q\n%.2000s", tc.name, p.Status, tc.want, p.Body)
+			}
+		}
+		if after := countDossiers(t, env); after != before {
+			t.Errorf("refused input stored dossiers: %d → %d", before, after)
+		}
+		if after := env.StoredFiles(); !slices.Equal(after, filesBefore) {
+			t.Errorf("refused uploads left files: %v → %v", filesBefore, after)
+		}
+	})
+}
