@@ -4,14 +4,18 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
@@ -241,26 +245,126 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decodeJSON reads one JSON object from the body into v, strictly: right
-// content type, bounded size, no unknown fields, nothing after it.
+// content type, bounded size, text checked (checkJSONText), no unknown
+// fields, nothing after it.
 func (h *Handler) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 		return apperr.New(apperr.Unsupported, "content_type", "Nội dung gửi lên phải ở dạng JSON (application/json).", "The body must be application/json.")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, h.Limits.JSONBody)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.Limits.JSONBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return apperr.New(apperr.TooLarge, "body_too_large", "Yêu cầu quá lớn so với dung lượng cho phép.", "The request is too large.")
 		}
+		return apperr.New(apperr.Invalid, "bad_json", "Dữ liệu JSON không hợp lệ: không đọc được nội dung.", "Malformed JSON: the body could not be read.")
+	}
+	if err := checkJSONText("", body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return apperr.Newf(apperr.Invalid, "bad_json", "Dữ liệu JSON không hợp lệ: %v.", "Malformed JSON: %v.", err)
 	}
 	if dec.More() {
 		return apperr.New(apperr.Invalid, "bad_json", "Dữ liệu JSON không hợp lệ: thừa nội dung sau đối tượng.", "Malformed JSON: trailing data.")
 	}
 	return nil
+}
+
+// checkJSONText walks the JSON text raw and refuses a string (key or
+// value) holding a NUL (\u0000) or invalid UTF-8 — the decoder would pass
+// the first on and silently replace the second — with apperr.BadText
+// naming the field by its path under prefix ("applicant.full_name",
+// "items[2]"). Malformed JSON is left to the decoder to report.
+func checkJSONText(prefix string, raw []byte) error {
+	if len(raw) == 0 || (utf8.Valid(raw) && !bytes.Contains(raw, []byte(`\u0000`))) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	type frame struct {
+		object bool
+		key    string
+		index  int
+		inKey  bool // the next string of an object is a key
+	}
+	var stack []frame
+	path := func(last string) string {
+		parts := []string{}
+		if prefix != "" {
+			parts = append(parts, prefix)
+		}
+		for _, f := range stack {
+			if f.object {
+				parts = append(parts, f.key)
+			} else if len(parts) > 0 {
+				parts[len(parts)-1] += fmt.Sprintf("[%d]", f.index)
+			} else {
+				parts = append(parts, fmt.Sprintf("[%d]", f.index))
+			}
+		}
+		if last != "" {
+			parts = append(parts, last)
+		}
+		return strings.Join(parts, ".")
+	}
+	prev := int64(0)
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if !utf8.Valid(raw[prev:]) {
+				return apperr.BadText(path(""))
+			}
+			return nil // EOF, or malformed: the decoder says so
+		}
+		cur := dec.InputOffset()
+		span := raw[prev:cur]
+		prev = cur
+		top := len(stack) - 1
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if top >= 0 && !stack[top].object {
+					stack[top].index++
+				}
+				if top >= 0 && stack[top].object {
+					stack[top].inKey = true
+				}
+				stack = append(stack, frame{object: t == '{', inKey: t == '{', index: -1})
+			default:
+				stack = stack[:top]
+				if top-1 >= 0 && stack[top-1].object {
+					stack[top-1].inKey = true
+				}
+			}
+			continue
+		case string:
+			bad := !utf8.Valid(span) || strings.IndexByte(t, 0) >= 0
+			if top >= 0 && stack[top].object && stack[top].inKey {
+				stack[top].key, stack[top].inKey = t, false
+				if bad {
+					return apperr.BadText(path(""))
+				}
+				continue
+			}
+			if top >= 0 && !stack[top].object {
+				stack[top].index++
+			}
+			if bad {
+				return apperr.BadText(path(""))
+			}
+		default:
+			if top >= 0 && !stack[top].object {
+				stack[top].index++
+			}
+		}
+		if top >= 0 && stack[top].object {
+			stack[top].inKey = true
+		}
+	}
 }
 
 // list is the shape of every list: items and the cursor of the next page.
@@ -274,4 +378,10 @@ func newList[T any](items []T, next any) list[T] {
 		items = []T{}
 	}
 	return list[T]{Items: items, NextCursor: next}
+}
+
+// Refuse answers err as the API does (the JSON error body in the caller's
+// language); the server's boundary checks use it for /api/.
+func (h *Handler) Refuse(w http.ResponseWriter, r *http.Request, err error) {
+	h.writeError(w, r, err)
 }

@@ -44,12 +44,13 @@ type upload struct {
 }
 
 // readMultipart reads a multipart body (files.ReadMultipart): plain fields
-// into fields, files (checked by content and size) into the file store. The
-// whole body is bounded by the dossier limit.
-func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) (map[string]string, []upload, error) {
+// into fields, files (checked by content and size) staged in the file
+// store. The whole body is bounded by the dossier limit. The caller keeps
+// the files once the request is accepted (m.Keep) and defers m.Discard.
+func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) (*files.Multipart, map[string]string, []upload, error) {
 	m, err := files.ReadMultipart(w, r, h.Files, files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}, false)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ups := make([]upload, 0, len(m.Uploads))
 	for _, u := range m.Uploads {
@@ -59,7 +60,15 @@ func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) (map[str
 		}
 		ups = append(ups, upload{field: u.Field, doc: doc})
 	}
-	return m.Fields, ups, nil
+	return m, m.Fields, ups, nil
+}
+
+// keep moves the files of an accepted request into place; a failure is
+// logged only: the dossier is stored, and the sweeper recovers the files.
+func (h *Handler) keep(r *http.Request, m *files.Multipart) {
+	if err := m.Keep(r.Context()); err != nil {
+		h.Log.ErrorContext(r.Context(), "keeping uploaded files", "err", err)
+	}
 }
 
 func isMultipart(r *http.Request) bool {
@@ -71,9 +80,18 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
 	var in dossier.SubmitInput
 	hash := sha256.New()
+	var m *files.Multipart
 	if isMultipart(r) {
-		fields, ups, err := h.readMultipart(w, r)
+		mp, fields, ups, err := h.readMultipart(w, r)
 		if err != nil {
+			return err
+		}
+		m = mp
+		defer m.Discard()
+		if err := checkJSONText("form", []byte(fields["form"])); err != nil {
+			return err
+		}
+		if err := checkJSONText("applicant", []byte(fields["applicant"])); err != nil {
 			return err
 		}
 		in.Procedure, in.Unit, in.Channel = fields["procedure"], fields["unit"], dossier.Channel(fields["channel"])
@@ -125,6 +143,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	h.keep(r, m)
 	status := http.StatusCreated
 	if replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
@@ -200,13 +219,19 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	var cmd dossier.Command
 	var docs []dossier.Document
+	var m *files.Multipart
 	if isMultipart(r) {
 		// Check visibility before accepting any file.
 		if _, err := h.Dossiers.Get(r.Context(), a, code); err != nil {
 			return err
 		}
-		fields, ups, err := h.readMultipart(w, r)
+		mp, fields, ups, err := h.readMultipart(w, r)
 		if err != nil {
+			return err
+		}
+		m = mp
+		defer m.Discard()
+		if err := checkJSONText("command", []byte(fields["command"])); err != nil {
 			return err
 		}
 		dec := json.NewDecoder(strings.NewReader(fields["command"]))
@@ -235,6 +260,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	h.keep(r, m)
 	h.Log.InfoContext(r.Context(), "dossier action", "code", d.Code, "action", ev.Action, "from", ev.From, "to", ev.To, "actor", a.AccountID)
 	full, err := h.Dossiers.Get(r.Context(), a, d.Code)
 	if apperr.Is(err, apperr.NotFound) {

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/server"
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // documentedRoute is one method and path the OpenAPI document must describe.
@@ -312,5 +313,32 @@ func TestOpenAPILifecycleRules(t *testing.T) {
 		if _, ok := actual[key]; !ok {
 			t.Errorf("%s: documented roles %v, lifecycle allows none", key, roles)
 		}
+	}
+}
+
+// TestOpenAPIQueryLimits checks that every q parameter states the limits
+// the store applies (vn.MaxQueryRunes, vn.MaxQueryWords).
+func TestOpenAPIQueryLimits(t *testing.T) {
+	doc := loadOpenAPI(t)
+	n := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p.Value == nil || p.Value.Name != "q" {
+					continue
+				}
+				n++
+				s := p.Value.Schema.Value
+				if s.MaxLength == nil || *s.MaxLength != uint64(vn.MaxQueryRunes) {
+					t.Errorf("%s %s: q maxLength %v, want %d", method, path, s.MaxLength, vn.MaxQueryRunes)
+				}
+				if w, _ := s.Extensions["x-max-words"].(float64); int(w) != vn.MaxQueryWords {
+					t.Errorf("%s %s: q x-max-words %v, want %d", method, path, s.Extensions["x-max-words"], vn.MaxQueryWords)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no q parameter found")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/api"
@@ -104,6 +105,66 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	srv := server.New(server.Options{
 		Addr: cfg.Addr, Log: log, Health: db, Outer: proxies.Wrap, HSTS: cfg.HTTPS(),
 		Register: []func(*http.ServeMux){h.Register, ph.Register, bo.Register},
+		Guard: func(next http.Handler) http.Handler {
+			return web.CheckRequest(next, func(w http.ResponseWriter, r *http.Request, err error) {
+				switch {
+				case strings.HasPrefix(r.URL.Path, "/api/"):
+					h.Refuse(w, r, err)
+				case strings.HasPrefix(r.URL.Path, "/can-bo/"):
+					bo.Refuse(w, r, err)
+				default:
+					ph.Refuse(w, r, err)
+				}
+			})
+		},
 	})
 	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log}, nil
+}
+
+// Sweeping of the file store: files older than SweepAge that no request
+// settles any more go, every SweepEvery.
+const (
+	SweepAge   = time.Hour
+	SweepEvery = time.Hour
+)
+
+// sweeper is a file store that can sweep itself (files.Local).
+type sweeper interface {
+	Sweep(ctx context.Context, olderThan time.Duration, referenced files.Referenced) (files.SweepReport, error)
+}
+
+// SweepFiles removes, once, the temporary files older than olderThan and
+// the stored files no dossier or draft refers to (files.Local.Sweep).
+func (a *App) SweepFiles(ctx context.Context, olderThan time.Duration) (files.SweepReport, error) {
+	sw, ok := a.Files.(sweeper)
+	if !ok {
+		return files.SweepReport{}, nil
+	}
+	rep, err := sw.Sweep(ctx, olderThan, a.DB.ReferencedFiles)
+	if err != nil {
+		return rep, fmt.Errorf("sweeping files: %w", err)
+	}
+	return rep, nil
+}
+
+// StartSweeper sweeps the file store now and then every SweepEvery until
+// ctx is done, in a goroutine; failures are logged.
+func (a *App) StartSweeper(ctx context.Context) {
+	go func() {
+		t := time.NewTicker(SweepEvery)
+		defer t.Stop()
+		for {
+			rep, err := a.SweepFiles(ctx, SweepAge)
+			if err != nil && ctx.Err() == nil {
+				a.Log.ErrorContext(ctx, "file sweep failed", "err", err)
+			} else if rep.Temporary+rep.Orphans+rep.Recovered > 0 {
+				a.Log.InfoContext(ctx, "file sweep", "temporary", rep.Temporary, "orphans", rep.Orphans, "recovered", rep.Recovered)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 }

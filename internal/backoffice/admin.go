@@ -256,9 +256,8 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 	if !read || !write {
 		return errCalendarForbidden
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu không hợp lệ.", "The form is invalid.")
+	if err := web.ParseForm(w, r, maxForm); err != nil {
+		return err
 	}
 	lang := web.LangOf(r)
 	ctx := r.Context()

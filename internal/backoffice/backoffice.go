@@ -353,3 +353,9 @@ func (h *Handler) waiting(lang string, d time.Duration) string {
 	}
 	return unit("wait.minutes", mins)
 }
+
+// Refuse answers err with the back office's error page in the reader's
+// language; the server's boundary checks use it under /can-bo/.
+func (h *Handler) Refuse(w http.ResponseWriter, r *http.Request, err error) {
+	h.web.Fail(w, r, err, "request refused")
+}

@@ -37,9 +37,8 @@ type batchView struct {
 // code's version as v.<code>. Each dossier goes through the service on its
 // own; one failure does not stop the others.
 func (h *Handler) batch(w http.ResponseWriter, r *http.Request, s *staff) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
+	if err := web.ParseForm(w, r, maxForm); err != nil {
+		return err
 	}
 	f := r.PostForm
 	act := dossier.Action(f.Get("action"))

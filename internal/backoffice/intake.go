@@ -209,6 +209,7 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 	if err != nil {
 		return err
 	}
+	defer m.Discard()
 	code := strings.TrimSpace(m.Fields["thu-tuc"])
 	if code == "" {
 		return apperr.New(apperr.Invalid, "procedure_required", "Vui lòng chọn thủ tục.", "The procedure is required.")
@@ -256,6 +257,9 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 	if !bad {
 		d, _, err := h.Dossiers.Submit(r.Context(), s.Actor, in)
 		if err == nil {
+			if err := m.Keep(r.Context()); err != nil {
+				h.Log.ErrorContext(r.Context(), "keeping uploaded files", "err", err)
+			}
 			http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?xong=receive", http.StatusSeeOther)
 			return nil
 		}

@@ -359,7 +359,9 @@ func formError(key string, vi, en string) error { return apperr.New(apperr.Inval
 
 // readAction reads the posted form (urlencoded, or multipart for the finish
 // form's result file) into a command and the result documents.
-func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff) (dossier.Command, []dossier.Document, map[string]string, error) {
+// The files are staged in *uploads: the caller keeps them once the action
+// is accepted and discards them otherwise.
+func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, uploads **files.Multipart) (dossier.Command, []dossier.Document, map[string]string, error) {
 	var cmd dossier.Command
 	fields := map[string]string{}
 	var docs []dossier.Document
@@ -374,15 +376,15 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff) (
 		if err != nil {
 			return cmd, nil, fields, err
 		}
+		*uploads = m
 		fields = m.Fields
 		for _, u := range m.Uploads {
 			docs = append(docs, dossier.Document{Kind: dossier.DocResult, Filename: u.Filename, ContentType: u.ContentType,
 				Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
 		}
 	} else {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-		if err := r.ParseForm(); err != nil {
-			return cmd, nil, fields, apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
+		if err := web.ParseForm(w, r, maxForm); err != nil {
+			return cmd, nil, fields, err
 		}
 		for k := range r.PostForm {
 			fields[k] = r.PostForm.Get(k)
@@ -448,11 +450,16 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff) (
 // role, status, version and arguments.
 func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
 	code := r.PathValue("code")
-	cmd, docs, fields, err := h.readAction(w, r, s)
+	var uploads *files.Multipart
+	defer func() { uploads.Discard() }()
+	cmd, docs, fields, err := h.readAction(w, r, s, &uploads)
 	if err == nil {
 		_, _, err = h.Dossiers.Act(r.Context(), s.Actor, code, cmd, docs)
 	}
 	if err == nil {
+		if err := uploads.Keep(r.Context()); err != nil {
+			h.Log.ErrorContext(r.Context(), "keeping uploaded files", "err", err)
+		}
 		http.Redirect(w, r, "/can-bo/ho-so/"+code+"?xong="+string(cmd.Action), http.StatusSeeOther)
 		return nil
 	}

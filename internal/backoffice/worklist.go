@@ -219,8 +219,11 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 	}
 	f := dossier.Filter{UnitCode: s.Unit.UnitCode, Now: now, Limit: pageSize, Statuses: cur.Statuses, Substate: cur.Substate,
 		Q: strings.TrimSpace(q.Get("q")), Procedure: strings.TrimSpace(q.Get("thu-tuc"))}
-	if len([]rune(f.Q)) > 100 || len(f.Procedure) > 100 {
-		return apperr.New(apperr.Invalid, "query_too_long", "Từ khóa tìm kiếm quá dài.", "The search is too long.")
+	if err := store.CheckQuery(f.Q); err != nil {
+		return err
+	}
+	if len(f.Procedure) > 100 {
+		return apperr.New(apperr.Invalid, "query_too_long", "Mã thủ tục quá dài.", "The procedure code is too long.")
 	}
 	if cur.Mine {
 		f.AssigneeID = s.Account.ID

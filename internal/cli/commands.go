@@ -64,6 +64,8 @@ func serve(ctx context.Context, args []string, env Env) error {
 		log.InfoContext(ctx, "metrics are served", "url", "http://"+mln.Addr().String()+"/metrics")
 	}
 	go a.Maintain(ctx)
+	// Uploads of crashed requests and files nothing refers to any more.
+	a.StartSweeper(ctx)
 	log.InfoContext(ctx, "motcua is serving", "url", "http://"+ln.Addr().String()+"/", "db", db.Dialect(), "version", Version)
 	fmt.Fprintf(env.Stdout, "motcua %s — open http://%s/\n", Version, ln.Addr())
 	return a.Server.Serve(ctx, ln)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/vn"
 )
@@ -111,6 +112,9 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 			e.Fields = append(e.Fields, apperr.Field{Name: fe.Field, Code: fe.Code, Message: fe.Message("vi", v.Form), MessageEN: fe.Message("en", v.Form)})
 		}
 		return nil, false, e
+	}
+	if err := checkFileCount(nil, in.Documents); err != nil {
+		return nil, false, err
 	}
 	for _, doc := range in.Documents {
 		if doc.DocKey != "" && !hasDocument(v, doc.DocKey) {
@@ -374,6 +378,15 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 			cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath = u.ID, u.Code, u.Name, u.Path
 		}
 	}
+	if len(docs) > 0 {
+		have, err := s.Store.Documents(ctx, d.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("loading documents: %w", err)
+		}
+		if err := checkFileCount(have, docs); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, doc := range docs {
 		if doc.DocKey != "" && !hasDocument(v, doc.DocKey) {
 			return nil, nil, badInput("document_not_in_list", "Giấy tờ «%s» không thuộc thành phần hồ sơ của thủ tục.",
@@ -438,4 +451,25 @@ func applicantMessage(code, lang string) string {
 		return m[0]
 	}
 	return vn.Message(code, lang)
+}
+
+// checkFileCount refuses documents that would give the dossier, which
+// holds have, more than files.MaxPerDossier files in all or more than
+// files.MaxPerDocument for one document of the list.
+func checkFileCount(have, add []Document) error {
+	if len(have)+len(add) > files.MaxPerDossier {
+		return files.TooManyFiles()
+	}
+	per := map[string]int{}
+	for _, list := range [][]Document{have, add} {
+		for _, d := range list {
+			if d.DocKey == "" {
+				continue
+			}
+			if per[d.Kind+"/"+d.DocKey]++; per[d.Kind+"/"+d.DocKey] > files.MaxPerDocument {
+				return files.TooManyFiles()
+			}
+		}
+	}
+	return nil
 }

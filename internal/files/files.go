@@ -1,5 +1,10 @@
 // Package files keeps dossier attachments behind a small interface; the
 // default keeps them in a local directory, addressed by their SHA-256.
+//
+// An upload is first staged: written under the store's tmp directory, where
+// nothing refers to it. Only a request that is accepted keeps it (moves it
+// into place); a refused one discards it. Sweep removes what a crash left
+// behind: old temporary files, and stored files nothing refers to.
 package files
 
 import (
@@ -9,9 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"time"
 )
 
 // Store keeps file contents.
@@ -20,6 +28,22 @@ type Store interface {
 	Put(ctx context.Context, r io.Reader) (key, sum string, size int64, err error)
 	// Open returns the content stored under key.
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Stage writes the content where nothing refers to it yet; Keep or
+	// Discard settles it.
+	Stage(ctx context.Context, r io.Reader) (Staged, error)
+	// Keep moves a staged content into place under its key.
+	Keep(ctx context.Context, s Staged) error
+	// Discard forgets a staged content.
+	Discard(s Staged) error
+}
+
+// Staged is content written by Stage, not yet kept.
+type Staged struct {
+	Key    string
+	SHA256 string
+	Size   int64
+	// Temp is where the content waits (the store's own name for it).
+	Temp string
 }
 
 // Local stores files under a directory, named by their SHA-256 so that the
@@ -36,36 +60,95 @@ func NewLocal(dir string) (*Local, error) {
 
 var keyRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// Put writes to a temporary file, syncs it, then renames it into place, so
-// that a crash never leaves a half-written file under a valid key.
+// Put stages the content and keeps it at once.
 func (l *Local) Put(ctx context.Context, r io.Reader) (string, string, int64, error) {
+	s, err := l.Stage(ctx, r)
+	if err != nil {
+		return "", "", 0, err
+	}
+	if err := l.Keep(ctx, s); err != nil {
+		_ = l.Discard(s)
+		return "", "", 0, err
+	}
+	return s.Key, s.SHA256, s.Size, nil
+}
+
+// stagedPrefix starts the name of a staged file: "st-<sha256>-<random>",
+// so that Sweep can recover a staged file whose dossier was committed just
+// before a crash.
+const stagedPrefix = "st-"
+
+// Stage writes to a temporary file and syncs it, so that a crash never
+// leaves a half-written file under a valid key. On error nothing is left.
+func (l *Local) Stage(ctx context.Context, r io.Reader) (Staged, error) {
 	tmp, err := os.CreateTemp(filepath.Join(l.Dir, "tmp"), "up-*")
 	if err != nil {
-		return "", "", 0, fmt.Errorf("creating temporary file: %w", err)
+		return Staged{}, fmt.Errorf("creating temporary file: %w", err)
 	}
-	defer os.Remove(tmp.Name())
+	fail := func(what string, err error) (Staged, error) {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return Staged{}, fmt.Errorf("%s: %w", what, err)
+	}
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), r)
 	if err != nil {
-		tmp.Close()
-		return "", "", 0, fmt.Errorf("writing file: %w", err)
+		return fail("writing file", err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", "", 0, fmt.Errorf("syncing file: %w", err)
+		return fail("syncing file", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", "", 0, fmt.Errorf("closing file: %w", err)
+		os.Remove(tmp.Name())
+		return Staged{}, fmt.Errorf("closing file: %w", err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	dst := l.path(sum)
+	name := filepath.Join(l.Dir, "tmp", stagedPrefix+sum+"-"+strings.TrimPrefix(filepath.Base(tmp.Name()), "up-"))
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		os.Remove(tmp.Name())
+		return Staged{}, fmt.Errorf("naming staged file: %w", err)
+	}
+	return Staged{Key: sum, SHA256: sum, Size: n, Temp: name}, nil
+}
+
+// Keep moves a staged file into place. Content already stored is kept
+// once: the staged copy is removed and the stored one's time renewed, so
+// that Sweep sees it as fresh.
+func (l *Local) Keep(ctx context.Context, s Staged) error {
+	if !keyRE.MatchString(s.Key) || !l.isTemp(s.Temp) {
+		return fmt.Errorf("keeping file: not a staged file of this store")
+	}
+	dst := l.path(s.Key)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return "", "", 0, fmt.Errorf("creating file directory: %w", err)
+		return fmt.Errorf("creating file directory: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", "", 0, fmt.Errorf("moving file into place: %w", err)
+	if _, err := os.Stat(dst); err == nil {
+		now := time.Now()
+		_ = os.Chtimes(dst, now, now)
+		if err := os.Remove(s.Temp); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("removing staged copy: %w", err)
+		}
+		return nil
 	}
-	return sum, sum, n, nil
+	if err := os.Rename(s.Temp, dst); err != nil {
+		return fmt.Errorf("moving file into place: %w", err)
+	}
+	return nil
+}
+
+// Discard removes a staged file; one already gone is not an error.
+func (l *Local) Discard(s Staged) error {
+	if !l.isTemp(s.Temp) {
+		return nil
+	}
+	if err := os.Remove(s.Temp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("discarding staged file: %w", err)
+	}
+	return nil
+}
+
+func (l *Local) isTemp(name string) bool {
+	return name != "" && filepath.Dir(name) == filepath.Join(l.Dir, "tmp")
 }
 
 // ErrNotFound is returned for an unknown key.
@@ -84,3 +167,138 @@ func (l *Local) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 }
 
 func (l *Local) path(sum string) string { return filepath.Join(l.Dir, sum[:2], sum) }
+
+// Referenced reports which of keys a dossier or a draft still refers to.
+type Referenced func(ctx context.Context, keys []string) (map[string]bool, error)
+
+// SweepReport counts what Sweep did.
+type SweepReport struct {
+	Temporary int // temporary files removed
+	Orphans   int // stored files removed
+	Recovered int // staged files moved into place because a dossier refers to them
+}
+
+// sweepBatch is how many keys Sweep asks about at once.
+const sweepBatch = 500
+
+// Sweep removes files last changed before now-olderThan that no request
+// will settle any more: temporary files (a staged file whose key is
+// referenced but missing in place is moved there instead: its dossier was
+// committed just before a crash), and stored files that referenced does not
+// report. Younger files are left alone: a request may still be using them.
+func (l *Local) Sweep(ctx context.Context, olderThan time.Duration, referenced Referenced) (SweepReport, error) {
+	var rep SweepReport
+	cutoff := time.Now().Add(-olderThan)
+	old := func(path string) bool {
+		fi, err := os.Lstat(path)
+		return err == nil && fi.ModTime().Before(cutoff)
+	}
+	// Temporary files.
+	tmpDir := filepath.Join(l.Dir, "tmp")
+	ents, err := os.ReadDir(tmpDir)
+	if err != nil {
+		return rep, fmt.Errorf("reading %s: %w", tmpDir, err)
+	}
+	staged := map[string][]string{} // key → staged files
+	for _, e := range ents {
+		p := filepath.Join(tmpDir, e.Name())
+		if e.IsDir() || !old(p) {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(e.Name(), stagedPrefix); ok && len(rest) > 64 && keyRE.MatchString(rest[:64]) {
+			staged[rest[:64]] = append(staged[rest[:64]], p)
+			continue
+		}
+		if err := os.Remove(p); err == nil {
+			rep.Temporary++
+		}
+	}
+	if len(staged) > 0 {
+		keys := make([]string, 0, len(staged))
+		for k := range staged {
+			keys = append(keys, k)
+		}
+		refs, err := askBatched(ctx, referenced, keys)
+		if err != nil {
+			return rep, err
+		}
+		for k, paths := range staged {
+			for _, p := range paths {
+				if refs[k] {
+					if _, err := os.Stat(l.path(k)); errors.Is(err, os.ErrNotExist) {
+						if err := l.Keep(ctx, Staged{Key: k, Temp: p}); err == nil {
+							rep.Recovered++
+							continue
+						}
+					}
+				}
+				if err := os.Remove(p); err == nil {
+					rep.Temporary++
+				}
+			}
+		}
+	}
+	// Stored files.
+	var candidates []string
+	flush := func() error {
+		refs, err := askBatched(ctx, referenced, candidates)
+		if err != nil {
+			return err
+		}
+		for _, k := range candidates {
+			if !refs[k] && old(l.path(k)) {
+				if err := os.Remove(l.path(k)); err == nil {
+					rep.Orphans++
+				}
+			}
+		}
+		candidates = candidates[:0]
+		return nil
+	}
+	err = filepath.WalkDir(l.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p == tmpDir {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := d.Name()
+		if !keyRE.MatchString(name) || filepath.Dir(p) != filepath.Join(l.Dir, name[:2]) || !old(p) {
+			return nil
+		}
+		candidates = append(candidates, name)
+		if len(candidates) >= sweepBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(candidates) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return rep, fmt.Errorf("sweeping %s: %w", l.Dir, err)
+	}
+	return rep, nil
+}
+
+func askBatched(ctx context.Context, referenced Referenced, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for len(keys) > 0 {
+		n := min(len(keys), sweepBatch)
+		refs, err := referenced(ctx, keys[:n])
+		if err != nil {
+			return nil, fmt.Errorf("asking which files are referenced: %w", err)
+		}
+		for k, v := range refs {
+			out[k] = out[k] || v
+		}
+		keys = keys[n:]
+	}
+	return out, nil
+}

@@ -20,12 +20,14 @@ var allowed = map[string]bool{
 	"image/png":       true,
 }
 
-// Stored describes an accepted upload.
+// Stored describes an accepted upload, staged in the store: the caller
+// keeps it (Store.Keep) once the request is accepted, or discards it.
 type Stored struct {
 	Key         string
 	SHA256      string
 	Size        int64
 	ContentType string
+	Staged      Staged
 }
 
 var errTooLarge = errors.New("file too large")
@@ -54,7 +56,8 @@ func (c *capped) Read(p []byte) (int, error) {
 }
 
 // Accept checks that r holds a PDF, JPEG or PNG of at most limit bytes (by
-// its content, whatever its name says) and stores it.
+// its content, whatever its name says) and stages it in st; the caller
+// keeps or discards it. On error nothing is left in st.
 func Accept(ctx context.Context, st Store, r io.Reader, filename string, limit int64) (Stored, error) {
 	br := bufio.NewReaderSize(r, 3072)
 	head, err := br.Peek(3072)
@@ -70,7 +73,7 @@ func Accept(ctx context.Context, st Store, r io.Reader, filename string, limit i
 			"Tệp «%s» không phải PDF, JPEG hoặc PNG. Vui lòng tải lên bản quét dạng PDF, JPEG hoặc PNG.",
 			"File %q is not a PDF, JPEG or PNG. Upload a scan as PDF, JPEG or PNG.", filename)
 	}
-	key, sum, n, err := st.Put(ctx, &capped{r: br, left: limit})
+	s, err := st.Stage(ctx, &capped{r: br, left: limit})
 	if errors.Is(err, errTooLarge) {
 		return Stored{}, apperr.Newf(apperr.TooLarge, "file_too_large",
 			"Tệp «%s» vượt quá dung lượng cho phép (%d MB).", "File %q is larger than the %d MB allowed.", filename, limit>>20)
@@ -78,7 +81,7 @@ func Accept(ctx context.Context, st Store, r io.Reader, filename string, limit i
 	if err != nil {
 		return Stored{}, fmt.Errorf("storing upload: %w", err)
 	}
-	return Stored{Key: key, SHA256: sum, Size: n, ContentType: mt}, nil
+	return Stored{Key: s.Key, SHA256: s.SHA256, Size: s.Size, ContentType: mt, Staged: s}, nil
 }
 
 // Limits bound a multipart upload.
@@ -88,14 +91,31 @@ type Limits struct {
 	Dossier int64 // all files of one request
 }
 
-// Upload is one file part of a multipart request, accepted and stored.
+// How many files a dossier holds: MaxPerDocument for one document of the
+// list, MaxPerDossier in all. ReadMultipart applies them to one request;
+// the dossier service to the dossier.
+const (
+	MaxPerDocument = 10
+	MaxPerDossier  = 50
+)
+
+// MaxFields is how many plain fields a multipart request may carry.
+const MaxFields = 500
+
+// MaxFilename is the longest file name kept, in bytes; a longer one is cut
+// on a character boundary.
+const MaxFilename = 200
+
+// Upload is one file part of a multipart request, accepted and staged.
 type Upload struct {
 	Field    string // the part's form name, e.g. "doc.to_khai"
-	Filename string // the name the client gave, at most 200 bytes
+	Filename string // the name the client gave, at most MaxFilename bytes
 	Stored
 }
 
-// Multipart is what ReadMultipart read.
+// Multipart is what ReadMultipart read. Its uploads are staged: Keep them
+// once the request is accepted; Discard (deferred right after
+// ReadMultipart) removes those not kept.
 type Multipart struct {
 	Fields  map[string]string // plain fields; a name sent twice keeps its last value
 	Uploads []Upload
@@ -103,62 +123,151 @@ type Multipart struct {
 	// refused (type, size, empty), when ReadMultipart was asked to keep
 	// going; otherwise the first such error is returned.
 	Rejected map[string]error
+
+	st   Store
+	kept bool
+}
+
+// Keep moves every upload into the store for good. A failure leaves the
+// staged files for Sweep, which recovers those a dossier refers to.
+func (m *Multipart) Keep(ctx context.Context) error {
+	return m.KeepSome(ctx, nil)
+}
+
+// KeepSome keeps the uploads which (nil: all) selects and discards the
+// others.
+func (m *Multipart) KeepSome(ctx context.Context, which func(Upload) bool) error {
+	if m == nil || m.kept {
+		return nil
+	}
+	m.kept = true
+	var errs []error
+	for _, u := range m.Uploads {
+		if which != nil && !which(u) {
+			_ = m.st.Discard(u.Staged)
+			continue
+		}
+		if err := m.st.Keep(ctx, u.Staged); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Discard removes the staged uploads unless Keep was called.
+func (m *Multipart) Discard() {
+	if m == nil || m.kept {
+		return
+	}
+	m.kept = true
+	discard(m.st, m.Uploads)
+}
+
+func discard(st Store, ups []Upload) {
+	for _, u := range ups {
+		_ = st.Discard(u.Staged)
+	}
+}
+
+// readTrace remembers the first error reading a part, to tell a broken
+// body (400, 413) from a failing disk (500).
+type readTrace struct {
+	r   io.Reader
+	err error
+}
+
+func (t *readTrace) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF && t.err == nil {
+		t.err = err
+	}
+	return n, err
+}
+
+// bodyError maps an error reading the body: too large for the limit, or
+// malformed (cut short, garbled).
+func bodyError(err error, lim Limits) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return TooLargeDossier(lim.Dossier)
+	}
+	return errBadMultipart()
 }
 
 // ReadMultipart reads a multipart/form-data body: plain fields, and files
-// checked by content and size with Accept and written to st. The whole body
-// is bounded by lim.Dossier+lim.Field. A file part with an empty file name
-// (a file input left empty) reads as an empty plain field. With keepGoing,
-// a file Accept refuses is recorded in Rejected and reading goes on, so that
-// a form can show every problem at once; the dossier total stays fatal.
-// Files stored before an error are harmless: the store is addressed by
-// content and nothing refers to them.
-func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits, keepGoing bool) (*Multipart, error) {
+// checked by content and size with Accept and staged in st. The whole body
+// is bounded by lim.Dossier+lim.Field, the files by MaxPerDocument per
+// form name and MaxPerDossier in all, the plain fields by MaxFields. Names,
+// values and file names must be valid UTF-8 without NUL (apperr.BadText);
+// file names are cut to MaxFilename bytes. A body cut short or garbled is
+// a 400 (bad_multipart). A file part with an empty file name (a file input
+// left empty) reads as an empty plain field. With keepGoing, a file Accept
+// refuses is recorded in Rejected and reading goes on, so that a form can
+// show every problem at once; everything else stays fatal. On error
+// nothing is left staged.
+func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits, keepGoing bool) (_ *Multipart, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, lim.Dossier+lim.Field)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, errBadMultipart()
 	}
-	out := &Multipart{Fields: map[string]string{}}
+	out := &Multipart{Fields: map[string]string{}, st: st}
+	defer func() {
+		if err != nil {
+			out.Discard()
+		}
+	}()
 	var total int64
+	perField := map[string]int{}
+	fields := 0
 	for {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, TooLargeDossier(lim.Dossier)
-			}
-			return nil, errBadMultipart()
+			return nil, bodyError(err, lim)
 		}
 		name := p.FormName()
+		if err := apperr.CheckText(name, name); err != nil {
+			return nil, err
+		}
 		if p.FileName() == "" {
+			if fields++; fields > MaxFields {
+				return nil, apperr.Newf(apperr.Invalid, "too_many_fields", "Biểu mẫu có quá nhiều trường (tối đa %d).", "The form has too many fields (%d at most).", MaxFields)
+			}
 			b, err := io.ReadAll(io.LimitReader(p, lim.Field+1))
 			if err != nil {
-				var mbe *http.MaxBytesError
-				if errors.As(err, &mbe) {
-					return nil, TooLargeDossier(lim.Dossier)
-				}
-				return nil, errBadMultipart()
+				return nil, bodyError(err, lim)
 			}
 			if int64(len(b)) > lim.Field {
 				return nil, apperr.New(apperr.TooLarge, "body_too_large", "Yêu cầu quá lớn so với dung lượng cho phép.", "The request is too large.")
+			}
+			if err := apperr.CheckText(name, string(b)); err != nil {
+				return nil, err
 			}
 			out.Fields[name] = string(b)
 			continue
 		}
 		fn := p.FileName()
-		if len(fn) > 200 {
-			fn = fn[:200]
+		if err := apperr.CheckText(name, fn); err != nil {
+			return nil, err
 		}
-		stored, err := Accept(r.Context(), st, p, p.FileName(), lim.File)
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, TooLargeDossier(lim.Dossier)
+		fn = apperr.CutUTF8(fn, MaxFilename)
+		perField[name]++
+		if perField[name] > MaxPerDocument || len(out.Uploads)+len(out.Rejected) >= MaxPerDossier {
+			return nil, TooManyFiles()
+		}
+		trace := &readTrace{r: p}
+		stored, err := Accept(r.Context(), st, trace, fn, lim.File)
+		if trace.err != nil {
+			// The body broke: whatever Accept made of it, the request is bad.
+			if stored.Staged.Temp != "" {
+				_ = st.Discard(stored.Staged)
 			}
+			return nil, bodyError(trace.err, lim)
+		}
+		if err != nil {
 			if _, ok := apperr.As(err); ok && keepGoing {
 				if out.Rejected == nil {
 					out.Rejected = map[string]error{}
@@ -168,13 +277,21 @@ func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits,
 			}
 			return nil, err
 		}
+		out.Uploads = append(out.Uploads, Upload{Field: name, Filename: fn, Stored: stored})
 		total += stored.Size
 		if total > lim.Dossier {
 			return nil, TooLargeDossier(lim.Dossier)
 		}
-		out.Uploads = append(out.Uploads, Upload{Field: name, Filename: fn, Stored: stored})
 	}
 	return out, nil
+}
+
+// TooManyFiles is the error for more files than a document or a dossier
+// may hold.
+func TooManyFiles() error {
+	return apperr.Newf(apperr.Invalid, "too_many_files",
+		"Quá nhiều tệp: mỗi giấy tờ tối đa %d tệp, mỗi hồ sơ tối đa %d tệp.",
+		"Too many files: %d at most for one document, %d for one dossier.", MaxPerDocument, MaxPerDossier)
 }
 
 func errBadMultipart() error {

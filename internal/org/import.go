@@ -62,7 +62,7 @@ func readCSV(r io.Reader, source string, header []string) ([]ImportRow, []Reject
 	var rejected []Rejected
 	reject := func(line int, raw, format string, args ...any) {
 		rejected = append(rejected, Rejected{Source: source, Line: line,
-			Raw: strings.ToValidUTF8(raw, "\uFFFD"), Reason: fmt.Sprintf(format, args...)})
+			Raw: strings.ReplaceAll(strings.ToValidUTF8(raw, "\uFFFD"), "\x00", "\uFFFD"), Reason: fmt.Sprintf(format, args...)})
 	}
 	for n := 1; ; n++ {
 		line, err := br.ReadString('\n')
@@ -87,6 +87,8 @@ func readCSV(r io.Reader, source string, header []string) ([]ImportRow, []Reject
 			// Blank lines carry no data; editors leave them at the end.
 		case !utf8.ValidString(line):
 			reject(n, line, "not valid UTF-8 (save the file as UTF-8)")
+		case strings.IndexByte(line, 0) >= 0:
+			reject(n, line, "holds a NUL byte")
 		default:
 			fields, perr := parseLine(line)
 			switch {

@@ -93,11 +93,7 @@ func (v *formView) add(field, msg string) { v.Errors = append(v.Errors, formErro
 
 // parseForm reads a small url-encoded form.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
-	}
-	return nil
+	return web.ParseForm(w, r, maxForm)
 }
 
 // localNext returns next when it is a path on this site ("/…" but not

@@ -297,10 +297,14 @@ func stringsOf(v any) []string {
 // the success note, or the page again with the error (409 for a stale
 // page, with the dossier as it is now).
 func (h *Handler) act(w http.ResponseWriter, r *http.Request, a *account.Account, d *dossier.Dossier, cmd dossier.Command,
-	docs []dossier.Document, ok string, onErr func(v *mineView, e *apperr.Error)) error {
+	docs []dossier.Document, uploads *files.Multipart, ok string, onErr func(v *mineView, e *apperr.Error)) error {
 	lang := web.LangOf(r)
 	out, _, err := h.Dossiers.Act(r.Context(), citizenActor(a), d.Code, cmd, docs)
 	if err == nil {
+		// Accepted: the files are the dossier's now.
+		if err := uploads.Keep(r.Context()); err != nil {
+			h.Log.ErrorContext(r.Context(), "keeping uploaded files", "err", err)
+		}
 		h.Log.InfoContext(r.Context(), "citizen action", "code", out.Code, "action", cmd.Action, "account", a.ID)
 		http.Redirect(w, r, "/ho-so/"+url.PathEscape(out.Code)+"?ok="+ok, http.StatusSeeOther)
 		return nil
@@ -384,6 +388,7 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, v, statusOf(e))
 		return nil
 	}
+	defer m.Discard()
 	if formVersion(m.Fields["version"]) != d.Version {
 		return h.stale(w, r, a, d.Code)
 	}
@@ -433,7 +438,7 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 	}
 	cmd := dossier.Command{Action: dossier.ActSupplement, Version: d.Version, Reason: v.Note}
 	note := v.Note
-	return h.act(w, r, a, d, cmd, docs, "bo-sung", func(v *mineView, e *apperr.Error) {
+	return h.act(w, r, a, d, cmd, docs, m, "bo-sung", func(v *mineView, e *apperr.Error) {
 		v.Note = note
 		v.Errors = append(v.Errors, formError{Field: "supplement", Message: e.Message(lang)})
 	})
@@ -492,7 +497,7 @@ func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
 	}
 	cmd := dossier.Command{Action: dossier.ActWithdraw, Version: d.Version, Reason: v.WithdrawReason}
 	reason := v.WithdrawReason
-	return h.act(w, r, a, d, cmd, nil, "rut", func(v *mineView, e *apperr.Error) {
+	return h.act(w, r, a, d, cmd, nil, nil, "rut", func(v *mineView, e *apperr.Error) {
 		v.WithdrawReason, v.Confirmed = reason, true
 		v.ReasonError = e.Message(web.LangOf(r))
 		v.Errors = append(v.Errors, formError{Field: "withdraw-reason", Message: v.ReasonError})
@@ -529,7 +534,7 @@ func (h *Handler) rate(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	cmd := dossier.Command{Action: dossier.ActRate, Version: d.Version, Rating: rating, Comment: v.Comment}
-	return h.act(w, r, a, d, cmd, nil, "danh-gia", func(v *mineView, e *apperr.Error) {
+	return h.act(w, r, a, d, cmd, nil, nil, "danh-gia", func(v *mineView, e *apperr.Error) {
 		v.RatingError = e.Message(web.LangOf(r))
 		v.Errors = append(v.Errors, formError{Field: "rating-" + ratingValues[0], Message: v.RatingError})
 	})

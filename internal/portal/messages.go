@@ -43,7 +43,7 @@ var messages = web.Messages{
 	"filter.life_event":     {"Sự kiện trong đời", "Life event"},
 	"filter.all":            {"Tất cả", "All"},
 	"errors.title":          {"Yêu cầu tìm kiếm có lỗi", "There is a problem with your search"},
-	"err.q_long":            {"Từ khóa tìm kiếm quá dài (tối đa %d ký tự).", "The search text is too long (%d characters at most)."},
+	"err.q_long":            {"Từ khóa tìm kiếm quá dài (tối đa %d ký tự và %d từ).", "The search text is too long (%d characters and %d words at most)."},
 	"err.field":             {"Lĩnh vực «%s» không có trong danh mục thủ tục.", "The field “%s” is not in the catalogue."},
 	"err.class":             {"Hình thức dịch vụ «%s» không hợp lệ. Chọn Toàn trình (full), Một phần (partial) hoặc Cung cấp thông tin (info).", "The online service “%s” is not valid. Choose full, partial or info."},
 	"err.unit_level":        {"Cấp thực hiện «%s» không hợp lệ. Chọn cấp tỉnh (province), cấp huyện (district) hoặc cấp xã (commune).", "The level of government “%s” is not valid. Choose province, district or commune."},

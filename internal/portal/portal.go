@@ -313,3 +313,9 @@ func (h *Handler) snapshot(ctx context.Context, fresh bool) (*snapshot, error) {
 	h.cache = s
 	return s, nil
 }
+
+// Refuse answers err with the portal's error page in the reader's
+// language; the server's boundary checks use it for the portal's pages.
+func (h *Handler) Refuse(w http.ResponseWriter, r *http.Request, err error) {
+	h.web.Fail(w, r, err, "request refused")
+}

@@ -195,7 +195,8 @@ func TestPortal(t *testing.T) {
 				{"/thu-tuc?life_event=ket_hon", "Sự kiện trong đời «ket_hon» không có trong danh mục."},
 				{"/thu-tuc?cursor=abc", "Tham số phân trang «abc» không hợp lệ."},
 				{"/thu-tuc?cursor=" + url.QueryEscape("1' OR 1=1 --"), "Tham số phân trang «1&#39; OR 1=1 --» không hợp lệ."},
-				{"/thu-tuc?q=" + strings.Repeat("a", 201), "Từ khóa tìm kiếm quá dài (tối đa 200 ký tự)."},
+				{"/thu-tuc?q=" + strings.Repeat("a", 201), "Từ khóa tìm kiếm quá dài (tối đa 200 ký tự và 20 từ)."},
+				{"/thu-tuc?q=" + strings.Repeat("dang+ky+", 600), "Từ khóa tìm kiếm quá dài (tối đa 200 ký tự và 20 từ)."},
 				{"/thu-tuc?class=" + url.QueryEscape("<script>"), "«&lt;script&gt;»"},
 			} {
 				p := get(t, env, tc.path, nil)

@@ -20,9 +20,6 @@ import (
 // pageSize is how many procedures one catalogue page lists.
 const pageSize = 20
 
-// maxQuery bounds the search text, in characters.
-const maxQuery = 200
-
 // procedureCode is the shape of a catalogue code (the keyset cursor).
 var procedureCode = regexp.MustCompile(`^\d\.\d{6}(\.[A-Z]\d{2})?$`)
 
@@ -75,9 +72,11 @@ func (h *Handler) procedures(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v := proceduresView{Q: f.Q, Cursor: f.Cursor}
-	if n := utf8.RuneCountInString(f.Q); n > maxQuery {
-		v.Errors = append(v.Errors, h.t(r, "err.q_long", maxQuery))
-		v.Q = string([]rune(f.Q)[:maxQuery])
+	if !vn.QueryFits(f.Q) {
+		// Search with the text cut to the limits every surface shares.
+		v.Errors = append(v.Errors, h.t(r, "err.q_long", vn.MaxQueryRunes, vn.MaxQueryWords))
+		f.Q = vn.ClipQuery(f.Q)
+		v.Q = f.Q
 	}
 	if f.Field != "" && !hasFacet(s.facets.Fields, f.Field) {
 		v.Errors = append(v.Errors, h.t(r, "err.field", clip(f.Field)))

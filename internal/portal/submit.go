@@ -395,6 +395,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: statusOf(e), Data: v})
 		return nil
 	}
+	defer m.Discard()
 	unit := strings.TrimSpace(m.Fields["unit"])
 	values := map[string]string{}
 	for _, fd := range ver.Form.Fields {
@@ -421,9 +422,11 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	var pending []pendingFile
 	fresh := map[string]bool{}
+	keptTemp := map[string]bool{} // the uploads the draft refers to
 	for _, u := range m.Uploads {
 		if v.doc(u.Field) != nil && !fresh[u.Field] {
 			fresh[u.Field] = true
+			keptTemp[u.Staged.Temp] = true
 			pending = append(pending, pendingFile{Field: u.Field, Filename: u.Filename, ContentType: u.ContentType,
 				Size: u.Size, SHA256: u.SHA256, Key: u.Key})
 		}
@@ -435,11 +438,19 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.keep(pending, lang)
+	// The files the draft refers to are kept before it is saved; the
+	// others go (the sweeper takes what an unsaved draft leaves).
+	keepFiles := func() {
+		if err := m.KeepSome(r.Context(), func(u files.Upload) bool { return keptTemp[u.Staged.Temp] }); err != nil {
+			h.Log.ErrorContext(r.Context(), "keeping uploaded files", "err", err)
+		}
+	}
 	saveDraft := func() error {
 		b, err := json.Marshal(draft{Unit: unit, Values: values, Files: pending})
 		if err != nil {
 			return err
 		}
+		keepFiles()
 		return h.Accounts.SaveDraft(r.Context(), a.ID, p.Code, b, h.now())
 	}
 	if m.Fields["save"] != "" {
@@ -505,6 +516,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		keepFiles()
 		if err := h.Accounts.SaveDraft(r.Context(), a.ID, p.Code, b, h.now()); err != nil {
 			return err
 		}

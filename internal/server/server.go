@@ -35,6 +35,9 @@ type Options struct {
 	Outer func(http.Handler) http.Handler
 	// HSTS sends Strict-Transport-Security (the public address is https).
 	HSTS bool
+	// Guard, if set, wraps the routes: it sees every request before any
+	// handler does (the checks of text at the boundary).
+	Guard func(next http.Handler) http.Handler
 }
 
 // Server is the running HTTP server.
@@ -67,7 +70,11 @@ func New(opts Options) *Server {
 	for _, reg := range opts.Register {
 		reg(mux)
 	}
-	h := recoverer(opts.Log, m.wrap(mux, opts.Log))
+	var routes http.Handler = mux
+	if opts.Guard != nil {
+		routes = opts.Guard(mux)
+	}
+	h := recoverer(opts.Log, m.wrap(routes, opts.Log))
 	h = securityHeaders(h, opts.HSTS)
 	if opts.Outer != nil {
 		h = opts.Outer(h)
@@ -203,7 +210,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // wrap records metrics per route pattern (never the raw path, which holds
 // dossier codes) and logs each request without query strings, which may
 // hold personal data.
-func (m *metrics) wrap(mux *http.ServeMux, log *slog.Logger) http.Handler {
+func (m *metrics) wrap(mux http.Handler, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}

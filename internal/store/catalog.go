@@ -136,6 +136,9 @@ func scanProcedure(sc interface{ Scan(...any) error }) (*catalog.Procedure, erro
 
 // Procedures lists procedures in force, by code, with keyset pagination.
 func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]catalog.Procedure, string, error) {
+	if err := CheckQuery(f.Q); err != nil {
+		return nil, "", err
+	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	at := f.At

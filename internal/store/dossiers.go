@@ -341,6 +341,9 @@ const fanOutLimit = 64
 // (unit_id, id) indexes and merged, so that a district leader's list does
 // not sort the whole district; wider scopes walk the primary key.
 func (db *DB) ListDossiers(ctx context.Context, a dossier.Actor, f dossier.Filter) ([]dossier.Dossier, int64, error) {
+	if err := CheckQuery(f.Q); err != nil {
+		return nil, 0, err
+	}
 	limit := clampLimit(f.Limit)
 	var filterPath string
 	if f.UnitCode != "" {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -44,4 +45,43 @@ func (db *DB) DeleteDraft(ctx context.Context, accountID int64, procedure string
 		}
 		return nil
 	})
+}
+
+// ReferencedFiles reports which of the storage keys a dossier's document
+// or a citizen's draft refers to (the file sweeper keeps those).
+func (db *DB) ReferencedFiles(ctx context.Context, keys []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		var one int
+		err := db.queryRow(ctx, `SELECT 1 FROM documents WHERE storage_key = $1 LIMIT 1`, k).Scan(&one)
+		if err == nil {
+			out[k] = true
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("looking up stored file: %w", err)
+		}
+	}
+	// Drafts keep their files' keys in their JSON data; there are few
+	// drafts, so read them once.
+	rows, err := db.query(ctx, `SELECT data FROM drafts`)
+	if err != nil {
+		return nil, fmt.Errorf("reading drafts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("reading drafts: %w", err)
+		}
+		for _, k := range keys {
+			if !out[k] && strings.Contains(data, k) {
+				out[k] = true
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading drafts: %w", err)
+	}
+	return out, nil
 }

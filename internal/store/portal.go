@@ -63,6 +63,9 @@ func portalWhere(f PortalFilter, arg func(any) string) []string {
 // pagination, like Procedures, and also filters by unit level and life
 // event.
 func (db *DB) PortalProcedures(ctx context.Context, f PortalFilter) ([]catalog.Procedure, string, error) {
+	if err := CheckQuery(f.Q); err != nil {
+		return nil, "", err
+	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := portalWhere(f, arg)
@@ -75,6 +78,9 @@ func (db *DB) PortalProcedures(ctx context.Context, f PortalFilter) ([]catalog.P
 // CountPortalProcedures counts the procedures PortalProcedures would list
 // over all its pages (the cursor and limit are ignored).
 func (db *DB) CountPortalProcedures(ctx context.Context, f PortalFilter) (int, error) {
+	if err := CheckQuery(f.Q); err != nil {
+		return 0, err
+	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	where := portalWhere(f, arg)

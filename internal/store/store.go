@@ -19,6 +19,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"modernc.org/sqlite"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/vn"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -249,4 +252,18 @@ func nint64(v int64) any {
 // range: paths end in '/', and '0' is the next byte.
 func pathUpper(prefix string) string {
 	return strings.TrimSuffix(prefix, "/") + "0"
+}
+
+// CheckQuery refuses a search text longer than vn.MaxQueryRunes characters
+// or vn.MaxQueryWords words (400 query_too_long, field q). Every search of
+// the store checks it, so every surface states the same limits.
+func CheckQuery(q string) error {
+	if vn.QueryFits(q) {
+		return nil
+	}
+	e := apperr.Newf(apperr.Invalid, "query_too_long",
+		"Từ khóa tìm kiếm quá dài (tối đa %d ký tự và %d từ).",
+		"The search text is too long (%d characters and %d words at most).", vn.MaxQueryRunes, vn.MaxQueryWords)
+	e.Fields = []apperr.Field{{Name: "q", Code: "query_too_long", Message: e.VI, MessageEN: e.EN}}
+	return e
 }

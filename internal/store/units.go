@@ -123,6 +123,9 @@ type UnitFilter struct {
 
 // Units lists units ordered by name.
 func (db *DB) Units(ctx context.Context, f UnitFilter) ([]org.Unit, error) {
+	if err := CheckQuery(f.Q); err != nil {
+		return nil, err
+	}
 	var (
 		where []string
 		args  []any

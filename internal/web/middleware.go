@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"github.com/alexedwards/scs/v2"
@@ -101,4 +103,63 @@ func ServePDF(w http.ResponseWriter, filename string, pdf []byte) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": filename}))
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = w.Write(pdf)
+}
+
+// ParseForm reads a URL-encoded form of at most max bytes into r.PostForm
+// (and r.Form) and checks its text: a body that does not parse is
+// form_invalid, a name or value with a NUL byte or invalid UTF-8 is
+// apperr.BadText naming it; both are 400.
+func ParseForm(w http.ResponseWriter, r *http.Request, max int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	if err := r.ParseForm(); err != nil {
+		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
+	}
+	return CheckValues(r.PostForm)
+}
+
+// CheckValues refuses names and values that are not valid UTF-8 or hold a
+// NUL byte (apperr.BadText naming the first, in name order).
+func CheckValues(vals url.Values) error {
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := apperr.CheckText(k, k); err != nil {
+			return err
+		}
+		for _, v := range vals[k] {
+			if err := apperr.CheckText(k, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CheckRequest refuses, before next sees it, a request whose path or query
+// (names and values, decoded) holds a NUL byte or invalid UTF-8: fail
+// answers apperr.BadText naming "path" or the query parameter, in the
+// caller's format and language. Checking once here spares every handler
+// and both stores (PostgreSQL refuses such text, SQLite keeps it broken).
+func CheckRequest(next http.Handler, fail func(w http.ResponseWriter, r *http.Request, err error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkURL(r.URL); err != nil {
+			fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func checkURL(u *url.URL) error {
+	if err := apperr.CheckText("path", u.Path); err != nil {
+		return err
+	}
+	if u.RawQuery == "" {
+		return nil
+	}
+	q, _ := url.ParseQuery(u.RawQuery) // malformed pairs are dropped, as r.URL.Query does
+	return CheckValues(q)
 }

@@ -9,10 +9,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -433,4 +435,26 @@ func (e *Env) SecondServer() *httptest.Server {
 	srv := httptest.NewServer(a2.Server.Handler)
 	e.T.Cleanup(srv.Close)
 	return srv
+}
+
+// StoredFiles lists every file under the server's file directory, the
+// temporary ones included, by path relative to it.
+func (e *Env) StoredFiles() []string {
+	e.T.Helper()
+	var out []string
+	dir := e.App.Config.FilesDir
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return out
 }
