@@ -37,8 +37,8 @@ type Store interface {
 	Procedures(ctx context.Context, f store.ProcedureFilter) ([]catalog.Procedure, string, error)
 	Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
-	SetCalendarOverride(ctx context.Context, o calendar.Override) error
-	DeleteCalendarOverride(ctx context.Context, unitID int64, day string) error
+	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
+	DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error
 }
 
 // Limits bound what a request may carry.

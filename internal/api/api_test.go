@@ -541,6 +541,10 @@ func TestPublicEndpoints(t *testing.T) {
 		if st := anon.Do("GET", "/api/v1/calendar/due?from=2025-04-25T09:00:00%2B07:00&amount=3", nil, &due); st != 200 || due.DueAt != "2025-05-05T17:00:00+07:00" {
 			t.Fatalf("due after override: %d %s", st, due.DueAt)
 		}
+		if log, err := env.DB.AuditLog(context.Background(), store.AuditFilter{Action: "calendar.set"}); err != nil || len(log) != 1 ||
+			log[0].Subject != "calendar:0:2025-04-28" || log[0].ActorName != "Quản trị thành phố" || log[0].ActorID == 0 {
+			t.Fatalf("audit log of the override: %+v %v", log, err)
+		}
 		// A unit admin's day off applies to that unit (and below) only.
 		ua := env.Login("ht.unit_admin")
 		const dueURL = "/api/v1/calendar/due?from=2025-04-25T09:00:00%2B07:00&amount=3"

@@ -263,7 +263,7 @@ func (h *Handler) putOverride(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.Invalid, "reason_required", "Vui lòng nêu lý do (tối đa 200 ký tự).", "Give a reason (200 characters at most).")
 	}
 	o := calendar.Override{Date: day, Kind: calendar.DayKind(in.Kind), Reason: in.Reason, UnitID: unitID, Unit: r.URL.Query().Get("unit")}
-	if err := h.Store.SetCalendarOverride(r.Context(), o); err != nil {
+	if err := h.Store.SetCalendarOverride(r.Context(), o, a); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, o)
@@ -280,7 +280,7 @@ func (h *Handler) deleteOverride(w http.ResponseWriter, r *http.Request) error {
 	if _, err := time.Parse("2006-01-02", day); err != nil {
 		return apperr.New(apperr.Invalid, "bad_date", "Ngày phải có dạng YYYY-MM-DD.", "The date must be YYYY-MM-DD.")
 	}
-	if err := h.Store.DeleteCalendarOverride(r.Context(), unitID, day); err != nil {
+	if err := h.Store.DeleteCalendarOverride(r.Context(), unitID, day, a); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -168,3 +168,33 @@ func (a *App) StartSweeper(ctx context.Context) {
 		}
 	}()
 }
+
+// AnchorEvery is how often the server anchors every dossier's history
+// (see store.Anchor).
+const AnchorEvery = 24 * time.Hour
+
+// Anchor writes an anchor whenever the newest one is older than
+// AnchorEvery, looking at start and then every hour, until ctx ends.
+// Several servers may run it over one database: the store writes one
+// anchor per period. Each anchor's hash is logged, so that a log collector
+// keeps a copy outside the database.
+func (a *App) Anchor(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		an, wrote, err := a.DB.WriteAnchor(ctx, time.Now(), AnchorEvery)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			a.Log.ErrorContext(ctx, "writing the audit anchor", "err", err)
+		case wrote:
+			a.Log.InfoContext(ctx, "audit anchor written", "anchor", an.ID, "dossiers", an.Dossiers, "events", an.Events, "head_hash", an.HeadHash)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

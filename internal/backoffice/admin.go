@@ -285,7 +285,7 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 		if len(errs) > 0 {
 			return h.renderCalendar(w, r, s, year, "", errs, r.PostForm, http.StatusBadRequest)
 		}
-		if err := h.Store.SetCalendarOverride(ctx, calendar.Override{Date: date, Kind: calendar.DayKind(kind), Reason: reason, UnitID: scope}); err != nil {
+		if err := h.Store.SetCalendarOverride(ctx, calendar.Override{Date: date, Kind: calendar.DayKind(kind), Reason: reason, UnitID: scope}, s.Actor); err != nil {
 			return err
 		}
 		http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=add", http.StatusSeeOther)
@@ -295,7 +295,7 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 			errs["date"] = h.web.T(lang, "cal.err.date")
 			return h.renderCalendar(w, r, s, year, "", errs, nil, http.StatusBadRequest)
 		}
-		if err := h.Store.DeleteCalendarOverride(ctx, scope, date); err != nil {
+		if err := h.Store.DeleteCalendarOverride(ctx, scope, date, s.Actor); err != nil {
 			return err
 		}
 		http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=delete", http.StatusSeeOther)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
@@ -173,6 +175,22 @@ func TestCalendarAdmin(t *testing.T) {
 			if n := overrides(); n != 1 {
 				t.Fatalf("overrides after the unit admin's delete: %d", n)
 			}
+			// Every change is in the audit log with its actor.
+			log, err := env.DB.AuditLog(context.Background(), store.AuditFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range log {
+				got = append(got, e.Action+" "+e.Subject+" "+e.ActorName)
+			}
+			if w := []string{
+				"calendar.delete calendar:" + unitID(t, env, apptest.HangTrong) + ":2025-03-10 Cán bộ ht unit_admin",
+				"calendar.set calendar:" + unitID(t, env, apptest.HangTrong) + ":2025-03-10 Cán bộ ht unit_admin",
+				"calendar.set calendar:0:2025-03-07 Quản trị thành phố",
+			}; strings.Join(got, "\n") != strings.Join(w, "\n") {
+				t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(w, "\n"))
+			}
 
 			// Others get 403.
 			rec := login(t, env, "ht.receptionist")
@@ -200,4 +218,14 @@ func TestCalendarAdmin(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unitID returns a unit's database id, as the audit log names it.
+func unitID(t *testing.T, env *apptest.Env, code string) string {
+	t.Helper()
+	u, err := env.DB.UnitByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatInt(u.ID, 10)
 }

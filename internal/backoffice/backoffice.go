@@ -64,8 +64,9 @@ type Store interface {
 	UnitDueCounts(ctx context.Context, unitID int64, now, today, oneDay time.Time) (store.DueCounts, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
-	SetCalendarOverride(ctx context.Context, o calendar.Override) error
-	DeleteCalendarOverride(ctx context.Context, unitID int64, day string) error
+	VerifyDossier(ctx context.Context, dossierID int64) ([]store.AuditProblem, error)
+	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
+	DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
 	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)

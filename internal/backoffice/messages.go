@@ -70,6 +70,8 @@ var messages = web.Messages{
 	"d.copies":                  {"Bản sao: %d", "Copies: %d"},
 	"d.required":                {"(bắt buộc)", "(required)"},
 	"d.events":                  {"Quá trình xử lý", "History"},
+	"d.tampered":                {"Cảnh báo: quá trình xử lý của hồ sơ này đã bị sửa hoặc xóa trực tiếp trong cơ sở dữ liệu.", "Warning: this dossier's history was changed or deleted directly in the database."},
+	"d.tampered.hint":           {"Những gì hiển thị dưới đây có thể không đúng sự thật. Hãy báo ngay cho quản trị hệ thống để kiểm tra (lệnh motcua audit verify).", "What is shown below may not be true. Tell the system administrators at once so that they check it (command motcua audit verify)."},
 	"d.slips":                   {"Phiếu", "Slips"},
 	"d.actions":                 {"Xử lý hồ sơ", "Act on the dossier"},
 	"d.no_actions":              {"Bạn không có thao tác nào với hồ sơ này ở trạng thái hiện tại.", "You have no action on this dossier in its current status."},

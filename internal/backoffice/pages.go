@@ -169,6 +169,9 @@ type dossierView struct {
 	// Nearby are units suggested for a transfer or a consultation: the
 	// parent, the units below and the city's departments.
 	Nearby []org.Unit
+	// Tampered is set when the dossier's history no longer verifies: an
+	// event was changed or deleted outside the application.
+	Tampered bool
 }
 
 // HasActions reports whether any action form is shown.
@@ -202,6 +205,15 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	lang := web.LangOf(r)
 	view := &dossierView{Frame: Frame{s, "/can-bo/ho-so/" + d.Code}, D: d, Version: v,
 		Actions: map[string]bool{}, Values: map[string]string{}, Picked: map[string]bool{}}
+	// A few dozen events: cheap enough to check on every view.
+	problems, err := h.Store.VerifyDossier(r.Context(), d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		view.Tampered = true
+		h.Log.WarnContext(r.Context(), "dossier history does not verify", "dossier", d.Code, "findings", len(problems))
+	}
 	for _, f := range v.Form.Fields {
 		val, ok := d.Form[f.Name]
 		if !ok || val == nil || val == "" {

@@ -1,5 +1,6 @@
 // Package cli implements the motcua command line: serve, migrate, user add,
-// units import, catalog import and version.
+// units import, catalog import, audit verify and anchor, backup, restore
+// and version.
 package cli
 
 import (
@@ -29,6 +30,10 @@ Usage:
   motcua user add --username U --full-name N --role R --unit UNITCODE [--db …]   (password on stdin)
   motcua units import --format 2019|2025 FILE [MAPPING] [--db …]
   motcua catalog import FILE [--db …]
+  motcua audit verify [--db …]       (exit 1 and the dossiers named if a history was changed)
+  motcua audit anchor [--db …]       (write an anchor over every history now; the server does it daily)
+  motcua backup --to DIR [--db …] [--files data/files]
+  motcua restore --from DIR [--db …] [--files data/files] [--force]
   motcua bench [--db sqlite|postgres://…] [--dossiers 1000000] [--duration 5s] [--concurrency 64]
   motcua version
 
@@ -95,6 +100,12 @@ func run(ctx context.Context, args []string, env Env) error {
 			return errUsage
 		}
 		return catalogImport(ctx, rest[1:], env)
+	case "audit":
+		return auditCmd(ctx, rest, env)
+	case "backup":
+		return backupCmd(ctx, rest, env)
+	case "restore":
+		return restoreCmd(ctx, rest, env)
 	case "bench":
 		return benchCmd(ctx, rest, env)
 	case "version", "--version", "-v":

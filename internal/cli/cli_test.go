@@ -536,6 +536,13 @@ func TestUserAdd(t *testing.T) {
 		if len(gs) != 1 || gs[0].Role != org.RoleLeader || gs[0].UnitCode != hangTrong || gs[0].UnitName != "Phường Hàng Trống" {
 			t.Errorf("grants %+v", gs)
 		}
+		log, err := db.AuditLog(ctx, store.AuditFilter{Action: "account.create"})
+		if err != nil || len(log) != 1 || log[0].Subject != "account:u1" || !strings.HasPrefix(log[0].ActorName, "motcua user add") {
+			t.Errorf("audit log %+v %v", log, err)
+		}
+		if d, _ := log[0].Detail.(map[string]any); d["role"] != "leader" || d["unit"] != hangTrong {
+			t.Errorf("audit detail %#v", log[0].Detail)
+		}
 
 		// Other accepted forms: CRLF, exactly 10 characters, no final newline,
 		// 10 Vietnamese characters (runes, not bytes, count).

@@ -66,6 +66,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	go a.Maintain(ctx)
 	// Uploads of crashed requests and files nothing refers to any more.
 	a.StartSweeper(ctx)
+	go a.Anchor(ctx)
 	log.InfoContext(ctx, "motcua is serving", "url", "http://"+ln.Addr().String()+"/", "db", db.Dialect(), "version", Version)
 	fmt.Fprintf(env.Stdout, "motcua %s — open http://%s/\n", Version, ln.Addr())
 	return a.Server.Serve(ctx, ln)
@@ -135,6 +136,17 @@ func userAdd(ctx context.Context, args []string, env Env) error {
 	a := &account.Account{Kind: account.KindStaff, Username: username, FullName: fullName, PasswordHash: hash}
 	if err := db.CreateStaff(ctx, a, unit, org.Role(role)); err != nil {
 		return fmt.Errorf("adding user %s: %w", username, err)
+	}
+	// Accounts made at the command line have no actor in the application:
+	// the operating-system user is recorded.
+	by := "motcua user add"
+	if u := os.Getenv("USER"); u != "" {
+		by += " (" + u + ")"
+	}
+	err = db.AppendAudit(ctx, store.AuditEntry{ActorName: by, Action: "account.create", Subject: "account:" + username,
+		Detail: map[string]any{"account_id": a.ID, "username": username, "role": role, "unit": unit}})
+	if err != nil {
+		return fmt.Errorf("recording the new user %s in the audit log: %w", username, err)
 	}
 	fmt.Fprintf(env.Stdout, "added %s (%s) as %s of %s\n", username, fullName, role, unit)
 	return nil

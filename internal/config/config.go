@@ -85,13 +85,19 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
 	fs.StringVar(&c.Addr, "addr", envOr("ADDR", c.Addr), "listen address (env MOTCUA_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "load Hà Nội demo data into an empty store (env MOTCUA_DEMO)")
-	fs.StringVar(&c.FilesDir, "files", envOr("FILES", c.FilesDir), "directory for uploaded documents (env MOTCUA_FILES)")
+	c.FilesFlag(fs)
 	fs.IntVar(&c.MaxFileMB, "max-file-mb", envInt("MAX_FILE_MB", c.MaxFileMB), "largest accepted file, MB (env MOTCUA_MAX_FILE_MB)")
 	fs.IntVar(&c.MaxDossierMB, "max-dossier-mb", envInt("MAX_DOSSIER_MB", c.MaxDossierMB), "largest total of one dossier's files, MB (env MOTCUA_MAX_DOSSIER_MB)")
 	fs.StringVar(&c.BaseURL, "base-url", envOr("BASE_URL", c.BaseURL), "public URL of the portal, for QR codes (env MOTCUA_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.SelfRegistration, "self-registration", envOr("SELF_REGISTRATION", c.SelfRegistration), "on or off: citizens open accounts with a password (env MOTCUA_SELF_REGISTRATION; default on with --demo, else off)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("TRUSTED_PROXIES", c.TrustedProxies), "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (env MOTCUA_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
+}
+
+// FilesFlag registers --files, for the commands that read or write the
+// uploaded documents (serve, backup, restore).
+func (c *Config) FilesFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.FilesDir, "files", envOr("FILES", c.FilesDir), "directory for uploaded documents (env MOTCUA_FILES)")
 }
 
 func envOr(name, def string) string {

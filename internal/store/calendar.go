@@ -6,6 +6,7 @@ import (
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/calendar"
+	"github.com/motcua/motcua/internal/dossier"
 )
 
 // CalendarOverrides returns every administrator override of the calendar,
@@ -41,21 +42,27 @@ func (db *DB) CalendarGeneration(ctx context.Context) (int64, error) {
 }
 
 // SetCalendarOverride adds or replaces the override of one day, for the
-// whole deployment (o.UnitID 0) or for one unit.
-func (db *DB) SetCalendarOverride(ctx context.Context, o calendar.Override) error {
+// whole deployment (o.UnitID 0) or for one unit; the change is recorded in
+// the audit log with its actor.
+func (db *DB) SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (unit_id, day, kind, reason) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (unit_id, day) DO UPDATE SET kind = excluded.kind, reason = excluded.reason`, o.UnitID, o.Date, string(o.Kind), o.Reason)
 		if err != nil {
 			return fmt.Errorf("saving calendar override: %w", err)
 		}
+		err = tx.AppendAudit(ctx, AuditEntry{ActorID: by.AccountID, ActorName: by.Name, Action: "calendar.set",
+			Subject: calendarSubject(o.UnitID, o.Date), Detail: map[string]any{"unit_id": o.UnitID, "day": o.Date, "kind": string(o.Kind), "reason": o.Reason}})
+		if err != nil {
+			return err
+		}
 		return bumpCalendar(ctx, tx)
 	})
 }
 
 // DeleteCalendarOverride removes the override of one day made for the unit
-// (0: the deployment-wide one).
-func (db *DB) DeleteCalendarOverride(ctx context.Context, unitID int64, day string) error {
+// (0: the deployment-wide one); the change is recorded in the audit log.
+func (db *DB) DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		r, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE unit_id = $1 AND day = $2`, unitID, day)
 		if err != nil {
@@ -64,8 +71,18 @@ func (db *DB) DeleteCalendarOverride(ctx context.Context, unitID int64, day stri
 		if n, _ := r.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "override_not_found", "Không có ngày điều chỉnh này trong lịch bạn quản lý.", "There is no such day in the calendar you manage.")
 		}
+		err = tx.AppendAudit(ctx, AuditEntry{ActorID: by.AccountID, ActorName: by.Name, Action: "calendar.delete",
+			Subject: calendarSubject(unitID, day), Detail: map[string]any{"unit_id": unitID, "day": day}})
+		if err != nil {
+			return err
+		}
 		return bumpCalendar(ctx, tx)
 	})
+}
+
+// calendarSubject names an override in the audit log.
+func calendarSubject(unitID int64, day string) string {
+	return fmt.Sprintf("calendar:%d:%s", unitID, day)
 }
 
 func bumpCalendar(ctx context.Context, tx *Tx) error {

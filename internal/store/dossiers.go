@@ -30,9 +30,10 @@ const (
 	qInsertDossier = `
 		INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
 			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
-			assignee_id, submitted_at, received_at, due_at, step_index, step_started_at, fee, version, updated_at)
+			assignee_id, submitted_at, received_at, due_at, step_index, step_started_at, fee, version, updated_at,
+			events_count, events_head)
 		VALUES ($1, (SELECT procedure_id FROM procedure_versions WHERE id = $2), $2, $3, $4, $5, $6,
-			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 1, $24)
 		RETURNING id`
 	qInsertIdem     = `INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`
 	qInsertDocument = `
@@ -40,18 +41,21 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
 	qInsertEvent = `
 		INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status, note, data,
-			step_key, budget_hours, spent_hours, verdict)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`
+			step_key, budget_hours, spent_hours, verdict, seq, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`
 	qUpdateDossier = `
 			UPDATE dossiers SET unit_id = $1, unit_path = $2, status = $3, substate = $4, assignee_id = $5,
 				received_at = $6, due_at = $7, finished_at = $8, delivered_at = $9, paused_at = $10, rescheduled = $11,
 				fee = $12, fee_paid_at = $13, supplement = $14, result = $15, rating = $16, rating_comment = $17,
-				step_index = $18, step_started_at = $19, version = $20, updated_at = $21, verdict = $22
-			WHERE id = $23 AND version = $24`
+				step_index = $18, step_started_at = $19, version = $20, updated_at = $21, verdict = $22,
+				events_count = events_count + 1
+			WHERE id = $23 AND version = $24
+			RETURNING events_count, events_head`
+	qSetEventsHead = `UPDATE dossiers SET events_head = $1 WHERE id = $2`
 )
 
 // writeStatements lists them for warm.
-var writeStatements = []string{qSelectIdem, qNextCode, qInsertDossier, qInsertIdem, qInsertDocument, qInsertEvent, qUpdateDossier}
+var writeStatements = []string{qSelectIdem, qNextCode, qInsertDossier, qInsertIdem, qInsertDocument, qInsertEvent, qUpdateDossier, qSetEventsHead}
 
 // CreateDossier stores a new dossier with a fresh code, its documents, its
 // first event and its idempotency key, atomically. Concurrent submissions are
@@ -86,6 +90,16 @@ func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*doss
 		return nil, false, fmt.Errorf("allocating dossier code: %w", err)
 	}
 	d.Code = fmt.Sprintf("%s-%s-%04d", in.UnitCode, day, n)
+	// The first event is hashed before the dossier row is written, so that
+	// the row carries the head of its chain from the start.
+	evData, err := eventData(in.Event)
+	if err != nil {
+		return nil, false, err
+	}
+	head, err := eventHash(d.Code, 1, "", in.Event, evData)
+	if err != nil {
+		return nil, false, err
+	}
 	app, err := json.Marshal(d.Applicant)
 	if err != nil {
 		return nil, false, err
@@ -98,7 +112,7 @@ func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*doss
 		d.Code, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
 		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
 		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
-		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.DueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt)).Scan(&d.ID)
+		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.DueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head).Scan(&d.ID)
 	if err != nil {
 		return nil, false, fmt.Errorf("inserting dossier: %w", err)
 	}
@@ -108,7 +122,7 @@ func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*doss
 		}
 	}
 	d.Documents = in.Documents
-	if err := insertEvent(ctx, tx, d.ID, in.Event); err != nil {
+	if err := insertEvent(ctx, tx, d.ID, in.Event, evData, 1, "", head); err != nil {
 		return nil, false, err
 	}
 	d.Events = []dossier.Event{*in.Event}
@@ -141,18 +155,16 @@ func insertDocument(ctx context.Context, tx *Tx, dossierID int64, doc *dossier.D
 	return nil
 }
 
-func insertEvent(ctx context.Context, tx *Tx, dossierID int64, ev *dossier.Event) error {
+// insertEvent writes an event at position seq of its dossier's chain, with
+// its data as encoded by eventData and its hash from eventHash.
+func insertEvent(ctx context.Context, tx *Tx, dossierID int64, ev *dossier.Event, evData []byte, seq int64, prev, hash string) error {
 	var data any
-	if len(ev.Data) > 0 {
-		b, err := json.Marshal(ev.Data)
-		if err != nil {
-			return err
-		}
-		data = string(b)
+	if evData != nil {
+		data = string(evData)
 	}
 	err := tx.QueryRowContext(ctx, qInsertEvent,
 		dossierID, utc(ev.At), nint64(ev.ActorID), ev.ActorName, ev.Role, nint64(ev.UnitID), string(ev.Action), int(ev.From), int(ev.To),
-		ev.Note, data, ev.StepKey, ev.BudgetHours, ev.SpentHours, ev.Verdict).Scan(&ev.ID)
+		ev.Note, data, ev.StepKey, ev.BudgetHours, ev.SpentHours, ev.Verdict, seq, prev, hash).Scan(&ev.ID)
 	if err != nil {
 		return fmt.Errorf("inserting event: %w", err)
 	}
@@ -247,19 +259,27 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 		b, _ := json.Marshal(d.Result)
 		res = string(b)
 	}
+	evData, err := eventData(ev)
+	if err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		r, err := tx.ExecContext(ctx, qUpdateDossier,
+		// The update locks the row and answers the chain's head: the new
+		// event's position and the hash it follows.
+		var seq int64
+		var prev string
+		err := tx.QueryRowContext(ctx, qUpdateDossier,
 			d.UnitID, d.UnitPath, int(d.Status), d.Substate, nint64(d.AssigneeID),
 			nutc(d.ReceivedAt), nutc(d.DueAt), nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled,
 			d.FeeVND, nutc(d.FeePaidAt), supp, res, d.Rating, d.RatingComment,
-			d.StepIndex, utc(d.StepStartedAt), d.Version, utc(d.UpdatedAt), d.Verdict, d.ID, oldVersion)
-		if err != nil {
-			return fmt.Errorf("updating dossier %s: %w", d.Code, err)
-		}
-		if n, _ := r.RowsAffected(); n != 1 {
+			d.StepIndex, utc(d.StepStartedAt), d.Version, utc(d.UpdatedAt), d.Verdict, d.ID, oldVersion).Scan(&seq, &prev)
+		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.New(apperr.Conflict, "stale_version",
 				"Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại và thử lại.",
 				"The dossier was just changed by someone else. Reload and try again.")
+		}
+		if err != nil {
+			return fmt.Errorf("updating dossier %s: %w", d.Code, err)
 		}
 		for i := range docs {
 			if err := insertDocument(ctx, tx, d.ID, &docs[i], ev.ActorID); err != nil {
@@ -269,7 +289,17 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 		if err := writeConsultations(ctx, tx, d); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, d.ID, ev)
+		hash, err := eventHash(d.Code, seq, prev, ev, evData)
+		if err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, d.ID, ev, evData, seq, prev, hash); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, qSetEventsHead, hash, d.ID); err != nil {
+			return fmt.Errorf("saving the history head of %s: %w", d.Code, err)
+		}
+		return nil
 	})
 }
 

@@ -58,6 +58,9 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("applying migrations: %w", err)
 	}
+	if _, err := db.backfillChains(ctx); err != nil {
+		return len(res), err
+	}
 	if err := db.prepareWrites(ctx); err != nil {
 		return len(res), err
 	}

@@ -517,7 +517,7 @@ func TestCalendarOverrides(t *testing.T) {
 		if !c1.IsWorkingDay(mon) {
 			t.Fatal("3/3/2025 should be a working day")
 		}
-		if err := db.SetCalendarOverride(ctx, calendar.Override{Date: "2025-03-03", Kind: calendar.DayOff, Reason: "Nghỉ đột xuất"}); err != nil {
+		if err := db.SetCalendarOverride(ctx, calendar.Override{Date: "2025-03-03", Kind: calendar.DayOff, Reason: "Nghỉ đột xuất"}, dossier.Actor{AccountID: 0, Name: "Quản trị"}); err != nil {
 			t.Fatal(err)
 		}
 		c2, err := src.Calendar(ctx)
@@ -527,7 +527,7 @@ func TestCalendarOverrides(t *testing.T) {
 		if c2.IsWorkingDay(mon) {
 			t.Fatal("override not used at once")
 		}
-		if err := db.DeleteCalendarOverride(ctx, 0, "2025-03-03"); err != nil {
+		if err := db.DeleteCalendarOverride(ctx, 0, "2025-03-03", dossier.Actor{Name: "Quản trị"}); err != nil {
 			t.Fatal(err)
 		}
 		c3, _ := src.Calendar(ctx)
