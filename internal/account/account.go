@@ -79,9 +79,10 @@ type Account struct {
 
 // Verification records who verified an account, when and how.
 type Verification struct {
-	By  int64 // the officer's account; 0 for the national e-ID
-	How string
-	At  time.Time
+	By     int64 // the officer's account; 0 for the national e-ID
+	ByName string
+	How    string
+	At     time.Time
 }
 
 // Active reports whether the account may log in and act.

@@ -25,7 +25,7 @@ type Store interface {
 
 	SaveToken(ctx context.Context, hash string, accountID int64, now, expires time.Time) error
 	DeleteToken(ctx context.Context, hash string) error
-	SetPassword(ctx context.Context, accountID int64, hash string, mustChange bool, now time.Time) error
+	SetPassword(ctx context.Context, accountID int64, hash string, mustChange bool, now time.Time, by dossier.Actor) error
 
 	CountLoginAttempt(ctx context.Context, key string, now time.Time, window time.Duration) (int, time.Time, error)
 	ReleaseLoginAttempt(ctx context.Context, key string) error
@@ -33,7 +33,7 @@ type Store interface {
 	DeviceAccount(ctx context.Context, hash string, now time.Time) (int64, error)
 
 	VerifyAccount(ctx context.Context, accountID int64, v account.Verification) (int64, error)
-	ClaimIDNumber(ctx context.Context, a *account.Account, reason string) ([]int64, error)
+	ClaimIDNumber(ctx context.Context, a *account.Account, verifier, reason string) ([]int64, error)
 }
 
 // Service is the one place logins, registrations and identities are

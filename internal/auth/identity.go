@@ -148,7 +148,7 @@ func (s *Service) VerifyAtDesk(ctx context.Context, officer dossier.Actor, in De
 			"Họ tên trên thẻ khác họ tên của tài khoản: tài khoản này có thể không do người này mở. Nếu người này không đăng ký, hãy cấp tài khoản đã xác minh mới.",
 			"The name on the card differs from the account's: this person may not have opened it. If they did not register it, open a new verified account for them.")
 	}
-	n, err := s.Store.VerifyAccount(ctx, st.Account.ID, account.Verification{By: officer.AccountID, How: account.VerifiedAtDesk, At: s.now()})
+	n, err := s.Store.VerifyAccount(ctx, st.Account.ID, account.Verification{By: officer.AccountID, ByName: officer.Name, How: account.VerifiedAtDesk, At: s.now()})
 	if err != nil {
 		return 0, err
 	}
@@ -203,7 +203,7 @@ func (s *Service) ClaimAtDesk(ctx context.Context, officer dossier.Actor, in Des
 	a := &account.Account{Kind: account.KindCitizen, Username: reg.IDNumber, IDNumber: reg.IDNumber, FullName: reg.FullName,
 		Phone: reg.Phone, Email: reg.Email, PasswordHash: hash, CreatedAt: now, Assurance: account.Verified,
 		VerifiedAt: &now, VerifiedBy: officer.AccountID, VerifiedHow: account.VerifiedAtDesk, MustChangePassword: true}
-	if err := s.ClaimVerified(ctx, a, "claimed at the desk by the ID card holder"); err != nil {
+	if err := s.ClaimVerified(ctx, a, officer.Name, "claimed at the desk by the ID card holder"); err != nil {
 		return nil, "", err
 	}
 	return a, pw, nil
@@ -211,9 +211,10 @@ func (s *Service) ClaimAtDesk(ctx context.Context, officer dossier.Actor, in Des
 
 // ClaimVerified stores a verified account for an ID number, suspending any
 // self-declared account squatting it (the national e-ID login calls it
-// too). Conflict when a verified account already holds the ID number.
-func (s *Service) ClaimVerified(ctx context.Context, a *account.Account, reason string) error {
-	suspended, err := s.Store.ClaimIDNumber(ctx, a, reason)
+// too); verifier names who vouched, for the audit log. Conflict when a
+// verified account already holds the ID number.
+func (s *Service) ClaimVerified(ctx context.Context, a *account.Account, verifier, reason string) error {
+	suspended, err := s.Store.ClaimIDNumber(ctx, a, verifier, reason)
 	if err != nil {
 		if apperr.Is(err, apperr.Conflict) {
 			return errIDNumberVerified

@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
 )
 
 // Throttling policy (OWASP Authentication and Credential Stuffing cheat
@@ -253,7 +254,7 @@ func (s *Service) ChangePassword(ctx context.Context, a *account.Account, c Cred
 	if err != nil {
 		return err
 	}
-	if err := s.Store.SetPassword(ctx, a.ID, hash, false, s.now()); err != nil {
+	if err := s.Store.SetPassword(ctx, a.ID, hash, false, s.now(), dossier.Actor{AccountID: a.ID, Name: a.FullName}); err != nil {
 		return err
 	}
 	s.log().InfoContext(ctx, "password changed", "account", a.ID)

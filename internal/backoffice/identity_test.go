@@ -2,6 +2,7 @@ package backoffice_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
@@ -144,6 +146,17 @@ func TestIdentitySquatting(t *testing.T) {
 				t.Fatalf("holder's list: %d %+v", st, list.Items)
 			}
 
+			// The desk's changes are in the audit log, with the officer.
+			for _, action := range []string{"account.claim", "account.suspend"} {
+				es, err := env.DB.AuditLog(context.Background(), store.AuditFilter{Action: action})
+				if err != nil || len(es) != 1 || es[0].ActorName != "Cán bộ ht receptionist" {
+					t.Fatalf("audit log of %s: %+v %v", action, es, err)
+				}
+			}
+			if es, _ := env.DB.AuditLog(context.Background(), store.AuditFilter{Action: "account.password"}); len(es) != 1 {
+				t.Fatalf("password change not audited: %+v", es)
+			}
+
 			// The ID number belongs to a verified account: no new
 			// registration, no second claim.
 			r := anon.Raw("POST", "/api/v1/citizens", "application/json", jsonReader(t, reg), nil)
@@ -195,6 +208,10 @@ func TestDeskVerification(t *testing.T) {
 				if st := citizen.Do("GET", "/api/v1/dossiers/"+d.Code, nil, nil); st != 200 {
 					t.Fatalf("verified citizen reads counter dossier %s: %d", d.Code, st)
 				}
+			}
+			if es, err := env.DB.AuditLog(context.Background(), store.AuditFilter{Action: "account.verify"}); err != nil || len(es) != 1 ||
+				es[0].ActorName != "Cán bộ ht receptionist" || es[0].Subject != "account:"+m[1] {
+				t.Fatalf("verification not audited: %+v %v", es, err)
 			}
 			want(t, "verify twice", desk.post("/can-bo/tai-khoan", url.Values{"action": {"verify"}, "id_number": {id}, "account": {m[1]},
 				"name_on_card": {name}, "card_checked": {"yes"}}), 409)

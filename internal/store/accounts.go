@@ -14,8 +14,15 @@ import (
 )
 
 // CreateAccount stores a new account; a taken username is a Conflict.
+// A citizen's own registration is audited with the citizen as the actor.
 func (db *DB) CreateAccount(ctx context.Context, a *account.Account) error {
-	return db.inTx(ctx, func(tx *Tx) error { return createAccount(ctx, tx, a) })
+	return db.inTx(ctx, func(tx *Tx) error {
+		if err := createAccount(ctx, tx, a); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, AuditEntry{At: a.CreatedAt, ActorID: a.ID, ActorName: a.FullName, Action: "account.register",
+			Subject: accountSubject(a.ID), Detail: map[string]any{"kind": a.Kind, "assurance": a.Assurance}})
+	})
 }
 
 func createAccount(ctx context.Context, tx *Tx, a *account.Account) error {

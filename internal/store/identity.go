@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
 )
 
 // CitizenByIDNumber finds the active citizen account holding an ID number
@@ -59,11 +60,18 @@ func (db *DB) VerifyAccount(ctx context.Context, accountID int64, v account.Veri
 			verified_how = $4 WHERE id = $1`, accountID, utc(v.At), nint64(v.By), v.How); err != nil {
 			return fmt.Errorf("verifying account: %w", err)
 		}
-		attached, err = attachCounterDossiers(ctx, tx, accountID, idNumber)
-		return err
+		if attached, err = attachCounterDossiers(ctx, tx, accountID, idNumber); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, AuditEntry{At: v.At, ActorID: v.By, ActorName: v.ByName, Action: "account.verify",
+			Subject: accountSubject(accountID), Detail: map[string]any{"how": v.How, "dossiers_attached": attached}})
 	})
 	return attached, err
 }
+
+// accountSubject names an account in the audit log by its id, never by
+// its ID number.
+func accountSubject(id int64) string { return "account:" + strconv.FormatInt(id, 10) }
 
 var errAlreadyVerified = apperr.New(apperr.Conflict, "already_verified",
 	"Tài khoản này đã được xác minh.", "This account is already verified.")
@@ -80,7 +88,7 @@ var ErrIDNumberVerified = apperr.New(apperr.Conflict, "id_number_verified",
 // nothing is merged), the new account is stored and the counter and post
 // dossiers of the ID number attached to it. Conflict when a verified
 // account already holds the ID number. It returns the suspended accounts.
-func (db *DB) ClaimIDNumber(ctx context.Context, a *account.Account, reason string) (suspended []int64, err error) {
+func (db *DB) ClaimIDNumber(ctx context.Context, a *account.Account, verifier, reason string) (suspended []int64, err error) {
 	if a.Kind != account.KindCitizen || a.Assurance != account.Verified || a.IDNumber == "" {
 		return nil, fmt.Errorf("claiming an ID number needs a verified citizen account")
 	}
@@ -133,8 +141,18 @@ func (db *DB) ClaimIDNumber(ctx context.Context, a *account.Account, reason stri
 		if err := createAccount(ctx, tx, a); err != nil {
 			return err
 		}
-		_, err = attachCounterDossiers(ctx, tx, a.ID, a.IDNumber)
-		return err
+		attached, err := attachCounterDossiers(ctx, tx, a.ID, a.IDNumber)
+		if err != nil {
+			return err
+		}
+		for _, id := range suspended {
+			if err := tx.AppendAudit(ctx, AuditEntry{At: a.CreatedAt, ActorID: a.VerifiedBy, ActorName: verifier, Action: "account.suspend",
+				Subject: accountSubject(id), Detail: map[string]any{"reason": reason, "claimed_by": a.ID}}); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(ctx, AuditEntry{At: a.CreatedAt, ActorID: a.VerifiedBy, ActorName: verifier, Action: "account.claim",
+			Subject: accountSubject(a.ID), Detail: map[string]any{"how": a.VerifiedHow, "suspended": suspended, "dossiers_attached": attached}})
 	})
 	return suspended, err
 }
@@ -142,7 +160,7 @@ func (db *DB) ClaimIDNumber(ctx context.Context, a *account.Account, reason stri
 // SetPassword replaces an account's password: its credentials stamp
 // (credentials_changed_at) moves, which ends the sessions opened with the
 // old one, and its API tokens are revoked.
-func (db *DB) SetPassword(ctx context.Context, accountID int64, hash string, mustChange bool, now time.Time) error {
+func (db *DB) SetPassword(ctx context.Context, accountID int64, hash string, mustChange bool, now time.Time, by dossier.Actor) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		var prev sql.NullTime
 		err := tx.QueryRowContext(ctx, `SELECT credentials_changed_at FROM accounts WHERE id = $1`, accountID).Scan(&prev)
@@ -163,7 +181,8 @@ func (db *DB) SetPassword(ctx context.Context, accountID int64, hash string, mus
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE account_id = $1`, accountID); err != nil {
 			return fmt.Errorf("revoking tokens: %w", err)
 		}
-		return nil
+		return tx.AppendAudit(ctx, AuditEntry{At: now, ActorID: by.AccountID, ActorName: by.Name, Action: "account.password",
+			Subject: accountSubject(accountID), Detail: map[string]any{"must_change": mustChange}})
 	})
 }
 
