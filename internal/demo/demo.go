@@ -34,6 +34,10 @@ type Options struct {
 	Now time.Time
 	// Seed makes the dossier mix reproducible.
 	Seed uint64
+	// direct writes every submission and action to the store as it
+	// happens, as in use, instead of in one batch at the end; the tests
+	// check that both give the same data.
+	direct bool
 }
 
 // Report says what was loaded.
