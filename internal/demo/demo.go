@@ -10,6 +10,7 @@ import (
 	"embed"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
@@ -72,6 +73,10 @@ var Staff = []struct {
 	{"sotuphap.quantri", "Lý Thị Hằng", "Sở Tư pháp", org.RoleUnitAdmin},
 	{"hanoi.quantri", "Phan Văn Khải", "Thành phố Hà Nội", org.RoleCityAdmin},
 }
+
+// passwordHash hashes Password once for every demo account: the hash is
+// made slow on purpose, and the demo needs only the one.
+var passwordHash = sync.OnceValues(func() (string, error) { return account.HashPassword(Password) })
 
 // Citizens lists the demo citizens: ID number (login), full name, phone.
 var Citizens = []struct{ IDNumber, FullName, Phone, Email string }{
@@ -148,7 +153,7 @@ func loadUnits(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep *Re
 }
 
 func loadAccounts(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep *Report) error {
-	hash, err := account.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		return err
 	}

@@ -176,7 +176,7 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		desks = append(desks, d)
 	}
 	// Online applicants: the two listed demo citizens and a crowd of others.
-	hash, err := account.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		return 0, err
 	}

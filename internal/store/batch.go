@@ -28,7 +28,7 @@ import (
 // they were when Batch started, so nothing else may submit meanwhile.
 // Nothing is written if fn fails.
 func (db *DB) Batch(ctx context.Context, fn func(dossier.Store) error) error {
-	b := &batch{counters: map[counterKey]int64{}, touched: map[counterKey]bool{}, byID: map[int64]*batchDossier{}, byCode: map[string]*batchDossier{}}
+	b := &batch{dialect: db.dialect, counters: map[counterKey]int64{}, touched: map[counterKey]bool{}, byID: map[int64]*batchDossier{}, byCode: map[string]*batchDossier{}}
 	rows, err := db.query(ctx, `SELECT unit_id, day, last FROM code_counters`)
 	if err != nil {
 		return fmt.Errorf("reading code counters: %w", err)
@@ -62,6 +62,7 @@ type counterKey struct {
 
 // batch is the in-memory dossier.Store of Batch.
 type batch struct {
+	dialect  Dialect
 	counters map[counterKey]int64
 	touched  map[counterKey]bool
 	order    []counterKey // touched, in the order first used
@@ -266,7 +267,7 @@ func (b *batch) Documents(context.Context, int64) ([]dossier.Document, error) {
 // hands each chunk's result rows to scan when tail returns some. wrap
 // turns the placeholder of a column into an expression (%s is the
 // placeholder).
-func insertRows(ctx context.Context, tx *Tx, head, tail string, n int, wrap map[int]string, rows [][]any, scan func(*sql.Rows) error) error {
+func (b *batch) insertRows(ctx context.Context, tx *Tx, head, tail string, n int, wrap map[int]string, rows [][]any, scan func(*sql.Rows) error) error {
 	const maxParams = 8000
 	per := max(1, maxParams/n)
 	for len(rows) > 0 {
@@ -285,7 +286,12 @@ func insertRows(ctx context.Context, tx *Tx, head, tail string, n int, wrap map[
 				if j > 0 {
 					q.WriteString(", ")
 				}
-				ph := fmt.Sprintf("$%d", len(args)+j+1)
+				// SQLite looks numbered parameters up in a list, which
+				// for thousands of them costs more than the insert.
+				ph := "?"
+				if b.dialect == Postgres {
+					ph = fmt.Sprintf("$%d", len(args)+j+1)
+				}
 				if w, ok := wrap[j]; ok {
 					ph = fmt.Sprintf(w, ph)
 				}
@@ -326,7 +332,7 @@ func (b *batch) write(tx *Tx) error {
 	for _, k := range b.order {
 		counters = append(counters, []any{k.unit, k.day, b.counters[k]})
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO code_counters (unit_id, day, last)`,
+	if err := b.insertRows(ctx, tx, `INSERT INTO code_counters (unit_id, day, last)`,
 		` ON CONFLICT (unit_id, day) DO UPDATE SET last = excluded.last`, 3, nil, counters, nil); err != nil {
 		return fmt.Errorf("saving code counters: %w", err)
 	}
@@ -354,7 +360,7 @@ func (b *batch) write(tx *Tx) error {
 	}
 	ids := map[string]int64{}
 	// procedure_id comes from the version, as in qInsertDossier.
-	err := insertRows(ctx, tx, `INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
+	err := b.insertRows(ctx, tx, `INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
 			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate, assignee_id,
 			submitted_at, received_at, due_at, finished_at, delivered_at, paused_at, rescheduled, fee, fee_paid_at,
 			supplement, result, rating, rating_comment, verdict, step_index, step_started_at, version, updated_at)`,
@@ -392,11 +398,11 @@ func (b *batch) write(tx *Tx) error {
 			cons = append(cons, []any{id, c.FromUnitID, c.ToUnitID, c.Question, c.AskedBy, utc(c.AskedAt), c.Answer, c.AnsweredBy, nutc(c.AnsweredAt)})
 		}
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status,
+	if err := b.insertRows(ctx, tx, `INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status,
 			note, data, step_key, budget_hours, spent_hours, verdict)`, "", 15, nil, evs, nil); err != nil {
 		return fmt.Errorf("inserting events: %w", err)
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO consultations (dossier_id, from_unit_id, to_unit_id, question, asked_by, asked_at,
+	if err := b.insertRows(ctx, tx, `INSERT INTO consultations (dossier_id, from_unit_id, to_unit_id, question, asked_by, asked_at,
 			answer, answered_by, answered_at)`, "", 9, nil, cons, nil); err != nil {
 		return fmt.Errorf("inserting consultations: %w", err)
 	}
