@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 )
 
 // Version is set at build time with -ldflags "-X .../cli.Version=…".
@@ -20,6 +21,10 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Ready, if set, is called by serve once it listens on addr and any
+	// demo data is loaded, just before it serves: whoever started it in
+	// process (the tests) waits for this instead of polling the output.
+	Ready func(addr net.Addr)
 }
 
 const usage = `motcua — one-stop-shop e-government platform

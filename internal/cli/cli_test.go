@@ -34,8 +34,23 @@ const (
 
 var scheme = org.CodeScheme{Suffix: "H26"}
 
-// runTimeout bounds one command run in-process.
-const runTimeout = time.Minute
+// untilDeadline is a context that ends shortly before the test binary's
+// -timeout does, so that a hang fails the test with its output instead of
+// the whole binary with a stack dump, while a slow but live run on a
+// loaded machine gets all the time the suite itself allows.
+func untilDeadline(t *testing.T) context.Context {
+	t.Helper()
+	ctx := context.Background()
+	if dl, ok := t.Deadline(); ok {
+		// Keep a margin to report in: a twentieth of what is left, at
+		// least a second and at most half a minute.
+		margin := min(max(time.Until(dl)/20, time.Second), 30*time.Second)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-margin))
+		t.Cleanup(cancel)
+	}
+	return ctx
+}
 
 // lockedBuffer is a bytes.Buffer safe for a server goroutine writing while
 // the test reads.
@@ -66,9 +81,7 @@ func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
 	// A bound, so that a store deadlock fails the test instead of hanging it.
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	code := cli.Run(ctx, append([]string{"motcua"}, args...),
+	code := cli.Run(untilDeadline(t), append([]string{"motcua"}, args...),
 		cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
 	return result{code, out.String(), errb.String()}
 }
@@ -640,39 +653,40 @@ func TestServe(t *testing.T) {
 	}
 }
 
-var openRe = regexp.MustCompile(`open (http://[^/\s]+)/`)
-
 func serveDemo(t *testing.T, dsn string) {
-	ctx, cancel := context.WithCancel(context.Background())
+	// Every wait below is bounded by the test binary's own deadline, not by
+	// a budget of seconds that a busy machine exceeds.
+	bound := untilDeadline(t)
+	ctx, cancel := context.WithCancel(bound)
 	defer cancel()
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
+	ready := make(chan net.Addr, 1)
 	start := time.Now()
 	go func() {
 		done <- cli.Run(ctx, []string{"motcua", "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--files", t.TempDir(), "--demo", "--log-level", "warn"},
-			cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+			cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Ready: func(a net.Addr) { ready <- a }})
 	}()
 
 	var base string
-	deadline := time.After(60 * time.Second)
-	for base == "" {
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited with %d before serving\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
-		case <-deadline:
-			t.Fatalf("serve not ready after 60 s\nstdout: %s\nstderr: %s", stdout.String(), stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if m := openRe.FindStringSubmatch(stdout.String()); m != nil {
-			base = m[1]
-		}
+	select {
+	case a := <-ready:
+		base = "http://" + a.String()
+	case code := <-done:
+		t.Fatalf("serve exited with %d before serving\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	case <-bound.Done():
+		t.Fatalf("serve not ready after %v, at the test's deadline\nstdout: %s\nstderr: %s",
+			time.Since(start).Round(time.Second), stdout.String(), stderr.String())
 	}
 	t.Logf("serving at %s after %v", base, time.Since(start).Round(time.Millisecond))
 
-	client := &http.Client{Timeout: 10 * time.Second}
 	get := func(path string) (int, string) {
 		t.Helper()
-		resp, err := client.Get(base + path)
+		req, err := http.NewRequestWithContext(bound, http.MethodGet, base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatalf("GET %s: %v", path, err)
 		}
@@ -696,8 +710,8 @@ func serveDemo(t *testing.T, dsn string) {
 		if code != 0 {
 			t.Errorf("serve returned %d after cancel\nstderr: %s", code, stderr.String())
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("serve did not return 20 s after cancel")
+	case <-bound.Done():
+		t.Fatalf("serve did not return after cancel, at the test's deadline\nstderr: %s", stderr.String())
 	}
 	if !strings.HasPrefix(stdout.String(), "motcua dev — open http://127.0.0.1:") {
 		t.Errorf("stdout %q", stdout.String())

@@ -69,6 +69,9 @@ func serve(ctx context.Context, args []string, env Env) error {
 	go a.Anchor(ctx)
 	log.InfoContext(ctx, "motcua is serving", "url", "http://"+ln.Addr().String()+"/", "db", db.Dialect(), "version", Version)
 	fmt.Fprintf(env.Stdout, "motcua %s — open http://%s/\n", Version, ln.Addr())
+	if env.Ready != nil {
+		env.Ready(ln.Addr())
+	}
 	return a.Server.Serve(ctx, ln)
 }
 

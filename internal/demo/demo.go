@@ -10,6 +10,7 @@ import (
 	"embed"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
@@ -34,6 +35,10 @@ type Options struct {
 	Now time.Time
 	// Seed makes the dossier mix reproducible.
 	Seed uint64
+	// direct writes every submission and action to the store as it
+	// happens, as in use, instead of in one batch at the end; the tests
+	// check that both give the same data.
+	direct bool
 }
 
 // Report says what was loaded.
@@ -68,6 +73,10 @@ var Staff = []struct {
 	{"sotuphap.quantri", "Lý Thị Hằng", "Sở Tư pháp", org.RoleUnitAdmin},
 	{"hanoi.quantri", "Phan Văn Khải", "Thành phố Hà Nội", org.RoleCityAdmin},
 }
+
+// passwordHash hashes Password once for every demo account: the hash is
+// made slow on purpose, and the demo needs only the one.
+var passwordHash = sync.OnceValues(func() (string, error) { return account.HashPassword(Password) })
 
 // Citizens lists the demo citizens: ID number (login), full name, phone,
 // e-mail, and whether the desk of Phường Hàng Trống verified the identity
@@ -149,7 +158,7 @@ func loadUnits(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep *Re
 }
 
 func loadAccounts(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep *Report) error {
-	hash, err := account.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		return err
 	}

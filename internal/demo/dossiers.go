@@ -171,7 +171,7 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		desks = append(desks, d)
 	}
 	// Online applicants: the two listed demo citizens and a crowd of others.
-	hash, err := account.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		return 0, err
 	}
@@ -209,42 +209,57 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		moments[i] = t.Add(time.Duration(r.IntN(150)) * time.Minute)
 	}
 	slices.SortFunc(moments, func(a, b time.Time) int { return a.Compare(b) })
+	// The lifecycles run in memory and reach the store in one transaction
+	// of a few statements (store.Batch): one round trip and commit per
+	// action made the load take a minute on a busy machine.
 	created := 0
-	for i := 0; i < n; i++ {
-		desk := desks[weighted(r, []int{55, 25, 20})]
-		proc := desk.procs[r.IntN(len(desk.procs))]
-		v := proc.Current
-		clock = cal.NextOpening(moments[i])
-		if clock.After(end) {
-			continue
-		}
-		online := v.LegacyLevel >= 3 && r.IntN(100) < 70
-		in := dossier.SubmitInput{Procedure: proc.Code, Unit: desk.code, Form: SampleForm(v.Form, r)}
-		var applicant dossier.Actor
-		var d *dossier.Dossier
-		if online {
-			applicant = citizens[r.IntN(len(citizens))]
-			if i%25 == 0 {
-				applicant = citizens[i/25%len(Citizens)] // the listed demo citizens get a steady share
+	drive := func(st dossier.Store) error {
+		svc.Store = st
+		for i := 0; i < n; i++ {
+			desk := desks[weighted(r, []int{55, 25, 20})]
+			proc := desk.procs[r.IntN(len(desk.procs))]
+			v := proc.Current
+			clock = cal.NextOpening(moments[i])
+			if clock.After(end) {
+				continue
 			}
-			in.Account = accountOf[applicant.AccountID]
-			d, _, err = svc.Submit(ctx, applicant, in)
-		} else {
-			in.Applicant = &dossier.Applicant{FullName: randomName(r), IDNumber: randomID(r), Phone: fmt.Sprintf("09%08d", r.IntN(100000000)),
-				Address: fmt.Sprintf("Số %d phố Hàng Trống, phường Hàng Trống, quận Hoàn Kiếm, Hà Nội", 1+r.IntN(90))}
-			d, _, err = svc.Submit(ctx, desk.reception, in)
+			online := v.LegacyLevel >= 3 && r.IntN(100) < 70
+			in := dossier.SubmitInput{Procedure: proc.Code, Unit: desk.code, Form: SampleForm(v.Form, r)}
+			var applicant dossier.Actor
+			var d *dossier.Dossier
+			if online {
+				applicant = citizens[r.IntN(len(citizens))]
+				if i%25 == 0 {
+					applicant = citizens[i/25%len(Citizens)] // the listed demo citizens get a steady share
+				}
+				in.Account = accountOf[applicant.AccountID]
+				d, _, err = svc.Submit(ctx, applicant, in)
+			} else {
+				in.Applicant = &dossier.Applicant{FullName: randomName(r), IDNumber: randomID(r), Phone: fmt.Sprintf("09%08d", r.IntN(100000000)),
+					Address: fmt.Sprintf("Số %d phố Hàng Trống, phường Hàng Trống, quận Hoàn Kiếm, Hà Nội", 1+r.IntN(90))}
+				d, _, err = svc.Submit(ctx, desk.reception, in)
+			}
+			if err != nil {
+				return fmt.Errorf("submitting demo dossier for %s at %s: %w", proc.Code, desk.code, err)
+			}
+			created++
+			sim := &simulation{ctx: ctx, svc: svc, cal: cal, r: r, end: end, clock: &clock, d: d, v: v, desk: desk, applicant: applicant}
+			if desk != desks[len(desks)-1] {
+				sim.adviser = desks[len(desks)-1] // the Sở Tư pháp advises the ward and the district
+			}
+			if err := sim.run(); err != nil {
+				return fmt.Errorf("advancing demo dossier %s: %w", d.Code, err)
+			}
 		}
-		if err != nil {
-			return created, fmt.Errorf("submitting demo dossier for %s at %s: %w", proc.Code, desk.code, err)
-		}
-		created++
-		sim := &simulation{ctx: ctx, svc: svc, cal: cal, r: r, end: end, clock: &clock, d: d, v: v, desk: desk, applicant: applicant}
-		if desk != desks[len(desks)-1] {
-			sim.adviser = desks[len(desks)-1] // the Sở Tư pháp advises the ward and the district
-		}
-		if err := sim.run(); err != nil {
-			return created, fmt.Errorf("advancing demo dossier %s: %w", d.Code, err)
-		}
+		return nil
+	}
+	if opts.direct {
+		err = drive(db)
+	} else {
+		err = db.Batch(ctx, drive)
+	}
+	if err != nil {
+		return 0, err
 	}
 	return created, nil
 }

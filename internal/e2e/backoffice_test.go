@@ -17,9 +17,6 @@ import (
 	"github.com/motcua/motcua/internal/app/apptest"
 )
 
-// backofficeTimeout bounds each test of this file, inside testTimeout; generous because CI runs the other packages on the same two cores at the same time.
-const backofficeTimeout = 120 * time.Second
-
 // staffLogin logs a staff member in at the shared login page and lands on
 // the back office's dashboard.
 func (b *browser) staffLogin(username string) {
@@ -210,7 +207,6 @@ func submitWithDocuments(t *testing.T, env *apptest.Env) apptest.Dossier {
 // finish, deliver (slip 06); staff of another commune get 404.
 func TestBackofficeJourney(t *testing.T) {
 	b := newBrowser(t)
-	b.limit(backofficeTimeout)
 	d := submitWithDocuments(t, b.env)
 	code := d.Code
 	page := "/can-bo/ho-so/" + code
@@ -331,7 +327,6 @@ func TestBackofficeJourney(t *testing.T) {
 // now stale page, is refused with the "changed by someone else" notice.
 func TestBackofficeStalePage(t *testing.T) {
 	b := newBrowser(t)
-	b.limit(backofficeTimeout)
 	d := submitWithDocuments(t, b.env)
 	b.env.Login("ht.receptionist").MustAct(&d, "receive", nil)
 	page := "/can-bo/ho-so/" + d.Code

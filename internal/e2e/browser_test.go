@@ -19,8 +19,6 @@ import (
 const (
 	viewWidth  = 360
 	viewHeight = 800
-	// testTimeout bounds every browser test.
-	testTimeout = 150 * time.Second
 )
 
 // browser is a running server with a headless Chromium tab pointed at it.
@@ -52,7 +50,8 @@ func chromiumPath(t *testing.T) string {
 
 // newBrowser starts the server and a fresh headless Chromium (own profile
 // in t.TempDir, viewport 360×800, Vietnamese as the browser's language)
-// and bounds the test with testTimeout.
+// and bounds the test with the test binary's deadline (less a margin to
+// report in), not with a budget of seconds that a loaded machine exceeds.
 //
 // The browser tests run on SQLite only: they test the pages in a real
 // browser, while the store's behaviour is covered on SQLite and
@@ -85,8 +84,13 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(viewWidth, viewHeight),
 	}
-	timeout, cancelTimeout := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancelTimeout)
+	timeout := context.Background()
+	if dl, ok := t.Deadline(); ok {
+		margin := min(max(time.Until(dl)/20, time.Second), 30*time.Second)
+		var cancelTimeout context.CancelFunc
+		timeout, cancelTimeout = context.WithDeadline(timeout, dl.Add(-margin))
+		t.Cleanup(cancelTimeout)
+	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(timeout, opts...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancelCtx := chromedp.NewContext(alloc)

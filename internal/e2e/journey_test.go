@@ -1,33 +1,21 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/motcua/motcua/internal/app/apptest"
 )
 
-// journeyTimeout bounds each test of this file, well inside testTimeout.
-const journeyTimeout = 120 * time.Second
-
 // submitPath is the online submission page of the fixture's marriage
 // procedure.
 var submitPath = "/thu-tuc/" + apptest.Marriage + "/nop-ho-so"
-
-// limit bounds the rest of the test's browser work with d.
-func (b *browser) limit(d time.Duration) {
-	ctx, cancel := context.WithTimeout(b.ctx, d)
-	b.t.Cleanup(cancel)
-	b.ctx = ctx
-}
 
 // sibling is a second tab on the same server and browser in a fresh
 // browser context: its own cookies, nobody logged in.
@@ -161,7 +149,6 @@ func dossierCodes(t *testing.T, c *apptest.Client) []string {
 // download, rate.
 func TestSubmissionJourney(t *testing.T) {
 	b := newBrowser(t)
-	b.limit(journeyTimeout)
 	const (
 		id   = "001203004455"
 		name = "Phạm Quốc Bảo"
@@ -320,7 +307,6 @@ func TestSubmissionJourney(t *testing.T) {
 // context, gets the 404 page for a citizen's dossier and its document.
 func TestOtherCitizenGetsNotFound(t *testing.T) {
 	b := newBrowser(t)
-	b.limit(journeyTimeout)
 
 	// Citizen A submits with a document, through the API.
 	form, _ := json.Marshal(apptest.MarriageForm())
@@ -366,7 +352,6 @@ func TestOtherCitizenGetsNotFound(t *testing.T) {
 // filed.
 func TestSubmissionRejectsBadFiles(t *testing.T) {
 	b := newBrowser(t)
-	b.limit(journeyTimeout)
 	citizen := b.env.Login(apptest.CitizenA)
 	before := dossierCodes(t, citizen)
 	b.login(apptest.CitizenA, apptest.Password)
@@ -404,7 +389,6 @@ func TestSubmissionRejectsBadFiles(t *testing.T) {
 // forms) fit a 360 px wide phone.
 func TestNarrowSubmission(t *testing.T) {
 	b := newBrowser(t)
-	b.limit(journeyTimeout)
 	citizen := b.env.Login(apptest.CitizenA)
 	rec, lead, spec := b.env.Login("ht.receptionist"), b.env.Login("ht.leader"), b.env.Login("ht.specialist")
 

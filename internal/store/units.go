@@ -18,8 +18,11 @@ import (
 func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
 	defer db.dirs.invalidate()
 	return db.inTx(ctx, func(tx *Tx) error {
+		// Parents usually come earlier in the list: remember what was
+		// written instead of reading it back (a round trip a unit).
+		written := map[string]unitRef{}
 		for _, u := range units {
-			if err := upsertUnit(ctx, tx, u); err != nil {
+			if err := upsertUnit(ctx, tx, u, written); err != nil {
 				return fmt.Errorf("saving unit %s (%s): %w", u.Code, u.Name, err)
 			}
 		}
@@ -27,10 +30,18 @@ func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
 	})
 }
 
-func upsertUnit(ctx context.Context, tx *Tx, u org.Unit) error {
+// unitRef is the id and path of a unit written in the same transaction.
+type unitRef struct {
+	id   int64
+	path string
+}
+
+func upsertUnit(ctx context.Context, tx *Tx, u org.Unit, written map[string]unitRef) error {
 	var parentID sql.NullInt64
 	parentPath := "/"
-	if u.ParentCode != "" {
+	if p, ok := written[u.ParentCode]; ok && u.ParentCode != "" {
+		parentID, parentPath = sql.NullInt64{Int64: p.id, Valid: true}, p.path
+	} else if u.ParentCode != "" {
 		var pp string
 		err := tx.QueryRowContext(ctx, `SELECT id, path FROM units WHERE code = $1`, u.ParentCode).Scan(&parentID, &pp)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -55,6 +66,7 @@ func upsertUnit(ctx context.Context, tx *Tx, u org.Unit) error {
 		return err
 	}
 	path := fmt.Sprintf("%s%d/", parentPath, id)
+	written[u.Code] = unitRef{id, path}
 	_, err = tx.ExecContext(ctx, `UPDATE units SET path = $1 WHERE id = $2`, path, id)
 	return err
 }

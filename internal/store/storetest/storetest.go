@@ -74,7 +74,10 @@ func postgresSchema(t testing.TB) string {
 	base := PostgresURL()
 	admin, err := sql.Open("pgx", base)
 	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// A server that is down refuses at once; the bound is only for a
+		// black-holed address, and generous because a new backend on a
+		// loaded machine takes a while to start.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		err = admin.PingContext(ctx)
 		cancel()
 	}
