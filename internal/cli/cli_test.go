@@ -663,8 +663,17 @@ func serveDemo(t *testing.T, dsn string) {
 	done := make(chan int, 1)
 	ready := make(chan net.Addr, 1)
 	start := time.Now()
+	// A free port for /metrics (taken and given back: a tiny race with
+	// other processes, acceptable in a test).
+	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := mln.Addr().String()
+	mln.Close()
 	go func() {
-		done <- cli.Run(ctx, []string{"motcua", "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--files", t.TempDir(), "--demo", "--log-level", "warn"},
+		done <- cli.Run(ctx, []string{"motcua", "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--files", t.TempDir(), "--demo", "--log-level", "warn",
+			"--metrics-addr", metricsAddr},
 			cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Ready: func(a net.Addr) { ready <- a }})
 	}()
 
@@ -680,7 +689,7 @@ func serveDemo(t *testing.T, dsn string) {
 	}
 	t.Logf("serving at %s after %v", base, time.Since(start).Round(time.Millisecond))
 
-	get := func(path string) (int, string) {
+	getAt := func(base, path string) (int, string) {
 		t.Helper()
 		req, err := http.NewRequestWithContext(bound, http.MethodGet, base+path, nil)
 		if err != nil {
@@ -697,11 +706,19 @@ func serveDemo(t *testing.T, dsn string) {
 		}
 		return resp.StatusCode, string(body)
 	}
+	get := func(path string) (int, string) { t.Helper(); return getAt(base, path) }
 	if code, body := get("/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz: %d %s", code, body)
 	}
 	if code, body := get("/api/v1/procedures?q=ket+hon"); code != http.StatusOK || !strings.Contains(body, "1.000894") {
 		t.Errorf("/api/v1/procedures?q=ket+hon: %d %.500s", code, body)
+	}
+	// /metrics is on --metrics-addr only, never on the public address.
+	if code, _ := get("/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public address: %d", code)
+	}
+	if code, body := getAt("http://"+metricsAddr, "/metrics"); code != http.StatusOK || !strings.Contains(body, "motcua_http_requests_total") {
+		t.Errorf("/metrics on --metrics-addr: %d %.300s", code, body)
 	}
 
 	cancel()
