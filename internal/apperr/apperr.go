@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Kind classifies an error for the edge (HTTP status, exit code).
@@ -25,6 +26,38 @@ const (
 	Unsupported        // wrong content type: 415
 	TooMany            // throttled: 429
 )
+
+// statuses is the HTTP status of each kind: the one table the API, the
+// portal and the back office answer with.
+var statuses = map[Kind]int{
+	Internal:      http.StatusInternalServerError,
+	Invalid:       http.StatusBadRequest,
+	Unprocessable: http.StatusUnprocessableEntity,
+	NotFound:      http.StatusNotFound,
+	Conflict:      http.StatusConflict,
+	Forbidden:     http.StatusForbidden,
+	Unauthorized:  http.StatusUnauthorized,
+	TooLarge:      http.StatusRequestEntityTooLarge,
+	Unsupported:   http.StatusUnsupportedMediaType,
+	TooMany:       http.StatusTooManyRequests,
+}
+
+// Status returns the HTTP status of the kind; an unknown kind is 500.
+func (k Kind) Status() int {
+	if s, ok := statuses[k]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Status returns the HTTP status that answers err: its domain error's kind,
+// or 500 for anything else (nil included: a caller asking has failed).
+func Status(err error) int {
+	if e, ok := As(err); ok {
+		return e.Kind.Status()
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is a domain error with a stable code and bilingual message.
 type Error struct {

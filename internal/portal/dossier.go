@@ -327,7 +327,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, a *account.Account
 	if len(v.Errors) == 0 {
 		v.Errors = append(v.Errors, formError{Field: "status", Message: e.Message(lang)})
 	}
-	h.render(w, r, v, statusOf(e))
+	h.render(w, r, v, e.Kind.Status())
 	return nil
 }
 
@@ -381,7 +381,7 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 			return verr
 		}
 		v.Errors = append(v.Errors, formError{Field: "supplement", Message: e.Message(lang)})
-		h.render(w, r, v, statusOf(e))
+		h.render(w, r, v, e.Kind.Status())
 		return nil
 	}
 	if formVersion(m.Fields["version"]) != d.Version {
@@ -411,8 +411,8 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 		if err := m.Rejected[rd.Input]; err != nil {
 			e, _ := apperr.As(err)
 			rd.Error = e.Message(lang)
-			if fileStatus == 0 || statusOf(e) == http.StatusUnsupportedMediaType {
-				fileStatus = statusOf(e)
+			if fileStatus == 0 || e.Kind.Status() == http.StatusUnsupportedMediaType {
+				fileStatus = e.Kind.Status()
 			}
 		} else if u, ok := attached[rd.Input]; ok {
 			docs = append(docs, dossier.Document{Kind: dossier.DocSupplement, DocKey: strings.TrimPrefix(u.Field, "doc."),

@@ -393,7 +393,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Token = newToken()
 		v.Errors = append(v.Errors, formError{Field: "documents", Message: e.Message(lang)})
-		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: statusOf(e), Data: v})
+		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: e.Kind.Status(), Data: v})
 		return nil
 	}
 	unit := strings.TrimSpace(m.Fields["unit"])
@@ -485,8 +485,8 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		if err := m.Rejected[d.Input]; err != nil {
 			e, _ := apperr.As(err)
 			d.Error = e.Message(lang)
-			if fileStatus == 0 || statusOf(e) == http.StatusUnsupportedMediaType {
-				fileStatus = statusOf(e)
+			if fileStatus == 0 || e.Kind.Status() == http.StatusUnsupportedMediaType {
+				fileStatus = e.Kind.Status()
 			}
 		} else if d.Required && !attached[d.Input] {
 			d.Error = h.t(r, "submit.err.missing", d.Name)
@@ -738,7 +738,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 		if len(e.Fields) == 0 {
 			v.Errors = append(v.Errors, formError{Field: "unit", Message: e.Message(lang)})
 		}
-		status = statusOf(e)
+		status = e.Kind.Status()
 	}
 	// The draft stays: the page again, with what went wrong.
 	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: status, Data: v})
@@ -803,21 +803,4 @@ func (h *Handler) plural(r *http.Request, key string, n int, args ...any) string
 		return h.t(r, key+".one", args...)
 	}
 	return h.t(r, key, args...)
-}
-
-// statusOf is the HTTP status of a domain error on a form page.
-func statusOf(e *apperr.Error) int {
-	switch e.Kind {
-	case apperr.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case apperr.Unsupported:
-		return http.StatusUnsupportedMediaType
-	case apperr.Unprocessable:
-		return http.StatusUnprocessableEntity
-	case apperr.Conflict:
-		return http.StatusConflict
-	case apperr.Forbidden:
-		return http.StatusForbidden
-	}
-	return http.StatusBadRequest
 }
