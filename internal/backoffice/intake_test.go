@@ -87,6 +87,35 @@ func TestCounterIntake(t *testing.T) {
 	}
 }
 
+// TestCounterIntakeDossierLimit: the files of a counter dossier are bounded
+// one by one by the file limit and together by the dossier limit (1 MB and
+// 3 MB in apptest), not together by the file limit.
+func TestCounterIntakeDossierLimit(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			rec := login(t, env, "ht.receptionist")
+			const path = "/can-bo/tiep-nhan/truc-tiep"
+			fields := map[string]string{"thu-tuc": apptest.Marriage, "applicant.id_number": "001185006789",
+				"applicant.full_name": "Phạm Thị Dung", "chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung"}
+			const size = 700 << 10 // each under 1 MB, both over it
+			docs := []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: apptest.PDF("to khai", size)},
+				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("xac nhan", size)}}
+			p := rec.postMultipart(path, fields, docs)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("two files of 700 kB: %d\n%s", p.status, p.body)
+			}
+			code := strings.TrimSuffix(strings.TrimPrefix(p.header.Get("Location"), "/can-bo/ho-so/"), "?xong=receive")
+			if d := dossierOf(t, env, code); len(d.Documents) != 2 {
+				t.Fatalf("documents stored: %d", len(d.Documents))
+			}
+			// One file over the file limit is still refused.
+			big := []apptest.File{docs[0], {Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("lon", 1<<20+1)}}
+			want(t, "file too large", rec.postMultipart(path, fields, big), http.StatusBadRequest, "xac-nhan.pdf")
+		})
+	}
+}
+
 func TestBatch(t *testing.T) {
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
