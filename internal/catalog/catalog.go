@@ -27,7 +27,9 @@ const (
 // SupplementPolicy says what a supplementation request does to the clock.
 type SupplementPolicy string
 
-// Supplementation policies (domain.md §5).
+// Supplementation policies: the one-stop decrees (Decree 61/2018/NĐ-CP,
+// Decree 118/2025/NĐ-CP) restart the time limit when the complete dossier
+// arrives; some procedures pause and extend it instead.
 const (
 	SupplementRestart SupplementPolicy = "restart"
 	SupplementPause   SupplementPolicy = "pause"

@@ -67,7 +67,8 @@ const (
 )
 
 // SupplementRequest is the one written request listing every missing or
-// wrong document with the reason (domain.md §3).
+// wrong document with the reason (Decree 61/2018/NĐ-CP, Decree
+// 118/2025/NĐ-CP; slip 02 of Circular 03/2025/TT-VPCP).
 type SupplementRequest struct {
 	Documents   []string  `json:"documents"`
 	Reason      string    `json:"reason"`
@@ -87,7 +88,8 @@ type Result struct {
 	IssuedAt  time.Time `json:"issued_at"`
 }
 
-// Rating values (domain.md §7).
+// Rating values: the three levels of satisfaction of Decision
+// 766/QĐ-TTg (2022).
 const (
 	RatingVerySatisfied = "very_satisfied"
 	RatingSatisfied     = "satisfied"

@@ -14,7 +14,8 @@ import (
 // Action names a lifecycle transition.
 type Action string
 
-// Lifecycle actions (domain.md §3).
+// Lifecycle actions: the steps of the one-stop process (Decree
+// 61/2018/NĐ-CP, Decree 118/2025/NĐ-CP).
 const (
 	ActSubmit            Action = "submit" // recorded at creation only
 	ActReceive           Action = "receive"
@@ -175,8 +176,8 @@ func NextActions(d *Dossier, a Actor) []Action {
 	return out
 }
 
-// Sub-states set by the processing steps (domain.md §3: they live beside
-// the ten statuses, not as extra ones).
+// Sub-states set by the processing steps: they live beside the ten
+// canonical statuses of the national portal sync, not as extra ones.
 const (
 	SubResultDrafted = "result_drafted" // a draft awaits the leader's approval
 	SubDraftReturned = "draft_returned" // the leader sent the draft back
@@ -459,7 +460,8 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.Status = StatusStopped
 		n.FinishedAt = &now
-		// Stopped and withdrawn dossiers count as on time (domain.md §7).
+		// Stopped and withdrawn dossiers count as on time (report form
+		// II.06a, Circular 01/2020/TT-VPCP).
 		n.Verdict = VerdictOnTime
 	case ActWithdraw:
 		ev.Note = reason
@@ -566,9 +568,10 @@ func stepAhead(v *catalog.Version, from int, role string) bool {
 
 func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 
-// Verdict judges a completion time against a deadline (domain.md §7): early
-// if done on a day before the deadline's day, on time if by the deadline,
-// late after it. No deadline means on time.
+// Verdict judges a completion time against a deadline as report form
+// II.06a does (Circular 01/2020/TT-VPCP): early if done on a day before the
+// deadline's day, on time if by the deadline, late after it. No deadline
+// means on time.
 func Verdict(due *time.Time, done time.Time, loc *time.Location) string {
 	if due == nil {
 		return VerdictOnTime

@@ -101,7 +101,8 @@ func prepare(act Action, d *Dossier) {
 }
 
 // TestTransitions checks every action from every status: allowed pairs end
-// in the documented status (domain.md §3); every other pair is refused with
+// in the status the one-stop decrees give (Decree 61/2018/NĐ-CP,
+// Decree 118/2025/NĐ-CP); every other pair is refused with
 // 422 and changes nothing.
 func TestTransitions(t *testing.T) {
 	allowed := map[Action]map[Status]Status{
