@@ -405,7 +405,7 @@ func filterClauses(f dossier.Filter, arg func(any) string) []string {
 		if now.IsZero() {
 			now = time.Now()
 		}
-		where = append(where, "d.status IN (2, 4, 5, 6) AND d.due_at < "+arg(utc(now)))
+		where = append(where, "d.status IN ("+sqlOpen+") AND d.due_at < "+arg(utc(now)))
 	}
 	if f.DueBefore != nil {
 		where = append(where, "d.due_at < "+arg(utc(*f.DueBefore)))
