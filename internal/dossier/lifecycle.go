@@ -78,6 +78,9 @@ type rule struct {
 	roles []string // org roles, or RoleApplicant
 	// rolesAt overrides roles for a given from-status.
 	rolesAt map[Status][]string
+	// system lets a system actor (SystemActor) take the action; no other
+	// action is open to it.
+	system bool
 }
 
 const (
@@ -94,9 +97,10 @@ var rules = map[Action]rule{
 	ActAssign:            {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader}},
 	// The desk hands a received dossier to the processing unit; in
 	// processing, the unit itself passes it on.
-	ActTransfer:      {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}, rolesAt: map[Status][]string{StatusReceived: {rReception, rLeader, rSpecial}}},
-	ActRequestFee:    {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
-	ActFeePaid:       {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}},
+	ActTransfer:   {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}, rolesAt: map[Status][]string{StatusReceived: {rReception, rLeader, rSpecial}}},
+	ActRequestFee: {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
+	// A payment gateway records the fee paid as the system.
+	ActFeePaid:       {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}, system: true},
 	ActDraftResult:   {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
 	ActReturnDraft:   {from: []Status{StatusProcessing}, roles: []string{rLeader}},
 	ActFinish:        {from: []Status{StatusProcessing}, roles: []string{rLeader}},
@@ -131,6 +135,14 @@ func Allowed(d *Dossier, a Actor, act Action) (role string, statusOK bool) {
 	roles := r.roles
 	if rs, ok := r.rolesAt[d.Status]; ok {
 		roles = rs
+	}
+	if a.System {
+		// A system actor has no account and no unit: only the actions its
+		// rules name.
+		if r.system {
+			return RoleSystem, statusOK
+		}
+		return "", statusOK
 	}
 	var mine []string
 	if a.Citizen {
@@ -313,7 +325,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if d.Status != StatusSubmitted {
 			n.PausedAt = &now
 		}
-		ev.Data = map[string]any{"documents": cmd.Documents}
+		ev.Data = SupplementData{Documents: cmd.Documents}
 	case ActSupplement:
 		if d.Supplement == nil {
 			return nil, unprocessable("no_request", "Hồ sơ không có yêu cầu bổ sung.", "There is no supplementation request.")
@@ -349,7 +361,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.AssigneeID = cmd.ResolvedAssigneeID
 		n.Assignee = cmd.ResolvedAssigneeName
 		n.Substate = ""
-		ev.Data = map[string]any{"assignee": cmd.ResolvedAssigneeName}
+		ev.Data = AssignData{Assignee: cmd.ResolvedAssigneeName}
 		ev.Note = reason
 		handOver = true
 	case ActTransfer:
@@ -364,7 +376,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Status = StatusProcessing
 		n.AssigneeID, n.Assignee = 0, ""
 		n.Substate = "transferred"
-		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+		ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
 		ev.Note = reason
 		// The desk's hand-over to the processing unit is a step of its own
 		// where the template has one; otherwise the receiving unit goes on
@@ -376,7 +388,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.Status = StatusFee
 		n.FeeVND = cmd.Amount
-		ev.Data = map[string]any{"amount": cmd.Amount}
+		ev.Data = FeeData{Amount: cmd.Amount}
 		ev.Note = reason
 	case ActFeePaid:
 		n.Status = StatusProcessing
@@ -391,7 +403,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Result = &res
 		n.Substate = SubResultDrafted
 		ev.Note = reason
-		ev.Data = map[string]any{"result_number": res.Number, "granted": res.Granted}
+		ev.Data = ResultData{ResultNumber: res.Number, Granted: res.Granted}
 		// The specialist's first draft ends the examination; a redraft
 		// after the leader's return, or a leader drafting for themselves,
 		// is still within the approval step.
@@ -424,7 +436,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Substate = ""
 		ev.Verdict = Verdict(d.DueAt, now, clk.Location())
 		n.Verdict = ev.Verdict
-		ev.Data = map[string]any{"result_number": res.Number, "granted": res.Granted}
+		ev.Data = ResultData{ResultNumber: res.Number, Granted: res.Granted}
 		ev.Note = reason
 		handOver = true
 	case ActReturnResult:
@@ -433,7 +445,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.UnitID, n.UnitCode, n.UnitName, n.UnitPath = cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath
 		n.Substate = SubAtDesk
-		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+		ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
 		ev.Note = reason
 	case ActConsult:
 		if err := consult(&n, a, cmd, reason, now, ev); err != nil {
@@ -452,7 +464,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Status = StatusDelivered
 		n.DeliveredAt = &now
 		n.Substate = "delivered_" + cmd.Method
-		ev.Data = map[string]any{"method": cmd.Method}
+		ev.Data = DeliverData{Method: cmd.Method}
 		handOver = true
 	case ActStop:
 		if err := needReason(); err != nil {
@@ -464,6 +476,9 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		// II.06a, Circular 01/2020/TT-VPCP).
 		n.Verdict = VerdictOnTime
 	case ActWithdraw:
+		if err := CheckWithdrawal(reason); err != nil {
+			return nil, err
+		}
 		ev.Note = reason
 		n.Status = StatusWithdrawn
 		if d.ReceivedAt != nil {
@@ -487,7 +502,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if !newDue.After(*d.DueAt) {
 			return nil, invalid("new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại.", "The new date must be after the current due date.")
 		}
-		ev.Data = map[string]any{"old_due": d.DueAt.UTC().Format(time.RFC3339), "new_due": newDue.UTC().Format(time.RFC3339)}
+		ev.Data = RescheduleData{OldDue: d.DueAt.UTC().Truncate(time.Second), NewDue: newDue.UTC().Truncate(time.Second)}
 		n.DueAt = &newDue
 		n.Rescheduled = true
 	case ActRate:
@@ -501,7 +516,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			return nil, invalid("comment_too_long", "Nhận xét quá dài (tối đa 2000 ký tự).", "The comment is too long (2000 characters at most).")
 		}
 		n.Rating, n.RatingComment = cmd.Rating, c
-		ev.Data = map[string]any{"rating": cmd.Rating}
+		ev.Data = RatingData{Rating: cmd.Rating}
 		ev.Note = c
 	}
 	if handOver {
@@ -513,6 +528,16 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 	n.StatusLabel = n.Status.Label("vi")
 	*d = n
 	return ev, nil
+}
+
+// CheckWithdrawal checks the applicant's (or the desk's) reason for
+// withdrawing a dossier: it is required, whichever surface asks. Forms call
+// it to show every error at once; Apply calls it whatever the caller did.
+func CheckWithdrawal(reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return invalid("reason_required", "Vui lòng nêu lý do rút hồ sơ.", "Give the reason for withdrawing the dossier.")
+	}
+	return nil
 }
 
 // closeStep judges the process step this hand-over ends and starts the

@@ -143,7 +143,7 @@ func insertDocument(ctx context.Context, tx *Tx, dossierID int64, doc *dossier.D
 
 func insertEvent(ctx context.Context, tx *Tx, dossierID int64, ev *dossier.Event) error {
 	var data any
-	if len(ev.Data) > 0 {
+	if ev.Data != nil {
 		b, err := json.Marshal(ev.Data)
 		if err != nil {
 			return err
@@ -298,7 +298,7 @@ func (db *DB) Events(ctx context.Context, dossierID int64) ([]dossier.Event, err
 		e.ActorID, e.UnitID = actor.Int64, unit.Int64
 		e.Action, e.From, e.To = dossier.Action(action), dossier.Status(from), dossier.Status(to)
 		if len(data) > 0 {
-			if err := json.Unmarshal(data, &e.Data); err != nil {
+			if e.Data, err = dossier.DecodeEventData(e.Action, data); err != nil {
 				return nil, fmt.Errorf("decoding event data: %w", err)
 			}
 		}
