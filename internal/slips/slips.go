@@ -693,4 +693,3 @@ func findStep(v *catalog.Version, key string) *catalog.Step {
 	}
 	return nil
 }
-
