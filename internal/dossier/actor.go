@@ -99,3 +99,17 @@ func (a Actor) HasRole(r org.Role) bool {
 	}
 	return false
 }
+
+// CanEditCalendar reports whether the actor may change the working-day
+// calendar of the unit (unitID 0: the city-wide calendar every unit shares):
+// city administrators keep the city-wide days and may change any unit's; a
+// unit administrator only their own unit's. The API and the back office both
+// ask here.
+func (a Actor) CanEditCalendar(unitID int64) bool {
+	for _, g := range a.Grants {
+		if g.Role == org.RoleCityAdmin || unitID != 0 && g.Role == org.RoleUnitAdmin && g.UnitID == unitID {
+			return true
+		}
+	}
+	return false
+}

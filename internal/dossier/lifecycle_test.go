@@ -487,3 +487,32 @@ func TestStepVerdictsOnHandOver(t *testing.T) {
 		t.Fatal("unreachable")
 	}
 }
+
+// TestCanEditCalendar: city administrators keep the city-wide days (and may
+// change any unit's); a unit administrator their own unit's only; nobody
+// else any.
+func TestCanEditCalendar(t *testing.T) {
+	cityAdmin := Actor{AccountID: 5, Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleCityAdmin}}}
+	unitAdmin := staff(4, unitX, org.RoleUnitAdmin)
+	tests := []struct {
+		name string
+		a    Actor
+		unit int64
+		want bool
+	}{
+		{"city admin, city-wide", cityAdmin, 0, true},
+		{"city admin, a unit", cityAdmin, unitX, true},
+		{"unit admin, own unit", unitAdmin, unitX, true},
+		{"unit admin, city-wide", unitAdmin, 0, false},
+		{"unit admin, another unit", unitAdmin, unitY, false},
+		{"leader, own unit", staff(3, unitX, org.RoleLeader), unitX, false},
+		{"receptionist, city-wide", staff(1, unitX, org.RoleReceptionist), 0, false},
+		{"citizen", Actor{AccountID: owner, Citizen: true}, unitX, false},
+		{"system", SystemActor("job"), 0, false},
+	}
+	for _, tt := range tests {
+		if got := tt.a.CanEditCalendar(tt.unit); got != tt.want {
+			t.Errorf("%s: CanEditCalendar(%d) = %v, want %v", tt.name, tt.unit, got, tt.want)
+		}
+	}
+}
