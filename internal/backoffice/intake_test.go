@@ -27,6 +27,11 @@ func TestCounterIntake(t *testing.T) {
 			form := path + "?thu-tuc=" + apptest.Marriage
 			want(t, "procedure form", rec.get(form), 200, `name="applicant.id_number"`, `name="chong_ho_ten"`,
 				`name="doc.to_khai"`, `name="doc.giay_xac_nhan"`, `enctype="multipart/form-data"`)
+			// The form's controls are the portal's (web.FormFields): a number
+			// keeps its bounds, input mode and help.
+			want(t, "form controls", rec.get(form), 200, `id="field-so_ban_sao" name="so_ban_sao" type="number"`,
+				`inputmode="decimal"`, `min="1"`, `max="10"`, `id="field-so_ban_sao-hint"`, "Số bản sao trích lục cần cấp (1–10).",
+				`aria-describedby="field-so_ban_sao-hint"`, `name="chong_ho_ten" type="text" value="" autocomplete="off" maxlength="500" required`)
 
 			// The ID lookup fills in name, phone and e-mail of a citizen account.
 			p := rec.get(form + "&tim=1&applicant.id_number=" + apptest.CitizenA)

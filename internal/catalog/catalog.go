@@ -98,3 +98,17 @@ type Step struct {
 	Role        string  `json:"role"`
 	BudgetHours float64 `json:"budget_hours"`
 }
+
+// MissingDocuments lists, in the published order, the required documents
+// for which has reports no file; optional documents are never missing.
+// The dossier service refuses an online submission with any missing, and
+// the portal's form asks the same question to mark them all at once.
+func (v *Version) MissingDocuments(has func(key string) bool) []Document {
+	var out []Document
+	for _, d := range v.Documents {
+		if d.Required && !has(d.Key) {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -34,6 +35,9 @@ type Options struct {
 	Now time.Time
 	// Seed makes the dossier mix reproducible.
 	Seed uint64
+	// Files stores the sample scans the online dossiers carry (one per
+	// required document); needed when dossiers are loaded.
+	Files files.Store
 }
 
 // Report says what was loaded.

@@ -449,7 +449,7 @@ func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
 		return h.stale(w, r, a, d.Code)
 	}
 	v.WithdrawReason = strings.TrimSpace(f.Get("reason"))
-	v.Confirmed, _ = checkboxOn(f.Get("confirm"))
+	v.Confirmed, _ = web.CheckboxOn(f.Get("confirm"))
 	if err := dossier.CheckWithdrawal(v.WithdrawReason); err != nil {
 		e, ok := apperr.As(err)
 		if !ok {
