@@ -107,7 +107,7 @@ func TestHoanKiemFigures(t *testing.T) {
 					desk := desks[j.unit]
 					if j.online {
 						d, _, err := svc.Submit(ctx, citizen, dossier.SubmitInput{Procedure: j.proc, Unit: j.unit, Form: form,
-							Account: &dossier.Applicant{FullName: citizen.Name, IDNumber: citizen.IDNumber}})
+							Account: &dossier.Applicant{FullName: citizen.Name, IDNumber: citizen.IDNumber}, Documents: marriageScans()})
 						if err == nil {
 							_, _, err = svc.Act(ctx, desk, d.Code, dossier.Command{Action: dossier.ActReceive, Version: d.Version}, nil)
 						}
