@@ -214,7 +214,7 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		moments[i] = t.Add(time.Duration(r.IntN(150)) * time.Minute)
 	}
 	slices.SortFunc(moments, func(a, b time.Time) int { return a.Compare(b) })
-	sc := &scans{files: opts.Files, keys: map[string]dossier.Document{}}
+	sc := &scans{files: opts.Files}
 	created := 0
 	for i := 0; i < n; i++ {
 		desk := desks[weighted(r, []int{55, 25, 20})]

@@ -10,39 +10,40 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
-	"github.com/motcua/motcua/internal/vn"
 )
 
-// scans stores one sample scan per document of the demo catalogue, once,
-// and attaches it to the online dossiers that need it: an online
-// submission carries a file for every required document.
+// scans stores one sample scan, once, and attaches it to the online
+// dossiers for every document they need: an online submission carries a
+// file for every required document. One file (one write and sync) keeps
+// loading the demo quick on a busy disk.
 type scans struct {
 	files files.Store
-	keys  map[string]dossier.Document // by document key and name
+	key   string // storage key of the sample, once stored
+	sum   string // its SHA-256
+	size  int64
 }
 
 // required returns the application documents an online submission of v
-// needs, as sample scans.
+// needs, each the sample scan.
 func (s *scans) required(ctx context.Context, v *catalog.Version, at time.Time) ([]dossier.Document, error) {
-	var out []dossier.Document
-	for _, d := range v.MissingDocuments(func(string) bool { return false }) {
-		id := d.Key + "|" + d.Name
-		doc, ok := s.keys[id]
-		if !ok {
-			if s.files == nil {
-				return nil, fmt.Errorf("online demo dossiers need a file store for their scans")
-			}
-			pdf := SamplePDF("Ban quet mau (du lieu demo): " + vn.Fold(d.Name))
-			key, sum, size, err := s.files.Put(ctx, bytes.NewReader(pdf))
-			if err != nil {
-				return nil, fmt.Errorf("storing a sample scan: %w", err)
-			}
-			doc = dossier.Document{Kind: dossier.DocApplication, DocKey: d.Key, Filename: d.Key + ".pdf",
-				ContentType: "application/pdf", Size: size, SHA256: sum, StorageKey: key}
-			s.keys[id] = doc
+	missing := v.MissingDocuments(func(string) bool { return false })
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	if s.key == "" {
+		if s.files == nil {
+			return nil, fmt.Errorf("online demo dossiers need a file store for their scans")
 		}
-		doc.UploadedAt = at
-		out = append(out, doc)
+		key, sum, size, err := s.files.Put(ctx, bytes.NewReader(SamplePDF("Ban quet mau (du lieu demo)")))
+		if err != nil {
+			return nil, fmt.Errorf("storing the sample scan: %w", err)
+		}
+		s.key, s.sum, s.size = key, sum, size
+	}
+	out := make([]dossier.Document, len(missing))
+	for i, d := range missing {
+		out[i] = dossier.Document{Kind: dossier.DocApplication, DocKey: d.Key, Filename: d.Key + ".pdf",
+			ContentType: "application/pdf", Size: s.size, SHA256: s.sum, StorageKey: s.key, UploadedAt: at}
 	}
 	return out, nil
 }
