@@ -182,25 +182,13 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-var statusOf = map[apperr.Kind]int{
-	apperr.Invalid:       http.StatusBadRequest,
-	apperr.Unprocessable: http.StatusUnprocessableEntity,
-	apperr.NotFound:      http.StatusNotFound,
-	apperr.Conflict:      http.StatusConflict,
-	apperr.Forbidden:     http.StatusForbidden,
-	apperr.Unauthorized:  http.StatusUnauthorized,
-	apperr.TooLarge:      http.StatusRequestEntityTooLarge,
-	apperr.Unsupported:   http.StatusUnsupportedMediaType,
-	apperr.TooMany:       http.StatusTooManyRequests,
-}
-
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	lang := Lang(r)
 	var body errorBody
 	status := http.StatusInternalServerError
 	var mbe *http.MaxBytesError
 	if e, ok := apperr.As(err); ok && e.Kind != apperr.Internal {
-		status = statusOf[e.Kind]
+		status = e.Kind.Status()
 		body.Error.Code = e.Code
 		body.Error.Message = e.Message(lang)
 		for _, f := range e.Fields {

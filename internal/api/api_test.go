@@ -118,7 +118,8 @@ func TestFullLifecycleOverHTTP(t *testing.T) {
 			t.Fatalf("supplement: %d %s", r.Status, r.Body)
 		}
 		_ = json.Unmarshal(r.Body, &d)
-		if d.Status != 4 || len(d.Documents) != 1 || d.Documents[0].Kind != "supplement" {
+		// The two application documents of the submission, then the supplement.
+		if d.Status != 4 || len(d.Documents) != 3 || d.Documents[2].Kind != "supplement" {
 			t.Fatalf("after supplement: %+v", d)
 		}
 		spec.MustAct(&d, "request_fee", map[string]any{"amount": 50000})
@@ -201,7 +202,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		d := a.Submit(apptest.HangTrong)
 		ct, body := apptest.Multipart(map[string]string{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
 			"form": `{"chong_ho_ten":"Nguyễn Văn An","vo_ho_ten":"Lê Thị Cúc"}`},
-			[]apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: apptest.PDF("to khai", 1500)}})
+			[]apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: apptest.PDF("to khai", 1500)},
+				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("xac nhan", 1500)}})
 		r := a.Raw("POST", "/api/v1/dossiers", ct, body, nil)
 		if r.Status != 201 {
 			t.Fatalf("multipart submit: %d %s", r.Status, r.Body)
@@ -342,6 +344,11 @@ func TestBadInput(t *testing.T) {
 					apptest.File{Field: "doc.giay_xac_nhan", Name: "4.pdf", Content: apptest.PDF("4", 1<<20-100)})
 				return b
 			}, 413, ""},
+			{"online submission without its required documents", citizen, "POST", "/api/v1/dossiers", "application/json", str(valid), 400, "documents_missing"},
+			{"files incomplete: one of two required documents", citizen, "POST", "/api/v1/dossiers", "", func() *bytes.Buffer {
+				_, b := mp(apptest.File{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdf})
+				return b
+			}, 400, "documents_missing"},
 			{"file for a document not in the list", citizen, "POST", "/api/v1/dossiers", "", func() *bytes.Buffer {
 				_, b := mp(apptest.File{Field: "doc.so_ho_khau", Name: "shk.pdf", Content: pdf})
 				return b
@@ -400,7 +407,7 @@ func TestBadInput(t *testing.T) {
 					if lang == "" && !vietnamese {
 						t.Errorf("default message not Vietnamese: %q", e.Error.Message)
 					}
-					if lang == "en" && vietnamese && tc.code != "bad_json" && tc.code != "not_offered" {
+					if lang == "en" && vietnamese && tc.code != "bad_json" && tc.code != "not_offered" && tc.code != "documents_missing" {
 						t.Errorf("English message has Vietnamese: %q", e.Error.Message)
 					}
 				}
@@ -429,18 +436,22 @@ func rebuild(f func() *bytes.Buffer) (string, *bytes.Buffer) {
 func TestIdempotencyOverHTTP(t *testing.T) {
 	each(t, func(t *testing.T, env *apptest.Env) {
 		c := env.Login(apptest.CitizenA)
-		body := `{"procedure":"1.000894","unit":"` + apptest.HangTrong + `","form":{"chong_ho_ten":"A","vo_ho_ten":"B"}}`
-		send := func(b string) apptest.Response {
-			return c.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(b), map[string]string{"Idempotency-Key": "retry-7"})
+		// The same request twice: the same form and the same scans.
+		form := map[string]string{"procedure": "1.000894", "unit": apptest.HangTrong, "form": `{"chong_ho_ten":"A","vo_ho_ten":"B"}`}
+		docs := apptest.MarriageDocuments()
+		send := func(f map[string]string) apptest.Response {
+			ct, b := apptest.Multipart(f, docs)
+			return c.Raw("POST", "/api/v1/dossiers", ct, b, map[string]string{"Idempotency-Key": "retry-7"})
 		}
-		first, second := send(body), send(body)
+		first, second := send(form), send(form)
 		var d1, d2 apptest.Dossier
 		_ = json.Unmarshal(first.Body, &d1)
 		_ = json.Unmarshal(second.Body, &d2)
 		if first.Status != 201 || second.Status != 201 || d1.Code != d2.Code || second.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("retry: %d %d %s %s", first.Status, second.Status, d1.Code, d2.Code)
 		}
-		if r := send(strings.Replace(body, `"A"`, `"C"`, 1)); r.Status != 422 {
+		other := map[string]string{"procedure": "1.000894", "unit": apptest.HangTrong, "form": `{"chong_ho_ten":"C","vo_ho_ten":"B"}`}
+		if r := send(other); r.Status != 422 {
 			t.Fatalf("key reused for another body: %d", r.Status)
 		}
 		if n := countDossiers(t, env); n != 1 {
@@ -472,8 +483,8 @@ func TestThousandConcurrentSubmissions(t *testing.T) {
 				if i%2 == 1 {
 					c = b
 				}
-				body := `{"procedure":"1.000894","unit":"` + apptest.HangTrong + `","form":{"chong_ho_ten":"A","vo_ho_ten":"B"}}`
-				r := c.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), nil)
+				ct, body := apptest.SubmitBody(apptest.HangTrong)
+				r := c.Raw("POST", "/api/v1/dossiers", ct, body, nil)
 				var d apptest.Dossier
 				if r.Status != 201 || json.Unmarshal(r.Body, &d) != nil {
 					mu.Lock()

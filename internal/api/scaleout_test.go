@@ -30,8 +30,8 @@ func TestTwoServersShareOneStore(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				c := []*apptest.Client{a1, b1, a2c, b2c}[i%4]
-				body := `{"procedure":"1.000894","unit":"` + apptest.HangTrong + `","form":{"chong_ho_ten":"A","vo_ho_ten":"B"}}`
-				r := c.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), nil)
+				ct, body := apptest.SubmitBody(apptest.HangTrong)
+				r := c.Raw("POST", "/api/v1/dossiers", ct, body, nil)
 				var d apptest.Dossier
 				if r.Status != 201 || json.Unmarshal(r.Body, &d) != nil {
 					t.Errorf("submission %d: %d %s", i, r.Status, r.Body)
@@ -41,6 +41,14 @@ func TestTwoServersShareOneStore(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		if t.Failed() {
+			for _, l := range strings.Split(env.Logs.String(), "\n") {
+				if strings.Contains(l, "ERROR") {
+					t.Log(l)
+					break
+				}
+			}
+		}
 		seen := map[string]bool{}
 		for _, c := range codes {
 			if c == "" || seen[c] {
@@ -49,10 +57,12 @@ func TestTwoServersShareOneStore(t *testing.T) {
 			seen[c] = true
 		}
 		// An idempotent retry that lands on the other server gets the first answer.
-		body := `{"procedure":"1.000894","unit":"` + apptest.HangTrong + `","form":{"chong_ho_ten":"C","vo_ho_ten":"D"}}`
 		h := map[string]string{"Idempotency-Key": "mobile-retry-1"}
-		r1 := a1.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), h)
-		r2 := a2c.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), h)
+		retry := map[string]string{"procedure": "1.000894", "unit": apptest.HangTrong, "form": `{"chong_ho_ten":"C","vo_ho_ten":"D"}`}
+		ct1, body1 := apptest.Multipart(retry, apptest.MarriageDocuments())
+		ct2, body2 := apptest.Multipart(retry, apptest.MarriageDocuments())
+		r1 := a1.Raw("POST", "/api/v1/dossiers", ct1, body1, h)
+		r2 := a2c.Raw("POST", "/api/v1/dossiers", ct2, body2, h)
 		var d1, d2 apptest.Dossier
 		_ = json.Unmarshal(r1.Body, &d1)
 		_ = json.Unmarshal(r2.Body, &d2)

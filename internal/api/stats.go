@@ -203,40 +203,46 @@ type overrideRequest struct {
 	Reason string `json:"reason"`
 }
 
-// unitClock is the calendar ?unit= (an agency identifier) asks for: that
-// unit's, with its own overrides; without it the deployment-wide one.
+// queryUnit is the unit ?unit= (an agency identifier) names; nil without it.
+func (h *Handler) queryUnit(r *http.Request) (*org.Unit, error) {
+	code := r.URL.Query().Get("unit")
+	if code == "" {
+		return nil, nil
+	}
+	return h.Store.UnitByCode(r.Context(), code)
+}
+
+// unitClock is the calendar ?unit= asks for: that unit's, with its own
+// overrides; without it the deployment-wide one.
 func (h *Handler) unitClock(r *http.Request) (*calendar.Calendar, error) {
+	u, err := h.queryUnit(r)
+	if err != nil {
+		return nil, err
+	}
 	path := ""
-	if code := r.URL.Query().Get("unit"); code != "" {
-		u, err := h.Store.UnitByCode(r.Context(), code)
-		if err != nil {
-			return nil, err
-		}
+	if u != nil {
 		path = u.Path
 	}
 	return h.Clock(r.Context(), path)
 }
 
 // overrideScope is the unit an override request is for: ?unit= names a
-// unit, whose administrators (and city administrators) may change its
-// calendar; without it the change is deployment-wide, for city
-// administrators only. It answers the unit's id (0 for deployment-wide).
+// unit, without it the change is deployment-wide. Who may change which is
+// dossier.Actor.CanEditCalendar. It answers the unit's id (0 for
+// deployment-wide).
 func (h *Handler) overrideScope(r *http.Request, a dossier.Actor) (int64, error) {
-	code := r.URL.Query().Get("unit")
-	if code == "" {
-		if a.HasRole(org.RoleCityAdmin) {
+	u, err := h.queryUnit(r)
+	if err != nil {
+		return 0, err
+	}
+	if u == nil {
+		if a.CanEditCalendar(0) {
 			return 0, nil
 		}
 		return 0, apperr.New(apperr.Forbidden, "city_admin_only", "Chỉ quản trị viên thành phố được sửa lịch làm việc chung; quản trị viên đơn vị ghi rõ đơn vị (?unit=).", "Only city administrators may change the common calendar; unit administrators name their unit (?unit=).")
 	}
-	u, err := h.Store.UnitByCode(r.Context(), code)
-	if err != nil {
-		return 0, err
-	}
-	for _, g := range a.Grants {
-		if g.Role == org.RoleCityAdmin || g.Role == org.RoleUnitAdmin && g.UnitID == u.ID {
-			return u.ID, nil
-		}
+	if a.CanEditCalendar(u.ID) {
+		return u.ID, nil
 	}
 	return 0, apperr.New(apperr.Forbidden, "unit_admin_only", "Chỉ quản trị viên của đơn vị này hoặc quản trị viên thành phố được sửa lịch của đơn vị.", "Only this unit's administrators or city administrators may change its calendar.")
 }

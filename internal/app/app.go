@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		return nil, err
 	}
 	bo.BaseURL, ph.BaseURL = cfg.BaseURL, cfg.BaseURL
-	bo.Limits = files.Limits{Field: 64 << 10, File: h.Limits.FileSize, Dossier: h.Limits.FileSize}
+	bo.Limits = files.Limits{Field: 64 << 10, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	ph.Dossiers, ph.Files = svc, fs
 	ph.Limits = files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	srv := server.New(server.Options{

@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -26,6 +27,38 @@ const (
 	Unsupported        // wrong content type: 415
 	TooMany            // throttled: 429
 )
+
+// statuses is the HTTP status of each kind: the one table the API, the
+// portal and the back office answer with.
+var statuses = map[Kind]int{
+	Internal:      http.StatusInternalServerError,
+	Invalid:       http.StatusBadRequest,
+	Unprocessable: http.StatusUnprocessableEntity,
+	NotFound:      http.StatusNotFound,
+	Conflict:      http.StatusConflict,
+	Forbidden:     http.StatusForbidden,
+	Unauthorized:  http.StatusUnauthorized,
+	TooLarge:      http.StatusRequestEntityTooLarge,
+	Unsupported:   http.StatusUnsupportedMediaType,
+	TooMany:       http.StatusTooManyRequests,
+}
+
+// Status returns the HTTP status of the kind; an unknown kind is 500.
+func (k Kind) Status() int {
+	if s, ok := statuses[k]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Status returns the HTTP status that answers err: its domain error's kind,
+// or 500 for anything else (nil included: a caller asking has failed).
+func Status(err error) int {
+	if e, ok := As(err); ok {
+		return e.Kind.Status()
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is a domain error with a stable code and bilingual message.
 type Error struct {
@@ -87,26 +120,3 @@ func Is(err error, kind Kind) bool {
 // ErrNotFound is the one answer for unknown and forbidden objects alike, so
 // that a caller cannot probe for codes it may not see.
 var ErrNotFound = New(NotFound, "not_found", "Không tìm thấy.", "Not found.")
-
-// statusOf is the HTTP status of each kind of domain error.
-var statusOf = map[Kind]int{
-	Invalid:       400,
-	Unprocessable: 422,
-	NotFound:      404,
-	Conflict:      409,
-	Forbidden:     403,
-	Unauthorized:  401,
-	TooLarge:      413,
-	Unsupported:   415,
-	TooMany:       429,
-}
-
-// Status is the HTTP status that answers err: its domain kind's, or 500.
-func Status(err error) int {
-	if e, ok := As(err); ok {
-		if s, ok := statusOf[e.Kind]; ok {
-			return s
-		}
-	}
-	return 500
-}

@@ -18,10 +18,10 @@ import (
 )
 
 // CalendarAdmin reports whether the member may open the calendar page in
-// the acting unit (unit or city administrator).
+// the acting unit (see calendarAccess).
 func (f Frame) CalendarAdmin() bool {
-	roles := f.Staff.rolesIn(f.Staff.Unit.UnitID)
-	return slices.Contains(roles, org.RoleUnitAdmin) || slices.Contains(roles, org.RoleCityAdmin)
+	read, _, _ := calendarAccess(f.Staff)
+	return read
 }
 
 type statusCount struct {
@@ -152,18 +152,18 @@ type calendarView struct {
 const maxReason = 200
 
 // calendarAccess says whether the member may read and change the
-// calendar, and for which scope: city administrators change the city-wide
-// calendar (unit 0), unit administrators their unit's own days (which
-// apply to it and the units below it).
+// calendar, and for which scope: acting as a city administrator, the
+// city-wide calendar (unit 0); otherwise the acting unit's own days (which
+// apply to it and the units below it). Whether they may change it is the
+// domain's rule, dossier.Actor.CanEditCalendar; only those who may change a
+// calendar open the page.
 func calendarAccess(s *staff) (read, write bool, scope int64) {
-	roles := s.rolesIn(s.Unit.UnitID)
-	switch {
-	case slices.Contains(roles, org.RoleCityAdmin):
-		return true, true, 0
-	case slices.Contains(roles, org.RoleUnitAdmin):
-		return true, true, s.Unit.UnitID
+	scope = s.Unit.UnitID
+	if slices.Contains(s.rolesIn(s.Unit.UnitID), org.RoleCityAdmin) {
+		scope = 0
 	}
-	return false, false, 0
+	write = s.Actor.CanEditCalendar(scope)
+	return write, write, scope
 }
 
 var errCalendarForbidden = apperr.New(apperr.Forbidden, "calendar_admin_only",

@@ -20,10 +20,11 @@ func TestDocumentPreview(t *testing.T) {
 			pdf := apptest.PDF("to khai", 1500)
 			ct, body := apptest.Multipart(map[string]string{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
 				"form": `{"chong_ho_ten":"Nguyễn Văn An","vo_ho_ten":"Lê Thị Cúc"}`},
-				[]apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdf}})
+				[]apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdf},
+					{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("xac nhan", 1500)}})
 			r := env.Login(apptest.CitizenA).Raw("POST", "/api/v1/dossiers", ct, body, nil)
 			var d apptest.Dossier
-			if r.Status != 201 || json.Unmarshal(r.Body, &d) != nil || len(d.Documents) != 1 {
+			if r.Status != 201 || json.Unmarshal(r.Body, &d) != nil || len(d.Documents) != 2 || d.Documents[0].DocKey != "to_khai" {
 				t.Fatalf("submit: %d %s", r.Status, r.Body)
 			}
 			// The page embeds the PDF only when asked: Chromium's viewer

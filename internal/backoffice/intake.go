@@ -55,13 +55,6 @@ var intakeMessages = web.Messages{
 	"b.internal":          {"Lỗi hệ thống; vui lòng thử lại.", "Internal error; try again."},
 }
 
-type intakeField struct {
-	ID, Name, Label, Type, Value, Error string
-	Required, Checked, Area, Select     bool
-	MaxLen                              int
-	Options                             []option
-}
-
 type intakeDoc struct {
 	ID, Input, Name, Error string
 	Required               bool
@@ -74,7 +67,7 @@ type intakeView struct {
 	Applicant  dossier.Applicant
 	AppErrors  map[string]string
 	Lookup     string // message of the "Tìm" lookup
-	Fields     []intakeField
+	Fields     []web.FormField
 	Docs       []intakeDoc
 	Error      string
 }
@@ -118,39 +111,8 @@ func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[
 	v.P = p
 	v.Applicant = dossier.Applicant{FullName: values["applicant.full_name"], IDNumber: values["applicant.id_number"],
 		Phone: values["applicant.phone"], Email: values["applicant.email"], Address: values["applicant.address"]}
-	for _, fd := range p.Current.Form.Fields {
-		f := intakeField{ID: "field-" + fd.Name, Name: fd.Name, Label: fd.LabelIn(lang), Type: "text",
-			Required: fd.Required, Value: values[fd.Name], MaxLen: fd.MaxLen()}
-		switch fd.Type {
-		case catalog.FieldNumber:
-			f.Type = "number"
-		case catalog.FieldDate:
-			f.Type = "date"
-		case catalog.FieldPhone:
-			f.Type = "tel"
-		case catalog.FieldEmail:
-			f.Type = "email"
-		case catalog.FieldTextarea:
-			f.Area = true
-		case catalog.FieldCheckbox:
-			f.Type = "checkbox"
-			switch strings.ToLower(values[fd.Name]) {
-			case "on", "true", "1", "yes":
-				f.Checked = true
-			}
-		case catalog.FieldSelect:
-			f.Select = true
-			f.Options = append(f.Options, option{Label: h.t(r, "in.choose")})
-			for _, o := range fd.Options {
-				label := o.Label
-				if lang == web.EN && o.LabelEN != "" {
-					label = o.LabelEN
-				}
-				f.Options = append(f.Options, option{Value: o.Value, Label: label, Selected: o.Value == values[fd.Name]})
-			}
-		}
-		v.Fields = append(v.Fields, f)
-	}
+	// The same controls as the portal's (min/max, inputmode, help…).
+	v.Fields = web.FormFields(p.Current.Form, values, lang, h.t(r, "in.choose"))
 	for _, d := range p.Current.Documents {
 		v.Docs = append(v.Docs, intakeDoc{ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required})
 	}

@@ -27,6 +27,11 @@ func TestCounterIntake(t *testing.T) {
 			form := path + "?thu-tuc=" + apptest.Marriage
 			want(t, "procedure form", rec.get(form), 200, `name="applicant.id_number"`, `name="chong_ho_ten"`,
 				`name="doc.to_khai"`, `name="doc.giay_xac_nhan"`, `enctype="multipart/form-data"`)
+			// The form's controls are the portal's (web.FormFields): a number
+			// keeps its bounds, input mode and help.
+			want(t, "form controls", rec.get(form), 200, `id="field-so_ban_sao" name="so_ban_sao" type="number"`,
+				`inputmode="decimal"`, `min="1"`, `max="10"`, `id="field-so_ban_sao-hint"`, "Số bản sao trích lục cần cấp (1–10).",
+				`aria-describedby="field-so_ban_sao-hint"`, `name="chong_ho_ten" type="text" value="" autocomplete="off" maxlength="500" required`)
 
 			// The ID lookup fills in name, phone and e-mail of a citizen account.
 			p := rec.get(form + "&tim=1&applicant.id_number=" + apptest.CitizenA)
@@ -83,6 +88,35 @@ func TestCounterIntake(t *testing.T) {
 			// Cross-site POST.
 			p = rec.do("POST", path, url.Values{"thu-tuc": {apptest.Marriage}}, map[string]string{"Sec-Fetch-Site": "cross-site"})
 			want(t, "cross-site", p, http.StatusForbidden)
+		})
+	}
+}
+
+// TestCounterIntakeDossierLimit: the files of a counter dossier are bounded
+// one by one by the file limit and together by the dossier limit (1 MB and
+// 3 MB in apptest), not together by the file limit.
+func TestCounterIntakeDossierLimit(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			rec := login(t, env, "ht.receptionist")
+			const path = "/can-bo/tiep-nhan/truc-tiep"
+			fields := map[string]string{"thu-tuc": apptest.Marriage, "applicant.id_number": "001185006789",
+				"applicant.full_name": "Phạm Thị Dung", "chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung"}
+			const size = 700 << 10 // each under 1 MB, both over it
+			docs := []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: apptest.PDF("to khai", size)},
+				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("xac nhan", size)}}
+			p := rec.postMultipart(path, fields, docs)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("two files of 700 kB: %d\n%s", p.status, p.body)
+			}
+			code := strings.TrimSuffix(strings.TrimPrefix(p.header.Get("Location"), "/can-bo/ho-so/"), "?xong=receive")
+			if d := dossierOf(t, env, code); len(d.Documents) != 2 {
+				t.Fatalf("documents stored: %d", len(d.Documents))
+			}
+			// One file over the file limit is still refused.
+			big := []apptest.File{docs[0], {Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("lon", 1<<20+1)}}
+			want(t, "file too large", rec.postMultipart(path, fields, big), http.StatusBadRequest, "xac-nhan.pdf")
 		})
 	}
 }

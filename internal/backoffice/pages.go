@@ -479,26 +479,16 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
 	if !ok || e.Kind == apperr.NotFound || cmd.Action == "" {
 		return err
 	}
+	switch e.Kind {
+	case apperr.Internal, apperr.Unauthorized, apperr.TooMany:
+		return err // not about the form: the error page
+	}
 	v, lerr := h.load(r, s)
 	if lerr != nil {
 		return lerr
 	}
-	status := http.StatusBadRequest
-	switch e.Kind {
-	case apperr.Conflict:
-		status, v.Stale = http.StatusConflict, true
-	case apperr.Forbidden:
-		status = http.StatusForbidden
-	case apperr.Unprocessable:
-		status = http.StatusUnprocessableEntity
-	case apperr.TooLarge:
-		status = http.StatusRequestEntityTooLarge
-	case apperr.Unsupported:
-		status = http.StatusUnsupportedMediaType
-	case apperr.Invalid:
-	default:
-		return err
-	}
+	status := e.Kind.Status()
+	v.Stale = e.Kind == apperr.Conflict
 	act := string(cmd.Action)
 	v.Error, v.ErrorOf = e.Message(web.LangOf(r)), act
 	for k, val := range fields {

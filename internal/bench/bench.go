@@ -132,15 +132,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 	fmt.Fprintln(o.Log, "measuring API submissions…")
-	body := func(i int) []byte {
-		b, _ := json.Marshal(map[string]any{"procedure": fx.proc.Code, "unit": fx.communes[i%len(fx.communes)].Code, "form": fx.form})
-		return b
-	}
+	body := func(i int) (string, []byte) { return fx.submission(fx.communes[i%len(fx.communes)].Code) }
 	var codesMu sync.Mutex
 	var codes []string
 	rep.Submissions, err = load(ctx, o, func(worker, i int) error {
-		req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(body(worker*7919+i)))
-		req.Header.Set("Content-Type", "application/json")
+		ct, b := body(worker*7919 + i)
+		req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(b))
+		req.Header.Set("Content-Type", ct)
 		req.Header.Set("Authorization", "Bearer "+tokens[worker%len(tokens)])
 		resp, err := client.Do(req)
 		if err != nil {

@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -48,13 +47,13 @@ func BenchmarkSubmit(b *testing.B) {
 	for _, e := range storetest.Engines {
 		b.Run(string(e), func(b *testing.B) {
 			ts, fx, toks := benchServer(b, e, 0)
-			body, _ := json.Marshal(map[string]any{"procedure": fx.proc.Code, "unit": fx.communes[0].Code, "form": fx.form})
+			ct, body := fx.submission(fx.communes[0].Code)
 			b.SetParallelism(16)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					req, _ := http.NewRequest("POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Content-Type", ct)
 					req.Header.Set("Authorization", "Bearer "+toks[0])
 					resp, err := ts.Client().Do(req)
 					if err != nil || resp.StatusCode != 201 {

@@ -1,10 +1,13 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"mime/multipart"
 	"strings"
 	"time"
 
@@ -260,4 +263,22 @@ func utcOrNil(v any) any {
 		return t.UTC().Truncate(time.Microsecond)
 	}
 	return nil
+}
+
+// submission is the multipart body of an online submission of the
+// fixture's procedure at unit, with a sample scan for every required
+// document (an online submission needs them all), and its content type.
+func (fx *fixture) submission(unit string) (string, []byte) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	form, _ := json.Marshal(fx.form)
+	_ = w.WriteField("procedure", fx.proc.Code)
+	_ = w.WriteField("unit", unit)
+	_ = w.WriteField("form", string(form))
+	for _, d := range fx.proc.Current.MissingDocuments(func(string) bool { return false }) {
+		part, _ := w.CreateFormFile("doc."+d.Key, d.Key+".pdf")
+		_, _ = part.Write(demo.SamplePDF("Ban quet mau: " + d.Key))
+	}
+	_ = w.Close()
+	return w.FormDataContentType(), buf.Bytes()
 }

@@ -14,10 +14,11 @@ func ymd(s string) (int, time.Month, int) {
 }
 
 // How the expected dates were checked: the Tết dates are those printed on
-// Vietnamese calendars (domain.md §5 for 1985, 2007 and 2030; 1968-01-29 is
-// the northern Tết of the Tet Offensive, a day before the south's UTC+8 one)
-// and each modern one was confirmed against the UTC time of the new moon in
-// published moon-phase tables shifted by 7 h, e.g. 2007-02-17 16:14 UTC =
+// Vietnamese calendars (1985-01-21, 2007-02-17 and 2030-02-02 differ from
+// the Chinese calendar; 1968-01-29 is the northern Tết of the Tet
+// Offensive, a day before the south's UTC+8 one) and each modern one was
+// confirmed against the UTC time of the new moon in published moon-phase
+// tables shifted by 7 h, e.g. 2007-02-17 16:14 UTC =
 // 23:14 on the 17th in UTC+7 but 00:14 on the 18th in UTC+8; 2030-02-02
 // 16:07 UTC likewise; 2026-02-17 12:01 UTC is the annular eclipse.
 // During development every month start 1900–2100 was also compared with an

@@ -27,7 +27,9 @@ const (
 // SupplementPolicy says what a supplementation request does to the clock.
 type SupplementPolicy string
 
-// Supplementation policies (domain.md §5).
+// Supplementation policies: the one-stop decrees (Decree 61/2018/NĐ-CP,
+// Decree 118/2025/NĐ-CP) restart the time limit when the complete dossier
+// arrives; some procedures pause and extend it instead.
 const (
 	SupplementRestart SupplementPolicy = "restart"
 	SupplementPause   SupplementPolicy = "pause"
@@ -95,4 +97,18 @@ type Step struct {
 	Name        string  `json:"name"`
 	Role        string  `json:"role"`
 	BudgetHours float64 `json:"budget_hours"`
+}
+
+// MissingDocuments lists, in the published order, the required documents
+// for which has reports no file; optional documents are never missing.
+// The dossier service refuses an online submission with any missing, and
+// the portal's form asks the same question to mark them all at once.
+func (v *Version) MissingDocuments(has func(key string) bool) []Document {
+	var out []Document
+	for _, d := range v.Documents {
+		if d.Required && !has(d.Key) {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/demo"
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -38,7 +39,11 @@ func serve(ctx context.Context, args []string, env Env) error {
 	}
 	defer db.Close()
 	if cfg.Demo {
-		rep, err := demo.Load(ctx, db, demo.Options{Scheme: org.CodeScheme{Suffix: cfg.AgencySuffix}, Log: log})
+		fs, err := files.NewLocal(cfg.FilesDir)
+		if err != nil {
+			return err
+		}
+		rep, err := demo.Load(ctx, db, demo.Options{Scheme: org.CodeScheme{Suffix: cfg.AgencySuffix}, Log: log, Files: fs})
 		if err != nil {
 			return fmt.Errorf("loading demo data: %w", err)
 		}

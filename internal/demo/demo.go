@@ -15,6 +15,7 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -39,6 +40,9 @@ type Options struct {
 	// happens, as in use, instead of in one batch at the end; the tests
 	// check that both give the same data.
 	direct bool
+	// Files stores the sample scans the online dossiers carry (one per
+	// required document); needed when dossiers are loaded.
+	Files files.Store
 }
 
 // Report says what was loaded.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
@@ -25,7 +26,11 @@ func TestBatchMatchesDirect(t *testing.T) {
 			dump := func(direct bool) (map[string][]string, Report) {
 				db := storetest.Open(t, e)
 				start := time.Now()
-				rep, err := Load(ctx, db, Options{Scheme: org.CodeScheme{Suffix: "H26"}, Dossiers: 150, Now: now, Seed: 7, direct: direct})
+				fs, err := files.NewLocal(t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				rep, err := Load(ctx, db, Options{Scheme: org.CodeScheme{Suffix: "H26"}, Dossiers: 150, Now: now, Seed: 7, direct: direct, Files: fs})
 				if err != nil {
 					t.Fatalf("direct=%v: %v", direct, err)
 				}
@@ -35,7 +40,7 @@ func TestBatchMatchesDirect(t *testing.T) {
 					t.Fatalf("direct=%v: audit verify: %+v %v", direct, ar, err)
 				}
 				out := map[string][]string{}
-				for _, table := range []string{"dossiers", "events", "consultations", "code_counters"} {
+				for _, table := range []string{"dossiers", "events", "documents", "consultations", "code_counters"} {
 					order := "id"
 					if table == "code_counters" {
 						order = "unit_id, day"

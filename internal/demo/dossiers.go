@@ -209,6 +209,7 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 		moments[i] = t.Add(time.Duration(r.IntN(150)) * time.Minute)
 	}
 	slices.SortFunc(moments, func(a, b time.Time) int { return a.Compare(b) })
+	sc := &scans{files: opts.Files}
 	// The lifecycles run in memory and reach the store in one transaction
 	// of a few statements (store.Batch): one round trip and commit per
 	// action made the load take a minute on a busy machine.
@@ -233,6 +234,9 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 					applicant = citizens[i/25%len(Citizens)] // the listed demo citizens get a steady share
 				}
 				in.Account = accountOf[applicant.AccountID]
+				if in.Documents, err = sc.required(ctx, v, clock); err != nil {
+					return err
+				}
 				d, _, err = svc.Submit(ctx, applicant, in)
 			} else {
 				in.Applicant = &dossier.Applicant{FullName: randomName(r), IDNumber: randomID(r), Phone: fmt.Sprintf("09%08d", r.IntN(100000000)),

@@ -16,7 +16,8 @@ type Grant struct {
 }
 
 // Actor is whoever calls: a citizen (or business representative) acting on
-// their own dossiers, or a staff member with roles in units.
+// their own dossiers, a staff member with roles in units, or the system
+// itself (see SystemActor).
 type Actor struct {
 	AccountID int64
 	Username  string
@@ -28,6 +29,8 @@ type Actor struct {
 	// taken at the counter or by post under their ID number.
 	Verified bool
 	Grants   []Grant
+	// System marks an actor without an account: a payment gateway, a job.
+	System bool
 }
 
 // owns reports whether the actor is the citizen the dossier belongs to. A
@@ -43,6 +46,18 @@ func (a Actor) owns(d *Dossier) bool {
 // RoleApplicant is the pseudo-role recorded in events for the applicant.
 const RoleApplicant = "applicant"
 
+// RoleSystem is the pseudo-role recorded in events for a system actor.
+const RoleSystem = "system"
+
+// SystemActor is the process acting on its own account: a payment gateway
+// confirming a fee, a scheduled job. It has no account and no unit; the
+// lifecycle lets it take only the actions its rules name (recording a fee
+// paid) and refuses every other with 403. It is made in code only, never
+// from a request's credentials, and may read any dossier it is handed.
+func SystemActor(name string) Actor {
+	return Actor{Name: name, Username: "system:" + name, System: true}
+}
+
 // rolesIn returns the actor's roles held directly in the unit.
 func (a Actor) rolesIn(unitID int64) []org.Role {
 	var rs []org.Role
@@ -56,8 +71,12 @@ func (a Actor) rolesIn(unitID int64) []org.Role {
 
 // CanSee reports whether the actor may read the dossier: a citizen their own,
 // staff those their unit holds, received or was consulted on (the caller
-// loads d.Consultations), and roles that see a subtree those below.
+// loads d.Consultations), roles that see a subtree those below, and a
+// system actor any.
 func (a Actor) CanSee(d *Dossier) bool {
+	if a.System {
+		return true
+	}
 	if a.Citizen {
 		return a.owns(d)
 	}
@@ -89,6 +108,20 @@ func (a Actor) ScopePaths() (paths []string, units []int64) {
 func (a Actor) HasRole(r org.Role) bool {
 	for _, g := range a.Grants {
 		if g.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// CanEditCalendar reports whether the actor may change the working-day
+// calendar of the unit (unitID 0: the city-wide calendar every unit shares):
+// city administrators keep the city-wide days and may change any unit's; a
+// unit administrator only their own unit's. The API and the back office both
+// ask here.
+func (a Actor) CanEditCalendar(unitID int64) bool {
+	for _, g := range a.Grants {
+		if g.Role == org.RoleCityAdmin || unitID != 0 && g.Role == org.RoleUnitAdmin && g.UnitID == unitID {
 			return true
 		}
 	}

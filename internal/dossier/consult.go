@@ -60,7 +60,7 @@ func consult(n *Dossier, a Actor, cmd Command, question string, now time.Time, e
 		ToUnit: cmd.ResolvedUnitCode, ToUnitName: cmd.ResolvedUnitName, Question: question, AskedBy: a.Name, AskedAt: now, Changed: true})
 	n.Substate = SubConsulting
 	ev.Note = question
-	ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+	ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
 	return nil
 }
 
@@ -98,7 +98,7 @@ func answerConsult(n *Dossier, a Actor, answer string, now time.Time, ev *Event)
 	}
 	ev.UnitID, ev.UnitCode = c.ToUnitID, c.ToUnit
 	ev.Note = answer
-	ev.Data = map[string]any{"from_unit": c.FromUnit}
+	ev.Data = AnswerData{FromUnit: c.FromUnit}
 	return nil
 }
 

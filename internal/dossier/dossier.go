@@ -67,7 +67,8 @@ const (
 )
 
 // SupplementRequest is the one written request listing every missing or
-// wrong document with the reason (domain.md §3).
+// wrong document with the reason (Decree 61/2018/NĐ-CP, Decree
+// 118/2025/NĐ-CP; slip 02 of Circular 03/2025/TT-VPCP).
 type SupplementRequest struct {
 	Documents   []string  `json:"documents"`
 	Reason      string    `json:"reason"`
@@ -87,7 +88,8 @@ type Result struct {
 	IssuedAt  time.Time `json:"issued_at"`
 }
 
-// Rating values (domain.md §7).
+// Rating values: the three levels of satisfaction of Decision
+// 766/QĐ-TTg (2022).
 const (
 	RatingVerySatisfied = "very_satisfied"
 	RatingSatisfied     = "satisfied"
@@ -147,22 +149,22 @@ func (d *Dossier) Overdue(now time.Time) bool {
 // Event is one row of the append-only event log: who did what, from which
 // status to which, and how the step fared against its time budget.
 type Event struct {
-	ID          int64          `json:"id"`
-	At          time.Time      `json:"at"`
-	ActorID     int64          `json:"-"`
-	ActorName   string         `json:"actor"`
-	Role        string         `json:"role"`
-	UnitCode    string         `json:"unit,omitempty"`
-	UnitID      int64          `json:"-"`
-	Action      Action         `json:"action"`
-	From        Status         `json:"from"`
-	To          Status         `json:"to"`
-	Note        string         `json:"note,omitempty"`
-	Data        map[string]any `json:"data,omitempty"`
-	StepKey     string         `json:"step,omitempty"`
-	BudgetHours float64        `json:"budget_hours,omitempty"`
-	SpentHours  float64        `json:"spent_hours,omitempty"`
-	Verdict     string         `json:"verdict,omitempty"` // early, on_time, late
+	ID          int64     `json:"id"`
+	At          time.Time `json:"at"`
+	ActorID     int64     `json:"-"`
+	ActorName   string    `json:"actor"`
+	Role        string    `json:"role"`
+	UnitCode    string    `json:"unit,omitempty"`
+	UnitID      int64     `json:"-"`
+	Action      Action    `json:"action"`
+	From        Status    `json:"from"`
+	To          Status    `json:"to"`
+	Note        string    `json:"note,omitempty"`
+	Data        EventData `json:"data,omitempty"`
+	StepKey     string    `json:"step,omitempty"`
+	BudgetHours float64   `json:"budget_hours,omitempty"`
+	SpentHours  float64   `json:"spent_hours,omitempty"`
+	Verdict     string    `json:"verdict,omitempty"` // early, on_time, late
 }
 
 // Verdicts of a step or a whole dossier against its time limit.

@@ -14,7 +14,8 @@ import (
 // Action names a lifecycle transition.
 type Action string
 
-// Lifecycle actions (domain.md §3).
+// Lifecycle actions: the steps of the one-stop process (Decree
+// 61/2018/NĐ-CP, Decree 118/2025/NĐ-CP).
 const (
 	ActSubmit            Action = "submit" // recorded at creation only
 	ActReceive           Action = "receive"
@@ -77,6 +78,9 @@ type rule struct {
 	roles []string // org roles, or RoleApplicant
 	// rolesAt overrides roles for a given from-status.
 	rolesAt map[Status][]string
+	// system lets a system actor (SystemActor) take the action; no other
+	// action is open to it.
+	system bool
 }
 
 const (
@@ -93,9 +97,10 @@ var rules = map[Action]rule{
 	ActAssign:            {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader}},
 	// The desk hands a received dossier to the processing unit; in
 	// processing, the unit itself passes it on.
-	ActTransfer:      {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}, rolesAt: map[Status][]string{StatusReceived: {rReception, rLeader, rSpecial}}},
-	ActRequestFee:    {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
-	ActFeePaid:       {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}},
+	ActTransfer:   {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}, rolesAt: map[Status][]string{StatusReceived: {rReception, rLeader, rSpecial}}},
+	ActRequestFee: {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
+	// A payment gateway records the fee paid as the system.
+	ActFeePaid:       {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}, system: true},
 	ActDraftResult:   {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
 	ActReturnDraft:   {from: []Status{StatusProcessing}, roles: []string{rLeader}},
 	ActFinish:        {from: []Status{StatusProcessing}, roles: []string{rLeader}},
@@ -130,6 +135,14 @@ func Allowed(d *Dossier, a Actor, act Action) (role string, statusOK bool) {
 	roles := r.roles
 	if rs, ok := r.rolesAt[d.Status]; ok {
 		roles = rs
+	}
+	if a.System {
+		// A system actor has no account and no unit: only the actions its
+		// rules name.
+		if r.system {
+			return RoleSystem, statusOK
+		}
+		return "", statusOK
 	}
 	var mine []string
 	if a.Citizen {
@@ -175,8 +188,8 @@ func NextActions(d *Dossier, a Actor) []Action {
 	return out
 }
 
-// Sub-states set by the processing steps (domain.md §3: they live beside
-// the ten statuses, not as extra ones).
+// Sub-states set by the processing steps: they live beside the ten
+// canonical statuses of the national portal sync, not as extra ones.
 const (
 	SubResultDrafted = "result_drafted" // a draft awaits the leader's approval
 	SubDraftReturned = "draft_returned" // the leader sent the draft back
@@ -312,7 +325,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if d.Status != StatusSubmitted {
 			n.PausedAt = &now
 		}
-		ev.Data = map[string]any{"documents": cmd.Documents}
+		ev.Data = SupplementData{Documents: cmd.Documents}
 	case ActSupplement:
 		if d.Supplement == nil {
 			return nil, unprocessable("no_request", "Hồ sơ không có yêu cầu bổ sung.", "There is no supplementation request.")
@@ -348,7 +361,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.AssigneeID = cmd.ResolvedAssigneeID
 		n.Assignee = cmd.ResolvedAssigneeName
 		n.Substate = ""
-		ev.Data = map[string]any{"assignee": cmd.ResolvedAssigneeName}
+		ev.Data = AssignData{Assignee: cmd.ResolvedAssigneeName}
 		ev.Note = reason
 		handOver = true
 	case ActTransfer:
@@ -363,7 +376,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Status = StatusProcessing
 		n.AssigneeID, n.Assignee = 0, ""
 		n.Substate = "transferred"
-		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+		ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
 		ev.Note = reason
 		// The desk's hand-over to the processing unit is a step of its own
 		// where the template has one; otherwise the receiving unit goes on
@@ -375,7 +388,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.Status = StatusFee
 		n.FeeVND = cmd.Amount
-		ev.Data = map[string]any{"amount": cmd.Amount}
+		ev.Data = FeeData{Amount: cmd.Amount}
 		ev.Note = reason
 	case ActFeePaid:
 		n.Status = StatusProcessing
@@ -390,7 +403,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Result = &res
 		n.Substate = SubResultDrafted
 		ev.Note = reason
-		ev.Data = map[string]any{"result_number": res.Number, "granted": res.Granted}
+		ev.Data = ResultData{ResultNumber: res.Number, Granted: res.Granted}
 		// The specialist's first draft ends the examination; a redraft
 		// after the leader's return, or a leader drafting for themselves,
 		// is still within the approval step.
@@ -423,7 +436,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Substate = ""
 		ev.Verdict = Verdict(d.DueAt, now, clk.Location())
 		n.Verdict = ev.Verdict
-		ev.Data = map[string]any{"result_number": res.Number, "granted": res.Granted}
+		ev.Data = ResultData{ResultNumber: res.Number, Granted: res.Granted}
 		ev.Note = reason
 		handOver = true
 	case ActReturnResult:
@@ -432,7 +445,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.UnitID, n.UnitCode, n.UnitName, n.UnitPath = cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath
 		n.Substate = SubAtDesk
-		ev.Data = map[string]any{"to_unit": cmd.ResolvedUnitCode}
+		ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
 		ev.Note = reason
 	case ActConsult:
 		if err := consult(&n, a, cmd, reason, now, ev); err != nil {
@@ -451,7 +464,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Status = StatusDelivered
 		n.DeliveredAt = &now
 		n.Substate = "delivered_" + cmd.Method
-		ev.Data = map[string]any{"method": cmd.Method}
+		ev.Data = DeliverData{Method: cmd.Method}
 		handOver = true
 	case ActStop:
 		if err := needReason(); err != nil {
@@ -459,9 +472,13 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.Status = StatusStopped
 		n.FinishedAt = &now
-		// Stopped and withdrawn dossiers count as on time (domain.md §7).
+		// Stopped and withdrawn dossiers count as on time (report form
+		// II.06a, Circular 01/2020/TT-VPCP).
 		n.Verdict = VerdictOnTime
 	case ActWithdraw:
+		if err := CheckWithdrawal(reason); err != nil {
+			return nil, err
+		}
 		ev.Note = reason
 		n.Status = StatusWithdrawn
 		if d.ReceivedAt != nil {
@@ -485,7 +502,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if !newDue.After(*d.DueAt) {
 			return nil, invalid("new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại.", "The new date must be after the current due date.")
 		}
-		ev.Data = map[string]any{"old_due": d.DueAt.UTC().Format(time.RFC3339), "new_due": newDue.UTC().Format(time.RFC3339)}
+		ev.Data = RescheduleData{OldDue: d.DueAt.UTC().Truncate(time.Second), NewDue: newDue.UTC().Truncate(time.Second)}
 		n.DueAt = &newDue
 		n.Rescheduled = true
 	case ActRate:
@@ -499,7 +516,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			return nil, invalid("comment_too_long", "Nhận xét quá dài (tối đa 2000 ký tự).", "The comment is too long (2000 characters at most).")
 		}
 		n.Rating, n.RatingComment = cmd.Rating, c
-		ev.Data = map[string]any{"rating": cmd.Rating}
+		ev.Data = RatingData{Rating: cmd.Rating}
 		ev.Note = c
 	}
 	if handOver {
@@ -511,6 +528,16 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 	n.StatusLabel = n.Status.Label("vi")
 	*d = n
 	return ev, nil
+}
+
+// CheckWithdrawal checks the applicant's (or the desk's) reason for
+// withdrawing a dossier: it is required, whichever surface asks. Forms call
+// it to show every error at once; Apply calls it whatever the caller did.
+func CheckWithdrawal(reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return invalid("reason_required", "Vui lòng nêu lý do rút hồ sơ.", "Give the reason for withdrawing the dossier.")
+	}
+	return nil
 }
 
 // closeStep judges the process step this hand-over ends and starts the
@@ -566,9 +593,10 @@ func stepAhead(v *catalog.Version, from int, role string) bool {
 
 func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 
-// Verdict judges a completion time against a deadline (domain.md §7): early
-// if done on a day before the deadline's day, on time if by the deadline,
-// late after it. No deadline means on time.
+// Verdict judges a completion time against a deadline as report form
+// II.06a does (Circular 01/2020/TT-VPCP): early if done on a day before the
+// deadline's day, on time if by the deadline, late after it. No deadline
+// means on time.
 func Verdict(due *time.Time, done time.Time, loc *time.Location) string {
 	if due == nil {
 		return VerdictOnTime

@@ -101,7 +101,8 @@ func prepare(act Action, d *Dossier) {
 }
 
 // TestTransitions checks every action from every status: allowed pairs end
-// in the documented status (domain.md §3); every other pair is refused with
+// in the status the one-stop decrees give (Decree 61/2018/NĐ-CP,
+// Decree 118/2025/NĐ-CP); every other pair is refused with
 // 422 and changes nothing.
 func TestTransitions(t *testing.T) {
 	allowed := map[Action]map[Status]Status{
@@ -183,7 +184,7 @@ func TestRoles(t *testing.T) {
 		ActReceive: {"receptionist", "leader"}, ActRefuse: {"receptionist", "leader"},
 		ActRequestSupplement: {"specialist", "leader"}, ActSupplement: {"owner", "receptionist"},
 		ActAssign: {"leader"}, ActTransfer: {"specialist", "leader"}, ActRequestFee: {"specialist", "leader"},
-		ActFeePaid: {"receptionist", "specialist", "leader"}, ActFinish: {"leader"}, ActDeliver: {"receptionist", "leader"},
+		ActFeePaid: {"receptionist", "specialist", "leader", "payment_gateway"}, ActFinish: {"leader"}, ActDeliver: {"receptionist", "leader"},
 		ActStop: {"receptionist", "specialist", "leader"}, ActWithdraw: {"owner", "receptionist"},
 		ActReschedule: {"leader"}, ActRate: {"owner"},
 		ActDraftResult: {"specialist", "leader"}, ActReturnDraft: {"leader"},
@@ -202,6 +203,8 @@ func TestRoles(t *testing.T) {
 		"parent_leader":  {AccountID: 7, Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleLeader}}},
 		"receptionist_y": staff(8, unitY, org.RoleReceptionist),
 		"specialist_y":   staff(9, unitY, org.RoleSpecialist),
+		// The system (a payment gateway, a job): no account, no unit.
+		"payment_gateway": SystemActor("VNPay"),
 	}
 	clk := testClock(t)
 	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
@@ -232,6 +235,49 @@ func TestRoles(t *testing.T) {
 	}
 }
 
+// TestSystemActor: a system actor may record a fee paid and nothing else,
+// from any status; what it records names it with the system role.
+func TestSystemActor(t *testing.T) {
+	sys := SystemActor("VNPay")
+	clk := testClock(t)
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+	for _, act := range append(Actions, ActSubmit) {
+		for _, st := range Statuses() {
+			d := dossierIn(st)
+			prepare(act, d)
+			ev, err := Apply(d, testVersion(), sys, goodCommand(act), now, clk)
+			switch {
+			case act == ActFeePaid && st == StatusFee:
+				if err != nil {
+					t.Fatalf("fee_paid by the system: %v", err)
+				}
+				if ev.Role != RoleSystem || ev.ActorName != "VNPay" || ev.ActorID != 0 || d.Status != StatusProcessing || d.FeePaidAt == nil {
+					t.Fatalf("fee_paid by the system recorded %+v, dossier %+v", ev, d)
+				}
+			case act == ActFeePaid:
+				if !apperr.Is(err, apperr.Unprocessable) {
+					t.Errorf("fee_paid from %d: want 422, got %v", st, err)
+				}
+			case act == ActSubmit:
+				if err == nil {
+					t.Errorf("submit from %d by the system accepted", st)
+				}
+			default:
+				if !apperr.Is(err, apperr.Forbidden) {
+					t.Errorf("%s from %d by the system: want 403, got %v", act, st, err)
+				}
+				if d.Version != 3 {
+					t.Errorf("%s from %d by the system changed the dossier", act, st)
+				}
+			}
+		}
+	}
+	d := dossierIn(StatusFee)
+	if got := NextActions(d, sys); len(got) != 1 || got[0] != ActFeePaid {
+		t.Errorf("NextActions of the system = %v", got)
+	}
+}
+
 func TestVisibility(t *testing.T) {
 	d := dossierIn(StatusProcessing)
 	tests := []struct {
@@ -247,6 +293,7 @@ func TestVisibility(t *testing.T) {
 		{"specialist of parent", Actor{Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleSpecialist}}}, false},
 		{"leader of sibling with prefix-like path", Actor{Grants: []Grant{{UnitID: 1, UnitPath: "/1/1/", Role: org.RoleLeader}}}, false},
 		{"nobody", Actor{}, false},
+		{"system", SystemActor("job"), true},
 	}
 	for _, tt := range tests {
 		if got := tt.a.CanSee(d); got != tt.want {
@@ -305,6 +352,8 @@ func TestArgumentChecks(t *testing.T) {
 		{"finish without result", 4, leader, Command{Action: ActFinish}, "result_required"},
 		{"deliver by pigeon", 9, leader, Command{Action: ActDeliver, Method: "pigeon"}, "method_invalid"},
 		{"stop without reason", 4, leader, Command{Action: ActStop}, "reason_required"},
+		{"withdrawal without reason", 4, Actor{AccountID: owner, Citizen: true}, Command{Action: ActWithdraw, Reason: "  "}, "reason_required"},
+		{"withdrawal at the desk without reason", 1, staff(4, unitX, org.RoleReceptionist), Command{Action: ActWithdraw}, "reason_required"},
 		{"reschedule to an earlier date", 4, leader, Command{Action: ActReschedule, Reason: "x", NewDue: "2025-03-07"}, "new_due_not_later"},
 		{"reschedule with a bad date", 4, leader, Command{Action: ActReschedule, Reason: "x", NewDue: "next week"}, "new_due_invalid"},
 		{"rate with a made-up value", 10, Actor{AccountID: owner, Citizen: true}, Command{Action: ActRate, Rating: "meh"}, "rating_invalid"},
@@ -456,5 +505,34 @@ func TestStepVerdictsOnHandOver(t *testing.T) {
 	}
 	if errors.Is(err, apperr.ErrNotFound) {
 		t.Fatal("unreachable")
+	}
+}
+
+// TestCanEditCalendar: city administrators keep the city-wide days (and may
+// change any unit's); a unit administrator their own unit's only; nobody
+// else any.
+func TestCanEditCalendar(t *testing.T) {
+	cityAdmin := Actor{AccountID: 5, Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleCityAdmin}}}
+	unitAdmin := staff(4, unitX, org.RoleUnitAdmin)
+	tests := []struct {
+		name string
+		a    Actor
+		unit int64
+		want bool
+	}{
+		{"city admin, city-wide", cityAdmin, 0, true},
+		{"city admin, a unit", cityAdmin, unitX, true},
+		{"unit admin, own unit", unitAdmin, unitX, true},
+		{"unit admin, city-wide", unitAdmin, 0, false},
+		{"unit admin, another unit", unitAdmin, unitY, false},
+		{"leader, own unit", staff(3, unitX, org.RoleLeader), unitX, false},
+		{"receptionist, city-wide", staff(1, unitX, org.RoleReceptionist), 0, false},
+		{"citizen", Actor{AccountID: owner, Citizen: true}, unitX, false},
+		{"system", SystemActor("job"), 0, false},
+	}
+	for _, tt := range tests {
+		if got := tt.a.CanEditCalendar(tt.unit); got != tt.want {
+			t.Errorf("%s: CanEditCalendar(%d) = %v, want %v", tt.name, tt.unit, got, tt.want)
+		}
 	}
 }

@@ -138,6 +138,9 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 			return nil, false, err
 		}
 		d.Applicant = app
+		if err := requiredDocuments(v, in.Documents); err != nil {
+			return nil, false, err
+		}
 		d.OwnerID = a.AccountID
 		d.Channel = ChannelOnline
 		d.Status = StatusSubmitted
@@ -194,6 +197,37 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 		return nil, false, fmt.Errorf("storing dossier: %w", err)
 	}
 	return out, replayed, nil
+}
+
+// requiredDocuments refuses an online submission without a file for every
+// required document of the version (catalog.Version.MissingDocuments): the
+// desk cannot ask an online applicant across the counter, so the API, the
+// portal and any other surface refuse it alike (400, each missing document
+// named in a field "doc.<key>").
+func requiredDocuments(v *catalog.Version, docs []Document) error {
+	missing := v.MissingDocuments(func(key string) bool {
+		for _, d := range docs {
+			if d.DocKey == key {
+				return true
+			}
+		}
+		return false
+	})
+	if len(missing) == 0 {
+		return nil
+	}
+	names := make([]string, len(missing))
+	for i, m := range missing {
+		names[i] = "«" + m.Name + "»"
+	}
+	e := apperr.Newf(apperr.Invalid, "documents_missing", "Chưa đính kèm giấy tờ bắt buộc: %s.",
+		"Required documents are not attached: %s.", strings.Join(names, "; "))
+	for _, m := range missing {
+		e.Fields = append(e.Fields, apperr.Field{Name: "doc." + m.Key, Code: "document_required",
+			Message:   fmt.Sprintf("Chưa đính kèm giấy tờ bắt buộc «%s».", m.Name),
+			MessageEN: fmt.Sprintf("The required document “%s” is not attached.", m.Name)})
+	}
+	return e
 }
 
 // citizenApplicant builds the applicant snapshot of an online submission:

@@ -3,8 +3,9 @@
 // HTTP or SQL; the store implements the Store interface declared here.
 package dossier
 
-// Status is the canonical dossier status code used by the national portal
-// sync (domain.md §3).
+// Status is the canonical dossier status code the national public-service
+// portal (dichvucong.gov.vn) syncs, for the process of the one-stop decrees
+// (Decree 61/2018/NĐ-CP, Decree 118/2025/NĐ-CP).
 type Status int
 
 // The ten canonical statuses.
@@ -58,6 +59,43 @@ func (s Status) Open() bool {
 	}
 	return false
 }
+
+// Pending reports whether the unit still has the dossier to handle: awaiting
+// reception, or open.
+func (s Status) Pending() bool { return s == StatusSubmitted || s.Open() }
+
+// Counted reports whether report form II.06a counts a dossier in this
+// status: every one but those never received (awaiting reception, or
+// refused at it).
+func (s Status) Counted() bool { return s.Valid() && s != StatusSubmitted && s != StatusRefused }
+
+// Statuses lists the ten canonical statuses in code order.
+func Statuses() []Status {
+	out := make([]Status, 0, len(statusLabels))
+	for s := StatusSubmitted; s <= StatusDelivered; s++ {
+		out = append(out, s)
+	}
+	return out
+}
+
+// StatusesWhere lists, in code order, the canonical statuses for which keep
+// is true; the store builds its SQL status lists from it, so that a set is
+// written once, as a method of Status.
+func StatusesWhere(keep func(Status) bool) []Status {
+	var out []Status
+	for _, s := range Statuses() {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OpenStatuses lists the statuses for which Open is true.
+func OpenStatuses() []Status { return StatusesWhere(Status.Open) }
+
+// PendingStatuses lists the statuses for which Pending is true.
+func PendingStatuses() []Status { return StatusesWhere(Status.Pending) }
 
 // Channel is how a dossier reached the administration.
 type Channel string

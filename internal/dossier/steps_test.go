@@ -136,7 +136,7 @@ func TestConsultation(t *testing.T) {
 	if d.Status != StatusProcessing || d.UnitID != unitX || d.Substate != SubConsulting || !d.DueAt.Equal(due) {
 		t.Fatalf("consulting moved the dossier: status %d unit %d substate %q due %v", d.Status, d.UnitID, d.Substate, d.DueAt)
 	}
-	if len(d.Consultations) != 1 || !d.Consultations[0].Changed || ev.Data["to_unit"] != "Y" {
+	if len(d.Consultations) != 1 || !d.Consultations[0].Changed || ev.Data != (UnitData{ToUnit: "Y"}) {
 		t.Fatalf("consultations %+v, event %+v", d.Consultations, ev.Data)
 	}
 	d.Consultations[0].ID, d.Consultations[0].Changed = 1, false // as stored

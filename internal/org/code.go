@@ -8,7 +8,8 @@ import (
 
 // DefaultCodePattern returns the pattern agency identifiers must match unless
 // a deployment configures another: the legacy form DDD.CC.BB.Axx, e.g.
-// "000.17.22.H56" (domain.md §4). Identifiers are otherwise opaque. A new
+// "000.17.22.H56" (electronic identifiers of agencies, Decision
+// 20/2020/QĐ-TTg). Identifiers are otherwise opaque. A new
 // Regexp is returned on each call so callers may not disturb each other.
 func DefaultCodePattern() *regexp.Regexp {
 	return regexp.MustCompile(`^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$`)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -255,9 +254,9 @@ func TestAccounts(t *testing.T) {
 
 		t.Run("each citizen sees own dossiers", func(t *testing.T) {
 			a := env.Login(apptest.CitizenA)
-			body := `{"procedure":"1.000894","unit":"` + apptest.HangTrong + `","form":{"chong_ho_ten":"A","vo_ho_ten":"B"}}`
+			ct, body := apptest.SubmitBody(apptest.HangTrong)
 			var d apptest.Dossier
-			if r := a.Raw("POST", "/api/v1/dossiers", "application/json", strings.NewReader(body), nil); r.Status != 201 {
+			if r := a.Raw("POST", "/api/v1/dossiers", ct, body, nil); r.Status != 201 {
 				t.Fatalf("submission: %d %s", r.Status, r.Body)
 			} else if err := json.Unmarshal(r.Body, &d); err != nil {
 				t.Fatal(err)

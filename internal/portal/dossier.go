@@ -222,7 +222,8 @@ func (h *Handler) eventText(r *http.Request, ev dossier.Event, ver *catalog.Vers
 		return reason(h.t(r, "tl.refuse"))
 	case dossier.ActRequestSupplement:
 		var names []string
-		for _, k := range stringsOf(ev.Data["documents"]) {
+		data, _ := ev.Data.(dossier.SupplementData)
+		for _, k := range data.Documents {
 			names = append(names, docName(ver, k))
 		}
 		return reason(h.t(r, "tl.request_supplement", strings.Join(names, "; ")))
@@ -236,16 +237,8 @@ func (h *Handler) eventText(r *http.Request, ev dossier.Event, ver *catalog.Vers
 	case dossier.ActTransfer:
 		return h.t(r, "tl.transfer")
 	case dossier.ActRequestFee:
-		var amount int64
-		switch n := ev.Data["amount"].(type) {
-		case float64:
-			amount = int64(n)
-		case int64:
-			amount = n
-		case int:
-			amount = int64(n)
-		}
-		return h.t(r, "tl.request_fee", web.Money(amount, lang))
+		data, _ := ev.Data.(dossier.FeeData)
+		return h.t(r, "tl.request_fee", web.Money(data.Amount, lang))
 	case dossier.ActFeePaid:
 		return h.t(r, "tl.fee_paid")
 	case dossier.ActFinish:
@@ -259,38 +252,20 @@ func (h *Handler) eventText(r *http.Request, ev dossier.Event, ver *catalog.Vers
 	case dossier.ActWithdraw:
 		return reason(h.t(r, "tl.withdraw"))
 	case dossier.ActReschedule:
-		s, _ := ev.Data["new_due"].(string)
-		due, err := time.Parse(time.RFC3339, s)
-		if err != nil {
+		data, ok := ev.Data.(dossier.RescheduleData)
+		if !ok || data.NewDue.IsZero() {
 			return reason(h.t(r, "tl.reschedule.nodate"))
 		}
-		return reason(h.t(r, "tl.reschedule", web.Date(due)))
+		return reason(h.t(r, "tl.reschedule", web.Date(data.NewDue)))
 	case dossier.ActRate:
-		rv, _ := ev.Data["rating"].(string)
+		data, _ := ev.Data.(dossier.RatingData)
+		rv := data.Rating
 		if h.web.Has("rating." + rv) {
 			return h.t(r, "tl.rate", h.t(r, "rating."+rv))
 		}
 		return h.t(r, "tl.rate.plain")
 	}
 	return ev.To.Label(lang)
-}
-
-// stringsOf reads a list of strings from event data (a []string when
-// fresh, a []any after a trip through JSON).
-func stringsOf(v any) []string {
-	switch l := v.(type) {
-	case []string:
-		return l
-	case []any:
-		var out []string
-		for _, x := range l {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // act runs the citizen's command and answers: 303 to the dossier page with
@@ -331,7 +306,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, a *account.Account
 	if len(v.Errors) == 0 {
 		v.Errors = append(v.Errors, formError{Field: "status", Message: e.Message(lang)})
 	}
-	h.render(w, r, v, statusOf(e))
+	h.render(w, r, v, e.Kind.Status())
 	return nil
 }
 
@@ -385,7 +360,7 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 			return verr
 		}
 		v.Errors = append(v.Errors, formError{Field: "supplement", Message: e.Message(lang)})
-		h.render(w, r, v, statusOf(e))
+		h.render(w, r, v, e.Kind.Status())
 		return nil
 	}
 	defer m.Discard()
@@ -416,8 +391,8 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 		if err := m.Rejected[rd.Input]; err != nil {
 			e, _ := apperr.As(err)
 			rd.Error = e.Message(lang)
-			if fileStatus == 0 || statusOf(e) == http.StatusUnsupportedMediaType {
-				fileStatus = statusOf(e)
+			if fileStatus == 0 || e.Kind.Status() == http.StatusUnsupportedMediaType {
+				fileStatus = e.Kind.Status()
 			}
 		} else if u, ok := attached[rd.Input]; ok {
 			docs = append(docs, dossier.Document{Kind: dossier.DocSupplement, DocKey: strings.TrimPrefix(u.Field, "doc."),
@@ -444,9 +419,6 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// withdraw withdraws the dossier at the citizen's request: a reason and a
-// confirmation are required. Answers: 303 to the dossier page; the page
-// again with 400 or 409.
 // ownForm reads a URL-encoded form posted on the owner's dossier page at
 // the version it showed; ok is false once it has answered (not the owner,
 // bad form, stale version).
@@ -469,6 +441,10 @@ func (h *Handler) ownForm(w http.ResponseWriter, r *http.Request) (*account.Acco
 	return a, d, f, v, true, nil
 }
 
+// withdraw withdraws the dossier at the citizen's request: a reason (the
+// lifecycle's rule, dossier.CheckWithdrawal) and a confirmation are
+// required. Answers: 303 to the dossier page; the page again with 400 or
+// 409.
 func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
 	a, d, f, v, ok, err := h.ownForm(w, r)
 	if !ok {
@@ -478,9 +454,13 @@ func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
 		return h.stale(w, r, a, d.Code)
 	}
 	v.WithdrawReason = strings.TrimSpace(f.Get("reason"))
-	v.Confirmed, _ = checkboxOn(f.Get("confirm"))
-	if v.WithdrawReason == "" {
-		v.ReasonError = h.t(r, "mine.err.reason")
+	v.Confirmed, _ = web.CheckboxOn(f.Get("confirm"))
+	if err := dossier.CheckWithdrawal(v.WithdrawReason); err != nil {
+		e, ok := apperr.As(err)
+		if !ok {
+			return err
+		}
+		v.ReasonError = e.Message(web.LangOf(r))
 	} else if len([]rune(v.WithdrawReason)) > maxComment {
 		v.ReasonError = h.t(r, "mine.err.too_long", maxComment)
 	}

@@ -318,7 +318,6 @@ var messages = web.Messages{
 	"mine.rate.comment":     {"Nhận xét (không bắt buộc)", "Comment (optional)"},
 	"mine.rate.button":      {"Gửi đánh giá", "Send the rating"},
 	"mine.err.missing":      {"Chưa đính kèm giấy tờ «%s».", "The document “%s” is not attached."},
-	"mine.err.reason":       {"Vui lòng nêu lý do rút hồ sơ.", "Give the reason for withdrawing the dossier."},
 	"mine.err.confirm":      {"Vui lòng đánh dấu xác nhận rút hồ sơ.", "Tick the box to confirm the withdrawal."},
 	"mine.err.rating":       {"Vui lòng chọn mức độ hài lòng.", "Choose how satisfied you are."},
 	"mine.err.too_long":     {"Nội dung quá dài (tối đa %d ký tự).", "The text is too long (%d characters at most)."},

@@ -46,35 +46,8 @@ const (
 // citizenActor is the dossier actor of a citizen account.
 func citizenActor(a *account.Account) dossier.Actor { return auth.CitizenActor(a) }
 
-// fieldView is one control of the procedure's form.
-type fieldView struct {
-	ID, Name  string
-	Kind      string // catalog.FieldType
-	InputType string // the <input type>, for single-line inputs
-	Label     string
-	Help      string
-	Error     string
-	Value     string
-	Checked   bool
-	Required  bool
-	Options   []option
-	Min, Max  string
-	MaxLen    int
-	Mode      string // inputmode
-	Auto      string // autocomplete
-}
-
-// Described lists the ids the control's aria-describedby names.
-func (f fieldView) Described() string {
-	var ids []string
-	if f.Help != "" {
-		ids = append(ids, f.ID+"-hint")
-	}
-	if f.Error != "" {
-		ids = append(ids, f.ID+"-error")
-	}
-	return strings.Join(ids, " ")
-}
+// fieldView is one control of the procedure's form (web.FormFields).
+type fieldView = web.FormField
 
 // docView is one document of the checklist, with its file input.
 type docView struct {
@@ -282,56 +255,12 @@ func (h *Handler) submitView(r *http.Request, p *catalog.Procedure, n int, unitQ
 	for _, u := range units {
 		v.Units = append(v.Units, option{Value: u.Code, Label: u.Name, Selected: u.Code == unit})
 	}
-	for _, fd := range p.Current.Form.Fields {
-		f := fieldView{ID: "field-" + fd.Name, Name: fd.Name, Kind: string(fd.Type), InputType: "text", Label: fd.LabelIn(lang),
-			Help: fd.Help, Required: fd.Required, Value: values[fd.Name], MaxLen: fd.MaxLen(), Auto: "off"}
-		switch fd.Type {
-		case catalog.FieldNumber:
-			f.InputType, f.Mode = "number", "decimal"
-			if fd.Min != nil {
-				f.Min = strconv.FormatFloat(*fd.Min, 'f', -1, 64)
-			}
-			if fd.Max != nil {
-				f.Max = strconv.FormatFloat(*fd.Max, 'f', -1, 64)
-			}
-		case catalog.FieldDate:
-			f.InputType = "date"
-		case catalog.FieldIDNumber:
-			f.Mode, f.MaxLen = "numeric", 12
-		case catalog.FieldPhone:
-			f.InputType, f.Auto = "tel", "tel"
-		case catalog.FieldEmail:
-			f.InputType, f.Auto = "email", "email"
-		case catalog.FieldCheckbox:
-			b, ok := checkboxOn(values[fd.Name])
-			f.Checked = ok && b
-		case catalog.FieldSelect:
-			f.Options = append(f.Options, option{Label: h.t(r, "submit.choose")})
-			for _, o := range fd.Options {
-				label := o.Label
-				if lang == web.EN && o.LabelEN != "" {
-					label = o.LabelEN
-				}
-				f.Options = append(f.Options, option{Value: o.Value, Label: label, Selected: o.Value == values[fd.Name]})
-			}
-		}
-		v.Fields = append(v.Fields, f)
-	}
+	v.Fields = web.FormFields(p.Current.Form, values, lang, h.t(r, "submit.choose"))
 	for _, d := range p.Current.Documents {
 		v.Docs = append(v.Docs, docView{ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Originals: d.Originals,
 			Copies: d.Copies, Required: d.Required, Template: d.Template})
 	}
 	return v, nil
-}
-
-func checkboxOn(s string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "on", "true", "1", "yes":
-		return true, true
-	case "", "off", "false", "0", "no":
-		return false, true
-	}
-	return false, false
 }
 
 func (v *submitView) field(name string) *fieldView {
@@ -392,7 +321,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Token = newToken()
 		v.Errors = append(v.Errors, formError{Field: "documents", Message: e.Message(lang)})
-		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: statusOf(e), Data: v})
+		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: e.Kind.Status(), Data: v})
 		return nil
 	}
 	defer m.Discard()
@@ -487,18 +416,23 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		v.Errors = append(v.Errors, formError{Field: f.ID, Message: f.Error})
 	}
 	// The documents: files refused by type or size, then required ones
-	// missing.
+	// missing (the catalogue's rule, which the dossier service applies
+	// again when the dossier is filed).
 	attached := fresh
+	missing := map[string]bool{}
+	for _, md := range ver.MissingDocuments(func(key string) bool { return attached["doc."+key] }) {
+		missing["doc."+md.Key] = true
+	}
 	fileStatus := 0
 	for i := range v.Docs {
 		d := &v.Docs[i]
 		if err := m.Rejected[d.Input]; err != nil {
 			e, _ := apperr.As(err)
 			d.Error = e.Message(lang)
-			if fileStatus == 0 || statusOf(e) == http.StatusUnsupportedMediaType {
-				fileStatus = statusOf(e)
+			if fileStatus == 0 || e.Kind.Status() == http.StatusUnsupportedMediaType {
+				fileStatus = e.Kind.Status()
 			}
-		} else if d.Required && !attached[d.Input] {
+		} else if missing[d.Input] {
 			d.Error = h.t(r, "submit.err.missing", d.Name)
 		}
 		if d.Error != "" {
@@ -573,7 +507,7 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, p *catalog.Proc
 		s := strings.TrimSpace(dr.Values[fd.Name])
 		switch fd.Type {
 		case catalog.FieldCheckbox:
-			if on, _ := checkboxOn(s); on {
+			if on, _ := web.CheckboxOn(s); on {
 				s = h.t(r, "submit.yes")
 			} else {
 				s = h.t(r, "submit.no")
@@ -710,13 +644,6 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 			Filename: f.Filename, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256, StorageKey: f.Key, UploadedAt: h.now()})
 		fmt.Fprintf(hash, "|%s=%s", f.Field, f.SHA256)
 	}
-	for i := range v.Docs {
-		d := &v.Docs[i]
-		if d.Required && !attached[d.Input] {
-			d.Error = h.t(r, "submit.err.missing", d.Name)
-			v.Errors = append(v.Errors, formError{Field: d.ID, Message: d.Error})
-		}
-	}
 	status := http.StatusBadRequest
 	if len(v.Errors) == 0 {
 		in := dossier.SubmitInput{Procedure: p.Code, Unit: dr.Unit, Form: clean, Documents: docs,
@@ -743,13 +670,16 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 			id := fe.Name
 			if f := v.field(fe.Name); f != nil {
 				f.Error, id = msg, f.ID
+			} else if d := v.doc(fe.Name); d != nil {
+				// A required document missing (the service's rule).
+				d.Error, id = msg, d.ID
 			}
 			v.Errors = append(v.Errors, formError{Field: id, Message: msg})
 		}
 		if len(e.Fields) == 0 {
 			v.Errors = append(v.Errors, formError{Field: "unit", Message: e.Message(lang)})
 		}
-		status = statusOf(e)
+		status = e.Kind.Status()
 	}
 	// The draft stays: the page again, with what went wrong.
 	h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Status: status, Data: v})
@@ -814,21 +744,4 @@ func (h *Handler) plural(r *http.Request, key string, n int, args ...any) string
 		return h.t(r, key+".one", args...)
 	}
 	return h.t(r, key, args...)
-}
-
-// statusOf is the HTTP status of a domain error on a form page.
-func statusOf(e *apperr.Error) int {
-	switch e.Kind {
-	case apperr.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case apperr.Unsupported:
-		return http.StatusUnsupportedMediaType
-	case apperr.Unprocessable:
-		return http.StatusUnprocessableEntity
-	case apperr.Conflict:
-		return http.StatusConflict
-	case apperr.Forbidden:
-		return http.StatusForbidden
-	}
-	return http.StatusBadRequest
 }

@@ -422,7 +422,8 @@ func supplementRequest(d *dossier.Dossier) (dossier.SupplementRequest, bool) {
 	if ev == nil {
 		return dossier.SupplementRequest{}, false
 	}
-	return dossier.SupplementRequest{Documents: stringsOf(ev.Data["documents"]), Reason: ev.Note, RequestedAt: ev.At}, true
+	data, _ := ev.Data.(dossier.SupplementData)
+	return dossier.SupplementRequest{Documents: data.Documents, Reason: ev.Note, RequestedAt: ev.At}, true
 }
 
 // supplement is slip 02.
@@ -504,7 +505,9 @@ func (s *slip) apology() {
 	var oldDue, newDue *time.Time
 	if ev != nil {
 		when, reason = ev.At, ev.Note
-		oldDue, newDue = timeOf(ev.Data["old_due"]), timeOf(ev.Data["new_due"])
+		if data, ok := ev.Data.(dossier.RescheduleData); ok {
+			oldDue, newDue = &data.OldDue, &data.NewDue
+		}
 	}
 	if newDue == nil {
 		newDue = d.DueAt
@@ -625,8 +628,8 @@ func (s *slip) receiver(evs []dossier.Event, i int) string {
 	ev := evs[i]
 	switch ev.Action {
 	case dossier.ActAssign:
-		if a, ok := ev.Data["assignee"].(string); ok && a != "" {
-			return a
+		if data, ok := ev.Data.(dossier.AssignData); ok && data.Assignee != "" {
+			return data.Assignee
 		}
 	case dossier.ActDeliver:
 		return s.d.Applicant.DisplayName()
@@ -635,8 +638,8 @@ func (s *slip) receiver(evs []dossier.Event, i int) string {
 		return evs[i+1].ActorName
 	}
 	if ev.Action == dossier.ActTransfer {
-		if u, ok := ev.Data["to_unit"].(string); ok {
-			return s.unitName(u)
+		if data, ok := ev.Data.(dossier.UnitData); ok {
+			return s.unitName(data.ToUnit)
 		}
 	}
 	return s.d.Assignee
@@ -645,8 +648,8 @@ func (s *slip) receiver(evs []dossier.Event, i int) string {
 func (s *slip) note(ev dossier.Event) string {
 	var parts []string
 	if ev.Action == dossier.ActTransfer || ev.Action == dossier.ActReturnResult {
-		if u, ok := ev.Data["to_unit"].(string); ok && u != "" {
-			parts = append(parts, s.l.f("toUnit", s.unitName(u)))
+		if data, ok := ev.Data.(dossier.UnitData); ok && data.ToUnit != "" {
+			parts = append(parts, s.l.f("toUnit", s.unitName(data.ToUnit)))
 		}
 	}
 	if ev.BudgetHours > 0 {
@@ -686,39 +689,6 @@ func findStep(v *catalog.Version, key string) *catalog.Step {
 	for i := range v.Process {
 		if v.Process[i].Key == key {
 			return &v.Process[i]
-		}
-	}
-	return nil
-}
-
-// stringsOf reads a list of strings from event data, which is []string in
-// memory and []any once decoded from JSON.
-func stringsOf(v any) []string {
-	switch x := v.(type) {
-	case []string:
-		return x
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// timeOf reads a time from event data (RFC 3339 text or time.Time).
-func timeOf(v any) *time.Time {
-	switch x := v.(type) {
-	case time.Time:
-		return &x
-	case *time.Time:
-		return x
-	case string:
-		if t, err := time.Parse(time.RFC3339, x); err == nil {
-			return &t
 		}
 	}
 	return nil

@@ -100,9 +100,9 @@ func processed() *dossier.Dossier {
 	d.Verdict = dossier.VerdictLate
 	d.Events = append(d.Events,
 		dossier.Event{At: ict(2025, 3, 5, 14, 0), ActorName: "Lê Văn Tiếp", UnitCode: "000.17.22.H56", Action: dossier.ActTransfer,
-			Data: map[string]any{"to_unit": "000.17.22.H56"}, StepKey: "chuyen", BudgetHours: 4, SpentHours: 2, Verdict: dossier.VerdictOnTime},
+			Data: dossier.UnitData{ToUnit: "000.17.22.H56"}, StepKey: "chuyen", BudgetHours: 4, SpentHours: 2, Verdict: dossier.VerdictOnTime},
 		dossier.Event{At: ict(2025, 3, 6, 9, 0), ActorName: "Nguyễn Đức Trưởng", UnitCode: "000.17.22.H56", Action: dossier.ActAssign,
-			Data: map[string]any{"assignee": "Phạm Thu Hằng"}, StepKey: "phan_cong", BudgetHours: 8, SpentHours: 6.5, Verdict: dossier.VerdictOnTime},
+			Data: dossier.AssignData{Assignee: "Phạm Thu Hằng"}, StepKey: "phan_cong", BudgetHours: 8, SpentHours: 6.5, Verdict: dossier.VerdictOnTime},
 		dossier.Event{At: ict(2025, 3, 20, 10, 0), ActorName: "Nguyễn Đức Trưởng", UnitCode: "000.17.22.H56", Action: dossier.ActFinish,
 			StepKey: "tham_dinh", BudgetHours: 56, SpentHours: 70, Verdict: dossier.VerdictLate, Note: "Chờ xác minh"},
 		dossier.Event{At: ict(2025, 3, 20, 15, 0), ActorName: "Lê Văn Tiếp", UnitCode: "000.17.22.H56", Action: dossier.ActDeliver,
@@ -126,7 +126,7 @@ func answered() *dossier.Dossier {
 	d := base()
 	d.Status = dossier.StatusProcessing
 	d.Events = append(d.Events, dossier.Event{At: ict(2025, 3, 7, 10, 15), ActorName: "Phạm Thu Hằng",
-		Action: dossier.ActRequestSupplement, Note: "Thiếu bản sao căn cước", Data: map[string]any{"documents": []any{"cccd"}}})
+		Action: dossier.ActRequestSupplement, Note: "Thiếu bản sao căn cước", Data: dossier.SupplementData{Documents: []string{"cccd"}}})
 	return d
 }
 
@@ -144,8 +144,7 @@ func rescheduled() *dossier.Dossier {
 	d.DueAt = ptr(ict(2025, 3, 26, 17, 0))
 	d.Events = append(d.Events, dossier.Event{At: ict(2025, 3, 17, 16, 0), ActorName: "Nguyễn Đức Trưởng",
 		Action: dossier.ActReschedule, Note: "Cần xác minh thông tin với cơ quan đăng ký hộ tịch nơi cư trú trước đây.",
-		Data: map[string]any{"old_due": ict(2025, 3, 19, 17, 0).UTC().Format(time.RFC3339),
-			"new_due": ict(2025, 3, 26, 17, 0).UTC().Format(time.RFC3339)}})
+		Data: dossier.RescheduleData{OldDue: ict(2025, 3, 19, 17, 0).UTC(), NewDue: ict(2025, 3, 26, 17, 0).UTC()}})
 	return d
 }
 

@@ -7,7 +7,7 @@ func TestPercent(t *testing.T) {
 		part, whole int
 		want        float64
 	}{
-		// Hoàn Kiếm's wards, domain.md §7: 1,262 of 1,843 online.
+		// Hoàn Kiếm's wards, as the district reported: 1,262 of 1,843 online.
 		{1262, 1843, 68.5},
 		// Hoàn Kiếm's district level: 50 of 52 (96.15% → one decimal).
 		{50, 52, 96.2},

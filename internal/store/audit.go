@@ -122,7 +122,7 @@ func sumJSON(label string, v any) (string, error) {
 
 // eventData is an event's data as it is stored: JSON, or nil (NULL).
 func eventData(ev *dossier.Event) ([]byte, error) {
-	if len(ev.Data) == 0 {
+	if ev.Data == nil {
 		return nil, nil
 	}
 	b, err := json.Marshal(ev.Data)

@@ -38,11 +38,12 @@ type UnitCounts struct {
 func (db *DB) BackofficeCounts(ctx context.Context, unitID int64, now time.Time) (UnitCounts, error) {
 	var c UnitCounts
 	err := db.queryRow(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN status = 1 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status IN (2, 4, 5, 6) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status IN (2, 4, 5, 6) AND due_at < $2 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status = 4 AND substate = $3 THEN 1 ELSE 0 END), 0)
-		FROM dossiers WHERE unit_id = $1 AND status IN (1, 2, 4, 5, 6)`, unitID, utc(now), dossier.SubResultDrafted).
+		COALESCE(SUM(CASE WHEN status = $4 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status IN (`+sqlOpen+`) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status IN (`+sqlOpen+`) AND due_at < $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = $5 AND substate = $3 THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE unit_id = $1 AND status IN (`+sqlPending+`)`, unitID, utc(now), dossier.SubResultDrafted,
+		int(dossier.StatusSubmitted), int(dossier.StatusProcessing)).
 		Scan(&c.Waiting, &c.InProgress, &c.Overdue, &c.ToApprove)
 	if err != nil {
 		return c, fmt.Errorf("counting dossiers: %w", err)
@@ -124,7 +125,7 @@ func (db *DB) UnitDueCounts(ctx context.Context, unitID int64, now, today, oneDa
 		COALESCE(SUM(CASE WHEN due_at >= $2 AND due_at < $3 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN due_at >= $2 AND due_at < $4 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN due_at < $2 THEN 1 ELSE 0 END), 0)
-		FROM dossiers WHERE unit_id = $1 AND status IN (2, 4, 5, 6) AND due_at IS NOT NULL`,
+		FROM dossiers WHERE unit_id = $1 AND status IN (`+sqlOpen+`) AND due_at IS NOT NULL`,
 		unitID, n, t, o).Scan(&c.Today, &c.WithinOne, &c.Overdue)
 	if err != nil {
 		return c, fmt.Errorf("counting due dossiers: %w", err)

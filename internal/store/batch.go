@@ -81,6 +81,10 @@ type batchDossier struct {
 	cur       *dossier.Dossier // current state, as stored
 	events    []dossier.Event
 	cons      []dossier.Consultation
+	// docs and docsBy are the documents of the submission and who
+	// uploaded them.
+	docs   []dossier.Document
+	docsBy int64
 }
 
 var errBatchUnsupported = errors.New("store: not available in a batch")
@@ -140,8 +144,8 @@ func storedConsultation(c dossier.Consultation) dossier.Consultation {
 }
 
 func (b *batch) CreateDossier(_ context.Context, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
-	if in.IdemKey != "" || len(in.Documents) > 0 {
-		return nil, false, fmt.Errorf("submitting with documents or an idempotency key: %w", errBatchUnsupported)
+	if in.IdemKey != "" {
+		return nil, false, fmt.Errorf("submitting with an idempotency key: %w", errBatchUnsupported)
 	}
 	d := *in.Dossier
 	ev := *in.Event
@@ -170,7 +174,8 @@ func (b *batch) CreateDossier(_ context.Context, in *dossier.NewDossier) (*dossi
 	if err != nil {
 		return nil, false, err
 	}
-	bd := &batchDossier{app: app, form: form, cur: cur, events: []dossier.Event{ev}}
+	bd := &batchDossier{app: app, form: form, cur: cur, events: []dossier.Event{ev},
+		docs: append([]dossier.Document(nil), in.Documents...), docsBy: ev.ActorID}
 	b.dossiers = append(b.dossiers, bd)
 	b.byID[d.ID], b.byCode[d.Code] = bd, bd
 	return &d, false, nil
@@ -410,11 +415,15 @@ func (b *batch) write(tx *Tx) error {
 	if err != nil {
 		return fmt.Errorf("inserting dossiers: %w", err)
 	}
-	var evs, cons [][]any
+	var evs, cons, docs [][]any
 	for i, bd := range b.dossiers {
 		id := ids[bd.cur.Code]
 		if id == 0 {
 			return fmt.Errorf("dossier %s was not inserted", bd.cur.Code)
+		}
+		for _, doc := range bd.docs {
+			docs = append(docs, []any{id, doc.Kind, doc.DocKey, doc.Filename, doc.ContentType, doc.Size, doc.SHA256, doc.StorageKey,
+				nint64(bd.docsBy), utc(doc.UploadedAt)})
 		}
 		for j, ev := range bd.events {
 			c := chains[i][j]
@@ -428,6 +437,10 @@ func (b *batch) write(tx *Tx) error {
 	if err := b.insertRows(ctx, tx, `INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status,
 			note, data, step_key, budget_hours, spent_hours, verdict, seq, prev_hash, hash)`, "", 18, nil, evs, nil); err != nil {
 		return fmt.Errorf("inserting events: %w", err)
+	}
+	if err := b.insertRows(ctx, tx, `INSERT INTO documents (dossier_id, kind, doc_key, filename, content_type, size, sha256, storage_key,
+			uploaded_by, uploaded_at)`, "", 10, nil, docs, nil); err != nil {
+		return fmt.Errorf("inserting documents: %w", err)
 	}
 	if err := b.insertRows(ctx, tx, `INSERT INTO consultations (dossier_id, from_unit_id, to_unit_id, question, asked_by, asked_at,
 			answer, answered_by, answered_at)`, "", 9, nil, cons, nil); err != nil {

@@ -328,7 +328,7 @@ func (db *DB) Events(ctx context.Context, dossierID int64) ([]dossier.Event, err
 		e.ActorID, e.UnitID = actor.Int64, unit.Int64
 		e.Action, e.From, e.To = dossier.Action(action), dossier.Status(from), dossier.Status(to)
 		if len(data) > 0 {
-			if err := json.Unmarshal(data, &e.Data); err != nil {
+			if e.Data, err = dossier.DecodeEventData(e.Action, data); err != nil {
 				return nil, fmt.Errorf("decoding event data: %w", err)
 			}
 		}
@@ -443,7 +443,7 @@ func filterClauses(f dossier.Filter, arg func(any) string) []string {
 		if now.IsZero() {
 			now = time.Now()
 		}
-		where = append(where, "d.status IN (2, 4, 5, 6) AND d.due_at < "+arg(utc(now)))
+		where = append(where, "d.status IN ("+sqlOpen+") AND d.due_at < "+arg(utc(now)))
 	}
 	if f.DueBefore != nil {
 		where = append(where, "d.due_at < "+arg(utc(*f.DueBefore)))

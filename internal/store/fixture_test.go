@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,8 +129,21 @@ func (f *fixture) staff(t *testing.T, username string, u *org.Unit, role org.Rol
 
 func (f *fixture) onlineInput(a dossier.Actor, unit string) dossier.SubmitInput {
 	return dossier.SubmitInput{Procedure: "1.000894", Unit: unit,
-		Form:    map[string]any{"chong_ho_ten": "Nguyễn Văn An", "vo_ho_ten": "Lê Thị Cúc"},
-		Account: &dossier.Applicant{FullName: a.Name, IDNumber: a.IDNumber, Phone: "0912345678"}}
+		Form:      map[string]any{"chong_ho_ten": "Nguyễn Văn An", "vo_ho_ten": "Lê Thị Cúc"},
+		Account:   &dossier.Applicant{FullName: a.Name, IDNumber: a.IDNumber, Phone: "0912345678"},
+		Documents: marriageScans()}
+}
+
+// marriageScans are the files of the two required documents of the
+// fixture's procedures, which an online submission must carry (the store
+// keeps their description; the content lives in the file store).
+func marriageScans() []dossier.Document {
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, ict)
+	scan := func(key, sum string) dossier.Document {
+		return dossier.Document{Kind: dossier.DocApplication, DocKey: key, Filename: key + ".pdf", ContentType: "application/pdf",
+			Size: 1000, SHA256: strings.Repeat(sum, 64), StorageKey: strings.Repeat(sum, 64), UploadedAt: at}
+	}
+	return []dossier.Document{scan("to_khai", "a"), scan("xac_nhan_hon_nhan", "b")}
 }
 
 func (f *fixture) submitOnline(t *testing.T, a dossier.Actor, unit string) *dossier.Dossier {

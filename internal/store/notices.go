@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -66,7 +65,8 @@ func (db *DB) Notices(ctx context.Context, accountID, before int64, limit int) (
 		n.Event.At = local(n.Event.At)
 		n.Event.Action, n.Event.From, n.Event.To = dossier.Action(action), dossier.Status(from), dossier.Status(to)
 		if len(data) > 0 {
-			if err := json.Unmarshal(data, &n.Event.Data); err != nil {
+			var err error
+			if n.Event.Data, err = dossier.DecodeEventData(n.Event.Action, data); err != nil {
 				return nil, 0, fmt.Errorf("decoding notice data: %w", err)
 			}
 		}

@@ -31,7 +31,7 @@ func (db *DB) Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time
 			COALESCE(SUM(CASE WHEN (finished_at IS NULL OR finished_at >= $4) AND due_at >= $5 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN (finished_at IS NULL OR finished_at >= $4) AND due_at < $5 THEN 1 ELSE 0 END), 0)
 		FROM dossiers
-		WHERE unit_path >= $1 AND unit_path < $2 AND (NOT $6 OR unit_path = $1) AND status NOT IN (1, 3)
+		WHERE unit_path >= $1 AND unit_path < $2 AND (NOT $6 OR unit_path = $1) AND status NOT IN (`+sqlUncounted+`)
 			AND received_at IS NOT NULL AND received_at < $4
 			AND (finished_at IS NULL OR finished_at >= $3)`,
 		lo, hi, f, t, c, own).Scan(

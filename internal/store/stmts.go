@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/motcua/motcua/internal/dossier"
 )
 
 // stmtCache keeps prepared statements per pool. The SQLite driver parses
@@ -116,4 +120,26 @@ func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, q, args...)
+}
+
+// Status lists in SQL, built from the sets the dossier package defines (a
+// set is a method of dossier.Status, written once).
+var (
+	// sqlOpen: received and still in the administration's hands.
+	sqlOpen = statusList(dossier.Status.Open)
+	// sqlPending: awaiting reception, or open.
+	sqlPending = statusList(dossier.Status.Pending)
+	// sqlUncounted: never received, left out of form II.06a.
+	sqlUncounted = statusList(func(s dossier.Status) bool { return !s.Counted() })
+)
+
+// statusList writes the statuses for which keep is true as an SQL list of
+// integer literals, "2, 4, 5, 6".
+func statusList(keep func(dossier.Status) bool) string {
+	ss := dossier.StatusesWhere(keep)
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Itoa(int(s))
+	}
+	return strings.Join(out, ", ")
 }

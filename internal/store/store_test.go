@@ -216,7 +216,8 @@ func TestDossierLifecycleStored(t *testing.T) {
 		if strings.Join(actions, " ") != want {
 			t.Fatalf("events %v", actions)
 		}
-		if len(got.Documents) != 1 || got.Documents[0].DocKey != "xac_nhan_hon_nhan" {
+		// The submission's two documents, then the supplement.
+		if len(got.Documents) != 3 || got.Documents[2].DocKey != "xac_nhan_hon_nhan" || got.Documents[2].Kind != dossier.DocSupplement {
 			t.Fatalf("documents %+v", got.Documents)
 		}
 		if got.Events[1].StepKey != "tiep_nhan" || got.Events[1].Verdict == "" {

@@ -42,26 +42,13 @@ func (rd *Renderer) CrossOrigin(key string) *http.CrossOriginProtection {
 	return cop
 }
 
-// errorStatus is the page status of each kind of domain error.
-var errorStatus = map[apperr.Kind]int{
-	apperr.NotFound:      http.StatusNotFound,
-	apperr.Invalid:       http.StatusBadRequest,
-	apperr.Forbidden:     http.StatusForbidden,
-	apperr.Unprocessable: http.StatusUnprocessableEntity,
-	apperr.Conflict:      http.StatusConflict,
-	apperr.TooLarge:      http.StatusRequestEntityTooLarge,
-	apperr.Unsupported:   http.StatusUnsupportedMediaType,
-}
-
 // Fail answers the error page for err: a domain error's status with its
 // message in the user's language; anything else is logged (as what) and
 // gets the generic 500 page, which tells nothing of the cause.
 func (rd *Renderer) Fail(w http.ResponseWriter, r *http.Request, err error, what string) {
-	if e, ok := apperr.As(err); ok {
-		if status, ok := errorStatus[e.Kind]; ok {
-			rd.Error(w, r, status, e.Message(LangOf(r)))
-			return
-		}
+	if e, ok := apperr.As(err); ok && e.Kind != apperr.Internal {
+		rd.Error(w, r, e.Kind.Status(), e.Message(LangOf(r)))
+		return
 	}
 	rd.log.ErrorContext(r.Context(), what, "route", r.Pattern, "err", err)
 	rd.Error(w, r, http.StatusInternalServerError, "")

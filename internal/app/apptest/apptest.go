@@ -90,12 +90,15 @@ func Spec(code, name string, level catalog.UnitLevel, offered string, days int) 
 			Form: catalog.Form{Fields: []catalog.Field{
 				{Name: "chong_ho_ten", Label: "Họ và tên chồng", LabelEN: "Husband's full name", Type: "text", Required: true},
 				{Name: "vo_ho_ten", Label: "Họ và tên vợ", LabelEN: "Wife's full name", Type: "text", Required: true},
-				{Name: "so_ban_sao", Label: "Số bản sao", LabelEN: "Number of copies", Type: "number"},
+				{Name: "so_ban_sao", Label: "Số bản sao", LabelEN: "Number of copies", Type: "number", Min: ptr(1.0), Max: ptr(10.0),
+					Help: "Số bản sao trích lục cần cấp (1–10)."},
 			}},
 			Process: steps},
 		OfferedBy: []string{offered},
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // Start runs the server on a fresh store of the engine with the fixture:
 // the city, Quận Hoàn Kiếm with Hàng Trống and Hàng Bạc, Sở Tư pháp; the
@@ -344,13 +347,32 @@ func MarriageForm() map[string]any {
 	return map[string]any{"chong_ho_ten": "Nguyễn Văn An", "vo_ho_ten": "Lê Thị Cúc"}
 }
 
-// Submit submits the marriage procedure online at unit and fails the test
-// on anything but 201.
+// MarriageDocuments are scans of the marriage procedure's two required
+// documents, for an online submission.
+func MarriageDocuments() []File {
+	return []File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: PDF("to khai", 1200)},
+		{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: PDF("xac nhan", 1200)}}
+}
+
+// SubmitBody is the multipart body of an online submission of the marriage
+// procedure at unit with its required documents, and its content type.
+func SubmitBody(unit string) (string, *bytes.Buffer) {
+	form, _ := json.Marshal(MarriageForm())
+	return Multipart(map[string]string{"procedure": Marriage, "unit": unit, "form": string(form)}, MarriageDocuments())
+}
+
+// Submit submits the marriage procedure online at unit, with its required
+// documents, and fails the test on anything but 201.
 func (c *Client) Submit(unit string) Dossier {
 	c.env.T.Helper()
+	ct, body := SubmitBody(unit)
+	r := c.Raw("POST", "/api/v1/dossiers", ct, body, nil)
+	if r.Status != 201 {
+		c.env.T.Fatalf("submit: status %d %s", r.Status, r.Body)
+	}
 	var d Dossier
-	if st := c.Do("POST", "/api/v1/dossiers", map[string]any{"procedure": Marriage, "unit": unit, "form": MarriageForm()}, &d); st != 201 {
-		c.env.T.Fatalf("submit: status %d", st)
+	if err := json.Unmarshal(r.Body, &d); err != nil {
+		c.env.T.Fatal(err)
 	}
 	return d
 }
@@ -427,7 +449,7 @@ func (e *Env) SecondServer() *httptest.Server {
 	cfg := config.Default()
 	cfg.FilesDir = e.T.TempDir()
 	cfg.SelfRegistration = "on"
-	a2, err := app.New(ctx, cfg, db2, slog.New(slog.DiscardHandler), app.Options{
+	a2, err := app.New(ctx, cfg, db2, slog.New(slog.NewTextHandler(e.Logs, &slog.HandlerOptions{Level: slog.LevelDebug})), app.Options{
 		LoginSleep: func(context.Context, time.Duration) error { return nil }})
 	if err != nil {
 		e.T.Fatal(err)

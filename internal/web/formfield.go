@@ -1,0 +1,101 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/motcua/motcua/internal/catalog"
+)
+
+// FormField is one control of a procedure's form (catalog.Form) as a page
+// renders it: the citizen portal's online submission and the back office's
+// counter intake build theirs here, so both carry the same attributes
+// (required, min/max, maxlength, inputmode, autocomplete, help).
+type FormField struct {
+	ID, Name  string
+	Kind      string // catalog.FieldType
+	InputType string // the <input type>, for single-line inputs
+	Label     string
+	Help      string
+	Error     string
+	Value     string
+	Checked   bool
+	Required  bool
+	Options   []FormOption
+	Min, Max  string // number fields
+	MaxLen    int
+	Mode      string // inputmode
+	Auto      string // autocomplete
+}
+
+// FormOption is one choice of a select control.
+type FormOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// Described lists the ids the control's aria-describedby names.
+func (f FormField) Described() string {
+	var ids []string
+	if f.Help != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// FormFields builds the controls of form in lang with the values typed so
+// far (by field name); choose labels a select's empty first option.
+func FormFields(form catalog.Form, values map[string]string, lang, choose string) []FormField {
+	out := make([]FormField, 0, len(form.Fields))
+	for _, fd := range form.Fields {
+		f := FormField{ID: "field-" + fd.Name, Name: fd.Name, Kind: string(fd.Type), InputType: "text", Label: fd.LabelIn(lang),
+			Help: fd.Help, Required: fd.Required, Value: values[fd.Name], MaxLen: fd.MaxLen(), Auto: "off"}
+		switch fd.Type {
+		case catalog.FieldNumber:
+			f.InputType, f.Mode = "number", "decimal"
+			if fd.Min != nil {
+				f.Min = strconv.FormatFloat(*fd.Min, 'f', -1, 64)
+			}
+			if fd.Max != nil {
+				f.Max = strconv.FormatFloat(*fd.Max, 'f', -1, 64)
+			}
+		case catalog.FieldDate:
+			f.InputType = "date"
+		case catalog.FieldIDNumber:
+			f.Mode, f.MaxLen = "numeric", 12
+		case catalog.FieldPhone:
+			f.InputType, f.Auto = "tel", "tel"
+		case catalog.FieldEmail:
+			f.InputType, f.Auto = "email", "email"
+		case catalog.FieldCheckbox:
+			b, ok := CheckboxOn(values[fd.Name])
+			f.Checked = ok && b
+		case catalog.FieldSelect:
+			f.Options = append(f.Options, FormOption{Label: choose})
+			for _, o := range fd.Options {
+				label := o.Label
+				if lang == EN && o.LabelEN != "" {
+					label = o.LabelEN
+				}
+				f.Options = append(f.Options, FormOption{Value: o.Value, Label: label, Selected: o.Value == values[fd.Name]})
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// CheckboxOn reads a checkbox's submitted value: on is whether it is
+// ticked, ok whether the value is one a checkbox sends at all.
+func CheckboxOn(s string) (on, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "on", "true", "1", "yes":
+		return true, true
+	case "", "off", "false", "0", "no":
+		return false, true
+	}
+	return false, false
+}

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/motcua/motcua/internal/catalog"
+)
+
+func TestFormFields(t *testing.T) {
+	one, ten := 1.0, 10.5
+	form := catalog.Form{Fields: []catalog.Field{
+		{Name: "ten", Label: "Họ và tên", LabelEN: "Full name", Type: catalog.FieldText, Required: true, Help: "Như trên căn cước"},
+		{Name: "so", Label: "Số bản", Type: catalog.FieldNumber, Min: &one, Max: &ten},
+		{Name: "cccd", Label: "Số định danh", Type: catalog.FieldIDNumber},
+		{Name: "dt", Label: "Điện thoại", Type: catalog.FieldPhone},
+		{Name: "mail", Label: "Thư điện tử", Type: catalog.FieldEmail},
+		{Name: "ngay", Label: "Ngày", Type: catalog.FieldDate},
+		{Name: "ghi_chu", Label: "Ghi chú", Type: catalog.FieldTextarea},
+		{Name: "dong_y", Label: "Cam đoan", Type: catalog.FieldCheckbox, Required: true},
+		{Name: "gioi", Label: "Giới tính", Type: catalog.FieldSelect, Options: []catalog.Option{{Value: "nam", Label: "Nam", LabelEN: "Male"}, {Value: "nu", Label: "Nữ"}}},
+	}}
+	values := map[string]string{"ten": "An", "dong_y": "on", "gioi": "nu"}
+	got := FormFields(form, values, EN, "— Choose —")
+	want := []FormField{
+		{ID: "field-ten", Name: "ten", Kind: "text", InputType: "text", Label: "Full name", Help: "Như trên căn cước", Value: "An", Required: true, MaxLen: 500, Auto: "off"},
+		{ID: "field-so", Name: "so", Kind: "number", InputType: "number", Label: "Số bản", Min: "1", Max: "10.5", Mode: "decimal", Auto: "off"},
+		{ID: "field-cccd", Name: "cccd", Kind: "id_number", InputType: "text", Label: "Số định danh", MaxLen: 12, Mode: "numeric", Auto: "off"},
+		{ID: "field-dt", Name: "dt", Kind: "phone", InputType: "tel", Label: "Điện thoại", Auto: "tel"},
+		{ID: "field-mail", Name: "mail", Kind: "email", InputType: "email", Label: "Thư điện tử", Auto: "email"},
+		{ID: "field-ngay", Name: "ngay", Kind: "date", InputType: "date", Label: "Ngày", Auto: "off"},
+		{ID: "field-ghi_chu", Name: "ghi_chu", Kind: "textarea", InputType: "text", Label: "Ghi chú", MaxLen: 5000, Auto: "off"},
+		{ID: "field-dong_y", Name: "dong_y", Kind: "checkbox", InputType: "text", Label: "Cam đoan", Value: "on", Checked: true, Required: true, Auto: "off"},
+		{ID: "field-gioi", Name: "gioi", Kind: "select", InputType: "text", Label: "Giới tính", Value: "nu", Auto: "off", Options: []FormOption{
+			{Label: "— Choose —"}, {Value: "nam", Label: "Male"}, {Value: "nu", Label: "Nữ", Selected: true}}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d fields, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("field %s:\n got %+v\nwant %+v", want[i].Name, got[i], want[i])
+		}
+	}
+	if d := got[0].Described(); d != "field-ten-hint" {
+		t.Errorf("Described = %q", d)
+	}
+	got[0].Error = "x"
+	if d := got[0].Described(); d != "field-ten-hint field-ten-error" {
+		t.Errorf("Described with an error = %q", d)
+	}
+}
