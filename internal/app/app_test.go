@@ -23,7 +23,8 @@ func TestSweepFiles(t *testing.T) {
 			ctx := context.Background()
 			citizen := env.Login(apptest.CitizenA)
 			ct, body := apptest.Multipart(map[string]string{"procedure": apptest.Marriage, "unit": apptest.HangTrong, "form": `{"chong_ho_ten":"A","vo_ho_ten":"B"}`},
-				[]apptest.File{{Field: "doc.to_khai", Name: "a.pdf", Content: apptest.PDF("dossier", 500)}})
+				[]apptest.File{{Field: "doc.to_khai", Name: "a.pdf", Content: apptest.PDF("dossier", 500)},
+					{Field: "doc.giay_xac_nhan", Name: "b.pdf", Content: apptest.PDF("xac nhan", 500)}})
 			if r := citizen.Raw("POST", "/api/v1/dossiers", ct, body, nil); r.Status != 201 {
 				t.Fatalf("submit: %d %s", r.Status, r.Body)
 			}
