@@ -112,6 +112,9 @@ func (f Field) MaxLen() int {
 // validates submissions from both.
 type Form struct {
 	Fields []Field `json:"fields"`
+	// Rules are checks across fields (an ID number against the date of
+	// birth, a statutory age), applied once every field is valid.
+	Rules []Rule `json:"rules,omitempty"`
 }
 
 // MarshalJSON writes Fields as [] rather than null for an empty form.
@@ -196,6 +199,9 @@ func (f Form) Check() error {
 		if fd.Min != nil && fd.Max != nil && *fd.Min > *fd.Max {
 			bad(i, fd, "min %v greater than max %v", *fd.Min, *fd.Max)
 		}
+	}
+	if err := f.checkRules(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

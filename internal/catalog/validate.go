@@ -37,6 +37,7 @@ const (
 var Codes = []string{
 	CodeRequired, CodeTooLong, CodeNotNumber, CodeOutOfRange, CodeBadDate,
 	CodeFutureDate, CodeBadOption, CodeNotBool, CodeUnknownField, CodeBadType,
+	CodeIDBirthMismatch, CodeIDSexMismatch, CodeUnderAge,
 }
 
 // FieldError is one problem with one submitted field.
@@ -110,6 +111,22 @@ func (e FieldError) Message(lang string, f Form) string {
 		return say("Trường «%s» phải là một số.")
 	case CodeOutOfRange:
 		return rangeMessage(label, fd, en)
+	case CodeIDBirthMismatch:
+		if en {
+			return say("The field “%s” does not match the date of birth: its 4th digit (century) and 5th–6th digits (year of birth) must agree with it.")
+		}
+		return say("Trường «%s» không khớp với ngày sinh: chữ số thứ 4 (thế kỷ) và chữ số thứ 5–6 (năm sinh) phải khớp với năm sinh đã khai.")
+	case CodeIDSexMismatch:
+		if en {
+			return say("The field “%s” does not match the person's sex: its 4th digit is even for a man and odd for a woman.")
+		}
+		return say("Trường «%s» không khớp với giới tính: chữ số thứ 4 là số chẵn với nam, số lẻ với nữ.")
+	case CodeUnderAge:
+		r, _ := f.ruleFor(e.Field, RuleMinAge)
+		if en {
+			return say("By the field “%s”, the person is under %d, the age the law requires (%s).", r.Years, r.Basis)
+		}
+		return say("Theo trường «%s», người này chưa đủ %d tuổi theo quy định (%s).", r.Years, r.Basis)
 	case CodeBadDate:
 		if en {
 			return say("The field “%s” must be a valid date written day/month/year (for example 25/12/1990).")
@@ -240,6 +257,9 @@ func (f Form) Validate(data map[string]any, now time.Time) (map[string]any, Fiel
 		errs = append(errs, FieldError{Field: k, Code: CodeUnknownField})
 	}
 	if len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := f.applyRules(clean, now); len(errs) > 0 {
 		return nil, errs
 	}
 	return clean, nil

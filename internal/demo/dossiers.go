@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,7 +116,39 @@ func SampleForm(f catalog.Form, r *rand.Rand) map[string]any {
 			out[fd.Name] = "congdan@example.vn"
 		}
 	}
+	fitRules(f, out, r)
 	return out
+}
+
+// fitRules makes sample answers pass the form's rules: an ID number whose
+// century, sex and year digits agree with the date of birth. The sample
+// dates of birth (1960–1998) already pass the statutory ages.
+func fitRules(f catalog.Form, out map[string]any, r *rand.Rand) {
+	for _, rule := range f.Rules {
+		if rule.Kind != catalog.RuleIDMatchesPerson {
+			continue
+		}
+		birth, _ := out[rule.BirthField].(string)
+		if _, ok := out[rule.IDField]; !ok || len(birth) < 4 {
+			continue
+		}
+		year, err := strconv.Atoi(birth[:4])
+		if err != nil {
+			continue
+		}
+		sex := rule.Sex
+		if rule.SexField != "" {
+			v, _ := out[rule.SexField].(string)
+			if v == "nu" || v == "female" {
+				sex = "female"
+			}
+		}
+		g := (year - 1900) / 100 * 2
+		if sex == "female" {
+			g++
+		}
+		out[rule.IDField] = fmt.Sprintf("001%d%02d%06d", g, year%100, r.IntN(1000000))
+	}
 }
 
 // loadDossiers drives n dossiers through the real lifecycle with a
