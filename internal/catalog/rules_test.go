@@ -110,7 +110,9 @@ func TestFormRulesChecked(t *testing.T) {
 		{"absurd age", func(f *Form) { f.Rules[2].Years = 0 }, "years must be"},
 		{"sex and sex field", func(f *Form) { f.Rules[4].Sex = "male" }, "sex and sex_field"},
 		{"bad sex", func(f *Form) { f.Rules[0].Sex = "m" }, "sex must be male or female"},
-		{"sex field with other options", func(f *Form) { f.Fields[6].Options = append(f.Fields[6].Options, Option{Value: "khac", Label: "Khác"}) }, `option "khac"`},
+		{"sex field with other options", func(f *Form) {
+			f.Fields[6].Options = append(f.Fields[6].Options, Option{Value: "khac", Label: "Khác"})
+		}, `option "khac"`},
 	} {
 		f := marriageForm()
 		f.Rules = append([]Rule(nil), f.Rules...)
