@@ -147,11 +147,7 @@ func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]catalog.Proc
 	}
 	atp := arg(utc(at))
 	where := []string{"v.id = " + versionInForce(atp)}
-	if q := vn.Fold(f.Q); q != "" {
-		for _, w := range strings.Fields(q) {
-			where = append(where, "p.name_folded LIKE "+arg("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
-		}
-	}
+	where = append(where, nameMatches(f.Q, arg)...)
 	if f.Unit != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM procedure_units pu JOIN units u ON u.id = pu.unit_id WHERE pu.procedure_id = p.id AND u.code = "+arg(f.Unit)+")")
 	}
@@ -314,4 +310,19 @@ func (db *DB) Version(ctx context.Context, id int64) (*catalog.Version, error) {
 	v.ID = id
 	db.versions.Store(id, &v)
 	return &v, nil
+}
+
+// nameMatches is the condition a procedure's folded name meets for a
+// catalogue query: every group of catalog.SearchTerms, each by any of its
+// terms. arg binds a value and returns its placeholder.
+func nameMatches(q string, arg func(any) string) []string {
+	var where []string
+	for _, group := range catalog.SearchTerms(q) {
+		var ors []string
+		for _, term := range group {
+			ors = append(ors, "p.name_folded LIKE "+arg("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	return where
 }

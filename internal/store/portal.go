@@ -30,11 +30,7 @@ func portalWhere(f PortalFilter, arg func(any) string) []string {
 		at = time.Now()
 	}
 	where := []string{"v.id = " + versionInForce(arg(utc(at)))}
-	if q := vn.Fold(f.Q); q != "" {
-		for _, w := range strings.Fields(q) {
-			where = append(where, "p.name_folded LIKE "+arg("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
-		}
-	}
+	where = append(where, nameMatches(f.Q, arg)...)
 	if f.Unit != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM procedure_units pu JOIN units u ON u.id = pu.unit_id WHERE pu.procedure_id = p.id AND u.code = "+arg(f.Unit)+")")
 	}

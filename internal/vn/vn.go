@@ -47,3 +47,26 @@ func Fold(s string) string {
 	}
 	return b.String()
 }
+
+// SpellingVariants returns a folded word and its other accepted spelling:
+// Vietnamese writes a syllable ending in i after a consonant with either i
+// or y ("kĩ/kỹ", "lí/lý", "mĩ/mỹ", "qui/quy"), and people type both, so
+// search must find one by the other. Other words come back alone.
+func SpellingVariants(w string) []string {
+	if len(w) < 2 {
+		return []string{w}
+	}
+	last := w[len(w)-1]
+	if last != 'i' && last != 'y' {
+		return []string{w}
+	}
+	switch w[:len(w)-1] {
+	case "k", "l", "m", "t", "s", "h", "v", "qu":
+		other := w[:len(w)-1] + "y"
+		if last == 'y' {
+			other = w[:len(w)-1] + "i"
+		}
+		return []string{w, other}
+	}
+	return []string{w}
+}

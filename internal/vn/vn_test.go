@@ -2,6 +2,7 @@ package vn
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -264,6 +265,22 @@ func TestMask(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.f(tt.in); got != tt.want {
 			t.Errorf("mask(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSpellingVariants(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"ky", []string{"ky", "ki"}}, {"ki", []string{"ki", "ky"}}, {"ly", []string{"ly", "li"}},
+		{"quy", []string{"quy", "qui"}}, {"my", []string{"my", "mi"}},
+		{"kinh", []string{"kinh"}}, {"hai", []string{"hai"}}, {"tuy", []string{"tuy"}}, {"y", []string{"y"}},
+	} {
+		got := SpellingVariants(tc.in)
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%q: %v, want %v", tc.in, got, tc.want)
 		}
 	}
 }
