@@ -53,3 +53,28 @@ func TestBlankFormDownload(t *testing.T) {
 		})
 	}
 }
+
+// TestSameDayLimitInWords: a procedure decided on the day of receipt is
+// said so in a sentence, not as "Thời hạn giải quyết là Trong ngày".
+func TestSameDayLimitInWords(t *testing.T) {
+	env := apptest.Start(t, storetest.Engines[0], app.Options{})
+	spec := apptest.Spec("9.000001", "Xác nhận trong ngày", catalog.LevelCommune, "all_communes", 3)
+	spec.Version.LimitAmount = 0 // decided the day it is received
+	for i := range spec.Version.Process {
+		spec.Version.Process[i].BudgetHours = 1
+	}
+	if rep, err := env.DB.ImportCatalogue(context.Background(), []catalog.Spec{spec}); err != nil || len(rep.Rejected) > 0 {
+		t.Fatalf("import: %v %v", err, rep.Rejected)
+	}
+	citizen := env.Login(apptest.CitizenA)
+	ct, body := apptest.Multipart(map[string]string{"procedure": "9.000001", "unit": apptest.HangTrong,
+		"form": `{"chong_ho_ten":"A","vo_ho_ten":"B"}`}, apptest.MarriageDocuments())
+	r := citizen.Raw("POST", "/api/v1/dossiers", ct, body, nil)
+	if r.Status != 201 {
+		t.Fatalf("submit: %d %s", r.Status, r.Body)
+	}
+	code := strings.SplitN(strings.SplitN(string(r.Body), `"code":"`, 2)[1], `"`, 2)[0]
+	b := loggedIn(t, env, apptest.CitizenA)
+	wantPage(t, "confirmation", b.get("/ho-so/"+code+"/da-nop"), http.StatusOK,
+		[]string{"Hồ sơ được giải quyết trong ngày tiếp nhận."}, []string{"là Trong ngày"})
+}
