@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
@@ -77,4 +78,34 @@ func TestSameDayLimitInWords(t *testing.T) {
 	b := loggedIn(t, env, apptest.CitizenA)
 	wantPage(t, "confirmation", b.get("/ho-so/"+code+"/da-nop"), http.StatusOK,
 		[]string{"Hồ sơ được giải quyết trong ngày tiếp nhận."}, []string{"là Trong ngày"})
+}
+
+// TestMostUsedOnlineFirst: the home page's "most used" list puts the
+// procedures that can be submitted online before more used ones that
+// cannot, on both engines.
+func TestMostUsedOnlineFirst(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			ctx := context.Background()
+			spec := apptest.Spec("9.000002", "Thủ tục chỉ nộp trực tiếp", catalog.LevelCommune, "all_communes", 3)
+			spec.Version.LegacyLevel, spec.Version.Class = 2, catalog.ClassInfo
+			if rep, err := env.DB.ImportCatalogue(ctx, []catalog.Spec{spec}); err != nil || len(rep.Rejected) > 0 {
+				t.Fatalf("import: %v %v", err, rep.Rejected)
+			}
+			desk := env.Login("ht.receptionist")
+			for range 3 {
+				body := map[string]any{"procedure": "9.000002", "unit": apptest.HangTrong, "form": apptest.MarriageForm(),
+					"applicant": map[string]string{"id_number": "001301099999", "full_name": "Lê Thị Cúc", "phone": "0912000111"}}
+				if st := desk.Do("POST", "/api/v1/dossiers", body, nil); st != 201 {
+					t.Fatalf("counter intake: %d", st)
+				}
+			}
+			env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			top, err := env.DB.MostUsedProcedures(ctx, time.Now().AddDate(-1, 0, 0), time.Now(), 10)
+			if err != nil || len(top) != 2 || top[0].Code != apptest.Marriage || top[1].Code != "9.000002" || top[1].Dossiers != 3 {
+				t.Fatalf("most used %+v %v", top, err)
+			}
+		})
+	}
 }

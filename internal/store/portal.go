@@ -97,7 +97,9 @@ type ProcedureUse struct {
 }
 
 // MostUsedProcedures returns up to limit procedures in force at `at` that
-// had dossiers submitted since `since`, the most used first (ties by code).
+// had dossiers submitted since `since`: those a citizen can submit online
+// (level 3–4) first, each group the most used first (ties by code), so that
+// the portal's home page does not lead with what cannot be done there.
 // It aggregates over the period's dossiers: callers should cache it.
 func (db *DB) MostUsedProcedures(ctx context.Context, since, at time.Time, limit int) ([]ProcedureUse, error) {
 	rows, err := db.query(ctx, `
@@ -106,7 +108,7 @@ func (db *DB) MostUsedProcedures(ctx context.Context, since, at time.Time, limit
 		JOIN procedures p ON p.id = c.procedure_id
 		JOIN procedure_versions v ON v.procedure_id = p.id
 		WHERE v.id = `+versionInForce("$2")+`
-		ORDER BY c.n DESC, p.code LIMIT $3`, utc(since), utc(at), clampLimit(limit))
+		ORDER BY CASE WHEN v.level >= 3 THEN 0 ELSE 1 END, c.n DESC, p.code LIMIT $3`, utc(since), utc(at), clampLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("counting dossiers per procedure: %w", err)
 	}
