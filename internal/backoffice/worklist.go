@@ -184,6 +184,18 @@ type worklistView struct {
 // worklistPage serves /can-bo/viec-can-lam: the acting member's worklists
 // in the acting unit as tabs (?ds=), with filters ?trang-thai=, ?thu-tuc=,
 // ?han=qua-han|hom-nay|1-ngay, ?q= and keyset pagination ?truoc=ID.
+// HasWorklist reports whether the member's roles in the acting unit have
+// a worklist, so that the navigation links it only then.
+func (f Frame) HasWorklist() bool {
+	roles := f.Staff.rolesIn(f.Staff.Unit.UnitID)
+	for _, wl := range worklists {
+		if wl.forRoles(roles) {
+			return true
+		}
+	}
+	return false
+}
+
 func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff) error {
 	lang := web.LangOf(r)
 	q := r.URL.Query()

@@ -226,3 +226,16 @@ func TestWorklistsAndProcessing(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestWorklistLinkOnlyWithWorklists: the navigation links "Việc cần làm"
+// only for roles that have a worklist; the city administrator, who has
+// none, no longer gets a link that answers 403.
+func TestWorklistLinkOnlyWithWorklists(t *testing.T) {
+	env := apptest.Start(t, storetest.Engines[0], app.Options{})
+	link := `href="/can-bo/viec-can-lam"`
+	want(t, "receptionist", login(t, env, "ht.receptionist").get("/can-bo/"), 200, link)
+	p := login(t, env, "city.admin").get("/can-bo/")
+	if p.status != 200 || strings.Contains(p.body, link) {
+		t.Fatalf("city admin's dashboard: %d, links the worklist: %v", p.status, strings.Contains(p.body, link))
+	}
+}
