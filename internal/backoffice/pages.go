@@ -219,23 +219,8 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		if !ok || val == nil || val == "" {
 			continue
 		}
-		label := f.Label
-		if lang == web.EN && f.LabelEN != "" {
-			label = f.LabelEN
-		}
-		text := fmt.Sprint(val)
-		for _, o := range f.Options {
-			if o.Value == text {
-				text = o.Label
-				if lang == web.EN && o.LabelEN != "" {
-					text = o.LabelEN
-				}
-			}
-		}
-		if b, ok := val.(bool); ok {
-			text = h.t(r, "bool."+strconv.FormatBool(b))
-		}
-		view.Form = append(view.Form, formValue{label, text})
+		text := web.AnswerText(f, val, lang, func(b bool) string { return h.t(r, "bool."+strconv.FormatBool(b)) })
+		view.Form = append(view.Form, formValue{f.LabelIn(lang), text})
 	}
 	names := map[string]string{}
 	for _, doc := range v.Documents {

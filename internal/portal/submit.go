@@ -504,28 +504,12 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, p *catalog.Proc
 		}
 	}
 	for _, fd := range p.Current.Form.Fields {
-		s := strings.TrimSpace(dr.Values[fd.Name])
-		switch fd.Type {
-		case catalog.FieldCheckbox:
-			if on, _ := web.CheckboxOn(s); on {
-				s = h.t(r, "submit.yes")
-			} else {
-				s = h.t(r, "submit.no")
+		s := web.AnswerText(fd, dr.Values[fd.Name], lang, func(b bool) string {
+			if b {
+				return h.t(r, "submit.yes")
 			}
-		case catalog.FieldSelect:
-			for _, o := range fd.Options {
-				if o.Value == s {
-					s = o.Label
-					if lang == web.EN && o.LabelEN != "" {
-						s = o.LabelEN
-					}
-				}
-			}
-		case catalog.FieldDate:
-			if d, err := time.Parse(time.DateOnly, s); err == nil {
-				s = d.Format("02/01/2006")
-			}
-		}
+			return h.t(r, "submit.no")
+		})
 		if s == "" {
 			s = h.t(r, "submit.review.blank")
 		}

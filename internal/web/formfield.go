@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/internal/catalog"
 )
@@ -98,4 +100,35 @@ func CheckboxOn(s string) (on, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// AnswerText is how an answer to a form field reads on a page: a select
+// option's label, a date as dd/mm/yyyy, a checkbox as yes or no (yesNo
+// gives the words in the page's language), anything else as given. The
+// portal's review page and the back office's dossier page both use it.
+func AnswerText(fd catalog.Field, val any, lang string, yesNo func(bool) string) string {
+	if b, ok := val.(bool); ok {
+		return yesNo(b)
+	}
+	s := strings.TrimSpace(fmt.Sprint(val))
+	switch fd.Type {
+	case catalog.FieldCheckbox:
+		if on, ok := CheckboxOn(s); ok {
+			return yesNo(on)
+		}
+	case catalog.FieldSelect:
+		for _, o := range fd.Options {
+			if o.Value == s {
+				if lang == EN && o.LabelEN != "" {
+					return o.LabelEN
+				}
+				return o.Label
+			}
+		}
+	case catalog.FieldDate:
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			return d.Format("02/01/2006")
+		}
+	}
+	return s
 }

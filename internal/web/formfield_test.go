@@ -50,3 +50,33 @@ func TestFormFields(t *testing.T) {
 		t.Errorf("Described with an error = %q", d)
 	}
 }
+
+func TestAnswerText(t *testing.T) {
+	yesNo := func(b bool) string {
+		if b {
+			return "Có"
+		}
+		return "Không"
+	}
+	sel := catalog.Field{Type: catalog.FieldSelect, Options: []catalog.Option{{Value: "nu", Label: "Nữ", LabelEN: "Female"}}}
+	for _, tc := range []struct {
+		fd   catalog.Field
+		val  any
+		lang string
+		want string
+	}{
+		{catalog.Field{Type: catalog.FieldDate}, "1990-04-02", "vi", "02/04/1990"},
+		{catalog.Field{Type: catalog.FieldDate}, "02/04/1990", "vi", "02/04/1990"},
+		{sel, "nu", "vi", "Nữ"},
+		{sel, "nu", EN, "Female"},
+		{catalog.Field{Type: catalog.FieldCheckbox}, true, "vi", "Có"},
+		{catalog.Field{Type: catalog.FieldCheckbox}, "on", "vi", "Có"},
+		{catalog.Field{Type: catalog.FieldCheckbox}, "", "vi", "Không"},
+		{catalog.Field{Type: catalog.FieldNumber}, 2.0, "vi", "2"},
+		{catalog.Field{Type: catalog.FieldText}, "  Lê Thị Cúc ", "vi", "Lê Thị Cúc"},
+	} {
+		if got := AnswerText(tc.fd, tc.val, tc.lang, yesNo); got != tc.want {
+			t.Errorf("%s %v: %q, want %q", tc.fd.Type, tc.val, got, tc.want)
+		}
+	}
+}
