@@ -216,6 +216,15 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 		if d.Substate == SubResultDrafted {
 			return unprocessable("draft_pending", "Dự thảo kết quả đang chờ lãnh đạo phê duyệt.", "A draft result is awaiting the leader's approval.")
 		}
+	case ActFinish:
+		// The result is decided once every unit asked has answered: the
+		// answer may change it (the consulted unit's delay is its own).
+		for _, c := range d.Consultations {
+			if c.Open() {
+				return unprocessable("consultation_open", "Còn ý kiến của đơn vị được xin ý kiến chưa trả lời; chưa thể phê duyệt kết quả.",
+					"A unit consulted has not answered yet; the result cannot be approved.")
+			}
+		}
 	case ActReturnDraft:
 		if d.Substate != SubResultDrafted {
 			return unprocessable("no_draft", "Hồ sơ chưa có dự thảo kết quả chờ phê duyệt.", "There is no draft result awaiting approval.")

@@ -222,3 +222,25 @@ func TestHideUnreleased(t *testing.T) {
 		}
 	}
 }
+
+// TestFinishWaitsForConsultations: the leader cannot approve the result
+// while a unit consulted has not answered; once it has, approval goes on.
+func TestFinishWaitsForConsultations(t *testing.T) {
+	lead := staff(3, unitX, org.RoleLeader)
+	d := dossierIn(StatusProcessing)
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+	d.Consultations = []Consultation{{FromUnitID: unitX, ToUnitID: unitY, Question: "Ý kiến về hộ tịch?", AskedAt: now.Add(-time.Hour)}}
+	finish := Command{Action: ActFinish, Result: &Result{Summary: "Cấp giấy", Granted: true}}
+	refused(t, d, lead, finish, now, apperr.Unprocessable, "consultation_open")
+	for _, act := range NextActions(d, lead) {
+		if act == ActFinish {
+			t.Fatal("approval is offered while a consultation is open")
+		}
+	}
+	answered := now.Add(-time.Minute)
+	d.Consultations[0].Answer, d.Consultations[0].AnsweredAt = "Đủ điều kiện.", &answered
+	mustApply(t, d, lead, finish, now)
+	if d.Status != StatusFinished {
+		t.Fatalf("status %d", d.Status)
+	}
+}
