@@ -41,10 +41,21 @@ type InProgress struct {
 	Overdue int `json:"overdue"`
 }
 
+// Filter narrows a report to the dossiers of some procedures; empty fields
+// do not filter.
+type Filter struct {
+	Field     string // the procedure's field (lĩnh vực), exactly
+	Level     string // the level of government offering it: province, district, commune
+	Procedure string // the procedure's code
+}
+
 // Report is one unit's II.06a figures with the headline rates.
 type Report struct {
-	Unit       string     `json:"unit,omitempty"`
-	UnitName   string     `json:"unit_name,omitempty"`
+	Unit     string `json:"unit,omitempty"`
+	UnitName string `json:"unit_name,omitempty"`
+	// Field or Level names the row of a report by field or by level.
+	Field      string     `json:"field,omitempty"`
+	Level      string     `json:"level,omitempty"`
 	Received   Received   `json:"received"`
 	Finished   Finished   `json:"finished"`
 	InProgress InProgress `json:"in_progress"`
@@ -58,6 +69,8 @@ type Report struct {
 	// decimals.
 	OnTimeRate float64  `json:"on_time_rate"`
 	Children   []Report `json:"children,omitempty"`
+	// Rows are the report's rows by field or by level (by=field, by=level).
+	Rows []Report `json:"rows,omitempty"`
 }
 
 // Finish fills the totals and rates from the counted parts.

@@ -92,5 +92,42 @@ func TestStatsReceivedAtDeskDecidedAtUnit(t *testing.T) {
 		if early.InProgress != (stats.InProgress{Total: 3, Within: 3}) {
 			t.Errorf("on 4/3: %+v", early.InProgress)
 		}
+
+		// The department receives one of its own procedures at its desk
+		// (12/3): rows by level part the commune's procedure from the
+		// department's, filters keep one procedure or level.
+		recDep := f.staff(t, "rec.dep", f.dep, org.RoleReceptionist)
+		if _, _, err := f.svc.Submit(ctx, recDep, dossier.SubmitInput{Procedure: "2.000908", Unit: f.dep.Code,
+			Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
+			Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345"}}); err != nil {
+			t.Fatal(err)
+		}
+		filtered := func(u *org.Unit, flt stats.Filter) stats.Report {
+			r, err := f.db.StatsFiltered(ctx, u, from, to, f.now, false, flt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		depOwn := stats.Received{Total: 1, Counter: 1, Offered: 1}
+		check("department, its procedure", filtered(f.dep, stats.Filter{Procedure: "2.000908"}), depOwn, stats.Finished{},
+			stats.InProgress{Total: 1, Within: 1})
+		check("department, commune level", filtered(f.dep, stats.Filter{Level: "commune"}), stats.Received{},
+			stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 1, Overdue: 1})
+		check("city, field", filtered(f.city, stats.Filter{Field: "Hộ tịch"}), stats.Received{Total: 5, Online: 2, Counter: 3, Offered: 5, OfferedOnline: 2},
+			stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 4, Within: 2, Overdue: 2})
+		check("city, no such field", filtered(f.city, stats.Filter{Field: "Đất đai"}), stats.Received{}, stats.Finished{}, stats.InProgress{})
+		byLevel, err := f.db.StatsRows(ctx, f.city, from, to, f.now, false, stats.Filter{}, "level")
+		if err != nil || len(byLevel) != 2 || byLevel[0].Level != "commune" || byLevel[1].Level != "province" {
+			t.Fatalf("by level: %+v %v", byLevel, err)
+		}
+		// Rows by the procedure's level: the marriage dossiers the department
+		// decides or holds stay on the commune row.
+		check("commune level row", byLevel[0], commune, stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 3, Within: 1, Overdue: 2})
+		check("province level row", byLevel[1], depOwn, stats.Finished{}, stats.InProgress{Total: 1, Within: 1})
+		byField, err := f.db.StatsRows(ctx, f.dep, from, to, f.now, false, stats.Filter{}, "field")
+		if err != nil || len(byField) != 1 || byField[0].Field != "Hộ tịch" || byField[0].Received != depOwn {
+			t.Fatalf("by field: %+v %v", byField, err)
+		}
 	})
 }
