@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"fmt"
+	"net/url"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/app/apptest"
 	"github.com/motcua/motcua/internal/stats"
@@ -59,6 +62,45 @@ func TestStatsTransferredDossier(t *testing.T) {
 				}
 			default:
 				t.Errorf("unexpected child %s", c.Unit)
+			}
+		}
+
+		// Filters, rows by field and level, named periods.
+		admin := env.Login("city.admin")
+		all := "unit=" + apptest.City
+		for _, q := range []string{"procedure=" + apptest.Marriage, "level=commune", "field=" + url.QueryEscape("Hộ tịch")} {
+			if r := get(admin, all+"&"+q); r.Received.Total != 2 || r.Finished.Total != 1 || r.InProgress.Total != 1 {
+				t.Errorf("%s: %+v", q, r)
+			}
+		}
+		for _, q := range []string{"procedure=" + apptest.CriminalRc, "level=province", "field=" + url.QueryEscape("Đất đai")} {
+			if r := get(admin, all+"&"+q); r.Received.Total != 0 || r.Finished.Total != 0 || r.InProgress.Total != 0 {
+				t.Errorf("%s: %+v", q, r)
+			}
+		}
+		byLevel := get(admin, all+"&by=level")
+		if len(byLevel.Rows) != 1 || byLevel.Rows[0].Level != "commune" || byLevel.Rows[0].Received.Online != 2 || byLevel.Rows[0].Finished.Total != 1 {
+			t.Errorf("by level: %+v", byLevel.Rows)
+		}
+		byField := get(admin, all+"&by=field")
+		if len(byField.Rows) != 1 || byField.Rows[0].Field != "Hộ tịch" || byField.Rows[0].InProgress.Total != 1 {
+			t.Errorf("by field: %+v", byField.Rows)
+		}
+		now := time.Now().In(time.FixedZone("ICT", 7*3600))
+		y, m := now.Year(), int(now.Month())
+		for _, p := range []string{fmt.Sprintf("%d-%02d", y, m), fmt.Sprintf("%d-Q%d", y, (m-1)/3+1), fmt.Sprintf("%d-H%d", y, (m-1)/6+1), fmt.Sprint(y)} {
+			if r := get(admin, all+"&period="+p); r.Received.Online != 2 || r.Finished.Total != 1 || r.InProgress.Total != 1 {
+				t.Errorf("period %s: %+v", p, r)
+			}
+		}
+		if r := get(admin, all+fmt.Sprintf("&period=%d", y-1)); r.Received.Total != 0 || r.Finished.Total != 0 {
+			t.Errorf("last year: %+v", r)
+		}
+		for q, code := range map[string]string{"period=2025-Q5": "bad_period", "period=2025-13": "bad_period", "period=25": "bad_period",
+			"period=2025&from=2025-01-01": "bad_period", "level=ward": "bad_level", "by=procedure": "bad_by"} {
+			r := admin.Raw("GET", "/api/v1/stats?"+all+"&"+q, "", nil, nil)
+			if r.Status != 400 || r.DecodeError(t).Error.Code != code {
+				t.Errorf("%s: %d %s, want 400 %s", q, r.Status, r.Body, code)
 			}
 		}
 	})
