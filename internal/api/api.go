@@ -37,6 +37,8 @@ type Store interface {
 	Procedures(ctx context.Context, f store.ProcedureFilter) ([]catalog.Procedure, string, error)
 	Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
+	StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error)
+	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
 	DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error
 }

@@ -82,6 +82,37 @@ func (h *Handler) readableUnit(r *http.Request, a dossier.Actor) (*org.Unit, err
 	return u, nil
 }
 
+// presetPeriod reads a named period: YYYY (a year), YYYY-MM (a month),
+// YYYY-Qn (a quarter), YYYY-Hn (a half-year), in local time.
+func presetPeriod(p string, loc *time.Location) (time.Time, time.Time, error) {
+	bad := apperr.New(apperr.Invalid, "bad_period", "Kỳ báo cáo phải có dạng YYYY, YYYY-MM, YYYY-Qn (quý) hoặc YYYY-Hn (6 tháng).",
+		"period must be YYYY, YYYY-MM, YYYY-Qn (quarter) or YYYY-Hn (half-year).")
+	if len(p) < 4 {
+		return time.Time{}, time.Time{}, bad
+	}
+	y, err := strconv.Atoi(p[:4])
+	if err != nil || y < 1900 || y > 2199 {
+		return time.Time{}, time.Time{}, bad
+	}
+	month, months := 1, 12
+	switch rest := p[4:]; {
+	case rest == "":
+	case len(rest) == 3 && rest[0] == '-' && rest[1] >= '0' && rest[1] <= '1' && rest[2] >= '0' && rest[2] <= '9':
+		month, months = int(rest[1]-'0')*10+int(rest[2]-'0'), 1
+		if month < 1 || month > 12 {
+			return time.Time{}, time.Time{}, bad
+		}
+	case len(rest) == 3 && rest[0] == '-' && (rest[1] == 'Q' || rest[1] == 'q') && rest[2] >= '1' && rest[2] <= '4':
+		month, months = int(rest[2]-'1')*3+1, 3
+	case len(rest) == 3 && rest[0] == '-' && (rest[1] == 'H' || rest[1] == 'h') && rest[2] >= '1' && rest[2] <= '2':
+		month, months = int(rest[2]-'1')*6+1, 6
+	default:
+		return time.Time{}, time.Time{}, bad
+	}
+	from := time.Date(y, time.Month(month), 1, 0, 0, 0, 0, loc)
+	return from, from.AddDate(0, months, 0), nil
+}
+
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
 	if a.Citizen {
@@ -98,9 +129,23 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	from, to, err := period(q.Get("from"), q.Get("to"), now, loc)
+	var from, to time.Time
+	if p := q.Get("period"); p != "" {
+		if q.Get("from") != "" || q.Get("to") != "" {
+			return apperr.New(apperr.Invalid, "bad_period", "Dùng period hoặc from/to, không dùng cả hai.", "Give period or from/to, not both.")
+		}
+		from, to, err = presetPeriod(p, loc)
+	} else {
+		from, to, err = period(q.Get("from"), q.Get("to"), now, loc)
+	}
 	if err != nil {
 		return err
+	}
+	flt := stats.Filter{Field: strings.TrimSpace(q.Get("field")), Level: q.Get("level"), Procedure: strings.TrimSpace(q.Get("procedure"))}
+	switch flt.Level {
+	case "", "province", "district", "commune":
+	default:
+		return apperr.New(apperr.Invalid, "bad_level", "Tham số level phải là province, district hoặc commune.", "level must be province, district or commune.")
 	}
 	own := false
 	switch q.Get("scope") {
@@ -110,7 +155,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return apperr.New(apperr.Invalid, "bad_scope", "Tham số scope phải là subtree hoặc own.", "scope must be subtree or own.")
 	}
-	rep, err := h.Store.Stats(r.Context(), u, from, to, now, own)
+	rep, err := h.Store.StatsFiltered(r.Context(), u, from, to, now, own, flt)
 	if err != nil {
 		return err
 	}
@@ -123,14 +168,22 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 		}
 		rep.Children = []stats.Report{}
 		for i := range kids {
-			cr, err := h.Store.Stats(r.Context(), &kids[i], from, to, now, false)
+			cr, err := h.Store.StatsFiltered(r.Context(), &kids[i], from, to, now, false, flt)
 			if err != nil {
 				return err
 			}
 			rep.Children = append(rep.Children, cr)
 		}
+	case "field", "level":
+		rep.Rows, err = h.Store.StatsRows(r.Context(), u, from, to, now, own, flt, q.Get("by"))
+		if err != nil {
+			return err
+		}
+		if rep.Rows == nil {
+			rep.Rows = []stats.Report{}
+		}
 	default:
-		return apperr.New(apperr.Invalid, "bad_by", "Tham số by chỉ nhận giá trị child.", "by accepts only child.")
+		return apperr.New(apperr.Invalid, "bad_by", "Tham số by phải là child, field hoặc level.", "by must be child, field or level.")
 	}
 	writeJSON(w, http.StatusOK, rep)
 	return nil

@@ -47,6 +47,10 @@ type dashboardView struct {
 	Finished int    // finished this month (early + on time + late)
 	OnTime   int    // finished early or on time this month
 	Rate     string // the on-time rate in words and numbers
+	// OnlineRate and OnlineRateOffered are the month's online submission
+	// rates over every procedure and over procedures offered online,
+	// written with two decimals ("96,15 %", "96.15%").
+	OnlineRate, OnlineRateOffered string
 	// Leader and Adviser: the reader has the worklists of drafts to
 	// approve and of consultations to answer, which the counts link to.
 	Leader, Adviser bool
@@ -107,13 +111,16 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	v.Finished = v.Month.Finished.Total
 	v.OnTime = v.Month.Finished.Early + v.Month.Finished.OnTime
 	if v.Finished > 0 {
-		pct := strconv.FormatFloat(v.Month.OnTimeRate, 'f', -1, 64)
-		if lang == "vi" {
-			pct = strings.ReplaceAll(pct, ".", ",")
-		}
-		v.Rate = h.web.T(lang, "dash.on_time.words", pct, v.OnTime, v.Finished)
+		v.Rate = h.web.T(lang, "dash.on_time.words", stats.FormatPercent(v.Month.OnTimeRate, lang), v.OnTime, v.Finished)
 	} else {
 		v.Rate = h.web.T(lang, "dash.on_time.none")
+	}
+	v.OnlineRate, v.OnlineRateOffered = h.web.T(lang, "dash.rate.none"), h.web.T(lang, "dash.rate.none")
+	if v.Month.Received.Online+v.Month.Received.Counter > 0 {
+		v.OnlineRate = stats.FormatPercent(v.Month.OnlineRate, lang)
+	}
+	if v.Month.Received.Offered > 0 {
+		v.OnlineRateOffered = stats.FormatPercent(v.Month.OnlineRateOffered, lang)
 	}
 	h.web.Render(w, r, web.View{Name: "dashboard", NoIndex: true, Data: v})
 	return nil

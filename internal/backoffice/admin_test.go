@@ -57,7 +57,8 @@ func TestDashboard(t *testing.T) {
 				`id="due-today">0</a>`, `id="due-one">1</a>`, `id="due-overdue">1</dd>`,
 				`id="overdue-`+d1.Code+`"`, "10/03/2025 17:00", "Quá hạn 1 ngày", "Đăng ký kết hôn",
 				"Số liệu tháng 03/2025", `id="month-online">2</dd>`, `id="month-counter">1</dd>`, `id="month-finished">1</dd>`,
-				"100% (1 trên 1 hồ sơ giải quyết đúng hạn hoặc trước hạn)")
+				"100,00 % (1 trên 1 hồ sơ giải quyết đúng hạn hoặc trước hạn)",
+				`id="month-online-rate">66,67 %</dd>`, `id="month-online-rate-offered">66,67 %</dd>`)
 			if strings.Contains(p.body, `id="overdue-`+d2.Code+`"`) {
 				t.Fatal("d2 listed as overdue")
 			}
@@ -65,7 +66,8 @@ func TestDashboard(t *testing.T) {
 			// Wednesday 12/03 09:00: d2 is due today, d1 overdue by two days.
 			clk.Set(time.Date(2025, 3, 12, 9, 0, 0, 0, vn))
 			want(t, "next day", rec.get("/can-bo/"), 200, `id="due-today">1</a>`, `id="due-one">1</a>`, "Quá hạn 2 ngày")
-			want(t, "english", rec.get("/can-bo/?lang=en"), 200, "Overdue by 2 working days", "Received online", "100% (1 of 1 finished early or on time)")
+			want(t, "english", rec.get("/can-bo/?lang=en"), 200, "Overdue by 2 working days", "Received online", "100.00% (1 of 1 finished early or on time)",
+				`id="month-online-rate">66.67%</dd>`)
 			rec.get("/can-bo/?lang=vi")
 
 			// Another commune counts nothing of it.

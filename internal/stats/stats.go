@@ -2,17 +2,29 @@
 // leaders track, always measured from dossiers, never declared.
 package stats
 
-import "math"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
 
-// Received counts dossiers received in a period.
+// Received counts dossiers received in a period, at the unit that received
+// them (the desk), whichever unit handles them afterwards.
 type Received struct {
 	Total       int `json:"total"`
 	Online      int `json:"online"`
 	CarriedOver int `json:"carried_over"`
 	Counter     int `json:"counter"` // in person or by post
+	// Offered and OfferedOnline count the dossiers received in the period
+	// (online + counter) whose procedure version was offered online (level
+	// 3 or 4), and of those the ones submitted online: the base of Decision
+	// 766's online submission share.
+	Offered       int `json:"offered"`
+	OfferedOnline int `json:"offered_online"`
 }
 
-// Finished counts dossiers whose processing ended in the period.
+// Finished counts dossiers whose processing ended in the period, at the
+// unit that decided them.
 type Finished struct {
 	Total  int `json:"total"`
 	Early  int `json:"early"`
@@ -20,25 +32,45 @@ type Finished struct {
 	Late   int `json:"late"`
 }
 
-// InProgress counts dossiers still open at the end of the period.
+// InProgress counts dossiers still open at the end of the period, at the
+// unit that holds them. Dossiers waiting for the applicant's supplementation
+// (status 5) are within the deadline.
 type InProgress struct {
 	Total   int `json:"total"`
 	Within  int `json:"within"`
 	Overdue int `json:"overdue"`
 }
 
-// Report is one unit's II.06a figures with the two headline rates.
+// Filter narrows a report to the dossiers of some procedures; empty fields
+// do not filter.
+type Filter struct {
+	Field     string // the procedure's field (lĩnh vực), exactly
+	Level     string // the level of government offering it: province, district, commune
+	Procedure string // the procedure's code
+}
+
+// Report is one unit's II.06a figures with the headline rates.
 type Report struct {
-	Unit       string     `json:"unit,omitempty"`
-	UnitName   string     `json:"unit_name,omitempty"`
+	Unit     string `json:"unit,omitempty"`
+	UnitName string `json:"unit_name,omitempty"`
+	// Field or Level names the row of a report by field or by level.
+	Field      string     `json:"field,omitempty"`
+	Level      string     `json:"level,omitempty"`
 	Received   Received   `json:"received"`
 	Finished   Finished   `json:"finished"`
 	InProgress InProgress `json:"in_progress"`
-	// OnlineRate is online received / received in the period, in percent.
+	// OnlineRate is online received / received in the period (online +
+	// counter, every procedure), in percent with two decimals.
 	OnlineRate float64 `json:"online_rate"`
-	// OnTimeRate is (early + on time) / finished, in percent.
+	// OnlineRateOffered is the same share over the dossiers of procedures
+	// offered online only (Decision 766), in percent with two decimals.
+	OnlineRateOffered float64 `json:"online_rate_offered"`
+	// OnTimeRate is (early + on time) / finished, in percent with two
+	// decimals.
 	OnTimeRate float64  `json:"on_time_rate"`
 	Children   []Report `json:"children,omitempty"`
+	// Rows are the report's rows by field or by level (by=field, by=level).
+	Rows []Report `json:"rows,omitempty"`
 }
 
 // Finish fills the totals and rates from the counted parts.
@@ -47,14 +79,39 @@ func (r *Report) Finish() {
 	r.Finished.Total = r.Finished.Early + r.Finished.OnTime + r.Finished.Late
 	r.InProgress.Total = r.InProgress.Within + r.InProgress.Overdue
 	r.OnlineRate = Percent(r.Received.Online, r.Received.Online+r.Received.Counter)
+	r.OnlineRateOffered = Percent(r.Received.OfferedOnline, r.Received.Offered)
 	r.OnTimeRate = Percent(r.Finished.Early+r.Finished.OnTime, r.Finished.Total)
 }
 
-// Percent returns part/whole in percent rounded to one decimal; 0 when the
-// whole is 0.
+// Percent returns part/whole in percent rounded half away from zero to two
+// decimals, as the reports publish them (50 of 52 is 96.15); 0 when the
+// whole is 0. The rounding is done in integers so that no binary fraction
+// tips a half the wrong way.
 func Percent(part, whole int) float64 {
 	if whole == 0 {
 		return 0
 	}
-	return math.Round(float64(part)*1000/float64(whole)) / 10
+	n, d := int64(part)*10000, int64(whole)
+	neg := (n < 0) != (d < 0)
+	if n < 0 {
+		n = -n
+	}
+	if d < 0 {
+		d = -d
+	}
+	q := (2*n + d) / (2 * d) // hundredths of a percent, half up
+	if neg {
+		q = -q
+	}
+	return float64(q) / 100
+}
+
+// FormatPercent writes a rate with two decimals the way the language writes
+// it: "96,15 %" in Vietnamese, "96.15%" in English.
+func FormatPercent(rate float64, lang string) string {
+	s := strconv.FormatFloat(math.Round(rate*100)/100, 'f', 2, 64)
+	if lang == "en" {
+		return s + "%"
+	}
+	return strings.ReplaceAll(s, ".", ",") + " %"
 }

@@ -3,44 +3,138 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 )
 
+// sqlDecidedPath is the path of the unit that decided a dossier: the unit
+// holding it when it entered a finished status (withdrawn, stopped,
+// finished); a result returned to the receiving desk afterwards does not
+// move the decision there. Open dossiers are at the unit that holds them.
+var sqlDecidedPath = fmt.Sprintf(`CASE WHEN d.finished_at IS NOT NULL AND d.unit_id = d.received_unit_id THEN COALESCE((
+			SELECT eu.path FROM events e JOIN units eu ON eu.id = e.unit_id
+			WHERE e.dossier_id = d.id AND e.to_status IN (%[1]d, %[2]d, %[3]d)
+				AND e.from_status NOT IN (%[1]d, %[2]d, %[3]d, %[4]d)
+			ORDER BY e.id DESC LIMIT 1), d.unit_path) ELSE d.unit_path END`,
+	dossier.StatusWithdrawn, dossier.StatusStopped, dossier.StatusFinished, dossier.StatusDelivered)
+
 // Stats counts the II.06a figures for the subtree of unit over [from, to)
 // (or, with own, for the unit's own dossiers only: "the district level").
-// In-progress dossiers are judged at the earlier of `to` and now.
+//
+// The received columns (online, counter, carried over) count the dossiers
+// the unit's desks received (received_unit_id); the finished columns count
+// the dossiers the unit decided, and the in-progress columns those it holds
+// (unit_id): a dossier received at a ward and transferred to a department is
+// received at the ward and finished or in progress at the department.
+// In-progress dossiers are judged at the earlier of `to` and now; one
+// waiting for the applicant's supplementation (status 5) is within the
+// deadline.
 func (db *DB) Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error) {
+	return db.StatsFiltered(ctx, unit, from, to, now, own, stats.Filter{})
+}
+
+// StatsFiltered is Stats over the dossiers of the procedures flt selects.
+func (db *DB) StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error) {
+	rows, err := db.statsRows(ctx, unit, from, to, now, own, flt, "")
+	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
+	if len(rows) > 0 {
+		r = rows[0]
+	}
+	r.Finish()
+	return r, err
+}
+
+// StatsRows is StatsFiltered split into one row per field of the
+// procedures (by "field") or per level of government offering them (by
+// "level"), in the order of their names; groups without a counted dossier
+// have no row.
+func (db *DB) StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error) {
+	switch by {
+	case "field":
+		return db.statsRows(ctx, unit, from, to, now, own, flt, "p.field")
+	case "level":
+		return db.statsRows(ctx, unit, from, to, now, own, flt, "p.unit_level")
+	}
+	return nil, fmt.Errorf("stats rows by %q", by)
+}
+
+func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
 	cut := to
 	if now.Before(cut) {
 		cut = now
 	}
-	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
+	if group == "" {
+		group = "''"
+	}
 	f, t, c := utc(from), utc(to), utc(cut)
 	lo, hi := unit.Path, pathUpper(unit.Path)
-	err := db.queryRow(ctx, `
-		SELECT
-			COALESCE(SUM(CASE WHEN received_at >= $3 AND channel = 'online' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN received_at >= $3 AND channel <> 'online' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN received_at < $3 AND (finished_at IS NULL OR finished_at >= $3) THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN finished_at >= $3 AND finished_at < $4 AND verdict = 'early' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN finished_at >= $3 AND finished_at < $4 AND verdict = 'on_time' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN finished_at >= $3 AND finished_at < $4 AND verdict = 'late' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN (finished_at IS NULL OR finished_at >= $4) AND due_at >= $5 THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN (finished_at IS NULL OR finished_at >= $4) AND due_at < $5 THEN 1 ELSE 0 END), 0)
-		FROM dossiers
-		WHERE unit_path >= $1 AND unit_path < $2 AND (NOT $6 OR unit_path = $1) AND status NOT IN (`+sqlUncounted+`)
-			AND received_at IS NOT NULL AND received_at < $4
-			AND (finished_at IS NULL OR finished_at >= $3)`,
-		lo, hi, f, t, c, own).Scan(
-		&r.Received.Online, &r.Received.Counter, &r.Received.CarriedOver,
-		&r.Finished.Early, &r.Finished.OnTime, &r.Finished.Late,
-		&r.InProgress.Within, &r.InProgress.Overdue)
+	// rin: received in scope; hin: decided or held in scope.
+	rows, err := db.query(ctx, `
+		SELECT grp,
+			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND channel = 'online' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND channel <> 'online' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rin AND received_at < $3 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND lvl >= 3 THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND lvl >= 3 AND channel = 'online' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN hin AND finished_at < $4 AND verdict = 'early' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN hin AND finished_at < $4 AND verdict = 'on_time' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN hin AND finished_at < $4 AND verdict = 'late' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN hin AND (finished_at IS NULL OR finished_at >= $4) AND NOT overdue THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN hin AND (finished_at IS NULL OR finished_at >= $4) AND overdue THEN 1 ELSE 0 END), 0)
+		FROM (
+			SELECT x.*,
+				(x.rpath >= $1 AND x.rpath < $2 AND (NOT $6 OR x.rpath = $1)) AS rin,
+				(x.hpath >= $1 AND x.hpath < $2 AND (NOT $6 OR x.hpath = $1)) AS hin,
+				(x.due_at IS NOT NULL AND x.due_at < $5 AND NOT (x.status = `+fmt.Sprint(int(dossier.StatusSupplement))+` AND x.finished_at IS NULL
+					AND (x.paused_at IS NULL OR x.paused_at <= $5))) AS overdue
+			FROM (
+				SELECT d.channel, d.received_at, d.finished_at, d.verdict, d.due_at, d.status, d.paused_at,
+					v.level AS lvl, ru.path AS rpath, `+sqlDecidedPath+` AS hpath, `+group+` AS grp
+				FROM dossiers d
+				JOIN units ru ON ru.id = d.received_unit_id
+				JOIN procedure_versions v ON v.id = d.procedure_version_id
+				JOIN procedures p ON p.id = d.procedure_id
+				WHERE d.status NOT IN (`+sqlUncounted+`)
+					AND d.received_at IS NOT NULL AND d.received_at < $4
+					AND (d.finished_at IS NULL OR d.finished_at >= $3)
+					AND ($7 = '' OR p.field = $7) AND ($8 = '' OR p.unit_level = $8) AND ($9 = '' OR p.code = $9)
+			) x
+		) y
+		WHERE rin OR hin
+		GROUP BY grp`,
+		lo, hi, f, t, c, own, flt.Field, flt.Level, flt.Procedure)
 	if err != nil {
-		return r, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
+		return nil, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
 	}
-	r.Finish()
-	return r, nil
+	defer rows.Close()
+	var out []stats.Report
+	for rows.Next() {
+		var g string
+		r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
+		if err := rows.Scan(&g,
+			&r.Received.Online, &r.Received.Counter, &r.Received.CarriedOver,
+			&r.Received.Offered, &r.Received.OfferedOnline,
+			&r.Finished.Early, &r.Finished.OnTime, &r.Finished.Late,
+			&r.InProgress.Within, &r.InProgress.Overdue); err != nil {
+			return nil, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
+		}
+		switch group {
+		case "p.field":
+			r.Field = g
+		case "p.unit_level":
+			r.Level = g
+		}
+		r.Finish()
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
+	}
+	// The same order on every engine, whatever the database's collation.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Field+out[i].Level < out[j].Field+out[j].Level })
+	return out, nil
 }

@@ -489,7 +489,7 @@ func TestOverdueAndStats(t *testing.T) {
 		if rep.InProgress.Total != 1 || rep.InProgress.Overdue != 1 {
 			t.Errorf("in progress %+v", rep.InProgress)
 		}
-		if rep.OnlineRate != 66.7 || rep.OnTimeRate != 50 {
+		if rep.OnlineRate != 66.67 || rep.OnTimeRate != 50 {
 			t.Errorf("rates %v %v", rep.OnlineRate, rep.OnTimeRate)
 		}
 		// Next month: the open dossier is carried over, nothing new.

@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// TestStatsReceivedAtDeskDecidedAtUnit checks by hand, on both engines, that
+// II.06a counts a dossier as received at the desk that received it and as
+// finished or in progress at the unit that decides or holds it, and that a
+// dossier waiting for the applicant's supplementation is within the
+// deadline even past its due date.
+func TestStatsReceivedAtDeskDecidedAtUnit(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		leadDep := f.staff(t, "lead.dep", f.dep, org.RoleLeader)
+		counter := func() *dossier.Dossier {
+			d, _, err := f.svc.Submit(ctx, f.recX, dossier.SubmitInput{Procedure: "1.000894", Unit: f.cx.Code,
+				Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
+				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345", Phone: "0904123456"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		// Monday 3/3/2025, all received at commune X, all due 10/3.
+		// d1 online, transferred to the department, left open there.
+		d1 := f.act(t, f.recX, f.submitOnline(t, f.citizenA, f.cx.Code), dossier.Command{Action: dossier.ActReceive})
+		f.act(t, f.recX, d1, dossier.Command{Action: dossier.ActTransfer, ToUnit: f.dep.Code, Reason: "Thuộc thẩm quyền Sở"})
+		// d2 at the counter, transferred, decided early by the department
+		// (4/3), its result returned to the commune's desk and delivered.
+		d2 := f.act(t, f.recX, counter(), dossier.Command{Action: dossier.ActTransfer, ToUnit: f.dep.Code, Reason: "Thuộc thẩm quyền Sở"})
+		f.now = time.Date(2025, 3, 4, 10, 0, 0, 0, ict)
+		d2 = f.act(t, leadDep, d2, dossier.Command{Action: dossier.ActFinish, Result: &dossier.Result{Summary: "Cấp"}})
+		d2 = f.act(t, leadDep, d2, dossier.Command{Action: dossier.ActReturnResult})
+		if d2.UnitID != f.cx.ID {
+			t.Fatalf("returned result at unit %d, want the commune", d2.UnitID)
+		}
+		f.act(t, f.recX, d2, dossier.Command{Action: dossier.ActDeliver, Method: "in_person"})
+		// d3 online, waiting for the applicant's supplementation since 5/3.
+		f.now = time.Date(2025, 3, 3, 9, 30, 0, 0, ict)
+		d3 := f.act(t, f.recX, f.submitOnline(t, f.citizenB, f.cx.Code), dossier.Command{Action: dossier.ActReceive})
+		f.now = time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+		f.act(t, f.specX, d3, dossier.Command{Action: dossier.ActRequestSupplement, Reason: "Thiếu giấy xác nhận",
+			Documents: []string{"xac_nhan_hon_nhan"}})
+		// d4 at the counter, kept by the commune and overdue.
+		f.now = time.Date(2025, 3, 3, 9, 40, 0, 0, ict)
+		counter()
+		f.now = time.Date(2025, 3, 12, 10, 0, 0, 0, ict)
+
+		from, to := time.Date(2025, 3, 1, 0, 0, 0, 0, ict), time.Date(2025, 4, 1, 0, 0, 0, 0, ict)
+		get := func(u *org.Unit, own bool) stats.Report {
+			r, err := f.db.Stats(ctx, u, from, to, f.now, own)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		check := func(name string, r stats.Report, rec stats.Received, fin stats.Finished, prog stats.InProgress) {
+			t.Helper()
+			if r.Received != rec || r.Finished != fin || r.InProgress != prog {
+				t.Errorf("%s:\n got received %+v finished %+v in progress %+v\nwant received %+v finished %+v in progress %+v",
+					name, r.Received, r.Finished, r.InProgress, rec, fin, prog)
+			}
+		}
+		commune := stats.Received{Total: 4, Online: 2, Counter: 2, Offered: 4, OfferedOnline: 2}
+		check("commune X", get(f.cx, false), commune, stats.Finished{},
+			stats.InProgress{Total: 2, Within: 1, Overdue: 1})
+		check("department", get(f.dep, false), stats.Received{},
+			stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 1, Overdue: 1})
+		check("district", get(f.district, false), commune, stats.Finished{},
+			stats.InProgress{Total: 2, Within: 1, Overdue: 1})
+		check("district level", get(f.district, true), stats.Received{}, stats.Finished{}, stats.InProgress{})
+		city := get(f.city, false)
+		check("city", city, commune, stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 3, Within: 1, Overdue: 2})
+		if city.OnlineRate != 50 || city.OnlineRateOffered != 50 || city.OnTimeRate != 100 {
+			t.Errorf("city rates %v %v %v", city.OnlineRate, city.OnlineRateOffered, city.OnTimeRate)
+		}
+		// Judged on 4/3, before the supplementation request and the due
+		// date, everything open is within.
+		early, err := f.db.Stats(ctx, f.city, from, to, time.Date(2025, 3, 4, 12, 0, 0, 0, ict), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if early.InProgress != (stats.InProgress{Total: 3, Within: 3}) {
+			t.Errorf("on 4/3: %+v", early.InProgress)
+		}
+
+		// The department receives one of its own procedures at its desk
+		// (12/3): rows by level part the commune's procedure from the
+		// department's, filters keep one procedure or level.
+		recDep := f.staff(t, "rec.dep", f.dep, org.RoleReceptionist)
+		if _, _, err := f.svc.Submit(ctx, recDep, dossier.SubmitInput{Procedure: "2.000908", Unit: f.dep.Code,
+			Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
+			Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345"}}); err != nil {
+			t.Fatal(err)
+		}
+		filtered := func(u *org.Unit, flt stats.Filter) stats.Report {
+			r, err := f.db.StatsFiltered(ctx, u, from, to, f.now, false, flt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		depOwn := stats.Received{Total: 1, Counter: 1, Offered: 1}
+		check("department, its procedure", filtered(f.dep, stats.Filter{Procedure: "2.000908"}), depOwn, stats.Finished{},
+			stats.InProgress{Total: 1, Within: 1})
+		check("department, commune level", filtered(f.dep, stats.Filter{Level: "commune"}), stats.Received{},
+			stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 1, Overdue: 1})
+		check("city, field", filtered(f.city, stats.Filter{Field: "Hộ tịch"}), stats.Received{Total: 5, Online: 2, Counter: 3, Offered: 5, OfferedOnline: 2},
+			stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 4, Within: 2, Overdue: 2})
+		check("city, no such field", filtered(f.city, stats.Filter{Field: "Đất đai"}), stats.Received{}, stats.Finished{}, stats.InProgress{})
+		byLevel, err := f.db.StatsRows(ctx, f.city, from, to, f.now, false, stats.Filter{}, "level")
+		if err != nil || len(byLevel) != 2 || byLevel[0].Level != "commune" || byLevel[1].Level != "province" {
+			t.Fatalf("by level: %+v %v", byLevel, err)
+		}
+		// Rows by the procedure's level: the marriage dossiers the department
+		// decides or holds stay on the commune row.
+		check("commune level row", byLevel[0], commune, stats.Finished{Total: 1, Early: 1}, stats.InProgress{Total: 3, Within: 1, Overdue: 2})
+		check("province level row", byLevel[1], depOwn, stats.Finished{}, stats.InProgress{Total: 1, Within: 1})
+		byField, err := f.db.StatsRows(ctx, f.dep, from, to, f.now, false, stats.Filter{}, "field")
+		if err != nil || len(byField) != 1 || byField[0].Field != "Hộ tịch" || byField[0].Received != depOwn {
+			t.Fatalf("by field: %+v %v", byField, err)
+		}
+	})
+}
