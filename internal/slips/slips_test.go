@@ -115,7 +115,7 @@ func supplemented() *dossier.Dossier {
 	d := base()
 	d.Status = dossier.StatusSupplement
 	d.Supplement = &dossier.SupplementRequest{Documents: []string{"to_khai", "giay_chung_sinh", "ban_khac"},
-		Reason:      "Tờ khai chưa có chữ ký của người đi đăng ký; giấy chứng sinh bị mờ, không đọc được ngày sinh.",
+		Reason:      "Tờ khai chưa có chữ ký của người đi đăng ký.\nGiấy chứng sinh bị mờ, không đọc được ngày sinh.\nThiếu văn bản xác nhận nơi cư trú.",
 		RequestedAt: ict(2025, 3, 7, 10, 15), FromStatus: dossier.StatusProcessing}
 	return d
 }
@@ -234,7 +234,7 @@ func TestRender(t *testing.T) {
 			"NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Lê Văn Tiếp", "024 3851 2345"}},
 		{"02", supplemented(), []string{"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Hà Nội, ngày 07 tháng 3 năm 2025",
 			"Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh do cơ sở y tế", "ban_khac",
-			"giấy chứng sinh bị mờ", "Lê Văn Tiếp, số điện thoại 024 3851 2345", "10:15 ngày 07/03/2025",
+			"Giấy chứng sinh bị mờ", "Lê Văn Tiếp, số điện thoại 024 3851 2345", "10:15 ngày 07/03/2025",
 			"Nội dung, lý do cần bổ sung, hoàn thiện", "NGƯỜI HƯỚNG DẪN"}},
 		{"02", answered(), []string{"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Căn cước công dân của người đi đăng ký",
 			"Thiếu bản sao căn cước"}},
