@@ -2,8 +2,12 @@
 // 03/2025/TT-VPCP as PDF.
 //
 // Slips 01–06 concern one dossier (Render); slip 07 is the register of
-// dossiers of a period (Register). Every slip is A4 with the issuing unit,
-// the national motto, place and date and title; slips 01–06 add the dossier
+// dossiers of a period (Register). Every slip is A4 with the issuing agency
+// in force on the slip's date ("UBND PHƯỜNG HÀNG TRỐNG" over its one-stop
+// desk, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", or from 1/7/2025 the public
+// administration service centre; letters 04 and 05 carry the agency, a
+// number, "Nơi nhận" and the head of agency's signature), the national
+// motto, place and date and title; slips 01–06 add the dossier
 // code and a QR code linking to public tracking. Text is set in Noto Serif (embedded, subset)
 // and times are shown in Vietnam time. A slip shows the date it was issued
 // (the reception, the request, the refusal …), so printing it again gives
