@@ -54,7 +54,7 @@ func TestSlipsOverAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := pdfText(t, r.Body)
-		for _, want := range []string{d.Code, "Nguyễn Văn An", due.Format("02/01/2006"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phường Hàng Trống"} {
+		for _, want := range []string{d.Code, "Nguyễn Văn An", due.Format("02/01/2006"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND PHƯỜNG HÀNG TRỐNG"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("slip 01 lacks %q", want)
 			}

@@ -21,24 +21,31 @@ func Register(w io.Writer, in RegisterInput) error {
 	d := newDoc(true)
 	d.newPage()
 	title := l.t("07")
-	header(d, l, in.Issuer, "", in.Now, title)
+	iss := in.Issuer.At(in.Now)
+	header(d, deskHead(iss, in.Now, l, ""), iss.Place, in.Now, l, title)
 	from, to := day(in.From), day(registerEnd(in.From, in.To))
 	if from != "" || to != "" {
 		d.y -= 3
 		d.para(l.f("period", from, to), false, 12, alignCenter)
 		d.space(3)
 	}
-	unit := strings.TrimSpace(in.Issuer.UnitName)
+	unit := strings.TrimSpace(iss.desk(in.Now, l) + " " + iss.agency())
 	d.onNewPage = func() {
 		d.font(false, 9)
 		d.text(d.left, d.y, d.width(), clean(l.f("running", unit, from, to)), alignLeft)
 		d.y += d.lineH() + 2
 	}
-	cols := []column{{l.t("colNo"), 10, alignCenter}, {l.t("colCode"), 44, alignLeft},
-		{l.t("colApplicant"), 55, alignLeft}, {l.t("colProc"), 0, alignLeft},
-		{l.t("colReceived"), 20, alignCenter}, {l.t("colDue"), 20, alignCenter},
-		{l.t("colResult"), 20, alignCenter}, {l.t("colDelivered"), 20, alignCenter},
-		{l.t("colNote"), 26, alignLeft}}
+	// The columns of Mẫu 07 (Circular 03/2025; Mẫu 06 of 01/2018): the
+	// dates of reception, appointment, transfer to the deciding agency,
+	// the result's return and delivery, and the recipient's signature.
+	cols := []column{{l.t("colNo"), 9, alignCenter}, {l.t("colCode"), 38, alignLeft},
+		{l.t("colProc"), 0, alignLeft}, {l.t("colSets"), 12, alignCenter},
+		{l.t("colApplicant"), 22, alignLeft}, {l.t("colContact"), 24, alignLeft},
+		{l.t("colLead"), 18, alignLeft},
+		{l.t("colReceived"), 17, alignCenter}, {l.t("colDue"), 17, alignCenter},
+		{l.t("colSent"), 17, alignCenter}, {l.t("colBack"), 17, alignCenter},
+		{l.t("colDelivered"), 17, alignCenter}, {l.t("colSign"), 12, alignCenter},
+		{l.t("colNote"), 16, alignLeft}}
 	rows := make([][]string, 0, len(in.Rows))
 	for i, x := range in.Rows {
 		if x == nil {
@@ -46,7 +53,7 @@ func Register(w io.Writer, in RegisterInput) error {
 		}
 		rows = append(rows, registerRow(l, i+1, x))
 	}
-	d.table(cols, rows, 9)
+	d.table(cols, rows, 7.5)
 	if len(rows) == 0 {
 		d.space(2)
 		d.para(l.t("noRows"), false, 11, alignLeft)
@@ -70,27 +77,57 @@ func registerEnd(from, to time.Time) time.Time {
 	return t
 }
 
-func stamp(t *time.Time) string {
-	if t == nil || t.IsZero() {
+// firstEvent is the first event of the dossier with action act.
+func firstEvent(d *dossier.Dossier, act dossier.Action) *dossier.Event {
+	for i := range d.Events {
+		if d.Events[i].Action == act {
+			return &d.Events[i]
+		}
+	}
+	return nil
+}
+
+func evDay(ev *dossier.Event) string {
+	if ev == nil {
 		return ""
 	}
-	return t.In(zone).Format("02/01/2006 15:04")
+	return day(ev.At)
 }
 
 func registerRow(l lang, n int, x *dossier.Dossier) []string {
-	who := x.Applicant.DisplayName()
-	if a := strings.TrimSpace(x.Applicant.Address); a != "" {
-		who += "\n" + a
+	contact := strings.TrimSpace(x.Applicant.Address)
+	if x.Channel == dossier.ChannelOnline || contact == "" {
+		if f := formAddress(x); f != "" {
+			contact = f
+		}
+	}
+	if p := strings.TrimSpace(x.Applicant.Phone); p != "" {
+		if contact != "" {
+			contact += "\n"
+		}
+		contact += p
 	}
 	proc := x.ProcedureName
 	if proc == "" {
 		proc = x.ProcedureCode
 	}
-	var result *time.Time
-	if x.Result != nil && !x.Result.IssuedAt.IsZero() {
-		result = &x.Result.IssuedAt
-	} else if x.Status == dossier.StatusFinished || x.Status == dossier.StatusDelivered {
-		result = x.FinishedAt
+	// The lead agency is the unit the dossier was transferred to for a
+	// decision, else the receiving unit.
+	lead := agencyOf(x.UnitName, "")
+	if ev := firstEvent(x, dossier.ActTransfer); ev != nil {
+		if data, ok := ev.Data.(dossier.UnitData); ok && data.ToUnit != "" && data.ToUnit != x.UnitCode {
+			lead = data.ToUnit
+		}
+	}
+	// The result comes back when the deciding unit returns it to the
+	// desk or, decided in the same unit, when it is approved.
+	back := evDay(lastEvent(x, dossier.ActReturnResult))
+	if back == "" {
+		if x.Result != nil && !x.Result.IssuedAt.IsZero() {
+			back = day(x.Result.IssuedAt)
+		} else if x.Status == dossier.StatusFinished || x.Status == dossier.StatusDelivered {
+			back = dayp(x.FinishedAt)
+		}
 	}
 	var notes []string
 	if x.Status != dossier.StatusDelivered {
@@ -102,6 +139,7 @@ func registerRow(l lang, n int, x *dossier.Dossier) []string {
 	if x.Rescheduled {
 		notes = append(notes, l.t("rescheduled"))
 	}
-	return []string{fmt.Sprint(n), x.Code, who, proc, stamp(x.ReceivedAt), stamp(x.DueAt),
-		stamp(result), stamp(x.DeliveredAt), strings.Join(notes, "; ")}
+	return []string{fmt.Sprint(n), x.Code, proc, sets(x), x.Applicant.DisplayName(), contact, lead,
+		dayp(x.ReceivedAt), dayp(x.DueAt), evDay(firstEvent(x, dossier.ActTransfer)), back,
+		dayp(x.DeliveredAt), "", strings.Join(notes, "; ")}
 }

@@ -23,16 +23,22 @@ type Versions interface {
 }
 
 // IssuerOf names the unit with the agency identifier code as a slip's
-// issuer: the unit, its parent, and the place, which is the root of the
-// unit tree (the province or city) without its "Thành phố"/"Tỉnh" title.
-// What cannot be read stays empty: the slip still prints.
+// issuer: the unit, its kind, its parent, and the place, which is the root
+// of the unit tree (the province or city) without its "Thành phố"/"Tỉnh"
+// title. A unit that has ceased to exist carries the unit that took it
+// over, so that a slip dated after the change names the agency in force
+// (Issuer.At). What cannot be read stays empty: the slip still prints.
 func IssuerOf(ctx context.Context, units Units, code string) Issuer {
+	return issuerOf(ctx, units, code, 0)
+}
+
+func issuerOf(ctx context.Context, units Units, code string, hops int) Issuer {
 	var is Issuer
 	u, err := units.UnitByCode(ctx, code)
 	if err != nil {
 		return is
 	}
-	is.UnitName = u.Name
+	is.UnitName, is.Kind = u.Name, u.Kind
 	root := u
 	for depth := 0; root.ParentCode != "" && depth < 8; depth++ {
 		p, err := units.UnitByCode(ctx, root.ParentCode)
@@ -47,6 +53,12 @@ func IssuerOf(ctx context.Context, units Units, code string) Issuer {
 	is.Place = root.Name
 	for _, title := range []string{"Thành phố ", "Tỉnh "} {
 		is.Place = strings.TrimPrefix(is.Place, title)
+	}
+	if u.ValidTo != nil && u.Successor != "" && u.Successor != code && hops < 4 {
+		next := issuerOf(ctx, units, u.Successor, hops+1)
+		if next.UnitName != "" {
+			is.ValidTo, is.Successor = u.ValidTo, &next
+		}
 	}
 	return is
 }

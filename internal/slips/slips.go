@@ -2,8 +2,12 @@
 // 03/2025/TT-VPCP as PDF.
 //
 // Slips 01–06 concern one dossier (Render); slip 07 is the register of
-// dossiers of a period (Register). Every slip is A4 with the issuing unit,
-// the national motto, place and date and title; slips 01–06 add the dossier
+// dossiers of a period (Register). Every slip is A4 with the issuing agency
+// in force on the slip's date ("UBND PHƯỜNG HÀNG TRỐNG" over its one-stop
+// desk, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", or from 1/7/2025 the public
+// administration service centre; letters 04 and 05 carry the agency, a
+// number, "Nơi nhận" and the head of agency's signature), the national
+// motto, place and date and title; slips 01–06 add the dossier
 // code and a QR code linking to public tracking. Text is set in Noto Serif (embedded, subset)
 // and times are shown in Vietnam time. A slip shows the date it was issued
 // (the reception, the request, the refusal …), so printing it again gives
@@ -21,6 +25,7 @@ import (
 
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/signintech/gopdf"
 )
 
@@ -32,13 +37,6 @@ var (
 
 // Numbers lists the slips Render produces (07 is the register).
 var Numbers = []string{"01", "02", "03", "04", "05", "06"}
-
-// Issuer is the unit that issues a slip.
-type Issuer struct {
-	UnitName   string
-	ParentName string
-	Place      string // e.g. "Hà Nội"
-}
 
 // Input is what a slip about one dossier needs.
 type Input struct {
@@ -131,7 +129,7 @@ func Render(w io.Writer, no string, in Input) error {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
-	s := &slip{in: in, d: in.Dossier, l: l, doc: newDoc(false)}
+	s := &slip{in: in, d: in.Dossier, l: l, doc: newDoc(false), size: bodySize}
 	if s.in.Issuer.UnitName == "" {
 		s.in.Issuer.UnitName = s.d.UnitName
 	}
@@ -176,10 +174,13 @@ func (d *doc) finish(w io.Writer) error {
 
 // slip is one slip being laid out.
 type slip struct {
-	in  Input
-	d   *dossier.Dossier
-	l   lang
-	doc *doc
+	in   Input
+	d    *dossier.Dossier
+	l    lang
+	doc  *doc
+	iss  Issuer    // the issuer in force on the slip's date
+	date time.Time // the slip's date
+	size float64   // body text size
 }
 
 const (
@@ -187,24 +188,30 @@ const (
 	tableSize = 11
 )
 
-// header draws the issuing unit and the national motto side by side, then
-// the dossier code and the place and date, then the title.
-func header(d *doc, l lang, iss Issuer, code string, date time.Time, title string) {
+// masthead is the top-left block of a slip: the agency above, the desk
+// (or the agency itself) in bold, a short rule, and the code or number
+// line under it.
+type masthead struct {
+	top, main, sub string
+}
+
+// header draws the masthead and the national motto side by side, then the
+// place and date under the motto, then the title.
+func header(d *doc, m masthead, place string, date time.Time, l lang, title string) {
 	d.ensure(60)
 	w := d.width()
 	lw := w * 0.47
 	rx, rw := d.left+lw, w-lw
 	top := d.y
-	// Left: parent unit, issuing unit in bold, a short rule. Long names
+	// Left: the agency, the desk in bold, a short rule. Long names
 	// shrink a little, then wrap.
 	y := top
-	if p := strings.ToUpper(strings.TrimSpace(clean(iss.ParentName))); p != "" {
-		d.fit(false, 12, p, lw-2, 10.5)
-		y = d.block(d.left, y, lw, p, alignCenter)
+	if m.top != "" {
+		d.fit(false, 12, m.top, lw-2, 10.5)
+		y = d.block(d.left, y, lw, m.top, alignCenter)
 	}
-	unit := strings.ToUpper(strings.TrimSpace(clean(iss.UnitName)))
-	d.fit(true, 12, unit, lw-2, 10.5)
-	y = d.block(d.left, y, lw, unit, alignCenter)
+	d.fit(true, 12, m.main, lw-2, 10)
+	y = d.block(d.left, y, lw, m.main, alignCenter)
 	d.hline(d.left+lw/3, d.left+2*lw/3, y+1)
 	leftY := y + 3
 	// Right: the motto, its second line underlined.
@@ -215,20 +222,42 @@ func header(d *doc, l lang, iss Issuer, code string, date time.Time, title strin
 	y = d.block(rx, y, rw, mottoLine, alignCenter)
 	d.hline(rx+(rw-mw)/2, rx+(rw+mw)/2, y+0.5)
 	rightY := y + 3
-	// Second row: code under the unit, place and date under the motto.
+	// Second row: code or number under the agency, place and date under
+	// the motto.
 	y = max(leftY, rightY)
 	ly := y
-	if code != "" {
+	if m.sub != "" {
 		d.font(false, 11)
-		ly = d.block(d.left, y, lw, l.t("code")+" "+code, alignCenter)
+		ly = d.block(d.left, y, lw, m.sub, alignCenter)
 	}
 	d.font(false, 12)
-	ry := d.block(rx, y, rw, l.placeDate(iss.Place, date), alignCenter)
+	ry := d.block(rx, y, rw, l.placeDate(place, date), alignCenter)
 	d.y = max(ly, ry) + 6
 	if title != "" {
 		d.para(strings.ToUpper(title), true, 14, alignCenter)
 		d.y += 4
 	}
+}
+
+// deskHead is the masthead of a slip the one-stop desk issues: "UBND
+// PHƯỜNG HÀNG TRỐNG" over "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ".
+func deskHead(is Issuer, date time.Time, l lang, code string) masthead {
+	m := masthead{top: upper(is.agency()), main: upper(is.desk(date, l))}
+	if code != "" {
+		m.sub = l.t("code") + " " + code
+	}
+	return m
+}
+
+// agencyHead is the masthead of a letter the agency itself signs (04,
+// 05): a department under its governing body, a People's Committee alone;
+// the number is left to the agency's register of outgoing documents.
+func agencyHead(is Issuer, l lang) masthead {
+	m := masthead{main: upper(is.agency()), sub: l.t("number")}
+	if is.kind() == org.KindDepartment && is.ParentName != "" {
+		m.top = upper(agencyOf(is.ParentName, ""))
+	}
+	return m
 }
 
 // fit sets the font at size, smaller (down to least) if s would not fit
@@ -241,33 +270,80 @@ func (d *doc) fit(bold bool, size float64, s string, w, least float64) {
 	}
 }
 
-// closing draws the tracking QR code on the left and, when title is set, a
-// signature block on the right.
-func (s *slip) closing(title, name string) {
+// sig is a signature block: a title in bold, a hint in italics, room to
+// sign and the signer's name.
+type sig struct{ title, hint, name string }
+
+// block draws the signature block in a column at (x, y) of width w and
+// returns the y below it.
+func (g sig) draw(d *doc, x, y, w float64) float64 {
+	if g.title == "" {
+		return y
+	}
+	d.font(true, 12)
+	y = d.block(x, y, w, g.title, alignCenter)
+	d.font(false, 11)
+	y = d.block(x, y, w, g.hint, alignCenter)
+	y += 18
+	d.font(true, 12)
+	return d.block(x, y, w, g.name, alignCenter)
+}
+
+// sign draws two signature columns side by side (either may be empty).
+func (s *slip) sign(left, right sig) {
 	d := s.doc
-	const side = 26
 	d.space(4)
-	d.ensure(side + 12)
+	d.ensure(40)
 	half := d.width() / 2
 	y := d.y
-	bottom := y
-	if url := strings.TrimSpace(s.in.TrackingURL); url != "" {
-		d.qr(d.left+(half-side)/2, y, side, url)
+	ly := left.draw(d, d.left, y, half)
+	ry := right.draw(d, d.left+half, y, half)
+	d.y = max(ly, ry)
+}
+
+// recipients draws "Nơi nhận" on the left and the head of the agency's
+// signature block on the right, as an agency's letters close (Decree
+// 30/2020/NĐ-CP).
+func (s *slip) recipients(head sig) {
+	d, l := s.doc, s.l
+	d.space(4)
+	d.ensure(40)
+	half := d.width() / 2
+	y := d.y
+	ly := y
+	d.font(true, 11)
+	ly = d.block(d.left, ly, half, l.t("recipients"), alignLeft)
+	d.font(false, 10)
+	for _, line := range []string{l.t("asAbove"), l.f("filed", s.desk())} {
+		ly = d.block(d.left, ly, half-4, line, alignLeft)
+	}
+	ry := head.draw(d, d.left+half, y, half)
+	d.y = max(ly, ry)
+}
+
+// qrRow draws the tracking QR code with its caption beside it, and the
+// note, if any, under the caption.
+func (s *slip) qrRow(note string) {
+	url := strings.TrimSpace(s.in.TrackingURL)
+	d := s.doc
+	const side = 22
+	d.space(4)
+	if url == "" {
+		if note != "" {
+			d.paraIndent(note, false, 9, alignLeft, 0)
+		}
+		return
+	}
+	d.ensure(side)
+	d.qr(d.left, d.y, side, url)
+	x, w := d.left+side+4, d.width()-side-4
+	d.font(true, 9)
+	y := d.block(x, d.y+1, w, s.l.t("qr"), alignLeft)
+	if note != "" {
 		d.font(false, 9)
-		bottom = d.block(d.left, y+side+1, half, s.l.t("qr"), alignCenter)
+		y = d.block(x, y+1, w, note, alignLeft)
 	}
-	if title != "" {
-		rx := d.left + half
-		d.font(true, 12)
-		ry := d.block(rx, y, half, title, alignCenter)
-		d.font(false, 11)
-		ry = d.block(rx, ry, half, s.l.t("signHint"), alignCenter)
-		ry += 18
-		d.font(true, 12)
-		ry = d.block(rx, ry, half, name, alignCenter)
-		bottom = max(bottom, ry)
-	}
-	d.y = bottom
+	d.y = max(d.y+side, y)
 }
 
 // applicant draws who filed the dossier. Addressed, the name comes as
@@ -277,20 +353,20 @@ func (s *slip) applicant(addressed bool) {
 	l := s.l
 	switch {
 	case addressed:
-		s.doc.field(l.t("to"), a.DisplayName(), bodySize)
+		s.doc.field(l.t("to"), a.DisplayName(), s.size)
 	case a.OrgName != "":
-		s.doc.field(l.t("org"), a.OrgName, bodySize)
+		s.doc.field(l.t("org"), a.OrgName, s.size)
 	default:
-		s.doc.field(l.t("name"), a.FullName, bodySize)
+		s.doc.field(l.t("name"), a.FullName, s.size)
 	}
 	if a.OrgName != "" {
 		if a.TaxCode != "" {
-			s.doc.field(l.t("tax"), a.TaxCode, bodySize)
+			s.doc.field(l.t("tax"), a.TaxCode, s.size)
 		}
-		s.doc.field(l.t("rep"), a.FullName, bodySize)
+		s.doc.field(l.t("rep"), a.FullName, s.size)
 	}
 	if a.IDNumber != "" || a.OrgName == "" {
-		s.doc.field(l.t("id"), a.IDNumber, bodySize)
+		s.doc.field(l.t("id"), a.IDNumber, s.size)
 	}
 	if p := a.OnBehalfOf; p != nil && p.Name != "" {
 		v := p.Name
@@ -299,13 +375,39 @@ func (s *slip) applicant(addressed bool) {
 		} else if p.TaxCode != "" {
 			v += " (" + p.TaxCode + ")"
 		}
-		s.doc.field(l.t("behalf"), v, bodySize)
+		s.doc.field(l.t("behalf"), v, s.size)
 	}
-	s.doc.field(l.t("address"), a.Address, bodySize)
-	s.doc.field(l.t("phone"), a.Phone, bodySize)
+	s.doc.field(l.t("address"), s.address(), s.size)
+	s.doc.field(l.t("phone"), a.Phone, s.size)
 	if a.Email != "" {
-		s.doc.field(l.t("email"), a.Email, bodySize)
+		s.doc.field(l.t("email"), a.Email, s.size)
 	}
+}
+
+// formAddressFields are the form fields that hold the applicant's address,
+// most specific first.
+var formAddressFields = []string{"applicant_residence", "applicant_address", "head_office_address",
+	"business_address", "household_address", "address", "residence"}
+
+// formAddress is the applicant's address as the dossier's form gives it.
+func formAddress(d *dossier.Dossier) string {
+	for _, k := range formAddressFields {
+		if v, ok := d.Form[k].(string); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// address is the applicant's address: for an online dossier the one the
+// applicant declared in the form (the account's address may be stale or
+// empty), else the one the desk recorded; each falls back on the other.
+func (s *slip) address() string {
+	a, f := strings.TrimSpace(s.d.Applicant.Address), formAddress(s.d)
+	if s.d.Channel == dossier.ChannelOnline && f != "" || a == "" {
+		return f
+	}
+	return a
 }
 
 // procedure is the request summary: the procedure's name and code.
@@ -320,12 +422,19 @@ func (s *slip) procedure() string {
 	return p
 }
 
-// issuer is the unit's name as the body text uses it.
+// issuer is the agency in force on the slip's date as the body text names
+// it: "UBND phường Hàng Trống".
 func (s *slip) issuer() string {
-	if n := strings.TrimSpace(s.in.Issuer.UnitName); n != "" {
+	if n := s.iss.agency(); n != "" {
 		return n
 	}
-	return s.d.UnitName
+	return agencyOf(s.d.UnitName, "")
+}
+
+// desk is the agency's one-stop desk on the slip's date: "Bộ phận Tiếp
+// nhận và Trả kết quả UBND phường Hàng Trống".
+func (s *slip) desk() string {
+	return strings.TrimSpace(s.iss.desk(s.date, s.l) + " " + s.issuer())
 }
 
 func (s *slip) officer(ev *dossier.Event) string {
@@ -338,8 +447,19 @@ func (s *slip) officer(ev *dossier.Event) string {
 	return ""
 }
 
+// title draws the header of slip no, dated date, with the agency in force
+// on that date.
 func (s *slip) title(no string, date time.Time) {
-	header(s.doc, s.l, s.in.Issuer, s.d.Code, date, s.l.t(no))
+	s.date = date
+	s.iss = s.in.Issuer.At(date)
+	if s.iss.Place == "" {
+		s.iss.Place = s.in.Issuer.Place
+	}
+	m := deskHead(s.iss, date, s.l, s.d.Code)
+	if no == "04" || no == "05" {
+		m = agencyHead(s.iss, s.l)
+	}
+	header(s.doc, m, s.iss.Place, date, s.l, s.l.t(no))
 }
 
 // docRow is a documents-table row for a catalogue document.
@@ -356,27 +476,81 @@ func (s *slip) docColumns() []column {
 		{s.l.t("colOrig"), 22, alignCenter}, {s.l.t("colCopy"), 22, alignCenter}}
 }
 
+// sets is the number of sets of the dossier: the form's "sets" field when
+// the procedure asks for it, else "" (filled in by hand).
+func sets(d *dossier.Dossier) string {
+	switch v := d.Form["sets"].(type) {
+	case float64:
+		if v > 0 && v == float64(int(v)) {
+			return fmt.Sprintf("%02d", int(v))
+		}
+	case int:
+		if v > 0 {
+			return fmt.Sprintf("%02d", v)
+		}
+	case string:
+		return strings.TrimSpace(v)
+	}
+	return ""
+}
+
+// fee writes a version's fees: "50.000 đồng", with the fee note.
+func (l lang) fee(v *catalog.Version) string {
+	if v == nil {
+		return ""
+	}
+	var parts []string
+	if v.FeeVND > 0 {
+		n := fmt.Sprint(v.FeeVND)
+		for i := len(n) - 3; i > 0; i -= 3 {
+			sep := "."
+			if l.en {
+				sep = ","
+			}
+			n = n[:i] + sep + n[i:]
+		}
+		parts = append(parts, n+" "+l.t("dong"))
+	}
+	if note := strings.TrimSpace(v.FeeNote); note != "" {
+		parts = append(parts, note)
+	}
+	if len(parts) == 0 {
+		return l.t("noFee")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// dots is a stretch of dots to fill in by hand.
+const dots = "…………"
+
 // receipt is slip 01.
 func (s *slip) receipt() {
 	d, l := s.d, s.l
+	s.size = 12 // slip 01 holds on one page
 	s.title("01", *d.ReceivedAt)
-	s.doc.para(l.f("intro01", s.issuer()), false, bodySize, alignLeft)
+	s.doc.para(l.f("intro01", s.desk()), false, s.size, alignLeft)
 	s.doc.space(1)
 	s.applicant(false)
-	s.doc.field(l.t("request"), s.procedure(), bodySize)
-	s.doc.para(l.t("docs"), false, bodySize, alignLeft)
+	s.doc.field(l.t("request"), s.procedure(), s.size)
+	s.doc.para(l.t("docs"), false, s.size, alignLeft)
 	s.doc.space(1)
 	var rows [][]string
 	for i, doc := range receivedDocuments(d, s.in.Version) {
 		rows = append(rows, docRow(i+1, doc.Name, &doc))
 	}
-	s.doc.table(s.docColumns(), rows, tableSize)
+	s.doc.table(s.docColumns(), rows, s.size-2)
 	s.doc.space(2)
-	s.doc.field(l.t("limit"), l.limit(s.in.Version), bodySize)
-	s.doc.field(l.t("receivedAt"), atp(l, d.ReceivedAt), bodySize)
-	s.doc.field(l.t("dueAt"), atp(l, d.DueAt), bodySize)
-	s.doc.field(l.t("channel"), l.t(string(d.Channel)), bodySize)
-	collect := l.t("desk") + " - " + s.issuer()
+	n := sets(d)
+	if n == "" {
+		n = dots
+	}
+	s.doc.field(l.t("sets"), n+" "+l.t("setUnit"), s.size)
+	s.doc.field(l.t("r.limit"), l.limit(s.in.Version), s.size)
+	s.doc.field(l.t("r.received"), atp(l, d.ReceivedAt), s.size)
+	s.doc.field(l.t("r.due"), atp(l, d.DueAt), s.size)
+	s.doc.field(l.t("fee"), l.fee(s.in.Version), s.size)
+	s.doc.field(l.t("channel"), l.t(string(d.Channel)), s.size)
+	collect := s.desk()
 	if d.Channel == dossier.ChannelOnline {
 		if l.en {
 			collect = "Online on the public service portal, or at the " + collect
@@ -384,13 +558,19 @@ func (s *slip) receipt() {
 			collect = "Trực tuyến trên Cổng Dịch vụ công hoặc tại " + collect
 		}
 	}
-	s.doc.field(l.t("collect"), collect, bodySize)
+	s.doc.field(l.t("collect"), collect, s.size)
+	s.doc.field(l.t("book"), l.f("entry", dots, dots), s.size)
 	ev := lastEvent(d, dossier.ActReceive)
 	officer := s.officer(ev)
 	if s.in.OfficerPhone != "" {
-		s.doc.field(l.t("officer"), officer+" - "+l.t("phone")+" "+s.in.OfficerPhone, bodySize)
+		s.doc.field(l.t("officer"), officer+" - "+l.t("phone")+" "+s.in.OfficerPhone, s.size)
 	}
-	s.closing(l.t("signReceive"), officer)
+	who := d.Applicant.FullName
+	if who == "" {
+		who = d.Applicant.DisplayName()
+	}
+	s.sign(sig{l.t("signApplicant"), l.t("signHint"), who}, sig{l.t("signReceive"), l.t("signHint"), officer})
+	s.qrRow(l.f("note01", s.iss.desk(s.date, l)))
 }
 
 // receivedDocuments lists the version's documents the dossier holds: the
@@ -426,6 +606,30 @@ func supplementRequest(d *dossier.Dossier) (dossier.SupplementRequest, bool) {
 	return dossier.SupplementRequest{Documents: data.Documents, Reason: ev.Note, RequestedAt: ev.At}, true
 }
 
+// reasons pairs each requested document with its reason. The dossier model
+// keeps one reason for the whole request: a single document takes it; a
+// reason written as one line (or ";"-separated part) per document, in the
+// order of the documents, is split among them; otherwise it stays whole
+// and is printed under the table.
+func reasons(docs []string, reason string) (each []string, whole string) {
+	reason = strings.TrimSpace(reason)
+	each = make([]string, len(docs))
+	if len(docs) == 1 {
+		each[0] = reason
+		return each, ""
+	}
+	var parts []string
+	for _, p := range strings.FieldsFunc(reason, func(r rune) bool { return r == '\n' || r == ';' }) {
+		if p = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(p), ".")); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(docs) > 1 && len(parts) == len(docs) {
+		return parts, ""
+	}
+	return each, reason
+}
+
 // supplement is slip 02.
 func (s *slip) supplement() {
 	d, l := s.d, s.l
@@ -441,32 +645,35 @@ func (s *slip) supplement() {
 	s.doc.space(1)
 	s.doc.para(l.f("intro02", l.salutation(d.Applicant)), false, bodySize, alignLeft)
 	s.doc.space(1)
+	each, whole := reasons(req.Documents, req.Reason)
 	var rows [][]string
 	for i, key := range req.Documents {
 		name, doc := key, findDocument(s.in.Version, key)
 		if doc != nil && doc.Name != "" {
 			name = doc.Name
 		}
-		rows = append(rows, docRow(i+1, name, doc))
+		rows = append(rows, []string{fmt.Sprint(i + 1), name, each[i]})
 	}
-	s.doc.table(s.docColumns(), rows, tableSize)
+	s.doc.table([]column{{l.t("colNo"), 12, alignCenter}, {l.t("colDoc"), 0, alignLeft},
+		{l.t("colReason"), 0, alignLeft}}, rows, tableSize)
 	s.doc.space(2)
-	s.doc.field(l.t("reason"), req.Reason, bodySize)
+	if whole != "" {
+		s.doc.field(l.t("reason"), whole, bodySize)
+	}
 	ev := lastEvent(d, dossier.ActRequestSupplement)
 	officer := s.officer(ev)
-	contact := officer
-	if s.in.OfficerPhone != "" {
-		if contact != "" {
-			contact += ", "
-		}
-		contact += strings.ToLower(strings.TrimSuffix(l.t("phone"), ":")) + " " + s.in.OfficerPhone
+	who := officer
+	if who == "" {
+		who = s.desk()
 	}
-	if contact == "" {
-		contact = l.t("desk") + " - " + s.issuer()
+	phone := s.in.OfficerPhone
+	if phone == "" {
+		phone = dots
 	}
 	s.doc.space(1)
-	s.doc.para(l.f("contact02", l.salutation(d.Applicant), contact), false, bodySize, alignLeft)
-	s.closing(l.t("signGuide"), officer)
+	s.doc.para(l.f("contact02", l.salutation(d.Applicant), who, phone), false, bodySize, alignLeft)
+	s.sign(sig{}, sig{l.t("signGuide"), l.t("signHint"), officer})
+	s.qrRow("")
 }
 
 // refusal is slip 03.
@@ -481,10 +688,11 @@ func (s *slip) refusal() {
 	s.applicant(true)
 	s.doc.field(l.t("procedure"), s.procedure(), bodySize)
 	s.doc.space(1)
-	s.doc.para(l.f("body03", s.issuer()), false, bodySize, alignLeft)
+	s.doc.para(l.f("body03", s.desk()), false, bodySize, alignLeft)
 	s.reason(reason)
 	s.doc.para(l.f("end03", l.salutation(d.Applicant)), false, bodySize, alignLeft)
-	s.closing(l.t("signReceive"), s.officer(ev))
+	s.sign(sig{}, sig{l.t("signReceive"), l.t("signHint"), s.officer(ev)})
+	s.qrRow("")
 }
 
 // reason draws a reason paragraph, or dotted lines to fill in by hand.
@@ -495,6 +703,17 @@ func (s *slip) reason(r string) {
 		return
 	}
 	s.doc.paraIndent(r, true, bodySize, alignLeft, 10)
+}
+
+// head is the signature block of the head of the agency, with the name of
+// the leader who acted (ev) when only a leader may take that action; else
+// the name is left to the signer.
+func (s *slip) head(ev *dossier.Event) sig {
+	name := ""
+	if ev != nil {
+		name = ev.ActorName
+	}
+	return sig{s.l.t("signHead"), s.l.t("signSeal"), name}
 }
 
 // apology is slip 04.
@@ -515,7 +734,7 @@ func (s *slip) apology() {
 	s.title("04", when)
 	who := l.salutation(d.Applicant)
 	s.doc.field(l.t("to"), d.Applicant.DisplayName(), bodySize)
-	s.doc.field(l.t("address"), d.Applicant.Address, bodySize)
+	s.doc.field(l.t("address"), s.address(), bodySize)
 	s.doc.space(1)
 	s.doc.para(l.f("body04", dayp(d.ReceivedAt), s.issuer(), s.d.ProcedureName, who, d.Code), false, bodySize, alignLeft)
 	if oldDue != nil {
@@ -526,7 +745,8 @@ func (s *slip) apology() {
 	s.doc.field(l.t("newDue"), atp(l, newDue), bodySize)
 	s.doc.space(1)
 	s.doc.para(l.f("sorry04", s.issuer(), who, atp(l, newDue), who), false, bodySize, alignLeft)
-	s.closing(l.t("signUnit"), s.officer(ev))
+	s.recipients(s.head(ev)) // only a leader reschedules
+	s.qrRow("")
 }
 
 // stop is slip 05.
@@ -543,14 +763,15 @@ func (s *slip) stop() {
 	s.title("05", when)
 	who := l.salutation(d.Applicant)
 	s.doc.field(l.t("to"), d.Applicant.DisplayName(), bodySize)
-	s.doc.field(l.t("address"), d.Applicant.Address, bodySize)
+	s.doc.field(l.t("address"), s.address(), bodySize)
 	s.doc.space(1)
 	s.doc.para(l.f("body05", dayp(d.ReceivedAt), s.issuer(), s.d.ProcedureName, who, d.Code), false, bodySize, alignLeft)
 	s.doc.para(l.f("stop05", s.issuer(), l.at(when)), false, bodySize, alignLeft)
 	s.doc.field(l.t("reason"), reason, bodySize)
 	s.doc.space(1)
 	s.doc.para(l.f("end05", who), false, bodySize, alignLeft)
-	s.closing(l.t("signUnit"), s.officer(ev))
+	s.recipients(s.head(nil)) // any officer may record a stop
+	s.qrRow("")
 }
 
 // handOvers are the actions that pass a dossier from one holder to the
@@ -600,7 +821,7 @@ func (s *slip) control() {
 	s.doc.table([]column{{l.t("colNo"), 10, alignCenter}, {l.t("colStep"), 32, alignLeft},
 		{l.t("colTime"), 22, alignCenter}, {l.t("colGiver"), 24, alignLeft}, {l.t("colTaker"), 24, alignLeft},
 		{l.t("colVerdict"), 22, alignCenter}, {l.t("colNote"), 0, alignLeft}}, rows, 10)
-	s.closing("", "")
+	s.qrRow("")
 }
 
 func (l lang) verdict(v string) string {

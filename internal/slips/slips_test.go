@@ -115,7 +115,7 @@ func supplemented() *dossier.Dossier {
 	d := base()
 	d.Status = dossier.StatusSupplement
 	d.Supplement = &dossier.SupplementRequest{Documents: []string{"to_khai", "giay_chung_sinh", "ban_khac"},
-		Reason:      "Tờ khai chưa có chữ ký của người đi đăng ký; giấy chứng sinh bị mờ, không đọc được ngày sinh.",
+		Reason:      "Tờ khai chưa có chữ ký của người đi đăng ký.\nGiấy chứng sinh bị mờ, không đọc được ngày sinh.\nThiếu văn bản xác nhận nơi cư trú.",
 		RequestedAt: ict(2025, 3, 7, 10, 15), FromStatus: dossier.StatusProcessing}
 	return d
 }
@@ -215,7 +215,10 @@ func checkMargins(t *testing.T, file string) {
 
 func TestRender(t *testing.T) {
 	common := []string{code, name, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-		"Quét mã để tra cứu hồ sơ", "ỦY BAN NHÂN DÂN PHƯỜNG LÁNG", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"}
+		"Quét mã để tra cứu hồ sơ", "UBND PHƯỜNG LÁNG"}
+	desk := []string{"BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "Mã hồ sơ: " + code}
+	letter := []string{"Số: ……/……", "Nơi nhận:", "- Như trên;", "- Lưu: VT, Bộ phận Tiếp nhận và Trả kết quả UBND phường Láng.",
+		"THỦ TRƯỞNG CƠ QUAN", "(Ký, ghi rõ họ tên và đóng dấu)"}
 	cases := []struct {
 		no   string
 		d    *dossier.Dossier
@@ -225,16 +228,20 @@ func TestRender(t *testing.T) {
 			"001190012345", "0912 345 678", "thao.ton@example.vn", "phố Nguyễn Chí Thanh", proc,
 			"Tờ khai đăng ký khai sinh theo mẫu", "Căn cước công dân của người đi đăng ký", "Văn bản ủy quyền (nếu nộp thay)",
 			"10 (mười) ngày làm việc", "08:30 ngày 05/03/2025", "17:00 ngày 19/03/2025",
-			"Trực tiếp tại Bộ phận Một cửa", "Bộ phận Một cửa - Ủy ban nhân dân phường Láng", "Lê Văn Tiếp", "024 3851 2345"}},
+			"Trực tiếp tại Bộ phận Một cửa", "8. Đăng ký nhận kết quả tại: Bộ phận Tiếp nhận và Trả kết quả UBND phường Láng",
+			"Bộ phận Tiếp nhận và Trả kết quả UBND phường Láng tiếp nhận hồ sơ của:", "2. Số lượng hồ sơ: ………… (bộ)",
+			"6. Phí, lệ phí: Không", "Vào Sổ theo dõi hồ sơ, Quyển số: ………… Số thứ tự: …………",
+			"NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Lê Văn Tiếp", "024 3851 2345"}},
 		{"02", supplemented(), []string{"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Hà Nội, ngày 07 tháng 3 năm 2025",
 			"Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh do cơ sở y tế", "ban_khac",
-			"giấy chứng sinh bị mờ", "Lê Văn Tiếp", "024 3851 2345", "10:15 ngày 07/03/2025"}},
+			"Giấy chứng sinh bị mờ", "Lê Văn Tiếp, số điện thoại 024 3851 2345", "10:15 ngày 07/03/2025",
+			"Nội dung, lý do cần bổ sung, hoàn thiện", "NGƯỜI HƯỚNG DẪN"}},
 		{"02", answered(), []string{"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Căn cước công dân của người đi đăng ký",
 			"Thiếu bản sao căn cước"}},
 		{"03", refused(), []string{"PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Hà Nội, ngày 05 tháng 3 năm 2025", proc,
 			"không thuộc thẩm quyền giải quyết", "Lê Văn Tiếp"}},
-		{"04", rescheduled(), []string{"VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN", "Hà Nội, ngày 17 tháng 3 năm 2025", proc,
-			"05/03/2025", "17:00 ngày 19/03/2025", "17:00 ngày 26/03/2025", "Cần xác minh thông tin", "xin lỗi Ông/Bà"}},
+		{"04", rescheduled(), []string{"VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT", "Hà Nội, ngày 17 tháng 3 năm 2025", proc,
+			"05/03/2025", "17:00 ngày 19/03/2025", "17:00 ngày 26/03/2025", "Cần xác minh thông tin", "xin lỗi Ông/Bà", "Nguyễn Đức Trưởng"}},
 		{"05", stopped(), []string{"THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "Hà Nội, ngày 10 tháng 3 năm 2025", proc,
 			"11:00 ngày 10/03/2025", "bổ sung thông tin người cha"}},
 		{"06", processed(), []string{"PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Hà Nội, ngày 21 tháng 3 năm 2025",
@@ -244,7 +251,13 @@ func TestRender(t *testing.T) {
 		t.Run(c.no+"/"+c.d.Status.Label("en"), func(t *testing.T) {
 			file, text, layout := render(t, t.TempDir(), c.no, input(c.d))
 			all := flat(text)
-			for _, w := range append(common, c.want...) {
+			want := append(append([]string{}, common...), c.want...)
+			if c.no == "04" || c.no == "05" {
+				want = append(want, letter...)
+			} else {
+				want = append(want, desk...)
+			}
+			for _, w := range want {
 				if !strings.Contains(all, w) {
 					t.Errorf("slip %s lacks %q\n%s", c.no, w, layout)
 				}
@@ -440,7 +453,7 @@ func TestRegister(t *testing.T) {
 	if n := strings.Count(all, "Sổ theo dõi hồ sơ"); n < pages-1 {
 		t.Errorf("running title on %d pages, want %d", n, pages-1)
 	}
-	if n := strings.Count(all, "Ngày hẹn trả"); n != pages {
+	if n := strings.Count(all, "Ngày hẹn trả kết quả"); n != pages {
 		t.Errorf("table header on %d of %d pages", n, pages)
 	}
 	for i := 1; i <= 120; i++ {
