@@ -66,7 +66,7 @@ type Source struct {
 	gen   int64
 	all   []Override // every override, deployment-wide and per unit
 	hours []OfficeHours
-	base  *Calendar  // deployment-wide overrides only
+	base  *Calendar // deployment-wide overrides only
 	units map[string]*Calendar
 }
 
