@@ -19,10 +19,11 @@ const (
 	// a weekend or on another holiday.
 	DayCompensatory DayKind = "compensatory"
 	// DayOff is an extra day off set by an administrator (e.g. a swapped day
-	// announced by the Government).
+	// announced by the Government), or a bridge day of an announced Tết
+	// (Day.Announced).
 	DayOff DayKind = "off"
 	// DayWork is a weekend or holiday made a working day by an administrator
-	// (the other half of a swap).
+	// or by an announced Tết (the other half of a swap).
 	DayWork DayKind = "work"
 )
 
