@@ -41,6 +41,7 @@ type Store interface {
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
 	DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error
+	CalendarYear(ctx context.Context, year int) (*calendar.YearConfirmation, error)
 }
 
 // Limits bound what a request may carry.

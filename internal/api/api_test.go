@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
@@ -629,4 +630,57 @@ func TestPublicEndpoints(t *testing.T) {
 func jsonBody(v any) *bytes.Reader {
 	b, _ := json.Marshal(v)
 	return bytes.NewReader(b)
+}
+
+// TestCalendarTetStatus: GET /calendar/{year} tells an announced Tết with
+// its source from a provisional one, which becomes confirmed once a city
+// administrator confirms the year.
+func TestCalendarTetStatus(t *testing.T) {
+	each(t, func(t *testing.T, env *apptest.Env) {
+		anon := env.Anon()
+		type tet struct {
+			Status, First, Last, Source string
+			MakeUp                      []string   `json:"make_up"`
+			ConfirmedBy                 string     `json:"confirmed_by"`
+			ConfirmedAt                 *time.Time `json:"confirmed_at"`
+		}
+		var year struct {
+			Tet  tet
+			Days []struct {
+				Date      string
+				Announced bool
+			}
+		}
+		get := func(y string) {
+			t.Helper()
+			year.Tet, year.Days = tet{}, nil
+			if st := anon.Do("GET", "/api/v1/calendar/"+y, nil, &year); st != 200 {
+				t.Fatalf("GET %s: %d", y, st)
+			}
+		}
+		get("2025")
+		if year.Tet.Status != "announced" || year.Tet.First != "2025-01-25" || year.Tet.Last != "2025-02-02" || year.Tet.Source == "" || year.Tet.MakeUp == nil {
+			t.Fatalf("2025: %+v", year.Tet)
+		}
+		announced := 0
+		for _, d := range year.Days {
+			if d.Announced {
+				announced++
+			}
+		}
+		if announced != 6 { // 27/1 (bridge) and the five statutory days 28/1–1/2
+			t.Errorf("2025: %d announced days, want 6", announced)
+		}
+		get("2027")
+		if year.Tet.Status != "provisional" || year.Tet.First != "2027-02-05" || year.Tet.ConfirmedAt != nil {
+			t.Fatalf("2027 before: %+v", year.Tet)
+		}
+		if err := env.DB.ConfirmCalendarYear(context.Background(), 2027, time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC), dossier.Actor{AccountID: 1, Name: "Quản trị thành phố"}); err != nil {
+			t.Fatal(err)
+		}
+		get("2027")
+		if year.Tet.Status != "confirmed" || year.Tet.ConfirmedBy != "Quản trị thành phố" || year.Tet.ConfirmedAt == nil {
+			t.Fatalf("2027 after: %+v", year.Tet)
+		}
+	})
 }

@@ -194,6 +194,9 @@ type yearResponse struct {
 	Days []calendar.Day `json:"days"`
 	// WorkingDays are weekend days turned into working days.
 	WorkingDays []calendar.Day `json:"working_days"`
+	// Tet is the year's Tết holiday: announced (with its source),
+	// confirmed by an administrator, or provisional.
+	Tet calendar.TetInfo `json:"tet"`
 }
 
 func (h *Handler) calendarYear(w http.ResponseWriter, r *http.Request) error {
@@ -205,7 +208,11 @@ func (h *Handler) calendarYear(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := yearResponse{Year: year, Days: []calendar.Day{}, WorkingDays: []calendar.Day{}}
+	conf, err := h.Store.CalendarYear(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	resp := yearResponse{Year: year, Days: []calendar.Day{}, WorkingDays: []calendar.Day{}, Tet: calendar.Tet(year, conf)}
 	for _, d := range clk.Year(year) {
 		if Lang(r) == "en" && d.ReasonEN != "" {
 			d.Reason = d.ReasonEN

@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -154,7 +155,29 @@ type calendarView struct {
 	Errors    map[string]string
 	Form      url.Values
 	FormKind  string
+	// Tet is the year's Tết holiday and how far it is settled; TetFirst,
+	// TetLast and TetMakeUp are its dates as dd/MM/yyyy, ConfirmedAt the
+	// confirmation's time. CanConfirm: the reader (a city administrator)
+	// may confirm a provisional year.
+	Tet               calendar.TetInfo
+	TetFirst, TetLast string
+	TetMakeUp         string
+	ConfirmedAt       string
+	CanConfirm        bool
+	// Hours are the office hours in force for the scope the reader edits;
+	// HoursFrom says whose they are: "default" (the system's), "city",
+	// "unit" (HoursUnit, a unit above) or "own" (the acting unit's own).
+	Hours     calendar.OfficeHours
+	HoursFrom string
+	HoursUnit string
+	// HoursFields are the form's four times; CanResetHours: the scope has
+	// hours of its own to drop.
+	HoursFields   []hoursField
+	CanResetHours bool
 }
+
+// hoursField is one time of the office hours form.
+type hoursField struct{ Name, Value string }
 
 const maxReason = 200
 
@@ -197,7 +220,9 @@ func (h *Handler) calendarPage(w http.ResponseWriter, r *http.Request, s *staff)
 		year = n
 	}
 	done := r.URL.Query().Get("xong")
-	if done != "add" && done != "delete" {
+	switch done {
+	case "add", "delete", "confirm", "hours", "hours_reset":
+	default:
 		done = ""
 	}
 	return h.renderCalendar(w, r, s, year, done, nil, nil, http.StatusOK)
@@ -235,6 +260,9 @@ func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, s *staf
 	if form != nil {
 		v.FormKind = form.Get("kind")
 	}
+	if err := h.fillTetAndHours(ctx, v, s, scope, write); err != nil {
+		return err
+	}
 	for _, d := range cal.Year(year) {
 		t, err := time.Parse("2006-01-02", d.Date)
 		if err != nil {
@@ -249,6 +277,8 @@ func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, s *staf
 			if o.UnitID != 0 {
 				cd.Source = "unit"
 			}
+		} else if d.Announced {
+			cd.Source = "announced"
 		}
 		v.Days = append(v.Days, cd)
 	}
@@ -257,7 +287,10 @@ func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, s *staf
 }
 
 // calendarPost adds (action=add: date, kind off|work, reason) or deletes
-// (action=delete: date) an administrator's override; city admins only.
+// (action=delete: date) an override of the calendar the reader edits,
+// confirms a provisional year (action=confirm_year: year; city
+// administrators only) or sets or drops the office hours of that calendar
+// (action=hours, hours_reset).
 func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff) error {
 	read, write, scope := calendarAccess(s)
 	if !read || !write {
@@ -307,6 +340,120 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 		}
 		http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=delete", http.StatusSeeOther)
 		return nil
+	case "confirm_year":
+		return h.confirmYear(w, r, s, scope)
+	case "hours", "hours_reset":
+		return h.officeHoursPost(w, r, s, scope)
 	}
 	return apperr.New(apperr.Invalid, "action_invalid", "Thao tác không hợp lệ.", "Unknown action.")
+}
+
+// fillTetAndHours adds to the view the year's Tết status and the office
+// hours in force for the scope the reader edits.
+func (h *Handler) fillTetAndHours(ctx context.Context, v *calendarView, s *staff, scope int64, write bool) error {
+	conf, err := h.Store.CalendarYear(ctx, v.Year)
+	if err != nil {
+		return err
+	}
+	v.Tet = calendar.Tet(v.Year, conf)
+	v.TetFirst, v.TetLast = displayDate(v.Tet.First), displayDate(v.Tet.Last)
+	var makeUp []string
+	for _, d := range v.Tet.MakeUp {
+		makeUp = append(makeUp, displayDate(d))
+	}
+	v.TetMakeUp = strings.Join(makeUp, ", ")
+	if v.Tet.ConfirmedAt != nil {
+		v.ConfirmedAt = v.Tet.ConfirmedAt.In(web.Zone).Format("15:04 02/01/2006")
+	}
+	v.CanConfirm = write && scope == 0 && v.Tet.Status == calendar.TetProvisional
+
+	all, err := h.Store.OfficeHours(ctx)
+	if err != nil {
+		return err
+	}
+	path := ""
+	if scope != 0 {
+		path = s.Unit.UnitPath
+	}
+	d := calendar.DefaultConfig()
+	v.Hours, v.HoursFrom = calendar.OfficeHours{Morning: d.Morning, Afternoon: d.Afternoon}, "default"
+	if hs, ok := calendar.HoursAt(all, path); ok {
+		v.Hours, v.HoursUnit = hs, hs.Unit
+		switch {
+		case hs.UnitID == 0:
+			v.HoursFrom = "city"
+		case hs.UnitID == scope:
+			v.HoursFrom = "own"
+		default:
+			v.HoursFrom = "unit"
+		}
+	}
+	v.CanResetHours = write && (v.HoursFrom == "own" || scope == 0 && v.HoursFrom == "city")
+	vals := []string{v.Hours.Morning[0], v.Hours.Morning[1], v.Hours.Afternoon[0], v.Hours.Afternoon[1]}
+	for i, name := range []string{"morning_start", "morning_end", "afternoon_start", "afternoon_end"} {
+		f := hoursField{Name: name, Value: vals[i]}
+		if v.Form != nil && v.Form.Get("action") == "hours" {
+			f.Value = v.Form.Get(name)
+		}
+		v.HoursFields = append(v.HoursFields, f)
+	}
+	return nil
+}
+
+// displayDate turns YYYY-MM-DD into dd/MM/yyyy ("" stays "").
+func displayDate(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return t.Format("02/01/2006")
+}
+
+// confirmYear records that a city administrator confirmed the computed
+// (provisional) Tết of a year.
+func (h *Handler) confirmYear(w http.ResponseWriter, r *http.Request, s *staff, scope int64) error {
+	if scope != 0 {
+		return apperr.New(apperr.Forbidden, "city_admin_only", "Chỉ quản trị viên thành phố được xác nhận lịch của năm.", "Only city administrators may confirm a year's calendar.")
+	}
+	year, err := strconv.Atoi(r.PostForm.Get("year"))
+	if err != nil || year < 1900 || year > 2199 {
+		return apperr.New(apperr.Invalid, "bad_year", "Năm phải là số từ 1900 đến 2199.", "The year must be a number from 1900 to 2199.")
+	}
+	if err := h.Store.ConfirmCalendarYear(r.Context(), year, h.now(), s.Actor); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/can-bo/lich?nam="+strconv.Itoa(year)+"&xong=confirm", http.StatusSeeOther)
+	return nil
+}
+
+// officeHoursPost sets (action=hours: morning_start, morning_end,
+// afternoon_start, afternoon_end) or drops (action=hours_reset) the office
+// hours of the scope the reader edits: the city default or the acting
+// unit's own.
+func (h *Handler) officeHoursPost(w http.ResponseWriter, r *http.Request, s *staff, scope int64) error {
+	ctx := r.Context()
+	year, err := strconv.Atoi(r.PostForm.Get("year"))
+	if err != nil || year < 1900 || year > 2199 {
+		year = h.now().In(web.Zone).Year()
+	}
+	next := "/can-bo/lich?nam=" + strconv.Itoa(year) + "&xong="
+	if r.PostForm.Get("action") == "hours_reset" {
+		if err := h.Store.DeleteOfficeHours(ctx, scope, s.Actor); err != nil {
+			return err
+		}
+		http.Redirect(w, r, next+"hours_reset", http.StatusSeeOther)
+		return nil
+	}
+	f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+	o := calendar.OfficeHours{UnitID: scope, Morning: [2]string{f("morning_start"), f("morning_end")},
+		Afternoon: [2]string{f("afternoon_start"), f("afternoon_end")}}
+	if err := o.Validate(); err != nil {
+		errs := map[string]string{"hours": h.web.T(web.LangOf(r), "cal.err.hours")}
+		return h.renderCalendar(w, r, s, year, "", errs, r.PostForm, http.StatusBadRequest)
+	}
+	if err := h.Store.SetOfficeHours(ctx, o, s.Actor); err != nil {
+		return err
+	}
+	http.Redirect(w, r, next+"hours", http.StatusSeeOther)
+	return nil
 }

@@ -233,3 +233,95 @@ func unitID(t *testing.T, env *apptest.Env, code string) string {
 	}
 	return strconv.FormatInt(u.ID, 10)
 }
+
+// TestCalendarTetAndOfficeHours: the page shows an announced Tết with its
+// source, a future year as provisional until a city administrator
+// confirms it; a unit administrator's office hours move the deadlines of
+// that unit only, and dropping them inherits again.
+func TestCalendarTetAndOfficeHours(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env, _ := startMonday(t, e)
+			admin := login(t, env, "city.admin")
+			ua := login(t, env, "ht.unit_admin")
+			want(t, "announced", admin.get("/can-bo/lich?nam=2025"), 200, `data-status="announced"`,
+				"Đã công bố: nghỉ từ 25/01/2025 đến hết 02/02/2025.", "Nguồn: Thông báo", "Theo thông báo của Chính phủ")
+			want(t, "announced en", admin.get("/can-bo/lich?nam=2026&lang=en"), 200, "Announced: days off from 14/02/2026 to 22/02/2026.")
+			admin.get("/can-bo/lich?lang=vi")
+			p := admin.get("/can-bo/lich?nam=2027")
+			want(t, "provisional", p, 200, `data-status="provisional"`, "Dự kiến: tính theo Bộ luật Lao động, nghỉ từ 05/02/2027 đến hết 09/02/2027", `id="confirm-form"`)
+			if p := ua.get("/can-bo/lich?nam=2027"); strings.Contains(p.body, `id="confirm-form"`) || !strings.Contains(p.body, `data-status="provisional"`) {
+				t.Fatal("the unit admin is offered to confirm the year, or does not see it provisional")
+			}
+			want(t, "unit admin confirms", ua.post("/can-bo/lich", url.Values{"action": {"confirm_year"}, "year": {"2027"}}), http.StatusForbidden)
+			p = admin.post("/can-bo/lich", url.Values{"action": {"confirm_year"}, "year": {"2027"}})
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/can-bo/lich?nam=2027&xong=confirm" {
+				t.Fatalf("confirm: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
+			}
+			p = admin.get("/can-bo/lich?nam=2027&xong=confirm")
+			want(t, "confirmed", p, 200, `data-status="confirmed"`, "Đã xác nhận lịch nghỉ Tết của năm.", "Quản trị thành phố xác nhận lúc")
+			if strings.Contains(p.body, `id="confirm-form"`) {
+				t.Fatal("a confirmed year is offered for confirmation")
+			}
+			want(t, "confirm twice", admin.post("/can-bo/lich", url.Values{"action": {"confirm_year"}, "year": {"2027"}}), http.StatusConflict)
+			want(t, "confirm announced", admin.post("/can-bo/lich", url.Values{"action": {"confirm_year"}, "year": {"2025"}}), http.StatusConflict)
+
+			// Office hours: the default, then Hàng Trống's own.
+			want(t, "hours default", ua.get("/can-bo/lich"), 200, "Buổi sáng 07:00–11:30, buổi chiều 13:30–17:00.",
+				"Theo giờ làm việc mặc định của hệ thống.", `id="hours-form"`, `name="afternoon_end" type="time"`)
+			want(t, "bad hours", ua.post("/can-bo/lich", url.Values{"action": {"hours"}, "year": {"2025"}, "morning_start": {"11:30"},
+				"morning_end": {"07:30"}, "afternoon_start": {"13:30"}, "afternoon_end": {"16:00"}}), http.StatusBadRequest,
+				"Vui lòng nhập giờ dạng HH:MM, buổi sáng trước buổi chiều.", `value="07:30"`)
+			p = ua.post("/can-bo/lich", url.Values{"action": {"hours"}, "year": {"2025"}, "morning_start": {"07:30"},
+				"morning_end": {"11:30"}, "afternoon_start": {"13:30"}, "afternoon_end": {"16:00"}})
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/can-bo/lich?nam=2025&xong=hours" {
+				t.Fatalf("hours: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
+			}
+			want(t, "own hours", ua.get("/can-bo/lich?nam=2025&xong=hours"), 200, "Đã lưu giờ làm việc.",
+				"Buổi sáng 07:30–11:30, buổi chiều 13:30–16:00.", "Đây là giờ làm việc riêng của đơn vị.", `id="hours-reset-form"`)
+			want(t, "city keeps the default", admin.get("/can-bo/lich"), 200, "Buổi sáng 07:00–11:30, buổi chiều 13:30–17:00.")
+
+			citizen := env.Login(apptest.CitizenA)
+			receiveAt := func(unit, who string) string {
+				t.Helper()
+				d := citizen.Submit(unit)
+				env.Login(who).MustAct(&d, "receive", nil)
+				if d.DueAt == nil {
+					t.Fatal("no due date")
+				}
+				return *d.DueAt
+			}
+			if due := receiveAt(apptest.HangTrong, "ht.receptionist"); !strings.HasPrefix(due, "2025-03-10T16:00") {
+				t.Fatalf("Hàng Trống's due with its own hours: %s", due)
+			}
+			if due := receiveAt(apptest.HangBac, "hb.receptionist"); !strings.HasPrefix(due, "2025-03-10T17:00") {
+				t.Fatalf("Hàng Bạc's due moved by Hàng Trống's hours: %s", due)
+			}
+			p = ua.post("/can-bo/lich", url.Values{"action": {"hours_reset"}, "year": {"2025"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("hours reset: %d\n%s", p.status, p.body)
+			}
+			if due := receiveAt(apptest.HangTrong, "ht.receptionist"); !strings.HasPrefix(due, "2025-03-10T17:00") {
+				t.Fatalf("Hàng Trống's due after dropping its hours: %s", due)
+			}
+			log, err := env.DB.AuditLog(context.Background(), store.AuditFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range log {
+				if e.Action == "calendar.confirm_year" || strings.HasPrefix(e.Action, "office_hours.") {
+					got = append(got, e.Action+" "+e.Subject+" "+e.ActorName)
+				}
+			}
+			ht := unitID(t, env, apptest.HangTrong)
+			if w := []string{
+				"office_hours.delete office_hours:" + ht + " Cán bộ ht unit_admin",
+				"office_hours.set office_hours:" + ht + " Cán bộ ht unit_admin",
+				"calendar.confirm_year calendar_year:2027 Quản trị thành phố",
+			}; strings.Join(got, "\n") != strings.Join(w, "\n") {
+				t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(w, "\n"))
+			}
+		})
+	}
+}

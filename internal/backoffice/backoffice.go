@@ -67,6 +67,11 @@ type Store interface {
 	VerifyDossier(ctx context.Context, dossierID int64) ([]store.AuditProblem, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
 	DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error
+	OfficeHours(ctx context.Context) ([]calendar.OfficeHours, error)
+	SetOfficeHours(ctx context.Context, o calendar.OfficeHours, by dossier.Actor) error
+	DeleteOfficeHours(ctx context.Context, unitID int64, by dossier.Actor) error
+	CalendarYear(ctx context.Context, year int) (*calendar.YearConfirmation, error)
+	ConfirmCalendarYear(ctx context.Context, year int, at time.Time, by dossier.Actor) error
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
 	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)

@@ -167,17 +167,17 @@ func (c *Calendar) at(d, min int) time.Time {
 func (c *Calendar) closing(d int) time.Time { return c.at(d, c.win[1][1]) }
 
 // working reports whether day d is a working day: an override decides;
-// otherwise Monday–Friday minus holidays and compensatory days.
+// otherwise Monday–Friday minus holidays, compensatory and announced days
+// off, plus announced make-up days.
 func (c *Calendar) working(d int) bool {
 	if o, ok := c.overrides[d]; ok {
 		return o.Kind == DayWork
 	}
-	if isWeekend(d) {
-		return false
-	}
 	y, _, _ := jdnDate(d)
-	_, off := holidaysFor(y).index[d]
-	return !off
+	if h, ok := holidaysFor(y).index[d]; ok {
+		return h.Kind == DayWork
+	}
+	return !isWeekend(d)
 }
 
 // nextWorking returns the first working day after d. It terminates because

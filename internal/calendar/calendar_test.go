@@ -94,7 +94,8 @@ func TestIsWorkingDay(t *testing.T) {
 		{vn("2025-03-08 09:00"), false, "Saturday"},
 		{vn("2025-03-09 09:00"), false, "Sunday"},
 		{vn("2025-01-29 09:00"), false, "Tết"},
-		{vn("2025-02-03 09:00"), false, "compensatory day for Sat 1/2"},
+		{vn("2025-02-03 09:00"), true, "announced Tết 2025 ends Sun 2/2"},
+		{vn("2025-01-27 09:00"), false, "announced Tết 2025 starts Sat 25/1"},
 		{vn("2025-04-07 09:00"), false, "Hùng Kings' day"},
 		{vn("2025-04-26 09:00"), true, "override: swapped Saturday"},
 		{vn("2025-05-02 09:00"), false, "override: extra day off"},
@@ -128,11 +129,11 @@ func TestYear(t *testing.T) {
 		byDate[d.Date] = d
 	}
 	want := map[string]Day{
-		"2025-01-01": {"2025-01-01", "Ngày làm việc theo thông báo", "Working day set by the administrator", DayWork},
-		"2025-04-26": {"2025-04-26", "Làm bù cho ngày 2/5", "Working day set by the administrator", DayWork},
-		"2025-05-02": {"2025-05-02", "Nghỉ hoán đổi", "Day off set by the administrator", DayOff},
-		"2025-02-01": {"2025-02-01", "Tết Nguyên Đán (4/1 âm lịch)", "Lunar New Year (Tết), lunar 4/1", DayHoliday}, // a Saturday holiday is listed
-		"2025-02-03": {"2025-02-03", "Nghỉ bù Tết Nguyên Đán (4/1 âm lịch)", "Compensatory day off for Lunar New Year (Tết), lunar 4/1", DayCompensatory},
+		"2025-01-01": {"2025-01-01", "Ngày làm việc theo thông báo", "Working day set by the administrator", DayWork, false},
+		"2025-04-26": {"2025-04-26", "Làm bù cho ngày 2/5", "Working day set by the administrator", DayWork, false},
+		"2025-05-02": {"2025-05-02", "Nghỉ hoán đổi", "Day off set by the administrator", DayOff, false},
+		"2025-02-01": {"2025-02-01", "Tết Nguyên Đán (4/1 âm lịch)", "Lunar New Year (Tết), lunar 4/1", DayHoliday, true}, // a Saturday holiday is listed
+		"2025-01-27": {"2025-01-27", "Nghỉ Tết Nguyên Đán theo thông báo (nghỉ bù, hoán đổi)", "Lunar New Year (Tết) day off as announced (compensatory or swapped day)", DayOff, true},
 	}
 	for date, w := range want {
 		if got := byDate[date]; got != w {
@@ -159,7 +160,7 @@ func TestNextOpening(t *testing.T) {
 		{"2025-03-10 17:00", "2025-03-11 07:00 Tue"}, // closed
 		{"2025-03-07 20:00", "2025-03-10 07:00 Mon"}, // Friday night → Monday
 		{"2025-03-08 10:00", "2025-03-10 07:00 Mon"}, // Saturday
-		{"2025-01-27 18:00", "2025-02-04 07:00 Tue"}, // Tết 28/1–1/2, weekend, compensatory 3/2
+		{"2025-01-24 18:00", "2025-02-03 07:00 Mon"}, // announced Tết 25/1–2/2
 	}
 	for _, tt := range tests {
 		if got := fmtVN(c.NextOpening(vn(tt.in))); got != tt.want {
@@ -241,7 +242,7 @@ func TestAddWorkingDays(t *testing.T) {
 	}{
 		{"2025-03-10 09:00", 1, "2025-03-11 09:00 Tue"},
 		{"2025-03-07 09:00", 1, "2025-03-10 09:00 Mon"},
-		{"2025-02-04 17:00", -1, "2025-01-27 17:00 Mon"}, // back over Tết and its compensatory day
+		{"2025-02-03 17:00", -1, "2025-01-24 17:00 Fri"}, // back over the announced Tết
 		{"2025-03-10 09:00", 0, "2025-03-10 09:00 Mon"},
 	}
 	for _, tt := range tests {
@@ -271,7 +272,7 @@ func TestDue(t *testing.T) {
 		{"over a weekend", plain, "2025-03-06 10:00", 3, WorkingDays, "", "2025-03-11 17:00 Tue"}, // Fri 7, Mon 10, Tue 11
 		{"one day on Friday", plain, "2025-03-07 16:00", 1, WorkingDays, "", "2025-03-10 17:00 Mon"},
 		{"over Tết 2026", plain, "2026-02-13 09:00", 2, WorkingDays, "", "2026-02-24 17:00 Tue"},                   // 16–20/2 Tết, 21–22 weekend → Mon 23, Tue 24
-		{"into Tết 2025", plain, "2025-01-24 10:00", 2, WorkingDays, "", "2025-02-04 17:00 Tue"},                   // Mon 27 (1); 28/1–1/2 Tết, 3/2 compensatory → Tue 4/2 (2)
+		{"into Tết 2025", plain, "2025-01-24 10:00", 2, WorkingDays, "", "2025-02-04 17:00 Tue"},                   // announced Tết 25/1–2/2: Mon 3/2 (1), Tue 4/2 (2)
 		{"over Hùng Kings 2025", plain, "2025-04-04 10:00", 1, WorkingDays, "", "2025-04-08 17:00 Tue"},            // Mon 7/4 is 10/3 lunar
 		{"over Hùng Kings 2026 (Sunday)", plain, "2026-04-24 10:00", 1, WorkingDays, "", "2026-04-28 17:00 Tue"},   // Sun 26/4, compensatory Mon 27/4
 		{"30/4–1/5 block", plain, "2025-04-29 14:00", 2, WorkingDays, "", "2025-05-05 17:00 Mon"},                  // 30/4, 1/5 off; Fri 2/5 (1), Mon 5/5 (2)
@@ -313,7 +314,7 @@ func TestDue(t *testing.T) {
 		{"hours, zero", plain, "2025-03-08 10:00", 0, WorkingHours, "", "2025-03-10 07:00 Mon"},                    // the next opening
 		{"8 working hours = a day", plain, "2025-03-10 07:00", 8, WorkingHours, "", "2025-03-10 17:00 Mon"},        // not next morning
 		{"hours over the 2025 swap", swapped, "2025-04-25 16:00", 10, WorkingHours, "", "2025-04-28 08:00 Mon"},    // 1 Fri + 8 Sat 26/4 + 1 Mon
-		{"hours over Tết 2025", plain, "2025-01-27 13:30", 4, WorkingHours, "", "2025-02-04 07:30 Tue"},            // 3.5 Mon 27/1, then Tue 4/2
+		{"hours over Tết 2025", plain, "2025-01-24 13:30", 4, WorkingHours, "", "2025-02-03 07:30 Mon"},            // 3.5 Fri 24/1, then Mon 3/2
 		{"hours past 30/4–1/5", plain, "2025-04-29 16:00", 2, WorkingHours, "", "2025-05-02 08:00 Fri"},            // 1 Tue, 1 Fri
 		{"hours past the extra day off", swapped, "2025-04-29 16:00", 2, WorkingHours, "", "2025-05-05 08:00 Mon"}, // 2/5 off
 	}

@@ -19,10 +19,11 @@ const (
 	// a weekend or on another holiday.
 	DayCompensatory DayKind = "compensatory"
 	// DayOff is an extra day off set by an administrator (e.g. a swapped day
-	// announced by the Government).
+	// announced by the Government), or a bridge day of an announced Tết
+	// (Day.Announced).
 	DayOff DayKind = "off"
 	// DayWork is a weekend or holiday made a working day by an administrator
-	// (the other half of a swap).
+	// or by an announced Tết (the other half of a swap).
 	DayWork DayKind = "work"
 )
 
@@ -35,6 +36,9 @@ type Day struct {
 	Reason   string  `json:"reason"`    // Vietnamese, e.g. "Giỗ Tổ Hùng Vương (10/3 âm lịch)"
 	ReasonEN string  `json:"reason_en"` // English
 	Kind     DayKind `json:"kind"`
+	// Announced: the day comes from the Government's announced Tết
+	// holiday of its year (see AnnouncedTet), not from the rule alone.
+	Announced bool `json:"announced,omitempty"`
 }
 
 // Override is an administrator's decision for one date: Kind DayOff makes it
@@ -98,9 +102,13 @@ func holidaysFor(year int) *holidayYear {
 
 // Holidays returns the public holidays of a Gregorian year as the Labour
 // Code computes them, with the compensatory days they give, sorted by date.
-// Holidays falling on a weekend are listed too. What the Government actually
-// announces each year (swapped days, a different choice of Tết days) is for
-// administrator overrides; see Calendar.
+// Holidays falling on a weekend are listed too. For a year whose Tết the
+// Government announced (see AnnouncedTet), the announced range wins over
+// the rule: its weekdays are days off (the statutory Tết days as holidays,
+// the others, which stand for the compensatory and swapped days, as DayOff)
+// and its make-up days are working days (DayWork); the Tết days then owe no
+// further compensatory day. Other announced swaps are for administrator
+// overrides; see Calendar.
 //
 // Rules by era:
 //   - from 2021 (Labour Code 2019, Art. 112): 1/1; Tết 5 days (the last day
@@ -137,7 +145,19 @@ func nationalDayAdjacent(year int) int {
 	return d - 1
 }
 
+// computeHolidays returns the holidays of a year with its announced Tết,
+// if any, applied.
 func computeHolidays(year int) []Day {
+	n, ok := AnnouncedTet(year)
+	if !ok {
+		return ruleHolidays(year, nil)
+	}
+	return ruleHolidays(year, &n)
+}
+
+// ruleHolidays computes the holidays of a year by the Labour Code rule,
+// with the announced Tết notice (nil: none) winning over it.
+func ruleHolidays(year int, notice *TetNotice) []Day {
 	type holiday struct {
 		day    int
 		vi, en string
@@ -147,13 +167,19 @@ func computeHolidays(year int) []Day {
 
 	add(jdn(year, time.January, 1), "Tết Dương lịch (1/1)", "New Year's Day (1 January)")
 
-	tetDays := 4
-	if year >= 2014 {
-		tetDays = 5
+	announced := notice != nil
+	var nFirst, nLast int
+	var makeUp []int
+	if announced {
+		var err error
+		if nFirst, nLast, makeUp, err = notice.span(); err != nil {
+			announced = false // the data is checked by the tests; fall back to the rule
+		}
 	}
-	tet, _ := LunarToSolar(LunarDate{Year: year, Month: 1, Day: 1}) // cannot fail: 1/1 always exists
-	t0 := jdn(tet.Date())
-	for d := t0 - 1; d < t0-1+tetDays; d++ {
+	tetFirst, tetLast := statutoryTet(year)
+	tetAt := map[int]bool{}
+	for d := tetFirst; d <= tetLast; d++ {
+		tetAt[d] = true
 		y, m, dd := jdnDate(d)
 		ld := SolarToLunar(y, m, dd)
 		add(d, fmt.Sprintf("Tết Nguyên Đán (%d/%d âm lịch)", ld.Day, ld.Month),
@@ -191,9 +217,26 @@ func computeHolidays(year int) []Day {
 			continue
 		}
 		holidayAt[h.day] = true
-		out = append(out, Day{Date: jdnString(h.day), Reason: h.vi, ReasonEN: h.en, Kind: DayHoliday})
-		if isWeekend(h.day) {
+		inNotice := announced && h.day >= nFirst && h.day <= nLast
+		out = append(out, Day{Date: jdnString(h.day), Reason: h.vi, ReasonEN: h.en, Kind: DayHoliday, Announced: inNotice})
+		if isWeekend(h.day) && !(inNotice && tetAt[h.day]) {
 			owed = append(owed, h)
+		}
+	}
+	if announced {
+		for d := nFirst; d <= nLast; d++ {
+			if holidayAt[d] || isWeekend(d) {
+				continue
+			}
+			holidayAt[d] = true
+			out = append(out, Day{Date: jdnString(d), Kind: DayOff, Announced: true,
+				Reason:   "Nghỉ Tết Nguyên Đán theo thông báo (nghỉ bù, hoán đổi)",
+				ReasonEN: "Lunar New Year (Tết) day off as announced (compensatory or swapped day)"})
+		}
+		for _, d := range makeUp {
+			out = append(out, Day{Date: jdnString(d), Kind: DayWork, Announced: true,
+				Reason:   "Làm việc bù dịp Tết Nguyên Đán theo thông báo",
+				ReasonEN: "Make-up working day for the Lunar New Year (Tết), as announced"})
 		}
 	}
 

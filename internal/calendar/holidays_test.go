@@ -14,21 +14,21 @@ func TestHolidays2025(t *testing.T) {
 	// solar eclipse of 29/3/2025), so 10/3 is Monday 7/4. 30/4 Wed, 1/5 Thu.
 	// 2/9 is a Tuesday: the adjacent day is Monday 1/9, as announced.
 	want := []Day{
-		{"2025-01-01", "Tết Dương lịch (1/1)", "New Year's Day (1 January)", DayHoliday},
-		{"2025-01-28", "Tết Nguyên Đán (29/12 âm lịch)", "Lunar New Year (Tết), lunar 29/12", DayHoliday},
-		{"2025-01-29", "Tết Nguyên Đán (1/1 âm lịch)", "Lunar New Year (Tết), lunar 1/1", DayHoliday},
-		{"2025-01-30", "Tết Nguyên Đán (2/1 âm lịch)", "Lunar New Year (Tết), lunar 2/1", DayHoliday},
-		{"2025-01-31", "Tết Nguyên Đán (3/1 âm lịch)", "Lunar New Year (Tết), lunar 3/1", DayHoliday},
-		{"2025-02-01", "Tết Nguyên Đán (4/1 âm lịch)", "Lunar New Year (Tết), lunar 4/1", DayHoliday},
-		{"2025-02-03", "Nghỉ bù Tết Nguyên Đán (4/1 âm lịch)", "Compensatory day off for Lunar New Year (Tết), lunar 4/1", DayCompensatory},
-		{"2025-04-07", "Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Hùng Kings' Commemoration Day (lunar 10/3)", DayHoliday},
-		{"2025-04-30", "Ngày Chiến thắng (30/4)", "Reunification Day (30 April)", DayHoliday},
-		{"2025-05-01", "Ngày Quốc tế Lao động (1/5)", "International Labour Day (1 May)", DayHoliday},
-		{"2025-09-01", "Quốc khánh (1/9, ngày liền kề)", "National Day (1 September, adjacent day)", DayHoliday},
-		{"2025-09-02", "Quốc khánh (2/9)", "National Day (2 September)", DayHoliday},
+		{"2025-01-01", "Tết Dương lịch (1/1)", "New Year's Day (1 January)", DayHoliday, false},
+		{"2025-01-28", "Tết Nguyên Đán (29/12 âm lịch)", "Lunar New Year (Tết), lunar 29/12", DayHoliday, false},
+		{"2025-01-29", "Tết Nguyên Đán (1/1 âm lịch)", "Lunar New Year (Tết), lunar 1/1", DayHoliday, false},
+		{"2025-01-30", "Tết Nguyên Đán (2/1 âm lịch)", "Lunar New Year (Tết), lunar 2/1", DayHoliday, false},
+		{"2025-01-31", "Tết Nguyên Đán (3/1 âm lịch)", "Lunar New Year (Tết), lunar 3/1", DayHoliday, false},
+		{"2025-02-01", "Tết Nguyên Đán (4/1 âm lịch)", "Lunar New Year (Tết), lunar 4/1", DayHoliday, false},
+		{"2025-02-03", "Nghỉ bù Tết Nguyên Đán (4/1 âm lịch)", "Compensatory day off for Lunar New Year (Tết), lunar 4/1", DayCompensatory, false},
+		{"2025-04-07", "Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Hùng Kings' Commemoration Day (lunar 10/3)", DayHoliday, false},
+		{"2025-04-30", "Ngày Chiến thắng (30/4)", "Reunification Day (30 April)", DayHoliday, false},
+		{"2025-05-01", "Ngày Quốc tế Lao động (1/5)", "International Labour Day (1 May)", DayHoliday, false},
+		{"2025-09-01", "Quốc khánh (1/9, ngày liền kề)", "National Day (1 September, adjacent day)", DayHoliday, false},
+		{"2025-09-02", "Quốc khánh (2/9)", "National Day (2 September)", DayHoliday, false},
 	}
-	if got := Holidays(2025); !reflect.DeepEqual(got, want) {
-		t.Errorf("Holidays(2025) =\n%v\nwant\n%v", got, want)
+	if got := ruleHolidays(2025, nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("ruleHolidays(2025) =\n%v\nwant\n%v", got, want)
 	}
 }
 
@@ -40,28 +40,29 @@ func TestHolidays2026(t *testing.T) {
 	// Sunday 26/4 and Monday 27/4 is compensatory (as announced). 30/4 Thu,
 	// 1/5 Fri. 2/9 is a Wednesday: adjacent day 1/9 (as proposed for 2026).
 	want := []Day{
-		{"2026-01-01", "Tết Dương lịch (1/1)", "New Year's Day (1 January)", DayHoliday},
-		{"2026-02-16", "Tết Nguyên Đán (29/12 âm lịch)", "Lunar New Year (Tết), lunar 29/12", DayHoliday},
-		{"2026-02-17", "Tết Nguyên Đán (1/1 âm lịch)", "Lunar New Year (Tết), lunar 1/1", DayHoliday},
-		{"2026-02-18", "Tết Nguyên Đán (2/1 âm lịch)", "Lunar New Year (Tết), lunar 2/1", DayHoliday},
-		{"2026-02-19", "Tết Nguyên Đán (3/1 âm lịch)", "Lunar New Year (Tết), lunar 3/1", DayHoliday},
-		{"2026-02-20", "Tết Nguyên Đán (4/1 âm lịch)", "Lunar New Year (Tết), lunar 4/1", DayHoliday},
-		{"2026-04-26", "Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Hùng Kings' Commemoration Day (lunar 10/3)", DayHoliday},
-		{"2026-04-27", "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Compensatory day off for Hùng Kings' Commemoration Day (lunar 10/3)", DayCompensatory},
-		{"2026-04-30", "Ngày Chiến thắng (30/4)", "Reunification Day (30 April)", DayHoliday},
-		{"2026-05-01", "Ngày Quốc tế Lao động (1/5)", "International Labour Day (1 May)", DayHoliday},
-		{"2026-09-01", "Quốc khánh (1/9, ngày liền kề)", "National Day (1 September, adjacent day)", DayHoliday},
-		{"2026-09-02", "Quốc khánh (2/9)", "National Day (2 September)", DayHoliday},
+		{"2026-01-01", "Tết Dương lịch (1/1)", "New Year's Day (1 January)", DayHoliday, false},
+		{"2026-02-16", "Tết Nguyên Đán (29/12 âm lịch)", "Lunar New Year (Tết), lunar 29/12", DayHoliday, false},
+		{"2026-02-17", "Tết Nguyên Đán (1/1 âm lịch)", "Lunar New Year (Tết), lunar 1/1", DayHoliday, false},
+		{"2026-02-18", "Tết Nguyên Đán (2/1 âm lịch)", "Lunar New Year (Tết), lunar 2/1", DayHoliday, false},
+		{"2026-02-19", "Tết Nguyên Đán (3/1 âm lịch)", "Lunar New Year (Tết), lunar 3/1", DayHoliday, false},
+		{"2026-02-20", "Tết Nguyên Đán (4/1 âm lịch)", "Lunar New Year (Tết), lunar 4/1", DayHoliday, false},
+		{"2026-04-26", "Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Hùng Kings' Commemoration Day (lunar 10/3)", DayHoliday, false},
+		{"2026-04-27", "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)", "Compensatory day off for Hùng Kings' Commemoration Day (lunar 10/3)", DayCompensatory, false},
+		{"2026-04-30", "Ngày Chiến thắng (30/4)", "Reunification Day (30 April)", DayHoliday, false},
+		{"2026-05-01", "Ngày Quốc tế Lao động (1/5)", "International Labour Day (1 May)", DayHoliday, false},
+		{"2026-09-01", "Quốc khánh (1/9, ngày liền kề)", "National Day (1 September, adjacent day)", DayHoliday, false},
+		{"2026-09-02", "Quốc khánh (2/9)", "National Day (2 September)", DayHoliday, false},
 	}
-	if got := Holidays(2026); !reflect.DeepEqual(got, want) {
-		t.Errorf("Holidays(2026) =\n%v\nwant\n%v", got, want)
+	if got := ruleHolidays(2026, nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("ruleHolidays(2026) =\n%v\nwant\n%v", got, want)
 	}
 }
 
-// dayKinds returns the holidays of a year as date → kind.
+// dayKinds returns the holidays of a year by the rule alone (without the
+// announced Tết) as date → kind.
 func dayKinds(year int) map[string]DayKind {
 	m := map[string]DayKind{}
-	for _, d := range Holidays(year) {
+	for _, d := range ruleHolidays(year, nil) {
 		m[d.Date] = d.Kind
 	}
 	return m
@@ -150,7 +151,7 @@ func TestHolidayEras(t *testing.T) {
 
 func TestHolidaysInvariants(t *testing.T) {
 	for y := 1990; y <= 2100; y++ {
-		days := Holidays(y)
+		days := ruleHolidays(y, nil)
 		seen := map[string]bool{}
 		prev := ""
 		for _, d := range days {

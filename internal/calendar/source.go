@@ -8,10 +8,47 @@ import (
 	"sync"
 )
 
-// OverrideStore is where administrators' overrides live.
+// OverrideStore is where administrators' overrides and office hours live.
 type OverrideStore interface {
 	CalendarGeneration(ctx context.Context) (int64, error)
 	CalendarOverrides(ctx context.Context) ([]Override, error)
+	OfficeHours(ctx context.Context) ([]OfficeHours, error)
+}
+
+// OfficeHours are the office windows set for a unit (and the units below
+// it that have none of their own), or with UnitID 0 for the whole city.
+type OfficeHours struct {
+	// UnitID is the unit they are set for; 0 for the city default.
+	UnitID int64
+	// Unit and UnitPath are that unit's agency identifier and
+	// materialised path, filled when read.
+	Unit     string
+	UnitPath string
+	// Morning and Afternoon are "HH:MM" pairs as in Config.
+	Morning, Afternoon [2]string
+}
+
+// Validate reports whether the windows are well formed and in order.
+func (o OfficeHours) Validate() error {
+	_, err := New(Config{Morning: o.Morning, Afternoon: o.Afternoon}, nil)
+	return err
+}
+
+// HoursAt returns the office hours in force at the unit with the
+// materialised path ("" for the city): those of the nearest unit on the way
+// up that has its own, else the city default (UnitID 0), else ok false.
+func HoursAt(all []OfficeHours, path string) (OfficeHours, bool) {
+	var best OfficeHours
+	found := false
+	for _, o := range all {
+		if o.UnitID != 0 && (o.UnitPath == "" || !strings.HasPrefix(path, o.UnitPath)) {
+			continue
+		}
+		if !found || len(o.UnitPath) > len(best.UnitPath) {
+			best, found = o, true
+		}
+	}
+	return best, found
 }
 
 // maxUnitCalendars bounds the per-unit cache; past it the cache starts
@@ -28,7 +65,8 @@ type Source struct {
 	mu    sync.Mutex
 	gen   int64
 	all   []Override // every override, deployment-wide and per unit
-	base  *Calendar  // deployment-wide overrides only
+	hours []OfficeHours
+	base  *Calendar // deployment-wide overrides only
 	units map[string]*Calendar
 }
 
@@ -58,11 +96,15 @@ func (s *Source) ForUnit(ctx context.Context, path string) (*Calendar, error) {
 		if err != nil {
 			return nil, err
 		}
-		base, err := New(s.cfg, Merge(all, ""))
+		hours, err := s.store.OfficeHours(ctx)
+		if err != nil {
+			return nil, err
+		}
+		base, err := New(s.configAt(hours, ""), Merge(all, ""))
 		if err != nil {
 			return nil, fmt.Errorf("building calendar: %w", err)
 		}
-		s.all, s.base, s.units, s.gen = all, base, map[string]*Calendar{}, gen
+		s.all, s.hours, s.base, s.units, s.gen = all, hours, base, map[string]*Calendar{}, gen
 	}
 	if path == "" {
 		return s.base, nil
@@ -73,7 +115,7 @@ func (s *Source) ForUnit(ctx context.Context, path string) (*Calendar, error) {
 	// Most units have no override of their own: they share the base.
 	c := s.base
 	if s.hasUnitOverride(path) {
-		if c, err = New(s.cfg, Merge(s.all, path)); err != nil {
+		if c, err = New(s.configAt(s.hours, path), Merge(s.all, path)); err != nil {
 			return nil, fmt.Errorf("building the calendar of unit %s: %w", path, err)
 		}
 	}
@@ -84,14 +126,30 @@ func (s *Source) ForUnit(ctx context.Context, path string) (*Calendar, error) {
 	return c, nil
 }
 
-// hasUnitOverride reports whether any unit override applies at path.
+// hasUnitOverride reports whether any unit override or unit office hours
+// apply at path.
 func (s *Source) hasUnitOverride(path string) bool {
 	for _, o := range s.all {
 		if o.UnitID != 0 && applies(o, path) {
 			return true
 		}
 	}
+	for _, o := range s.hours {
+		if o.UnitID != 0 && o.UnitPath != "" && strings.HasPrefix(path, o.UnitPath) {
+			return true
+		}
+	}
 	return false
+}
+
+// configAt is the Source's configuration with the office hours in force at
+// path.
+func (s *Source) configAt(hours []OfficeHours, path string) Config {
+	cfg := s.cfg
+	if h, ok := HoursAt(hours, path); ok {
+		cfg.Morning, cfg.Afternoon = h.Morning, h.Afternoon
+	}
+	return cfg
 }
 
 // applies reports whether a unit override reaches the unit at path.

@@ -7,8 +7,13 @@ import (
 )
 
 type fakeOverrides struct {
-	gen int64
-	ovs []Override
+	gen   int64
+	ovs   []Override
+	hours []OfficeHours
+}
+
+func (f *fakeOverrides) OfficeHours(context.Context) ([]OfficeHours, error) {
+	return append([]OfficeHours(nil), f.hours...), nil
 }
 
 func (f *fakeOverrides) CalendarGeneration(context.Context) (int64, error) { return f.gen, nil }
@@ -64,5 +69,60 @@ func TestUnitOverrides(t *testing.T) {
 	}
 	if c, _ = src.ForUnit(ctx, "/1/9/"); !c.IsWorkingDay(day("2025-03-14")) {
 		t.Error("a unit override applies to a sibling")
+	}
+}
+
+// TestUnitOfficeHours: a district's office hours reach the district and
+// its communes, a commune's own win there, the city default elsewhere; the
+// same-day cut-off and a working-hours due date move for those units only.
+func TestUnitOfficeHours(t *testing.T) {
+	st := &fakeOverrides{gen: 1, hours: []OfficeHours{
+		{UnitID: 7, Unit: "Q", UnitPath: "/1/7/", Morning: [2]string{"08:00", "12:00"}, Afternoon: [2]string{"13:00", "16:00"}},
+		{UnitID: 42, Unit: "P", UnitPath: "/1/7/42/", Morning: [2]string{"07:30", "11:30"}, Afternoon: [2]string{"13:30", "17:30"}},
+	}}
+	src := NewSource(DefaultConfig(), st)
+	ctx := context.Background()
+	loc := DefaultConfig().Location
+	for _, tc := range []struct {
+		path   string
+		start  time.Time
+		amount int
+		kind   Kind
+		want   string
+	}{
+		// Same day, received 16:30 while the default office (till 17:00)
+		// is open but after the 15:00 cut-off: due at the next day's close.
+		{"", time.Date(2025, 3, 12, 16, 30, 0, 0, loc), 0, WorkingDays, "2025-03-13T17:00:00+07:00"},
+		// The district closes at 16:00: 16:30 counts from Thu 08:00, due at
+		// Thu's close, 16:00.
+		{"/1/7/", time.Date(2025, 3, 12, 16, 30, 0, 0, loc), 0, WorkingDays, "2025-03-13T16:00:00+07:00"},
+		{"/1/7/43/", time.Date(2025, 3, 12, 16, 30, 0, 0, loc), 0, WorkingDays, "2025-03-13T16:00:00+07:00"},
+		// The commune's own hours (close 17:30).
+		{"/1/7/42/", time.Date(2025, 3, 12, 16, 30, 0, 0, loc), 1, WorkingDays, "2025-03-13T17:30:00+07:00"},
+		// Another district: the city default.
+		{"/1/8/", time.Date(2025, 3, 12, 7, 15, 0, 0, loc), 2, WorkingHours, "2025-03-12T09:15:00+07:00"},
+		{"/1/7/", time.Date(2025, 3, 12, 7, 15, 0, 0, loc), 2, WorkingHours, "2025-03-12T10:00:00+07:00"},
+	} {
+		c, err := src.ForUnit(ctx, tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Due(tc.start, tc.amount, string(tc.kind), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := got.Format(time.RFC3339); s != tc.want {
+			t.Errorf("%q: Due(%v, %d %s) = %s, want %s", tc.path, tc.start, tc.amount, tc.kind, s, tc.want)
+		}
+	}
+	// A city default changes every unit without hours of its own.
+	st.hours = append(st.hours, OfficeHours{Morning: [2]string{"07:30", "11:30"}, Afternoon: [2]string{"13:30", "17:00"}})
+	st.gen++
+	c, err := src.ForUnit(ctx, "/1/8/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.NextOpening(time.Date(2025, 3, 12, 7, 15, 0, 0, loc)); got.Hour() != 7 || got.Minute() != 30 {
+		t.Errorf("city default: opening %v, want 07:30", got)
 	}
 }

@@ -578,3 +578,94 @@ func TestDirectorySeesOtherProcesses(t *testing.T) {
 		}
 	})
 }
+
+// TestOfficeHoursAndYearConfirmation: a district's office hours change the
+// same-day cut-off of the district and its communes only, a commune may
+// have its own, deleting them inherits again; a year without an announced
+// Tết is confirmed once, audited; an announced year cannot be.
+func TestOfficeHoursAndYearConfirmation(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		db := openStore(t, e)
+		if err := db.UpsertUnits(ctx, []org.Unit{
+			{Code: "000.00.00.H26", Name: "Thành phố Hà Nội", Kind: org.KindCity},
+			{Code: "000.00.01.H26", Name: "Quận Hoàn Kiếm", Kind: org.KindDistrict, ParentCode: "000.00.00.H26"},
+			{Code: "000.01.01.H26", Name: "Phường Hàng Trống", Kind: org.KindCommune, ParentCode: "000.00.01.H26"},
+			{Code: "000.00.02.H26", Name: "Quận Ba Đình", Kind: org.KindDistrict, ParentCode: "000.00.00.H26"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		unit := func(code string) *org.Unit {
+			u, err := db.UnitByCode(ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		district, commune, other := unit("000.00.01.H26"), unit("000.01.01.H26"), unit("000.00.02.H26")
+		admin := dossier.Actor{AccountID: 1, Name: "Quản trị"}
+		if err := db.SetOfficeHours(ctx, calendar.OfficeHours{UnitID: district.ID, Morning: [2]string{"12:00", "08:00"}, Afternoon: [2]string{"13:00", "16:00"}}, admin); err == nil {
+			t.Fatal("windows out of order accepted")
+		}
+		if err := db.SetOfficeHours(ctx, calendar.OfficeHours{UnitID: district.ID, Morning: [2]string{"08:00", "12:00"}, Afternoon: [2]string{"13:00", "16:00"}}, admin); err != nil {
+			t.Fatal(err)
+		}
+		src := calendar.NewSource(calendar.DefaultConfig(), db)
+		start := time.Date(2025, 3, 12, 16, 30, 0, 0, ict) // Wednesday
+		due := func(path string) string {
+			c, err := src.ForUnit(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := c.Due(start, 0, "working_days", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.Format("2006-01-02 15:04")
+		}
+		for _, tc := range []struct{ path, want string }{
+			{district.Path, "2025-03-13 16:00"}, {commune.Path, "2025-03-13 16:00"},
+			{other.Path, "2025-03-13 17:00"}, {"", "2025-03-13 17:00"},
+		} {
+			if got := due(tc.path); got != tc.want {
+				t.Errorf("%s: due %s, want %s", tc.path, got, tc.want)
+			}
+		}
+		if err := db.DeleteOfficeHours(ctx, district.ID, admin); err != nil {
+			t.Fatal(err)
+		}
+		if got := due(commune.Path); got != "2025-03-13 17:00" {
+			t.Errorf("after delete: due %s, want the city default", got)
+		}
+		if err := db.DeleteOfficeHours(ctx, district.ID, admin); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("second delete: %v", err)
+		}
+
+		if c, err := db.CalendarYear(ctx, 2027); err != nil || c != nil {
+			t.Fatalf("2027 before: %v %v", c, err)
+		}
+		at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		if err := db.ConfirmCalendarYear(ctx, 2027, at, admin); err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.CalendarYear(ctx, 2027)
+		if err != nil || c == nil || c.ConfirmedBy != "Quản trị" || !c.ConfirmedAt.Equal(at) {
+			t.Fatalf("2027 after: %+v %v", c, err)
+		}
+		if got := calendar.Tet(2027, c).Status; got != calendar.TetConfirmed {
+			t.Errorf("status %s", got)
+		}
+		if err := db.ConfirmCalendarYear(ctx, 2027, at, admin); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("second confirmation: %v", err)
+		}
+		if err := db.ConfirmCalendarYear(ctx, 2025, at, admin); !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("announced year: %v", err)
+		}
+		for _, action := range []string{"calendar.confirm_year", "office_hours.set", "office_hours.delete"} {
+			log, err := db.AuditLog(ctx, store.AuditFilter{Action: action})
+			if err != nil || len(log) != 1 {
+				t.Errorf("audit %s: %d entries, %v", action, len(log), err)
+			}
+		}
+	})
+}
