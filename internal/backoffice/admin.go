@@ -55,6 +55,8 @@ type dashboardView struct {
 	// Leader and Adviser: the reader has the worklists of drafts to
 	// approve and of consultations to answer, which the counts link to.
 	Leader, Adviser bool
+	// Subtree: the figures cover the unit and every unit below it.
+	Subtree bool
 }
 
 // dashboard serves /can-bo/: the acting unit's dossiers by status and due
@@ -63,7 +65,13 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	ctx := r.Context()
 	lang := web.LangOf(r)
 	now := h.now()
-	c, err := h.Store.BackofficeCounts(ctx, s.Unit.UnitID, now)
+	// A district's or the city's dashboard counts the whole area by
+	// default, for the roles that read the subtree (leaders, admins).
+	sc := store.UnitScope{ID: s.Unit.UnitID, Path: s.Unit.UnitPath}
+	for _, role := range s.rolesIn(s.Unit.UnitID) {
+		sc.Subtree = sc.Subtree || role.SeesSubtree()
+	}
+	c, err := h.Store.BackofficeCounts(ctx, sc, now)
 	if err != nil {
 		return err
 	}
@@ -72,19 +80,19 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 		return err
 	}
 	loc := cal.Location()
-	v := &dashboardView{Frame: Frame{s, "/can-bo/"}, Counts: c}
+	v := &dashboardView{Frame: Frame{s, "/can-bo/"}, Counts: c, Subtree: sc.Subtree}
 	for _, role := range s.rolesIn(s.Unit.UnitID) {
 		v.Leader = v.Leader || role == org.RoleLeader
 		v.Adviser = v.Adviser || role == org.RoleLeader || role == org.RoleSpecialist
 	}
-	byStatus, err := h.Store.StatusCounts(ctx, s.Unit.UnitID)
+	byStatus, err := h.Store.StatusCounts(ctx, sc)
 	if err != nil {
 		return err
 	}
 	for st := dossier.StatusSubmitted; st <= dossier.StatusDelivered; st++ {
 		v.Statuses = append(v.Statuses, statusCount{st, st.Label(lang), byStatus[st]})
 	}
-	v.Due, err = h.Store.UnitDueCounts(ctx, s.Unit.UnitID, now, dayStart(now, loc).AddDate(0, 0, 1), nextWorkingDayEnd(cal, now))
+	v.Due, err = h.Store.UnitDueCounts(ctx, sc, now, dayStart(now, loc).AddDate(0, 0, 1), nextWorkingDayEnd(cal, now))
 	if err != nil {
 		return err
 	}
@@ -93,7 +101,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 		return err
 	}
 	for i := range ds {
-		if ds[i].UnitID == s.Unit.UnitID {
+		if sc.Subtree || ds[i].UnitID == s.Unit.UnitID {
 			v.Overdue = append(v.Overdue, overdueRow{ds[i], h.deadline(lang, cal, &ds[i], now)})
 		}
 	}

@@ -72,6 +72,21 @@ func TestDashboard(t *testing.T) {
 
 			// Another commune counts nothing of it.
 			want(t, "other commune", login(t, env, "hb.receptionist").get("/can-bo/"), 200, `id="status-2">0</td>`, `id="month-online">0</dd>`)
+
+			// The district leader and the city administrator see the whole
+			// area by default: the ward's overdue dossier is theirs to see.
+			for _, who := range []string{"hk.leader", "city.admin"} {
+				p := login(t, env, who).get("/can-bo/")
+				want(t, who, p, 200, `id="dash-scope"`, `id="count-overdue">1</a>`, `id="count-in-progress">2</a>`,
+					`id="due-overdue">1</dd>`, `id="status-2">2</td>`, `id="overdue-`+d1.Code+`"`,
+					`href="/can-bo/ho-so?loai=qua-han&pham-vi=cap-duoi"`, `id="count-waiting">0</a>`)
+			}
+			// The district's receptionist counts the district's own desk.
+			p = login(t, env, "hk.receptionist").get("/can-bo/")
+			want(t, "district receptionist", p, 200, `id="count-overdue">0</a>`, `id="status-2">0</td>`)
+			if strings.Contains(p.body, `id="dash-scope"`) {
+				t.Fatal("a receptionist's dashboard claims the subtree")
+			}
 		})
 	}
 }

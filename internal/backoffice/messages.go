@@ -15,6 +15,7 @@ var messages = web.Messages{
 	"dash.waiting":              {"Chờ tiếp nhận", "Awaiting reception"},
 	"dash.in_progress":          {"Đang giải quyết", "In progress"},
 	"dash.overdue":              {"Quá hạn", "Overdue"},
+	"dash.scope.subtree":        {"Số liệu đang xử lý, quá hạn, theo hạn và theo trạng thái gồm cả các đơn vị trực thuộc; hồ sơ chờ tiếp nhận, chờ phê duyệt và xin ý kiến là việc của riêng đơn vị.", "In progress, overdue, due and status figures include the units below; waiting, to approve and consultations are this unit's own work."},
 	"dash.open":                 {"Xem danh sách", "Open the list"},
 	"queue.title":               {"Hồ sơ chờ tiếp nhận", "Dossiers awaiting reception"},
 	"queue.empty":               {"Không có hồ sơ nào đang chờ tiếp nhận.", "No dossier is awaiting reception."},

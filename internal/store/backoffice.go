@@ -34,8 +34,28 @@ type UnitCounts struct {
 	Consults   int // consultations addressed to the unit, unanswered
 }
 
-// BackofficeCounts counts one unit's dossiers for the dashboard.
-func (db *DB) BackofficeCounts(ctx context.Context, unitID int64, now time.Time) (UnitCounts, error) {
+// UnitScope is what a dashboard counts: one unit's dossiers, or (Subtree)
+// those of the unit and every unit below it, by materialised path.
+type UnitScope struct {
+	ID      int64
+	Path    string
+	Subtree bool
+}
+
+// where is the scope's condition on dossiers d (no alias when d is "");
+// arg binds a value and returns its placeholder.
+func (sc UnitScope) where(arg func(any) string) string {
+	if sc.Subtree && sc.Path != "" {
+		return "(unit_path >= " + arg(sc.Path) + " AND unit_path < " + arg(pathUpper(sc.Path)) + ")"
+	}
+	return "unit_id = " + arg(sc.ID)
+}
+
+// BackofficeCounts counts the dossiers of a dashboard. Waiting, drafts to
+// approve and consultations are the unit's own work; in progress and
+// overdue cover the scope (the subtree for a district or city dashboard).
+func (db *DB) BackofficeCounts(ctx context.Context, sc UnitScope, now time.Time) (UnitCounts, error) {
+	unitID := sc.ID
 	var c UnitCounts
 	err := db.queryRow(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN status = $4 THEN 1 ELSE 0 END), 0),
@@ -51,6 +71,15 @@ func (db *DB) BackofficeCounts(ctx context.Context, unitID int64, now time.Time)
 	err = db.queryRow(ctx, `SELECT COUNT(*) FROM consultations WHERE to_unit_id = $1 AND answered_at IS NULL`, unitID).Scan(&c.Consults)
 	if err != nil {
 		return c, fmt.Errorf("counting consultations: %w", err)
+	}
+	if sc.Subtree {
+		args := []any{utc(now)}
+		arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+		err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0)
+			FROM dossiers WHERE `+sc.where(arg)+` AND status IN (`+sqlOpen+`)`, args...).Scan(&c.InProgress, &c.Overdue)
+		if err != nil {
+			return c, fmt.Errorf("counting the subtree's dossiers: %w", err)
+		}
 	}
 	return c, nil
 }
@@ -87,9 +116,11 @@ func (db *DB) UnitStaff(ctx context.Context, unitID int64, role org.Role) ([]Sta
 	return out, nil
 }
 
-// StatusCounts counts one unit's own dossiers (unit_id) by status.
-func (db *DB) StatusCounts(ctx context.Context, unitID int64) (map[dossier.Status]int, error) {
-	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM dossiers WHERE unit_id = $1 GROUP BY status`, unitID)
+// StatusCounts counts the scope's dossiers by status.
+func (db *DB) StatusCounts(ctx context.Context, sc UnitScope) (map[dossier.Status]int, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM dossiers WHERE `+sc.where(arg)+` GROUP BY status`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting dossiers by status: %w", err)
 	}
@@ -115,18 +146,19 @@ type DueCounts struct {
 	Overdue   int // past the due time
 }
 
-// UnitDueCounts counts one unit's open dossiers (statuses 2, 4, 5 and 6)
+// UnitDueCounts counts the scope's open dossiers (statuses 2, 4, 5 and 6)
 // due in [now, today) and [now, oneDay), and those overdue at now. The
 // window ends are computed by the caller with the calendar.
-func (db *DB) UnitDueCounts(ctx context.Context, unitID int64, now, today, oneDay time.Time) (DueCounts, error) {
+func (db *DB) UnitDueCounts(ctx context.Context, sc UnitScope, now, today, oneDay time.Time) (DueCounts, error) {
 	var c DueCounts
-	n, t, o := utc(now), utc(today), utc(oneDay)
+	args := []any{utc(now), utc(today), utc(oneDay)}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	err := db.queryRow(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN due_at >= $2 AND due_at < $3 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN due_at >= $2 AND due_at < $4 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN due_at < $2 THEN 1 ELSE 0 END), 0)
-		FROM dossiers WHERE unit_id = $1 AND status IN (`+sqlOpen+`) AND due_at IS NOT NULL`,
-		unitID, n, t, o).Scan(&c.Today, &c.WithinOne, &c.Overdue)
+		COALESCE(SUM(CASE WHEN due_at >= $1 AND due_at < $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN due_at >= $1 AND due_at < $3 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE `+sc.where(arg)+` AND status IN (`+sqlOpen+`) AND due_at IS NOT NULL`,
+		args...).Scan(&c.Today, &c.WithinOne, &c.Overdue)
 	if err != nil {
 		return c, fmt.Errorf("counting due dossiers: %w", err)
 	}
