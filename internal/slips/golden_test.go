@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -65,9 +66,9 @@ func golden(t *testing.T, name, text string) {
 	}
 }
 
-// notBlank renders the first page of file to PNG and fails if it is
-// nearly white. SLIPS_OUT keeps the PNG for a look.
-func notBlank(t *testing.T, file string) {
+// firstPage renders the first page of file to PNG at 50 dpi (kept beside
+// it) and returns the image and how many of its pixels are dark.
+func firstPage(t *testing.T, file string) (img image.Image, dark int) {
 	t.Helper()
 	prefix := strings.TrimSuffix(file, ".pdf")
 	run(t, "pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", file, prefix)
@@ -76,12 +77,10 @@ func notBlank(t *testing.T, file string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
+	if img, err = png.Decode(f); err != nil {
 		t.Fatal(err)
 	}
 	b := img.Bounds()
-	dark := 0
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			r, g, bl, _ := img.At(x, y).RGBA()
@@ -90,10 +89,20 @@ func notBlank(t *testing.T, file string) {
 			}
 		}
 	}
+	return img, dark
+}
+
+// notBlank fails if the first page of file is nearly white. SLIPS_OUT
+// keeps the PNG for a look.
+func notBlank(t *testing.T, file string) {
+	t.Helper()
+	img, dark := firstPage(t, file)
+	b := img.Bounds()
 	if dark < b.Dx()*b.Dy()/100 {
 		t.Errorf("%s: page is nearly blank: %d of %d pixels are dark", filepath.Base(file), dark, b.Dx()*b.Dy())
 	}
 	if out := os.Getenv("SLIPS_OUT"); out != "" {
+		prefix := strings.TrimSuffix(file, ".pdf")
 		if data, err := os.ReadFile(prefix + ".png"); err == nil {
 			_ = os.WriteFile(filepath.Join(out, filepath.Base(prefix)+".png"), data, 0o644)
 		}
