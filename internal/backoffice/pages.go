@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,9 @@ func (f Frame) Several() bool { return len(f.Staff.Units) > 1 }
 
 type listView struct {
 	Frame
-	Title     string
+	Title string
+	// Search is the staff search's text, shown back in its box.
+	Search    string
 	Reception bool
 	Dossiers  []dossier.Dossier
 	Next      string // URL of the next page, if any
@@ -70,7 +73,16 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
 	f := dossier.Filter{UnitCode: s.Unit.UnitCode, Now: h.now(), Limit: pageSize}
 	kind := q.Get("loai")
 	title := ""
+	// A search (?q= code, name, ID number or phone) looks through every
+	// status, delivered and refused ones included: the desk's archive.
+	search := strings.TrimSpace(q.Get("q"))
+	if search != "" && kind == "" {
+		kind = "tim-kiem"
+	}
+	f.Q = search
 	switch kind {
+	case "tim-kiem":
+		title = h.t(r, "list.search", search)
 	case "dang-xu-ly", "":
 		kind = "dang-xu-ly"
 		f.Statuses = []dossier.Status{dossier.StatusReceived, dossier.StatusProcessing, dossier.StatusSupplement, dossier.StatusFee}
@@ -115,7 +127,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
 	if subtree {
 		base += "&pham-vi=cap-duoi"
 	}
-	v := &listView{Frame: Frame{s, base}, Title: title, Dossiers: shown, Subtree: subtree}
+	if search != "" {
+		base += "&q=" + url.QueryEscape(search)
+	}
+	v := &listView{Frame: Frame{s, base}, Title: title, Dossiers: shown, Subtree: subtree, Search: search}
 	if seesBelow {
 		v.Scopes = []tabView{
 			{Label: h.t(r, "list.scope.own"), URL: "/can-bo/ho-so?loai=" + kind, Current: !subtree},

@@ -239,3 +239,46 @@ func TestWorklistLinkOnlyWithWorklists(t *testing.T) {
 		t.Fatalf("city admin's dashboard: %d, links the worklist: %v", p.status, strings.Contains(p.body, link))
 	}
 }
+
+// TestStaffSearch: /can-bo/ho-so?q= finds any dossier of the unit, in any
+// status (delivered and refused included), by code, name without accents,
+// ID number or phone in any common form; another unit's dossier is not
+// found; both engines.
+func TestStaffSearch(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			rec, lead := env.Login("ht.receptionist"), env.Login("ht.leader")
+			var delivered apptest.Dossier
+			if st := rec.Do("POST", "/api/v1/dossiers", map[string]any{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
+				"form": apptest.MarriageForm(), "applicant": map[string]string{"id_number": "001301099999", "full_name": "Lê Thị Cúc", "phone": "0912000111"}}, &delivered); st != 201 {
+				t.Fatalf("counter intake: %d", st)
+			}
+			lead.MustAct(&delivered, "assign", map[string]any{"assignee": "ht.specialist"})
+			lead.MustAct(&delivered, "finish", map[string]any{"result": map[string]any{"number": "1/GCNKH", "summary": "Cấp giấy", "granted": true}})
+			rec.MustAct(&delivered, "deliver", map[string]any{"method": "in_person"})
+			refused := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			rec.MustAct(&refused, "refuse", map[string]any{"reason": "Không thuộc thẩm quyền."})
+			elsewhere := env.Login(apptest.CitizenB).Submit(apptest.HangBac)
+
+			b := login(t, env, "ht.receptionist")
+			for _, q := range []string{delivered.Code, strings.ToLower(delivered.Code), "le+thi+cuc", "L%C3%AA+Th%E1%BB%8B", "001301099999",
+				"0912000111", "0912+000+111", "%2B84912000111"} {
+				p := b.get("/can-bo/ho-so?q=" + q)
+				want(t, "search "+q, p, 200, `id="list-heading"`, delivered.Code)
+				if strings.Contains(p.body, refused.Code) {
+					t.Errorf("search %s: the refused dossier matches too", q)
+				}
+			}
+			want(t, "refused by code", b.get("/can-bo/ho-so?q="+refused.Code), 200, refused.Code)
+			if p := b.get("/can-bo/ho-so?q=" + elsewhere.Code); p.status != 200 || strings.Contains(p.body, elsewhere.Code+"</a>") {
+				t.Fatalf("another ward's dossier found: %d", p.status)
+			}
+			want(t, "the in-progress list keeps its statuses", b.get("/can-bo/ho-so"), 200, "Hồ sơ đang giải quyết")
+			if p := b.get("/can-bo/ho-so"); strings.Contains(p.body, delivered.Code) {
+				t.Fatal("a delivered dossier in the in-progress list")
+			}
+			want(t, "too long", b.get("/can-bo/ho-so?q="+strings.Repeat("a", 300)), http.StatusBadRequest)
+		})
+	}
+}

@@ -26,7 +26,7 @@ type Filter struct {
 	Statuses   []Status
 	UnitCode   string // restrict to this unit's subtree
 	Overdue    bool
-	Q          string // code, applicant name (accent-insensitive) or ID number
+	Q          string // code, applicant name (accent-insensitive), ID number or phone
 	AssigneeID int64
 	Procedure  string
 	Substate   string // exact sub-state, e.g. SubResultDrafted

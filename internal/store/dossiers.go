@@ -459,8 +459,14 @@ func filterClauses(f dossier.Filter, arg func(any) string) []string {
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		folded := vn.Fold(q)
-		where = append(where, "(d.code = "+arg(q)+" OR d.applicant_id_number = "+arg(q)+
-			" OR d.applicant_folded LIKE "+arg("%"+escapeLike(folded)+"%")+` ESCAPE '\')`)
+		byPhone := ""
+		if vn.CheckPhone(q) == nil {
+			// The applicant's phone, in the national form it is stored in;
+			// ->> reads JSON alike on SQLite (3.38+) and PostgreSQL.
+			byPhone = " OR (d.applicant ->> 'phone') = " + arg(vn.NormalizePhone(q))
+		}
+		where = append(where, "(d.code = "+arg(strings.ToUpper(q))+" OR d.applicant_id_number = "+arg(q)+
+			" OR d.applicant_folded LIKE "+arg("%"+escapeLike(folded)+"%")+` ESCAPE '\'`+byPhone+")")
 	}
 	if f.Cursor > 0 {
 		where = append(where, "d.id < "+arg(f.Cursor))
