@@ -195,9 +195,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		body.Error.Code = e.Code
 		body.Error.Message = e.Message(lang)
 		for _, f := range e.Fields {
-			if lang == "en" && f.MessageEN != "" {
-				f.Message = f.MessageEN
-			}
+			f.Message = f.In(lang)
 			body.Error.Fields = append(body.Error.Fields, f)
 		}
 	} else if errors.As(err, &mbe) {

@@ -82,6 +82,14 @@ type Field struct {
 	MessageEN string `json:"-"`
 }
 
+// In returns the field's message in lang ("en" or Vietnamese by default).
+func (f Field) In(lang string) string {
+	if lang == "en" && f.MessageEN != "" {
+		return f.MessageEN
+	}
+	return f.Message
+}
+
 func (e *Error) Error() string { return e.Code + ": " + e.EN }
 
 // Message returns the message in lang ("en" or Vietnamese by default).

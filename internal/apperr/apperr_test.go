@@ -38,3 +38,13 @@ func TestStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldIn(t *testing.T) {
+	f := Field{Message: "Vui lòng nhập.", MessageEN: "Required."}
+	if f.In("vi") != "Vui lòng nhập." || f.In("en") != "Required." || f.In("") != "Vui lòng nhập." {
+		t.Errorf("%q %q", f.In("vi"), f.In("en"))
+	}
+	if (Field{Message: "Chỉ tiếng Việt."}).In("en") != "Chỉ tiếng Việt." {
+		t.Error("no English message: the Vietnamese one is the fallback")
+	}
+}

@@ -63,12 +63,7 @@ func (h *Handler) identityPage(w http.ResponseWriter, r *http.Request, s *staff)
 	return nil
 }
 
-func fieldMessage(r *http.Request, f apperr.Field) string {
-	if web.LangOf(r) == web.EN && f.MessageEN != "" {
-		return f.MessageEN
-	}
-	return f.Message
-}
+func fieldMessage(r *http.Request, f apperr.Field) string { return f.In(web.LangOf(r)) }
 
 // identityPost verifies an account (action=verify) or opens a verified
 // account for the card holder (action=claim), through auth.Service.

@@ -231,10 +231,7 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 		}
 		v.Error = e.Message(lang)
 		for _, f := range e.Fields {
-			msg := f.Message
-			if lang == web.EN && f.MessageEN != "" {
-				msg = f.MessageEN
-			}
+			msg := f.In(lang)
 			if strings.HasPrefix(f.Name, "applicant.") {
 				v.AppErrors[strings.TrimPrefix(f.Name, "applicant.")] = msg
 				continue

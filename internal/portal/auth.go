@@ -251,11 +251,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 		status = apperr.Status(e)
 		v.Closed = e.Code == auth.ErrSelfRegistrationOff.Code
 		for _, fe := range e.Fields {
-			msg := fe.Message
-			if lang == web.EN && fe.MessageEN != "" {
-				msg = fe.MessageEN
-			}
-			v.add(fe.Name, msg)
+			v.add(fe.Name, fe.In(lang))
 		}
 		if len(e.Fields) == 0 && !v.Closed {
 			v.add("id_number", e.Message(lang))

@@ -75,11 +75,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 		}
 		lang := web.LangOf(r)
 		for _, fe := range e.Fields {
-			msg := fe.Message
-			if lang == web.EN && fe.MessageEN != "" {
-				msg = fe.MessageEN
-			}
-			v.add(fe.Name, msg)
+			v.add(fe.Name, fe.In(lang))
 		}
 		if len(e.Fields) == 0 {
 			v.add("current_password", e.Message(lang))

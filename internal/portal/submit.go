@@ -647,10 +647,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, fe := range e.Fields {
-			msg := fe.Message
-			if lang == web.EN && fe.MessageEN != "" {
-				msg = fe.MessageEN
-			}
+			msg := fe.In(lang)
 			id := fe.Name
 			if f := v.field(fe.Name); f != nil {
 				f.Error, id = msg, f.ID
