@@ -376,15 +376,7 @@ func (b *batch) write(tx *Tx) error {
 		if n := len(chains[i]); n > 0 {
 			head = chains[i][n-1].sum
 		}
-		var supp, res any
-		if d.Supplement != nil {
-			j, _ := json.Marshal(d.Supplement)
-			supp = string(j)
-		}
-		if d.Result != nil {
-			j, _ := json.Marshal(d.Result)
-			res = string(j)
-		}
+		supp, res := stateColumns(d)
 		var app dossier.Applicant
 		if err := json.Unmarshal(bd.app, &app); err != nil {
 			return err

@@ -246,11 +246,10 @@ func (db *DB) DossierByCode(ctx context.Context, code string) (*dossier.Dossier,
 	return d, nil
 }
 
-// UpdateDossier writes the dossier's new state if it is still at oldVersion,
-// with its event and any new documents, in one transaction. A concurrent
-// change answers a Conflict and writes nothing.
-func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion int, ev *dossier.Event, docs []dossier.Document) error {
-	var supp, res any
+// stateColumns are the supplement and result columns of a dossier: JSON
+// text, or NULL when there is none. (Both are plain structs: encoding them
+// cannot fail.)
+func stateColumns(d *dossier.Dossier) (supp, res any) {
 	if d.Supplement != nil {
 		b, _ := json.Marshal(d.Supplement)
 		supp = string(b)
@@ -259,6 +258,14 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 		b, _ := json.Marshal(d.Result)
 		res = string(b)
 	}
+	return supp, res
+}
+
+// UpdateDossier writes the dossier's new state if it is still at oldVersion,
+// with its event and any new documents, in one transaction. A concurrent
+// change answers a Conflict and writes nothing.
+func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion int, ev *dossier.Event, docs []dossier.Document) error {
+	supp, res := stateColumns(d)
 	evData, err := eventData(ev)
 	if err != nil {
 		return err
