@@ -51,8 +51,9 @@ const (
 	CodeUnderAge        = "under_age"         // younger than the statutory age
 )
 
-// sexOf reads a select value as a sex: the option values forms use.
-func sexOf(v string) string {
+// SexOf reads a select value as "male" or "female" (the option values
+// forms use: nam/nu or male/female), or "" for anything else.
+func SexOf(v string) string {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "nam", "male":
 		return "male"
@@ -94,7 +95,7 @@ func (f Form) checkRules() error {
 				typed(i, r.SexField, FieldSelect)
 				if fd, ok := f.Field(r.SexField); ok {
 					for _, o := range fd.Options {
-						if sexOf(o.Value) == "" {
+						if SexOf(o.Value) == "" {
 							bad(i, "option %q of %q is neither male (nam) nor female (nu)", o.Value, r.SexField)
 						}
 					}
@@ -151,7 +152,7 @@ func (f Form) applyRules(clean map[string]any, now time.Time) FieldErrors {
 			sex := r.Sex
 			if r.SexField != "" {
 				s, _ := clean[r.SexField].(string)
-				sex = sexOf(s)
+				sex = SexOf(s)
 			}
 			if sex != "" && vn.IDSex(id) != sex {
 				errs = append(errs, FieldError{Field: r.IDField, Code: CodeIDSexMismatch})

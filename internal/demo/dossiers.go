@@ -139,9 +139,7 @@ func fitRules(f catalog.Form, out map[string]any, r *rand.Rand) {
 		sex := rule.Sex
 		if rule.SexField != "" {
 			v, _ := out[rule.SexField].(string)
-			if v == "nu" || v == "female" {
-				sex = "female"
-			}
+			sex = catalog.SexOf(v)
 		}
 		g := (year - 1900) / 100 * 2
 		if sex == "female" {
