@@ -67,10 +67,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	now := h.now()
 	// A district's or the city's dashboard counts the whole area by
 	// default, for the roles that read the subtree (leaders, admins).
-	sc := store.UnitScope{ID: s.Unit.UnitID, Path: s.Unit.UnitPath}
-	for _, role := range s.rolesIn(s.Unit.UnitID) {
-		sc.Subtree = sc.Subtree || role.SeesSubtree()
-	}
+	sc := store.UnitScope{ID: s.Unit.UnitID, Path: s.Unit.UnitPath, Subtree: s.seesBelow()}
 	c, err := h.Store.BackofficeCounts(ctx, sc, now)
 	if err != nil {
 		return err

@@ -190,6 +190,17 @@ type staff struct {
 	Unit    dossier.Grant   // the acting unit
 }
 
+// seesBelow reports whether a role of the member in the acting unit reads
+// the units below it (leaders, administrators).
+func (s *staff) seesBelow() bool {
+	for _, role := range s.rolesIn(s.Unit.UnitID) {
+		if role.SeesSubtree() {
+			return true
+		}
+	}
+	return false
+}
+
 // Roles names the member's roles in the acting unit.
 func (s *staff) rolesIn(unitID int64) []org.Role {
 	var out []org.Role

@@ -98,10 +98,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
 		return err
 	}
 	f.Cursor = cursor
-	seesBelow := false
-	for _, role := range s.rolesIn(s.Unit.UnitID) {
-		seesBelow = seesBelow || role.SeesSubtree()
-	}
+	seesBelow := s.seesBelow()
 	subtree := false
 	switch q.Get("pham-vi") {
 	case "":
