@@ -36,16 +36,6 @@ func jsonReader(t *testing.T, v any) io.Reader {
 	return bytes.NewReader(b)
 }
 
-// loginAs returns an API client holding a token of the account.
-func loginAs(t *testing.T, env *apptest.Env, username, password string) *apptest.Client {
-	t.Helper()
-	var tok struct{ Token string }
-	if st := env.Anon().Do("POST", "/api/v1/auth/token", map[string]string{"username": username, "password": password}, &tok); st != 200 {
-		t.Fatalf("token of %s: %d", username, st)
-	}
-	return env.WithToken(tok.Token)
-}
-
 // TestIdentitySquatting: an account registered with someone else's ID
 // number sees nothing of that person's counter dossiers and cannot act on
 // them; the desk opens a verified account for the card holder, which
@@ -62,7 +52,7 @@ func TestIdentitySquatting(t *testing.T) {
 			if st := anon.Do("POST", "/api/v1/citizens", reg, &acct); st != 201 || acct.Assurance != "self_declared" {
 				t.Fatalf("squatter registration: %d %+v", st, acct)
 			}
-			squatter := loginAs(t, env, victim, "mao-danh-2025")
+			squatter := env.LoginWith(victim, "mao-danh-2025")
 			d := counterDossier(t, env, victim, victimName)
 			own := squatter.Submit(apptest.HangTrong) // the squatter's own online dossier
 
@@ -141,7 +131,7 @@ func TestIdentitySquatting(t *testing.T) {
 				t.Fatalf("password change: %d\n%s", p.status, p.body)
 			}
 			want(t, "holder's dossiers", hb.get("/ho-so"), 200, d.Code, "Tài khoản đã xác minh danh tính")
-			holder := loginAs(t, env, victim, "cuc-mat-khau-moi")
+			holder := env.LoginWith(victim, "cuc-mat-khau-moi")
 			if st := holder.Do("GET", "/api/v1/dossiers", nil, &list); st != 200 || len(list.Items) != 1 || list.Items[0].Code != d.Code {
 				t.Fatalf("holder's list: %d %+v", st, list.Items)
 			}
@@ -182,7 +172,7 @@ func TestDeskVerification(t *testing.T) {
 				t.Fatalf("registration: %d", st)
 			}
 			before := counterDossier(t, env, id, name)
-			citizen := loginAs(t, env, id, "dung-mat-khau-1")
+			citizen := env.LoginWith(id, "dung-mat-khau-1")
 			if st := citizen.Do("GET", "/api/v1/dossiers/"+before.Code, nil, nil); st != 404 {
 				t.Fatalf("self-declared reads a counter dossier: %d", st)
 			}

@@ -208,14 +208,22 @@ func (e *Env) WithToken(tok string) *Client {
 	return c
 }
 
-// Login returns a client logged in as username.
+// Login returns a client logged in as username with the fixture's
+// Password.
 func (e *Env) Login(username string) *Client {
+	e.T.Helper()
+	return e.LoginWith(username, Password)
+}
+
+// LoginWith returns a client holding a bearer token of username, logged
+// in with password; anything but 200 fails the test.
+func (e *Env) LoginWith(username, password string) *Client {
 	e.T.Helper()
 	c := e.Anon()
 	var tok struct {
 		Token string `json:"token"`
 	}
-	if st := c.Do("POST", "/api/v1/auth/token", map[string]string{"username": username, "password": Password}, &tok); st != 200 {
+	if st := c.Do("POST", "/api/v1/auth/token", map[string]string{"username": username, "password": password}, &tok); st != 200 {
 		e.T.Fatalf("login %s: status %d", username, st)
 	}
 	c.Token = tok.Token
