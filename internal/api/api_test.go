@@ -106,7 +106,7 @@ func TestFullLifecycleOverHTTP(t *testing.T) {
 		rec, lead, spec := env.Login("ht.receptionist"), env.Login("ht.leader"), env.Login("ht.specialist")
 		d := citizen.Submit(apptest.HangTrong)
 		rec.MustAct(&d, "receive", nil)
-		if d.Status != 2 || d.DueAt == nil || d.ReceivedAt == nil {
+		if d.Status != 2 || d.LegalDueAt == nil || d.ReceivedAt == nil {
 			t.Fatalf("received: %+v", d)
 		}
 		lead.MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})

@@ -49,7 +49,7 @@ func TestSlipsOverAPI(t *testing.T) {
 		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(r.Body), "%PDF") {
 			t.Fatalf("slip 01: %d %s", r.Status, r.Header.Get("Content-Type"))
 		}
-		due, err := time.Parse(time.RFC3339, *d.DueAt)
+		due, err := time.Parse(time.RFC3339, *d.LegalDueAt)
 		if err != nil {
 			t.Fatal(err)
 		}

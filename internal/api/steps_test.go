@@ -28,7 +28,7 @@ func TestTransferConsultDraftApproveReturn(t *testing.T) {
 		stpSpec, hbSpec := env.Login("stp.specialist"), env.Login("hb.specialist")
 		d := citizen.Submit(apptest.HangTrong)
 		rec.MustAct(&d, "receive", nil)
-		due := *d.DueAt
+		due := *d.LegalDueAt
 		rec.MustAct(&d, "transfer", map[string]any{"to_unit": apptest.HoanKiem, "reason": "Thuộc thẩm quyền của quận"})
 		if d.Unit != apptest.HoanKiem || d.Status != 4 {
 			t.Fatalf("after the transfer: unit %s status %d", d.Unit, d.Status)
@@ -53,8 +53,8 @@ func TestTransferConsultDraftApproveReturn(t *testing.T) {
 		}
 		const question = "Đề nghị Sở cho ý kiến về việc ghi chú kết hôn."
 		hkSpec.MustAct(&d, "consult", map[string]any{"to_unit": apptest.SoTuPhap, "reason": question})
-		if d.Unit != apptest.HoanKiem || d.Substate != "consulting" || *d.DueAt != due {
-			t.Fatalf("after consult: unit %s substate %s due %s", d.Unit, d.Substate, *d.DueAt)
+		if d.Unit != apptest.HoanKiem || d.Substate != "consulting" || *d.LegalDueAt != due {
+			t.Fatalf("after consult: unit %s substate %s due %s", d.Unit, d.Substate, *d.LegalDueAt)
 		}
 		if r := hkSpec.Act(&d, "consult", map[string]any{"to_unit": apptest.SoTuPhap, "reason": "lần hai"}); r.Status != 422 {
 			t.Fatalf("second open consultation of one unit: %d %s", r.Status, r.Body)

@@ -89,7 +89,8 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	for st := dossier.StatusSubmitted; st <= dossier.StatusDelivered; st++ {
 		v.Statuses = append(v.Statuses, statusCount{st, st.Label(lang), byStatus[st]})
 	}
-	v.Due, err = h.Store.UnitDueCounts(ctx, sc, now, dayStart(now, loc).AddDate(0, 0, 1), nextWorkingDayEnd(cal, now))
+	v.Due, err = h.Store.UnitDueCounts(ctx, sc, now, store.DueWindows{Today: dayStart(now, loc).AddDate(0, 0, 1),
+		OneDay: nextWorkingDayEnd(cal, now), TwoDays: dossier.WarnUntil(now, cal)})
 	if err != nil {
 		return err
 	}

@@ -102,10 +102,10 @@ func TestCalendarAdmin(t *testing.T) {
 				t.Helper()
 				d := citizen.Submit(unit)
 				c.MustAct(&d, "receive", nil)
-				if d.DueAt == nil {
+				if d.LegalDueAt == nil {
 					t.Fatal("no due date")
 				}
-				return *d.DueAt
+				return *d.LegalDueAt
 			}
 			receive := func() string { t.Helper(); return receiveAt(apptest.HangTrong, api) }
 			overrides := func() int {
@@ -301,10 +301,10 @@ func TestCalendarTetAndOfficeHours(t *testing.T) {
 				t.Helper()
 				d := citizen.Submit(unit)
 				env.Login(who).MustAct(&d, "receive", nil)
-				if d.DueAt == nil {
+				if d.LegalDueAt == nil {
 					t.Fatal("no due date")
 				}
-				return *d.DueAt
+				return *d.LegalDueAt
 			}
 			if due := receiveAt(apptest.HangTrong, "ht.receptionist"); !strings.HasPrefix(due, "2025-03-10T16:00") {
 				t.Fatalf("Hàng Trống's due with its own hours: %s", due)

@@ -61,7 +61,7 @@ type Store interface {
 	BackofficeCounts(ctx context.Context, sc store.UnitScope, now time.Time) (store.UnitCounts, error)
 	UnitStaff(ctx context.Context, unitID int64, role org.Role) ([]store.StaffMember, error)
 	StatusCounts(ctx context.Context, sc store.UnitScope) (map[dossier.Status]int, error)
-	UnitDueCounts(ctx context.Context, sc store.UnitScope, now, today, oneDay time.Time) (store.DueCounts, error)
+	UnitDueCounts(ctx context.Context, sc store.UnitScope, now time.Time, w store.DueWindows) (store.DueCounts, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
 	VerifyDossier(ctx context.Context, dossierID int64) ([]store.AuditProblem, error)

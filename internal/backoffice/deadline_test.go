@@ -21,7 +21,7 @@ func TestDeadlineWords(t *testing.T) {
 	}
 	loc := cal.Location()
 	due := time.Date(2025, 3, 7, 17, 0, 0, 0, loc) // Friday
-	d := &dossier.Dossier{Status: dossier.StatusProcessing, DueAt: &due}
+	d := &dossier.Dossier{Status: dossier.StatusProcessing, LegalDueAt: &due}
 	for _, c := range []struct {
 		now         time.Time
 		class, want string

@@ -69,7 +69,7 @@ func TestCounterIntake(t *testing.T) {
 			code := strings.TrimSuffix(strings.TrimPrefix(loc, "/can-bo/ho-so/"), "?xong=receive")
 			want(t, "received", rec.get(loc), 200, "Đã tiếp nhận hồ sơ.", "/can-bo/ho-so/"+code+"/phieu/01", "Phạm Thị Dung")
 			d := dossierOf(t, env, code)
-			if d.Status != 2 || d.DueAt == nil || d.Channel != "counter" || len(d.Documents) != 2 || d.Unit != apptest.HangTrong {
+			if d.Status != 2 || d.LegalDueAt == nil || d.Channel != "counter" || len(d.Documents) != 2 || d.Unit != apptest.HangTrong {
 				t.Fatalf("counter dossier: %+v", d)
 			}
 			slip := rec.get("/can-bo/ho-so/" + code + "/phieu/01")

@@ -175,7 +175,11 @@ type dossierView struct {
 	// Specialists are the assignment form's choices.
 	Specialists []store.StaffMember
 	Due         Deadline
-	Today       string // yyyy-mm-dd, the date input's lower bound
+	// ApologyBy is set (dd/mm/yyyy) when the leader is warned that the
+	// dossier falls due within two working days: the last day to send the
+	// apology and new date.
+	ApologyBy string
+	Today     string // yyyy-mm-dd, the date input's lower bound
 	// Draft is the result drafted and not yet issued, if any.
 	Draft *dossier.Result
 	// Nearby are units suggested for a transfer or a consultation: the
@@ -289,6 +293,9 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	}
 	now := h.now()
 	view.Due = h.deadline(lang, cal, d, now)
+	if view.Actions[string(dossier.ActReschedule)] && dossier.ApologyWarning(d, now, cal) {
+		view.ApologyBy = cal.AddWorkingDays(*d.LegalDueAt, -1).In(cal.Location()).Format("02/01/2006")
+	}
 	view.Today = now.In(cal.Location()).Format("2006-01-02")
 	for _, no := range slips.Numbers {
 		if slips.Applies(no, d) == nil {

@@ -20,6 +20,7 @@ import (
 // (calendar.Calendar satisfies it).
 type WorkCalendar interface {
 	IsWorkingDay(t time.Time) bool
+	AddWorkingDays(t time.Time, n int) time.Time
 	Location() *time.Location
 }
 
@@ -31,6 +32,20 @@ func (weekdays) IsWorkingDay(t time.Time) bool {
 	return wd != time.Saturday && wd != time.Sunday
 }
 func (weekdays) Location() *time.Location { return web.Zone }
+
+func (w weekdays) AddWorkingDays(t time.Time, n int) time.Time {
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		t = t.AddDate(0, 0, step)
+		if w.IsWorkingDay(t) {
+			n--
+		}
+	}
+	return t
+}
 
 // calendar returns the calendar in force at the unit with the
 // materialised path, or the weekday fallback.
@@ -83,14 +98,17 @@ type Deadline struct {
 	Words string
 }
 
-// deadline judges a dossier's due time at now: overdue by whole working
-// days, due within one working day, or still in time. A finished dossier is
-// judged at its finishing time.
+// deadline judges a dossier's statutory due time at now: overdue by whole
+// working days, due within one working day, or still in time. A finished
+// dossier is judged at its finishing time; a paused one is not judged.
 func (h *Handler) deadline(lang string, cal WorkCalendar, d *dossier.Dossier, now time.Time) Deadline {
-	if d.DueAt == nil {
+	if d.LegalDueAt == nil {
 		return Deadline{"due--none", h.web.T(lang, "due.none")}
 	}
-	due := *d.DueAt
+	if d.Status.Open() && d.Paused() {
+		return Deadline{"due--none", h.web.T(lang, "due.paused")}
+	}
+	due := *d.LegalDueAt
 	at := now
 	finished := d.FinishedAt != nil && !d.Status.Open()
 	if finished {
@@ -183,7 +201,7 @@ type worklistView struct {
 
 // worklistPage serves /can-bo/viec-can-lam: the acting member's worklists
 // in the acting unit as tabs (?ds=), with filters ?trang-thai=, ?thu-tuc=,
-// ?han=qua-han|hom-nay|1-ngay, ?q= and keyset pagination ?truoc=ID.
+// ?han=qua-han|hom-nay|1-ngay|2-ngay, ?q= and keyset pagination ?truoc=ID.
 // HasWorklist reports whether the member's roles in the acting unit have
 // a worklist, so that the navigation links it only then.
 func (f Frame) HasWorklist() bool {
@@ -260,6 +278,11 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 	case "1-ngay":
 		end := nextWorkingDayEnd(cal, now)
 		f.DueBefore = &end
+	case "2-ngay":
+		// The leader's warning window (an apology is due one working day
+		// before the deadline): not rescheduled yet, clock running.
+		end := dossier.WarnUntil(now, cal)
+		f.DueBefore, f.ApologyDue = &end, true
 	default:
 		return apperr.New(apperr.Invalid, "window_invalid", "Tham số «han» không hợp lệ.", "The «han» parameter is invalid.")
 	}
@@ -290,7 +313,7 @@ func (h *Handler) worklistPage(w http.ResponseWriter, r *http.Request, s *staff)
 		k := strconv.Itoa(int(st))
 		v.Statuses = append(v.Statuses, option{Value: k, Label: st.Label(lang), Selected: k == status})
 	}
-	for _, k := range []string{"qua-han", "hom-nay", "1-ngay"} {
+	for _, k := range []string{"qua-han", "hom-nay", "1-ngay", "2-ngay"} {
 		v.Windows = append(v.Windows, option{Value: k, Label: h.web.T(lang, "wl.han."+k), Selected: k == han})
 	}
 	if next != 0 {
@@ -339,7 +362,7 @@ func (h *Handler) consultList(w http.ResponseWriter, r *http.Request, s *staff, 
 	v := &worklistView{Frame: Frame{s, "/can-bo/viec-can-lam?ds=" + cur.Key}, Tab: cur.Key, Title: h.web.T(lang, "wl."+cur.Key)}
 	now := h.now()
 	for _, row := range rows {
-		d := dossier.Dossier{Status: row.Status, DueAt: row.DueAt}
+		d := dossier.Dossier{Status: row.Status, LegalDueAt: row.DueAt}
 		v.Consults = append(v.Consults, consultRow{ConsultationRow: row, Due: h.deadline(lang, cal, &d, now)})
 	}
 	v.Tabs = tabs(lang, h.web, mine, cur)

@@ -211,11 +211,10 @@ func TestWorklistsAndProcessing(t *testing.T) {
 			clk.Set(time.Date(2025, 3, 13, 10, 0, 0, 0, vn))
 			p = leader.get("/can-bo/viec-can-lam?ds=can-phan-cong")
 			want(t, "overdue words", p, 200, d3.Code, "Quá hạn 3 ngày", "due--late", d2.Code)
+			// The apology moved d2's appointment, not its statutory date:
+			// past it, d2 is overdue too.
 			p = leader.get("/can-bo/viec-can-lam?ds=can-phan-cong&han=qua-han")
-			want(t, "overdue filter", p, 200, d3.Code)
-			if strings.Contains(p.body, d2.Code) {
-				t.Fatal("the rescheduled dossier is listed as overdue")
-			}
+			want(t, "overdue filter", p, 200, d3.Code, d2.Code)
 			want(t, "due within a day", leader.get("/can-bo/viec-can-lam?ds=can-phan-cong&han=1-ngay"), 200, d3.Code)
 
 			// Stopping offers slip 05.

@@ -137,7 +137,7 @@ func seed(ctx context.Context, db *store.DB, fx *fixture, n int) error {
 	statuses := []int{10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 4, 4, 1, 2, 5, 6, 3, 7, 8}
 	stmtHead := `INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id,
 		applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
-		submitted_at, received_at, due_at, finished_at, delivered_at, verdict, step_index, step_started_at, version, updated_at) VALUES `
+		submitted_at, received_at, legal_due_at, finished_at, delivered_at, verdict, step_index, step_started_at, version, updated_at) VALUES `
 	perStmtRows := perStmt
 	if db.Dialect() == store.SQLite {
 		// The SQLite driver binds parameters by name, which is slow on huge

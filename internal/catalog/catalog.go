@@ -72,12 +72,18 @@ type Version struct {
 	LimitKind        LimitKind        `json:"time_limit_kind"`
 	SameDayCutoff    string           `json:"same_day_cutoff,omitempty"` // "15:00"; only for same-day procedures
 	SupplementPolicy SupplementPolicy `json:"supplement_policy"`
-	FeeVND           int64            `json:"fee"`
-	FeeNote          string           `json:"fee_note,omitempty"`
-	LegalBasis       []string         `json:"legal_basis,omitempty"`
-	Documents        []Document       `json:"documents"`
-	Form             Form             `json:"form"`
-	Process          []Step           `json:"process"`
+	// SupplementBasis is the legal basis of the supplementation policy:
+	// the provision that says the clock restarts or pauses.
+	SupplementBasis string `json:"supplement_basis"`
+	// FeeStopsClock says whether waiting for the applicant's fee (status 6)
+	// stops the clock for this procedure.
+	FeeStopsClock bool       `json:"fee_stops_clock,omitempty"`
+	FeeVND        int64      `json:"fee"`
+	FeeNote       string     `json:"fee_note,omitempty"`
+	LegalBasis    []string   `json:"legal_basis,omitempty"`
+	Documents     []Document `json:"documents"`
+	Form          Form       `json:"form"`
+	Process       []Step     `json:"process"`
 }
 
 // Document is one paper the applicant must provide.

@@ -63,7 +63,7 @@ const HoursPerDay = 8
 //     or 2;
 //   - time-limit kind known and amount ≥ 0; an amount of 0 (same-day) only in
 //     working days; same_day_cutoff ("HH:MM") only on same-day procedures;
-//   - supplement policy restart or pause; fee ≥ 0;
+//   - supplement policy restart or pause, with its legal basis; fee ≥ 0;
 //   - at least one document, keys unique, each asking for at least one
 //     original or copy;
 //   - the form passes Form.Check and, unless the class is info, has fields
@@ -146,6 +146,11 @@ func (s Spec) Check() error {
 	case SupplementRestart, SupplementPause:
 	default:
 		bad("unknown supplement_policy %q", v.SupplementPolicy)
+	}
+	// The clock's treatment of supplementation is a legal rule: it must
+	// say where it comes from.
+	if strings.TrimSpace(v.SupplementBasis) == "" {
+		bad("supplement_basis is empty: give the legal basis of the supplement_policy")
 	}
 	if v.FeeVND < 0 {
 		bad("negative fee %d", v.FeeVND)

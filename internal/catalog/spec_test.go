@@ -188,9 +188,9 @@ func goodSpec() Spec {
 		Version: Version{
 			Number: 1, EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, vnZone),
 			LegacyLevel: 3, Class: ClassPartial, LimitAmount: 3, LimitKind: WorkingDays,
-			SupplementPolicy: SupplementRestart,
-			Documents:        []Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true}},
-			Form:             Form{Fields: []Field{{Name: "full_name", Label: "Họ và tên", Type: FieldText, Required: true}}},
+			SupplementPolicy: SupplementRestart, SupplementBasis: "Nghị định 61/2018/NĐ-CP",
+			Documents: []Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true}},
+			Form:      Form{Fields: []Field{{Name: "full_name", Label: "Họ và tên", Type: FieldText, Required: true}}},
 			Process: []Step{
 				{Key: "receive", Name: "Tiếp nhận", Role: RoleReceptionist, BudgetHours: 4},
 				{Key: "examine", Name: "Thẩm định", Role: RoleSpecialist, BudgetHours: 16},
@@ -257,6 +257,7 @@ func TestSpecCheckBad(t *testing.T) {
 		"cutoff not same day":    func(s *Spec) { s.Version.SameDayCutoff = "15:00" },
 		"bad cutoff":             func(s *Spec) { s.Version.LimitAmount, s.Version.SameDayCutoff = 0, "25:00" },
 		"supplement policy":      func(s *Spec) { s.Version.SupplementPolicy = "" },
+		"no supplement basis":    func(s *Spec) { s.Version.SupplementBasis = " " },
 		"negative fee":           func(s *Spec) { s.Version.FeeVND = -1 },
 		"no documents":           func(s *Spec) { s.Version.Documents = nil },
 		"duplicate document key": func(s *Spec) { s.Version.Documents = append(s.Version.Documents, s.Version.Documents[0]) },

@@ -470,9 +470,9 @@ func (s *simulation) run() error {
 	// Most dossiers finish in time; some run late, and a few of those get
 	// the apology letter and a new date first.
 	late := r.IntN(100) < 12
-	if late && r.IntN(3) == 0 && s.d.DueAt != nil && s.clock.Before(*s.d.DueAt) {
+	if late && r.IntN(3) == 0 && s.d.LegalDueAt != nil && dossier.CheckApologyInTime(*s.d.LegalDueAt, *s.clock, s.cal) == nil {
 		if err := s.act(s.desk.leader, dossier.Command{Action: dossier.ActReschedule, Reason: "Cần xác minh thêm thông tin với cơ quan liên quan.",
-			NewDue: s.cal.AddWorkingDays(*s.d.DueAt, 5).Format("2006-01-02")}); err != nil {
+			NewDue: s.cal.AddWorkingDays(*s.d.LegalDueAt, 5).Format("2006-01-02")}); err != nil {
 			return err
 		}
 	}
@@ -480,8 +480,8 @@ func (s *simulation) run() error {
 	if late {
 		target = budget * (1.1 + 0.5*r.Float64())
 	}
-	if s.d.DueAt != nil {
-		left := s.cal.WorkingHoursBetween(*s.clock, *s.d.DueAt)
+	if s.d.LegalDueAt != nil {
+		left := s.cal.WorkingHoursBetween(*s.clock, *s.d.LegalDueAt)
 		if !late && target > left {
 			target = left * 0.9
 		}

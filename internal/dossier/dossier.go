@@ -98,32 +98,42 @@ const (
 
 // Dossier is one application from submission to delivered result.
 type Dossier struct {
-	ID                 int64              `json:"-"`
-	Code               string             `json:"code"`
-	ProcedureCode      string             `json:"procedure"`
-	ProcedureName      string             `json:"procedure_name"`
-	ProcedureVersionID int64              `json:"-"`
-	UnitID             int64              `json:"-"`
-	UnitCode           string             `json:"unit"`
-	UnitName           string             `json:"unit_name"`
-	UnitPath           string             `json:"-"`
-	ReceivedUnitID     int64              `json:"-"` // unit that received it; stays when transferred
-	OwnerID            int64              `json:"-"` // citizen account that may see it; 0 if none
-	Applicant          Applicant          `json:"applicant"`
-	Channel            Channel            `json:"channel"`
-	Form               map[string]any     `json:"form"`
-	Status             Status             `json:"status"`
-	StatusLabel        string             `json:"status_label"`
-	Substate           string             `json:"substate,omitempty"`
-	AssigneeID         int64              `json:"-"`
-	Assignee           string             `json:"assignee,omitempty"`
-	SubmittedAt        time.Time          `json:"submitted_at"`
-	ReceivedAt         *time.Time         `json:"received_at"`
-	DueAt              *time.Time         `json:"due_at"`
-	FinishedAt         *time.Time         `json:"finished_at,omitempty"`
-	DeliveredAt        *time.Time         `json:"delivered_at,omitempty"`
-	PausedAt           *time.Time         `json:"paused_at,omitempty"`
-	Rescheduled        bool               `json:"rescheduled"`
+	ID                 int64          `json:"-"`
+	Code               string         `json:"code"`
+	ProcedureCode      string         `json:"procedure"`
+	ProcedureName      string         `json:"procedure_name"`
+	ProcedureVersionID int64          `json:"-"`
+	UnitID             int64          `json:"-"`
+	UnitCode           string         `json:"unit"`
+	UnitName           string         `json:"unit_name"`
+	UnitPath           string         `json:"-"`
+	ReceivedUnitID     int64          `json:"-"` // unit that received it; stays when transferred
+	OwnerID            int64          `json:"-"` // citizen account that may see it; 0 if none
+	Applicant          Applicant      `json:"applicant"`
+	Channel            Channel        `json:"channel"`
+	Form               map[string]any `json:"form"`
+	Status             Status         `json:"status"`
+	StatusLabel        string         `json:"status_label"`
+	Substate           string         `json:"substate,omitempty"`
+	AssigneeID         int64          `json:"-"`
+	Assignee           string         `json:"assignee,omitempty"`
+	SubmittedAt        time.Time      `json:"submitted_at"`
+	ReceivedAt         *time.Time     `json:"received_at"`
+	// LegalDueAt is the statutory due date: set at reception and moved
+	// only by the statute's own supplementation rule (pause or restart).
+	// Early, on time and late are judged against it.
+	LegalDueAt *time.Time `json:"legal_due_at"`
+	// AppointedDueAt is the date given to the applicant: the statutory one
+	// until a rescheduling with apology (slip 04) moves it.
+	AppointedDueAt *time.Time `json:"appointed_due_at"`
+	FinishedAt     *time.Time `json:"finished_at,omitempty"`
+	DeliveredAt    *time.Time `json:"delivered_at,omitempty"`
+	PausedAt       *time.Time `json:"paused_at,omitempty"`
+	Rescheduled    bool       `json:"rescheduled"`
+	// SupplementRequests counts the supplementation requests made after
+	// reception: the law allows one; a further one needs the leader and is
+	// an indicator of its own.
+	SupplementRequests int                `json:"supplement_requests"`
 	FeeVND             int64              `json:"fee"`
 	FeePaidAt          *time.Time         `json:"fee_paid_at,omitempty"`
 	Supplement         *SupplementRequest `json:"supplement_request,omitempty"`
@@ -141,9 +151,27 @@ type Dossier struct {
 	Events        []Event    `json:"events,omitempty"`
 }
 
-// Overdue reports whether the dossier is still open after its due time.
+// Overdue reports whether the dossier is still open after its statutory
+// due time: an apology and a new appointment do not make it timely.
 func (d *Dossier) Overdue(now time.Time) bool {
-	return d.Status.Open() && d.DueAt != nil && now.After(*d.DueAt)
+	return d.Status.Open() && !d.Paused() && d.LegalDueAt != nil && now.After(*d.LegalDueAt)
+}
+
+// Paused reports whether the dossier's clock is stopped: it waits for the
+// applicant's supplement, or for a fee where the procedure says waiting for
+// it stops the clock. A paused dossier is counted within its time, never
+// overdue (report form II.06a).
+func (d *Dossier) Paused() bool {
+	return d.Status == StatusSupplement || (d.Status == StatusFee && d.PausedAt != nil)
+}
+
+// Appointment is the date the applicant was told: the appointed date, or
+// the statutory one where none was set apart.
+func (d *Dossier) Appointment() *time.Time {
+	if d.AppointedDueAt != nil {
+		return d.AppointedDueAt
+	}
+	return d.LegalDueAt
 }
 
 // Event is one row of the append-only event log: who did what, from which

@@ -14,9 +14,11 @@ type EventData interface {
 	eventData()
 }
 
-// SupplementData: request_supplement, the documents asked for.
+// SupplementData: request_supplement, the documents asked for and, for a
+// request after reception, its rank (2 and more are further requests).
 type SupplementData struct {
 	Documents []string `json:"documents"`
+	Nth       int      `json:"nth,omitempty"`
 }
 
 // AssignData: assign, the specialist's name.

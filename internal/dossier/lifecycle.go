@@ -44,6 +44,13 @@ type Clock interface {
 	Due(start time.Time, amount int, kind string, sameDayCutoff string) (time.Time, error)
 	WorkingHoursBetween(a, b time.Time) float64
 	AddWorkingHours(t time.Time, hours float64) time.Time
+	IsWorkingDay(t time.Time) bool
+	DayCounter
+}
+
+// DayCounter counts working days, for the rules that speak in them.
+type DayCounter interface {
+	AddWorkingDays(t time.Time, n int) time.Time
 	Location() *time.Location
 }
 
@@ -210,6 +217,15 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 		if role == rSpecial && d.AssigneeID != 0 && d.AssigneeID != a.AccountID {
 			return apperr.New(apperr.Forbidden, "not_assignee", "Chỉ chuyên viên được phân công mới được dự thảo kết quả.", "Only the assigned specialist may draft the result.")
 		}
+	case ActRequestSupplement:
+		// The unit asks once, in one written request listing every item
+		// (Decree 61/2018/NĐ-CP as amended); a further request is the
+		// leader's own decision, and counted.
+		if d.Status != StatusSubmitted && d.SupplementRequests >= 1 && role != rLeader {
+			return apperr.New(apperr.Forbidden, "further_request_needs_leader",
+				"Hồ sơ đã được yêu cầu bổ sung một lần; yêu cầu bổ sung lần nữa phải do lãnh đạo đơn vị quyết định.",
+				"A supplementation request was already made; a further one must be decided by the unit's leader.")
+		}
 	case ActConsult:
 		// Once the draft is with the leader, it is approved or returned
 		// first: a question now would leave the draft hanging.
@@ -305,7 +321,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.Status = StatusReceived
 		n.ReceivedAt = &now
-		n.DueAt = &due
+		n.LegalDueAt, n.AppointedDueAt = &due, &due
 		ev.Note = reason
 		handOver = true
 	case ActRefuse:
@@ -333,8 +349,9 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Substate = "awaiting_applicant"
 		if d.Status != StatusSubmitted {
 			n.PausedAt = &now
+			n.SupplementRequests = d.SupplementRequests + 1
 		}
-		ev.Data = SupplementData{Documents: cmd.Documents}
+		ev.Data = SupplementData{Documents: cmd.Documents, Nth: n.SupplementRequests}
 	case ActSupplement:
 		if d.Supplement == nil {
 			return nil, unprocessable("no_request", "Hồ sơ không có yêu cầu bổ sung.", "There is no supplementation request.")
@@ -343,19 +360,18 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if back == StatusReceived {
 			back = StatusProcessing
 		}
-		if back != StatusSubmitted && d.DueAt != nil {
-			var due time.Time
+		if back != StatusSubmitted && d.LegalDueAt != nil {
 			if v.SupplementPolicy == catalog.SupplementPause && d.PausedAt != nil {
-				due = clk.AddWorkingHours(*d.DueAt, clk.WorkingHoursBetween(*d.PausedAt, now))
+				resume(&n, d, clk, now)
 			} else {
-				// The law mostly restarts the clock when the complete dossier arrives.
-				var err error
-				due, err = clk.Due(now, v.LimitAmount, string(v.LimitKind), v.SameDayCutoff)
+				// The law mostly restarts the clock when the complete
+				// dossier arrives: a new appointment with it.
+				due, err := clk.Due(now, v.LimitAmount, string(v.LimitKind), v.SameDayCutoff)
 				if err != nil {
 					return nil, err
 				}
+				n.LegalDueAt, n.AppointedDueAt = &due, &due
 			}
-			n.DueAt = &due
 		}
 		n.Status = back
 		n.Supplement = nil
@@ -397,11 +413,19 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.Status = StatusFee
 		n.FeeVND = cmd.Amount
+		if v.FeeStopsClock {
+			// The procedure stops the clock while the applicant pays.
+			n.PausedAt = &now
+		}
 		ev.Data = FeeData{Amount: cmd.Amount}
 		ev.Note = reason
 	case ActFeePaid:
 		n.Status = StatusProcessing
 		n.FeePaidAt = &now
+		if d.PausedAt != nil {
+			resume(&n, d, clk, now)
+			n.PausedAt = nil
+		}
 		ev.Note = reason
 	case ActDraftResult:
 		res, err := checkResult(cmd.Result, true)
@@ -443,7 +467,9 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Status = StatusFinished
 		n.FinishedAt = &now
 		n.Substate = ""
-		ev.Verdict = Verdict(d.DueAt, now, clk.Location())
+		// Judged against the statutory date: an apology and a new
+		// appointment do not make a late result timely.
+		ev.Verdict = Verdict(d.LegalDueAt, now, clk.Location())
 		n.Verdict = ev.Verdict
 		ev.Data = ResultData{ResultNumber: res.Number, Granted: res.Granted}
 		ev.Note = reason
@@ -498,21 +524,28 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if err := needReason(); err != nil {
 			return nil, err
 		}
-		if d.DueAt == nil {
+		old := d.Appointment()
+		if old == nil {
 			return nil, unprocessable("no_due_date", "Hồ sơ chưa có ngày hẹn trả.", "The dossier has no due date yet.")
 		}
-		if now.After(*d.DueAt) {
-			return nil, unprocessable("already_overdue", "Văn bản xin lỗi và hẹn lại phải gửi trước khi hết hạn.", "The apology and new date must be sent before the due date.")
+		if err := CheckApologyInTime(*old, now, clk); err != nil {
+			return nil, err
 		}
 		newDue, err := parseNewDue(cmd.NewDue, clk.Location())
 		if err != nil {
 			return nil, err
 		}
-		if !newDue.After(*d.DueAt) {
+		if !newDue.After(*old) {
 			return nil, invalid("new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại.", "The new date must be after the current due date.")
 		}
-		ev.Data = RescheduleData{OldDue: d.DueAt.UTC().Truncate(time.Second), NewDue: newDue.UTC().Truncate(time.Second)}
-		n.DueAt = &newDue
+		if !clk.IsWorkingDay(newDue) {
+			return nil, invalid("new_due_not_working_day", "Ngày hẹn mới phải là ngày làm việc (không phải thứ Bảy, Chủ nhật hoặc ngày nghỉ lễ, Tết).",
+				"The new date must be a working day (not a weekend or a public holiday).")
+		}
+		ev.Data = RescheduleData{OldDue: old.UTC().Truncate(time.Second), NewDue: newDue.UTC().Truncate(time.Second)}
+		// Only the appointment moves: the statutory date, and so the
+		// verdict, stay (Decree 107/2021/NĐ-CP).
+		n.AppointedDueAt = &newDue
 		n.Rescheduled = true
 	case ActRate:
 		switch cmd.Rating {
@@ -537,6 +570,60 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 	n.StatusLabel = n.Status.Label("vi")
 	*d = n
 	return ev, nil
+}
+
+// CheckApologyInTime applies Decree 61/2018/NĐ-CP as amended by Decree
+// 107/2021/NĐ-CP: the apology letter with its new appointment is sent
+// at the latest one working day before the due date, so the last day for it
+// is the working day before the due date's day.
+func CheckApologyInTime(due, now time.Time, clk DayCounter) error {
+	loc := clk.Location()
+	last := clk.AddWorkingDays(due, -1)
+	ly, lm, ld := last.In(loc).Date()
+	if now.In(loc).After(time.Date(ly, lm, ld, 23, 59, 59, 0, loc)) {
+		return apperr.Newf(apperr.Unprocessable, "apology_too_late",
+			"Văn bản xin lỗi và hẹn lại phải gửi chậm nhất 01 ngày làm việc trước ngày hết hạn (Nghị định 107/2021/NĐ-CP), tức là trong ngày %s.",
+			"The apology and new date must be sent at least one working day before the due date (Decree 107/2021/NĐ-CP), that is by %s.",
+			last.In(loc).Format("02/01/2006"))
+	}
+	return nil
+}
+
+// ApologyWarning reports whether a leader should be warned about an open
+// dossier at now: its statutory date falls within two working days and it
+// has not been rescheduled yet (so an apology can still be sent in time).
+func ApologyWarning(d *Dossier, now time.Time, clk DayCounter) bool {
+	if !d.Status.Open() || d.Rescheduled || d.LegalDueAt == nil || d.Paused() || now.After(*d.LegalDueAt) {
+		return false
+	}
+	return d.LegalDueAt.Before(WarnUntil(now, clk))
+}
+
+// WarnUntil is the end (exclusive) of the window in which leaders are
+// warned of a dossier falling due: midnight after the second working day
+// from now.
+func WarnUntil(now time.Time, clk DayCounter) time.Time {
+	loc := clk.Location()
+	t := clk.AddWorkingDays(now, 2)
+	y, m, dd := t.In(loc).Date()
+	return time.Date(y, m, dd+1, 0, 0, 0, 0, loc)
+}
+
+// resume restarts a paused clock: the statutory date and the appointment
+// move by the working time the dossier spent waiting.
+func resume(n, d *Dossier, clk Clock, now time.Time) {
+	if d.PausedAt == nil {
+		return
+	}
+	waited := clk.WorkingHoursBetween(*d.PausedAt, now)
+	if d.LegalDueAt != nil {
+		due := clk.AddWorkingHours(*d.LegalDueAt, waited)
+		n.LegalDueAt = &due
+	}
+	if a := d.Appointment(); a != nil {
+		ap := clk.AddWorkingHours(*a, waited)
+		n.AppointedDueAt = &ap
+	}
 }
 
 // CheckWithdrawal checks the applicant's (or the desk's) reason for

@@ -3,6 +3,7 @@ package dossier
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,7 +48,7 @@ func dossierIn(s Status) *Dossier {
 	d := &Dossier{ID: 1, Code: "X-250303-0001", UnitID: unitX, UnitPath: "/1/10/", ReceivedUnitID: unitX, OwnerID: owner,
 		Channel: ChannelOnline, Status: s, Version: 3, SubmittedAt: recv, StepStartedAt: recv}
 	if s != StatusSubmitted && s != StatusRefused {
-		d.ReceivedAt, d.DueAt = &recv, &due
+		d.ReceivedAt, d.LegalDueAt = &recv, &due
 	}
 	if s == StatusSupplement {
 		d.Supplement = &SupplementRequest{Documents: []string{"cccd"}, Reason: "mờ", FromStatus: StatusProcessing, RequestedAt: recv}
@@ -384,18 +385,178 @@ func TestRescheduleOnlyOnceAndBeforeDue(t *testing.T) {
 	if _, err := Apply(d, testVersion(), leader, cmd, now, clk); err != nil {
 		t.Fatal(err)
 	}
-	if !d.Rescheduled || d.DueAt.In(ict).Format("2006-01-02 15:04") != "2025-03-20 17:00" {
-		t.Fatalf("due %v rescheduled %v", d.DueAt, d.Rescheduled)
+	// Only the appointment moves; the statutory date stays.
+	if !d.Rescheduled || d.AppointedDueAt.In(ict).Format("2006-01-02 15:04") != "2025-03-20 17:00" ||
+		d.LegalDueAt.In(ict).Format("2006-01-02 15:04") != "2025-03-10 17:00" {
+		t.Fatalf("legal %v appointed %v rescheduled %v", d.LegalDueAt, d.AppointedDueAt, d.Rescheduled)
 	}
 	cmd.Version, cmd.NewDue = d.Version, "2025-03-25"
 	if _, err := Apply(d, testVersion(), leader, cmd, now, clk); err == nil || err.(*apperr.Error).Code != "already_rescheduled" {
 		t.Fatalf("second reschedule: %v", err)
 	}
-	late := dossierIn(StatusProcessing)
-	_, err := Apply(late, testVersion(), leader, Command{Action: ActReschedule, Version: 3, Reason: "x", NewDue: "2025-03-20"},
-		time.Date(2025, 3, 11, 9, 0, 0, 0, ict), clk)
-	if e, _ := apperr.As(err); e == nil || e.Code != "already_overdue" {
-		t.Fatalf("reschedule after due: %v", err)
+}
+
+// The apology rules of Decree 107/2021/NĐ-CP. The dossier falls due on
+// Monday 10/3/2025 17:00, so the last day for the apology is Friday 7/3.
+func TestRescheduleApologyRules(t *testing.T) {
+	clk := testClock(t)
+	leader := staff(3, unitX, org.RoleLeader)
+	for _, c := range []struct {
+		name   string
+		now    time.Time
+		newDue string
+		code   string
+	}{
+		{"two working days before", time.Date(2025, 3, 6, 10, 0, 0, 0, ict), "2025-03-14", ""},
+		{"the last day, late afternoon", time.Date(2025, 3, 7, 16, 30, 0, 0, ict), "2025-03-14", ""},
+		{"on the weekend before the due date", time.Date(2025, 3, 8, 9, 0, 0, 0, ict), "2025-03-14", "apology_too_late"},
+		{"on the due date", time.Date(2025, 3, 10, 8, 0, 0, 0, ict), "2025-03-14", "apology_too_late"},
+		{"after the due date", time.Date(2025, 3, 11, 9, 0, 0, 0, ict), "2025-03-14", "apology_too_late"},
+		{"new date on a Saturday", time.Date(2025, 3, 5, 9, 0, 0, 0, ict), "2025-03-15", "new_due_not_working_day"},
+		{"new date on Reunification Day", time.Date(2025, 3, 5, 9, 0, 0, 0, ict), "2025-04-30", "new_due_not_working_day"},
+		{"new date before the old one", time.Date(2025, 3, 5, 9, 0, 0, 0, ict), "2025-03-07", "new_due_not_later"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := dossierIn(StatusProcessing)
+			_, err := Apply(d, testVersion(), leader, Command{Action: ActReschedule, Version: 3, Reason: "x", NewDue: c.newDue}, c.now, clk)
+			if c.code == "" {
+				if err != nil || !d.Rescheduled {
+					t.Fatalf("reschedule: %v", err)
+				}
+				return
+			}
+			if e, _ := apperr.As(err); e == nil || e.Code != c.code {
+				t.Fatalf("got %v, want %s", err, c.code)
+			}
+			if d.Rescheduled || d.AppointedDueAt != nil {
+				t.Fatalf("a refused reschedule changed the dossier: %+v", d)
+			}
+		})
+	}
+}
+
+// A rescheduled dossier finished after its statutory date but before its
+// new appointment is late: the apology does not make it timely.
+func TestRescheduledThenLateIsLate(t *testing.T) {
+	clk := testClock(t)
+	leader := staff(3, unitX, org.RoleLeader)
+	d := dossierIn(StatusProcessing)
+	if _, err := Apply(d, testVersion(), leader, Command{Action: ActReschedule, Version: 3, Reason: "x", NewDue: "2025-03-20"},
+		time.Date(2025, 3, 5, 10, 0, 0, 0, ict), clk); err != nil {
+		t.Fatal(err)
+	}
+	done := time.Date(2025, 3, 12, 10, 0, 0, 0, ict)
+	if !d.Overdue(done) {
+		t.Fatal("a rescheduled dossier past its statutory date is not overdue")
+	}
+	if _, err := Apply(d, testVersion(), leader, Command{Action: ActFinish, Version: d.Version, Result: &Result{Summary: "Cấp", Number: "1/QĐ", Granted: true}},
+		done, clk); err != nil {
+		t.Fatal(err)
+	}
+	if d.Verdict != VerdictLate {
+		t.Fatalf("verdict %s, want late", d.Verdict)
+	}
+}
+
+func TestApologyWarning(t *testing.T) {
+	clk := testClock(t)
+	d := dossierIn(StatusProcessing) // due Monday 10/3/2025 17:00
+	for _, c := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{time.Date(2025, 3, 4, 10, 0, 0, 0, ict), false},  // Tuesday: three working days before
+		{time.Date(2025, 3, 6, 10, 0, 0, 0, ict), true},   // Thursday: two working days before
+		{time.Date(2025, 3, 8, 10, 0, 0, 0, ict), true},   // Saturday
+		{time.Date(2025, 3, 10, 18, 0, 0, 0, ict), false}, // already overdue
+	} {
+		if got := ApologyWarning(d, c.now, clk); got != c.want {
+			t.Errorf("at %s: warned %v, want %v", c.now.Format(time.DateTime), got, c.want)
+		}
+	}
+	d.Rescheduled = true
+	if ApologyWarning(d, time.Date(2025, 3, 6, 10, 0, 0, 0, ict), clk) {
+		t.Error("a rescheduled dossier is warned again")
+	}
+}
+
+// The law allows one supplementation request after reception; a further
+// one is the leader's decision, and counted.
+func TestFurtherSupplementRequestNeedsLeader(t *testing.T) {
+	clk := testClock(t)
+	v := testVersion()
+	spec := staff(2, unitX, org.RoleSpecialist)
+	leader := staff(3, unitX, org.RoleLeader)
+	d := dossierIn(StatusProcessing)
+	req := Command{Action: ActRequestSupplement, Version: 3, Reason: "Bản sao mờ", Documents: []string{"cccd"}}
+	if _, err := Apply(d, v, spec, req, time.Date(2025, 3, 4, 9, 0, 0, 0, ict), clk); err != nil {
+		t.Fatal(err)
+	}
+	if d.SupplementRequests != 1 {
+		t.Fatalf("requests %d", d.SupplementRequests)
+	}
+	if _, err := Apply(d, v, Actor{AccountID: owner, Citizen: true}, Command{Action: ActSupplement, Version: d.Version},
+		time.Date(2025, 3, 5, 9, 0, 0, 0, ict), clk); err != nil {
+		t.Fatal(err)
+	}
+	req.Version = d.Version
+	if slices.Contains(NextActions(d, spec), ActRequestSupplement) {
+		t.Error("the specialist is offered a further request")
+	}
+	_, err := Apply(d, v, spec, req, time.Date(2025, 3, 6, 9, 0, 0, 0, ict), clk)
+	if e, _ := apperr.As(err); e == nil || e.Code != "further_request_needs_leader" || e.Kind != apperr.Forbidden {
+		t.Fatalf("specialist's further request: %v", err)
+	}
+	ev, err := Apply(d, v, leader, req, time.Date(2025, 3, 6, 9, 0, 0, 0, ict), clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.SupplementRequests != 2 || ev.Data.(SupplementData).Nth != 2 {
+		t.Fatalf("requests %d, event %+v", d.SupplementRequests, ev.Data)
+	}
+	// The desk's request before reception is not one of them.
+	s := dossierIn(StatusSubmitted)
+	if _, err := Apply(s, v, staff(1, unitX, org.RoleReceptionist), req2(), time.Date(2025, 3, 3, 9, 0, 0, 0, ict), clk); err != nil {
+		t.Fatal(err)
+	}
+	if s.SupplementRequests != 0 {
+		t.Fatalf("desk request counted: %d", s.SupplementRequests)
+	}
+}
+
+func req2() Command {
+	return Command{Action: ActRequestSupplement, Version: 3, Reason: "Thiếu tờ khai", Documents: []string{"to_khai"}}
+}
+
+// Whether waiting for a fee stops the clock is set per procedure.
+func TestFeeWaitStopsClockPerProcedure(t *testing.T) {
+	clk := testClock(t)
+	spec := staff(2, unitX, org.RoleSpecialist)
+	desk := staff(1, unitX, org.RoleReceptionist)
+	asked := time.Date(2025, 3, 6, 9, 0, 0, 0, ict) // Thursday
+	paid := time.Date(2025, 3, 11, 9, 0, 0, 0, ict) // Tuesday, past the due date (10/3 17:00)
+	for _, stops := range []bool{false, true} {
+		v := testVersion()
+		v.FeeStopsClock = stops
+		d := dossierIn(StatusProcessing)
+		if _, err := Apply(d, v, spec, Command{Action: ActRequestFee, Version: 3, Amount: 50000}, asked, clk); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Overdue(paid); got == stops {
+			t.Errorf("stops=%v: overdue while waiting for the fee = %v", stops, got)
+		}
+		if _, err := Apply(d, v, desk, Command{Action: ActFeePaid, Version: d.Version}, paid, clk); err != nil {
+			t.Fatal(err)
+		}
+		want := "2025-03-10 17:00"
+		if stops {
+			// Thu 09:00 → Tue 09:00 is three working days (24 h): due
+			// moves from Mon 10/3 17:00 to Thu 13/3 17:00.
+			want = "2025-03-13 17:00"
+		}
+		if got := d.LegalDueAt.In(ict).Format("2006-01-02 15:04"); got != want || d.PausedAt != nil {
+			t.Errorf("stops=%v: due %s paused %v, want %s", stops, got, d.PausedAt, want)
+		}
 	}
 }
 
@@ -408,7 +569,7 @@ func TestClockOnReceiveAndSupplement(t *testing.T) {
 	if _, err := Apply(d, v, staff(1, unitX, org.RoleReceptionist), goodCommand(ActReceive), now, clk); err != nil {
 		t.Fatal(err)
 	}
-	if got := d.DueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-10 17:00" {
+	if got := d.LegalDueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-10 17:00" {
 		t.Fatalf("due %s", got)
 	}
 	// Restart policy: supplement provided Wed 12/3 10:00 → 5 working days
@@ -418,7 +579,7 @@ func TestClockOnReceiveAndSupplement(t *testing.T) {
 		time.Date(2025, 3, 12, 10, 0, 0, 0, ict), clk); err != nil {
 		t.Fatal(err)
 	}
-	if got := d2.DueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-19 17:00" {
+	if got := d2.LegalDueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-19 17:00" {
 		t.Fatalf("restart due %s", got)
 	}
 	// Pause policy: paused Mon 3/3 09:00, resumed Tue 4/3 09:00 = 8 working
@@ -429,7 +590,7 @@ func TestClockOnReceiveAndSupplement(t *testing.T) {
 		time.Date(2025, 3, 4, 9, 0, 0, 0, ict), clk); err != nil {
 		t.Fatal(err)
 	}
-	if got := d3.DueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-11 17:00" {
+	if got := d3.LegalDueAt.In(ict).Format("2006-01-02 15:04"); got != "2025-03-11 17:00" {
 		t.Fatalf("pause due %s", got)
 	}
 	if d3.Status != StatusProcessing || d3.Supplement != nil || d3.PausedAt != nil {

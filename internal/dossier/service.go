@@ -183,7 +183,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 			return nil, false, fmt.Errorf("computing due date: %w", err)
 		}
 		d.Status = StatusReceived
-		d.ReceivedAt, d.DueAt = &now, &due
+		d.ReceivedAt, d.LegalDueAt, d.AppointedDueAt = &now, &due, &due
 		ev.Role, ev.Action = role, ActReceive
 		closeStep(d, v, ev, now, clk)
 	}
@@ -455,8 +455,9 @@ type Public struct {
 	UnitName      string     `json:"unit_name"`
 	SubmittedAt   time.Time  `json:"submitted_at"`
 	ReceivedAt    *time.Time `json:"received_at"`
-	DueAt         *time.Time `json:"due_at"`
-	FinishedAt    *time.Time `json:"finished_at,omitempty"`
+	// DueAt is the appointment given to the applicant.
+	DueAt      *time.Time `json:"due_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
 }
 
 // Track returns the public view of a dossier.
@@ -467,7 +468,7 @@ func (s *Service) Track(ctx context.Context, code, lang string) (*Public, error)
 	}
 	return &Public{Code: d.Code, Status: d.Status, StatusLabel: d.Status.Label(lang), Procedure: d.ProcedureCode,
 		ProcedureName: d.ProcedureName, Unit: d.UnitCode, UnitName: d.UnitName, SubmittedAt: d.SubmittedAt,
-		ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, FinishedAt: d.FinishedAt}, nil
+		ReceivedAt: d.ReceivedAt, DueAt: d.Appointment(), FinishedAt: d.FinishedAt}, nil
 }
 
 var applicantMessages = map[string][2]string{

@@ -120,7 +120,7 @@ func TestConsultation(t *testing.T) {
 	specY, recY := staff(9, unitY, org.RoleSpecialist), staff(8, unitY, org.RoleReceptionist)
 	leadZ := staff(11, 30, org.RoleLeader)
 	d := dossierIn(StatusProcessing)
-	due := *d.DueAt
+	due := *d.LegalDueAt
 	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
 	ask := func(unit int64, code string) Command {
 		return Command{Action: ActConsult, Reason: "Đề nghị cho ý kiến về nguồn gốc đất.", ResolvedUnitID: unit, ResolvedUnitCode: code}
@@ -133,8 +133,8 @@ func TestConsultation(t *testing.T) {
 	refused(t, d, spec, ask(unitX, "X"), now, apperr.Invalid, "same_unit")
 	refused(t, d, spec, Command{Action: ActConsult, Reason: "?"}, now, apperr.Invalid, "to_unit_required")
 	ev := mustApply(t, d, spec, ask(unitY, "Y"), now)
-	if d.Status != StatusProcessing || d.UnitID != unitX || d.Substate != SubConsulting || !d.DueAt.Equal(due) {
-		t.Fatalf("consulting moved the dossier: status %d unit %d substate %q due %v", d.Status, d.UnitID, d.Substate, d.DueAt)
+	if d.Status != StatusProcessing || d.UnitID != unitX || d.Substate != SubConsulting || !d.LegalDueAt.Equal(due) {
+		t.Fatalf("consulting moved the dossier: status %d unit %d substate %q due %v", d.Status, d.UnitID, d.Substate, d.LegalDueAt)
 	}
 	if len(d.Consultations) != 1 || !d.Consultations[0].Changed || ev.Data != (UnitData{ToUnit: "Y"}) {
 		t.Fatalf("consultations %+v, event %+v", d.Consultations, ev.Data)

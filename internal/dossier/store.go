@@ -31,6 +31,10 @@ type Filter struct {
 	Procedure  string
 	Substate   string // exact sub-state, e.g. SubResultDrafted
 	DueBefore  *time.Time
+	// ApologyDue keeps the dossiers a leader is warned of (ApologyWarning):
+	// open, clock running, not rescheduled, statutory date not passed at
+	// Now; DueBefore ends the window.
+	ApologyDue bool
 	Now        time.Time
 	Cursor     int64 // keyset: continue below this id
 	Limit      int

@@ -228,7 +228,7 @@ func TestBackofficeJourney(t *testing.T) {
 		t.Fatalf("after receive the status is %d (%s), want 2", d.Status, d.StatusLabel)
 	}
 	text := slipText(t, "phieu-01", b.download(slip01))
-	for _, want := range []string{code, "Nguyễn Văn An", vnDate(t, d.DueAt)} {
+	for _, want := range []string{code, "Nguyễn Văn An", vnDate(t, d.LegalDueAt)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("slip 01 does not hold %q: %s", want, text)
 		}

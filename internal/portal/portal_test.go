@@ -354,7 +354,7 @@ func TestPortal(t *testing.T) {
 			// Once received: the due date appears.
 			var dd apptest.Dossier = d
 			env.Login("ht.receptionist").MustAct(&dd, "receive", nil)
-			due, err := time.Parse(time.RFC3339, *dd.DueAt)
+			due, err := time.Parse(time.RFC3339, *dd.LegalDueAt)
 			if err != nil {
 				t.Fatal(err)
 			}

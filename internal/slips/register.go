@@ -140,6 +140,6 @@ func registerRow(l lang, n int, x *dossier.Dossier) []string {
 		notes = append(notes, l.t("rescheduled"))
 	}
 	return []string{fmt.Sprint(n), x.Code, proc, sets(x), x.Applicant.DisplayName(), contact, lead,
-		dayp(x.ReceivedAt), dayp(x.DueAt), evDay(firstEvent(x, dossier.ActTransfer)), back,
+		dayp(x.ReceivedAt), dayp(x.Appointment()), evDay(firstEvent(x, dossier.ActTransfer)), back,
 		dayp(x.DeliveredAt), "", strings.Join(notes, "; ")}
 }

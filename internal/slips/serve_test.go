@@ -63,7 +63,7 @@ func TestDossierSlip(t *testing.T) {
 	if _, err := DossierSlip(context.Background(), "01", d, vs, in); !apperr.Is(err, apperr.Unprocessable) {
 		t.Errorf("slip 01 before reception: %v, want unprocessable", err)
 	}
-	d.Status, d.ReceivedAt, d.DueAt = dossier.StatusReceived, &now, &now
+	d.Status, d.ReceivedAt, d.LegalDueAt = dossier.StatusReceived, &now, &now
 	pdf, err := DossierSlip(context.Background(), "01", d, vs, in)
 	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
 		t.Fatalf("slip 01: %v, %q", err, pdf[:min(len(pdf), 8)])

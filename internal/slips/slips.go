@@ -547,7 +547,7 @@ func (s *slip) receipt() {
 	s.doc.field(l.t("sets"), n+" "+l.t("setUnit"), s.size)
 	s.doc.field(l.t("r.limit"), l.limit(s.in.Version), s.size)
 	s.doc.field(l.t("r.received"), atp(l, d.ReceivedAt), s.size)
-	s.doc.field(l.t("r.due"), atp(l, d.DueAt), s.size)
+	s.doc.field(l.t("r.due"), atp(l, d.Appointment()), s.size)
 	s.doc.field(l.t("fee"), l.fee(s.in.Version), s.size)
 	s.doc.field(l.t("channel"), l.t(string(d.Channel)), s.size)
 	collect := s.desk()
@@ -729,7 +729,7 @@ func (s *slip) apology() {
 		}
 	}
 	if newDue == nil {
-		newDue = d.DueAt
+		newDue = d.Appointment()
 	}
 	s.title("04", when)
 	who := l.salutation(d.Applicant)
@@ -799,7 +799,7 @@ func (s *slip) control() {
 	s.doc.field(l.t("applicant"), d.Applicant.DisplayName(), bodySize)
 	s.doc.field(l.t("procedure"), s.procedure(), bodySize)
 	s.doc.field(l.t("receivedAt"), atp(l, d.ReceivedAt), bodySize)
-	s.doc.field(l.t("dueAt"), atp(l, d.DueAt), bodySize)
+	s.doc.field(l.t("dueAt"), atp(l, d.Appointment()), bodySize)
 	s.doc.space(2)
 	evs := controlEvents(d)
 	var rows [][]string

@@ -83,7 +83,7 @@ func base() *dossier.Dossier {
 			Address: "Số 12, ngõ 34 phố Nguyễn Chí Thanh, phường Láng, thành phố Hà Nội"},
 		Channel: dossier.ChannelCounter, Status: dossier.StatusReceived,
 		SubmittedAt: ict(2025, 3, 5, 8, 20), ReceivedAt: ptr(ict(2025, 3, 5, 8, 30)),
-		DueAt: ptr(ict(2025, 3, 19, 17, 0)),
+		LegalDueAt: ptr(ict(2025, 3, 19, 17, 0)),
 		Events: []dossier.Event{
 			{At: ict(2025, 3, 5, 8, 20), Action: dossier.ActSubmit, To: dossier.StatusSubmitted},
 			{At: ict(2025, 3, 5, 8, 30), ActorName: "Lê Văn Tiếp", UnitCode: "000.17.22.H56", Action: dossier.ActReceive,
@@ -131,7 +131,7 @@ func answered() *dossier.Dossier {
 
 func refused() *dossier.Dossier {
 	d := base()
-	d.Status, d.ReceivedAt, d.DueAt = dossier.StatusRefused, nil, nil
+	d.Status, d.ReceivedAt, d.LegalDueAt = dossier.StatusRefused, nil, nil
 	d.Events = append(d.Events[:1], dossier.Event{At: ict(2025, 3, 5, 9, 0), ActorName: "Lê Văn Tiếp",
 		Action: dossier.ActRefuse, Note: "Thủ tục không thuộc thẩm quyền giải quyết của Ủy ban nhân dân phường."})
 	return d
@@ -140,7 +140,7 @@ func refused() *dossier.Dossier {
 func rescheduled() *dossier.Dossier {
 	d := base()
 	d.Status, d.Rescheduled = dossier.StatusProcessing, true
-	d.DueAt = ptr(ict(2025, 3, 26, 17, 0))
+	d.LegalDueAt = ptr(ict(2025, 3, 26, 17, 0))
 	d.Events = append(d.Events, dossier.Event{At: ict(2025, 3, 17, 16, 0), ActorName: "Nguyễn Đức Trưởng",
 		Action: dossier.ActReschedule, Note: "Cần xác minh thông tin với cơ quan đăng ký hộ tịch nơi cư trú trước đây.",
 		Data: dossier.RescheduleData{OldDue: ict(2025, 3, 19, 17, 0).UTC(), NewDue: ict(2025, 3, 26, 17, 0).UTC()}})
@@ -336,7 +336,7 @@ func TestPNGNotBlank(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	submitted := base()
-	submitted.Status, submitted.ReceivedAt, submitted.DueAt, submitted.Events = dossier.StatusSubmitted, nil, nil, nil
+	submitted.Status, submitted.ReceivedAt, submitted.LegalDueAt, submitted.Events = dossier.StatusSubmitted, nil, nil, nil
 	cases := []struct {
 		no   string
 		d    *dossier.Dossier

@@ -67,8 +67,13 @@ type Report struct {
 	OnlineRateOffered float64 `json:"online_rate_offered"`
 	// OnTimeRate is (early + on time) / finished, in percent with two
 	// decimals.
-	OnTimeRate float64  `json:"on_time_rate"`
-	Children   []Report `json:"children,omitempty"`
+	OnTimeRate float64 `json:"on_time_rate"`
+	// FurtherSupplementRequests counts the dossiers decided or held in
+	// scope that were asked for supplementation more than once after
+	// reception (the law allows one request; each further one is the
+	// leader's decision and an indicator of its own).
+	FurtherSupplementRequests int      `json:"further_supplement_requests"`
+	Children                  []Report `json:"children,omitempty"`
 	// Rows are the report's rows by field or by level (by=field, by=level).
 	Rows []Report `json:"rows,omitempty"`
 }

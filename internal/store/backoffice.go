@@ -60,7 +60,7 @@ func (db *DB) BackofficeCounts(ctx context.Context, sc UnitScope, now time.Time)
 	err := db.queryRow(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN status = $4 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status IN (`+sqlOpen+`) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN status IN (`+sqlOpen+`) AND due_at < $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+sqlOverdue("", "$2")+` THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = $5 AND substate = $3 THEN 1 ELSE 0 END), 0)
 		FROM dossiers WHERE unit_id = $1 AND status IN (`+sqlPending+`)`, unitID, utc(now), dossier.SubResultDrafted,
 		int(dossier.StatusSubmitted), int(dossier.StatusProcessing)).
@@ -75,7 +75,7 @@ func (db *DB) BackofficeCounts(ctx context.Context, sc UnitScope, now time.Time)
 	if sc.Subtree {
 		args := []any{utc(now)}
 		arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-		err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0)
+		err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+sqlOverdue("", "$1")+` THEN 1 ELSE 0 END), 0)
 			FROM dossiers WHERE `+sc.where(arg)+` AND status IN (`+sqlOpen+`)`, args...).Scan(&c.InProgress, &c.Overdue)
 		if err != nil {
 			return c, fmt.Errorf("counting the subtree's dossiers: %w", err)
@@ -143,22 +143,32 @@ func (db *DB) StatusCounts(ctx context.Context, sc UnitScope) (map[dossier.Statu
 type DueCounts struct {
 	Today     int // due from now to the end of today
 	WithinOne int // due from now to the end of the next working day
-	Overdue   int // past the due time
+	// ToWarn are due from now to the end of the second working day and
+	// not rescheduled yet: the leader may still send an apology in time.
+	ToWarn  int
+	Overdue int // past the statutory due time
 }
 
-// UnitDueCounts counts the scope's open dossiers (statuses 2, 4, 5 and 6)
-// due in [now, today) and [now, oneDay), and those overdue at now. The
-// window ends are computed by the caller with the calendar.
-func (db *DB) UnitDueCounts(ctx context.Context, sc UnitScope, now, today, oneDay time.Time) (DueCounts, error) {
+// DueWindows are the ends of the due windows, computed by the caller with
+// the unit's calendar.
+type DueWindows struct {
+	Today, OneDay, TwoDays time.Time
+}
+
+// UnitDueCounts counts the scope's open dossiers whose clock runs (statuses
+// 2, 4 and 6, not paused) by due window, judged on the statutory due date,
+// and those overdue at now.
+func (db *DB) UnitDueCounts(ctx context.Context, sc UnitScope, now time.Time, w DueWindows) (DueCounts, error) {
 	var c DueCounts
-	args := []any{utc(now), utc(today), utc(oneDay)}
+	args := []any{utc(now), utc(w.Today), utc(w.OneDay), utc(w.TwoDays)}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	err := db.queryRow(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN due_at >= $1 AND due_at < $2 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN due_at >= $1 AND due_at < $3 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0)
-		FROM dossiers WHERE `+sc.where(arg)+` AND status IN (`+sqlOpen+`) AND due_at IS NOT NULL`,
-		args...).Scan(&c.Today, &c.WithinOne, &c.Overdue)
+		COALESCE(SUM(CASE WHEN legal_due_at >= $1 AND legal_due_at < $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN legal_due_at >= $1 AND legal_due_at < $3 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN legal_due_at >= $1 AND legal_due_at < $4 AND NOT rescheduled THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN legal_due_at < $1 THEN 1 ELSE 0 END), 0)
+		FROM dossiers WHERE `+sc.where(arg)+` AND status IN (`+sqlOpen+`) AND NOT `+sqlPaused("")+` AND legal_due_at IS NOT NULL`,
+		args...).Scan(&c.Today, &c.WithinOne, &c.ToWarn, &c.Overdue)
 	if err != nil {
 		return c, fmt.Errorf("counting due dossiers: %w", err)
 	}

@@ -96,7 +96,7 @@ func stored(d *dossier.Dossier, app, form []byte) (*dossier.Dossier, error) {
 	c.Consultations, c.Documents, c.Events = nil, nil, nil
 	c.StatusLabel = c.Status.Label("vi")
 	c.SubmittedAt, c.StepStartedAt, c.UpdatedAt = local(utc(c.SubmittedAt)), local(utc(c.StepStartedAt)), local(utc(c.UpdatedAt))
-	for _, p := range []**time.Time{&c.ReceivedAt, &c.DueAt, &c.FinishedAt, &c.DeliveredAt, &c.PausedAt, &c.FeePaidAt} {
+	for _, p := range []**time.Time{&c.ReceivedAt, &c.LegalDueAt, &c.AppointedDueAt, &c.FinishedAt, &c.DeliveredAt, &c.PausedAt, &c.FeePaidAt} {
 		if *p != nil {
 			t := local(utc(**p))
 			*p = &t
@@ -383,7 +383,7 @@ func (b *batch) write(tx *Tx) error {
 		}
 		ds = append(ds, []any{d.Code, d.ProcedureVersionID, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
 			string(bd.app), app.DisplayName(), vn.Fold(app.DisplayName()), app.IDNumber, string(d.Channel), string(bd.form),
-			int(d.Status), d.Substate, nint64(d.AssigneeID), utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.DueAt),
+			int(d.Status), d.Substate, nint64(d.AssigneeID), utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.SupplementRequests,
 			nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled, d.FeeVND, nutc(d.FeePaidAt), supp, res,
 			d.Rating, d.RatingComment, d.Verdict, d.StepIndex, utc(d.StepStartedAt), d.Version, utc(d.UpdatedAt),
 			len(chains[i]), head})
@@ -392,10 +392,10 @@ func (b *batch) write(tx *Tx) error {
 	// procedure_id comes from the version, as in qInsertDossier.
 	err := b.insertRows(ctx, tx, `INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
 			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate, assignee_id,
-			submitted_at, received_at, due_at, finished_at, delivered_at, paused_at, rescheduled, fee, fee_paid_at,
+			submitted_at, received_at, legal_due_at, appointed_due_at, supplement_requests, finished_at, delivered_at, paused_at, rescheduled, fee, fee_paid_at,
 			supplement, result, rating, rating_comment, verdict, step_index, step_started_at, version, updated_at,
 			events_count, events_head)`,
-		` RETURNING id, code`, 36, map[int]string{1: `(SELECT procedure_id FROM procedure_versions WHERE id = %s)`}, ds, func(rs *sql.Rows) error {
+		` RETURNING id, code`, 38, map[int]string{1: `(SELECT procedure_id FROM procedure_versions WHERE id = %s)`}, ds, func(rs *sql.Rows) error {
 			var id int64
 			var code string
 			if err := rs.Scan(&id, &code); err != nil {

@@ -93,7 +93,7 @@ type ConsultationRow struct {
 // unit, oldest first; after continues past that consultation id. It
 // returns the cursor of the next page, 0 at the end.
 func (db *DB) OpenConsultations(ctx context.Context, unitID, after int64, limit int) ([]ConsultationRow, int64, error) {
-	rows, err := db.query(ctx, `SELECT `+consultationCols+`, d.code, p.name, d.applicant_name, d.status, d.due_at`+consultationFrom+`
+	rows, err := db.query(ctx, `SELECT `+consultationCols+`, d.code, p.name, d.applicant_name, d.status, d.legal_due_at`+consultationFrom+`
 		JOIN dossiers d ON d.id = c.dossier_id JOIN procedures p ON p.id = d.procedure_id
 		WHERE c.to_unit_id = $1 AND c.answered_at IS NULL AND c.id > $2 ORDER BY c.id LIMIT $3`, unitID, after, limit+1)
 	if err != nil {

@@ -30,10 +30,10 @@ const (
 	qInsertDossier = `
 		INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
 			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
-			assignee_id, submitted_at, received_at, due_at, step_index, step_started_at, fee, version, updated_at,
+			assignee_id, submitted_at, received_at, legal_due_at, appointed_due_at, step_index, step_started_at, fee, version, updated_at,
 			events_count, events_head)
 		VALUES ($1, (SELECT procedure_id FROM procedure_versions WHERE id = $2), $2, $3, $4, $5, $6,
-			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 1, $24)
+			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25)
 		RETURNING id`
 	qInsertIdem     = `INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`
 	qInsertDocument = `
@@ -45,10 +45,10 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`
 	qUpdateDossier = `
 			UPDATE dossiers SET unit_id = $1, unit_path = $2, status = $3, substate = $4, assignee_id = $5,
-				received_at = $6, due_at = $7, finished_at = $8, delivered_at = $9, paused_at = $10, rescheduled = $11,
+				received_at = $6, legal_due_at = $7, finished_at = $8, delivered_at = $9, paused_at = $10, rescheduled = $11,
 				fee = $12, fee_paid_at = $13, supplement = $14, result = $15, rating = $16, rating_comment = $17,
 				step_index = $18, step_started_at = $19, version = $20, updated_at = $21, verdict = $22,
-				events_count = events_count + 1
+				appointed_due_at = $25, supplement_requests = $26, events_count = events_count + 1
 			WHERE id = $23 AND version = $24
 			RETURNING events_count, events_head`
 	qSetEventsHead = `UPDATE dossiers SET events_head = $1 WHERE id = $2`
@@ -112,7 +112,7 @@ func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*doss
 		d.Code, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
 		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
 		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
-		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.DueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head).Scan(&d.ID)
+		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head).Scan(&d.ID)
 	if err != nil {
 		return nil, false, fmt.Errorf("inserting dossier: %w", err)
 	}
@@ -173,7 +173,8 @@ func insertEvent(ctx context.Context, tx *Tx, dossierID int64, ev *dossier.Event
 
 const dossierCols = `d.id, d.code, p.code, p.name, d.procedure_version_id, d.unit_id, u.code, u.name, d.unit_path, d.received_unit_id,
 	d.owner_id, d.applicant, d.channel, d.form, d.status, d.substate, d.assignee_id, COALESCE(a.full_name, ''),
-	d.submitted_at, d.received_at, d.due_at, d.finished_at, d.delivered_at, d.paused_at, d.rescheduled, d.fee, d.fee_paid_at,
+	d.submitted_at, d.received_at, d.legal_due_at, d.appointed_due_at, d.finished_at, d.delivered_at, d.paused_at, d.rescheduled,
+	d.supplement_requests, d.fee, d.fee_paid_at,
 	d.supplement, d.result, d.rating, d.rating_comment, d.verdict, d.step_index, d.step_started_at, d.version, d.updated_at`
 
 const dossierFrom = ` FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN units u ON u.id = d.unit_id
@@ -186,10 +187,10 @@ func scanDossier(sc interface{ Scan(...any) error }) (*dossier.Dossier, error) {
 	var supp, res []byte
 	var channel string
 	var status int
-	var recv, due, fin, deliv, paused, feePaid sql.NullTime
+	var recv, due, appointed, fin, deliv, paused, feePaid sql.NullTime
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.ProcedureName, &d.ProcedureVersionID, &d.UnitID, &d.UnitCode, &d.UnitName,
 		&d.UnitPath, &d.ReceivedUnitID, &owner, &app, &channel, &form, &status, &d.Substate, &assignee, &d.Assignee,
-		&d.SubmittedAt, &recv, &due, &fin, &deliv, &paused, &d.Rescheduled, &d.FeeVND, &feePaid,
+		&d.SubmittedAt, &recv, &due, &appointed, &fin, &deliv, &paused, &d.Rescheduled, &d.SupplementRequests, &d.FeeVND, &feePaid,
 		&supp, &res, &d.Rating, &d.RatingComment, &d.Verdict, &d.StepIndex, &d.StepStartedAt, &d.Version, &d.UpdatedAt)
 	if err != nil {
 		return nil, err
@@ -198,7 +199,8 @@ func scanDossier(sc interface{ Scan(...any) error }) (*dossier.Dossier, error) {
 	d.Channel = dossier.Channel(channel)
 	d.Status = dossier.Status(status)
 	d.StatusLabel = d.Status.Label("vi")
-	d.ReceivedAt, d.DueAt, d.FinishedAt, d.DeliveredAt, d.PausedAt, d.FeePaidAt = ntime(recv), ntime(due), ntime(fin), ntime(deliv), ntime(paused), ntime(feePaid)
+	d.ReceivedAt, d.LegalDueAt, d.AppointedDueAt = ntime(recv), ntime(due), ntime(appointed)
+	d.FinishedAt, d.DeliveredAt, d.PausedAt, d.FeePaidAt = ntime(fin), ntime(deliv), ntime(paused), ntime(feePaid)
 	d.SubmittedAt, d.StepStartedAt, d.UpdatedAt = local(d.SubmittedAt), local(d.StepStartedAt), local(d.UpdatedAt)
 	if err := json.Unmarshal(app, &d.Applicant); err != nil {
 		return nil, fmt.Errorf("decoding applicant: %w", err)
@@ -277,9 +279,10 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 		var prev string
 		err := tx.QueryRowContext(ctx, qUpdateDossier,
 			d.UnitID, d.UnitPath, int(d.Status), d.Substate, nint64(d.AssigneeID),
-			nutc(d.ReceivedAt), nutc(d.DueAt), nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled,
+			nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled,
 			d.FeeVND, nutc(d.FeePaidAt), supp, res, d.Rating, d.RatingComment,
-			d.StepIndex, utc(d.StepStartedAt), d.Version, utc(d.UpdatedAt), d.Verdict, d.ID, oldVersion).Scan(&seq, &prev)
+			d.StepIndex, utc(d.StepStartedAt), d.Version, utc(d.UpdatedAt), d.Verdict, d.ID, oldVersion,
+			nutc(d.AppointedDueAt), d.SupplementRequests).Scan(&seq, &prev)
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.New(apperr.Conflict, "stale_version",
 				"Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại và thử lại.",
@@ -450,10 +453,17 @@ func filterClauses(f dossier.Filter, arg func(any) string) []string {
 		if now.IsZero() {
 			now = time.Now()
 		}
-		where = append(where, "d.status IN ("+sqlOpen+") AND d.due_at < "+arg(utc(now)))
+		where = append(where, sqlOverdue("d.", arg(utc(now))))
 	}
 	if f.DueBefore != nil {
-		where = append(where, "d.due_at < "+arg(utc(*f.DueBefore)))
+		where = append(where, "d.legal_due_at < "+arg(utc(*f.DueBefore)))
+	}
+	if f.ApologyDue {
+		now := f.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		where = append(where, "d.status IN ("+sqlOpen+") AND NOT "+sqlPaused("d.")+" AND NOT d.rescheduled AND d.legal_due_at >= "+arg(utc(now)))
 	}
 	if f.AssigneeID != 0 {
 		where = append(where, "d.assignee_id = "+arg(f.AssigneeID))
@@ -613,9 +623,11 @@ func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, 
 	var d dossier.Dossier
 	var status int
 	var procID int64
-	var recv, due, fin sql.NullTime
-	err = db.queryRow(ctx, `SELECT code, status, procedure_id, unit_id, submitted_at, received_at, due_at, finished_at
-		FROM dossiers WHERE code = $1`, code).Scan(&d.Code, &status, &procID, &d.UnitID, &d.SubmittedAt, &recv, &due, &fin)
+	// Both dates, not COALESCE: SQLite gives an expression no declared
+	// type, and the driver would answer text.
+	var recv, due, appointed, fin sql.NullTime
+	err = db.queryRow(ctx, `SELECT code, status, procedure_id, unit_id, submitted_at, received_at, legal_due_at, appointed_due_at, finished_at
+		FROM dossiers WHERE code = $1`, code).Scan(&d.Code, &status, &procID, &d.UnitID, &d.SubmittedAt, &recv, &due, &appointed, &fin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}
@@ -631,6 +643,6 @@ func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, 
 	d.ProcedureCode, d.ProcedureName, d.UnitCode, d.UnitName = p.code, p.name, u.Code, u.Name
 	d.Status = dossier.Status(status)
 	d.SubmittedAt = local(d.SubmittedAt)
-	d.ReceivedAt, d.DueAt, d.FinishedAt = ntime(recv), ntime(due), ntime(fin)
+	d.ReceivedAt, d.LegalDueAt, d.AppointedDueAt, d.FinishedAt = ntime(recv), ntime(due), ntime(appointed), ntime(fin)
 	return &d, nil
 }

@@ -27,6 +27,7 @@ type fixture struct {
 	citizenA, citizenB          dossier.Actor
 	recX, specX, leadX, recY    dossier.Actor
 	districtLeader, districtSpc dossier.Actor
+	cal                         *calendar.Calendar
 }
 
 func marriageSpec() catalog.Spec {
@@ -34,6 +35,7 @@ func marriageSpec() catalog.Spec {
 		Procedure: catalog.Procedure{Code: "1.000894", Name: "Đăng ký kết hôn", Field: "Hộ tịch", UnitLevel: catalog.LevelCommune},
 		Version: catalog.Version{Number: 1, EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, ict), LegacyLevel: 4, Class: catalog.ClassFull,
 			LimitAmount: 5, LimitKind: catalog.WorkingDays, SupplementPolicy: catalog.SupplementRestart,
+			SupplementBasis: "Nghị định 61/2018/NĐ-CP (sửa đổi bởi Nghị định 107/2021/NĐ-CP)",
 			Documents: []catalog.Document{{Key: "to_khai", Name: "Tờ khai đăng ký kết hôn", Originals: 1, Required: true},
 				{Key: "xac_nhan_hon_nhan", Name: "Giấy xác nhận tình trạng hôn nhân", Originals: 1, Required: true}},
 			Form: catalog.Form{Fields: []catalog.Field{
@@ -99,6 +101,7 @@ func newFixture(t *testing.T, engine store.Dialect) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.cal = cal
 	f.svc = &dossier.Service{Store: db, Catalog: db, Directory: db, Now: func() time.Time { return f.now },
 		Clock: func(context.Context, string) (dossier.Clock, error) { return cal, nil }}
 	return f

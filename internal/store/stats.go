@@ -84,15 +84,17 @@ func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 			COALESCE(SUM(CASE WHEN hin AND finished_at < $4 AND verdict = 'on_time' THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN hin AND finished_at < $4 AND verdict = 'late' THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN hin AND (finished_at IS NULL OR finished_at >= $4) AND NOT overdue THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN hin AND (finished_at IS NULL OR finished_at >= $4) AND overdue THEN 1 ELSE 0 END), 0)
+			COALESCE(SUM(CASE WHEN hin AND (finished_at IS NULL OR finished_at >= $4) AND overdue THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN hin AND supplement_requests > 1 THEN 1 ELSE 0 END), 0)
 		FROM (
 			SELECT x.*,
 				(x.rpath >= $1 AND x.rpath < $2 AND (NOT $6 OR x.rpath = $1)) AS rin,
 				(x.hpath >= $1 AND x.hpath < $2 AND (NOT $6 OR x.hpath = $1)) AS hin,
-				(x.due_at IS NOT NULL AND x.due_at < $5 AND NOT (x.status = `+fmt.Sprint(int(dossier.StatusSupplement))+` AND x.finished_at IS NULL
-					AND (x.paused_at IS NULL OR x.paused_at <= $5))) AS overdue
+				(x.legal_due_at IS NOT NULL AND x.legal_due_at < $5 AND NOT (x.finished_at IS NULL AND (
+					(x.status = `+fmt.Sprint(int(dossier.StatusSupplement))+` AND (x.paused_at IS NULL OR x.paused_at <= $5))
+					OR (x.status = `+fmt.Sprint(int(dossier.StatusFee))+` AND x.paused_at IS NOT NULL AND x.paused_at <= $5)))) AS overdue
 			FROM (
-				SELECT d.channel, d.received_at, d.finished_at, d.verdict, d.due_at, d.status, d.paused_at,
+				SELECT d.channel, d.received_at, d.finished_at, d.verdict, d.legal_due_at, d.status, d.paused_at, d.supplement_requests,
 					v.level AS lvl, ru.path AS rpath, `+sqlDecidedPath+` AS hpath, `+group+` AS grp
 				FROM dossiers d
 				JOIN units ru ON ru.id = d.received_unit_id
@@ -119,7 +121,7 @@ func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 			&r.Received.Online, &r.Received.Counter, &r.Received.CarriedOver,
 			&r.Received.Offered, &r.Received.OfferedOnline,
 			&r.Finished.Early, &r.Finished.OnTime, &r.Finished.Late,
-			&r.InProgress.Within, &r.InProgress.Overdue); err != nil {
+			&r.InProgress.Within, &r.InProgress.Overdue, &r.FurtherSupplementRequests); err != nil {
 			return nil, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
 		}
 		switch group {

@@ -131,3 +131,105 @@ func TestStatsReceivedAtDeskDecidedAtUnit(t *testing.T) {
 		}
 	})
 }
+
+// TestStatsJudgeTheStatutoryDate checks by hand, on both engines, that an
+// apology and a new appointment do not make a dossier timely: finished
+// after its statutory date it is late, open past it it is overdue (in the
+// statistics, the dashboard and the overdue list), and a further
+// supplementation request is counted.
+func TestStatsJudgeTheStatutoryDate(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		// Monday 3/3/2025: three online dossiers received at commune X,
+		// due Monday 10/3 17:00.
+		receive := func(a dossier.Actor) *dossier.Dossier {
+			return f.act(t, f.recX, f.submitOnline(t, a, f.cx.Code), dossier.Command{Action: dossier.ActReceive})
+		}
+		d1, d2, d3 := receive(f.citizenA), receive(f.citizenB), receive(f.citizenA)
+		// Wednesday 5/3: the leader apologises for d1 and d2 and sets 20/3.
+		f.now = time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+		for _, d := range []**dossier.Dossier{&d1, &d2} {
+			*d = f.act(t, f.leadX, *d, dossier.Command{Action: dossier.ActReschedule, Reason: "Cần xác minh", NewDue: "2025-03-20"})
+			if (*d).LegalDueAt == nil || (*d).AppointedDueAt == nil || !(*d).LegalDueAt.Before(*(*d).AppointedDueAt) {
+				t.Fatalf("after rescheduling: legal %v appointed %v", (*d).LegalDueAt, (*d).AppointedDueAt)
+			}
+		}
+		// d3: asked once by the specialist (answered), then again by the leader.
+		d3 = f.act(t, f.specX, d3, dossier.Command{Action: dossier.ActRequestSupplement, Reason: "Thiếu", Documents: []string{"to_khai"}})
+		d3 = f.act(t, f.citizenA, d3, dossier.Command{Action: dossier.ActSupplement})
+		d3 = f.act(t, f.leadX, d3, dossier.Command{Action: dossier.ActRequestSupplement, Reason: "Sai thông tin", Documents: []string{"xac_nhan_hon_nhan"}})
+		// Wednesday 12/3, after the statutory date and before the new
+		// appointment: d1 is finished.
+		f.now = time.Date(2025, 3, 12, 10, 0, 0, 0, ict)
+		d1 = f.act(t, f.leadX, d1, dossier.Command{Action: dossier.ActAssign, Assignee: "spec.x"})
+		d1 = f.act(t, f.leadX, d1, dossier.Command{Action: dossier.ActFinish, Result: &dossier.Result{Summary: "Cấp", Number: "1/GCN"}})
+		if d1.Verdict != dossier.VerdictLate {
+			t.Fatalf("d1 verdict %s", d1.Verdict)
+		}
+		got, err := f.db.Stats(ctx, f.cx, time.Date(2025, 3, 1, 0, 0, 0, 0, ict), time.Date(2025, 4, 1, 0, 0, 0, 0, ict), f.now, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Finished != (stats.Finished{Total: 1, Late: 1}) || got.InProgress != (stats.InProgress{Total: 2, Within: 1, Overdue: 1}) ||
+			got.FurtherSupplementRequests != 1 {
+			t.Errorf("finished %+v in progress %+v further requests %d", got.Finished, got.InProgress, got.FurtherSupplementRequests)
+		}
+		sc := store.UnitScope{ID: f.cx.ID, Path: f.cx.Path}
+		counts, err := f.db.BackofficeCounts(ctx, sc, f.now)
+		if err != nil || counts.Overdue != 1 {
+			t.Errorf("dashboard overdue %d (%v), want 1", counts.Overdue, err)
+		}
+		list, _, err := f.db.ListDossiers(ctx, f.leadX, dossier.Filter{Overdue: true, Now: f.now, Limit: 10})
+		if err != nil || len(list) != 1 || list[0].Code != d2.Code {
+			t.Errorf("overdue list %v (%v), want only %s", codes(list), err, d2.Code)
+		}
+		// Read back, the dossier keeps both dates and the count.
+		back, err := f.db.DossierByCode(ctx, d3.Code)
+		if err != nil || back.SupplementRequests != 2 {
+			t.Fatalf("d3 read back: %+v %v", back, err)
+		}
+	})
+}
+
+// TestDueWindowsWarnLeaders: the leader's warning counts the dossiers due
+// within two working days, not rescheduled and with the clock running.
+func TestDueWindowsWarnLeaders(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		receive := func(a dossier.Actor) *dossier.Dossier {
+			return f.act(t, f.recX, f.submitOnline(t, a, f.cx.Code), dossier.Command{Action: dossier.ActReceive})
+		}
+		// Received Monday 3/3, due Monday 10/3 17:00.
+		receive(f.citizenA)
+		d2 := receive(f.citizenB)
+		d3 := receive(f.citizenA)
+		f.now = time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+		f.act(t, f.leadX, d2, dossier.Command{Action: dossier.ActReschedule, Reason: "x", NewDue: "2025-03-20"})
+		f.act(t, f.specX, d3, dossier.Command{Action: dossier.ActRequestSupplement, Reason: "Thiếu", Documents: []string{"to_khai"}})
+		sc := store.UnitScope{ID: f.cx.ID, Path: f.cx.Path}
+		for _, c := range []struct {
+			now  time.Time
+			warn int
+		}{{time.Date(2025, 3, 5, 10, 0, 0, 0, ict), 0}, {time.Date(2025, 3, 6, 10, 0, 0, 0, ict), 1}} {
+			end := dossier.WarnUntil(c.now, f.cal)
+			got, err := f.db.UnitDueCounts(ctx, sc, c.now, store.DueWindows{Today: c.now, OneDay: c.now, TwoDays: end})
+			if err != nil || got.ToWarn != c.warn {
+				t.Errorf("at %s: to warn %d (%v), want %d", c.now.Format(time.DateTime), got.ToWarn, err, c.warn)
+			}
+			list, _, err := f.db.ListDossiers(ctx, f.leadX, dossier.Filter{ApologyDue: true, DueBefore: &end, Now: c.now, Limit: 10})
+			if err != nil || len(list) != c.warn {
+				t.Errorf("at %s: warning list %v (%v)", c.now.Format(time.DateTime), codes(list), err)
+			}
+		}
+	})
+}
+
+func codes(ds []dossier.Dossier) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.Code)
+	}
+	return out
+}

@@ -133,6 +133,19 @@ var (
 	sqlUncounted = statusList(func(s dossier.Status) bool { return !s.Counted() })
 )
 
+// sqlOverdue is the SQL of dossier.Dossier.Overdue for the dossier columns
+// prefixed p ("d." or ""), at the time bound to the placeholder now: open,
+// its clock running, and past its statutory due date.
+func sqlOverdue(p, now string) string {
+	return "(" + p + "status IN (" + sqlOpen + ") AND " + p + "legal_due_at < " + now + " AND NOT " + sqlPaused(p) + ")"
+}
+
+// sqlPaused is the SQL of dossier.Dossier.Paused.
+func sqlPaused(p string) string {
+	return "(" + p + "status = " + strconv.Itoa(int(dossier.StatusSupplement)) + " OR (" + p + "status = " +
+		strconv.Itoa(int(dossier.StatusFee)) + " AND " + p + "paused_at IS NOT NULL))"
+}
+
 // statusList writes the statuses for which keep is true as an SQL list of
 // integer literals, "2, 4, 5, 6".
 func statusList(keep func(dossier.Status) bool) string {

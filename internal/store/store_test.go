@@ -456,7 +456,7 @@ func TestOverdueAndStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if counter.Status != dossier.StatusReceived || counter.Channel != dossier.ChannelCounter || counter.DueAt == nil {
+		if counter.Status != dossier.StatusReceived || counter.Channel != dossier.ChannelCounter || counter.LegalDueAt == nil {
 			t.Fatalf("counter intake: %+v", counter)
 		}
 		// One refused online dossier, never counted.

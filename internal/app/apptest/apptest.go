@@ -84,7 +84,7 @@ func Spec(code, name string, level catalog.UnitLevel, offered string, days int) 
 	return catalog.Spec{
 		Procedure: catalog.Procedure{Code: code, Name: name, Field: "Hộ tịch", UnitLevel: level},
 		Version: catalog.Version{Number: 1, EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), LegacyLevel: 4, Class: catalog.ClassFull,
-			LimitAmount: days, LimitKind: catalog.WorkingDays, SupplementPolicy: catalog.SupplementRestart, FeeVND: 0,
+			LimitAmount: days, LimitKind: catalog.WorkingDays, SupplementPolicy: catalog.SupplementRestart, SupplementBasis: "Nghị định 61/2018/NĐ-CP", FeeVND: 0,
 			Documents: []catalog.Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true},
 				{Key: "giay_xac_nhan", Name: "Giấy xác nhận tình trạng hôn nhân", Originals: 1, Required: true}},
 			Form: catalog.Form{Fields: []catalog.Field{
@@ -314,18 +314,19 @@ func (r Response) DecodeError(t testing.TB) ErrorBody {
 
 // Dossier is the part of a dossier the tests read.
 type Dossier struct {
-	Code        string   `json:"code"`
-	Status      int      `json:"status"`
-	StatusLabel string   `json:"status_label"`
-	Version     int      `json:"version"`
-	Procedure   string   `json:"procedure"`
-	Unit        string   `json:"unit"`
-	Channel     string   `json:"channel"`
-	ReceivedAt  *string  `json:"received_at"`
-	DueAt       *string  `json:"due_at"`
-	NextActions []string `json:"next_actions"`
-	Substate    string   `json:"substate"`
-	Result      *struct {
+	Code           string   `json:"code"`
+	Status         int      `json:"status"`
+	StatusLabel    string   `json:"status_label"`
+	Version        int      `json:"version"`
+	Procedure      string   `json:"procedure"`
+	Unit           string   `json:"unit"`
+	Channel        string   `json:"channel"`
+	ReceivedAt     *string  `json:"received_at"`
+	LegalDueAt     *string  `json:"legal_due_at"`
+	AppointedDueAt *string  `json:"appointed_due_at"`
+	NextActions    []string `json:"next_actions"`
+	Substate       string   `json:"substate"`
+	Result         *struct {
 		Number    string `json:"number"`
 		Summary   string `json:"summary"`
 		DraftedBy string `json:"drafted_by"`
