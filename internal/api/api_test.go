@@ -130,7 +130,11 @@ func TestFullLifecycleOverHTTP(t *testing.T) {
 			t.Fatalf("second reschedule: %d", r.Status)
 		}
 		lead.MustAct(&d, "finish", map[string]any{"result": map[string]any{"number": "12/2025/GCNKH", "summary": "Cấp Giấy chứng nhận kết hôn", "granted": true}})
-		rec.MustAct(&d, "deliver", map[string]any{"method": "online"})
+		// No electronic result was attached: it cannot go online.
+		if r := rec.Act(&d, "deliver", map[string]any{"method": "online"}); r.Status != 422 || !strings.Contains(string(r.Body), "result_file_required") {
+			t.Fatalf("online delivery without a result file: %d %s", r.Status, r.Body)
+		}
+		rec.MustAct(&d, "deliver", map[string]any{"method": "in_person"})
 		citizen.MustAct(&d, "rate", map[string]any{"rating": "very_satisfied", "comment": "Rất nhanh"})
 		if d.Status != 10 {
 			t.Fatalf("final status %d", d.Status)

@@ -106,7 +106,16 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 				return apperr.New(apperr.Invalid, "bad_json", "Trường «applicant» phải là một đối tượng JSON.", "The applicant part must be a JSON object.")
 			}
 		}
-		fmt.Fprintf(hash, "%q|%q|%q|%q|%q", in.Procedure, in.Unit, fields["form"], fields["applicant"], in.Channel)
+		if s := fields["delivery"]; s != "" {
+			if err := checkJSONText("delivery", []byte(s)); err != nil {
+				return err
+			}
+			in.Delivery = new(dossier.Delivery)
+			if err := json.Unmarshal([]byte(s), in.Delivery); err != nil {
+				return apperr.New(apperr.Invalid, "bad_json", "Trường «delivery» phải là một đối tượng JSON.", "The delivery part must be a JSON object.")
+			}
+		}
+		fmt.Fprintf(hash, "%q|%q|%q|%q|%q|%q", in.Procedure, in.Unit, fields["form"], fields["applicant"], in.Channel, fields["delivery"])
 		for _, u := range ups {
 			u.doc.Kind = dossier.DocApplication
 			in.Documents = append(in.Documents, u.doc)

@@ -70,6 +70,11 @@ type intakeView struct {
 	Fields     []web.FormField
 	Docs       []intakeDoc
 	Error      string
+	// Delivery is how the applicant asks to receive the result, with the
+	// methods the procedure allows and the errors of each field.
+	Delivery        dossier.Delivery
+	DeliveryMethods []string
+	DeliveryErrors  map[string]string
 }
 
 // mayIntake reports whether the member receives counter dossiers for the
@@ -109,6 +114,16 @@ func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[
 		return nil, err
 	}
 	v.P = p
+	v.Delivery = dossier.Delivery{Method: values["delivery.method"], Address: values["delivery.address"]}
+	if v.Delivery.Method == "" {
+		v.Delivery.Method = dossier.DeliverInPerson
+	}
+	v.DeliveryErrors = map[string]string{}
+	for _, m := range dossier.DeliveryMethods {
+		if m != dossier.DeliverOnline || p.Current.Class == catalog.ClassFull {
+			v.DeliveryMethods = append(v.DeliveryMethods, m)
+		}
+	}
 	v.Applicant = dossier.Applicant{FullName: values["applicant.full_name"], IDNumber: values["applicant.id_number"],
 		Phone: values["applicant.phone"], Email: values["applicant.email"], Address: values["applicant.address"]}
 	// The same controls as the portal's (min/max, inputmode, help…).
@@ -213,7 +228,7 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			form[fd.Name] = val
 		}
 	}
-	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs,
+	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs, Delivery: &v.Delivery,
 		Applicant: &dossier.Applicant{Kind: dossier.ApplicantCitizen, FullName: v.Applicant.FullName, IDNumber: v.Applicant.IDNumber,
 			Phone: strings.TrimSpace(v.Applicant.Phone), Email: strings.TrimSpace(v.Applicant.Email), Address: v.Applicant.Address}}
 	if !bad {
@@ -232,6 +247,10 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 		v.Error = e.Message(lang)
 		for _, f := range e.Fields {
 			msg := f.In(lang)
+			if strings.HasPrefix(f.Name, "delivery.") {
+				v.DeliveryErrors[strings.TrimPrefix(f.Name, "delivery.")] = msg
+				continue
+			}
 			if strings.HasPrefix(f.Name, "applicant.") {
 				v.AppErrors[strings.TrimPrefix(f.Name, "applicant.")] = msg
 				continue

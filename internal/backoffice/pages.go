@@ -221,6 +221,8 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	lang := web.LangOf(r)
 	view := &dossierView{Frame: Frame{s, "/can-bo/ho-so/" + d.Code}, D: d, Version: v,
 		Actions: map[string]bool{}, Values: map[string]string{}, Picked: map[string]bool{}}
+	// The delivery form starts at what the applicant chose.
+	view.Values["method.deliver"] = d.Delivery.Method
 	// A few dozen events: cheap enough to check on every view.
 	problems, err := h.Store.VerifyDossier(r.Context(), d.ID)
 	if err != nil {

@@ -98,27 +98,29 @@ const (
 
 // Dossier is one application from submission to delivered result.
 type Dossier struct {
-	ID                 int64          `json:"-"`
-	Code               string         `json:"code"`
-	ProcedureCode      string         `json:"procedure"`
-	ProcedureName      string         `json:"procedure_name"`
-	ProcedureVersionID int64          `json:"-"`
-	UnitID             int64          `json:"-"`
-	UnitCode           string         `json:"unit"`
-	UnitName           string         `json:"unit_name"`
-	UnitPath           string         `json:"-"`
-	ReceivedUnitID     int64          `json:"-"` // unit that received it; stays when transferred
-	OwnerID            int64          `json:"-"` // citizen account that may see it; 0 if none
-	Applicant          Applicant      `json:"applicant"`
-	Channel            Channel        `json:"channel"`
-	Form               map[string]any `json:"form"`
-	Status             Status         `json:"status"`
-	StatusLabel        string         `json:"status_label"`
-	Substate           string         `json:"substate,omitempty"`
-	AssigneeID         int64          `json:"-"`
-	Assignee           string         `json:"assignee,omitempty"`
-	SubmittedAt        time.Time      `json:"submitted_at"`
-	ReceivedAt         *time.Time     `json:"received_at"`
+	ID                 int64     `json:"-"`
+	Code               string    `json:"code"`
+	ProcedureCode      string    `json:"procedure"`
+	ProcedureName      string    `json:"procedure_name"`
+	ProcedureVersionID int64     `json:"-"`
+	UnitID             int64     `json:"-"`
+	UnitCode           string    `json:"unit"`
+	UnitName           string    `json:"unit_name"`
+	UnitPath           string    `json:"-"`
+	ReceivedUnitID     int64     `json:"-"` // unit that received it; stays when transferred
+	OwnerID            int64     `json:"-"` // citizen account that may see it; 0 if none
+	Applicant          Applicant `json:"applicant"`
+	Channel            Channel   `json:"channel"`
+	// Delivery is how the applicant chose to receive the result.
+	Delivery    Delivery       `json:"delivery"`
+	Form        map[string]any `json:"form"`
+	Status      Status         `json:"status"`
+	StatusLabel string         `json:"status_label"`
+	Substate    string         `json:"substate,omitempty"`
+	AssigneeID  int64          `json:"-"`
+	Assignee    string         `json:"assignee,omitempty"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+	ReceivedAt  *time.Time     `json:"received_at"`
 	// LegalDueAt is the statutory due date: set at reception and moved
 	// only by the statute's own supplementation rule (pause or restart).
 	// Early, on time and late are judged against it.

@@ -428,7 +428,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		ev.Note = reason
 	case ActDraftResult:
-		res, err := checkResult(cmd.Result, true)
+		res, err := checkResult(cmd.Result)
 		if err != nil {
 			return nil, err
 		}
@@ -454,7 +454,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			res = *d.Result
 		} else {
 			var err error
-			if res, err = checkResult(cmd.Result, false); err != nil {
+			if res, err = checkResult(cmd.Result); err != nil {
 				return nil, err
 			}
 			if d.Result != nil {
@@ -491,15 +491,27 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			return nil, err
 		}
 	case ActDeliver:
-		switch cmd.Method {
-		case "in_person", "post", "online":
+		method := cmd.Method
+		if method == "" {
+			// As the applicant chose at submission.
+			method = d.Delivery.Method
+		}
+		switch method {
+		case DeliverInPerson, DeliverPost:
+		case DeliverOnline:
+			// An electronic result is a file: without one there is
+			// nothing to deliver online.
+			if !d.hasResultFile() {
+				return nil, unprocessable("result_file_required", "Chưa có tệp kết quả điện tử; không thể trả kết quả trực tuyến.",
+					"There is no electronic result file; the result cannot be delivered online.")
+			}
 		default:
 			return nil, invalid("method_invalid", "Hình thức trả kết quả phải là trực tiếp, bưu chính hoặc trực tuyến.", "Delivery method must be in_person, post or online.")
 		}
 		n.Status = StatusDelivered
 		n.DeliveredAt = &now
-		n.Substate = "delivered_" + cmd.Method
-		ev.Data = DeliverData{Method: cmd.Method}
+		n.Substate = "delivered_" + method
+		ev.Data = DeliverData{Method: method}
 		handOver = true
 	case ActStop:
 		if err := needReason(); err != nil {
@@ -708,17 +720,15 @@ func Verdict(due *time.Time, done time.Time, loc *time.Location) string {
 	return VerdictOnTime
 }
 
-// checkResult validates a result as drafted or issued: a summary always;
-// a draft also needs its number (the leader may sign a result that gets its
-// number from the records office).
-func checkResult(in *Result, draft bool) (Result, error) {
+// checkResult validates a result as drafted or issued: a summary always.
+// The number is the records office's: a draft may carry one reserved for
+// it; a result signed without one gets the next of the unit's register
+// when it is stored (store.assignResultNumber), not at the draft.
+func checkResult(in *Result) (Result, error) {
 	if in == nil || strings.TrimSpace(in.Summary) == "" {
 		return Result{}, invalid("result_required", "Vui lòng nhập kết quả giải quyết (trích yếu).", "Give the result summary.")
 	}
 	res := Result{Number: strings.TrimSpace(in.Number), Summary: strings.TrimSpace(in.Summary), Granted: in.Granted}
-	if draft && res.Number == "" {
-		return Result{}, invalid("result_number_required", "Vui lòng nhập số, ký hiệu của văn bản kết quả.", "Give the result's document number.")
-	}
 	if len([]rune(res.Summary)) > 2000 || len([]rune(res.Number)) > 100 {
 		return Result{}, invalid("result_too_long", "Trích yếu (tối đa 2000 ký tự) hoặc số ký hiệu (tối đa 100 ký tự) quá dài.", "The summary (2000 characters) or number (100 characters) is too long.")
 	}

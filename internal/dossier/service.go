@@ -56,6 +56,8 @@ type SubmitInput struct {
 	Form      map[string]any `json:"form"`
 	Applicant *Applicant     `json:"applicant,omitempty"`
 	Channel   Channel        `json:"channel,omitempty"` // counter intake may say "post"
+	// Delivery is how the applicant wants the result; none means at the desk.
+	Delivery *Delivery `json:"delivery,omitempty"`
 	// Documents were already written to the file store by the caller.
 	Documents []Document `json:"-"`
 	// Citizen's own data, filled by the caller from the account.
@@ -113,6 +115,10 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 		}
 		return nil, false, e
 	}
+	delivery, err := CheckDelivery(v, in.Delivery)
+	if err != nil {
+		return nil, false, err
+	}
 	if err := checkFileCount(nil, in.Documents); err != nil {
 		return nil, false, err
 	}
@@ -125,7 +131,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 	d := &Dossier{
 		ProcedureCode: p.Code, ProcedureName: p.Name, ProcedureVersionID: v.ID,
 		UnitID: u.ID, UnitCode: u.Code, UnitName: u.Name, UnitPath: u.Path, ReceivedUnitID: u.ID,
-		Form: form, SubmittedAt: now, StepStartedAt: now, UpdatedAt: now, Version: 1,
+		Form: form, Delivery: delivery, SubmittedAt: now, StepStartedAt: now, UpdatedAt: now, Version: 1,
 	}
 	ev := &Event{At: now, ActorID: a.AccountID, ActorName: a.Name, UnitID: u.ID, UnitCode: u.Code}
 	if a.Citizen {
@@ -426,6 +432,14 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 			return nil, nil, badInput("document_not_in_list", "Giấy tờ «%s» không thuộc thành phần hồ sơ của thủ tục.",
 				"Document %q is not part of this procedure.", doc.DocKey)
 		}
+	}
+	if cmd.Action == ActDeliver && (cmd.Method == DeliverOnline || cmd.Method == "" && d.Delivery.Method == DeliverOnline) {
+		// Online delivery needs an electronic result among the files.
+		have, err := s.Store.Documents(ctx, d.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("loading documents: %w", err)
+		}
+		d.Documents = append(have, docs...)
 	}
 	// The working days are those of the unit holding the dossier.
 	clk, err := s.Clock(ctx, d.UnitPath)

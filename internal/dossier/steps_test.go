@@ -59,7 +59,7 @@ func TestDraftThenApprove(t *testing.T) {
 	if has(NextActions(d, other), ActDraftResult) {
 		t.Error("a specialist who is not the assignee is offered the draft")
 	}
-	refused(t, d, spec, Command{Action: ActDraftResult, Result: &Result{Summary: "Cấp giấy"}}, now, apperr.Invalid, "result_number_required")
+	refused(t, d, spec, Command{Action: ActDraftResult, Result: &Result{Number: "15/GCNKH"}}, now, apperr.Invalid, "result_required")
 	refused(t, d, lead, Command{Action: ActReturnDraft, Reason: "sai"}, now, apperr.Unprocessable, "no_draft")
 
 	ev := mustApply(t, d, spec, draft, now)

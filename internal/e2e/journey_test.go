@@ -259,7 +259,7 @@ func TestSubmissionJourney(t *testing.T) {
 		withResult = false
 		lead.MustAct(&d, "finish", map[string]any{"result": map[string]any{"number": "15/2025/GCNKH", "summary": "Cấp Giấy chứng nhận kết hôn", "granted": true}})
 	}
-	rec.MustAct(&d, "deliver", map[string]any{"method": "online"})
+	rec.MustAct(&d, "deliver", map[string]any{"method": "in_person"})
 
 	// The citizen downloads the documents and rates the handling.
 	b.open("/ho-so/" + code)
@@ -402,7 +402,7 @@ func TestNarrowSubmission(t *testing.T) {
 	rec.MustAct(&done, "receive", nil)
 	lead.MustAct(&done, "assign", map[string]any{"assignee": "ht.specialist"})
 	lead.MustAct(&done, "finish", map[string]any{"result": map[string]any{"number": "16/2025/GCNKH", "summary": "Cấp Giấy chứng nhận kết hôn", "granted": true}})
-	rec.MustAct(&done, "deliver", map[string]any{"method": "online"})
+	rec.MustAct(&done, "deliver", map[string]any{"method": "in_person"})
 
 	b.login(apptest.CitizenA, apptest.Password)
 	b.open(submitPath)

@@ -78,6 +78,51 @@ type submitView struct {
 	MaxFileMB  int64
 	// Notice says a draft was saved or restored.
 	Notice string
+	// Delivery is the applicant's choice of how to receive the result;
+	// DeliveryMethods those the procedure offers.
+	Delivery        dossier.Delivery
+	DeliveryMethods []string
+	DeliveryError   string
+	AddressError    string
+}
+
+// setDelivery fills the delivery choice, at the desk unless chosen.
+func (v *submitView) setDelivery(d dossier.Delivery) {
+	if d.Method == "" {
+		d.Method = dossier.DeliverInPerson
+	}
+	v.Delivery = d
+	v.DeliveryMethods = nil
+	for _, m := range dossier.DeliveryMethods {
+		// Online only where the procedure issues electronic results
+		// (the service refuses it otherwise).
+		if m != dossier.DeliverOnline || v.V.Class == catalog.ClassFull {
+			v.DeliveryMethods = append(v.DeliveryMethods, m)
+		}
+	}
+}
+
+// deliveryErrors puts the service's delivery errors beside their fields;
+// it reports whether there were any.
+func (v *submitView) deliveryErrors(err error, lang string) bool {
+	e, ok := apperr.As(err)
+	if !ok {
+		return false
+	}
+	found := false
+	for _, fe := range e.Fields {
+		switch fe.Name {
+		case "delivery.method":
+			v.DeliveryError = fe.In(lang)
+			v.Errors = append(v.Errors, formError{Field: "delivery-" + v.Delivery.Method, Message: v.DeliveryError})
+			found = true
+		case "delivery.address":
+			v.AddressError = fe.In(lang)
+			v.Errors = append(v.Errors, formError{Field: "delivery-address", Message: v.AddressError})
+			found = true
+		}
+	}
+	return found
 }
 
 // draft is what a saved draft keeps: the unit and the typed values; once
@@ -85,9 +130,10 @@ type submitView struct {
 // citizen's confirmation on the review page. The files' storage keys are
 // only ever written by the server: the client never names one.
 type draft struct {
-	Unit   string            `json:"unit"`
-	Values map[string]string `json:"values"`
-	Files  []pendingFile     `json:"files,omitempty"`
+	Unit     string            `json:"unit"`
+	Values   map[string]string `json:"values"`
+	Files    []pendingFile     `json:"files,omitempty"`
+	Delivery dossier.Delivery  `json:"delivery"`
 }
 
 // pendingFile is an accepted upload kept in a draft until confirmation.
@@ -175,6 +221,7 @@ func (h *Handler) draftForm(w http.ResponseWriter, r *http.Request, a *account.A
 		return err
 	}
 	v.keep(dr.Files, web.LangOf(r))
+	v.setDelivery(dr.Delivery)
 	if found {
 		key := "submit.draft.restored"
 		if len(dr.Files) > 0 {
@@ -341,6 +388,8 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if len(v.Token) != 32 {
 		v.Token = newToken()
 	}
+	delivery := dossier.Delivery{Method: strings.TrimSpace(m.Fields["delivery.method"]), Address: vn.NFC(m.Fields["delivery.address"])}
+	v.setDelivery(delivery)
 	status := http.StatusBadRequest
 	// The files: those accepted now, and those of the draft the citizen
 	// chose to keep (by document; the storage keys come from the draft,
@@ -375,7 +424,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	saveDraft := func() error {
-		b, err := json.Marshal(draft{Unit: unit, Values: values, Files: pending})
+		b, err := json.Marshal(draft{Unit: unit, Values: values, Files: pending, Delivery: delivery})
 		if err != nil {
 			return err
 		}
@@ -402,6 +451,10 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if !offered {
 		v.UnitError = h.t(r, "submit.err.unit")
 		v.Errors = append(v.Errors, formError{Field: "unit", Message: v.UnitError})
+	}
+	// How to receive the result, with the service's rule.
+	if _, err := dossier.CheckDelivery(ver, &delivery); err != nil && !v.deliveryErrors(err, lang) {
+		return err
 	}
 	// The form, with the validator the API uses.
 	_, ferrs := ver.Form.Validate(data, h.now())
@@ -445,7 +498,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if len(v.Errors) == 0 {
 		// Valid: keep everything server-side and show the review page;
 		// the dossier is filed when the citizen confirms it.
-		dr := draft{Unit: unit, Values: values, Files: pending}
+		dr := draft{Unit: unit, Values: values, Files: pending, Delivery: delivery}
 		b, err := json.Marshal(dr)
 		if err != nil {
 			return err
@@ -488,8 +541,10 @@ type reviewView struct {
 	Token  string
 	Stamp  string // the draft's version
 	Unit   string
-	Fields []reviewItem
-	Docs   []reviewDoc
+	// Delivery is how the result will be received.
+	Delivery dossier.Delivery
+	Fields   []reviewItem
+	Docs     []reviewDoc
 }
 
 // review shows what is about to be filed, kept in the draft whose version
@@ -497,7 +552,11 @@ type reviewView struct {
 func (h *Handler) review(w http.ResponseWriter, r *http.Request, p *catalog.Procedure, v *submitView, dr draft, token, stamp string) error {
 	lang := web.LangOf(r)
 	base := "/thu-tuc/" + url.PathEscape(p.Code) + "/nop-ho-so"
-	rv := &reviewView{P: p, V: p.Current, Action: base + "/xac-nhan", Back: base, Token: token, Stamp: stamp, Unit: dr.Unit}
+	rv := &reviewView{P: p, V: p.Current, Action: base + "/xac-nhan", Back: base, Token: token, Stamp: stamp, Unit: dr.Unit,
+		Delivery: dr.Delivery}
+	if rv.Delivery.Method == "" {
+		rv.Delivery.Method = dossier.DeliverInPerson
+	}
 	for _, o := range v.Units {
 		if o.Value != "" && o.Value == dr.Unit {
 			rv.Unit = o.Label
@@ -588,6 +647,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Token = token
+	v.setDelivery(dr.Delivery)
 	offered := false
 	for _, o := range v.Units {
 		offered = offered || (o.Value != "" && o.Value == dr.Unit)
@@ -608,7 +668,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 		v.Errors = append(v.Errors, formError{Field: f.ID, Message: f.Error})
 	}
 	hash := sha256.New()
-	fmt.Fprintf(hash, "%q|%q", p.Code, dr.Unit)
+	fmt.Fprintf(hash, "%q|%q|%q|%q", p.Code, dr.Unit, dr.Delivery.Method, dr.Delivery.Address)
 	names := make([]string, 0, len(dr.Values))
 	for k := range dr.Values {
 		names = append(names, k)
@@ -630,7 +690,7 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	status := http.StatusBadRequest
 	if len(v.Errors) == 0 {
-		in := dossier.SubmitInput{Procedure: p.Code, Unit: dr.Unit, Form: clean, Documents: docs,
+		in := dossier.SubmitInput{Procedure: p.Code, Unit: dr.Unit, Form: clean, Documents: docs, Delivery: &dr.Delivery,
 			Account: &dossier.Applicant{FullName: a.FullName, IDNumber: a.Username, Phone: a.Phone, Email: a.Email},
 			IdemKey: "portal:" + token, RequestHash: hex.EncodeToString(hash.Sum(nil))}
 		d, _, err := h.Dossiers.Submit(r.Context(), citizenActor(a), in)
@@ -646,19 +706,22 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return err
 		}
-		for _, fe := range e.Fields {
-			msg := fe.In(lang)
-			id := fe.Name
-			if f := v.field(fe.Name); f != nil {
-				f.Error, id = msg, f.ID
-			} else if d := v.doc(fe.Name); d != nil {
-				// A required document missing (the service's rule).
-				d.Error, id = msg, d.ID
+		// A delivery error is shown at its fields; the others at theirs.
+		if !v.deliveryErrors(err, lang) {
+			for _, fe := range e.Fields {
+				msg := fe.In(lang)
+				id := fe.Name
+				if f := v.field(fe.Name); f != nil {
+					f.Error, id = msg, f.ID
+				} else if d := v.doc(fe.Name); d != nil {
+					// A required document missing (the service's rule).
+					d.Error, id = msg, d.ID
+				}
+				v.Errors = append(v.Errors, formError{Field: id, Message: msg})
 			}
-			v.Errors = append(v.Errors, formError{Field: id, Message: msg})
-		}
-		if len(e.Fields) == 0 {
-			v.Errors = append(v.Errors, formError{Field: "unit", Message: e.Message(lang)})
+			if len(e.Fields) == 0 {
+				v.Errors = append(v.Errors, formError{Field: "unit", Message: e.Message(lang)})
+			}
 		}
 		status = e.Kind.Status()
 	}

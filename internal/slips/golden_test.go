@@ -267,17 +267,28 @@ func TestReasons(t *testing.T) {
 }
 
 // TestOnlineAddress prints the address the applicant declared in the form
-// of an online dossier.
+// of an online dossier, and the delivery the applicant chose.
 func TestOnlineAddress(t *testing.T) {
 	d := base()
 	d.Channel = dossier.ChannelOnline
 	d.Applicant.Address = ""
 	d.Form = map[string]any{"applicant_residence": "Số 5 phố Hàng Trống, phường Hoàn Kiếm, Hà Nội", "sets": float64(2)}
+	d.Delivery = dossier.Delivery{Method: dossier.DeliverOnline}
 	_, text, _ := render(t, t.TempDir(), "01", input(d))
 	for _, w := range []string{"Địa chỉ: Số 5 phố Hàng Trống, phường Hoàn Kiếm, Hà Nội", "2. Số lượng hồ sơ: 02 (bộ)",
-		"Trực tuyến trên Cổng Dịch vụ công"} {
+		"8. Đăng ký nhận kết quả tại: Trực tuyến trên Cổng Dịch vụ công (bản điện tử)"} {
 		if !strings.Contains(flat(text), w) {
 			t.Errorf("online slip 01 lacks %q\n%s", w, text)
 		}
+	}
+}
+
+// TestDeliveryOnSlip01: the applicant's choice of delivery is item 8.
+func TestDeliveryOnSlip01(t *testing.T) {
+	d := base()
+	d.Delivery = dossier.Delivery{Method: dossier.DeliverPost, Address: "Số 5 phố Hàng Trống, Hà Nội"}
+	_, text, _ := render(t, t.TempDir(), "01", input(d))
+	if w := "8. Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích, tại địa chỉ: Số 5 phố Hàng Trống, Hà Nội"; !strings.Contains(flat(text), w) {
+		t.Errorf("slip 01 lacks %q\n%s", w, text)
 	}
 }

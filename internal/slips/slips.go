@@ -550,13 +550,13 @@ func (s *slip) receipt() {
 	s.doc.field(l.t("r.due"), atp(l, d.Appointment()), s.size)
 	s.doc.field(l.t("fee"), l.fee(s.in.Version), s.size)
 	s.doc.field(l.t("channel"), l.t(string(d.Channel)), s.size)
+	// Where the applicant chose to receive the result, at submission.
 	collect := s.desk()
-	if d.Channel == dossier.ChannelOnline {
-		if l.en {
-			collect = "Online on the public service portal, or at the " + collect
-		} else {
-			collect = "Trực tuyến trên Cổng Dịch vụ công hoặc tại " + collect
-		}
+	switch d.Delivery.Method {
+	case dossier.DeliverPost:
+		collect = l.f("byPost", d.Delivery.Address)
+	case dossier.DeliverOnline:
+		collect = l.t("byPortal")
 	}
 	s.doc.field(l.t("collect"), collect, s.size)
 	s.doc.field(l.t("book"), l.f("entry", dots, dots), s.size)

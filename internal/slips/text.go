@@ -69,6 +69,8 @@ var words = map[string][2]string{
 	"dueAt":         {"Thời gian hẹn trả kết quả:", "Result due at:"},
 	"channel":       {"7. Hình thức nộp hồ sơ:", "7. Submitted:"},
 	"collect":       {"8. Đăng ký nhận kết quả tại:", "8. Collect the result at:"},
+	"byPost":        {"Qua dịch vụ bưu chính công ích, tại địa chỉ: %s", "By public postal service, to: %s"},
+	"byPortal":      {"Trực tuyến trên Cổng Dịch vụ công (bản điện tử)", "Online on the public service portal (electronic copy)"},
 	"officer":       {"Cán bộ tiếp nhận:", "Receiving officer:"},
 	"reason":        {"Lý do:", "Reason:"},
 	"requestedAt":   {"Thời điểm yêu cầu:", "Requested at:"},

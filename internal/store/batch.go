@@ -207,6 +207,10 @@ func (b *batch) UpdateDossier(_ context.Context, d *dossier.Dossier, oldVersion 
 	if len(docs) > 0 {
 		return fmt.Errorf("acting with documents: %w", errBatchUnsupported)
 	}
+	if ev.Action == dossier.ActFinish && d.Result != nil && d.Result.Number == "" {
+		// The register's numbering is the store's (assignResultNumber).
+		return fmt.Errorf("signing a result without its number: %w", errBatchUnsupported)
+	}
 	bd := b.byID[d.ID]
 	if bd == nil || bd.cur.Version != oldVersion {
 		return apperr.New(apperr.Conflict, "stale_version",
@@ -386,7 +390,7 @@ func (b *batch) write(tx *Tx) error {
 			int(d.Status), d.Substate, nint64(d.AssigneeID), utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.SupplementRequests,
 			nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled, d.FeeVND, nutc(d.FeePaidAt), supp, res,
 			d.Rating, d.RatingComment, d.Verdict, d.StepIndex, utc(d.StepStartedAt), d.Version, utc(d.UpdatedAt),
-			len(chains[i]), head})
+			len(chains[i]), head, deliveryMethod(d), d.Delivery.Address})
 	}
 	ids := map[string]int64{}
 	// procedure_id comes from the version, as in qInsertDossier.
@@ -394,8 +398,8 @@ func (b *batch) write(tx *Tx) error {
 			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate, assignee_id,
 			submitted_at, received_at, legal_due_at, appointed_due_at, supplement_requests, finished_at, delivered_at, paused_at, rescheduled, fee, fee_paid_at,
 			supplement, result, rating, rating_comment, verdict, step_index, step_started_at, version, updated_at,
-			events_count, events_head)`,
-		` RETURNING id, code`, 38, map[int]string{1: `(SELECT procedure_id FROM procedure_versions WHERE id = %s)`}, ds, func(rs *sql.Rows) error {
+			events_count, events_head, delivery_method, delivery_address)`,
+		` RETURNING id, code`, 40, map[int]string{1: `(SELECT procedure_id FROM procedure_versions WHERE id = %s)`}, ds, func(rs *sql.Rows) error {
 			var id int64
 			var code string
 			if err := rs.Scan(&id, &code); err != nil {

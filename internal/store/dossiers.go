@@ -31,9 +31,9 @@ const (
 		INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
 			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
 			assignee_id, submitted_at, received_at, legal_due_at, appointed_due_at, step_index, step_started_at, fee, version, updated_at,
-			events_count, events_head)
+			events_count, events_head, delivery_method, delivery_address)
 		VALUES ($1, (SELECT procedure_id FROM procedure_versions WHERE id = $2), $2, $3, $4, $5, $6,
-			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25)
+			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $26, $27)
 		RETURNING id`
 	qInsertIdem     = `INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`
 	qInsertDocument = `
@@ -112,7 +112,8 @@ func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*doss
 		d.Code, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
 		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
 		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
-		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head).Scan(&d.ID)
+		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head,
+		deliveryMethod(d), d.Delivery.Address).Scan(&d.ID)
 	if err != nil {
 		return nil, false, fmt.Errorf("inserting dossier: %w", err)
 	}
@@ -174,7 +175,7 @@ func insertEvent(ctx context.Context, tx *Tx, dossierID int64, ev *dossier.Event
 const dossierCols = `d.id, d.code, p.code, p.name, d.procedure_version_id, d.unit_id, u.code, u.name, d.unit_path, d.received_unit_id,
 	d.owner_id, d.applicant, d.channel, d.form, d.status, d.substate, d.assignee_id, COALESCE(a.full_name, ''),
 	d.submitted_at, d.received_at, d.legal_due_at, d.appointed_due_at, d.finished_at, d.delivered_at, d.paused_at, d.rescheduled,
-	d.supplement_requests, d.fee, d.fee_paid_at,
+	d.supplement_requests, d.fee, d.fee_paid_at, d.delivery_method, d.delivery_address,
 	d.supplement, d.result, d.rating, d.rating_comment, d.verdict, d.step_index, d.step_started_at, d.version, d.updated_at`
 
 const dossierFrom = ` FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN units u ON u.id = d.unit_id
@@ -190,7 +191,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*dossier.Dossier, error) {
 	var recv, due, appointed, fin, deliv, paused, feePaid sql.NullTime
 	err := sc.Scan(&d.ID, &d.Code, &d.ProcedureCode, &d.ProcedureName, &d.ProcedureVersionID, &d.UnitID, &d.UnitCode, &d.UnitName,
 		&d.UnitPath, &d.ReceivedUnitID, &owner, &app, &channel, &form, &status, &d.Substate, &assignee, &d.Assignee,
-		&d.SubmittedAt, &recv, &due, &appointed, &fin, &deliv, &paused, &d.Rescheduled, &d.SupplementRequests, &d.FeeVND, &feePaid,
+		&d.SubmittedAt, &recv, &due, &appointed, &fin, &deliv, &paused, &d.Rescheduled, &d.SupplementRequests, &d.FeeVND, &feePaid, &d.Delivery.Method, &d.Delivery.Address,
 		&supp, &res, &d.Rating, &d.RatingComment, &d.Verdict, &d.StepIndex, &d.StepStartedAt, &d.Version, &d.UpdatedAt)
 	if err != nil {
 		return nil, err
@@ -263,21 +264,55 @@ func stateColumns(d *dossier.Dossier) (supp, res any) {
 	return supp, res
 }
 
+// deliveryMethod is the stored method: at the desk unless chosen.
+func deliveryMethod(d *dossier.Dossier) string {
+	if d.Delivery.Method == "" {
+		return dossier.DeliverInPerson
+	}
+	return d.Delivery.Method
+}
+
+// assignResultNumber gives a result signed without a number the next one
+// of the unit's register for the year ("<n>/<year>"), inside the signing
+// transaction, so that numbers have no gaps and no duplicates.
+func assignResultNumber(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Event) error {
+	year := d.Result.IssuedAt.In(Zone).Year()
+	var n int
+	err := tx.QueryRowContext(ctx, `INSERT INTO result_counters (unit_id, year, last) VALUES ($1, $2, 1)
+		ON CONFLICT (unit_id, year) DO UPDATE SET last = result_counters.last + 1 RETURNING last`, d.UnitID, year).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("numbering the result of %s: %w", d.Code, err)
+	}
+	d.Result.Number = fmt.Sprintf("%d/%d", n, year)
+	if rd, ok := ev.Data.(dossier.ResultData); ok {
+		rd.ResultNumber = d.Result.Number
+		ev.Data = rd
+	}
+	return nil
+}
+
 // UpdateDossier writes the dossier's new state if it is still at oldVersion,
 // with its event and any new documents, in one transaction. A concurrent
 // change answers a Conflict and writes nothing.
 func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion int, ev *dossier.Event, docs []dossier.Document) error {
-	supp, res := stateColumns(d)
-	evData, err := eventData(ev)
-	if err != nil {
-		return err
-	}
+	// Decided before the transaction: a retried transaction numbers again.
+	number := ev.Action == dossier.ActFinish && d.Result != nil && d.Result.Number == ""
 	return db.inTx(ctx, func(tx *Tx) error {
+		if number {
+			if err := assignResultNumber(ctx, tx, d, ev); err != nil {
+				return err
+			}
+		}
+		supp, res := stateColumns(d)
+		evData, err := eventData(ev)
+		if err != nil {
+			return err
+		}
 		// The update locks the row and answers the chain's head: the new
 		// event's position and the hash it follows.
 		var seq int64
 		var prev string
-		err := tx.QueryRowContext(ctx, qUpdateDossier,
+		err = tx.QueryRowContext(ctx, qUpdateDossier,
 			d.UnitID, d.UnitPath, int(d.Status), d.Substate, nint64(d.AssigneeID),
 			nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.FinishedAt), nutc(d.DeliveredAt), nutc(d.PausedAt), d.Rescheduled,
 			d.FeeVND, nutc(d.FeePaidAt), supp, res, d.Rating, d.RatingComment,
