@@ -64,6 +64,10 @@ type Command struct {
 	Rating    string   `json:"rating,omitempty"`    // rate
 	Comment   string   `json:"comment,omitempty"`   // rate
 
+	// ReplyDays (consult) is the working days the unit asked has to
+	// answer; 0 leaves it to the service's default.
+	ReplyDays int `json:"reply_days,omitempty"`
+
 	ResolvedAssigneeID   int64  `json:"-"`
 	ResolvedAssigneeName string `json:"-"`
 	ResolvedUnitID       int64  `json:"-"`
@@ -460,11 +464,11 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		// A step of its own only where the template has one.
 		handOver = true
 	case ActConsult:
-		if err := consult(&n, a, cmd, reason, now, ev); err != nil {
+		if err := consult(&n, a, cmd, reason, now, ev, clk); err != nil {
 			return nil, err
 		}
 	case ActAnswerConsult:
-		if err := answerConsult(&n, a, reason, now, ev); err != nil {
+		if err := answerConsult(&n, a, reason, now, ev, clk); err != nil {
 			return nil, err
 		}
 	case ActDeliver:
