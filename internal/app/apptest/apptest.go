@@ -336,6 +336,9 @@ type Dossier struct {
 		Question   string  `json:"question"`
 		Answer     string  `json:"answer"`
 		AnsweredAt *string `json:"answered_at"`
+		ReplyDays  int     `json:"reply_days"`
+		ReplyBy    *string `json:"reply_by"`
+		Verdict    string  `json:"verdict"`
 	} `json:"consultations"`
 	Documents []struct {
 		ID     int64  `json:"id"`
