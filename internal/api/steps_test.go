@@ -52,7 +52,19 @@ func TestTransferConsultDraftApproveReturn(t *testing.T) {
 			t.Fatalf("consult a dissolved unit: %d %s", r.Status, r.Body)
 		}
 		const question = "Đề nghị Sở cho ý kiến về việc ghi chú kết hôn."
+		for _, days := range []any{31, -1, "năm"} {
+			r := hkSpec.Act(&d, "consult", map[string]any{"to_unit": apptest.SoTuPhap, "reason": question, "reply_days": days})
+			if r.Status != 400 {
+				t.Fatalf("consult with reply_days %v: %d %s", days, r.Status, r.Body)
+			}
+			if _, isInt := days.(int); isInt && (r.DecodeError(t).Error.Code != "reply_days_invalid" || !strings.Contains(string(r.Body), "ngày làm việc")) {
+				t.Errorf("consult with reply_days %v: %s", days, r.Body)
+			}
+		}
 		hkSpec.MustAct(&d, "consult", map[string]any{"to_unit": apptest.SoTuPhap, "reason": question})
+		if c := d.Consultations; len(c) != 1 || c[0].ReplyDays != 5 || c[0].ReplyBy == nil || c[0].Verdict != "" {
+			t.Fatalf("a consultation without reply_days: %+v", c)
+		}
 		if d.Unit != apptest.HoanKiem || d.Substate != "consulting" || *d.LegalDueAt != due {
 			t.Fatalf("after consult: unit %s substate %s due %s", d.Unit, d.Substate, *d.LegalDueAt)
 		}

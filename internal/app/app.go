@@ -76,7 +76,8 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	}
 	svc := &dossier.Service{
 		Store: db, Catalog: db, Directory: db, Now: now,
-		Clock: func(ctx context.Context, path string) (dossier.Clock, error) { return src.ForUnit(ctx, path) },
+		Clock:       func(ctx context.Context, path string) (dossier.Clock, error) { return src.ForUnit(ctx, path) },
+		ConsultDays: cfg.ConsultDays,
 	}
 	au := &auth.Service{Store: db, Log: log, Now: now, SelfRegistration: cfg.SelfRegistrationOn(), Sleep: opts.LoginSleep}
 	proxies, err := web.ParseProxies(cfg.TrustedProxies)

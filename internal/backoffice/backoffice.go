@@ -300,10 +300,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // funcs are the back office's template functions for one language.
 func (h *Handler) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"stamp":   func(t time.Time) string { return stamp(t) },
-		"stampp":  func(t *time.Time) string { return stampp(t) },
-		"waiting": func(t time.Time) string { return h.waiting(lang, h.now().Sub(t)) },
-		"status":  func(s dossier.Status) string { return s.Label(lang) },
+		"stamp":  func(t time.Time) string { return stamp(t) },
+		"stampp": func(t *time.Time) string { return stampp(t) },
+		// consultLate: the consulted unit answered late, or has not
+		// answered by its reply-by date.
+		"consultLate": func(c dossier.Consultation) bool { return c.Late(h.now()) },
+		"waiting":     func(t time.Time) string { return h.waiting(lang, h.now().Sub(t)) },
+		"status":      func(s dossier.Status) string { return s.Label(lang) },
 		// substate words the processing sub-states staff need to see in
 		// a list (a draft waiting, a draft sent back, a question open).
 		"substate": func(sub string) string {

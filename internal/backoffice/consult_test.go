@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
@@ -104,6 +105,66 @@ func TestDistrictLeaderFollowsCommunes(t *testing.T) {
 				http.StatusForbidden)
 			want(t, "specialist widening", login(t, env, "hk.specialist").get("/can-bo/ho-so?loai=dang-xu-ly&pham-vi=cap-duoi"), http.StatusForbidden)
 			want(t, "bad scope", hk.get("/can-bo/ho-so?pham-vi=tat-ca"), http.StatusBadRequest)
+		})
+	}
+}
+
+// TestConsultReplyByPages: the consult form asks for the working days to
+// answer (the deployment's default filled in) and refuses a bad number
+// with nothing written; the dossier page shows the reply-by date; once it
+// passes, the consulted unit's dashboard and list show it late and the
+// asking unit's page names the consulted unit as late, before and after
+// its answer, in Vietnamese and English.
+func TestConsultReplyByPages(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env, clk := startMonday(t, e)
+			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			path := "/can-bo/ho-so/" + d.Code
+			done(t, env, login(t, env, "ht.receptionist"), d.Code, "receive", nil)
+			done(t, env, login(t, env, "ht.leader"), d.Code, "assign", url.Values{"assignee": {"ht.specialist"}})
+			spec := login(t, env, "ht.specialist")
+			want(t, "consult form", spec.get(path), 200, `id="reply_days-consult" name="reply_days" type="number" min="1" max="30"`, `value="5"`,
+				"Thời hạn trả lời (ngày làm việc)")
+			const question = "Đề nghị cho ý kiến về giấy tờ hộ tịch cấp ở nước ngoài."
+			before := dossierOf(t, env, d.Code)
+			for _, c := range []struct{ days, msg string }{
+				{"năm", "Thời hạn trả lời phải là một số ngày làm việc."},
+				{"31", "Thời hạn trả lời phải từ 1 đến 30 ngày làm việc."},
+				{"-2", "Thời hạn trả lời phải từ 1 đến 30 ngày làm việc."},
+			} {
+				p := spec.post(path, act("consult", before.Version, url.Values{"to_unit": {apptest.SoTuPhap}, "reason": {question}, "reply_days": {c.days}}))
+				want(t, "reply in "+c.days+" days", p, http.StatusBadRequest, c.msg, `value="`+c.days+`"`)
+			}
+			if got := dossierOf(t, env, d.Code); got.Version != before.Version || len(got.Consultations) != 0 {
+				t.Fatalf("a refused consultation was written: version %d, %+v", got.Version, got.Consultations)
+			}
+			done(t, env, spec, d.Code, "consult", url.Values{"to_unit": {apptest.SoTuPhap}, "reason": {question}, "reply_days": {"2"}})
+			want(t, "reply-by shown", spec.get(path), 200, "Hạn trả lời: 05/03/2025 17:00 (2 ngày làm việc)", "Chưa trả lời.")
+			if got := dossierOf(t, env, d.Code); len(got.Consultations) != 1 || got.Consultations[0].ReplyDays != 2 || got.Consultations[0].ReplyBy == nil {
+				t.Fatalf("consultations in the API: %+v", got.Consultations)
+			}
+			stp := login(t, env, "stp.specialist")
+			want(t, "in time", stp.get("/can-bo/"), 200, `<span id="count-consults-late">0</span>`)
+			want(t, "consult list", stp.get("/can-bo/viec-can-lam?ds=xin-y-kien"), 200, "Hạn trả lời", "05/03/2025 17:00", `<span class="due due--ok">`)
+
+			// Thursday: the department has not answered by Wednesday evening.
+			clk.Set(time.Date(2025, 3, 6, 9, 0, 0, 0, vn))
+			stp = login(t, env, "stp.specialist")
+			want(t, "late on the dashboard", stp.get("/can-bo/"), 200, `<span id="count-consults-late" class="due due--late">1</span>`)
+			want(t, "late in the list", stp.get("/can-bo/viec-can-lam?ds=xin-y-kien"), 200, `<span class="due due--late">`)
+			spec = login(t, env, "ht.specialist")
+			p := spec.get(path)
+			want(t, "overdue at the holder", p, 200, "Sở Tư pháp chưa trả lời, đã quá hạn: chậm trễ thuộc về đơn vị được xin ý kiến.")
+			done(t, env, stp, d.Code, "answer_consult", url.Values{"reason": {"Giấy tờ hợp lệ."}})
+			want(t, "answered late", spec.get(path), 200, "Giấy tờ hợp lệ.", "Sở Tư pháp trả lời quá hạn: chậm trễ thuộc về đơn vị được xin ý kiến.")
+			want(t, "answered late, English", spec.get(path+"?lang=en"), 200, "Answer due: 05/03/2025 17:00 (2 working days)",
+				"Sở Tư pháp answered late: the delay is the consulted unit's.")
+			spec.get(path + "?lang=vi")
+			want(t, "no longer late", stp.get("/can-bo/"), 200, `<span id="count-consults-late">0</span>`)
+			if got := dossierOf(t, env, d.Code); got.Consultations[0].Verdict != "late" {
+				t.Errorf("the API gives verdict %q", got.Consultations[0].Verdict)
+			}
 		})
 	}
 }

@@ -185,6 +185,9 @@ type dossierView struct {
 	// Nearby are units suggested for a transfer or a consultation: the
 	// parent, the units below and the city's departments.
 	Nearby []org.Unit
+	// ConsultDays is the consultation form's time to answer unless the
+	// officer changes it: the deployment's default.
+	ConsultDays int
 	// Tampered is set when the dossier's history no longer verifies: an
 	// event was changed or deleted outside the application.
 	Tampered bool
@@ -279,6 +282,7 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	if d.Status == dossier.StatusProcessing && d.Result != nil {
 		view.Draft = d.Result
 	}
+	view.ConsultDays = h.consultDays()
 	if view.Actions[string(dossier.ActTransfer)] || view.Actions[string(dossier.ActConsult)] {
 		if view.Nearby, err = h.nearby(r, d.UnitCode); err != nil {
 			return nil, err
@@ -305,6 +309,16 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		}
 	}
 	return view, nil
+}
+
+// consultDays is the time a consulted unit is given unless the officer
+// says otherwise: the deployment's (dossier.Service.ConsultDays), else
+// dossier.DefaultConsultDays.
+func (h *Handler) consultDays() int {
+	if ds, ok := h.Dossiers.(*dossier.Service); ok && ds.ConsultDays > 0 {
+		return ds.ConsultDays
+	}
+	return dossier.DefaultConsultDays
 }
 
 // nearby suggests the units a dossier of unit code is most often passed
@@ -430,6 +444,14 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 		cmd.ToUnit = strings.TrimSpace(fields["to_unit"])
 		if cmd.ToUnit == "" {
 			return cmd, nil, fields, formError("to_unit_required", "Vui lòng nhập mã định danh đơn vị nhận hồ sơ.", "Enter the receiving unit's identifier.")
+		}
+		if raw := strings.TrimSpace(fields["reply_days"]); act == dossier.ActConsult && raw != "" {
+			// The range is the service's rule; here only the number.
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				return cmd, nil, fields, formError("reply_days_invalid", "Thời hạn trả lời phải là một số ngày làm việc.", "The time to answer must be a number of working days.")
+			}
+			cmd.ReplyDays = n
 		}
 	case dossier.ActRequestFee:
 		raw := strings.NewReplacer(".", "", ",", "", " ", "", "\u00a0", "").Replace(strings.TrimSpace(fields["amount"]))

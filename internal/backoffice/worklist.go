@@ -362,7 +362,14 @@ func (h *Handler) consultList(w http.ResponseWriter, r *http.Request, s *staff, 
 	v := &worklistView{Frame: Frame{s, "/can-bo/viec-can-lam?ds=" + cur.Key}, Tab: cur.Key, Title: h.web.T(lang, "wl."+cur.Key)}
 	now := h.now()
 	for _, row := range rows {
-		d := dossier.Dossier{Status: row.Status, LegalDueAt: row.DueAt}
+		// The unit asked answers by its reply-by date: that is its
+		// deadline here, not the dossier's (consultations opened before
+		// reply-by dates fall back to the dossier's).
+		due := row.DueAt
+		if row.ReplyBy != nil {
+			due = row.ReplyBy
+		}
+		d := dossier.Dossier{Status: row.Status, LegalDueAt: due}
 		v.Consults = append(v.Consults, consultRow{ConsultationRow: row, Due: h.deadline(lang, cal, &d, now)})
 	}
 	v.Tabs = tabs(lang, h.web, mine, cur)

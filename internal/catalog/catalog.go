@@ -1,5 +1,29 @@
 // Package catalog owns administrative procedures, their dated versions, the
 // typed form each version asks for and the validation of submitted form data.
+//
+// # Process templates and hand-overs
+//
+// A version's process is a list of steps, each with the role that performs
+// it and a budget in working hours. Each step names the hand-over that ends
+// it (Step.Action): receive, transfer, assign, draft_result, finish,
+// return_result or deliver, the lifecycle actions of package dossier. When
+// a dossier is handed over, the lifecycle ends the first step at or after
+// the current one that names that action; steps before it end with it
+// (their budgets add up), and a hand-over with no such step ahead ends
+// none. The control slip (06) prints each hand-over under the name of the
+// step it ended. The mapping is written in the template, not guessed from
+// the roles: a guess made the leader's assignment end the signature step
+// ("Ký kết quả") of templates that had no assignment step.
+//
+// A step may name no action when nothing in the lifecycle ends it on its
+// own: the leader's review before signing ends with the signature, a
+// consultation step with the draft or the approval. Import (Spec.Check)
+// refuses a template that lacks a step for receive, assign, draft_result,
+// finish or deliver, names them out of order or twice, or ends with a step
+// that no hand-over ends. Transfer and return_result are optional: a unit
+// that receives and processes a dossier itself hands it over to no one.
+// Versions stored before steps named their hand-overs are read with the
+// hand-overs inferred from the roles (Version.StepEndedBy).
 package catalog
 
 import "time"
@@ -96,12 +120,20 @@ type Document struct {
 	Template  string `json:"template,omitempty"` // name of a downloadable template form, if any
 }
 
-// Step is one step of the process template, with the role that performs it
-// and its time budget in working hours (1 working day = 8 hours).
+// Step is one step of the process template, with the role that performs it,
+// the hand-over that ends it and its time budget in working hours (1
+// working day = 8 hours).
 type Step struct {
-	Key         string  `json:"key"`
-	Name        string  `json:"name"`
-	Role        string  `json:"role"`
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+	// Action is the lifecycle hand-over that ends the step (one of
+	// StepActions), or "" for a step with no hand-over of its own (a
+	// review, an inter-agency consultation): such a step ends with the
+	// next step that has one, and their budgets add up. The control slip
+	// (06) names each hand-over by the step it ends, so the mapping is
+	// data of the template rather than a guess from the roles.
+	Action      string  `json:"action,omitempty"`
 	BudgetHours float64 `json:"budget_hours"`
 }
 

@@ -71,6 +71,11 @@ const HoursPerDay = 8
 //   - at least one process step, keys unique, roles among receptionist,
 //     specialist and leader, budgets > 0, and budgets that fit the limit (see
 //     checkBudget);
+//   - every step's action, if any, one of StepActions, each at most once and
+//     in lifecycle order; a step for each of RequiredStepActions (receive,
+//     assign, draft_result, finish, deliver), so that every hand-over of a
+//     dossier ends the step it belongs to; the last step names an action
+//     (a step without one ends with the next step that has one);
 //   - offered_by non-empty, with at least one selector of the spec's own
 //     level (all_communes, all_districts, or a department name for the
 //     province); selectors of other levels may follow, since some procedures
@@ -208,6 +213,9 @@ func (s Spec) Check() error {
 			bad("step %q: budget_hours must be > 0", st.Key)
 		}
 		total += st.BudgetHours
+	}
+	for _, p := range checkStepActions(v.Process) {
+		bad("«%s»: %s", s.Name, p)
 	}
 	if len(v.Process) > 0 {
 		if err := checkBudget(v.LimitKind, v.LimitAmount, total); err != nil {

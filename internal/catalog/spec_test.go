@@ -3,6 +3,8 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -192,9 +194,11 @@ func goodSpec() Spec {
 			Documents: []Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true}},
 			Form:      Form{Fields: []Field{{Name: "full_name", Label: "Họ và tên", Type: FieldText, Required: true}}},
 			Process: []Step{
-				{Key: "receive", Name: "Tiếp nhận", Role: RoleReceptionist, BudgetHours: 4},
-				{Key: "examine", Name: "Thẩm định", Role: RoleSpecialist, BudgetHours: 16},
-				{Key: "approve", Name: "Phê duyệt", Role: RoleLeader, BudgetHours: 4},
+				{Key: "receive", Name: "Tiếp nhận", Role: RoleReceptionist, Action: StepReceive, BudgetHours: 4},
+				{Key: "assign", Name: "Phân công", Role: RoleLeader, Action: StepAssign, BudgetHours: 2},
+				{Key: "examine", Name: "Thẩm định", Role: RoleSpecialist, Action: StepDraftResult, BudgetHours: 12},
+				{Key: "approve", Name: "Phê duyệt", Role: RoleLeader, Action: StepFinish, BudgetHours: 4},
+				{Key: "return", Name: "Trả kết quả", Role: RoleReceptionist, Action: StepDeliver, BudgetHours: 2},
 			},
 		},
 		OfferedBy: []string{OfferAllCommunes},
@@ -211,8 +215,15 @@ func TestSpecCheckGood(t *testing.T) {
 		"info without form": func(s *Spec) { s.Version.Class, s.Version.LegacyLevel, s.Version.Form = ClassInfo, 2, Form{} },
 		"same day": func(s *Spec) {
 			s.Version.LimitAmount, s.Version.SameDayCutoff = 0, "15:00"
-			s.Version.Process[1].BudgetHours = 2
-			s.Version.Process[0].BudgetHours, s.Version.Process[2].BudgetHours = 1, 1
+			for i, h := range []float64{1, 1, 3, 2, 1} {
+				s.Version.Process[i].BudgetHours = h
+			}
+		},
+		"transfer and a review": func(s *Spec) {
+			p := s.Version.Process
+			p[2].BudgetHours = 6
+			s.Version.Process = []Step{p[0], {Key: "transfer", Name: "Chuyển hồ sơ", Role: RoleReceptionist, Action: StepTransfer, BudgetHours: 4},
+				p[1], p[2], {Key: "review", Name: "Kiểm tra, trình ký", Role: RoleLeader, BudgetHours: 2}, p[3], p[4]}
 		},
 		"calendar days under the bound": func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = CalendarDays, 5 },
 		"working hours":                 func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = WorkingHours, 24 },
@@ -272,7 +283,18 @@ func TestSpecCheckBad(t *testing.T) {
 		"negative budget":        func(s *Spec) { s.Version.Process[0].BudgetHours, s.Version.Process[1].BudgetHours = -4, 24 },
 		"unknown role":           func(s *Spec) { s.Version.Process[0].Role = "city_admin" },
 		"duplicate step key":     func(s *Spec) { s.Version.Process[1].Key = "receive" },
-		"budgets below limit":    func(s *Spec) { s.Version.Process[1].BudgetHours = 8 },
+		"budgets below limit":    func(s *Spec) { s.Version.Process[2].BudgetHours = 8 },
+		"no assignment step": func(s *Spec) {
+			s.Version.Process = append(s.Version.Process[:1:1], s.Version.Process[2:]...)
+			s.Version.Process[1].BudgetHours = 14
+		},
+		"unknown step action":   func(s *Spec) { s.Version.Process[1].Action = "approve" },
+		"repeated step action":  func(s *Spec) { s.Version.Process[3].Action = StepDraftResult },
+		"step actions reversed": func(s *Spec) { s.Version.Process[1].Action, s.Version.Process[2].Action = StepDraftResult, StepAssign },
+		"step after delivery": func(s *Spec) {
+			s.Version.Process[4].BudgetHours = 1
+			s.Version.Process = append(s.Version.Process, Step{Key: "archive", Name: "Lưu hồ sơ", Role: RoleReceptionist, BudgetHours: 1})
+		},
 		"budgets above limit":    func(s *Spec) { s.Version.Process[1].BudgetHours = 20 },
 		"same day over 8h":       func(s *Spec) { s.Version.LimitAmount = 0 },
 		"hours mismatch":         func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = WorkingHours, 8 },
@@ -317,6 +339,94 @@ func TestParseSpecs(t *testing.T) {
 	for name, in := range bad {
 		if specs, err := ParseSpecs(strings.NewReader(in)); err == nil || specs != nil {
 			t.Errorf("%s: ParseSpecs accepted it", name)
+		}
+	}
+}
+
+// TestImportRefusesMissingHandOver: a catalogue file whose template has no
+// step for a hand-over of the lifecycle is refused as a whole, and the
+// error names the procedure, the hand-over and the step to add.
+func TestImportRefusesMissingHandOver(t *testing.T) {
+	for _, c := range []struct {
+		drop     string // key of the step removed
+		action   string
+		stepName string
+	}{
+		{"receive", StepReceive, "Tiếp nhận hồ sơ"},
+		{"assign", StepAssign, "Phân công xử lý"},
+		{"examine", StepDraftResult, "Thẩm định, xử lý hồ sơ, dự thảo kết quả"},
+		{"approve", StepFinish, "Phê duyệt, ký kết quả"},
+	} {
+		t.Run(c.drop, func(t *testing.T) {
+			s := goodSpec()
+			var kept []Step
+			var dropped float64
+			for _, st := range s.Version.Process {
+				if st.Key == c.drop {
+					dropped = st.BudgetHours
+					continue
+				}
+				kept = append(kept, st)
+			}
+			kept[len(kept)-1].BudgetHours += dropped // the budgets still fit: only the hand-over is missing
+			s.Version.Process = kept
+			file, _ := json.Marshal([]Spec{goodSpec(), s})
+			specs, err := ParseSpecs(bytes.NewReader(file))
+			if err == nil || specs != nil {
+				t.Fatalf("ParseSpecs accepted a template without the %s step", c.drop)
+			}
+			msg := err.Error()
+			for _, want := range []string{"spec 2", "1.000894", "«Đăng ký kết hôn»", `hand-over "` + c.action + `"`, c.stepName} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q lacks %q", msg, want)
+				}
+			}
+			if strings.Count(msg, "hand-over") != 1 {
+				t.Errorf("error %q names other problems than the missing step", msg)
+			}
+		})
+	}
+}
+
+// TestStepEndedBy: each hand-over ends the step that names it, looking
+// ahead of the current step only; a template stored before steps named
+// their hand-overs gets them from the roles, and one without an
+// assignment step has the assignment end none (not the approval).
+func TestStepEndedBy(t *testing.T) {
+	v := goodSpec().Version
+	for _, c := range []struct {
+		action string
+		from   int
+		want   int
+	}{
+		{StepReceive, 0, 0}, {StepTransfer, 1, -1}, {StepAssign, 1, 1}, {StepAssign, 2, -1},
+		{StepDraftResult, 1, 2}, {StepFinish, 3, 3}, {StepDeliver, 4, 4}, {StepDraftResult, 3, -1}, {"consult", 0, -1},
+	} {
+		if got := v.StepEndedBy(c.action, c.from); got != c.want {
+			t.Errorf("StepEndedBy(%s, %d) = %d, want %d", c.action, c.from, got, c.want)
+		}
+	}
+	legacy := func(roles ...string) []Step {
+		var out []Step
+		for i, r := range roles {
+			out = append(out, Step{Key: fmt.Sprint("s", i), Role: r, BudgetHours: 1})
+		}
+		return out
+	}
+	const rc, ld, sp = RoleReceptionist, RoleLeader, RoleSpecialist
+	for _, c := range []struct {
+		name  string
+		steps []Step
+		want  []string
+	}{
+		{"five steps", legacy(rc, ld, sp, ld, rc), []string{StepReceive, StepAssign, StepDraftResult, StepFinish, StepDeliver}},
+		{"transfer, review", legacy(rc, rc, ld, sp, ld, ld, rc), []string{StepReceive, StepTransfer, StepAssign, StepDraftResult, "", StepFinish, StepDeliver}},
+		{"consultation step", legacy(rc, rc, ld, sp, sp, ld, ld, rc), []string{StepReceive, StepTransfer, StepAssign, StepDraftResult, "", "", StepFinish, StepDeliver}},
+		{"no assignment", legacy(rc, sp, ld, rc), []string{StepReceive, StepDraftResult, StepFinish, StepDeliver}},
+	} {
+		v := Version{Process: c.steps}
+		if got := v.stepActions(); !slices.Equal(got, c.want) {
+			t.Errorf("%s: inferred %q, want %q", c.name, got, c.want)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -35,6 +36,9 @@ type Config struct {
 	TrustedProxies string
 	// MetricsAddr, when set, is where /metrics is served (never on Addr).
 	MetricsAddr string
+	// ConsultDays is the time a consulted unit is given to answer, in
+	// working days, when the officer asking gives none.
+	ConsultDays int
 }
 
 // SelfRegistrationOn reports whether self-registration is on: as set, or
@@ -65,6 +69,7 @@ func Default() Config {
 		LogLevel:     "info",
 		MaxFileMB:    10,
 		MaxDossierMB: 50,
+		ConsultDays:  dossier.DefaultConsultDays,
 	}
 }
 
@@ -91,6 +96,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", envOr("BASE_URL", c.BaseURL), "public URL of the portal, for QR codes (env MOTCUA_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.SelfRegistration, "self-registration", envOr("SELF_REGISTRATION", c.SelfRegistration), "on or off: citizens open accounts with a password (env MOTCUA_SELF_REGISTRATION; default on with --demo, else off)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("TRUSTED_PROXIES", c.TrustedProxies), "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (env MOTCUA_TRUSTED_PROXIES)")
+	fs.IntVar(&c.ConsultDays, "consult-days", envInt("CONSULT_DAYS", c.ConsultDays), "working days a consulted unit has to answer, unless the officer says otherwise (env MOTCUA_CONSULT_DAYS)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
@@ -137,6 +143,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxFileMB < 1 || c.MaxDossierMB < c.MaxFileMB {
 		errs = append(errs, errors.New("--max-file-mb must be ≥ 1 and --max-dossier-mb ≥ --max-file-mb"))
+	}
+	if c.ConsultDays < 1 || c.ConsultDays > dossier.MaxConsultDays {
+		errs = append(errs, fmt.Errorf("--consult-days must be 1 to %d working days, got %d", dossier.MaxConsultDays, c.ConsultDays))
 	}
 	if _, err := c.Level(); err != nil {
 		errs = append(errs, err)

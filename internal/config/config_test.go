@@ -32,6 +32,9 @@ func TestValidateSecuritySettings(t *testing.T) {
 		{"good proxies", func(c *Config) { c.TrustedProxies = "10.0.0.0/8,127.0.0.1" }, ""},
 		{"metrics on the public address", func(c *Config) { c.MetricsAddr = c.Addr }, "--metrics-addr"},
 		{"metrics elsewhere", func(c *Config) { c.MetricsAddr = "127.0.0.1:9090" }, ""},
+		{"consultations in 10 days", func(c *Config) { c.ConsultDays = 10 }, ""},
+		{"consultations in no time", func(c *Config) { c.ConsultDays = 0 }, "--consult-days"},
+		{"consultations in 31 days", func(c *Config) { c.ConsultDays = 31 }, "--consult-days"},
 	} {
 		c := Default()
 		tc.edit(&c)

@@ -11,19 +11,29 @@ import (
 // consultation, "lấy ý kiến"): the dossier stays with the unit that asks,
 // the unit asked reads it and answers in writing.
 type Consultation struct {
-	ID         int64      `json:"id"`
-	FromUnitID int64      `json:"-"`
-	FromUnit   string     `json:"from_unit"`
-	FromName   string     `json:"from_unit_name"`
-	ToUnitID   int64      `json:"-"`
-	ToUnit     string     `json:"to_unit"`
-	ToUnitName string     `json:"to_unit_name"`
-	Question   string     `json:"question"`
-	AskedBy    string     `json:"asked_by"`
-	AskedAt    time.Time  `json:"asked_at"`
+	ID         int64     `json:"id"`
+	FromUnitID int64     `json:"-"`
+	FromUnit   string    `json:"from_unit"`
+	FromName   string    `json:"from_unit_name"`
+	ToUnitID   int64     `json:"-"`
+	ToUnit     string    `json:"to_unit"`
+	ToUnitName string    `json:"to_unit_name"`
+	Question   string    `json:"question"`
+	AskedBy    string    `json:"asked_by"`
+	AskedAt    time.Time `json:"asked_at"`
+	// ReplyDays is the number of working days the unit asked was given
+	// to answer, ReplyBy the end of the last one, on the calendar of the
+	// unit that asks (the dossier's clock). Both are unset on
+	// consultations opened before reply-by dates existed.
+	ReplyDays  int        `json:"reply_days,omitempty"`
+	ReplyBy    *time.Time `json:"reply_by,omitempty"`
 	Answer     string     `json:"answer,omitempty"`
 	AnsweredBy string     `json:"answered_by,omitempty"`
 	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	// Verdict judges the answer against ReplyBy (early, on_time, late).
+	// It is the consulted unit's: a late answer is its delay, not the
+	// holder's.
+	Verdict string `json:"verdict,omitempty"`
 	// Changed marks a consultation the last Apply created or answered, for
 	// the store to write.
 	Changed bool `json:"-"`
@@ -32,11 +42,32 @@ type Consultation struct {
 // Open reports whether the consultation still awaits its answer.
 func (c Consultation) Open() bool { return c.AnsweredAt == nil }
 
+// Late reports whether the consulted unit is late at now: it answered
+// after its reply-by date, or it has not answered and the date is past.
+func (c Consultation) Late(now time.Time) bool {
+	if !c.Open() {
+		return c.Verdict == VerdictLate
+	}
+	return c.ReplyBy != nil && now.After(*c.ReplyBy)
+}
+
 // maxConsultText bounds a question or an answer.
 const maxConsultText = 4000
 
-// consult opens a consultation of cmd's resolved unit.
-func consult(n *Dossier, a Actor, cmd Command, question string, now time.Time, ev *Event) error {
+// DefaultConsultDays is the time a consulted unit is given to answer, in
+// working days, when neither the officer asking nor the deployment
+// (Service.ConsultDays) says otherwise. The one-stop decrees leave it to
+// the agencies: five working days is what the asking unit usually writes.
+const DefaultConsultDays = 5
+
+// MaxConsultDays bounds the time given to answer: beyond six weeks a
+// consultation holds up a dossier whose whole legal time is rarely longer.
+const MaxConsultDays = 30
+
+// consult opens a consultation of cmd's resolved unit, to be answered
+// within cmd.ReplyDays working days (DefaultConsultDays if 0) counted on
+// the dossier's clock.
+func consult(n *Dossier, a Actor, cmd Command, question string, now time.Time, ev *Event, clk Clock) error {
 	if cmd.ResolvedUnitID == 0 {
 		return invalid("to_unit_required", "Vui lòng chọn đơn vị được xin ý kiến.", "Choose the unit to consult.")
 	}
@@ -49,24 +80,42 @@ func consult(n *Dossier, a Actor, cmd Command, question string, now time.Time, e
 	if len([]rune(question)) > maxConsultText {
 		return invalid("text_too_long", "Nội dung quá dài (tối đa 4000 ký tự).", "The text is too long (4000 characters at most).")
 	}
+	days := cmd.ReplyDays
+	if days == 0 {
+		days = DefaultConsultDays
+	}
+	if days < 1 || days > MaxConsultDays {
+		return apperr.Newf(apperr.Invalid, "reply_days_invalid", "Thời hạn trả lời phải từ 1 đến %d ngày làm việc.",
+			"The time to answer must be 1 to %d working days.", MaxConsultDays)
+	}
 	for _, c := range n.Consultations {
 		if c.Open() && c.ToUnitID == cmd.ResolvedUnitID {
 			return unprocessable("already_consulting", "Đơn vị này đang được xin ý kiến về hồ sơ và chưa trả lời.", "That unit was already asked and has not answered yet.")
 		}
 	}
+	// Counted like a time limit: the day asked is not counted, the last
+	// working day is counted to its close.
+	by, err := clk.Due(now, days, "working_days", "")
+	if err != nil {
+		return err
+	}
+	by = by.UTC().Truncate(time.Second)
 	cs := make([]Consultation, 0, len(n.Consultations)+1)
 	cs = append(cs, n.Consultations...)
 	n.Consultations = append(cs, Consultation{FromUnitID: n.UnitID, FromUnit: n.UnitCode, FromName: n.UnitName, ToUnitID: cmd.ResolvedUnitID,
-		ToUnit: cmd.ResolvedUnitCode, ToUnitName: cmd.ResolvedUnitName, Question: question, AskedBy: a.Name, AskedAt: now, Changed: true})
+		ToUnit: cmd.ResolvedUnitCode, ToUnitName: cmd.ResolvedUnitName, Question: question, AskedBy: a.Name, AskedAt: now,
+		ReplyDays: days, ReplyBy: &by, Changed: true})
 	n.Substate = SubConsulting
 	ev.Note = question
-	ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
+	ev.Data = ConsultData{ToUnit: cmd.ResolvedUnitCode, ReplyDays: days, ReplyBy: &by}
 	return nil
 }
 
-// answerConsult answers the open consultation of the actor's unit. The
-// event is recorded under the answering unit.
-func answerConsult(n *Dossier, a Actor, answer string, now time.Time, ev *Event) error {
+// answerConsult answers the open consultation of the actor's unit and
+// judges the answer against its reply-by date. The event is recorded under
+// the answering unit, with that verdict: a late answer is the consulted
+// unit's delay (slip 06 and the back office name it), not the holder's.
+func answerConsult(n *Dossier, a Actor, answer string, now time.Time, ev *Event, clk Clock) error {
 	if answer == "" {
 		return invalid("answer_required", "Vui lòng nhập ý kiến trả lời.", "Write the answer.")
 	}
@@ -88,6 +137,10 @@ func answerConsult(n *Dossier, a Actor, answer string, now time.Time, ev *Event)
 	c := &cs[idx]
 	at := now
 	c.Answer, c.AnsweredBy, c.AnsweredAt, c.Changed = answer, a.Name, &at, true
+	if c.ReplyBy != nil {
+		c.Verdict = Verdict(c.ReplyBy, now, clk.Location())
+		ev.Verdict = c.Verdict
+	}
 	n.Consultations = cs
 	open := false
 	for _, c := range cs {

@@ -26,10 +26,21 @@ type AssignData struct {
 	Assignee string `json:"assignee"`
 }
 
-// UnitData: transfer, return_result and consult, the agency identifier of
-// the unit the dossier goes to or that is asked.
+// UnitData: transfer and return_result, the agency identifier of the unit
+// the dossier goes to.
 type UnitData struct {
 	ToUnit string `json:"to_unit"`
+}
+
+// ConsultData: consult, the agency identifier of the unit asked and the
+// time it was given to answer: a number of working days and the end of the
+// last one (RFC 3339 in UTC, to the second). Consultations recorded before
+// reply-by dates existed hold only to_unit. The keys are in alphabetical
+// order, as a map of them encodes.
+type ConsultData struct {
+	ReplyBy   *time.Time `json:"reply_by,omitempty"`
+	ReplyDays int        `json:"reply_days,omitempty"`
+	ToUnit    string     `json:"to_unit"`
 }
 
 // AnswerData: answer_consult, the agency identifier of the unit that asked.
@@ -83,6 +94,7 @@ func (d RawData) MarshalJSON() ([]byte, error) { return json.RawMessage(d).Marsh
 func (SupplementData) eventData() {}
 func (AssignData) eventData()     {}
 func (UnitData) eventData()       {}
+func (ConsultData) eventData()    {}
 func (AnswerData) eventData()     {}
 func (FeeData) eventData()        {}
 func (ResultData) eventData()     {}
@@ -97,7 +109,7 @@ var eventDataTypes = map[Action]func([]byte) (EventData, error){
 	ActAssign:            decodeAs[AssignData],
 	ActTransfer:          decodeAs[UnitData],
 	ActReturnResult:      decodeAs[UnitData],
-	ActConsult:           decodeAs[UnitData],
+	ActConsult:           decodeAs[ConsultData],
 	ActAnswerConsult:     decodeAs[AnswerData],
 	ActRequestFee:        decodeAs[FeeData],
 	ActDraftResult:       decodeAs[ResultData],

@@ -71,6 +71,10 @@ type Command struct {
 	Rating    string   `json:"rating,omitempty"`    // rate
 	Comment   string   `json:"comment,omitempty"`   // rate
 
+	// ReplyDays (consult) is the working days the unit asked has to
+	// answer; 0 leaves it to the service's default.
+	ReplyDays int `json:"reply_days,omitempty"`
+
 	ResolvedAssigneeID   int64  `json:"-"`
 	ResolvedAssigneeName string `json:"-"`
 	ResolvedUnitID       int64  `json:"-"`
@@ -404,9 +408,10 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
 		ev.Note = reason
 		// The desk's hand-over to the processing unit is a step of its own
-		// where the template has one; otherwise the receiving unit goes on
-		// with the same step.
-		handOver = d.StepIndex < len(v.Process) && v.Process[d.StepIndex].Role == role
+		// where the template has one (closeStep finds none otherwise, or
+		// once the dossier is past it); the receiving unit goes on with the
+		// same step.
+		handOver = true
 	case ActRequestFee:
 		if cmd.Amount <= 0 {
 			return nil, invalid("amount_required", "Số tiền phí, lệ phí phải lớn hơn 0.", "The fee amount must be positive.")
@@ -437,10 +442,10 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Substate = SubResultDrafted
 		ev.Note = reason
 		ev.Data = ResultData{ResultNumber: res.Number, Granted: res.Granted}
-		// The specialist's first draft ends the examination; a redraft
-		// after the leader's return, or a leader drafting for themselves,
-		// is still within the approval step.
-		handOver = role == rSpecial && stepAhead(v, d.StepIndex, role)
+		// The first draft ends the examination; a redraft after the
+		// leader's return is within the approval step (closeStep finds no
+		// draft step ahead).
+		handOver = true
 	case ActReturnDraft:
 		if err := needReason(); err != nil {
 			return nil, err
@@ -482,12 +487,14 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		n.Substate = SubAtDesk
 		ev.Data = UnitData{ToUnit: cmd.ResolvedUnitCode}
 		ev.Note = reason
+		// A step of its own only where the template has one.
+		handOver = true
 	case ActConsult:
-		if err := consult(&n, a, cmd, reason, now, ev); err != nil {
+		if err := consult(&n, a, cmd, reason, now, ev, clk); err != nil {
 			return nil, err
 		}
 	case ActAnswerConsult:
-		if err := answerConsult(&n, a, reason, now, ev); err != nil {
+		if err := answerConsult(&n, a, reason, now, ev, clk); err != nil {
 			return nil, err
 		}
 	case ActDeliver:
@@ -649,28 +656,17 @@ func CheckWithdrawal(reason string) error {
 }
 
 // closeStep judges the process step this hand-over ends and starts the
-// next one (slip 06). The step ended is the next one the acting role
-// performs: steps in between have no action of their own in the lifecycle
-// (the specialist's examination ends when the leader approves), so they
-// end with it and their budgets add up.
+// next one (slip 06). The step ended is the one the template gives the
+// action (catalog.Step.Action), at or after the current one; steps before
+// it that have no hand-over of their own (a review, a consultation) or
+// whose optional hand-over did not happen (a transfer) end with it, and
+// their budgets add up. A hand-over with no step ahead (a second
+// assignment, a redraft, a transfer between processing units) ends none:
+// the current step runs on.
 func closeStep(n *Dossier, v *catalog.Version, ev *Event, now time.Time, clk Clock) {
-	if n.StepIndex >= len(v.Process) {
-		n.StepIndex++
-		n.StepStartedAt = now
+	end := v.StepEndedBy(string(ev.Action), n.StepIndex)
+	if end < 0 {
 		return
-	}
-	end := n.StepIndex
-	for i := n.StepIndex; i < len(v.Process); i++ {
-		if v.Process[i].Role == ev.Role {
-			end = i
-			break
-		}
-	}
-	if ev.Action == ActFinish {
-		// Approval ends the leaders' whole run (review, then signature).
-		for end+1 < len(v.Process) && v.Process[end+1].Role == ev.Role {
-			end++
-		}
 	}
 	var budget float64
 	for _, st := range v.Process[n.StepIndex : end+1] {
@@ -687,16 +683,6 @@ func closeStep(n *Dossier, v *catalog.Version, ev *Event, now time.Time, clk Clo
 	ev.Verdict = Verdict(&deadline, now, clk.Location())
 	n.StepIndex = end + 1
 	n.StepStartedAt = now
-}
-
-// stepAhead reports whether a step of the role is still to come.
-func stepAhead(v *catalog.Version, from int, role string) bool {
-	for i := from; i < len(v.Process); i++ {
-		if v.Process[i].Role == role {
-			return true
-		}
-	}
-	return false
 }
 
 func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }

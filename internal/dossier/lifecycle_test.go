@@ -28,8 +28,9 @@ func testVersion() *catalog.Version {
 	return &catalog.Version{ID: 7, LegacyLevel: 4, Class: catalog.ClassFull, LimitAmount: 5, LimitKind: catalog.WorkingDays,
 		SupplementPolicy: catalog.SupplementRestart,
 		Documents:        []catalog.Document{{Key: "to_khai", Name: "Tờ khai", Originals: 1, Required: true}, {Key: "cccd", Name: "CCCD", Copies: 1}},
-		Process: []catalog.Step{{Key: "tiep_nhan", Role: "receptionist", BudgetHours: 4}, {Key: "phan_cong", Role: "leader", BudgetHours: 4},
-			{Key: "tham_dinh", Role: "specialist", BudgetHours: 24}, {Key: "phe_duyet", Role: "leader", BudgetHours: 4}, {Key: "tra_ket_qua", Role: "receptionist", BudgetHours: 4}}}
+		Process: []catalog.Step{{Key: "tiep_nhan", Role: "receptionist", Action: "receive", BudgetHours: 4}, {Key: "phan_cong", Role: "leader", Action: "assign", BudgetHours: 4},
+			{Key: "tham_dinh", Role: "specialist", Action: "draft_result", BudgetHours: 24}, {Key: "phe_duyet", Role: "leader", Action: "finish", BudgetHours: 4},
+			{Key: "tra_ket_qua", Role: "receptionist", Action: "deliver", BudgetHours: 4}}}
 }
 
 const (

@@ -39,6 +39,10 @@ type Service struct {
 	// path (administrators may change it, for every unit or for one).
 	Clock func(ctx context.Context, unitPath string) (Clock, error)
 	Now   func() time.Time
+	// ConsultDays is the deployment's default time for a consulted unit
+	// to answer, in working days, when the officer asking gives none; 0
+	// leaves it to DefaultConsultDays.
+	ConsultDays int
 }
 
 func (s *Service) now() time.Time {
@@ -417,6 +421,9 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 			}
 			cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath = u.ID, u.Code, u.Name, u.Path
 		}
+	}
+	if cmd.Action == ActConsult && cmd.ReplyDays == 0 {
+		cmd.ReplyDays = s.ConsultDays
 	}
 	if len(docs) > 0 {
 		have, err := s.Store.Documents(ctx, d.ID)

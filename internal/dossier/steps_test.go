@@ -136,7 +136,7 @@ func TestConsultation(t *testing.T) {
 	if d.Status != StatusProcessing || d.UnitID != unitX || d.Substate != SubConsulting || !d.LegalDueAt.Equal(due) {
 		t.Fatalf("consulting moved the dossier: status %d unit %d substate %q due %v", d.Status, d.UnitID, d.Substate, d.LegalDueAt)
 	}
-	if len(d.Consultations) != 1 || !d.Consultations[0].Changed || ev.Data != (UnitData{ToUnit: "Y"}) {
+	if len(d.Consultations) != 1 || !d.Consultations[0].Changed || ev.Data.(ConsultData).ToUnit != "Y" || d.Consultations[0].ReplyDays != DefaultConsultDays {
 		t.Fatalf("consultations %+v, event %+v", d.Consultations, ev.Data)
 	}
 	d.Consultations[0].ID, d.Consultations[0].Changed = 1, false // as stored
@@ -242,5 +242,67 @@ func TestFinishWaitsForConsultations(t *testing.T) {
 	mustApply(t, d, lead, finish, now)
 	if d.Status != StatusFinished {
 		t.Fatalf("status %d", d.Status)
+	}
+}
+
+// TestConsultReplyBy: a consultation is given a number of working days to
+// answer (5 unless the officer says otherwise), counted on the dossier's
+// calendar from the day after it is asked; the answer is judged against
+// that date and a late one is the consulted unit's, recorded under it.
+func TestConsultReplyBy(t *testing.T) {
+	spec, specY := staff(2, unitX, org.RoleSpecialist), staff(9, unitY, org.RoleSpecialist)
+	asked := time.Date(2025, 3, 5, 10, 0, 0, 0, ict) // a Wednesday
+	for _, c := range []struct {
+		name     string
+		days     int
+		answered time.Time
+		replyBy  time.Time
+		verdict  string
+	}{
+		{"default, early", 0, time.Date(2025, 3, 11, 10, 0, 0, 0, ict), time.Date(2025, 3, 12, 17, 0, 0, 0, ict), VerdictEarly},
+		{"default, on the day", 0, time.Date(2025, 3, 12, 16, 30, 0, 0, ict), time.Date(2025, 3, 12, 17, 0, 0, 0, ict), VerdictOnTime},
+		{"default, late", 0, time.Date(2025, 3, 13, 9, 0, 0, 0, ict), time.Date(2025, 3, 12, 17, 0, 0, 0, ict), VerdictLate},
+		{"two days over the weekend", 2, time.Date(2025, 3, 10, 8, 0, 0, 0, ict), time.Date(2025, 3, 7, 17, 0, 0, 0, ict), VerdictLate},
+		{"ten days", 10, time.Date(2025, 3, 19, 17, 0, 0, 0, ict), time.Date(2025, 3, 19, 17, 0, 0, 0, ict), VerdictOnTime},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := dossierIn(StatusProcessing)
+			ev := mustApply(t, d, spec, Command{Action: ActConsult, Reason: "Đề nghị cho ý kiến.", ResolvedUnitID: unitY,
+				ResolvedUnitCode: "Y", ResolvedUnitName: "Phòng Y", ReplyDays: c.days}, asked)
+			cs := d.Consultations[0]
+			wantDays := c.days
+			if wantDays == 0 {
+				wantDays = DefaultConsultDays
+			}
+			if cs.ReplyDays != wantDays || cs.ReplyBy == nil || !cs.ReplyBy.Equal(c.replyBy) {
+				t.Fatalf("reply in %d days by %v, want %d days by %v", cs.ReplyDays, cs.ReplyBy, wantDays, c.replyBy)
+			}
+			if data := ev.Data.(ConsultData); data.ReplyDays != wantDays || !data.ReplyBy.Equal(c.replyBy) || ev.Verdict != "" {
+				t.Errorf("the consult event records %+v, verdict %q", data, ev.Verdict)
+			}
+			if cs.Late(c.replyBy) || !cs.Late(c.replyBy.Add(time.Minute)) {
+				t.Error("an open consultation is late only after its reply-by date")
+			}
+			d.Consultations[0].ID, d.Consultations[0].Changed = 1, false
+			ev = mustApply(t, d, specY, Command{Action: ActAnswerConsult, Reason: "Đồng ý."}, c.answered)
+			cs = d.Consultations[0]
+			if cs.Verdict != c.verdict || ev.Verdict != c.verdict || ev.UnitID != unitY || ev.UnitCode != "Y" {
+				t.Errorf("answer judged %q (event %q under unit %d %s), want %q under Y", cs.Verdict, ev.Verdict, ev.UnitID, ev.UnitCode, c.verdict)
+			}
+			if cs.Late(c.answered.Add(1000*time.Hour)) != (c.verdict == VerdictLate) {
+				t.Errorf("Late after the answer = %v with verdict %q", !(c.verdict == VerdictLate), c.verdict)
+			}
+			if ev.StepKey != "" || d.StepIndex != 0 {
+				t.Errorf("the answer ended a step of the holder's process (%q)", ev.StepKey)
+			}
+		})
+	}
+	for _, days := range []int{-1, MaxConsultDays + 1} {
+		d := dossierIn(StatusProcessing)
+		refused(t, d, spec, Command{Action: ActConsult, Reason: "?", ResolvedUnitID: unitY, ResolvedUnitCode: "Y", ReplyDays: days}, asked,
+			apperr.Invalid, "reply_days_invalid")
+		if len(d.Consultations) != 0 {
+			t.Errorf("%d days: a refused consultation was kept", days)
+		}
 	}
 }

@@ -346,3 +346,55 @@ func TestBackofficeStalePage(t *testing.T) {
 		t.Errorf("after the stale stop the status is %d (%s), want 4 (the assignment stands)", got.Status, got.StatusLabel)
 	}
 }
+
+// TestBackofficeConsultReplyBy: in the browser, the specialist consults
+// the Sở Tư pháp giving it 3 working days instead of the default 5; the
+// page shows the reply-by date; the department answers from its list; the
+// page judges the answer and slip 06 has the consultation's two rows with
+// the reply-by date and the answer's verdict under the department.
+func TestBackofficeConsultReplyBy(t *testing.T) {
+	b := newBrowser(t)
+	d := submitWithDocuments(t, b.env)
+	b.env.Login("ht.receptionist").MustAct(&d, "receive", nil)
+	b.env.Login("ht.leader").MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})
+	code, page := d.Code, "/can-bo/ho-so/"+d.Code
+
+	b.staffLogin("ht.specialist")
+	b.open(page)
+	if got := eval[string](b, `document.querySelector("#reply_days-consult").value`); got != "5" {
+		t.Errorf("the consult form proposes %q working days, want the default 5", got)
+	}
+	b.do(
+		chromedp.SendKeys(chromedp.CSS("#to_unit-consult"), apptest.SoTuPhap),
+		chromedp.SetValue(chromedp.CSS("#reply_days-consult"), "3"),
+		chromedp.SendKeys(chromedp.CSS("#reason-consult"), "Đề nghị Sở cho ý kiến về giấy tờ nước ngoài."),
+	)
+	b.actOn(code, "consult")
+	b.contains(".consult-reply-by", "(3 ngày làm việc)")
+	d = dossierOf(t, b.env.Login("ht.specialist"), code)
+	if len(d.Consultations) != 1 || d.Consultations[0].ReplyDays != 3 || d.Consultations[0].ReplyBy == nil {
+		t.Fatalf("consultations %+v", d.Consultations)
+	}
+	replyBy := vnDate(t, d.Consultations[0].ReplyBy)
+	b.contains(".consult-reply-by", replyBy)
+
+	stp := b.staffBrowser("stp.specialist")
+	stp.open("/can-bo/viec-can-lam?ds=xin-y-kien")
+	stp.contains("main", replyBy)
+	stp.follow(page, chromedp.Click(chromedp.CSS(fmt.Sprintf(`main a[href=%q]`, page+"#form-answer_consult"))))
+	stp.do(chromedp.SendKeys(chromedp.CSS("#reason-answer_consult"), "Giấy tờ đã được hợp pháp hóa lãnh sự."))
+	stp.actOn(code, "answer_consult")
+
+	b.open(page)
+	b.contains(".consult-verdict", "Sở Tư pháp trả lời")
+	slip06 := eval[string](b, `document.querySelector("#slip-06").getAttribute("href")`)
+	text := strings.Join(strings.Fields(slipText(t, "phieu-06-consult", b.download(slip06))), " ")
+	for _, want := range []string{"Xin ý kiến", "Trả lời xin ý kiến", "Sở Tư pháp", "hạn trả lời", "(3 ngày làm việc)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("slip 06 does not hold %q: %s", want, text)
+		}
+	}
+	if !strings.Contains(text, "Trước hạn") && !strings.Contains(text, "Đúng hạn") {
+		t.Errorf("slip 06 does not judge the answer: %s", text)
+	}
+}

@@ -122,6 +122,7 @@ func TestGolden(t *testing.T) {
 		{"slip04", "04", rescheduled()},
 		{"slip05", "05", stopped()},
 		{"slip06", "06", processed()},
+		{"slip06consult", "06", consulted()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -780,12 +780,18 @@ var handOvers = map[dossier.Action]bool{dossier.ActReceive: true, dossier.ActAss
 	dossier.ActTransfer: true, dossier.ActDraftResult: true, dossier.ActReturnDraft: true, dossier.ActFinish: true,
 	dossier.ActReturnResult: true, dossier.ActDeliver: true}
 
-// controlEvents are the rows of slip 06: events that close a step or hand
-// the dossier over.
+// consultRows are the actions of an inter-agency consultation, rows of
+// slip 06 too: the question goes to the unit asked, the answer comes back
+// under that unit, judged against its reply-by date, so that a late answer
+// is the consulted unit's row, not the holder's.
+var consultRows = map[dossier.Action]bool{dossier.ActConsult: true, dossier.ActAnswerConsult: true}
+
+// controlEvents are the rows of slip 06: events that close a step, hand
+// the dossier over or carry a consultation.
 func controlEvents(d *dossier.Dossier) []dossier.Event {
 	var out []dossier.Event
 	for _, ev := range d.Events {
-		if ev.StepKey != "" || handOvers[ev.Action] {
+		if ev.StepKey != "" || handOvers[ev.Action] || consultRows[ev.Action] {
 			out = append(out, ev)
 		}
 	}
@@ -816,7 +822,7 @@ func (s *slip) control() {
 			step += "\n" + u
 		}
 		rows = append(rows, []string{fmt.Sprint(i + 1), step, l.at(ev.At), ev.ActorName,
-			s.receiver(evs, i), l.verdict(ev.Verdict), s.note(ev)})
+			s.receiver(evs, i), l.verdict(ev.Verdict), s.note(evs, i)})
 	}
 	s.doc.table([]column{{l.t("colNo"), 10, alignCenter}, {l.t("colStep"), 32, alignLeft},
 		{l.t("colTime"), 22, alignCenter}, {l.t("colGiver"), 24, alignLeft}, {l.t("colTaker"), 24, alignLeft},
@@ -831,7 +837,8 @@ func (l lang) verdict(v string) string {
 	return l.t(v)
 }
 
-// unitName names a unit by its code where the slip knows the name.
+// unitName names a unit by its code where the slip knows the name: the
+// dossier's unit, or a unit of its consultations.
 func (s *slip) unitName(code string) string {
 	if code == "" {
 		return ""
@@ -839,7 +846,34 @@ func (s *slip) unitName(code string) string {
 	if code == s.d.UnitCode && s.d.UnitName != "" {
 		return s.d.UnitName
 	}
+	for _, c := range s.d.Consultations {
+		if c.ToUnit == code && c.ToUnitName != "" {
+			return c.ToUnitName
+		}
+		if c.FromUnit == code && c.FromName != "" {
+			return c.FromName
+		}
+	}
 	return code
+}
+
+// consultation is what the consult event before answer i (or consult
+// event i itself) recorded: the unit asked, its reply-by date and days.
+func consultation(evs []dossier.Event, i int) (dossier.ConsultData, bool) {
+	ev := evs[i]
+	for j := i; j >= 0; j-- {
+		if evs[j].Action != dossier.ActConsult {
+			continue
+		}
+		data, ok := evs[j].Data.(dossier.ConsultData)
+		if ok && (ev.Action == dossier.ActConsult || data.ToUnit == ev.UnitCode) {
+			return data, true
+		}
+		if ev.Action == dossier.ActConsult {
+			break
+		}
+	}
+	return dossier.ConsultData{}, false
 }
 
 // receiver is who took the dossier at hand-over i: the assignee named by an
@@ -854,6 +888,14 @@ func (s *slip) receiver(evs []dossier.Event, i int) string {
 		}
 	case dossier.ActDeliver:
 		return s.d.Applicant.DisplayName()
+	case dossier.ActConsult:
+		if data, ok := ev.Data.(dossier.ConsultData); ok {
+			return s.unitName(data.ToUnit)
+		}
+	case dossier.ActAnswerConsult:
+		if data, ok := ev.Data.(dossier.AnswerData); ok {
+			return s.unitName(data.FromUnit)
+		}
 	}
 	if i+1 < len(evs) {
 		return evs[i+1].ActorName
@@ -866,11 +908,20 @@ func (s *slip) receiver(evs []dossier.Event, i int) string {
 	return s.d.Assignee
 }
 
-func (s *slip) note(ev dossier.Event) string {
+func (s *slip) note(evs []dossier.Event, i int) string {
+	ev := evs[i]
 	var parts []string
 	if ev.Action == dossier.ActTransfer || ev.Action == dossier.ActReturnResult {
 		if data, ok := ev.Data.(dossier.UnitData); ok && data.ToUnit != "" {
 			parts = append(parts, s.l.f("toUnit", s.unitName(data.ToUnit)))
+		}
+	}
+	if consultRows[ev.Action] {
+		if data, ok := consultation(evs, i); ok && data.ReplyBy != nil {
+			parts = append(parts, s.l.f("replyBy", s.l.at(*data.ReplyBy), data.ReplyDays))
+		}
+		if ev.Action == dossier.ActAnswerConsult && ev.Verdict == dossier.VerdictLate {
+			parts = append(parts, s.l.f("lateBy", s.unitName(ev.UnitCode)))
 		}
 	}
 	if ev.BudgetHours > 0 {

@@ -110,6 +110,35 @@ func processed() *dossier.Dossier {
 	return d
 }
 
+// consulted is a dossier being examined whose specialist consulted two
+// units: the Sở Tư pháp, given 3 working days, answered a day late; the
+// ward's police, given 5, answered early.
+func consulted() *dossier.Dossier {
+	d := base()
+	d.Status, d.Assignee = dossier.StatusProcessing, "Phạm Thu Hằng"
+	const ward, dept, police = "000.17.22.H56", "000.00.41.H56", "000.18.22.H56"
+	by1, by2 := ict(2025, 3, 11, 17, 0).UTC(), ict(2025, 3, 13, 17, 0).UTC()
+	d.Consultations = []dossier.Consultation{
+		{ID: 1, FromUnit: ward, FromName: d.UnitName, ToUnit: dept, ToUnitName: "Sở Tư pháp", AskedAt: ict(2025, 3, 6, 10, 0),
+			ReplyDays: 3, ReplyBy: &by1, AnsweredAt: ptr(ict(2025, 3, 12, 9, 30)), Verdict: dossier.VerdictLate},
+		{ID: 2, FromUnit: ward, FromName: d.UnitName, ToUnit: police, ToUnitName: "Công an phường Láng", AskedAt: ict(2025, 3, 6, 10, 5),
+			ReplyDays: 5, ReplyBy: &by2, AnsweredAt: ptr(ict(2025, 3, 10, 15, 0)), Verdict: dossier.VerdictEarly},
+	}
+	d.Events = append(d.Events,
+		dossier.Event{At: ict(2025, 3, 6, 9, 0), ActorName: "Nguyễn Đức Trưởng", UnitCode: ward, Action: dossier.ActAssign,
+			Data: dossier.AssignData{Assignee: "Phạm Thu Hằng"}, StepKey: "phan_cong", BudgetHours: 8, SpentHours: 6.5, Verdict: dossier.VerdictOnTime},
+		dossier.Event{At: ict(2025, 3, 6, 10, 0), ActorName: "Phạm Thu Hằng", UnitCode: ward, Action: dossier.ActConsult,
+			Data: dossier.ConsultData{ToUnit: dept, ReplyDays: 3, ReplyBy: &by1}, Note: "Xác minh giấy khai sinh nước ngoài"},
+		dossier.Event{At: ict(2025, 3, 6, 10, 5), ActorName: "Phạm Thu Hằng", UnitCode: ward, Action: dossier.ActConsult,
+			Data: dossier.ConsultData{ToUnit: police, ReplyDays: 5, ReplyBy: &by2}, Note: "Xác minh nơi cư trú"},
+		dossier.Event{At: ict(2025, 3, 10, 15, 0), ActorName: "Trần Minh Quân", UnitCode: police, Action: dossier.ActAnswerConsult,
+			Data: dossier.AnswerData{FromUnit: ward}, Verdict: dossier.VerdictEarly, Note: "Có cư trú"},
+		dossier.Event{At: ict(2025, 3, 12, 9, 30), ActorName: "Đặng Văn Long", UnitCode: dept, Action: dossier.ActAnswerConsult,
+			Data: dossier.AnswerData{FromUnit: ward}, Verdict: dossier.VerdictLate, Note: "Giấy tờ hợp lệ"},
+	)
+	return d
+}
+
 func supplemented() *dossier.Dossier {
 	d := base()
 	d.Status = dossier.StatusSupplement
@@ -512,4 +541,24 @@ func TestConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestControlSlipConsultation: slip 06 has a row for each consultation
+// sent and answered, with the reply-by date and working days, the answer
+// judged against it and a late answer laid on the consulted unit, in
+// English as in Vietnamese (the golden slip06consult).
+func TestControlSlipConsultation(t *testing.T) {
+	in := input(consulted())
+	in.Lang = "en"
+	_, text, _ := render(t, t.TempDir(), "06", in)
+	text = flat(text)
+	for _, w := range []string{"Consultation sent", "Consultation answered", "answer due 17:00, 11/03/2025 (3 working days)",
+		"answer due 17:00, 13/03/2025 (5 working days)", "the delay is Sở Tư pháp's", "Late", "Early"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("the English slip 06 lacks %q:\n%s", w, text)
+		}
+	}
+	if strings.Contains(text, "the delay is Công an") || strings.Contains(text, "the delay is Ủy ban") {
+		t.Errorf("the delay is laid on a unit that was not late:\n%s", text)
+	}
 }

@@ -122,6 +122,8 @@ var words = map[string][2]string{
 	"colNote":    {"Ghi chú", "Note"},
 	"spent":      {"thực hiện %s/%s giờ", "took %s of %s hours"},
 	"toUnit":     {"chuyển đến %s", "transferred to %s"},
+	"replyBy":    {"hạn trả lời %s (%d ngày làm việc)", "answer due %s (%d working days)"},
+	"lateBy":     {"chậm trễ thuộc %s", "the delay is %s's"},
 
 	"colCode":      {"Mã hồ sơ", "Dossier code"},
 	"colApplicant": {"Tên cá nhân, tổ chức", "Applicant"},
@@ -152,14 +154,16 @@ var words = map[string][2]string{
 	string(dossier.ChannelCounter): {"Trực tiếp tại Bộ phận Một cửa", "In person at the one-stop desk"},
 	string(dossier.ChannelPost):    {"Qua dịch vụ bưu chính", "By post"},
 
-	"act." + string(dossier.ActReceive):      {"Tiếp nhận hồ sơ", "Reception"},
-	"act." + string(dossier.ActAssign):       {"Phân công xử lý", "Assignment"},
-	"act." + string(dossier.ActTransfer):     {"Chuyển hồ sơ", "Transfer"},
-	"act." + string(dossier.ActDraftResult):  {"Dự thảo kết quả", "Draft result"},
-	"act." + string(dossier.ActReturnDraft):  {"Trả lại dự thảo", "Draft returned"},
-	"act." + string(dossier.ActFinish):       {"Phê duyệt kết quả", "Approval"},
-	"act." + string(dossier.ActReturnResult): {"Chuyển kết quả về Bộ phận Một cửa", "Result returned to the desk"},
-	"act." + string(dossier.ActDeliver):      {"Trả kết quả", "Result delivered"},
+	"act." + string(dossier.ActReceive):       {"Tiếp nhận hồ sơ", "Reception"},
+	"act." + string(dossier.ActAssign):        {"Phân công xử lý", "Assignment"},
+	"act." + string(dossier.ActTransfer):      {"Chuyển hồ sơ", "Transfer"},
+	"act." + string(dossier.ActDraftResult):   {"Dự thảo kết quả", "Draft result"},
+	"act." + string(dossier.ActReturnDraft):   {"Trả lại dự thảo", "Draft returned"},
+	"act." + string(dossier.ActFinish):        {"Phê duyệt kết quả", "Approval"},
+	"act." + string(dossier.ActReturnResult):  {"Chuyển kết quả về Bộ phận Một cửa", "Result returned to the desk"},
+	"act." + string(dossier.ActDeliver):       {"Trả kết quả", "Result delivered"},
+	"act." + string(dossier.ActConsult):       {"Xin ý kiến", "Consultation sent"},
+	"act." + string(dossier.ActAnswerConsult): {"Trả lời xin ý kiến", "Consultation answered"},
 }
 
 // lang picks the language of a slip's text.

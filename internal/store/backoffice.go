@@ -32,6 +32,9 @@ type UnitCounts struct {
 	Overdue    int // in progress past the due time
 	ToApprove  int // drafts awaiting the leader's approval
 	Consults   int // consultations addressed to the unit, unanswered
+	// ConsultsLate are those of Consults past their reply-by date: the
+	// consulted unit's delay, counted on its dashboard, not the holder's.
+	ConsultsLate int
 }
 
 // UnitScope is what a dashboard counts: one unit's dossiers, or (Subtree)
@@ -68,7 +71,8 @@ func (db *DB) BackofficeCounts(ctx context.Context, sc UnitScope, now time.Time)
 	if err != nil {
 		return c, fmt.Errorf("counting dossiers: %w", err)
 	}
-	err = db.queryRow(ctx, `SELECT COUNT(*) FROM consultations WHERE to_unit_id = $1 AND answered_at IS NULL`, unitID).Scan(&c.Consults)
+	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN reply_by < $2 THEN 1 ELSE 0 END), 0)
+		FROM consultations WHERE to_unit_id = $1 AND answered_at IS NULL`, unitID, utc(now)).Scan(&c.Consults, &c.ConsultsLate)
 	if err != nil {
 		return c, fmt.Errorf("counting consultations: %w", err)
 	}

@@ -140,6 +140,10 @@ func storedConsultation(c dossier.Consultation) dossier.Consultation {
 		t := local(utc(*c.AnsweredAt))
 		c.AnsweredAt = &t
 	}
+	if c.ReplyBy != nil {
+		t := local(utc(*c.ReplyBy))
+		c.ReplyBy = &t
+	}
 	return c
 }
 
@@ -236,7 +240,7 @@ func (b *batch) UpdateDossier(_ context.Context, d *dossier.Dossier, oldVersion 
 			if j < 0 {
 				return fmt.Errorf("consultation %d of %s is not open", c.ID, d.Code)
 			}
-			bd.cons[j].Answer, bd.cons[j].AnsweredBy = c.Answer, c.AnsweredBy
+			bd.cons[j].Answer, bd.cons[j].AnsweredBy, bd.cons[j].Verdict = c.Answer, c.AnsweredBy, c.Verdict
 			if c.AnsweredAt != nil {
 				t := local(utc(*c.AnsweredAt))
 				bd.cons[j].AnsweredAt = &t
@@ -427,7 +431,8 @@ func (b *batch) write(tx *Tx) error {
 				int(ev.From), int(ev.To), ev.Note, c.data, ev.StepKey, ev.BudgetHours, ev.SpentHours, ev.Verdict, c.seq, c.prev, c.sum})
 		}
 		for _, c := range bd.cons {
-			cons = append(cons, []any{id, c.FromUnitID, c.ToUnitID, c.Question, c.AskedBy, utc(c.AskedAt), c.Answer, c.AnsweredBy, nutc(c.AnsweredAt)})
+			cons = append(cons, []any{id, c.FromUnitID, c.ToUnitID, c.Question, c.AskedBy, utc(c.AskedAt), c.Answer, c.AnsweredBy, nutc(c.AnsweredAt),
+				c.ReplyDays, nutc(c.ReplyBy), c.Verdict})
 		}
 	}
 	if err := b.insertRows(ctx, tx, `INSERT INTO events (dossier_id, at, actor_id, actor_name, role, unit_id, action, from_status, to_status,
@@ -439,7 +444,7 @@ func (b *batch) write(tx *Tx) error {
 		return fmt.Errorf("inserting documents: %w", err)
 	}
 	if err := b.insertRows(ctx, tx, `INSERT INTO consultations (dossier_id, from_unit_id, to_unit_id, question, asked_by, asked_at,
-			answer, answered_by, answered_at)`, "", 9, nil, cons, nil); err != nil {
+			answer, answered_by, answered_at, reply_days, reply_by, verdict)`, "", 12, nil, cons, nil); err != nil {
 		return fmt.Errorf("inserting consultations: %w", err)
 	}
 	return nil

@@ -10,7 +10,7 @@ import (
 )
 
 const consultationCols = `c.id, c.from_unit_id, fu.code, fu.name, c.to_unit_id, tu.code, tu.name, c.question, c.asked_by, c.asked_at,
-	c.answer, c.answered_by, c.answered_at`
+	c.answer, c.answered_by, c.answered_at, c.reply_days, c.reply_by, c.verdict`
 
 const consultationFrom = ` FROM consultations c JOIN units fu ON fu.id = c.from_unit_id JOIN units tu ON tu.id = c.to_unit_id`
 
@@ -18,14 +18,15 @@ const consultationFrom = ` FROM consultations c JOIN units fu ON fu.id = c.from_
 // selects into extra.
 func scanConsultation(sc interface{ Scan(...any) error }, extra ...any) (dossier.Consultation, error) {
 	var c dossier.Consultation
-	var answered sql.NullTime
+	var answered, replyBy sql.NullTime
 	dest := append([]any{&c.ID, &c.FromUnitID, &c.FromUnit, &c.FromName, &c.ToUnitID, &c.ToUnit, &c.ToUnitName, &c.Question, &c.AskedBy,
-		&c.AskedAt, &c.Answer, &c.AnsweredBy, &answered}, extra...)
+		&c.AskedAt, &c.Answer, &c.AnsweredBy, &answered, &c.ReplyDays, &replyBy, &c.Verdict}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return c, err
 	}
 	c.AskedAt = local(c.AskedAt)
 	c.AnsweredAt = ntime(answered)
+	c.ReplyBy = ntime(replyBy)
 	return c, nil
 }
 
@@ -58,14 +59,15 @@ func writeConsultations(ctx context.Context, tx *Tx, d *dossier.Dossier) error {
 			continue
 		}
 		if c.ID == 0 {
-			err := tx.QueryRowContext(ctx, `INSERT INTO consultations (dossier_id, from_unit_id, to_unit_id, question, asked_by, asked_at)
-				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, d.ID, c.FromUnitID, c.ToUnitID, c.Question, c.AskedBy, utc(c.AskedAt)).Scan(&c.ID)
+			err := tx.QueryRowContext(ctx, `INSERT INTO consultations (dossier_id, from_unit_id, to_unit_id, question, asked_by, asked_at,
+				reply_days, reply_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+				d.ID, c.FromUnitID, c.ToUnitID, c.Question, c.AskedBy, utc(c.AskedAt), c.ReplyDays, nutc(c.ReplyBy)).Scan(&c.ID)
 			if err != nil {
 				return fmt.Errorf("storing consultation: %w", err)
 			}
 		} else {
-			r, err := tx.ExecContext(ctx, `UPDATE consultations SET answer = $1, answered_by = $2, answered_at = $3
-				WHERE id = $4 AND dossier_id = $5 AND answered_at IS NULL`, c.Answer, c.AnsweredBy, nutc(c.AnsweredAt), c.ID, d.ID)
+			r, err := tx.ExecContext(ctx, `UPDATE consultations SET answer = $1, answered_by = $2, answered_at = $3, verdict = $4
+				WHERE id = $5 AND dossier_id = $6 AND answered_at IS NULL`, c.Answer, c.AnsweredBy, nutc(c.AnsweredAt), c.Verdict, c.ID, d.ID)
 			if err != nil {
 				return fmt.Errorf("storing consultation answer: %w", err)
 			}

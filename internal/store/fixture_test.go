@@ -43,11 +43,11 @@ func marriageSpec() catalog.Spec {
 				{Name: "vo_ho_ten", Label: "Họ và tên vợ", Type: "text", Required: true},
 				{Name: "ngay_dang_ky", Label: "Ngày mong muốn đăng ký", Type: "date"},
 			}},
-			Process: []catalog.Step{{Key: "tiep_nhan", Name: "Tiếp nhận", Role: "receptionist", BudgetHours: 4},
-				{Key: "phan_cong", Name: "Phân công", Role: "leader", BudgetHours: 4},
-				{Key: "tham_dinh", Name: "Thẩm định", Role: "specialist", BudgetHours: 24},
-				{Key: "phe_duyet", Name: "Phê duyệt", Role: "leader", BudgetHours: 4},
-				{Key: "tra_ket_qua", Name: "Trả kết quả", Role: "receptionist", BudgetHours: 4}}},
+			Process: []catalog.Step{{Key: "tiep_nhan", Name: "Tiếp nhận", Role: "receptionist", Action: "receive", BudgetHours: 4},
+				{Key: "phan_cong", Name: "Phân công", Role: "leader", Action: "assign", BudgetHours: 4},
+				{Key: "tham_dinh", Name: "Thẩm định", Role: "specialist", Action: "draft_result", BudgetHours: 24},
+				{Key: "phe_duyet", Name: "Phê duyệt", Role: "leader", Action: "finish", BudgetHours: 4},
+				{Key: "tra_ket_qua", Name: "Trả kết quả", Role: "receptionist", Action: "deliver", BudgetHours: 4}}},
 		OfferedBy: []string{"all_communes"},
 	}
 }
@@ -56,8 +56,11 @@ func deptSpec() catalog.Spec {
 	s := marriageSpec()
 	s.Code, s.Name, s.UnitLevel = "2.000908", "Cấp phiếu lý lịch tư pháp", catalog.LevelProvince
 	s.Version.LimitAmount = 10
-	s.Version.Process = []catalog.Step{{Key: "tiep_nhan", Name: "Tiếp nhận", Role: "receptionist", BudgetHours: 8},
-		{Key: "tham_dinh", Name: "Thẩm định", Role: "specialist", BudgetHours: 64}, {Key: "phe_duyet", Name: "Phê duyệt", Role: "leader", BudgetHours: 8}}
+	s.Version.Process = []catalog.Step{{Key: "tiep_nhan", Name: "Tiếp nhận", Role: "receptionist", Action: "receive", BudgetHours: 8},
+		{Key: "phan_cong", Name: "Phân công", Role: "leader", Action: "assign", BudgetHours: 4},
+		{Key: "tham_dinh", Name: "Thẩm định", Role: "specialist", Action: "draft_result", BudgetHours: 56},
+		{Key: "phe_duyet", Name: "Phê duyệt", Role: "leader", Action: "finish", BudgetHours: 8},
+		{Key: "tra_ket_qua", Name: "Trả kết quả", Role: "receptionist", Action: "deliver", BudgetHours: 4}}
 	s.OfferedBy = []string{"Sở Tư pháp"}
 	return s
 }

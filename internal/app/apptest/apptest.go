@@ -76,11 +76,11 @@ func (s *SafeBuffer) String() string {
 
 // Spec returns a catalogue spec fit for tests.
 func Spec(code, name string, level catalog.UnitLevel, offered string, days int) catalog.Spec {
-	steps := []catalog.Step{{Key: "tiep_nhan", Name: "Tiếp nhận", Role: "receptionist", BudgetHours: 4},
-		{Key: "phan_cong", Name: "Phân công", Role: "leader", BudgetHours: 4},
-		{Key: "tham_dinh", Name: "Thẩm định", Role: "specialist", BudgetHours: float64(days*8 - 16)},
-		{Key: "phe_duyet", Name: "Phê duyệt", Role: "leader", BudgetHours: 4},
-		{Key: "tra_ket_qua", Name: "Trả kết quả", Role: "receptionist", BudgetHours: 4}}
+	steps := []catalog.Step{{Key: "tiep_nhan", Name: "Tiếp nhận", Role: "receptionist", Action: "receive", BudgetHours: 4},
+		{Key: "phan_cong", Name: "Phân công", Role: "leader", Action: "assign", BudgetHours: 4},
+		{Key: "tham_dinh", Name: "Thẩm định", Role: "specialist", Action: "draft_result", BudgetHours: float64(days*8 - 16)},
+		{Key: "phe_duyet", Name: "Phê duyệt", Role: "leader", Action: "finish", BudgetHours: 4},
+		{Key: "tra_ket_qua", Name: "Trả kết quả", Role: "receptionist", Action: "deliver", BudgetHours: 4}}
 	return catalog.Spec{
 		Procedure: catalog.Procedure{Code: code, Name: name, Field: "Hộ tịch", UnitLevel: level},
 		Version: catalog.Version{Number: 1, EffectiveFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), LegacyLevel: 4, Class: catalog.ClassFull,
@@ -337,6 +337,9 @@ type Dossier struct {
 		Question   string  `json:"question"`
 		Answer     string  `json:"answer"`
 		AnsweredAt *string `json:"answered_at"`
+		ReplyDays  int     `json:"reply_days"`
+		ReplyBy    *string `json:"reply_by"`
+		Verdict    string  `json:"verdict"`
 	} `json:"consultations"`
 	Documents []struct {
 		ID     int64  `json:"id"`
