@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/vn"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -306,9 +307,11 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 	}
 	lang := web.LangOf(r)
 	ctx := r.Context()
-	date := strings.TrimSpace(r.PostForm.Get("date"))
-	day, err := time.Parse("2006-01-02", date)
+	// The date is typed as dd/mm/yyyy (the delete buttons send the stored
+	// yyyy-mm-dd); the calendar keeps yyyy-mm-dd.
+	day, err := vn.ParseDate(r.PostForm.Get("date"), time.UTC)
 	dateErr := err != nil || day.Year() < 1900 || day.Year() > 2199
+	date := day.Format(time.DateOnly)
 	year := h.now().Year()
 	if !dateErr {
 		year = day.Year()

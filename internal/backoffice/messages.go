@@ -281,7 +281,7 @@ var messages = web.Messages{
 	"cal.reason":                {"Lý do (bắt buộc, tối đa 200 ký tự)", "Reason (required, 200 characters at most)"},
 	"cal.save":                  {"Lưu", "Save"},
 	"cal.error":                 {"Chưa lưu được thay đổi", "The change was not saved"},
-	"cal.err.date":              {"Vui lòng chọn ngày hợp lệ.", "Choose a valid date."},
+	"cal.err.date":              {"Vui lòng nhập ngày hợp lệ theo dạng ngày/tháng/năm, ví dụ 05/12/2026, từ năm 1900 đến năm 2199.", "Enter a valid date as day/month/year, for example 05/12/2026, between the years 1900 and 2199."},
 	"cal.err.kind":              {"Vui lòng chọn loại ngày: ngày nghỉ hoặc ngày làm việc bù.", "Choose the kind of day: day off or working day."},
 	"cal.err.reason":            {"Vui lòng nêu lý do (tối đa 200 ký tự).", "Give a reason (200 characters at most)."},
 	"cal.done.add":              {"Đã lưu ngày vào lịch làm việc. Hạn giải quyết mới được tính theo lịch này ngay.", "The day was saved. New deadlines use it at once."},
