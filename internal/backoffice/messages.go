@@ -187,7 +187,7 @@ var messages = web.Messages{
 	"d.reason.delay":            {"Lý do chậm trễ", "Reason for the delay"},
 	"err.amount":                {"Số tiền phải là số nguyên dương, tính bằng đồng.", "The amount must be a positive whole number of đồng."},
 	"err.granted":               {"Vui lòng chọn kết quả giải quyết: đồng ý hoặc không.", "Say whether the request is granted."},
-	"err.new_due":               {"Vui lòng chọn ngày hẹn trả mới.", "Choose the new due date."},
+	"err.new_due":               {"Vui lòng nhập ngày hẹn trả mới.", "Enter the new due date."},
 	"err.assignee":              {"Vui lòng chọn chuyên viên xử lý thuộc đơn vị.", "Choose a specialist of this unit."},
 	"err.to_unit":               {"Vui lòng nhập mã định danh đơn vị nhận hồ sơ.", "Enter the receiving unit's identifier."},
 	"err.file_not_allowed":      {"Chỉ được đính kèm tệp khi hoàn thành hồ sơ.", "Files may only be attached when finishing."},

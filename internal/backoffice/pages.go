@@ -489,7 +489,7 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 	case dossier.ActReschedule:
 		cmd.NewDue = strings.TrimSpace(fields["new_due"])
 		if cmd.NewDue == "" && cmd.Reason != "" {
-			return cmd, nil, fields, formError("new_due_required", "Vui lòng chọn ngày hẹn trả mới.", "Choose the new due date.")
+			return cmd, nil, fields, formError("new_due_required", "Vui lòng nhập ngày hẹn trả mới.", "Enter the new due date.")
 		}
 	}
 	return cmd, docs, fields, nil
