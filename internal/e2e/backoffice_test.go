@@ -83,7 +83,7 @@ func (b *browser) unfold(action string) {
 	if eval[bool](b, fmt.Sprintf(`document.querySelector(%q).open`, sel)) {
 		return
 	}
-	b.do(chromedp.Click(chromedp.CSS(sel+" > summary")))
+	b.do(chromedp.Click(chromedp.CSS(sel + " > summary")))
 	if !eval[bool](b, fmt.Sprintf(`document.querySelector(%q).open`, sel)) {
 		b.t.Fatalf("%s did not open on a click on its title", sel)
 	}
@@ -299,6 +299,16 @@ func TestBackofficeJourney(t *testing.T) {
 	lead.follow(page, chromedp.Click(chromedp.CSS(fmt.Sprintf(`main a[href=%q]`, page))))
 	lead.contains("#draft", "15/2026/GCNKH")
 	lead.contains("main", "gcnkh-15.pdf")
+	// The draft's file is linked where the leader approves, and opens.
+	lead.contains("#approve-files", "gcnkh-15.pdf")
+	lead.contains("#draft-files", "gcnkh-15.pdf")
+	href := eval[string](lead, `document.querySelector("#approve-files a").getAttribute("href")`)
+	if !strings.HasPrefix(href, page+"/tai-lieu/") {
+		t.Fatalf("the draft's file links to %q, want one of the dossier's documents", href)
+	}
+	if got := lead.fetch(href); got != "200 %PDF-" {
+		t.Fatalf("the draft's file %s answers %q, want a PDF", href, got)
+	}
 	lead.actOn(code, "finish")
 	lead.contains("#notice", "Đã phê duyệt và ban hành kết quả.")
 	if d = dossierOf(t, citizen, code); d.Status != 9 || d.Result == nil || d.Result.Number != "15/2026/GCNKH" {
