@@ -364,10 +364,10 @@ func (h *Handler) fillTetAndHours(ctx context.Context, v *calendarView, s *staff
 		return err
 	}
 	v.Tet = calendar.Tet(v.Year, conf)
-	v.TetFirst, v.TetLast = displayDate(v.Tet.First), displayDate(v.Tet.Last)
+	v.TetFirst, v.TetLast = vn.DisplayDate(v.Tet.First), vn.DisplayDate(v.Tet.Last)
 	var makeUp []string
 	for _, d := range v.Tet.MakeUp {
-		makeUp = append(makeUp, displayDate(d))
+		makeUp = append(makeUp, vn.DisplayDate(d))
 	}
 	v.TetMakeUp = strings.Join(makeUp, ", ")
 	if v.Tet.ConfirmedAt != nil {
@@ -406,15 +406,6 @@ func (h *Handler) fillTetAndHours(ctx context.Context, v *calendarView, s *staff
 		v.HoursFields = append(v.HoursFields, f)
 	}
 	return nil
-}
-
-// displayDate turns YYYY-MM-DD into dd/MM/yyyy ("" stays "").
-func displayDate(s string) string {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return s
-	}
-	return t.Format("02/01/2006")
 }
 
 // confirmYear records that a city administrator confirmed the computed
