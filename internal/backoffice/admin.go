@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/vn"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -307,9 +308,11 @@ func (h *Handler) calendarPost(w http.ResponseWriter, r *http.Request, s *staff)
 	}
 	lang := web.LangOf(r)
 	ctx := r.Context()
-	date := strings.TrimSpace(r.PostForm.Get("date"))
-	day, err := time.Parse("2006-01-02", date)
+	// The date is typed as dd/mm/yyyy (the delete buttons send the stored
+	// yyyy-mm-dd); the calendar keeps yyyy-mm-dd.
+	day, err := vn.ParseDate(r.PostForm.Get("date"), time.UTC)
 	dateErr := err != nil || day.Year() < 1900 || day.Year() > 2199
+	date := day.Format(time.DateOnly)
 	year := h.now().Year()
 	if !dateErr {
 		year = day.Year()
@@ -362,10 +365,10 @@ func (h *Handler) fillTetAndHours(ctx context.Context, v *calendarView, s *staff
 		return err
 	}
 	v.Tet = calendar.Tet(v.Year, conf)
-	v.TetFirst, v.TetLast = displayDate(v.Tet.First), displayDate(v.Tet.Last)
+	v.TetFirst, v.TetLast = vn.DisplayDate(v.Tet.First), vn.DisplayDate(v.Tet.Last)
 	var makeUp []string
 	for _, d := range v.Tet.MakeUp {
-		makeUp = append(makeUp, displayDate(d))
+		makeUp = append(makeUp, vn.DisplayDate(d))
 	}
 	v.TetMakeUp = strings.Join(makeUp, ", ")
 	if v.Tet.ConfirmedAt != nil {
@@ -404,15 +407,6 @@ func (h *Handler) fillTetAndHours(ctx context.Context, v *calendarView, s *staff
 		v.HoursFields = append(v.HoursFields, f)
 	}
 	return nil
-}
-
-// displayDate turns YYYY-MM-DD into dd/MM/yyyy ("" stays "").
-func displayDate(s string) string {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return s
-	}
-	return t.Format("02/01/2006")
 }
 
 // confirmYear records that a city administrator confirmed the computed

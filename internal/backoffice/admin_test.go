@@ -122,16 +122,18 @@ func TestCalendarAdmin(t *testing.T) {
 
 			admin := login(t, env, "city.admin")
 			want(t, "calendar", admin.get("/can-bo/lich"), 200, "Lịch làm việc năm 2025", "30/04/2025", "Ngày Chiến thắng",
-				`id="add-form"`, `type="date"`, `<fieldset`, `type="radio" id="kind-off" name="kind" value="off"`, `value="work"`, `href="/can-bo/lich"`)
+				`id="add-form"`, `name="date" type="text" inputmode="numeric"`, `placeholder="dd/mm/yyyy"`, `<fieldset`, `type="radio" id="kind-off" name="kind" value="off"`, `value="work"`, `href="/can-bo/lich"`)
 			want(t, "other year", admin.get("/can-bo/lich?nam=2026"), 200, "Lịch làm việc năm 2026")
 			want(t, "bad year", admin.get("/can-bo/lich?nam=abc"), http.StatusBadRequest)
 
 			// Bad input: inline errors, nothing stored.
 			p := admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-02-30"}, "kind": {"holiday"}, "reason": {"  "}})
-			want(t, "bad input", p, http.StatusBadRequest, "Chưa lưu được thay đổi", "Vui lòng chọn ngày hợp lệ.",
+			want(t, "bad input", p, http.StatusBadRequest, "Chưa lưu được thay đổi", "Vui lòng nhập ngày hợp lệ theo dạng ngày/tháng/năm",
 				"Vui lòng chọn loại ngày: ngày nghỉ hoặc ngày làm việc bù.", "Vui lòng nêu lý do", `aria-invalid="true"`)
-			want(t, "no reason", admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-07"}, "kind": {"off"}}),
-				http.StatusBadRequest, "Vui lòng nêu lý do", `value="2025-03-07"`)
+			want(t, "no reason", admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"07/03/2025"}, "kind": {"off"}}),
+				http.StatusBadRequest, "Vui lòng nêu lý do", `value="07/03/2025"`)
+			want(t, "US order", admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"03/31/2025"}, "kind": {"off"}, "reason": {"x"}}),
+				http.StatusBadRequest, "Vui lòng nhập ngày hợp lệ theo dạng ngày/tháng/năm", `value="03/31/2025"`)
 			if n := overrides(); n != 0 {
 				t.Fatalf("bad input stored %d overrides", n)
 			}
@@ -144,8 +146,9 @@ func TestCalendarAdmin(t *testing.T) {
 				t.Fatalf("cross-site post stored %d overrides", n)
 			}
 
-			// The city admin adds Friday 07/03 as a day off.
-			p = admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-07"}, "kind": {"off"}, "reason": {"Nghỉ phòng chống bão"}})
+			// The city admin adds Friday 07/03 as a day off, typed as
+			// people write it.
+			p = admin.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"07/03/2025"}, "kind": {"off"}, "reason": {"Nghỉ phòng chống bão"}})
 			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/can-bo/lich?nam=2025&xong=add" {
 				t.Fatalf("add: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
 			}
@@ -165,7 +168,7 @@ func TestCalendarAdmin(t *testing.T) {
 				t.Fatal("the unit admin is offered to delete the city's day")
 			}
 			want(t, "unit admin deletes the city's day", ua.post("/can-bo/lich", url.Values{"action": {"delete"}, "date": {"2025-03-07"}}), http.StatusNotFound)
-			p = ua.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"2025-03-10"}, "kind": {"off"}, "reason": {"Phường tổ chức bầu cử bổ sung"}})
+			p = ua.post("/can-bo/lich", url.Values{"action": {"add"}, "date": {"10/3/2025"}, "kind": {"off"}, "reason": {"Phường tổ chức bầu cử bổ sung"}})
 			if p.status != http.StatusSeeOther {
 				t.Fatalf("unit admin add: %d\n%s", p.status, p.body)
 			}

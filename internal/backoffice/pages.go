@@ -179,7 +179,14 @@ type dossierView struct {
 	// dossier falls due within two working days: the last day to send the
 	// apology and new date.
 	ApologyBy string
-	Today     string // yyyy-mm-dd, the date input's lower bound
+	// Ordered are the actions offered, in the order their forms are
+	// shown: Suggested (dossier.Suggested, "" if none) first, then the
+	// others in pageOrder.
+	Ordered   []string
+	Suggested string
+	// ResultFiles are the dossier's documents of kind result: the draft's
+	// file the leader reads before approving.
+	ResultFiles []docView
 	// Draft is the result drafted and not yet issued, if any.
 	Draft *dossier.Result
 	// Nearby are units suggested for a transfer or a consultation: the
@@ -195,6 +202,24 @@ type dossierView struct {
 
 // HasActions reports whether any action form is shown.
 func (v *dossierView) HasActions() bool { return len(v.Actions) > 0 }
+
+// Opened reports whether the form of act is shown unfolded: the form that
+// just failed (with its error), otherwise the suggested next step. A stale
+// page's error is about the whole page, not a form.
+func (v *dossierView) Opened(act string) bool {
+	if v.ErrorOf != "" && !v.Stale {
+		return act == v.ErrorOf
+	}
+	return act == v.Suggested
+}
+
+// pageOrder is the order of the action forms on the dossier page, after
+// the suggested one: the lifecycle's main line, then the side steps, the
+// reschedule and the stop last.
+var pageOrder = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
+	dossier.ActAssign, dossier.ActRequestFee, dossier.ActFeePaid, dossier.ActAnswerConsult, dossier.ActDraftResult,
+	dossier.ActFinish, dossier.ActReturnDraft, dossier.ActReturnResult, dossier.ActDeliver, dossier.ActTransfer,
+	dossier.ActConsult, dossier.ActReschedule, dossier.ActStop}
 
 // shownActions are the actions the dossier page offers forms for.
 var shownActions = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
@@ -274,9 +299,25 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 			}
 		}
 	}
+	var offered []dossier.Action
 	for _, act := range dossier.NextActions(d, s.Actor) {
 		if shown(act) {
 			view.Actions[string(act)] = true
+			offered = append(offered, act)
+		}
+	}
+	view.Suggested = string(dossier.Suggested(d, s.Actor, offered))
+	if view.Suggested != "" {
+		view.Ordered = append(view.Ordered, view.Suggested)
+	}
+	for _, act := range pageOrder {
+		if view.Actions[string(act)] && string(act) != view.Suggested {
+			view.Ordered = append(view.Ordered, string(act))
+		}
+	}
+	for _, dv := range view.Documents {
+		if dv.Kind == dossier.DocResult {
+			view.ResultFiles = append(view.ResultFiles, dv)
 		}
 	}
 	if d.Status == dossier.StatusProcessing && d.Result != nil {
@@ -302,7 +343,6 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	if view.Actions[string(dossier.ActReschedule)] && dossier.ApologyWarning(d, now, cal) {
 		view.ApologyBy = cal.AddWorkingDays(*d.LegalDueAt, -1).In(cal.Location()).Format("02/01/2006")
 	}
-	view.Today = now.In(cal.Location()).Format("2006-01-02")
 	for _, no := range slips.Numbers {
 		if slips.Applies(no, d) == nil {
 			view.Slips = append(view.Slips, no)
@@ -480,7 +520,7 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 	case dossier.ActReschedule:
 		cmd.NewDue = strings.TrimSpace(fields["new_due"])
 		if cmd.NewDue == "" && cmd.Reason != "" {
-			return cmd, nil, fields, formError("new_due_required", "Vui lòng chọn ngày hẹn trả mới.", "Choose the new due date.")
+			return cmd, nil, fields, formError("new_due_required", "Vui lòng nhập ngày hẹn trả mới.", "Enter the new due date.")
 		}
 	}
 	return cmd, docs, fields, nil

@@ -194,8 +194,21 @@ func TestWorklistsAndProcessing(t *testing.T) {
 			// Reschedule once, with an apology; never twice.
 			path2 := "/can-bo/ho-so/" + d2.Code
 			want(t, "reschedule without date", leader.post(path2, act("reschedule", dossierOf(t, env, d2.Code).Version, url.Values{"reason": {"Chờ xác minh"}})),
-				http.StatusBadRequest, "Vui lòng chọn ngày hẹn trả mới.")
-			done(t, env, leader, d2.Code, "reschedule", url.Values{"reason": {"Chờ xác minh"}, "new_due": {"2025-03-20"}})
+				http.StatusBadRequest, "Vui lòng nhập ngày hẹn trả mới.")
+			// Month first is refused, in both languages; the reschedule form
+			// comes back unfolded (the only one) with the date as typed.
+			bad := act("reschedule", dossierOf(t, env, d2.Code).Version, url.Values{"reason": {"Chờ xác minh"}, "new_due": {"03/20/2025"}})
+			p = leader.post(path2, bad)
+			want(t, "reschedule with a month-first date", p, http.StatusBadRequest, "Ngày hẹn mới không hợp lệ: vui lòng nhập theo dạng ngày/tháng/năm",
+				`<details class="action panel" id="action-reschedule" open>`, `value="03/20/2025"`, `id="err-reschedule"`)
+			if n := strings.Count(p.body, `<details class="action panel"`); n < 2 || strings.Count(p.body, `" open>`) != 1 {
+				t.Fatalf("after the failed reschedule: %d action forms, %d open; want several, one open", n, strings.Count(p.body, `" open>`))
+			}
+			want(t, "reschedule with a month-first date, in English", leader.post(path2+"?lang=en", bad), http.StatusBadRequest,
+				"The new date is invalid: enter it as day/month/year")
+			leader.get(path2 + "?lang=vi")
+			// Typed as people write it.
+			done(t, env, leader, d2.Code, "reschedule", url.Values{"reason": {"Chờ xác minh"}, "new_due": {"20/03/2025"}})
 			want(t, "rescheduled", leader.get(path2+"?xong=reschedule"), 200, "20/03/2025 17:00", path2+"/phieu/04", "đã được gia hạn một lần")
 			if p := leader.get(path2); strings.Contains(p.body, `value="reschedule"`) {
 				t.Fatal("the reschedule form is offered twice")

@@ -531,26 +531,12 @@ func stripControls(s string, keepLines bool) string {
 	}, s)
 }
 
-var (
-	isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	// dmyDate is how Vietnamese write dates: 25/12/1990, also 25-12-1990 or
-	// 25.12.1990, with or without leading zeros.
-	dmyDate = regexp.MustCompile(`^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})$`)
-)
-
-// parseDate reads a date as YYYY-MM-DD or dd/MM/yyyy and returns it as
-// YYYY-MM-DD; impossible dates (31/02) fail.
+// parseDate reads a date as vn.ParseDate does (dd/mm/yyyy, d/m/yyyy,
+// yyyy-mm-dd…) and returns it as YYYY-MM-DD, the stored form; impossible
+// dates (31/02) fail.
 func parseDate(s string) (string, bool) {
-	var t time.Time
-	var err error
-	if isoDate.MatchString(s) {
-		t, err = time.Parse(time.DateOnly, s)
-	} else if m := dmyDate.FindStringSubmatch(s); m != nil && m[2] == m[4] {
-		t, err = time.Parse("2/1/2006", m[1]+"/"+m[3]+"/"+m[5])
-	} else {
-		return "", false
-	}
-	if err != nil || t.Year() < 1000 {
+	t, err := vn.ParseDate(s, time.UTC)
+	if err != nil {
 		return "", false
 	}
 	return t.Format(time.DateOnly), true

@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // Action names a lifecycle transition.
@@ -730,14 +731,17 @@ func hasDocument(v *catalog.Version, key string) bool {
 	return false
 }
 
-// parseNewDue reads YYYY-MM-DD (end of that office day, 17:00) or RFC 3339.
+// parseNewDue reads a date as vn.ParseDate does (dd/mm/yyyy as the back
+// office types it, yyyy-mm-dd from the API), due at the end of that office
+// day, 17:00; or an RFC 3339 time.
 func parseNewDue(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+	if t, err := vn.ParseDate(s, loc); err == nil {
 		return t.Add(17 * time.Hour), nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, invalid("new_due_invalid", "Ngày hẹn mới không hợp lệ (định dạng YYYY-MM-DD).", "The new date is invalid (use YYYY-MM-DD).")
+	return time.Time{}, invalid("new_due_invalid", "Ngày hẹn mới không hợp lệ: vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 05/12/2026.",
+		"The new date is invalid: enter it as day/month/year, for example 05/12/2026.")
 }

@@ -75,6 +75,20 @@ func (b *browser) submit(path, sel string) {
 	}
 }
 
+// unfold opens the folded action form #form-<action> of the dossier page
+// the way an officer does: a click on its title (the <details> summary).
+func (b *browser) unfold(action string) {
+	b.t.Helper()
+	sel := fmt.Sprintf("#action-%s", action)
+	if eval[bool](b, fmt.Sprintf(`document.querySelector(%q).open`, sel)) {
+		return
+	}
+	b.do(chromedp.Click(chromedp.CSS(sel + " > summary")))
+	if !eval[bool](b, fmt.Sprintf(`document.querySelector(%q).open`, sel)) {
+		b.t.Fatalf("%s did not open on a click on its title", sel)
+	}
+}
+
 // actOn submits the action form #form-<action> of the dossier page and
 // lands on the dossier page again.
 func (b *browser) actOn(code, action string) {
@@ -244,6 +258,9 @@ func TestBackofficeJourney(t *testing.T) {
 	const reason = "Giấy xác nhận đã quá 6 tháng, đề nghị nộp bản mới."
 	spec := b.staffBrowser("ht.specialist")
 	spec.open(page)
+	// Drafting the result is the specialist's next step: the request for
+	// supplementation is folded and opened first.
+	spec.unfold("request_supplement")
 	spec.do(
 		chromedp.Click(chromedp.CSS("#supp-giay_xac_nhan")),
 		chromedp.SendKeys(chromedp.CSS("#reason-request_supplement"), reason),
@@ -282,6 +299,16 @@ func TestBackofficeJourney(t *testing.T) {
 	lead.follow(page, chromedp.Click(chromedp.CSS(fmt.Sprintf(`main a[href=%q]`, page))))
 	lead.contains("#draft", "15/2026/GCNKH")
 	lead.contains("main", "gcnkh-15.pdf")
+	// The draft's file is linked where the leader approves, and opens.
+	lead.contains("#approve-files", "gcnkh-15.pdf")
+	lead.contains("#draft-files", "gcnkh-15.pdf")
+	href := eval[string](lead, `document.querySelector("#approve-files a").getAttribute("href")`)
+	if !strings.HasPrefix(href, page+"/tai-lieu/") {
+		t.Fatalf("the draft's file links to %q, want one of the dossier's documents", href)
+	}
+	if got := lead.fetch(href); got != "200 %PDF-" {
+		t.Fatalf("the draft's file %s answers %q, want a PDF", href, got)
+	}
 	lead.actOn(code, "finish")
 	lead.contains("#notice", "Đã phê duyệt và ban hành kết quả.")
 	if d = dossierOf(t, citizen, code); d.Status != 9 || d.Result == nil || d.Result.Number != "15/2026/GCNKH" {
@@ -339,6 +366,7 @@ func TestBackofficeStalePage(t *testing.T) {
 	lead.do(chromedp.SetValue(chromedp.CSS("#assignee-assign"), "ht.specialist"))
 	lead.actOn(d.Code, "assign")
 
+	b.unfold("stop")
 	b.do(chromedp.SendKeys(chromedp.CSS("#reason-stop"), "Công dân đề nghị dừng."))
 	b.submit(page, `#form-stop button[type="submit"]`)
 	b.contains("#stale", "Hồ sơ vừa được người khác thay đổi")

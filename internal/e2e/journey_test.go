@@ -418,8 +418,12 @@ func TestNarrowSubmission(t *testing.T) {
 	b.open("/ho-so/" + sup.Code)
 	b.contains("#supplement", "Bổ sung giấy tờ")
 	b.fits("the dossier page with the supplementation form")
+	b.besideLabel("#withdraw-confirm")
+	b.fullWidth("#sup-note")
 
 	b.open("/ho-so/" + done.Code)
 	b.contains("#rate", "Rất hài lòng")
 	b.fits("the dossier page with the rating form")
+	b.besideLabel("#rating-very_satisfied")
+	b.fullWidth("#rate-comment")
 }

@@ -14,13 +14,14 @@ const (
 	CodeIDFutureYear = "id_future_year" // encoded birth year is after the current year
 	CodePhoneInvalid = "phone_invalid"  // not a Vietnamese phone number
 	CodeEmailInvalid = "email_invalid"  // not a usable e-mail address
+	CodeDateInvalid  = "date_invalid"   // not a real date as dd/mm/yyyy (or yyyy-mm-dd)
 )
 
 // Codes lists every error code of this package, so that callers (and tests)
 // can check that each one has a translation.
 var Codes = []string{
 	CodeIDLength, CodeIDDigits, CodeIDProvince, CodeIDFutureYear,
-	CodePhoneInvalid, CodeEmailInvalid,
+	CodePhoneInvalid, CodeEmailInvalid, CodeDateInvalid,
 }
 
 // IDError is the error every check in this package returns. The name comes
@@ -70,6 +71,10 @@ var messages = map[string][2]string{
 	CodeEmailInvalid: {
 		"Địa chỉ thư điện tử không hợp lệ (ví dụ đúng: ten@example.vn).",
 		"Invalid e-mail address (a valid example: name@example.vn).",
+	},
+	CodeDateInvalid: {
+		"Ngày không hợp lệ: vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 05/12/2026.",
+		"Invalid date: enter it as day/month/year, for example 05/12/2026.",
 	},
 }
 

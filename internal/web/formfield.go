@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // FormField is one control of a procedure's form (catalog.Form) as a page
@@ -28,6 +28,8 @@ type FormField struct {
 	MaxLen    int
 	Mode      string // inputmode
 	Auto      string // autocomplete
+	// Placeholder and Pattern are set on date fields, typed as text.
+	Placeholder, Pattern string
 }
 
 // FormOption is one choice of a select control.
@@ -36,9 +38,13 @@ type FormOption struct {
 	Selected     bool
 }
 
-// Described lists the ids the control's aria-describedby names.
+// Described lists the ids the control's aria-describedby names: its help,
+// the format of a date (the hint with id ID-format) and its error.
 func (f FormField) Described() string {
 	var ids []string
+	if f.Kind == string(catalog.FieldDate) {
+		ids = append(ids, f.ID+"-format")
+	}
 	if f.Help != "" {
 		ids = append(ids, f.ID+"-hint")
 	}
@@ -65,7 +71,12 @@ func FormFields(form catalog.Form, values map[string]string, lang, choose string
 				f.Max = strconv.FormatFloat(*fd.Max, 'f', -1, 64)
 			}
 		case catalog.FieldDate:
-			f.InputType = "date"
+			// A text input, not type="date": the browser's date picker
+			// shows and takes its own locale's order (mm/dd/yyyy in an
+			// English browser); people here write dd/mm/yyyy, which
+			// vn.ParseDate reads on the server.
+			f.Mode, f.Placeholder, f.Pattern = "numeric", vn.DatePlaceholder, vn.DatePattern
+			f.Value = vn.DisplayDate(f.Value)
 		case catalog.FieldIDNumber:
 			f.Mode, f.MaxLen = "numeric", 12
 		case catalog.FieldPhone:
@@ -126,9 +137,7 @@ func AnswerText(fd catalog.Field, val any, lang string, yesNo func(bool) string)
 			}
 		}
 	case catalog.FieldDate:
-		if d, err := time.Parse(time.DateOnly, s); err == nil {
-			return d.Format("02/01/2006")
-		}
+		return vn.DisplayDate(s)
 	}
 	return s
 }

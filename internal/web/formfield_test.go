@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/vn"
 )
 
 func TestFormFields(t *testing.T) {
@@ -20,7 +21,9 @@ func TestFormFields(t *testing.T) {
 		{Name: "dong_y", Label: "Cam đoan", Type: catalog.FieldCheckbox, Required: true},
 		{Name: "gioi", Label: "Giới tính", Type: catalog.FieldSelect, Options: []catalog.Option{{Value: "nam", Label: "Nam", LabelEN: "Male"}, {Value: "nu", Label: "Nữ"}}},
 	}}
-	values := map[string]string{"ten": "An", "dong_y": "on", "gioi": "nu"}
+	// A stored date (yyyy-mm-dd, a saved draft) comes back as people
+	// write it.
+	values := map[string]string{"ten": "An", "dong_y": "on", "gioi": "nu", "ngay": "2026-12-05"}
 	got := FormFields(form, values, EN, "— Choose —")
 	want := []FormField{
 		{ID: "field-ten", Name: "ten", Kind: "text", InputType: "text", Label: "Full name", Help: "Như trên căn cước", Value: "An", Required: true, MaxLen: 500, Auto: "off"},
@@ -28,7 +31,8 @@ func TestFormFields(t *testing.T) {
 		{ID: "field-cccd", Name: "cccd", Kind: "id_number", InputType: "text", Label: "Số định danh", MaxLen: 12, Mode: "numeric", Auto: "off"},
 		{ID: "field-dt", Name: "dt", Kind: "phone", InputType: "tel", Label: "Điện thoại", Auto: "tel"},
 		{ID: "field-mail", Name: "mail", Kind: "email", InputType: "email", Label: "Thư điện tử", Auto: "email"},
-		{ID: "field-ngay", Name: "ngay", Kind: "date", InputType: "date", Label: "Ngày", Auto: "off"},
+		{ID: "field-ngay", Name: "ngay", Kind: "date", InputType: "text", Label: "Ngày", Value: "05/12/2026", Mode: "numeric", Auto: "off",
+			Placeholder: "dd/mm/yyyy", Pattern: vn.DatePattern},
 		{ID: "field-ghi_chu", Name: "ghi_chu", Kind: "textarea", InputType: "text", Label: "Ghi chú", MaxLen: 5000, Auto: "off"},
 		{ID: "field-dong_y", Name: "dong_y", Kind: "checkbox", InputType: "text", Label: "Cam đoan", Value: "on", Checked: true, Required: true, Auto: "off"},
 		{ID: "field-gioi", Name: "gioi", Kind: "select", InputType: "text", Label: "Giới tính", Value: "nu", Auto: "off", Options: []FormOption{
@@ -49,6 +53,9 @@ func TestFormFields(t *testing.T) {
 	if d := got[0].Described(); d != "field-ten-hint field-ten-error" {
 		t.Errorf("Described with an error = %q", d)
 	}
+	if d := got[5].Described(); d != "field-ngay-format" {
+		t.Errorf("Described of a date = %q, want its format hint", d)
+	}
 }
 
 func TestAnswerText(t *testing.T) {
@@ -67,6 +74,7 @@ func TestAnswerText(t *testing.T) {
 	}{
 		{catalog.Field{Type: catalog.FieldDate}, "1990-04-02", "vi", "02/04/1990"},
 		{catalog.Field{Type: catalog.FieldDate}, "02/04/1990", "vi", "02/04/1990"},
+		{catalog.Field{Type: catalog.FieldDate}, "1990-02-31", "vi", "1990-02-31"},
 		{sel, "nu", "vi", "Nữ"},
 		{sel, "nu", EN, "Female"},
 		{catalog.Field{Type: catalog.FieldCheckbox}, true, "vi", "Có"},

@@ -58,6 +58,7 @@ var baseMessages = Messages{
 	"footer.about":     {"motcua — nền tảng một cửa điện tử nguồn mở cho chính quyền địa phương.", "motcua — an open-source electronic one-stop shop for local government."},
 	"footer.api":       {"API cho nhà phát triển (OpenAPI)", "API for developers (OpenAPI)"},
 	"money.free":       {"Miễn phí", "Free"},
+	"date.hint":        {"Nhập ngày/tháng/năm, ví dụ 05/12/2026.", "Enter day/month/year, for example 05/12/2026."},
 	"none":             {"Chưa có", "Not yet"},
 	"error.code":       {"Mã lỗi %d", "Error %d"},
 	"error.404.title":  {"Không tìm thấy trang", "Page not found"},

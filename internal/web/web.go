@@ -21,6 +21,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/motcua/motcua/internal/vn"
 )
 
 //go:embed templates
@@ -208,6 +210,10 @@ func (rd *Renderer) funcs(lang string) template.FuncMap {
 		"money":    func(vnd int64) string { return Money(vnd, lang) },
 		"number":   func(n int) string { return Number(int64(n), lang) },
 		"static":   StaticURL,
+		// A date is typed as text in dd/mm/yyyy (see vn.ParseDate); these
+		// are the pattern and placeholder of such an input.
+		"datePattern":     func() string { return vn.DatePattern },
+		"datePlaceholder": func() string { return vn.DatePlaceholder },
 		// dict builds a map from key, value pairs, to pass several values
 		// to a partial.
 		"dict": func(kv ...any) (map[string]any, error) {
