@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -178,6 +179,33 @@ func (db *DB) Units(ctx context.Context, f UnitFilter) ([]org.Unit, error) {
 		out = append(out, *u)
 	}
 	return out, rows.Err()
+}
+
+// UnitChoices lists every unit valid at `at`, in tree order, each with the
+// unit above it: the candidates of the back office's transfer and
+// consultation pickers, which org.Search narrows. It reads the in-memory
+// directory: a search as the officer types costs no query.
+func (db *DB) UnitChoices(ctx context.Context, at time.Time) ([]org.Choice, error) {
+	d, err := db.dir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units := make([]*org.Unit, 0, len(d.unitByID))
+	for _, u := range d.unitByID {
+		if u.ActiveOn(at) {
+			units = append(units, u)
+		}
+	}
+	sort.Slice(units, func(i, j int) bool { return units[i].Path < units[j].Path })
+	out := make([]org.Choice, 0, len(units))
+	for _, u := range units {
+		c := org.Choice{Code: u.Code, Name: u.Name, Kind: u.Kind}
+		if p := d.unitByID[u.ParentID]; p != nil {
+			c.ParentCode, c.ParentName, c.ParentIsRoot = p.Code, p.Name, p.ParentID == 0
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // CountUnits counts units by kind.
