@@ -178,9 +178,9 @@ type dossierView struct {
 	Today       string // yyyy-mm-dd, the date input's lower bound
 	// Draft is the result drafted and not yet issued, if any.
 	Draft *dossier.Result
-	// Nearby are units suggested for a transfer or a consultation: the
-	// parent, the units below and the city's departments.
-	Nearby []org.Unit
+	// Pickers choose the unit of the transfer and consultation forms, by
+	// action (pick.go).
+	Pickers map[string]*unitPicker
 	// Tampered is set when the dossier's history no longer verifies: an
 	// event was changed or deleted outside the application.
 	Tampered bool
@@ -273,10 +273,8 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	if d.Status == dossier.StatusProcessing && d.Result != nil {
 		view.Draft = d.Result
 	}
-	if view.Actions[string(dossier.ActTransfer)] || view.Actions[string(dossier.ActConsult)] {
-		if view.Nearby, err = h.nearby(r, d.UnitCode); err != nil {
-			return nil, err
-		}
+	if err := h.fillPickers(r, view); err != nil {
+		return nil, err
 	}
 	if view.Actions[string(dossier.ActAssign)] {
 		if view.Specialists, err = h.Store.UnitStaff(r.Context(), d.UnitID, org.RoleSpecialist); err != nil {
@@ -296,43 +294,6 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		}
 	}
 	return view, nil
-}
-
-// nearby suggests the units a dossier of unit code is most often passed
-// to: its parent, the units below it and the departments under the root.
-func (h *Handler) nearby(r *http.Request, code string) ([]org.Unit, error) {
-	ctx := r.Context()
-	u, err := h.Store.UnitByCode(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	var out []org.Unit
-	root := u
-	for i := 0; i < 8 && root.ParentCode != ""; i++ {
-		p, err := h.Store.UnitByCode(ctx, root.ParentCode)
-		if err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			out = append(out, *p)
-		}
-		root = p
-	}
-	below, err := h.Store.Units(ctx, store.UnitFilter{Parent: u.Code, At: h.now(), Limit: 200})
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, below...)
-	top, err := h.Store.Units(ctx, store.UnitFilter{Parent: root.Code, At: h.now(), Limit: 200})
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range top {
-		if t.Kind == org.KindDepartment && t.Code != u.Code {
-			out = append(out, t)
-		}
-	}
-	return out, nil
 }
 
 // inlineKind reports whether a content type is shown in the browser: PDFs
@@ -418,10 +379,9 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 	case dossier.ActAssign:
 		cmd.Assignee = strings.TrimSpace(fields["assignee"])
 	case dossier.ActTransfer, dossier.ActConsult:
+		// The service says when none is chosen, and when the code is
+		// not a unit's.
 		cmd.ToUnit = strings.TrimSpace(fields["to_unit"])
-		if cmd.ToUnit == "" {
-			return cmd, nil, fields, formError("to_unit_required", "Vui lòng nhập mã định danh đơn vị nhận hồ sơ.", "Enter the receiving unit's identifier.")
-		}
 	case dossier.ActRequestFee:
 		raw := strings.NewReplacer(".", "", ",", "", " ", "", "\u00a0", "").Replace(strings.TrimSpace(fields["amount"]))
 		n, err := strconv.ParseInt(raw, 10, 64)
@@ -458,6 +418,9 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 // act runs one action posted from the dossier page; the service checks
 // role, status, version and arguments.
 func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
+	if done, err := h.findUnit(w, r, s); done {
+		return err
+	}
 	code := r.PathValue("code")
 	var uploads *files.Multipart
 	defer func() { uploads.Discard() }()
