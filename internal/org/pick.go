@@ -4,6 +4,9 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"github.com/motcua/motcua/internal/vn"
 )
 
@@ -103,6 +106,33 @@ func SameGroup(cs []Choice) bool {
 		}
 	}
 	return true
+}
+
+// Sort orders choices as people read a list: by group (the district,
+// department or city they belong to), then by name, both in Vietnamese
+// alphabetical order (Đ after D, accents after the bare letter). The
+// tree's own order follows row ids, which say nothing to a citizen.
+func Sort(cs []Choice) {
+	col := collate.New(language.Vietnamese)
+	groupName := func(c Choice) string {
+		if c.ParentCode == "" {
+			return c.Name
+		}
+		return c.ParentName
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if d := col.CompareString(groupName(a), groupName(b)); d != 0 {
+			return d < 0
+		}
+		if a.GroupCode() != b.GroupCode() {
+			return a.GroupCode() < b.GroupCode()
+		}
+		if d := col.CompareString(a.Name, b.Name); d != 0 {
+			return d < 0
+		}
+		return a.Code < b.Code
+	})
 }
 
 // Search keeps the choices that match q, accents and case optional: every

@@ -116,3 +116,28 @@ func TestChoiceGroups(t *testing.T) {
 		t.Errorf("root group: %+v", g)
 	}
 }
+
+func TestChoiceSort(t *testing.T) {
+	cs := append([]org.Choice(nil), hanoi2019...)
+	// Shuffled the way row ids put them.
+	cs[0], cs[6] = cs[6], cs[0]
+	cs[2], cs[5] = cs[5], cs[2]
+	org.Sort(cs)
+	// Groups by name: Quận Đống Đa, Quận Hà Đông, Thành phố Hà Nội (the
+	// city's own units), Thị xã Sơn Tây; then names.
+	want := []string{"DD-QT", "DD-TL", "HD-QT", "HD-VQ", "DD", "000.00.41.H26", "ST-QT", "ST-HM"}
+	if got := codes(cs); !reflect.DeepEqual(got, want) {
+		t.Errorf("Sort = %v, want %v", got, want)
+	}
+	// Vietnamese order within a group: Đ after D, Ư after U.
+	ws := []org.Choice{
+		{Code: "3", Name: "Xã Đông Anh", ParentCode: "P", ParentName: "Huyện X"},
+		{Code: "4", Name: "Xã Ưng Hòe", ParentCode: "P", ParentName: "Huyện X"},
+		{Code: "1", Name: "Xã Dục Tú", ParentCode: "P", ParentName: "Huyện X"},
+		{Code: "2", Name: "Xã Uy Nỗ", ParentCode: "P", ParentName: "Huyện X"},
+	}
+	org.Sort(ws)
+	if got := codes(ws); !reflect.DeepEqual(got, []string{"1", "3", "2", "4"}) {
+		t.Errorf("Vietnamese order: %v", got)
+	}
+}

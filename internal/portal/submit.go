@@ -68,12 +68,12 @@ type docView struct {
 }
 
 type submitView struct {
-	P          *catalog.Procedure
-	V          *catalog.Version
-	Action     string
-	Token      string
-	Units []option
-	UnitQ string
+	P      *catalog.Procedure
+	V      *catalog.Version
+	Action string
+	Token  string
+	Units  []option
+	UnitQ  string
 	// UnitFilter shows the picker's controls: many units, or units under
 	// several districts (or departments).
 	UnitFilter bool
@@ -87,11 +87,11 @@ type submitView struct {
 	UnitError string
 	// all are every unit offering the procedure now: the check of the unit
 	// chosen does not depend on how the list was narrowed.
-	all []org.Choice
-	Fields     []fieldView
-	Docs       []docView
-	Errors     []formError
-	MaxFileMB  int64
+	all       []org.Choice
+	Fields    []fieldView
+	Docs      []docView
+	Errors    []formError
+	MaxFileMB int64
 	// Notice says a draft was saved or restored.
 	Notice string
 }

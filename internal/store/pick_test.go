@@ -96,8 +96,16 @@ func TestUnitChoices(t *testing.T) {
 		if len(all) != 11 {
 			t.Errorf("%d unit choices, want the 11 units", len(all))
 		}
-		if all[0].Code != "000.00.00.H26" || all[0].ParentCode != "" {
-			t.Errorf("the first choice is %+v, want the city (tree order)", all[0])
+		// Reading order: by district (or city) name, then by name.
+		var order []string
+		for _, c := range all {
+			order = append(order, c.FullName())
+		}
+		// The city sits in its own group, among the units right under it.
+		if want := []string{"Phường Quang Trung, Quận Đống Đa", "Phường Quang Trung, Quận Hà Đông", "Phường Hàng Bạc, Quận Hoàn Kiếm",
+			"Phường Hàng Trống, Quận Hoàn Kiếm", "Quận Đống Đa", "Quận Hà Đông", "Quận Hoàn Kiếm", "Sở Tư pháp", "Thành phố Hà Nội",
+			"Thị xã Sơn Tây", "Phường Quang Trung, Thị xã Sơn Tây"}; !reflect.DeepEqual(order, want) {
+			t.Errorf("unit choices in the order\n%q, want\n%q", order, want)
 		}
 		if after, err := f.db.UnitChoices(ctx, time.Date(2025, 7, 1, 9, 0, 0, 0, ict)); err != nil || len(after) != 10 {
 			t.Errorf("unit choices on 1/7/2025: %d %v, want 10", len(after), err)

@@ -226,8 +226,9 @@ func (db *DB) OfferingUnits(ctx context.Context, procedureID int64, at time.Time
 }
 
 // SubmissionUnits lists the units valid at `at` that offer the procedure,
-// in tree order, at most limit of them, each with the unit above it (a
-// citizen tells the three "Phường Quang Trung" apart by their districts).
+// at most limit of them (the first in tree order), each with the unit
+// above it (a citizen tells the three "Phường Quang Trung" apart by their
+// districts), in reading order (org.Sort).
 // Narrowing the list (by group, by a search) is org's, the same for every
 // surface.
 func (db *DB) SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, limit int) ([]org.Choice, error) {
@@ -254,5 +255,6 @@ func (db *DB) SubmissionUnits(ctx context.Context, procedureID int64, at time.Ti
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("listing submission units: %w", err)
 	}
+	org.Sort(out)
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -181,7 +180,7 @@ func (db *DB) Units(ctx context.Context, f UnitFilter) ([]org.Unit, error) {
 	return out, rows.Err()
 }
 
-// UnitChoices lists every unit valid at `at`, in tree order, each with the
+// UnitChoices lists every unit valid at `at`, in reading order (org.Sort), each with the
 // unit above it: the candidates of the back office's transfer and
 // consultation pickers, which org.Search narrows. It reads the in-memory
 // directory: a search as the officer types costs no query.
@@ -196,7 +195,6 @@ func (db *DB) UnitChoices(ctx context.Context, at time.Time) ([]org.Choice, erro
 			units = append(units, u)
 		}
 	}
-	sort.Slice(units, func(i, j int) bool { return units[i].Path < units[j].Path })
 	out := make([]org.Choice, 0, len(units))
 	for _, u := range units {
 		c := org.Choice{Code: u.Code, Name: u.Name, Kind: u.Kind}
@@ -205,6 +203,7 @@ func (db *DB) UnitChoices(ctx context.Context, at time.Time) ([]org.Choice, erro
 		}
 		out = append(out, c)
 	}
+	org.Sort(out)
 	return out, nil
 }
 
