@@ -1,13 +1,17 @@
 package portal_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/org"
 )
 
 // TestUnitPicker: with wards of the same name in several districts, the
@@ -118,6 +122,37 @@ func TestUnitPicker(t *testing.T) {
 			if len(ds) != 1 || ds[0].UnitCode != apptest.QuangTrungDD {
 				t.Fatalf("dossiers after confirming: %+v", ds)
 			}
+		})
+
+		t.Run("two levels (2025): communes listed directly", func(t *testing.T) {
+			// The 2019 wards and districts end on 30/6/2025; the 2025
+			// communes sit right under the city.
+			ctx := context.Background()
+			gone, from := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+			var units []org.Unit
+			for _, code := range []string{apptest.HoanKiem, apptest.HangTrong, apptest.HangBac, apptest.DongDa, apptest.QuangTrungDD,
+				apptest.TrungLiet, apptest.HaDong, apptest.QuangTrungHD, apptest.SonTay, apptest.QuangTrungST} {
+				u, err := env.DB.UnitByCode(ctx, code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				u.ValidTo = &gone
+				units = append(units, *u)
+			}
+			units = append(units,
+				org.Unit{Code: "000.01.00.H26", Name: "Phường Ba Đình", Kind: org.KindCommune, ParentCode: apptest.City, ValidFrom: &from},
+				org.Unit{Code: "000.02.00.H26", Name: "Phường Hoàn Kiếm", Kind: org.KindCommune, ParentCode: apptest.City, ValidFrom: &from},
+				org.Unit{Code: "000.03.00.H26", Name: "Xã Sóc Sơn", Kind: org.KindCommune, ParentCode: apptest.City, ValidFrom: &from})
+			if err := env.DB.UpsertUnits(ctx, units); err != nil {
+				t.Fatal(err)
+			}
+			spec := apptest.Spec(apptest.Marriage, "Đăng ký kết hôn", catalog.LevelCommune, "all_communes", 5)
+			if rep, err := env.DB.ImportCatalogue(ctx, []catalog.Spec{spec}); err != nil || len(rep.Rejected) > 0 {
+				t.Fatalf("catalogue: %v %v", err, rep.Rejected)
+			}
+			p := a.get(path)
+			wantPage(t, "2025 communes", p, 200, []string{opt("000.01.00.H26", "Phường Ba Đình"), opt("000.02.00.H26", "Phường Hoàn Kiếm"),
+				opt("000.03.00.H26", "Xã Sóc Sơn")}, []string{`id="unit_group"`, `name="pick_unit"`, apptest.QuangTrungDD, apptest.HangTrong})
 		})
 
 		t.Run("a unit that does not offer it", func(t *testing.T) {
