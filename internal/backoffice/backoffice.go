@@ -76,6 +76,7 @@ type Store interface {
 	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
+	UnitChoices(ctx context.Context, at time.Time) ([]org.Choice, error)
 	OpenConsultations(ctx context.Context, unitID, after int64, limit int) ([]store.ConsultationRow, int64, error)
 }
 

@@ -189,12 +189,12 @@ type dossierView struct {
 	ResultFiles []docView
 	// Draft is the result drafted and not yet issued, if any.
 	Draft *dossier.Result
-	// Nearby are units suggested for a transfer or a consultation: the
-	// parent, the units below and the city's departments.
-	Nearby []org.Unit
 	// ConsultDays is the consultation form's time to answer unless the
 	// officer changes it: the deployment's default.
 	ConsultDays int
+	// Pickers choose the unit of the transfer and consultation forms, by
+	// action (pick.go).
+	Pickers map[string]*unitPicker
 	// Tampered is set when the dossier's history no longer verifies: an
 	// event was changed or deleted outside the application.
 	Tampered bool
@@ -324,10 +324,8 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		view.Draft = d.Result
 	}
 	view.ConsultDays = h.consultDays()
-	if view.Actions[string(dossier.ActTransfer)] || view.Actions[string(dossier.ActConsult)] {
-		if view.Nearby, err = h.nearby(r, d.UnitCode); err != nil {
-			return nil, err
-		}
+	if err := h.fillPickers(r, view); err != nil {
+		return nil, err
 	}
 	if view.Actions[string(dossier.ActAssign)] {
 		if view.Specialists, err = h.Store.UnitStaff(r.Context(), d.UnitID, org.RoleSpecialist); err != nil {
@@ -359,43 +357,6 @@ func (h *Handler) consultDays() int {
 		return ds.ConsultDays
 	}
 	return dossier.DefaultConsultDays
-}
-
-// nearby suggests the units a dossier of unit code is most often passed
-// to: its parent, the units below it and the departments under the root.
-func (h *Handler) nearby(r *http.Request, code string) ([]org.Unit, error) {
-	ctx := r.Context()
-	u, err := h.Store.UnitByCode(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	var out []org.Unit
-	root := u
-	for i := 0; i < 8 && root.ParentCode != ""; i++ {
-		p, err := h.Store.UnitByCode(ctx, root.ParentCode)
-		if err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			out = append(out, *p)
-		}
-		root = p
-	}
-	below, err := h.Store.Units(ctx, store.UnitFilter{Parent: u.Code, At: h.now(), Limit: 200})
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, below...)
-	top, err := h.Store.Units(ctx, store.UnitFilter{Parent: root.Code, At: h.now(), Limit: 200})
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range top {
-		if t.Kind == org.KindDepartment && t.Code != u.Code {
-			out = append(out, t)
-		}
-	}
-	return out, nil
 }
 
 // inlineKind reports whether a content type is shown in the browser: PDFs
@@ -481,10 +442,9 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 	case dossier.ActAssign:
 		cmd.Assignee = strings.TrimSpace(fields["assignee"])
 	case dossier.ActTransfer, dossier.ActConsult:
+		// The service says when none is chosen, and when the code is
+		// not a unit's.
 		cmd.ToUnit = strings.TrimSpace(fields["to_unit"])
-		if cmd.ToUnit == "" {
-			return cmd, nil, fields, formError("to_unit_required", "Vui lòng nhập mã định danh đơn vị nhận hồ sơ.", "Enter the receiving unit's identifier.")
-		}
 		if raw := strings.TrimSpace(fields["reply_days"]); act == dossier.ActConsult && raw != "" {
 			// The range is the service's rule; here only the number.
 			n, err := strconv.Atoi(raw)
@@ -529,6 +489,9 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 // act runs one action posted from the dossier page; the service checks
 // role, status, version and arguments.
 func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
+	if done, err := h.findUnit(w, r, s); done {
+		return err
+	}
 	code := r.PathValue("code")
 	var uploads *files.Multipart
 	defer func() { uploads.Discard() }()

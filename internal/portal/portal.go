@@ -37,6 +37,7 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -52,7 +53,7 @@ type Catalogue interface {
 	MostUsedProcedures(ctx context.Context, since, at time.Time, limit int) ([]store.ProcedureUse, error)
 	PortalFacets(ctx context.Context, at time.Time) (store.CatalogueFacets, error)
 	OfferingUnits(ctx context.Context, procedureID int64, at time.Time, names int) (int, []string, error)
-	SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, q string, limit int) ([]store.UnitChoice, error)
+	SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, limit int) ([]org.Choice, error)
 	// Version reads a procedure version by id: the one a dossier is pinned to.
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
 }

@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/vn"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -35,8 +37,10 @@ type Dossiers interface {
 	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
 }
 
-// Units to submit to: more than unitFilterFrom offering units add a name
-// filter (?unit_q=) to the page; at most maxUnitChoices are listed.
+// Units to submit to: more than unitFilterFrom offering units, or units
+// under more than one district (or department), add the picker's controls
+// to the page: first the district, then the unit, or a search by name
+// (unit_group, unit_q); at most maxUnitChoices are listed.
 const (
 	unitFilterFrom = 40
 	maxUnitChoices = 1000
@@ -64,18 +68,30 @@ type docView struct {
 }
 
 type submitView struct {
-	P          *catalog.Procedure
-	V          *catalog.Version
-	Action     string
-	Token      string
-	Units      []option
-	UnitQ      string
-	UnitFilter bool // many units: show the name filter
-	UnitError  string
-	Fields     []fieldView
-	Docs       []docView
-	Errors     []formError
-	MaxFileMB  int64
+	P      *catalog.Procedure
+	V      *catalog.Version
+	Action string
+	Token  string
+	Units  []option
+	UnitQ  string
+	// UnitFilter shows the picker's controls: many units, or units under
+	// several districts (or departments).
+	UnitFilter bool
+	// Groups is the picker's first step, the districts (or departments)
+	// the offering units belong to, when there is more than one; UnitGroup
+	// is the one chosen.
+	Groups    []option
+	UnitGroup string
+	// UnitCount is how many units the narrowed list holds.
+	UnitCount int
+	UnitError string
+	// all are every unit offering the procedure now: the check of the unit
+	// chosen does not depend on how the list was narrowed.
+	all       []org.Choice
+	Fields    []fieldView
+	Docs      []docView
+	Errors    []formError
+	MaxFileMB int64
 	// Notice says a draft was saved or restored.
 	Notice string
 	// Delivery is the applicant's choice of how to receive the result;
@@ -203,20 +219,37 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	uq := strings.TrimSpace(vn.NFC(r.URL.Query().Get("unit_q")))
-	return h.draftForm(w, r, a, p, n, uq, http.StatusOK, "")
+	q := r.URL.Query()
+	return h.draftForm(w, r, a, p, n, unitPickOf(q.Get), http.StatusOK, "")
+}
+
+// unitPick is how the citizen narrowed the list of units: a district (or
+// department) chosen first, a search text, and, for the picker's
+// JavaScript refresh, the unit chosen so far.
+type unitPick struct {
+	Group, Q, Unit string
+}
+
+// unitPickOf reads the picker's fields (unit_group, unit_q, unit).
+func unitPickOf(get func(string) string) unitPick {
+	clean := func(k string) string { return strings.TrimSpace(vn.NFC(get(k))) }
+	return unitPick{Group: clean("unit_group"), Q: clean("unit_q"), Unit: clean("unit")}
 }
 
 // draftForm renders the submission page filled from the citizen's draft,
 // if any, with status and, when not empty, msg in place of the notice.
-func (h *Handler) draftForm(w http.ResponseWriter, r *http.Request, a *account.Account, p *catalog.Procedure, n int, unitQ string, status int, msg string) error {
+func (h *Handler) draftForm(w http.ResponseWriter, r *http.Request, a *account.Account, p *catalog.Procedure, n int, pick unitPick, status int, msg string) error {
 	// A draft saved earlier (by the button, or by a submission that had
 	// errors) fills the page again: drafts survive a closed browser.
 	dr, at, _, found, err := h.loadDraft(r.Context(), a, p.Code)
 	if err != nil {
 		return err
 	}
-	v, err := h.submitView(r, p, n, unitQ, dr.Unit, dr.Values)
+	unit := dr.Unit
+	if pick.Unit != "" {
+		unit = pick.Unit
+	}
+	v, err := h.submitView(r, p, n, pick, unit, dr.Values)
 	if err != nil {
 		return err
 	}
@@ -279,28 +312,51 @@ func formData(ver *catalog.Version, values map[string]string) map[string]any {
 	return data
 }
 
-// submitView builds the page with the values typed so far.
-func (h *Handler) submitView(r *http.Request, p *catalog.Procedure, n int, unitQ, unit string, values map[string]string) (*submitView, error) {
+// submitView builds the page with the values typed so far; pick narrows
+// the list of units (org's grouping and search, the same as the back
+// office's), which keeps the unit chosen even when the narrowing hides it.
+func (h *Handler) submitView(r *http.Request, p *catalog.Procedure, n int, pick unitPick, unit string, values map[string]string) (*submitView, error) {
 	lang := web.LangOf(r)
-	if len([]rune(unitQ)) > maxUnitQuery {
-		unitQ = string([]rune(unitQ)[:maxUnitQuery])
+	if len([]rune(pick.Q)) > maxUnitQuery {
+		pick.Q = string([]rune(pick.Q)[:maxUnitQuery])
 	}
-	v := &submitView{P: p, V: p.Current, Action: "/thu-tuc/" + url.PathEscape(p.Code) + "/nop-ho-so",
-		UnitFilter: n > unitFilterFrom, MaxFileMB: h.Limits.File >> 20}
-	if v.UnitFilter {
-		v.UnitQ = unitQ
-	} else {
-		unitQ = ""
-	}
-	units, err := h.Catalogue.SubmissionUnits(r.Context(), p.ID, h.now(), unitQ, maxUnitChoices)
+	v := &submitView{P: p, V: p.Current, Action: "/thu-tuc/" + url.PathEscape(p.Code) + "/nop-ho-so", MaxFileMB: h.Limits.File >> 20}
+	all, err := h.Catalogue.SubmissionUnits(r.Context(), p.ID, h.now(), maxUnitChoices)
 	if err != nil {
 		return nil, err
 	}
-	if len(units) != 1 {
+	v.all = all
+	groups := org.Groups(all)
+	v.UnitFilter = n > unitFilterFrom || len(groups) > 1
+	list := all
+	if v.UnitFilter {
+		if len(groups) > 1 {
+			v.Groups = append(v.Groups, option{Label: h.t(r, "submit.unit_group.all")})
+			for _, g := range groups {
+				if g.Code == pick.Group {
+					v.UnitGroup = g.Code
+				}
+				v.Groups = append(v.Groups, option{Value: g.Code, Label: g.Name, Selected: g.Code == pick.Group})
+			}
+		}
+		v.UnitQ = pick.Q
+		list = org.Search(org.InGroup(all, v.UnitGroup), v.UnitQ)
+	}
+	v.UnitCount = len(list)
+	if c, ok := v.offered(unit); ok && !slices.ContainsFunc(list, func(x org.Choice) bool { return x.Code == unit }) {
+		list = append([]org.Choice{c}, list...)
+	}
+	if len(list) != 1 {
 		v.Units = append(v.Units, option{Label: h.t(r, "submit.unit.choose")})
 	}
-	for _, u := range units {
-		v.Units = append(v.Units, option{Value: u.Code, Label: u.Name, Selected: u.Code == unit})
+	for _, c := range list {
+		// The unit's own name is enough where its district goes without
+		// saying: one district in all, or the district chosen first.
+		label := c.FullName()
+		if len(groups) <= 1 || c.GroupCode() == v.UnitGroup {
+			label = c.Name
+		}
+		v.Units = append(v.Units, option{Value: c.Code, Label: label, Selected: c.Code == unit})
 	}
 	v.Fields = web.FormFields(p.Current.Form, values, lang, h.t(r, "submit.choose"))
 	for _, d := range p.Current.Documents {
@@ -308,6 +364,16 @@ func (h *Handler) submitView(r *http.Request, p *catalog.Procedure, n int, unitQ
 			Copies: d.Copies, Required: d.Required, Template: d.Template})
 	}
 	return v, nil
+}
+
+// offered returns the unit of code among those offering the procedure now.
+func (v *submitView) offered(code string) (org.Choice, bool) {
+	for _, c := range v.all {
+		if code != "" && c.Code == code {
+			return c, true
+		}
+	}
+	return org.Choice{}, false
 }
 
 func (v *submitView) field(name string) *fieldView {
@@ -362,7 +428,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		// The body could not be read whole: the page again, empty.
-		v, verr := h.submitView(r, p, n, "", "", map[string]string{})
+		v, verr := h.submitView(r, p, n, unitPick{}, "", map[string]string{})
 		if verr != nil {
 			return verr
 		}
@@ -380,7 +446,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	data := formData(ver, values)
-	v, err := h.submitView(r, p, n, strings.TrimSpace(vn.NFC(m.Fields["unit_q"])), unit, values)
+	v, err := h.submitView(r, p, n, unitPickOf(func(k string) string { return m.Fields[k] }), unit, values)
 	if err != nil {
 		return err
 	}
@@ -442,13 +508,19 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
 		return nil
 	}
+	if m.Fields["pick_unit"] != "" {
+		// The picker's button (the page without JavaScript): the list of
+		// units narrowed, everything typed and attached kept, the files
+		// in the draft, offered again with their "keep" boxes.
+		if err := saveDraft(); err != nil {
+			return err
+		}
+		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
+		return nil
+	}
 
 	// The unit: one that offers the procedure now.
-	offered := false
-	for _, o := range v.Units {
-		offered = offered || (o.Value != "" && o.Value == unit)
-	}
-	if !offered {
+	if _, ok := v.offered(unit); !ok {
 		v.UnitError = h.t(r, "submit.err.unit")
 		v.Errors = append(v.Errors, formError{Field: "unit", Message: v.UnitError})
 	}
@@ -557,10 +629,8 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, p *catalog.Proc
 	if rv.Delivery.Method == "" {
 		rv.Delivery.Method = dossier.DeliverInPerson
 	}
-	for _, o := range v.Units {
-		if o.Value != "" && o.Value == dr.Unit {
-			rv.Unit = o.Label
-		}
+	if c, ok := v.offered(dr.Unit); ok {
+		rv.Unit = c.FullName()
 	}
 	for _, fd := range p.Current.Form.Fields {
 		s := web.AnswerText(fd, dr.Values[fd.Name], lang, func(b bool) string {
@@ -635,24 +705,20 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !found {
-		return h.draftForm(w, r, a, p, n, "", http.StatusConflict, h.t(r, "submit.review.none"))
+		return h.draftForm(w, r, a, p, n, unitPick{}, http.StatusConflict, h.t(r, "submit.review.none"))
 	}
 	if stamp != cur || !validToken(token) {
-		return h.draftForm(w, r, a, p, n, "", http.StatusConflict, h.t(r, "submit.review.stale"))
+		return h.draftForm(w, r, a, p, n, unitPick{}, http.StatusConflict, h.t(r, "submit.review.stale"))
 	}
 	lang := web.LangOf(r)
 	ver := p.Current
-	v, err := h.submitView(r, p, n, "", dr.Unit, dr.Values)
+	v, err := h.submitView(r, p, n, unitPick{}, dr.Unit, dr.Values)
 	if err != nil {
 		return err
 	}
 	v.Token = token
 	v.setDelivery(dr.Delivery)
-	offered := false
-	for _, o := range v.Units {
-		offered = offered || (o.Value != "" && o.Value == dr.Unit)
-	}
-	if !offered {
+	if _, ok := v.offered(dr.Unit); !ok {
 		v.UnitError = h.t(r, "submit.err.unit")
 		v.Errors = append(v.Errors, formError{Field: "unit", Message: v.UnitError})
 	}

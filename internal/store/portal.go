@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/vn"
 )
 
@@ -224,38 +225,36 @@ func (db *DB) OfferingUnits(ctx context.Context, procedureID int64, at time.Time
 	return n, out, nil
 }
 
-// UnitChoice is a unit a citizen may submit a dossier to.
-type UnitChoice struct {
-	Code string
-	Name string
-}
-
 // SubmissionUnits lists the units valid at `at` that offer the procedure,
-// in tree order, at most limit of them; q (accents optional) keeps the
-// units whose name contains every word of it.
-func (db *DB) SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, q string, limit int) ([]UnitChoice, error) {
-	args := []any{procedureID, utc(at)}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	where := []string{"pu.procedure_id = $1", "(u.valid_from IS NULL OR u.valid_from <= $2)", "(u.valid_to IS NULL OR u.valid_to >= $2)"}
-	for _, w := range strings.Fields(vn.Fold(q)) {
-		where = append(where, "u.name_folded LIKE "+arg("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
-	}
-	rows, err := db.query(ctx, `SELECT u.code, u.name FROM procedure_units pu JOIN units u ON u.id = pu.unit_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY u.path LIMIT `+arg(limit), args...)
+// at most limit of them (the first in tree order), each with the unit
+// above it (a citizen tells the three "Phường Quang Trung" apart by their
+// districts), in reading order (org.Sort).
+// Narrowing the list (by group, by a search) is org's, the same for every
+// surface.
+func (db *DB) SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, limit int) ([]org.Choice, error) {
+	rows, err := db.query(ctx, `SELECT u.code, u.name, u.kind, COALESCE(p.code, ''), COALESCE(p.name, ''),
+			CASE WHEN p.id IS NOT NULL AND p.parent_id IS NULL THEN 1 ELSE 0 END
+		FROM procedure_units pu JOIN units u ON u.id = pu.unit_id LEFT JOIN units p ON p.id = u.parent_id
+		WHERE pu.procedure_id = $1 AND (u.valid_from IS NULL OR u.valid_from <= $2) AND (u.valid_to IS NULL OR u.valid_to >= $2)
+		ORDER BY u.path LIMIT $3`, procedureID, utc(at), limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing submission units: %w", err)
 	}
 	defer rows.Close()
-	var out []UnitChoice
+	var out []org.Choice
 	for rows.Next() {
-		var u UnitChoice
-		if err := rows.Scan(&u.Code, &u.Name); err != nil {
+		var c org.Choice
+		var kind string
+		var top int
+		if err := rows.Scan(&c.Code, &c.Name, &kind, &c.ParentCode, &c.ParentName, &top); err != nil {
 			return nil, fmt.Errorf("listing submission units: %w", err)
 		}
-		out = append(out, u)
+		c.Kind, c.ParentIsRoot = org.Kind(kind), top == 1
+		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("listing submission units: %w", err)
 	}
+	org.Sort(out)
 	return out, nil
 }

@@ -180,6 +180,33 @@ func (db *DB) Units(ctx context.Context, f UnitFilter) ([]org.Unit, error) {
 	return out, rows.Err()
 }
 
+// UnitChoices lists every unit valid at `at`, in reading order (org.Sort), each with the
+// unit above it: the candidates of the back office's transfer and
+// consultation pickers, which org.Search narrows. It reads the in-memory
+// directory: a search as the officer types costs no query.
+func (db *DB) UnitChoices(ctx context.Context, at time.Time) ([]org.Choice, error) {
+	d, err := db.dir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units := make([]*org.Unit, 0, len(d.unitByID))
+	for _, u := range d.unitByID {
+		if u.ActiveOn(at) {
+			units = append(units, u)
+		}
+	}
+	out := make([]org.Choice, 0, len(units))
+	for _, u := range units {
+		c := org.Choice{Code: u.Code, Name: u.Name, Kind: u.Kind}
+		if p := d.unitByID[u.ParentID]; p != nil {
+			c.ParentCode, c.ParentName, c.ParentIsRoot = p.Code, p.Name, p.ParentID == 0
+		}
+		out = append(out, c)
+	}
+	org.Sort(out)
+	return out, nil
+}
+
 // CountUnits counts units by kind.
 func (db *DB) CountUnits(ctx context.Context) (map[org.Kind]int, error) {
 	rows, err := db.query(ctx, `SELECT kind, COUNT(*) FROM units GROUP BY kind`)
