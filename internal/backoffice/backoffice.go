@@ -63,6 +63,7 @@ type Store interface {
 	StatusCounts(ctx context.Context, sc store.UnitScope) (map[dossier.Status]int, error)
 	UnitDueCounts(ctx context.Context, sc store.UnitScope, now, today, oneDay time.Time) (store.DueCounts, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
+	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
 	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
 	VerifyDossier(ctx context.Context, dossierID int64) ([]store.AuditProblem, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
@@ -82,6 +83,7 @@ type Store interface {
 // Dossiers is the dossier service.
 type Dossiers interface {
 	Get(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
+	GetHeld(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
 	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
 	Submit(ctx context.Context, a dossier.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
 }
@@ -166,6 +168,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /can-bo/ho-so/{code}", h.cop.Handler(h.page(h.act)))
 	mux.Handle("GET /can-bo/ho-so/{code}/tai-lieu/{id}", h.page(h.document))
 	mux.Handle("GET /can-bo/ho-so/{code}/phieu/{no}", h.page(h.slip))
+	mux.Handle("GET "+kioskPath+"{code}", h.page(h.kioskPage))
+	mux.Handle("POST "+kioskPath+"{code}", h.cop.Handler(h.page(h.kioskPost)))
+	mux.HandleFunc("GET /can-bo/danh-gia.css", serveKioskCSS)
 	mux.Handle("/can-bo/", h.page(func(w http.ResponseWriter, r *http.Request, _ *staff) error {
 		return apperr.ErrNotFound
 	}))

@@ -2,7 +2,6 @@ package dossier
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -283,9 +282,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 	_ = r
 	role, statusOK := Allowed(d, a, cmd.Action)
 	if role == "" {
-		return nil, apperr.Newf(apperr.Forbidden, "role_not_allowed",
-			"Vai trò của bạn tại đơn vị này không được thực hiện thao tác «%s».",
-			"Your role in this unit may not perform %q.", cmd.Action)
+		return nil, errRole(cmd.Action)
 	}
 	// A stale page gets 409 before any status check: what it showed is gone.
 	if cmd.Version != d.Version {
@@ -294,9 +291,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			"The dossier was changed by someone else (version %d, you sent %d). Reload it.", d.Version, cmd.Version)
 	}
 	if !statusOK {
-		return nil, apperr.New(apperr.Unprocessable, "invalid_transition",
-			fmt.Sprintf("Không thể thực hiện «%s» khi hồ sơ đang ở trạng thái «%s».", cmd.Action, d.Status.Label("vi")),
-			fmt.Sprintf("Cannot %s a dossier whose status is %q.", cmd.Action, d.Status.Label("en")))
+		return nil, errTransition(cmd.Action, d.Status)
 	}
 	if err := precondition(d, a, role, cmd.Action); err != nil {
 		return nil, err

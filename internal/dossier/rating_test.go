@@ -95,3 +95,36 @@ func TestHolds(t *testing.T) {
 		}
 	}
 }
+
+// TestCheck: Check gives the error Apply gives, arguments and version
+// aside, and nil when the action is open.
+func TestCheck(t *testing.T) {
+	clk := testClock(t)
+	now := time.Date(2025, 3, 12, 10, 0, 0, 0, ict)
+	rec := staff(1, unitX, org.RoleReceptionist)
+	for _, tt := range []struct {
+		name     string
+		status   Status
+		substate string
+		a        Actor
+		act      Action
+	}{
+		{"open", StatusDelivered, SubDeliveredInPerson, rec, ActRate},
+		{"role", StatusDelivered, SubDeliveredInPerson, staff(2, unitX, org.RoleSpecialist), ActRate},
+		{"status", StatusFinished, SubAtDesk, rec, ActRate},
+		{"sub-state", StatusDelivered, "delivered_post", rec, ActRate},
+		{"unknown", StatusDelivered, "", rec, "teleport"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := dossierIn(tt.status)
+			d.Substate = tt.substate
+			got := Check(d, tt.a, tt.act)
+			_, want := Apply(d, testVersion(), tt.a, Command{Action: tt.act, Version: d.Version, Rating: RatingSatisfied}, now, clk)
+			ge, _ := apperr.As(got)
+			we, _ := apperr.As(want)
+			if (got == nil) != (want == nil) || got != nil && (ge.Code != we.Code || ge.Message("vi") != we.Message("vi")) {
+				t.Fatalf("Check %v, Apply %v", got, want)
+			}
+		})
+	}
+}

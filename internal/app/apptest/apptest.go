@@ -325,6 +325,7 @@ type Dossier struct {
 	DueAt       *string  `json:"due_at"`
 	NextActions []string `json:"next_actions"`
 	Substate    string   `json:"substate"`
+	Rating      string   `json:"rating"`
 	Result      *struct {
 		Number    string `json:"number"`
 		Summary   string `json:"summary"`
