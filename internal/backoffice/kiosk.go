@@ -153,7 +153,7 @@ var kioskMessages = web.Messages{
 	"kiosk.title":             {"Đánh giá sự hài lòng", "How satisfied are you?"},
 	"kiosk.dossier":           {"Hồ sơ", "Dossier"},
 	"kiosk.question":          {"Ông/bà có hài lòng với việc giải quyết hồ sơ này không? Xin chạm vào một ô.", "Are you satisfied with how this dossier was handled? Please tap one."},
-	"kiosk.comment":           {"Góp ý (không bắt buộc), viết trước khi chạm chọn", "Comment (optional), written before you tap"},
+	"kiosk.comment":           {"Góp ý (không bắt buộc), viết trước khi chọn mức", "Comment (optional), written before you choose"},
 	"kiosk.thanks":            {"Cảm ơn ông/bà đã đánh giá.", "Thank you for your rating."},
 	"kiosk.chosen":            {"Ông/bà đã chọn: %s.", "You chose: %s."},
 	"kiosk.rated":             {"Hồ sơ đã được đánh giá: %s.", "The dossier was rated: %s."},
