@@ -58,9 +58,11 @@ type dashboardView struct {
 	// Subtree: the figures cover the unit and every unit below it.
 	Subtree bool
 	// Satisfaction is the month's ratings; SatisfactionBy the same for
-	// each procedure rated in the month.
-	Satisfaction   satisfactionView
-	SatisfactionBy []satisfactionView
+	// each procedure rated in the month, SatisfactionUnits (for readers of
+	// the subtree) for the unit's own dossiers and each unit below.
+	Satisfaction      satisfactionView
+	SatisfactionBy    []satisfactionView
+	SatisfactionUnits []satisfactionView
 }
 
 // dashboard serves /can-bo/: the acting unit's dossiers by status and due
@@ -141,6 +143,11 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 		for _, r := range rows {
 			if r.Satisfaction.Total > 0 {
 				v.SatisfactionBy = append(v.SatisfactionBy, h.satisfaction(lang, r.Procedure, r.ProcedureName, r.Satisfaction))
+			}
+		}
+		if sc.Subtree {
+			if v.SatisfactionUnits, err = h.satisfactionUnits(ctx, lang, u, from, now); err != nil {
+				return err
 			}
 		}
 	}

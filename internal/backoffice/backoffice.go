@@ -64,6 +64,7 @@ type Store interface {
 	UnitDueCounts(ctx context.Context, sc store.UnitScope, now, today, oneDay time.Time) (store.DueCounts, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
+	Satisfaction(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Satisfaction, error)
 	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
 	VerifyDossier(ctx context.Context, dossierID int64) ([]store.AuditProblem, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error

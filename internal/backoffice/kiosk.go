@@ -1,14 +1,18 @@
 package backoffice
 
 import (
+	"context"
 	_ "embed"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -171,6 +175,9 @@ var kioskMessages = web.Messages{
 	"dash.satisfaction.total": {"Số đánh giá", "Ratings"},
 	"dash.satisfaction.desk":  {"Trong đó ghi nhận tại quầy", "Of which recorded at the desk"},
 	"dash.satisfaction.by":    {"Theo thủ tục", "By procedure"},
+	"dash.satisfaction.units": {"Theo đơn vị đã giải quyết", "By the unit that decided"},
+	"dash.satisfaction.own":   {"%s (hồ sơ của riêng đơn vị)", "%s (its own dossiers)"},
+	"dash.satisfaction.unit":  {"Đơn vị", "Unit"},
 }
 
 func init() {
@@ -185,9 +192,9 @@ func init() {
 // satisfactionView is one line of the dashboard's satisfaction figures: the
 // number of ratings and each level's share with its count beside it.
 type satisfactionView struct {
-	Procedure, Name string // empty for the unit's total
-	Total, AtDesk   int
-	Shares          []shareView
+	Code, Name    string // the procedure's or the unit's; empty for the total
+	Total, AtDesk int
+	Shares        []shareView
 }
 
 // shareView is one level's share, written with two decimals in the
@@ -198,7 +205,7 @@ type shareView struct {
 }
 
 func (h *Handler) satisfaction(lang, code, name string, s stats.Satisfaction) satisfactionView {
-	v := satisfactionView{Procedure: code, Name: name, Total: s.Total, AtDesk: s.AtDesk}
+	v := satisfactionView{Code: code, Name: name, Total: s.Total, AtDesk: s.AtDesk}
 	for _, l := range []struct {
 		level string
 		n     int
@@ -210,4 +217,32 @@ func (h *Handler) satisfaction(lang, code, name string, s stats.Satisfaction) sa
 			Share: stats.FormatPercent(l.rate, lang), Count: l.n})
 	}
 	return v
+}
+
+// satisfactionUnits is the month's satisfaction of the unit's own
+// decisions and of each unit below it with a rating, in the order of the
+// units.
+func (h *Handler) satisfactionUnits(ctx context.Context, lang string, u *org.Unit, from, now time.Time) ([]satisfactionView, error) {
+	var out []satisfactionView
+	own, err := h.Store.Satisfaction(ctx, u, from, now, true)
+	if err != nil {
+		return nil, err
+	}
+	if own.Total > 0 {
+		out = append(out, h.satisfaction(lang, u.Code, h.web.T(lang, "dash.satisfaction.own", u.Name), own))
+	}
+	kids, err := h.Store.Units(ctx, store.UnitFilter{Parent: u.Code, At: now, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	for i := range kids {
+		s, err := h.Store.Satisfaction(ctx, &kids[i], from, now, false)
+		if err != nil {
+			return nil, err
+		}
+		if s.Total > 0 {
+			out = append(out, h.satisfaction(lang, kids[i].Code, kids[i].Name, s))
+		}
+	}
+	return out, nil
 }

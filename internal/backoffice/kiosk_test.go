@@ -122,6 +122,10 @@ func TestRatingKiosk(t *testing.T) {
 				`id="sat-total">3</dd>`, `id="sat-desk">3</dd>`, `id="sat-row-1.000894"`, "Đăng ký kết hôn (1.000894)")
 			want(t, "dashboard in English", rec.get("/can-bo/?lang=en"), 200, "Satisfaction, 03/2025", `id="sat-very_satisfied">33.33% (1)</dd>`)
 			rec.get("/can-bo/?lang=vi")
+			// The district's leader reads the wards below: one row per
+			// unit with ratings.
+			want(t, "district dashboard", login(t, env, "hk.leader").get("/can-bo/"), 200, `id="sat-total">3</dd>`,
+				`<tr id="sat-unit-`+apptest.HangTrong+`">`, "Phường Hàng Trống", `class="sat-dissatisfied">33,33 % (1)</td>`)
 			// Another ward decided none of them.
 			want(t, "other ward's dashboard", login(t, env, "hb.receptionist").get("/can-bo/"), 200, `id="satisfaction-none"`)
 		})

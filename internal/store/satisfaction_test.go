@@ -106,6 +106,18 @@ func TestStatsSatisfaction(t *testing.T) {
 				t.Errorf("%s: satisfaction %+v\nwant %+v", c.name, c.got.Satisfaction, c.want)
 			}
 		}
+		// The satisfaction alone, as the dashboard asks it per unit.
+		for _, c := range []struct {
+			name string
+			u    *org.Unit
+			own  bool
+			want stats.Satisfaction
+		}{{"commune X", f.cx, false, thirds}, {"district level", f.district, true, none}, {"city", f.city, false, sat(2, 2, 1, 4, 40, 40, 20)}} {
+			got, err := f.db.Satisfaction(ctx, c.u, march[0], march[1], c.own)
+			if err != nil || got != c.want {
+				t.Errorf("Satisfaction of %s: %+v %v, want %+v", c.name, got, err, c.want)
+			}
+		}
 		// The dossiers finished in March: the department decided two, the
 		// commune four (the April rating is of a March decision).
 		if r := get(f.cx, march, false, stats.Filter{}); r.Finished.Total != 4 {

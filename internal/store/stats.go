@@ -71,6 +71,17 @@ func (db *DB) StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 // query.
 const sqlProcedureGroup = "p.code || '|' || p.name"
 
+// Satisfaction is the satisfaction part of Stats alone: the ratings given
+// in [from, to) on the dossiers the subtree of unit (with own, the unit
+// alone) decided, with the shares. It reads only the period's rate events,
+// so a dashboard may ask it for each unit below.
+func (db *DB) Satisfaction(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Satisfaction, error) {
+	m, err := db.satisfaction(ctx, unit, from, to, own, stats.Filter{}, "''")
+	s := m[""]
+	s.Finish()
+	return s, err
+}
+
 // satisfaction counts the ratings given in [from, to) on the dossiers the
 // subtree of unit (with own, the unit alone) decided, as Finished counts
 // them, grouped by group (see statsRows). The rating's time is its event's:
