@@ -2,7 +2,9 @@
 // staff under /can-bo/: a dashboard of the acting unit, the reception queue
 // (/can-bo/tiep-nhan, online dossiers oldest first), the dossier page with
 // its documents, checklist, timeline and the reception actions (receive,
-// request supplementation, refuse), and the slips 01–06 as PDF.
+// request supplementation, refuse), and the slips 01–06 as PDF; the rating
+// kiosk (/can-bo/danh-gia/{code}, kiosk.go) on which an applicant at the
+// counter rates a result handed over in person.
 //
 // Staff log in at the portal's /dang-nhap: the back office shares the
 // portal's session manager and reads the account id the portal's login
