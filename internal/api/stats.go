@@ -174,7 +174,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 			}
 			rep.Children = append(rep.Children, cr)
 		}
-	case "field", "level":
+	case "field", "level", "procedure":
 		rep.Rows, err = h.Store.StatsRows(r.Context(), u, from, to, now, own, flt, q.Get("by"))
 		if err != nil {
 			return err
@@ -183,7 +183,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 			rep.Rows = []stats.Report{}
 		}
 	default:
-		return apperr.New(apperr.Invalid, "bad_by", "Tham số by phải là child, field hoặc level.", "by must be child, field or level.")
+		return apperr.New(apperr.Invalid, "bad_by", "Tham số by phải là child, field, level hoặc procedure.", "by must be child, field, level or procedure.")
 	}
 	writeJSON(w, http.StatusOK, rep)
 	return nil

@@ -97,7 +97,7 @@ func TestStatsTransferredDossier(t *testing.T) {
 			t.Errorf("last year: %+v", r)
 		}
 		for q, code := range map[string]string{"period=2025-Q5": "bad_period", "period=2025-13": "bad_period", "period=25": "bad_period",
-			"period=2025&from=2025-01-01": "bad_period", "level=ward": "bad_level", "by=procedure": "bad_by"} {
+			"period=2025&from=2025-01-01": "bad_period", "level=ward": "bad_level", "by=unit": "bad_by"} {
 			r := admin.Raw("GET", "/api/v1/stats?"+all+"&"+q, "", nil, nil)
 			if r.Status != 400 || r.DecodeError(t).Error.Code != code {
 				t.Errorf("%s: %d %s, want 400 %s", q, r.Status, r.Body, code)

@@ -58,6 +58,12 @@ type dashboardView struct {
 	Leader, Adviser bool
 	// Subtree: the figures cover the unit and every unit below it.
 	Subtree bool
+	// Satisfaction is the month's ratings; SatisfactionBy the same for
+	// each procedure rated in the month, SatisfactionUnits (for readers of
+	// the subtree) for the unit's own dossiers and each unit below.
+	Satisfaction      satisfactionView
+	SatisfactionBy    []satisfactionView
+	SatisfactionUnits []satisfactionView
 }
 
 // dashboard serves /can-bo/: the acting unit's dossiers by status and due
@@ -129,6 +135,23 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s *staff) er
 	}
 	if v.Month.Received.Offered > 0 {
 		v.OnlineRateOffered = stats.FormatPercent(v.Month.OnlineRateOffered, lang)
+	}
+	v.Satisfaction = h.satisfaction(lang, "", "", v.Month.Satisfaction)
+	if v.Satisfaction.Total > 0 {
+		rows, err := h.Store.StatsRows(ctx, u, from, now, now, false, stats.Filter{}, "procedure")
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Satisfaction.Total > 0 {
+				v.SatisfactionBy = append(v.SatisfactionBy, h.satisfaction(lang, r.Procedure, r.ProcedureName, r.Satisfaction))
+			}
+		}
+		if sc.Subtree {
+			if v.SatisfactionUnits, err = h.satisfactionUnits(ctx, lang, u, from, now); err != nil {
+				return err
+			}
+		}
 	}
 	h.web.Render(w, r, web.View{Name: "dashboard", NoIndex: true, Data: v})
 	return nil

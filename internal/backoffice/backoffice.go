@@ -2,7 +2,9 @@
 // staff under /can-bo/: a dashboard of the acting unit, the reception queue
 // (/can-bo/tiep-nhan, online dossiers oldest first), the dossier page with
 // its documents, checklist, timeline and the reception actions (receive,
-// request supplementation, refuse), and the slips 01–06 as PDF.
+// request supplementation, refuse), and the slips 01–06 as PDF; the rating
+// kiosk (/can-bo/danh-gia/{code}, kiosk.go) on which an applicant at the
+// counter rates a result handed over in person.
 //
 // Staff log in at the portal's /dang-nhap: the back office shares the
 // portal's session manager and reads the account id the portal's login
@@ -63,6 +65,8 @@ type Store interface {
 	StatusCounts(ctx context.Context, sc store.UnitScope) (map[dossier.Status]int, error)
 	UnitDueCounts(ctx context.Context, sc store.UnitScope, now time.Time, w store.DueWindows) (store.DueCounts, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
+	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
+	Satisfaction(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Satisfaction, error)
 	CalendarOverrides(ctx context.Context) ([]calendar.Override, error)
 	VerifyDossier(ctx context.Context, dossierID int64) ([]store.AuditProblem, error)
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
@@ -83,6 +87,7 @@ type Store interface {
 // Dossiers is the dossier service.
 type Dossiers interface {
 	Get(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
+	GetHeld(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
 	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
 	Submit(ctx context.Context, a dossier.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
 }
@@ -167,6 +172,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /can-bo/ho-so/{code}", h.cop.Handler(h.page(h.act)))
 	mux.Handle("GET /can-bo/ho-so/{code}/tai-lieu/{id}", h.page(h.document))
 	mux.Handle("GET /can-bo/ho-so/{code}/phieu/{no}", h.page(h.slip))
+	mux.Handle("GET "+kioskPath+"{code}", h.page(h.kioskPage))
+	mux.Handle("POST "+kioskPath+"{code}", h.cop.Handler(h.page(h.kioskPost)))
+	mux.HandleFunc("GET /can-bo/danh-gia.css", serveKioskCSS)
 	mux.Handle("/can-bo/", h.page(func(w http.ResponseWriter, r *http.Request, _ *staff) error {
 		return apperr.ErrNotFound
 	}))

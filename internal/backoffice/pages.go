@@ -198,6 +198,8 @@ type dossierView struct {
 	// Tampered is set when the dossier's history no longer verifies: an
 	// event was changed or deleted outside the application.
 	Tampered bool
+	// Kiosk: the desk may open the rating screen for the applicant now.
+	Kiosk bool
 }
 
 // HasActions reports whether any action form is shown.
@@ -320,6 +322,7 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 			view.ResultFiles = append(view.ResultFiles, dv)
 		}
 	}
+	view.Kiosk = dossier.Check(d, s.Actor, dossier.ActRate) == nil
 	if d.Status == dossier.StatusProcessing && d.Result != nil {
 		view.Draft = d.Result
 	}

@@ -538,6 +538,12 @@ func (s *simulation) run() error {
 		rating := []string{dossier.RatingVerySatisfied, dossier.RatingSatisfied, dossier.RatingSatisfied, dossier.RatingDissatisfied}[r.IntN(4)]
 		return s.act(s.applicant, dossier.Command{Action: dossier.ActRate, Rating: rating, Comment: "Cán bộ hướng dẫn tận tình."})
 	}
+	if s.applicant.AccountID == 0 && method == "in_person" && r.IntN(2) == 0 {
+		// A walk-in applicant without an account rates on the desk's
+		// screen as the result is handed over (the rating kiosk).
+		rating := []string{dossier.RatingVerySatisfied, dossier.RatingSatisfied, dossier.RatingSatisfied, dossier.RatingDissatisfied}[r.IntN(4)]
+		return s.act(s.desk.reception, dossier.Command{Action: dossier.ActRate, Rating: rating})
+	}
 	return nil
 }
 

@@ -91,6 +91,13 @@ func (a Actor) CanSee(d *Dossier) bool {
 	return false
 }
 
+// Holds reports whether the actor is staff with a role in the unit that
+// holds the dossier now (not only reading it from above or as a consulted
+// unit).
+func (a Actor) Holds(d *Dossier) bool {
+	return !a.Citizen && !a.System && len(a.rolesIn(d.UnitID)) > 0
+}
+
 // ScopePaths returns the unit paths whose whole subtree the actor may read,
 // and the unit IDs it may read directly; the store turns them into a filter.
 func (a Actor) ScopePaths() (paths []string, units []int64) {

@@ -79,10 +79,17 @@ func (d RescheduleData) MarshalJSON() ([]byte, error) {
 	}{d.NewDue.UTC().Format(time.RFC3339), d.OldDue.UTC().Format(time.RFC3339)})
 }
 
-// RatingData: rate, the level chosen.
+// RatingData: rate, the level chosen and, for a rating the desk recorded
+// on its screen for the applicant at the counter, the channel "kiosk"
+// (empty for the applicant's own online rating, so older rows encode
+// unchanged).
 type RatingData struct {
-	Rating string `json:"rating"`
+	Channel string `json:"channel,omitempty"`
+	Rating  string `json:"rating"`
 }
+
+// RatingChannelKiosk marks a rating recorded on the desk's screen.
+const RatingChannelKiosk = "kiosk"
 
 // RawData is a stored payload of an action that has no type (yet): kept as
 // it was, so that reading an old row never fails.

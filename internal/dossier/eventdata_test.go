@@ -33,6 +33,7 @@ func TestEventDataRoundTrip(t *testing.T) {
 		{ActReschedule, RescheduleData{OldDue: oldDue, NewDue: newDue},
 			map[string]any{"old_due": oldDue.Format(time.RFC3339), "new_due": newDue.Format(time.RFC3339)}},
 		{ActRate, RatingData{Rating: RatingSatisfied}, map[string]any{"rating": "satisfied"}},
+		{ActRate, RatingData{Rating: RatingSatisfied, Channel: RatingChannelKiosk}, map[string]any{"rating": "satisfied", "channel": "kiosk"}},
 	}
 	seen := map[Action]bool{}
 	for _, tt := range tests {

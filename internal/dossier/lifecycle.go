@@ -2,7 +2,6 @@ package dossier
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -123,7 +122,10 @@ var rules = map[Action]rule{
 	ActStop:          {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader, rSpecial, rReception}},
 	ActWithdraw:      {from: []Status{StatusSubmitted, StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{RoleApplicant, rReception}},
 	ActReschedule:    {from: []Status{StatusReceived, StatusProcessing, StatusSupplement, StatusFee}, roles: []string{rLeader}},
-	ActRate:          {from: []Status{StatusDelivered}, roles: []string{RoleApplicant}},
+	// The applicant rates online; at the counter, the desk that handed the
+	// result over records the applicant's own choice on its screen (the
+	// rating kiosk), for applicants without an account.
+	ActRate: {from: []Status{StatusDelivered}, roles: []string{RoleApplicant, rReception, rLeader}},
 }
 
 // Actions lists every action a caller may request, in lifecycle order.
@@ -208,6 +210,10 @@ const (
 	SubConsulting    = "consulting"     // at least one consultation is unanswered
 	SubConsulted     = "consulted"      // every consultation is answered
 	SubAtDesk        = "returned_to_desk"
+	// SubDeliveredInPerson: the result was handed over at the desk (deliver
+	// with method in_person), the only case where the applicant stands at
+	// the counter to rate on the desk's screen.
+	SubDeliveredInPerson = "delivered_in_person"
 )
 
 // precondition checks what the status alone does not: the dossier's
@@ -264,7 +270,17 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 		}
 	case ActRate:
 		if d.Rating != "" {
+			if role != RoleApplicant {
+				return unprocessable("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần.", "This dossier has already been rated; a dossier is rated once.")
+			}
 			return unprocessable("already_rated", "Bạn đã đánh giá hồ sơ này.", "You have already rated this dossier.")
+		}
+		// A rating the desk records is the applicant's own choice, made at
+		// the counter: a result sent by post or online leaves nobody there
+		// to choose, and an officer must not rate their own work.
+		if role != RoleApplicant && d.Substate != SubDeliveredInPerson {
+			return unprocessable("not_delivered_at_desk", "Chỉ ghi nhận đánh giá tại quầy cho hồ sơ đã trả kết quả trực tiếp tại bộ phận một cửa.",
+				"The desk records a rating only for a result handed over in person at the desk.")
 		}
 	}
 	return nil
@@ -287,9 +303,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 	_ = r
 	role, statusOK := Allowed(d, a, cmd.Action)
 	if role == "" {
-		return nil, apperr.Newf(apperr.Forbidden, "role_not_allowed",
-			"Vai trò của bạn tại đơn vị này không được thực hiện thao tác «%s».",
-			"Your role in this unit may not perform %q.", cmd.Action)
+		return nil, errRole(cmd.Action)
 	}
 	// A stale page gets 409 before any status check: what it showed is gone.
 	if cmd.Version != d.Version {
@@ -298,9 +312,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			"The dossier was changed by someone else (version %d, you sent %d). Reload it.", d.Version, cmd.Version)
 	}
 	if !statusOK {
-		return nil, apperr.New(apperr.Unprocessable, "invalid_transition",
-			fmt.Sprintf("Không thể thực hiện «%s» khi hồ sơ đang ở trạng thái «%s».", cmd.Action, d.Status.Label("vi")),
-			fmt.Sprintf("Cannot %s a dossier whose status is %q.", cmd.Action, d.Status.Label("en")))
+		return nil, errTransition(cmd.Action, d.Status)
 	}
 	if err := precondition(d, a, role, cmd.Action); err != nil {
 		return nil, err
@@ -578,7 +590,13 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 			return nil, invalid("comment_too_long", "Nhận xét quá dài (tối đa 2000 ký tự).", "The comment is too long (2000 characters at most).")
 		}
 		n.Rating, n.RatingComment = cmd.Rating, c
-		ev.Data = RatingData{Rating: cmd.Rating}
+		data := RatingData{Rating: cmd.Rating}
+		if role != RoleApplicant {
+			// The officer is the event's actor (who recorded it); the
+			// channel says the choice was the applicant's, at the kiosk.
+			data.Channel = RatingChannelKiosk
+		}
+		ev.Data = data
 		ev.Note = c
 	}
 	if handOver {

@@ -99,6 +99,8 @@ func prepare(act Action, d *Dossier) {
 	case ActAnswerConsult:
 		d.Consultations = []Consultation{{ID: 1, FromUnitID: unitX, ToUnitID: unitY, ToUnit: "Y", Question: "?"}}
 		d.Substate = SubConsulting
+	case ActRate:
+		d.Substate = SubDeliveredInPerson
 	}
 }
 
@@ -188,7 +190,7 @@ func TestRoles(t *testing.T) {
 		ActAssign: {"leader"}, ActTransfer: {"specialist", "leader"}, ActRequestFee: {"specialist", "leader"},
 		ActFeePaid: {"receptionist", "specialist", "leader", "payment_gateway"}, ActFinish: {"leader"}, ActDeliver: {"receptionist", "leader"},
 		ActStop: {"receptionist", "specialist", "leader"}, ActWithdraw: {"owner", "receptionist"},
-		ActReschedule: {"leader"}, ActRate: {"owner"},
+		ActReschedule: {"leader"}, ActRate: {"owner", "receptionist", "leader"},
 		ActDraftResult: {"specialist", "leader"}, ActReturnDraft: {"leader"},
 		ActReturnResult: {"receptionist", "specialist", "leader"}, ActConsult: {"specialist", "leader"},
 		ActAnswerConsult: {"leader_of_y", "specialist_y"},

@@ -361,6 +361,22 @@ func (s *Service) Get(ctx context.Context, a Actor, code string) (*Dossier, erro
 	return d, nil
 }
 
+// GetHeld returns the dossier as Get does, but only to staff holding a
+// role in the unit that holds it now: the desk screens that act for that
+// unit (the rating kiosk). Anyone else, a consulted unit or a leader who
+// reads the subtree included, gets the same apperr.ErrNotFound as for an
+// unknown code.
+func (s *Service) GetHeld(ctx context.Context, a Actor, code string) (*Dossier, error) {
+	d, err := s.Get(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Holds(d) {
+		return nil, apperr.ErrNotFound
+	}
+	return d, nil
+}
+
 // load reads a dossier the actor may see, with its consultations for
 // staff (a consulted unit may read the dossier it was asked about).
 func (s *Service) load(ctx context.Context, a Actor, code string) (*Dossier, error) {

@@ -41,6 +41,33 @@ type InProgress struct {
 	Overdue int `json:"overdue"`
 }
 
+// Satisfaction counts the applicants' ratings on the three levels of
+// Decision 766/QĐ-TTg given in the period, each at the unit that decided
+// the dossier (as Finished counts it), with each level's share.
+type Satisfaction struct {
+	Total         int `json:"total"`
+	VerySatisfied int `json:"very_satisfied"`
+	Satisfied     int `json:"satisfied"`
+	Dissatisfied  int `json:"dissatisfied"`
+	// AtDesk counts those of them the desk recorded on its screen for an
+	// applicant at the counter (the rating kiosk), so that oversight can
+	// tell them from the applicants' own online ratings.
+	AtDesk int `json:"at_desk"`
+	// The shares of each level in the ratings, in percent with two
+	// decimals, each rounded on its own (three equal thirds are 33.33).
+	VerySatisfiedRate float64 `json:"very_satisfied_rate"`
+	SatisfiedRate     float64 `json:"satisfied_rate"`
+	DissatisfiedRate  float64 `json:"dissatisfied_rate"`
+}
+
+// Finish fills the total and the shares from the counts.
+func (s *Satisfaction) Finish() {
+	s.Total = s.VerySatisfied + s.Satisfied + s.Dissatisfied
+	s.VerySatisfiedRate = Percent(s.VerySatisfied, s.Total)
+	s.SatisfiedRate = Percent(s.Satisfied, s.Total)
+	s.DissatisfiedRate = Percent(s.Dissatisfied, s.Total)
+}
+
 // Filter narrows a report to the dossiers of some procedures; empty fields
 // do not filter.
 type Filter struct {
@@ -53,12 +80,15 @@ type Filter struct {
 type Report struct {
 	Unit     string `json:"unit,omitempty"`
 	UnitName string `json:"unit_name,omitempty"`
-	// Field or Level names the row of a report by field or by level.
-	Field      string     `json:"field,omitempty"`
-	Level      string     `json:"level,omitempty"`
-	Received   Received   `json:"received"`
-	Finished   Finished   `json:"finished"`
-	InProgress InProgress `json:"in_progress"`
+	// Field or Level names the row of a report by field or by level;
+	// Procedure and ProcedureName the row of a report by procedure.
+	Field         string     `json:"field,omitempty"`
+	Level         string     `json:"level,omitempty"`
+	Procedure     string     `json:"procedure,omitempty"`
+	ProcedureName string     `json:"procedure_name,omitempty"`
+	Received      Received   `json:"received"`
+	Finished      Finished   `json:"finished"`
+	InProgress    InProgress `json:"in_progress"`
 	// OnlineRate is online received / received in the period (online +
 	// counter, every procedure), in percent with two decimals.
 	OnlineRate float64 `json:"online_rate"`
@@ -72,9 +102,12 @@ type Report struct {
 	// scope that were asked for supplementation more than once after
 	// reception (the law allows one request; each further one is the
 	// leader's decision and an indicator of its own).
-	FurtherSupplementRequests int      `json:"further_supplement_requests"`
-	Children                  []Report `json:"children,omitempty"`
-	// Rows are the report's rows by field or by level (by=field, by=level).
+	FurtherSupplementRequests int `json:"further_supplement_requests"`
+	// Satisfaction is the applicants' ratings given in the period.
+	Satisfaction Satisfaction `json:"satisfaction"`
+	Children     []Report     `json:"children,omitempty"`
+	// Rows are the report's rows by field, by level or by procedure
+	// (by=field, by=level, by=procedure).
 	Rows []Report `json:"rows,omitempty"`
 }
 
@@ -86,6 +119,7 @@ func (r *Report) Finish() {
 	r.OnlineRate = Percent(r.Received.Online, r.Received.Online+r.Received.Counter)
 	r.OnlineRateOffered = Percent(r.Received.OfferedOnline, r.Received.Offered)
 	r.OnTimeRate = Percent(r.Finished.Early+r.Finished.OnTime, r.Finished.Total)
+	r.Satisfaction.Finish()
 }
 
 // Percent returns part/whole in percent rounded half away from zero to two

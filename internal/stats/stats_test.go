@@ -65,3 +65,36 @@ func TestReportFinish(t *testing.T) {
 		t.Errorf("rates: online %v offered %v on time %v", r.OnlineRate, r.OnlineRateOffered, r.OnTimeRate)
 	}
 }
+
+// TestSatisfactionFinish: the total and each level's share, rounded on its
+// own to two decimals; no rating gives zero shares, not a division by zero.
+func TestSatisfactionFinish(t *testing.T) {
+	tests := []struct {
+		name           string
+		in             Satisfaction
+		total          int
+		very, sat, dis float64
+	}{
+		{"none", Satisfaction{}, 0, 0, 0, 0},
+		{"one of each", Satisfaction{VerySatisfied: 1, Satisfied: 1, Dissatisfied: 1}, 3, 33.33, 33.33, 33.33},
+		{"two of three", Satisfaction{VerySatisfied: 2, Dissatisfied: 1}, 3, 66.67, 0, 33.33},
+		{"all satisfied", Satisfaction{Satisfied: 7, AtDesk: 2}, 7, 0, 100, 0},
+		{"one in eight", Satisfaction{VerySatisfied: 5, Satisfied: 2, Dissatisfied: 1}, 8, 62.5, 25, 12.5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.in
+			s.Finish()
+			if s.Total != tt.total || s.VerySatisfiedRate != tt.very || s.SatisfiedRate != tt.sat || s.DissatisfiedRate != tt.dis {
+				t.Errorf("got total %d shares %v / %v / %v, want %d %v / %v / %v", s.Total,
+					s.VerySatisfiedRate, s.SatisfiedRate, s.DissatisfiedRate, tt.total, tt.very, tt.sat, tt.dis)
+			}
+		})
+	}
+	// A report finishes its satisfaction with the rest.
+	r := Report{Satisfaction: Satisfaction{VerySatisfied: 1, Satisfied: 3}}
+	r.Finish()
+	if r.Satisfaction.Total != 4 || r.Satisfaction.SatisfiedRate != 75 {
+		t.Errorf("report satisfaction: %+v", r.Satisfaction)
+	}
+}

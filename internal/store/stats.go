@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/dossier"
@@ -49,8 +50,9 @@ func (db *DB) StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now t
 }
 
 // StatsRows is StatsFiltered split into one row per field of the
-// procedures (by "field") or per level of government offering them (by
-// "level"), in the order of their names; groups without a counted dossier
+// procedures (by "field"), per level of government offering them (by
+// "level") or per procedure (by "procedure"), in the order of their names
+// (codes for procedures); groups without a counted dossier or a rating
 // have no row.
 func (db *DB) StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error) {
 	switch by {
@@ -58,8 +60,68 @@ func (db *DB) StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 		return db.statsRows(ctx, unit, from, to, now, own, flt, "p.field")
 	case "level":
 		return db.statsRows(ctx, unit, from, to, now, own, flt, "p.unit_level")
+	case "procedure":
+		return db.statsRows(ctx, unit, from, to, now, own, flt, sqlProcedureGroup)
 	}
 	return nil, fmt.Errorf("stats rows by %q", by)
+}
+
+// sqlProcedureGroup groups by procedure, carrying its name: "code|name"
+// (catalogue codes hold no "|"), so that the row is named without another
+// query.
+const sqlProcedureGroup = "p.code || '|' || p.name"
+
+// Satisfaction is the satisfaction part of Stats alone: the ratings given
+// in [from, to) on the dossiers the subtree of unit (with own, the unit
+// alone) decided, with the shares. It reads only the period's rate events,
+// so a dashboard may ask it for each unit below.
+func (db *DB) Satisfaction(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Satisfaction, error) {
+	m, err := db.satisfaction(ctx, unit, from, to, own, stats.Filter{}, "''")
+	s := m[""]
+	s.Finish()
+	return s, err
+}
+
+// satisfaction counts the ratings given in [from, to) on the dossiers the
+// subtree of unit (with own, the unit alone) decided, as Finished counts
+// them, grouped by group (see statsRows). The rating's time is its event's:
+// a dossier is rated once, after delivery, often in a later period than
+// the one it finished in.
+func (db *DB) satisfaction(ctx context.Context, unit *org.Unit, from, to time.Time, own bool, flt stats.Filter, group string) (map[string]stats.Satisfaction, error) {
+	rows, err := db.query(ctx, `
+		SELECT grp,
+			COALESCE(SUM(CASE WHEN rating = '`+dossier.RatingVerySatisfied+`' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rating = '`+dossier.RatingSatisfied+`' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rating = '`+dossier.RatingDissatisfied+`' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rater <> '`+dossier.RoleApplicant+`' THEN 1 ELSE 0 END), 0)
+		FROM (
+			SELECT d.rating, re.role AS rater, `+sqlDecidedPath+` AS hpath, `+group+` AS grp
+			FROM events re
+			JOIN dossiers d ON d.id = re.dossier_id
+			JOIN procedures p ON p.id = d.procedure_id
+			WHERE re.action = '`+string(dossier.ActRate)+`' AND re.at >= $3 AND re.at < $4
+				AND ($6 = '' OR p.field = $6) AND ($7 = '' OR p.unit_level = $7) AND ($8 = '' OR p.code = $8)
+		) x
+		WHERE hpath >= $1 AND hpath < $2 AND (NOT $5 OR hpath = $1)
+		GROUP BY grp`,
+		unit.Path, pathUpper(unit.Path), utc(from), utc(to), own, flt.Field, flt.Level, flt.Procedure)
+	if err != nil {
+		return nil, fmt.Errorf("counting ratings of %s: %w", unit.Code, err)
+	}
+	defer rows.Close()
+	out := map[string]stats.Satisfaction{}
+	for rows.Next() {
+		var g string
+		var s stats.Satisfaction
+		if err := rows.Scan(&g, &s.VerySatisfied, &s.Satisfied, &s.Dissatisfied, &s.AtDesk); err != nil {
+			return nil, fmt.Errorf("counting ratings of %s: %w", unit.Code, err)
+		}
+		out[g] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting ratings of %s: %w", unit.Code, err)
+	}
+	return out, nil
 }
 
 func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
@@ -114,6 +176,7 @@ func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 	}
 	defer rows.Close()
 	var out []stats.Report
+	var groups []string // the group of each row of out
 	for rows.Next() {
 		var g string
 		r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
@@ -124,19 +187,42 @@ func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 			&r.InProgress.Within, &r.InProgress.Overdue, &r.FurtherSupplementRequests); err != nil {
 			return nil, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
 		}
+		out = append(out, r)
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
+	}
+	rows.Close()
+	// Ratings are counted on their own: a dossier rated in the period may
+	// have finished before it, so a group may have ratings and no row yet.
+	sat, err := db.satisfaction(ctx, unit, from, to, own, flt, group)
+	if err != nil {
+		return nil, err
+	}
+	for i, g := range groups {
+		out[i].Satisfaction = sat[g]
+		delete(sat, g)
+	}
+	for g, s := range sat {
+		out = append(out, stats.Report{Unit: unit.Code, UnitName: unit.Name, Satisfaction: s})
+		groups = append(groups, g)
+	}
+	for i, g := range groups {
+		r := &out[i]
 		switch group {
 		case "p.field":
 			r.Field = g
 		case "p.unit_level":
 			r.Level = g
+		case sqlProcedureGroup:
+			r.Procedure, r.ProcedureName, _ = strings.Cut(g, "|")
 		}
 		r.Finish()
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("counting dossiers of %s: %w", unit.Code, err)
 	}
 	// The same order on every engine, whatever the database's collation.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Field+out[i].Level < out[j].Field+out[j].Level })
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Field+out[i].Level+out[i].Procedure < out[j].Field+out[j].Level+out[j].Procedure
+	})
 	return out, nil
 }

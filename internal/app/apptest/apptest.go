@@ -326,6 +326,7 @@ type Dossier struct {
 	AppointedDueAt *string  `json:"appointed_due_at"`
 	NextActions    []string `json:"next_actions"`
 	Substate       string   `json:"substate"`
+	Rating         string   `json:"rating"`
 	Result         *struct {
 		Number    string `json:"number"`
 		Summary   string `json:"summary"`
