@@ -39,6 +39,9 @@ type Service struct {
 	// path (administrators may change it, for every unit or for one).
 	Clock func(ctx context.Context, unitPath string) (Clock, error)
 	Now   func() time.Time
+	// WalkIns keeps the guidance and refusals given at the desk without a
+	// dossier (RecordWalkIn).
+	WalkIns WalkInStore
 }
 
 func (s *Service) now() time.Time {
@@ -56,6 +59,9 @@ type SubmitInput struct {
 	Form      map[string]any `json:"form"`
 	Applicant *Applicant     `json:"applicant,omitempty"`
 	Channel   Channel        `json:"channel,omitempty"` // counter intake may say "post"
+	// Received is the counter's reception checklist: which documents of
+	// the published list the desk received (see checklist).
+	Received []ReceivedDocument `json:"received,omitempty"`
 	// Documents were already written to the file store by the caller.
 	Documents []Document `json:"-"`
 	// Citizen's own data, filled by the caller from the account.
@@ -164,6 +170,11 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 			return nil, false, err
 		}
 		d.Applicant = app
+		recv, err := checklist(v, in.Received, in.Documents)
+		if err != nil {
+			return nil, false, err
+		}
+		ev.Data = ReceiveData{Documents: recv}
 		if s.Directory != nil {
 			// The applicant's own account, if any, may follow the dossier online.
 			if id, err := s.Directory.OwnerByIDNumber(ctx, app.IDNumber); err == nil {
