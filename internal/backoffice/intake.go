@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/internal/account"
@@ -33,31 +34,58 @@ var intakeMessages = web.Messages{
 	"in.lookup.found":     {"Đã điền thông tin từ tài khoản công dân có số định danh này.", "Filled in from the citizen account with this ID number."},
 	"in.lookup.none":      {"Không có tài khoản công dân với số định danh này.", "No citizen account has this ID number."},
 	"in.form":             {"Tờ khai", "Application form"},
-	"in.documents":        {"Thành phần hồ sơ (bản quét PDF, JPEG hoặc PNG)", "Documents (scans as PDF, JPEG or PNG)"},
-	"in.required":         {"(bắt buộc)", "(required)"},
-	"in.submit":           {"Tiếp nhận hồ sơ", "Receive the dossier"},
-	"in.missing":          {"Vui lòng đính kèm «%s».", "Attach %q."},
-	"in.choose":           {"— Chọn —", "— Choose —"},
-	"in.error":            {"Hồ sơ chưa được tiếp nhận. Vui lòng kiểm tra các thông tin được đánh dấu.", "The dossier was not received. Check the marked fields."},
-	"b.title":             {"Kết quả xử lý hàng loạt", "Batch results"},
-	"b.ok":                {"Thành công", "Done"},
-	"b.summary":           {"%d thành công, %d không thực hiện được.", "%d done, %d failed."},
-	"b.col.result":        {"Kết quả", "Result"},
-	"b.pick":              {"Chọn", "Select"},
-	"b.receive":           {"Tiếp nhận các hồ sơ đã chọn", "Receive the selected dossiers"},
-	"b.assign":            {"Phân công cho", "Assign to"},
-	"b.finish":            {"Phê duyệt", "Approve"},
-	"b.finish.hint":       {"Mỗi hồ sơ được chọn được ban hành theo dự thảo kết quả của chính nó.", "Each dossier selected is issued with its own draft result."},
-	"b.back":              {"Quay lại", "Back"},
-	"b.stale":             {"Hồ sơ đã được người khác thay đổi; vui lòng tải lại trang.", "The dossier was changed by someone else; reload the page."},
-	"b.forbidden":         {"Bạn không được phép thực hiện thao tác này với hồ sơ.", "You are not allowed to do this to the dossier."},
-	"b.notfound":          {"Không tìm thấy hồ sơ.", "No such dossier."},
-	"b.internal":          {"Lỗi hệ thống; vui lòng thử lại.", "Internal error; try again."},
+	"in.documents":        {"Thành phần hồ sơ: đánh dấu giấy tờ đã nhận", "Documents: tick those received"},
+	"in.documents.hint": {"Đánh dấu từng giấy tờ người nộp đã nộp và ghi số bản chính, bản sao. Giấy tờ bắt buộc chưa có: ghi rõ lý do nếu vẫn tiếp nhận, hoặc nội dung cần bổ sung, hoàn thiện để hướng dẫn. Bản quét (PDF, JPEG hoặc PNG) chỉ đính kèm cho giấy tờ đã nhận.",
+		"Tick each document the applicant handed in and count its originals and copies. For a required document missing, write why if you still receive the dossier, or what to add or fix to guide the applicant. Attach scans (PDF, JPEG or PNG) only for documents received."},
+	"in.doc.received":  {"Đã nhận", "Received"},
+	"in.doc.originals": {"Bản chính", "Originals"},
+	"in.doc.copies":    {"Bản sao", "Copies"},
+	"in.doc.note":      {"Ghi chú, lý do", "Note, reason"},
+	"in.doc.scan":      {"Bản quét", "Scan"},
+	"in.refusal":       {"Lý do từ chối tiếp nhận (Phiếu 03)", "Reasons for refusing (slip 03)"},
+	"in.refusal.hint": {"Chỉ điền khi từ chối tiếp nhận, ví dụ thủ tục không thuộc thẩm quyền của đơn vị.",
+		"Only when refusing, for instance a procedure outside the unit's competence."},
+	"in.guide":   {"Hướng dẫn bổ sung, hoàn thiện (Phiếu 02)", "Guide to complete (slip 02)"},
+	"in.refuse":  {"Từ chối tiếp nhận (Phiếu 03)", "Refuse (slip 03)"},
+	"in.walkins": {"Hướng dẫn, từ chối đã ghi nhận", "Guidance and refusals recorded"},
+	"wi.title":   {"Hướng dẫn, từ chối tiếp nhận hồ sơ tại quầy", "Guidance and refusals at the desk"},
+	"wi.hint": {"Người nộp được hướng dẫn bổ sung, hoàn thiện hoặc bị từ chối tiếp nhận mà không có hồ sơ được tiếp nhận; mới nhất ở trên cùng.",
+		"Walk-in applicants guided or refused without a dossier received; the newest first."},
+	"wi.empty":       {"Chưa có lượt hướng dẫn, từ chối nào.", "No guidance or refusal yet."},
+	"wi.done":        {"Đã ghi nhận. In phiếu cho người nộp:", "Recorded. Print the slip for the applicant:"},
+	"wi.col.at":      {"Thời điểm", "At"},
+	"wi.col.outcome": {"Kết quả", "Outcome"},
+	"wi.col.officer": {"Cán bộ", "Officer"},
+	"wi.col.slip":    {"Phiếu", "Slip"},
+	"wi.guidance":    {"Hướng dẫn bổ sung, hoàn thiện", "Guided to complete"},
+	"wi.refusal":     {"Từ chối tiếp nhận", "Refused"},
+	"wi.slip":        {"Phiếu %s (PDF)", "Slip %s (PDF)"},
+	"in.required":    {"(bắt buộc)", "(required)"},
+	"in.submit":      {"Tiếp nhận hồ sơ", "Receive the dossier"},
+	"in.choose":      {"— Chọn —", "— Choose —"},
+	"in.error":       {"Hồ sơ chưa được tiếp nhận. Vui lòng kiểm tra các thông tin được đánh dấu.", "The dossier was not received. Check the marked fields."},
+	"b.title":        {"Kết quả xử lý hàng loạt", "Batch results"},
+	"b.ok":           {"Thành công", "Done"},
+	"b.summary":      {"%d thành công, %d không thực hiện được.", "%d done, %d failed."},
+	"b.col.result":   {"Kết quả", "Result"},
+	"b.pick":         {"Chọn", "Select"},
+	"b.receive":      {"Tiếp nhận các hồ sơ đã chọn", "Receive the selected dossiers"},
+	"b.assign":       {"Phân công cho", "Assign to"},
+	"b.finish":       {"Phê duyệt", "Approve"},
+	"b.finish.hint":  {"Mỗi hồ sơ được chọn được ban hành theo dự thảo kết quả của chính nó.", "Each dossier selected is issued with its own draft result."},
+	"b.back":         {"Quay lại", "Back"},
+	"b.stale":        {"Hồ sơ đã được người khác thay đổi; vui lòng tải lại trang.", "The dossier was changed by someone else; reload the page."},
+	"b.forbidden":    {"Bạn không được phép thực hiện thao tác này với hồ sơ.", "You are not allowed to do this to the dossier."},
+	"b.notfound":     {"Không tìm thấy hồ sơ.", "No such dossier."},
+	"b.internal":     {"Lỗi hệ thống; vui lòng thử lại.", "Internal error; try again."},
 }
 
+// intakeDoc is one line of the intake checklist: the document, what the
+// officer entered and the error to show beside it.
 type intakeDoc struct {
-	ID, Input, Name, Error string
-	Required               bool
+	Key, ID, Input, Name, Error string
+	Required, Received          bool
+	Originals, Copies, Note     string
 }
 
 type intakeView struct {
@@ -69,6 +97,8 @@ type intakeView struct {
 	Lookup     string // message of the "Tìm" lookup
 	Fields     []web.FormField
 	Docs       []intakeDoc
+	Reason     string // of a refusal
+	ReasonErr  string
 	Error      string
 }
 
@@ -113,8 +143,18 @@ func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[
 		Phone: values["applicant.phone"], Email: values["applicant.email"], Address: values["applicant.address"]}
 	// The same controls as the portal's (min/max, inputmode, help…).
 	v.Fields = web.FormFields(p.Current.Form, values, lang, h.t(r, "in.choose"))
+	v.Reason = values["reason"]
 	for _, d := range p.Current.Documents {
-		v.Docs = append(v.Docs, intakeDoc{ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required})
+		line := intakeDoc{Key: d.Key, ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required,
+			Originals: strconv.Itoa(d.Originals), Copies: strconv.Itoa(d.Copies), Note: values["note."+d.Key]}
+		if o, ok := values["orig."+d.Key]; ok {
+			line.Originals = o
+		}
+		if c, ok := values["copy."+d.Key]; ok {
+			line.Copies = c
+		}
+		line.Received = values["recv."+d.Key] != ""
+		v.Docs = append(v.Docs, line)
 	}
 	return v, nil
 }
@@ -161,8 +201,12 @@ func (h *Handler) intakeForm(w http.ResponseWriter, r *http.Request, s *staff) e
 	return nil
 }
 
-// intakePost receives a counter dossier: multipart with the applicant, the
-// typed form and one scan per document.
+// intakePost serves the counter's three outcomes (multipart, button
+// "outcome"): receive the dossier with its checklist (the default),
+// record a guidance to complete the papers (slip 02) or a refusal (slip
+// 03). The rules are the dossier service's: Submit checks the checklist,
+// RecordWalkIn the guidance and the refusal; the page only maps their
+// errors back onto the fields.
 func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) error {
 	if !s.mayIntake() {
 		return errNoIntake()
@@ -181,10 +225,44 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 		return err
 	}
 	lang := web.LangOf(r)
+	applicant := dossier.Applicant{Kind: dossier.ApplicantCitizen, FullName: v.Applicant.FullName, IDNumber: v.Applicant.IDNumber,
+		Phone: strings.TrimSpace(v.Applicant.Phone), Email: strings.TrimSpace(v.Applicant.Email), Address: v.Applicant.Address}
+	switch outcome := m.Fields["outcome"]; outcome {
+	case "", "receive":
+	case string(dossier.WalkInGuidance), string(dossier.WalkInRefusal):
+		in := dossier.WalkInInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Outcome: dossier.WalkInOutcome(outcome), Applicant: applicant}
+		if in.Outcome == dossier.WalkInRefusal {
+			in.Reason = v.Reason
+		} else {
+			// Every document with a note, and every required one not
+			// ticked: the service asks for the reason of each.
+			for _, d := range v.Docs {
+				if strings.TrimSpace(d.Note) != "" || d.Required && !d.Received {
+					in.Documents = append(in.Documents, dossier.WalkInDocument{Key: d.Key, Reason: d.Note})
+				}
+			}
+		}
+		wi, err := h.Dossiers.RecordWalkIn(r.Context(), s.Actor, in)
+		if err == nil {
+			http.Redirect(w, r, walkInsPath+"?xong="+strconv.FormatInt(wi.ID, 10), http.StatusSeeOther)
+			return nil
+		}
+		if err := h.formErrors(v, err, lang); err != nil {
+			return err
+		}
+		h.web.Render(w, r, web.View{Name: "intake", Status: apperr.Status(err), NoIndex: true, Data: v})
+		return nil
+	default:
+		return apperr.New(apperr.Invalid, "outcome_invalid", "Kết quả phải là tiếp nhận, hướng dẫn bổ sung hoặc từ chối tiếp nhận.",
+			"The outcome must be receive, guidance or refusal.")
+	}
 	bad := false
 	docs := []dossier.Document{}
+	var received []dossier.ReceivedDocument
 	for i := range v.Docs {
 		d := &v.Docs[i]
+		received = append(received, dossier.ReceivedDocument{Key: d.Key, Received: d.Received,
+			Originals: count(d.Originals), Copies: count(d.Copies), Note: d.Note})
 		if e, ok := m.Rejected[d.Input]; ok {
 			d.Error, bad = e.Error(), true
 			if ae, ok := apperr.As(e); ok {
@@ -192,16 +270,12 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			}
 			continue
 		}
-		found := false
 		for _, u := range m.Uploads {
-			if u.Field == d.Input && !found {
-				found = true
-				docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(u.Field, "doc."),
+			if u.Field == d.Input {
+				docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: d.Key,
 					Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+				break
 			}
-		}
-		if d.Required && !found {
-			d.Error, bad = h.t(r, "in.missing", d.Name), true
 		}
 	}
 	form := map[string]any{}
@@ -213,9 +287,7 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			form[fd.Name] = val
 		}
 	}
-	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs,
-		Applicant: &dossier.Applicant{Kind: dossier.ApplicantCitizen, FullName: v.Applicant.FullName, IDNumber: v.Applicant.IDNumber,
-			Phone: strings.TrimSpace(v.Applicant.Phone), Email: strings.TrimSpace(v.Applicant.Email), Address: v.Applicant.Address}}
+	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs, Received: received, Applicant: &applicant}
 	if !bad {
 		d, _, err := h.Dossiers.Submit(r.Context(), s.Actor, in)
 		if err == nil {
@@ -225,26 +297,59 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?xong=receive", http.StatusSeeOther)
 			return nil
 		}
-		e, ok := apperr.As(err)
-		if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Unprocessable) {
+		if err := h.formErrors(v, err, lang); err != nil {
 			return err
 		}
-		v.Error = e.Message(lang)
-		for _, f := range e.Fields {
-			msg := f.In(lang)
-			if strings.HasPrefix(f.Name, "applicant.") {
-				v.AppErrors[strings.TrimPrefix(f.Name, "applicant.")] = msg
-				continue
+	} else {
+		v.Error = h.t(r, "in.error")
+	}
+	h.web.Render(w, r, web.View{Name: "intake", Status: http.StatusBadRequest, NoIndex: true, Data: v})
+	return nil
+}
+
+// count reads a number of originals or copies as typed; anything but a
+// whole number is -1, which the service refuses with its own message.
+func count(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// formErrors puts a refusal of the dossier service onto the intake page:
+// the message on top, each field's beside it. An error that is not about
+// the input is returned for the error page.
+func (h *Handler) formErrors(v *intakeView, err error, lang string) error {
+	e, ok := apperr.As(err)
+	if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Unprocessable) {
+		return err
+	}
+	v.Error = e.Message(lang)
+	for _, f := range e.Fields {
+		msg := f.In(lang)
+		switch {
+		case strings.HasPrefix(f.Name, "applicant."):
+			v.AppErrors[strings.TrimPrefix(f.Name, "applicant.")] = msg
+		case strings.HasPrefix(f.Name, "doc."):
+			for i := range v.Docs {
+				if v.Docs[i].Input == f.Name {
+					v.Docs[i].Error = msg
+				}
 			}
+		case f.Name == "reason":
+			v.ReasonErr = msg
+		default:
 			for i := range v.Fields {
 				if v.Fields[i].Name == f.Name {
 					v.Fields[i].Error = msg
 				}
 			}
 		}
-	} else {
-		v.Error = h.t(r, "in.error")
 	}
-	h.web.Render(w, r, web.View{Name: "intake", Status: http.StatusBadRequest, NoIndex: true, Data: v})
 	return nil
 }

@@ -1,6 +1,7 @@
 package slips
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -122,4 +123,14 @@ func walkInTable(d *doc, l lang, rows []*dossier.WalkIn) {
 	d.table([]column{{l.t("colNo"), 9, alignCenter}, {l.t("colDate"), 18, alignCenter},
 		{l.t("colApplicant"), 30, alignLeft}, {l.t("colContact"), 30, alignLeft}, {l.t("colProc"), 45, alignLeft},
 		{l.t("colOutcome"), 30, alignLeft}, {l.t("colWhy"), 0, alignLeft}, {l.t("colOfficer"), 25, alignLeft}}, out, 7.5)
+}
+
+// WalkInPDF renders the slip of a walk-in record, which the caller has
+// already been allowed to read, into a PDF.
+func WalkInPDF(in WalkInInput) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := RenderWalkIn(&buf, in); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
