@@ -45,10 +45,13 @@ var intakeMessages = web.Messages{
 	"in.refusal":       {"Lý do từ chối tiếp nhận (Phiếu 03)", "Reasons for refusing (slip 03)"},
 	"in.refusal.hint": {"Chỉ điền khi từ chối tiếp nhận, ví dụ thủ tục không thuộc thẩm quyền của đơn vị.",
 		"Only when refusing, for instance a procedure outside the unit's competence."},
-	"in.guide":   {"Hướng dẫn bổ sung, hoàn thiện (Phiếu 02)", "Guide to complete (slip 02)"},
-	"in.refuse":  {"Từ chối tiếp nhận (Phiếu 03)", "Refuse (slip 03)"},
-	"in.walkins": {"Hướng dẫn, từ chối đã ghi nhận", "Guidance and refusals recorded"},
-	"wi.title":   {"Hướng dẫn, từ chối tiếp nhận hồ sơ tại quầy", "Guidance and refusals at the desk"},
+	"in.guide":       {"Hướng dẫn bổ sung, hoàn thiện (Phiếu 02)", "Guide to complete (slip 02)"},
+	"in.refuse":      {"Từ chối tiếp nhận (Phiếu 03)", "Refuse (slip 03)"},
+	"in.walkins":     {"Hướng dẫn, từ chối đã ghi nhận", "Guidance and refusals recorded"},
+	"d.received":     {"Giấy tờ đã nhận tại quầy", "Documents received at the desk"},
+	"d.received.yes": {"đã nhận %d bản chính, %d bản sao", "received: %d originals, %d copies"},
+	"d.received.no":  {"chưa nhận", "not received"},
+	"wi.title":       {"Hướng dẫn, từ chối tiếp nhận hồ sơ tại quầy", "Guidance and refusals at the desk"},
 	"wi.hint": {"Người nộp được hướng dẫn bổ sung, hoàn thiện hoặc bị từ chối tiếp nhận mà không có hồ sơ được tiếp nhận; mới nhất ở trên cùng.",
 		"Walk-in applicants guided or refused without a dossier received; the newest first."},
 	"wi.empty":       {"Chưa có lượt hướng dẫn, từ chối nào.", "No guidance or refusal yet."},
@@ -352,4 +355,11 @@ func (h *Handler) formErrors(v *intakeView, err error, lang string) error {
 		}
 	}
 	return nil
+}
+
+// Received is the reception checklist of a counter dossier, for the
+// dossier page; nil for a dossier received without one.
+func (v *dossierView) Received() []dossier.ReceivedDocument {
+	list, _ := v.D.ReceivedDocuments()
+	return list
 }

@@ -107,6 +107,8 @@ func TestIntakeChecklist(t *testing.T) {
 			if d := dossierOf(t, env, code); d.Status != 2 || len(d.Documents) != 1 {
 				t.Fatalf("received dossier: %+v", d)
 			}
+			want(t, "dossier page", rec.get("/can-bo/ho-so/"+code+"?lang=vi"), 200, `id="received-docs"`,
+				"Tờ khai: đã nhận 1 bản chính, 2 bản sao", "Giấy xác nhận tình trạng hôn nhân: <strong>chưa nhận</strong> — Cán bộ tư pháp tra cứu cơ sở dữ liệu hộ tịch")
 			text := pdfText(t, rec.get("/can-bo/ho-so/"+code+"/phieu/01").body)
 			if !strings.Contains(text, "1 Tờ khai 1 2") || strings.Contains(text, "Giấy xác nhận tình trạng hôn nhân") {
 				t.Fatalf("slip 01 does not list only the form (1 original, 2 copies):\n%s", text)
