@@ -10,6 +10,45 @@ import (
 	"github.com/motcua/motcua/internal/web"
 )
 
+func init() {
+	for k, v := range walkInMessages {
+		messages[k] = v
+	}
+}
+
+// walkInMessages are the words of the intake checklist, the walk-in
+// outcomes and their list.
+var walkInMessages = web.Messages{
+	"in.documents.hint": {"Đánh dấu từng giấy tờ người nộp đã nộp và ghi số bản chính, bản sao. Giấy tờ bắt buộc chưa có: ghi rõ lý do nếu vẫn tiếp nhận, hoặc nội dung cần bổ sung, hoàn thiện để hướng dẫn. Bản quét (PDF, JPEG hoặc PNG) chỉ đính kèm cho giấy tờ đã nhận.",
+		"Tick each document the applicant handed in and count its originals and copies. For a required document missing, write why if you still receive the dossier, or what to add or fix to guide the applicant. Attach scans (PDF, JPEG or PNG) only for documents received."},
+	"in.doc.received":  {"Đã nhận", "Received"},
+	"in.doc.originals": {"Bản chính", "Originals"},
+	"in.doc.copies":    {"Bản sao", "Copies"},
+	"in.doc.note":      {"Ghi chú, lý do", "Note, reason"},
+	"in.doc.scan":      {"Bản quét", "Scan"},
+	"in.refusal":       {"Lý do từ chối tiếp nhận (Phiếu 03)", "Reasons for refusing (slip 03)"},
+	"in.refusal.hint": {"Chỉ điền khi từ chối tiếp nhận, ví dụ thủ tục không thuộc thẩm quyền của đơn vị.",
+		"Only when refusing, for instance a procedure outside the unit's competence."},
+	"in.guide":       {"Hướng dẫn bổ sung, hoàn thiện (Phiếu 02)", "Guide to complete (slip 02)"},
+	"in.refuse":      {"Từ chối tiếp nhận (Phiếu 03)", "Refuse (slip 03)"},
+	"in.walkins":     {"Hướng dẫn, từ chối đã ghi nhận", "Guidance and refusals recorded"},
+	"d.received":     {"Giấy tờ đã nhận tại quầy", "Documents received at the desk"},
+	"d.received.yes": {"đã nhận %d bản chính, %d bản sao", "received: %d originals, %d copies"},
+	"d.received.no":  {"chưa nhận", "not received"},
+	"wi.title":       {"Hướng dẫn, từ chối tiếp nhận hồ sơ tại quầy", "Guidance and refusals at the desk"},
+	"wi.hint": {"Người nộp được hướng dẫn bổ sung, hoàn thiện hoặc bị từ chối tiếp nhận mà không có hồ sơ được tiếp nhận; mới nhất ở trên cùng.",
+		"Walk-in applicants guided or refused without a dossier received; the newest first."},
+	"wi.empty":       {"Chưa có lượt hướng dẫn, từ chối nào.", "No guidance or refusal yet."},
+	"wi.done":        {"Đã ghi nhận. In phiếu cho người nộp:", "Recorded. Print the slip for the applicant:"},
+	"wi.col.at":      {"Thời điểm", "At"},
+	"wi.col.outcome": {"Kết quả", "Outcome"},
+	"wi.col.officer": {"Cán bộ", "Officer"},
+	"wi.col.slip":    {"Phiếu", "Slip"},
+	"wi.guidance":    {"Hướng dẫn bổ sung, hoàn thiện", "Guided to complete"},
+	"wi.refusal":     {"Từ chối tiếp nhận", "Refused"},
+	"wi.slip":        {"Phiếu %s (PDF)", "Slip %s (PDF)"},
+}
+
 // walkInsPath lists the guidance and refusals given at the acting unit's
 // desk to walk-in applicants; /{id}/phieu prints the slip of one.
 const walkInsPath = "/can-bo/tiep-nhan/huong-dan"
