@@ -158,6 +158,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /can-bo/tiep-nhan/truc-tiep", h.page(h.intakeForm))
 	mux.Handle("POST /can-bo/tiep-nhan/truc-tiep", h.cop.Handler(h.page(h.intakePost)))
 	mux.Handle("GET "+walkInsPath, h.page(h.walkInsPage))
+	mux.Handle("POST "+refusePath, h.cop.Handler(h.page(h.otherRefusalPost)))
 	mux.Handle("GET "+walkInsPath+"/{id}/phieu", h.page(h.walkInSlip))
 	mux.Handle("POST /can-bo/hang-loat", h.cop.Handler(h.page(h.batch)))
 	mux.Handle("GET /can-bo/viec-can-lam", h.page(h.worklistPage))

@@ -75,6 +75,8 @@ type intakeView struct {
 	Reason     string // of a refusal
 	ReasonErr  string
 	Error      string
+	// Other is the form refusing a procedure the unit does not offer.
+	Other otherRefusal
 }
 
 // mayIntake reports whether the member receives counter dossiers for the

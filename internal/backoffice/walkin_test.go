@@ -2,6 +2,7 @@ package backoffice_test
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -178,6 +179,34 @@ func TestWalkInAtDesk(t *testing.T) {
 					t.Errorf("slip 03 lacks %q\n%s", w, text)
 				}
 			}
+			// A procedure the unit does not offer is refused from the
+			// intake page's own form (the checklist lists offered ones only).
+			want(t, "refusal of another procedure, form", rec.get(path+"?lang=vi"), 200, `id="refuse-other"`,
+				`action="/can-bo/tiep-nhan/tu-choi"`, "không thuộc thẩm quyền của đơn vị")
+			other := url.Values{"thu-tuc": {"9.999999"}, "applicant.full_name": {"Lý Thị Hà"}, "applicant.phone": {"0912000222"},
+				"reason": {"Thủ tục thuộc thẩm quyền của Sở Tư pháp."}}
+			want(t, "unknown procedure", rec.post("/can-bo/tiep-nhan/tu-choi", other), http.StatusBadRequest,
+				`id="refuse-other-error"`, "Không có thủ tục «9.999999».", `value="Lý Thị Hà"`, " open>")
+			other.Set("thu-tuc", apptest.CriminalRc)
+			other.Set("applicant.id_number", "12345")
+			want(t, "bad ID", rec.post("/can-bo/tiep-nhan/tu-choi", other), http.StatusBadRequest, "Thông tin người nộp hồ sơ chưa hợp lệ")
+			other.Del("applicant.id_number")
+			want(t, "specialist refuses", login(t, env, "ht.specialist").post("/can-bo/tiep-nhan/tu-choi", other), http.StatusForbidden)
+			p = rec.post("/can-bo/tiep-nhan/tu-choi", other)
+			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/can-bo/tiep-nhan/huong-dan?xong=") {
+				t.Fatalf("refusal of another procedure: %d\n%s", p.status, p.body)
+			}
+			slipOther := "/can-bo/tiep-nhan/huong-dan/" + strings.TrimPrefix(p.header.Get("Location"), "/can-bo/tiep-nhan/huong-dan?xong=") + "/phieu"
+			text = pdfText(t, rec.get(slipOther).body)
+			for _, w := range []string{"PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Lý Thị Hà", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam (2.000908)",
+				"Thủ tục thuộc thẩm quyền của Sở Tư pháp."} {
+				if !strings.Contains(text, w) {
+					t.Errorf("slip 03 of another procedure lacks %q\n%s", w, text)
+				}
+			}
+			want(t, "cross-site refusal", rec.do("POST", "/can-bo/tiep-nhan/tu-choi", other, map[string]string{"Sec-Fetch-Site": "cross-site"}),
+				http.StatusForbidden)
+
 			if n := countDossiers(t, env); n != before {
 				t.Fatalf("walk-ins created dossiers: %d, then %d", before, n)
 			}

@@ -3,6 +3,7 @@ package backoffice
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
@@ -47,7 +48,26 @@ var walkInMessages = web.Messages{
 	"wi.guidance":    {"Hướng dẫn bổ sung, hoàn thiện", "Guided to complete"},
 	"wi.refusal":     {"Từ chối tiếp nhận", "Refused"},
 	"wi.slip":        {"Phiếu %s (PDF)", "Slip %s (PDF)"},
+	"wo.title":       {"Từ chối tiếp nhận: thủ tục không thuộc thẩm quyền của đơn vị (Phiếu 03)", "Refuse: a procedure outside the unit's competence (slip 03)"},
+	"wo.procedure":   {"Mã thủ tục yêu cầu", "Code of the procedure asked for"},
+	"wo.procedure.hint": {"Mã trong Cơ sở dữ liệu quốc gia về thủ tục hành chính, ví dụ 2.000908; tra cứu tại trang Thủ tục hành chính.",
+		"The national catalogue's code, e.g. 2.000908; look it up on the procedures page."},
+	"wo.reason": {"Lý do từ chối", "Reasons for refusing"},
+	"wo.submit": {"Từ chối tiếp nhận và in Phiếu 03", "Refuse and print slip 03"},
 }
+
+// otherRefusal is the form refusing a procedure the unit does not offer
+// (its counter intake lists only those it offers): what was typed and the
+// errors to show beside it.
+type otherRefusal struct {
+	Procedure, FullName, IDNumber, Phone, Reason string
+	Errors                                       map[string]string
+	Error                                        string
+}
+
+// refusePath takes the refusal of a procedure outside the unit's
+// competence.
+const refusePath = "/can-bo/tiep-nhan/tu-choi"
 
 // walkInsPath lists the guidance and refusals given at the acting unit's
 // desk to walk-in applicants; /{id}/phieu prints the slip of one.
@@ -102,5 +122,47 @@ func (h *Handler) walkInSlip(w http.ResponseWriter, r *http.Request, s *staff) e
 		return err
 	}
 	web.ServePDF(w, "phieu-"+slips.WalkInNumber(wi)+"-huong-dan-"+strconv.FormatInt(wi.ID, 10)+".pdf", pdf)
+	return nil
+}
+
+// otherRefusalPost records the refusal of a walk-in applicant asking for a
+// procedure the unit does not offer (slip 03). The dossier service checks
+// it as any refusal; the page shows its errors beside the fields.
+func (h *Handler) otherRefusalPost(w http.ResponseWriter, r *http.Request, s *staff) error {
+	if !s.mayIntake() {
+		return errNoIntake()
+	}
+	if err := web.ParseForm(w, r, maxForm); err != nil {
+		return err
+	}
+	f := r.PostForm
+	o := otherRefusal{Procedure: strings.TrimSpace(f.Get("thu-tuc")), FullName: f.Get("applicant.full_name"),
+		IDNumber: strings.TrimSpace(f.Get("applicant.id_number")), Phone: strings.TrimSpace(f.Get("applicant.phone")),
+		Reason: f.Get("reason"), Errors: map[string]string{}}
+	wi, err := h.Dossiers.RecordWalkIn(r.Context(), s.Actor, dossier.WalkInInput{Procedure: o.Procedure, Unit: s.Unit.UnitCode,
+		Outcome: dossier.WalkInRefusal, Reason: o.Reason,
+		Applicant: dossier.Applicant{Kind: dossier.ApplicantCitizen, FullName: o.FullName, IDNumber: o.IDNumber, Phone: o.Phone}})
+	if err == nil {
+		http.Redirect(w, r, walkInsPath+"?xong="+strconv.FormatInt(wi.ID, 10), http.StatusSeeOther)
+		return nil
+	}
+	e, ok := apperr.As(err)
+	if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Unprocessable) {
+		return err
+	}
+	lang := web.LangOf(r)
+	o.Error = e.Message(lang)
+	for _, fe := range e.Fields {
+		o.Errors[fe.Name] = fe.In(lang)
+	}
+	if e.Code == "unknown_procedure" || e.Code == "procedure_required" {
+		o.Errors["thu-tuc"] = o.Error
+	}
+	v, verr := h.intakeView(r, s, "", nil)
+	if verr != nil {
+		return verr
+	}
+	v.Other = o
+	h.web.Render(w, r, web.View{Name: "intake", Status: e.Kind.Status(), NoIndex: true, Data: v})
 	return nil
 }
