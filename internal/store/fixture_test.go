@@ -99,8 +99,9 @@ func newFixture(t *testing.T, engine store.Dialect) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.svc = &dossier.Service{Store: db, Catalog: db, Directory: db, WalkIns: db, Now: func() time.Time { return f.now },
+	f.svc = &dossier.Service{Store: db, Catalog: db, Directory: db, Now: func() time.Time { return f.now },
 		Clock: func(context.Context, string) (dossier.Clock, error) { return cal, nil }}
+	f.svc.WalkIns = db
 	return f
 }
 
