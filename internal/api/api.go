@@ -103,6 +103,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/stats", h.auth(h.stats))
 	mux.Handle("GET /api/v1/dossiers/{code}/slips/{no}", h.auth(h.slip))
 	mux.Handle("GET /api/v1/registers/07", h.auth(h.register))
+	mux.Handle("POST /api/v1/walkins", h.auth(h.recordWalkIn))
+	mux.Handle("GET /api/v1/walkins/{id}", h.auth(h.getWalkIn))
+	mux.Handle("GET /api/v1/walkins/{id}/slip", h.auth(h.walkInSlip))
 	mux.Handle("/api/", h.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "no_route", "Không có địa chỉ API này.", "No such API endpoint.")
 	}))

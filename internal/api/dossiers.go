@@ -115,7 +115,22 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 				return apperr.New(apperr.Invalid, "bad_json", "Trường «delivery» phải là một đối tượng JSON.", "The delivery part must be a JSON object.")
 			}
 		}
-		fmt.Fprintf(hash, "%q|%q|%q|%q|%q|%q", in.Procedure, in.Unit, fields["form"], fields["applicant"], in.Channel, fields["delivery"])
+		if err := checkJSONText("received", []byte(fields["received"])); err != nil {
+			return err
+		}
+		if s := fields["received"]; s != "" {
+			if err := json.Unmarshal([]byte(s), &in.Received); err != nil {
+				return apperr.New(apperr.Invalid, "bad_json", "Trường «received» phải là một mảng JSON.", "The received part must be a JSON array.")
+			}
+		}
+		fmt.Fprintf(hash, "%q|%q|%q|%q|%q", in.Procedure, in.Unit, fields["form"], fields["applicant"], in.Channel)
+		if s := fields["delivery"]; s != "" {
+			fmt.Fprintf(hash, "|delivery=%q", s)
+		}
+		if s := fields["received"]; s != "" {
+			// Only when sent, so that the keys of earlier requests still match.
+			fmt.Fprintf(hash, "|received=%q", s)
+		}
 		for _, u := range ups {
 			u.doc.Kind = dossier.DocApplication
 			in.Documents = append(in.Documents, u.doc)

@@ -55,6 +55,9 @@ var documentedRoutes = []documentedRoute{
 	{method: "GET", path: "/api/v1/stats", auth: true},
 	{method: "GET", path: "/api/v1/dossiers/{code}/slips/{no}", auth: true},
 	{method: "GET", path: "/api/v1/registers/07", auth: true},
+	{method: "POST", path: "/api/v1/walkins", auth: true},
+	{method: "GET", path: "/api/v1/walkins/{id}", auth: true},
+	{method: "GET", path: "/api/v1/walkins/{id}/slip", auth: true},
 	{method: "GET", path: "/healthz", outside: true},
 	{method: "GET", path: "/metrics", outside: true},
 }

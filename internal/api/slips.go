@@ -18,6 +18,7 @@ import (
 type SlipStore interface {
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
 	DossiersReceived(ctx context.Context, unit *org.Unit, from, to time.Time, limit int) ([]dossier.Dossier, error)
+	WalkInsAt(ctx context.Context, unit *org.Unit, from, to time.Time, limit int) ([]dossier.WalkIn, error)
 }
 
 // maxRegisterRows bounds one printed register.
@@ -41,7 +42,8 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request) error {
 }
 
 // register serves register 07 of a unit's subtree over a period, to staff
-// who may read that unit.
+// who may read that unit: the dossiers received, then the walk-in
+// applicants guided or refused.
 func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
 	if a.Citizen {
@@ -68,12 +70,25 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Newf(apperr.Invalid, "period_too_long", "Kỳ báo cáo có hơn %d hồ sơ; vui lòng chọn kỳ ngắn hơn.",
 			"The period holds more than %d dossiers; choose a shorter one.", maxRegisterRows)
 	}
+	walkIns, err := h.Slips.WalkInsAt(r.Context(), u, from, to, maxRegisterRows)
+	if err != nil {
+		return err
+	}
+	if len(walkIns) > maxRegisterRows {
+		return apperr.Newf(apperr.Invalid, "period_too_long", "Kỳ báo cáo có hơn %d lượt hướng dẫn, từ chối; vui lòng chọn kỳ ngắn hơn.",
+			"The period holds more than %d guidance and refusals; choose a shorter one.", maxRegisterRows)
+	}
 	ptrs := make([]*dossier.Dossier, len(rows))
 	for i := range rows {
 		ptrs[i] = &rows[i]
 	}
+	wptrs := make([]*dossier.WalkIn, len(walkIns))
+	for i := range walkIns {
+		wptrs[i] = &walkIns[i]
+	}
 	var buf bytes.Buffer
-	if err := slips.Register(&buf, slips.RegisterInput{Issuer: slips.IssuerOf(r.Context(), h.Store, u.Code), From: from, To: to, Rows: ptrs, Now: h.now()}); err != nil {
+	if err := slips.Register(&buf, slips.RegisterInput{Issuer: slips.IssuerOf(r.Context(), h.Store, u.Code), From: from, To: to,
+		Rows: ptrs, WalkIns: wptrs, Now: h.now()}); err != nil {
 		return err
 	}
 	web.ServePDF(w, "so-theo-doi-"+u.Code+".pdf", buf.Bytes())

@@ -75,7 +75,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		now = time.Now
 	}
 	svc := &dossier.Service{
-		Store: db, Catalog: db, Directory: db, Now: now,
+		Store: db, Catalog: db, Directory: db, WalkIns: db, Now: now,
 		Clock:       func(ctx context.Context, path string) (dossier.Clock, error) { return src.ForUnit(ctx, path) },
 		ConsultDays: cfg.ConsultDays,
 	}

@@ -34,7 +34,8 @@ func TestDashboard(t *testing.T) {
 			// A counter intake, assigned and finished early.
 			var d5 apptest.Dossier
 			if st := env.Login("ht.receptionist").Do("POST", "/api/v1/dossiers", map[string]any{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
-				"form": apptest.MarriageForm(), "applicant": map[string]any{"id_number": apptest.CitizenB, "full_name": "Trần Thị Bình", "phone": "0987654321"}}, &d5); st != 201 {
+				"form": apptest.MarriageForm(), "applicant": map[string]any{"id_number": apptest.CitizenB, "full_name": "Trần Thị Bình", "phone": "0987654321"},
+				"received": apptest.MarriageReceived()}, &d5); st != 201 {
 				t.Fatalf("counter intake: %d", st)
 			}
 			done(t, env, leader, d5.Code, "assign", url.Values{"assignee": {"ht.specialist"}})

@@ -90,6 +90,9 @@ type Dossiers interface {
 	GetHeld(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
 	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
 	Submit(ctx context.Context, a dossier.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
+	RecordWalkIn(ctx context.Context, a dossier.Actor, in dossier.WalkInInput) (*dossier.WalkIn, error)
+	GetWalkIn(ctx context.Context, a dossier.Actor, id int64) (*dossier.WalkIn, error)
+	UnitWalkIns(ctx context.Context, a dossier.Actor, unitID int64, limit int) ([]dossier.WalkIn, error)
 }
 
 // Session keys: the login is auth's, shared with the portal.
@@ -160,6 +163,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /can-bo/tiep-nhan", h.page(h.queue))
 	mux.Handle("GET /can-bo/tiep-nhan/truc-tiep", h.page(h.intakeForm))
 	mux.Handle("POST /can-bo/tiep-nhan/truc-tiep", h.cop.Handler(h.page(h.intakePost)))
+	mux.Handle("GET "+walkInsPath, h.page(h.walkInsPage))
+	mux.Handle("POST "+refusePath, h.cop.Handler(h.page(h.otherRefusalPost)))
+	mux.Handle("GET "+walkInsPath+"/{id}/phieu", h.page(h.walkInSlip))
 	mux.Handle("POST /can-bo/hang-loat", h.cop.Handler(h.page(h.batch)))
 	mux.Handle("GET /can-bo/viec-can-lam", h.page(h.worklistPage))
 	mux.Handle("GET /can-bo/lich", h.page(h.calendarPage))

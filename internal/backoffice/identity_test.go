@@ -21,7 +21,7 @@ func counterDossier(t *testing.T, env *apptest.Env, idNumber, name string) appte
 	t.Helper()
 	var d apptest.Dossier
 	body := map[string]any{"procedure": apptest.Marriage, "unit": apptest.HangTrong, "form": apptest.MarriageForm(),
-		"applicant": map[string]string{"id_number": idNumber, "full_name": name, "phone": "0912000111"}}
+		"applicant": map[string]string{"id_number": idNumber, "full_name": name, "phone": "0912000111"}, "received": apptest.MarriageReceived()}
 	if st := env.Login("ht.receptionist").Do("POST", "/api/v1/dossiers", body, &d); st != 201 {
 		t.Fatalf("counter intake: %d", st)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/internal/account"
@@ -33,10 +34,9 @@ var intakeMessages = web.Messages{
 	"in.lookup.found":     {"Đã điền thông tin từ tài khoản công dân có số định danh này.", "Filled in from the citizen account with this ID number."},
 	"in.lookup.none":      {"Không có tài khoản công dân với số định danh này.", "No citizen account has this ID number."},
 	"in.form":             {"Tờ khai", "Application form"},
-	"in.documents":        {"Thành phần hồ sơ (bản quét PDF, JPEG hoặc PNG)", "Documents (scans as PDF, JPEG or PNG)"},
+	"in.documents":        {"Thành phần hồ sơ: đánh dấu giấy tờ đã nhận", "Documents: tick those received"},
 	"in.required":         {"(bắt buộc)", "(required)"},
 	"in.submit":           {"Tiếp nhận hồ sơ", "Receive the dossier"},
-	"in.missing":          {"Vui lòng đính kèm «%s».", "Attach %q."},
 	"in.choose":           {"— Chọn —", "— Choose —"},
 	"in.error":            {"Hồ sơ chưa được tiếp nhận. Vui lòng kiểm tra các thông tin được đánh dấu.", "The dossier was not received. Check the marked fields."},
 	"b.title":             {"Kết quả xử lý hàng loạt", "Batch results"},
@@ -55,9 +55,12 @@ var intakeMessages = web.Messages{
 	"b.internal":          {"Lỗi hệ thống; vui lòng thử lại.", "Internal error; try again."},
 }
 
+// intakeDoc is one line of the intake checklist: the document, what the
+// officer entered and the error to show beside it.
 type intakeDoc struct {
-	ID, Input, Name, Error string
-	Required               bool
+	Key, ID, Input, Name, Error string
+	Required, Received          bool
+	Originals, Copies, Note     string
 }
 
 type intakeView struct {
@@ -69,12 +72,16 @@ type intakeView struct {
 	Lookup     string // message of the "Tìm" lookup
 	Fields     []web.FormField
 	Docs       []intakeDoc
+	Reason     string // of a refusal
+	ReasonErr  string
 	Error      string
 	// Delivery is how the applicant asks to receive the result, with the
 	// methods the procedure allows and the errors of each field.
 	Delivery        dossier.Delivery
 	DeliveryMethods []string
 	DeliveryErrors  map[string]string
+	// Other is the form refusing a procedure the unit does not offer.
+	Other otherRefusal
 }
 
 // mayIntake reports whether the member receives counter dossiers for the
@@ -128,8 +135,18 @@ func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[
 		Phone: values["applicant.phone"], Email: values["applicant.email"], Address: values["applicant.address"]}
 	// The same controls as the portal's (min/max, inputmode, help…).
 	v.Fields = web.FormFields(p.Current.Form, values, lang, h.t(r, "in.choose"))
+	v.Reason = values["reason"]
 	for _, d := range p.Current.Documents {
-		v.Docs = append(v.Docs, intakeDoc{ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required})
+		line := intakeDoc{Key: d.Key, ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required,
+			Originals: strconv.Itoa(d.Originals), Copies: strconv.Itoa(d.Copies), Note: values["note."+d.Key]}
+		if o, ok := values["orig."+d.Key]; ok {
+			line.Originals = o
+		}
+		if c, ok := values["copy."+d.Key]; ok {
+			line.Copies = c
+		}
+		line.Received = values["recv."+d.Key] != ""
+		v.Docs = append(v.Docs, line)
 	}
 	return v, nil
 }
@@ -176,8 +193,12 @@ func (h *Handler) intakeForm(w http.ResponseWriter, r *http.Request, s *staff) e
 	return nil
 }
 
-// intakePost receives a counter dossier: multipart with the applicant, the
-// typed form and one scan per document.
+// intakePost serves the counter's three outcomes (multipart, button
+// "outcome"): receive the dossier with its checklist (the default),
+// record a guidance to complete the papers (slip 02) or a refusal (slip
+// 03). The rules are the dossier service's: Submit checks the checklist,
+// RecordWalkIn the guidance and the refusal; the page only maps their
+// errors back onto the fields.
 func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) error {
 	if !s.mayIntake() {
 		return errNoIntake()
@@ -196,10 +217,44 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 		return err
 	}
 	lang := web.LangOf(r)
+	applicant := dossier.Applicant{Kind: dossier.ApplicantCitizen, FullName: v.Applicant.FullName, IDNumber: v.Applicant.IDNumber,
+		Phone: strings.TrimSpace(v.Applicant.Phone), Email: strings.TrimSpace(v.Applicant.Email), Address: v.Applicant.Address}
+	switch outcome := m.Fields["outcome"]; outcome {
+	case "", "receive":
+	case string(dossier.WalkInGuidance), string(dossier.WalkInRefusal):
+		in := dossier.WalkInInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Outcome: dossier.WalkInOutcome(outcome), Applicant: applicant}
+		if in.Outcome == dossier.WalkInRefusal {
+			in.Reason = v.Reason
+		} else {
+			// Every document with a note, and every required one not
+			// ticked: the service asks for the reason of each.
+			for _, d := range v.Docs {
+				if strings.TrimSpace(d.Note) != "" || d.Required && !d.Received {
+					in.Documents = append(in.Documents, dossier.WalkInDocument{Key: d.Key, Reason: d.Note})
+				}
+			}
+		}
+		wi, err := h.Dossiers.RecordWalkIn(r.Context(), s.Actor, in)
+		if err == nil {
+			http.Redirect(w, r, walkInsPath+"?xong="+strconv.FormatInt(wi.ID, 10), http.StatusSeeOther)
+			return nil
+		}
+		if err := h.formErrors(v, err, lang); err != nil {
+			return err
+		}
+		h.web.Render(w, r, web.View{Name: "intake", Status: apperr.Status(err), NoIndex: true, Data: v})
+		return nil
+	default:
+		return apperr.New(apperr.Invalid, "outcome_invalid", "Kết quả phải là tiếp nhận, hướng dẫn bổ sung hoặc từ chối tiếp nhận.",
+			"The outcome must be receive, guidance or refusal.")
+	}
 	bad := false
 	docs := []dossier.Document{}
+	var received []dossier.ReceivedDocument
 	for i := range v.Docs {
 		d := &v.Docs[i]
+		received = append(received, dossier.ReceivedDocument{Key: d.Key, Received: d.Received,
+			Originals: count(d.Originals), Copies: count(d.Copies), Note: d.Note})
 		if e, ok := m.Rejected[d.Input]; ok {
 			d.Error, bad = e.Error(), true
 			if ae, ok := apperr.As(e); ok {
@@ -207,16 +262,12 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			}
 			continue
 		}
-		found := false
 		for _, u := range m.Uploads {
-			if u.Field == d.Input && !found {
-				found = true
-				docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(u.Field, "doc."),
+			if u.Field == d.Input {
+				docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: d.Key,
 					Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+				break
 			}
-		}
-		if d.Required && !found {
-			d.Error, bad = h.t(r, "in.missing", d.Name), true
 		}
 	}
 	form := map[string]any{}
@@ -228,9 +279,7 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			form[fd.Name] = val
 		}
 	}
-	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs, Delivery: &v.Delivery,
-		Applicant: &dossier.Applicant{Kind: dossier.ApplicantCitizen, FullName: v.Applicant.FullName, IDNumber: v.Applicant.IDNumber,
-			Phone: strings.TrimSpace(v.Applicant.Phone), Email: strings.TrimSpace(v.Applicant.Email), Address: v.Applicant.Address}}
+	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs, Received: received, Delivery: &v.Delivery, Applicant: &applicant}
 	if !bad {
 		d, _, err := h.Dossiers.Submit(r.Context(), s.Actor, in)
 		if err == nil {
@@ -240,30 +289,71 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(d.Code)+"?xong=receive", http.StatusSeeOther)
 			return nil
 		}
-		e, ok := apperr.As(err)
-		if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Unprocessable) {
+		if err := h.formErrors(v, err, lang); err != nil {
 			return err
-		}
-		v.Error = e.Message(lang)
-		for _, f := range e.Fields {
-			msg := f.In(lang)
-			if strings.HasPrefix(f.Name, "delivery.") {
-				v.DeliveryErrors[strings.TrimPrefix(f.Name, "delivery.")] = msg
-				continue
-			}
-			if strings.HasPrefix(f.Name, "applicant.") {
-				v.AppErrors[strings.TrimPrefix(f.Name, "applicant.")] = msg
-				continue
-			}
-			for i := range v.Fields {
-				if v.Fields[i].Name == f.Name {
-					v.Fields[i].Error = msg
-				}
-			}
 		}
 	} else {
 		v.Error = h.t(r, "in.error")
 	}
 	h.web.Render(w, r, web.View{Name: "intake", Status: http.StatusBadRequest, NoIndex: true, Data: v})
 	return nil
+}
+
+// count reads a number of originals or copies as typed; anything but a
+// whole number is -1, which the service refuses with its own message.
+func count(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// formErrors puts a refusal of the dossier service onto the intake page:
+// the message on top, each field's beside it. An error that is not about
+// the input is returned for the error page.
+func (h *Handler) formErrors(v *intakeView, err error, lang string) error {
+	e, ok := apperr.As(err)
+	if !ok || (e.Kind != apperr.Invalid && e.Kind != apperr.Unprocessable) {
+		return err
+	}
+	v.Error = e.Message(lang)
+	for _, f := range e.Fields {
+		msg := f.In(lang)
+		switch {
+		case strings.HasPrefix(f.Name, "delivery."):
+			if v.DeliveryErrors == nil {
+				v.DeliveryErrors = map[string]string{}
+			}
+			v.DeliveryErrors[strings.TrimPrefix(f.Name, "delivery.")] = msg
+		case strings.HasPrefix(f.Name, "applicant."):
+			v.AppErrors[strings.TrimPrefix(f.Name, "applicant.")] = msg
+		case strings.HasPrefix(f.Name, "doc."):
+			for i := range v.Docs {
+				if v.Docs[i].Input == f.Name {
+					v.Docs[i].Error = msg
+				}
+			}
+		case f.Name == "reason":
+			v.ReasonErr = msg
+		default:
+			for i := range v.Fields {
+				if v.Fields[i].Name == f.Name {
+					v.Fields[i].Error = msg
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Received is the reception checklist of a counter dossier, for the
+// dossier page; nil for a dossier received without one.
+func (v *dossierView) Received() []dossier.ReceivedDocument {
+	list, _ := v.D.ReceivedDocuments()
+	return list
 }

@@ -40,7 +40,7 @@ func TestCounterIntake(t *testing.T) {
 
 			fields := map[string]string{"thu-tuc": apptest.Marriage, "applicant.id_number": "001185006789",
 				"applicant.full_name": "Phạm Thị Dung", "applicant.phone": "0901234567", "applicant.address": "12 Hàng Trống",
-				"chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung"}
+				"chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung", "recv.to_khai": "1", "recv.giay_xac_nhan": "1"}
 			docs := []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdf("to khai")},
 				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: pdf("xac nhan")}}
 
@@ -102,7 +102,8 @@ func TestCounterIntakeDossierLimit(t *testing.T) {
 			rec := login(t, env, "ht.receptionist")
 			const path = "/can-bo/tiep-nhan/truc-tiep"
 			fields := map[string]string{"thu-tuc": apptest.Marriage, "applicant.id_number": "001185006789",
-				"applicant.full_name": "Phạm Thị Dung", "chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung"}
+				"applicant.full_name": "Phạm Thị Dung", "chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung",
+				"recv.to_khai": "1", "recv.giay_xac_nhan": "1"}
 			const size = 700 << 10 // each under 1 MB, both over it
 			docs := []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: apptest.PDF("to khai", size)},
 				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("xac nhan", size)}}

@@ -265,7 +265,8 @@ func TestStaffSearch(t *testing.T) {
 			rec, lead := env.Login("ht.receptionist"), env.Login("ht.leader")
 			var delivered apptest.Dossier
 			if st := rec.Do("POST", "/api/v1/dossiers", map[string]any{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
-				"form": apptest.MarriageForm(), "applicant": map[string]string{"id_number": "001301099999", "full_name": "Lê Thị Cúc", "phone": "0912000111"}}, &delivered); st != 201 {
+				"form": apptest.MarriageForm(), "applicant": map[string]string{"id_number": "001301099999", "full_name": "Lê Thị Cúc", "phone": "0912000111"},
+				"received": apptest.MarriageReceived()}, &delivered); st != 201 {
 				t.Fatalf("counter intake: %d", st)
 			}
 			lead.MustAct(&delivered, "assign", map[string]any{"assignee": "ht.specialist"})

@@ -272,6 +272,10 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 			} else {
 				in.Applicant = &dossier.Applicant{FullName: randomName(r), IDNumber: randomID(r), Phone: fmt.Sprintf("09%08d", r.IntN(100000000)),
 					Address: fmt.Sprintf("Số %d phố Hàng Trống, phường Hàng Trống, quận Hoàn Kiếm, Hà Nội", 1+r.IntN(90))}
+				// The desk received every paper of the published list.
+				for _, doc := range v.Documents {
+					in.Received = append(in.Received, dossier.ReceivedDocument{Key: doc.Key, Received: true})
+				}
 				d, _, err = svc.Submit(ctx, desk.reception, in)
 			}
 			if err != nil {

@@ -124,6 +124,7 @@ var eventDataTypes = map[Action]func([]byte) (EventData, error){
 	ActDeliver:           decodeAs[DeliverData],
 	ActReschedule:        decodeAs[RescheduleData],
 	ActRate:              decodeAs[RatingData],
+	ActReceive:           decodeAs[ReceiveData],
 }
 
 func decodeAs[T EventData](raw []byte) (EventData, error) {

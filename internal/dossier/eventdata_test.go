@@ -34,6 +34,11 @@ func TestEventDataRoundTrip(t *testing.T) {
 			map[string]any{"old_due": oldDue.Format(time.RFC3339), "new_due": newDue.Format(time.RFC3339)}},
 		{ActRate, RatingData{Rating: RatingSatisfied}, map[string]any{"rating": "satisfied"}},
 		{ActRate, RatingData{Rating: RatingSatisfied, Channel: RatingChannelKiosk}, map[string]any{"rating": "satisfied", "channel": "kiosk"}},
+		// New with the counter checklist: no older encoding to match.
+		{ActReceive, ReceiveData{Documents: []ReceivedDocument{{Key: "to_khai", Name: "Tờ khai", Received: true, Originals: 1},
+			{Key: "cccd", Name: "CCCD", Note: "Tra cứu CSDL dân cư"}}},
+			map[string]any{"documents": []ReceivedDocument{{Key: "to_khai", Name: "Tờ khai", Received: true, Originals: 1},
+				{Key: "cccd", Name: "CCCD", Note: "Tra cứu CSDL dân cư"}}}},
 	}
 	seen := map[Action]bool{}
 	for _, tt := range tests {

@@ -43,6 +43,9 @@ type Service struct {
 	// to answer, in working days, when the officer asking gives none; 0
 	// leaves it to DefaultConsultDays.
 	ConsultDays int
+	// WalkIns keeps the guidance and refusals given at the desk without a
+	// dossier (RecordWalkIn).
+	WalkIns WalkInStore
 }
 
 func (s *Service) now() time.Time {
@@ -62,6 +65,9 @@ type SubmitInput struct {
 	Channel   Channel        `json:"channel,omitempty"` // counter intake may say "post"
 	// Delivery is how the applicant wants the result; none means at the desk.
 	Delivery *Delivery `json:"delivery,omitempty"`
+	// Received is the counter's reception checklist: which documents of
+	// the published list the desk received (see checklist).
+	Received []ReceivedDocument `json:"received,omitempty"`
 	// Documents were already written to the file store by the caller.
 	Documents []Document `json:"-"`
 	// Citizen's own data, filled by the caller from the account.
@@ -174,6 +180,11 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 			return nil, false, err
 		}
 		d.Applicant = app
+		recv, err := checklist(v, in.Received, in.Documents)
+		if err != nil {
+			return nil, false, err
+		}
+		ev.Data = ReceiveData{Documents: recv}
 		if s.Directory != nil {
 			// The applicant's own account, if any, may follow the dossier online.
 			if id, err := s.Directory.OwnerByIDNumber(ctx, app.IDNumber); err == nil {

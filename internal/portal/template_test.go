@@ -96,7 +96,8 @@ func TestMostUsedOnlineFirst(t *testing.T) {
 			desk := env.Login("ht.receptionist")
 			for range 3 {
 				body := map[string]any{"procedure": "9.000002", "unit": apptest.HangTrong, "form": apptest.MarriageForm(),
-					"applicant": map[string]string{"id_number": "001301099999", "full_name": "Lê Thị Cúc", "phone": "0912000111"}}
+					"applicant": map[string]string{"id_number": "001301099999", "full_name": "Lê Thị Cúc", "phone": "0912000111"},
+					"received":  apptest.MarriageReceived()}
 				if st := desk.Do("POST", "/api/v1/dossiers", body, nil); st != 201 {
 					t.Fatalf("counter intake: %d", st)
 				}

@@ -58,6 +58,7 @@ func Register(w io.Writer, in RegisterInput) error {
 		d.space(2)
 		d.para(l.t("noRows"), false, 11, alignLeft)
 	}
+	walkInTable(d, l, in.WalkIns)
 	d.footer(unit, l.t("page"))
 	d.pdf.SetInfo(gopdf.PdfInfo{Title: fmt.Sprintf("%s %s–%s", title, from, to), Author: unit,
 		Creator: "motcua", Producer: "motcua", CreationDate: in.Now})

@@ -2,7 +2,9 @@
 // 03/2025/TT-VPCP as PDF.
 //
 // Slips 01–06 concern one dossier (Render); slip 07 is the register of
-// dossiers of a period (Register). Every slip is A4 with the issuing agency
+// dossiers of a period (Register), with the walk-in applicants the desk
+// guided or refused without receiving a dossier, whose slips 02 and 03
+// RenderWalkIn prints without a dossier code. Every slip is A4 with the issuing agency
 // in force on the slip's date ("UBND PHƯỜNG HÀNG TRỐNG" over its one-stop
 // desk, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", or from 1/7/2025 the public
 // administration service centre; letters 04 and 05 carry the agency, a
@@ -57,7 +59,10 @@ type RegisterInput struct {
 	Issuer   Issuer
 	From, To time.Time
 	Rows     []*dossier.Dossier
-	Now      time.Time
+	// WalkIns are the walk-in applicants guided or refused in the period,
+	// printed in a table of their own under the dossiers.
+	WalkIns []*dossier.WalkIn
+	Now     time.Time
 }
 
 // Title returns the name of slip no ("01"–"07") in lang, or "".
@@ -573,10 +578,27 @@ func (s *slip) receipt() {
 	s.qrRow(l.f("note01", s.iss.desk(s.date, l)))
 }
 
-// receivedDocuments lists the version's documents the dossier holds: the
-// required ones and, when the dossier's files name their document, the
-// optional ones it has. Without such files it lists every document.
+// receivedDocuments lists the documents slip 01 names. A dossier received
+// at the counter with its reception checklist lists only the documents
+// ticked as received, with the originals and copies counted; otherwise the
+// version's documents the dossier holds: the required ones and, when the
+// dossier's files name their document, the optional ones it has (without
+// such files, every document).
 func receivedDocuments(d *dossier.Dossier, v *catalog.Version) []catalog.Document {
+	if list, ok := d.ReceivedDocuments(); ok {
+		var out []catalog.Document
+		for _, r := range list {
+			if !r.Received {
+				continue
+			}
+			name := r.Name
+			if doc := findDocument(v, r.Key); name == "" && doc != nil {
+				name = doc.Name
+			}
+			out = append(out, catalog.Document{Key: r.Key, Name: name, Originals: r.Originals, Copies: r.Copies})
+		}
+		return out
+	}
 	have := map[string]bool{}
 	for _, f := range d.Documents {
 		if f.DocKey != "" && f.Kind != dossier.DocResult {
@@ -632,19 +654,12 @@ func reasons(docs []string, reason string) (each []string, whole string) {
 
 // supplement is slip 02.
 func (s *slip) supplement() {
-	d, l := s.d, s.l
+	d := s.d
 	req, _ := supplementRequest(d)
 	when := req.RequestedAt
 	if when.IsZero() {
 		when = s.in.Now
 	}
-	s.title("02", when)
-	s.applicant(true)
-	s.doc.field(l.t("procedure"), s.procedure(), bodySize)
-	s.doc.field(l.t("requestedAt"), l.at(when), bodySize)
-	s.doc.space(1)
-	s.doc.para(l.f("intro02", l.salutation(d.Applicant)), false, bodySize, alignLeft)
-	s.doc.space(1)
 	each, whole := reasons(req.Documents, req.Reason)
 	var rows [][]string
 	for i, key := range req.Documents {
@@ -654,14 +669,27 @@ func (s *slip) supplement() {
 		}
 		rows = append(rows, []string{fmt.Sprint(i + 1), name, each[i]})
 	}
+	s.guidance(when, rows, whole, s.officer(lastEvent(d, dossier.ActRequestSupplement)))
+}
+
+// guidance lays out slip 02 dated when: one row per document to add or
+// fix (no., name, reason), a reason for the whole request if any, and the
+// guiding officer.
+func (s *slip) guidance(when time.Time, rows [][]string, whole, officer string) {
+	d, l := s.d, s.l
+	s.title("02", when)
+	s.applicant(true)
+	s.doc.field(l.t("procedure"), s.procedure(), bodySize)
+	s.doc.field(l.t("requestedAt"), l.at(when), bodySize)
+	s.doc.space(1)
+	s.doc.para(l.f("intro02", l.salutation(d.Applicant)), false, bodySize, alignLeft)
+	s.doc.space(1)
 	s.doc.table([]column{{l.t("colNo"), 12, alignCenter}, {l.t("colDoc"), 0, alignLeft},
 		{l.t("colReason"), 0, alignLeft}}, rows, tableSize)
 	s.doc.space(2)
 	if whole != "" {
 		s.doc.field(l.t("reason"), whole, bodySize)
 	}
-	ev := lastEvent(d, dossier.ActRequestSupplement)
-	officer := s.officer(ev)
 	who := officer
 	if who == "" {
 		who = s.desk()
@@ -678,12 +706,18 @@ func (s *slip) supplement() {
 
 // refusal is slip 03.
 func (s *slip) refusal() {
-	d, l := s.d, s.l
-	ev := lastEvent(d, dossier.ActRefuse)
+	ev := lastEvent(s.d, dossier.ActRefuse)
 	when, reason := s.in.Now, ""
 	if ev != nil {
 		when, reason = ev.At, ev.Note
 	}
+	s.refusalBody(when, reason, s.officer(ev))
+}
+
+// refusalBody lays out slip 03 dated when with the reasons and the
+// officer who refused.
+func (s *slip) refusalBody(when time.Time, reason, officer string) {
+	d, l := s.d, s.l
 	s.title("03", when)
 	s.applicant(true)
 	s.doc.field(l.t("procedure"), s.procedure(), bodySize)
@@ -691,7 +725,7 @@ func (s *slip) refusal() {
 	s.doc.para(l.f("body03", s.desk()), false, bodySize, alignLeft)
 	s.reason(reason)
 	s.doc.para(l.f("end03", l.salutation(d.Applicant)), false, bodySize, alignLeft)
-	s.sign(sig{}, sig{l.t("signReceive"), l.t("signHint"), s.officer(ev)})
+	s.sign(sig{}, sig{l.t("signReceive"), l.t("signHint"), officer})
 	s.qrRow("")
 }
 

@@ -107,6 +107,7 @@ func newFixture(t *testing.T, engine store.Dialect) *fixture {
 	f.cal = cal
 	f.svc = &dossier.Service{Store: db, Catalog: db, Directory: db, Now: func() time.Time { return f.now },
 		Clock: func(context.Context, string) (dossier.Clock, error) { return cal, nil }}
+	f.svc.WalkIns = db
 	return f
 }
 
@@ -150,6 +151,12 @@ func marriageScans() []dossier.Document {
 			Size: 1000, SHA256: strings.Repeat(sum, 64), StorageKey: strings.Repeat(sum, 64), UploadedAt: at}
 	}
 	return []dossier.Document{scan("to_khai", "a"), scan("xac_nhan_hon_nhan", "b")}
+}
+
+// marriageReceived is the reception checklist of a counter dossier of the
+// fixture's procedures with both documents received on paper.
+func marriageReceived() []dossier.ReceivedDocument {
+	return []dossier.ReceivedDocument{{Key: "to_khai", Received: true}, {Key: "xac_nhan_hon_nhan", Received: true}}
 }
 
 func (f *fixture) submitOnline(t *testing.T, a dossier.Actor, unit string) *dossier.Dossier {

@@ -115,7 +115,7 @@ func TestHoanKiemFigures(t *testing.T) {
 						continue
 					}
 					_, _, err := svc.Submit(ctx, desk, dossier.SubmitInput{Procedure: j.proc, Unit: j.unit, Form: form,
-						Applicant: &dossier.Applicant{FullName: "Trần Văn Bình", IDNumber: "001085012345"}})
+						Applicant: &dossier.Applicant{FullName: "Trần Văn Bình", IDNumber: "001085012345"}, Received: marriageReceived()})
 					errs <- err
 				}
 			}()

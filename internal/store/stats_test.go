@@ -24,7 +24,7 @@ func TestStatsReceivedAtDeskDecidedAtUnit(t *testing.T) {
 		counter := func() *dossier.Dossier {
 			d, _, err := f.svc.Submit(ctx, f.recX, dossier.SubmitInput{Procedure: "1.000894", Unit: f.cx.Code,
 				Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
-				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345", Phone: "0904123456"}})
+				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345", Phone: "0904123456"}, Received: marriageReceived()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +99,7 @@ func TestStatsReceivedAtDeskDecidedAtUnit(t *testing.T) {
 		recDep := f.staff(t, "rec.dep", f.dep, org.RoleReceptionist)
 		if _, _, err := f.svc.Submit(ctx, recDep, dossier.SubmitInput{Procedure: "2.000908", Unit: f.dep.Code,
 			Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
-			Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345"}}); err != nil {
+			Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345"}, Received: marriageReceived()}); err != nil {
 			t.Fatal(err)
 		}
 		filtered := func(u *org.Unit, flt stats.Filter) stats.Report {

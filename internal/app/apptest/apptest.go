@@ -360,6 +360,13 @@ func MarriageForm() map[string]any {
 	return map[string]any{"chong_ho_ten": "Nguyễn Văn An", "vo_ho_ten": "Lê Thị Cúc"}
 }
 
+// MarriageReceived is the reception checklist of a counter intake of the
+// fixture's procedures (JSON "received"): both required documents received
+// on paper.
+func MarriageReceived() []map[string]any {
+	return []map[string]any{{"key": "to_khai", "received": true}, {"key": "giay_xac_nhan", "received": true}}
+}
+
 // MarriageDocuments are scans of the marriage procedure's two required
 // documents, for an online submission.
 func MarriageDocuments() []File {
