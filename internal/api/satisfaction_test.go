@@ -27,7 +27,7 @@ func TestStatsSatisfaction(t *testing.T) {
 			rec.MustAct(&d, "deliver", map[string]any{"method": method})
 			return d
 		}
-		d1, d2, d3 := delivered("online"), delivered("in_person"), delivered("in_person")
+		d1, d2, d3 := delivered("post"), delivered("in_person"), delivered("in_person")
 		citizen.MustAct(&d1, "rate", map[string]any{"rating": "very_satisfied"})
 		rec.MustAct(&d2, "rate", map[string]any{"rating": "satisfied"})
 
@@ -35,8 +35,8 @@ func TestStatsSatisfaction(t *testing.T) {
 		if r := env.Login("hb.receptionist").Act(&d3, "rate", map[string]any{"rating": "satisfied"}); r.Status != 404 {
 			t.Fatalf("other ward's desk: %d %s", r.Status, r.Body)
 		}
-		// The desk does not rate a result it sent online.
-		d4 := delivered("online")
+		// The desk does not rate a result it sent by post.
+		d4 := delivered("post")
 		if r := rec.Act(&d4, "rate", map[string]any{"rating": "very_satisfied"}); r.Status != 422 || r.DecodeError(t).Error.Code != "not_delivered_at_desk" {
 			t.Fatalf("desk rating of an online delivery: %d %s", r.Status, r.Body)
 		}

@@ -19,7 +19,8 @@ func deliveredAtCounter(t *testing.T, env *apptest.Env, method string) apptest.D
 	rec, lead := env.Login("ht.receptionist"), env.Login("ht.leader")
 	var d apptest.Dossier
 	if st := rec.Do("POST", "/api/v1/dossiers", map[string]any{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
-		"form": apptest.MarriageForm(), "applicant": map[string]any{"id_number": "001085012345", "full_name": "Phạm Văn Đức", "phone": "0904123456"}}, &d); st != 201 {
+		"form": apptest.MarriageForm(), "applicant": map[string]any{"id_number": "001085012345", "full_name": "Phạm Văn Đức", "phone": "0904123456"},
+		"received": apptest.MarriageReceived()}, &d); st != 201 {
 		t.Fatalf("counter intake: %d", st)
 	}
 	lead.MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})

@@ -93,7 +93,8 @@ func (b *browser) unfold(action string) {
 // lands on the dossier page again.
 func (b *browser) actOn(code, action string) {
 	b.t.Helper()
-	b.submit("/can-bo/ho-so/"+code, fmt.Sprintf(`#form-%s button[type="submit"]`, action))
+	// The form's last button acts: a unit picker's search button comes first.
+	b.submit("/can-bo/ho-so/"+code, fmt.Sprintf(`#form-%s > button[type="submit"]:last-of-type`, action))
 	if n := eval[int](b, `document.querySelectorAll("#stale, .error-summary").length`); n != 0 {
 		b.t.Fatalf("%s on %s: the page shows an error: %s", action, code, b.text("main"))
 	}
@@ -392,8 +393,10 @@ func TestBackofficeConsultReplyBy(t *testing.T) {
 	if got := eval[string](b, `document.querySelector("#reply_days-consult").value`); got != "5" {
 		t.Errorf("the consult form proposes %q working days, want the default 5", got)
 	}
+	b.unfold("consult")
 	b.do(
-		chromedp.SendKeys(chromedp.CSS("#to_unit-consult"), apptest.SoTuPhap),
+		// The unit picker suggests the city's departments before any search.
+		chromedp.SetValue(chromedp.CSS("#to_unit-consult"), apptest.SoTuPhap),
 		chromedp.SetValue(chromedp.CSS("#reply_days-consult"), "3"),
 		chromedp.SendKeys(chromedp.CSS("#reason-consult"), "Đề nghị Sở cho ý kiến về giấy tờ nước ngoài."),
 	)

@@ -19,7 +19,8 @@ func TestRatingKioskInBrowser(t *testing.T) {
 	rec, lead := env.Login("ht.receptionist"), env.Login("ht.leader")
 	var d apptest.Dossier
 	if st := rec.Do("POST", "/api/v1/dossiers", map[string]any{"procedure": apptest.Marriage, "unit": apptest.HangTrong,
-		"form": apptest.MarriageForm(), "applicant": map[string]any{"id_number": "001085012345", "full_name": "Phạm Văn Đức"}}, &d); st != 201 {
+		"form": apptest.MarriageForm(), "applicant": map[string]any{"id_number": "001085012345", "full_name": "Phạm Văn Đức"},
+		"received": apptest.MarriageReceived()}, &d); st != 201 {
 		t.Fatalf("counter intake: %d", st)
 	}
 	lead.MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})

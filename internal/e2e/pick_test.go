@@ -207,6 +207,7 @@ func TestBackofficeTransferBySearch(t *testing.T) {
 	b.staffLogin("ht.receptionist")
 	b.open(page)
 	b.fits("the dossier page with the unit pickers")
+	b.unfold("transfer")
 	b.do(chromedp.SendKeys(chromedp.CSS("#unit_q-transfer"), "quang trung dong da"))
 	b.waitFor("the ward found", fmt.Sprintf(`!!document.querySelector('#to_unit-transfer option[value=%q]') && document.querySelectorAll("#to_unit-transfer option").length === 2`, apptest.QuangTrungDD))
 	if got, want := b.unitOptions("#to_unit-transfer"), apptest.QuangTrungDD+"=Phường Quang Trung, Quận Đống Đa ("+apptest.QuangTrungDD+")"; got[1] != want {

@@ -27,7 +27,7 @@ func TestStatsSatisfaction(t *testing.T) {
 		counter := func(rec dossier.Actor, procedure string, u *org.Unit) *dossier.Dossier {
 			d, _, err := f.svc.Submit(ctx, rec, dossier.SubmitInput{Procedure: procedure, Unit: u.Code,
 				Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
-				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345"}})
+				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345"}, Received: marriageReceived()})
 			if err != nil {
 				t.Fatal(err)
 			}
