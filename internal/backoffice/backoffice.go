@@ -73,7 +73,7 @@ type Store interface {
 	CalendarYear(ctx context.Context, year int) (*calendar.YearConfirmation, error)
 	ConfirmCalendarYear(ctx context.Context, year int, at time.Time, by dossier.Actor) error
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
-	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
+	UnitProcedures(ctx context.Context, unitID int64, at time.Time) ([]store.ProcedureChoice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
 	OpenConsultations(ctx context.Context, unitID, after int64, limit int) ([]store.ConsultationRow, int64, error)

@@ -89,7 +89,7 @@ func errNoIntake() error {
 func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[string]string) (*intakeView, error) {
 	lang := web.LangOf(r)
 	v := &intakeView{Frame: Frame{s, "/can-bo/tiep-nhan/truc-tiep"}, AppErrors: map[string]string{}}
-	choices, err := h.Store.UnitProcedures(r.Context(), s.Unit.UnitID)
+	choices, err := h.Store.UnitProcedures(r.Context(), s.Unit.UnitID, h.now())
 	if err != nil {
 		return nil, err
 	}
