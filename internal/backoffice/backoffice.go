@@ -74,6 +74,8 @@ type Store interface {
 	ConfirmCalendarYear(ctx context.Context, year int, at time.Time, by dossier.Actor) error
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
 	UnitProcedures(ctx context.Context, unitID int64, at time.Time) ([]store.ProcedureChoice, error)
+	OffersProcedure(ctx context.Context, code string, unitID int64) (bool, error)
+	SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, q string, limit int) ([]store.UnitChoice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
 	OpenConsultations(ctx context.Context, unitID, after int64, limit int) ([]store.ConsultationRow, int64, error)

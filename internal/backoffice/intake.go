@@ -95,7 +95,12 @@ func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[
 	}
 	offered := false
 	for _, c := range choices {
-		v.Procedures = append(v.Procedures, option{Value: c.Code, Label: c.Name, Selected: c.Code == code})
+		label := c.Name
+		if !c.Offered {
+			// Received here under receive_anywhere, decided elsewhere.
+			label += " — " + h.t(r, "in.procedure.anywhere")
+		}
+		v.Procedures = append(v.Procedures, option{Value: c.Code, Label: label, Selected: c.Code == code})
 		offered = offered || c.Code == code
 	}
 	if code == "" {

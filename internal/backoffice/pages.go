@@ -185,6 +185,9 @@ type dossierView struct {
 	// Nearby are units suggested for a transfer or a consultation: the
 	// parent, the units below and the city's departments.
 	Nearby []org.Unit
+	// TransferTo are the units suggested for a transfer: only those that
+	// offer the procedure, nearby ones first.
+	TransferTo []store.UnitChoice
 	// Tampered is set when the dossier's history no longer verifies: an
 	// event was changed or deleted outside the application.
 	Tampered bool
@@ -279,6 +282,11 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	}
 	if view.Actions[string(dossier.ActTransfer)] || view.Actions[string(dossier.ActConsult)] {
 		if view.Nearby, err = h.nearby(r, d.UnitCode); err != nil {
+			return nil, err
+		}
+	}
+	if view.Actions[string(dossier.ActTransfer)] {
+		if view.TransferTo, err = h.transferChoices(r, d, view.Nearby); err != nil {
 			return nil, err
 		}
 	}
