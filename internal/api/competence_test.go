@@ -114,6 +114,15 @@ func TestReceiveAnywhere(t *testing.T) {
 			t.Fatalf("received: unit %s status %d channel %s due %v outside %v next %v", d.Unit, d.Status, d.Channel, d.LegalDueAt, raw.Outside, d.NextActions)
 		}
 
+		// The list offers the same actions as the dossier itself.
+		var listed struct {
+			Items []apptest.Dossier `json:"items"`
+		}
+		if st := env.Login("ht.leader").Do("GET", "/api/v1/dossiers?status=2", nil, &listed); st != 200 || len(listed.Items) != 1 ||
+			!slices.Equal(listed.Items[0].NextActions, []string{"transfer"}) {
+			t.Fatalf("list: %d %+v", st, listed.Items)
+		}
+
 		// The ward does not process it.
 		lead := env.Login("ht.leader")
 		if r := lead.Act(&d, "assign", map[string]any{"assignee": "ht.specialist"}); r.Status != 422 || r.DecodeError(t).Error.Code != "must_transfer" {

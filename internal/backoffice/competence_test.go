@@ -80,6 +80,14 @@ func TestReceiveAnywherePages(t *testing.T) {
 			}
 			want(t, "forged assignment", lead.post(path, act("assign", dossierOf(t, env, code).Version, url.Values{"assignee": {"ht.specialist"}})),
 				http.StatusUnprocessableEntity, "không giải quyết thủ tục")
+			// A batch assignment goes through the same rule.
+			v := dossierOf(t, env, code).Version
+			want(t, "batch assignment", lead.post("/can-bo/hang-loat", url.Values{"action": {"assign"}, "assignee": {"ht.specialist"},
+				"codes": {code}, "v." + code: {itoa(v)}}), http.StatusOK, "0 thành công, 1 không thực hiện được.",
+				"«Phường Hàng Trống» không giải quyết thủ tục «Cấp Phiếu lý lịch tư pháp cho công dân»")
+			if d := dossierOf(t, env, code); d.Version != v || d.Status != 2 {
+				t.Fatalf("the batch changed the dossier: version %d status %d", d.Version, d.Status)
+			}
 			want(t, "transfer to the district", rec.post(path, act("transfer", dossierOf(t, env, code).Version,
 				url.Values{"to_unit": {apptest.HoanKiem}, "reason": {"?"}})), http.StatusUnprocessableEntity,
 				"«Quận Hoàn Kiếm» không giải quyết thủ tục «Cấp Phiếu lý lịch tư pháp cho công dân»")

@@ -388,6 +388,21 @@ func (s *Service) load(ctx context.Context, a Actor, code string) (*Dossier, err
 	return d, nil
 }
 
+// MarkCompetence sets OutsideCompetence on dossiers listed for staff (a
+// list is read straight from the store), so that the actions offered with
+// each row are those Act would allow.
+func (s *Service) MarkCompetence(ctx context.Context, a Actor, ds []Dossier) error {
+	if a.Citizen {
+		return nil
+	}
+	for i := range ds {
+		if err := s.markCompetence(ctx, &ds[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // markCompetence sets d.OutsideCompetence from the catalogue as it is now:
 // competence is the unit's offering of the procedure at the time of the
 // action, not at reception (docs/competence.md).
