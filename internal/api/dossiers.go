@@ -215,6 +215,9 @@ func (h *Handler) listDossiers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.Dossiers.MarkCompetence(r.Context(), a, ds); err != nil {
+		return err
+	}
 	lang := Lang(r)
 	views := make([]dossierView, len(ds))
 	for i := range ds {

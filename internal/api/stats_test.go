@@ -20,6 +20,7 @@ func TestStatsTransferredDossier(t *testing.T) {
 		citizen := env.Login(apptest.CitizenA)
 		rec := env.Login("ht.receptionist")
 		stp := env.Login("stp.leader")
+		env.OfferMarriageAlso("Sở Tư pháp")
 		var ds []apptest.Dossier
 		for range 2 {
 			d := citizen.Submit(apptest.HangTrong)

@@ -26,6 +26,7 @@ func TestTransferConsultDraftApproveReturn(t *testing.T) {
 		rec := env.Login("ht.receptionist")
 		hkLead, hkSpec := env.Login("hk.leader"), env.Login("hk.specialist")
 		stpSpec, hbSpec := env.Login("stp.specialist"), env.Login("hb.specialist")
+		env.OfferMarriageAlso("all_districts")
 		d := citizen.Submit(apptest.HangTrong)
 		rec.MustAct(&d, "receive", nil)
 		due := *d.LegalDueAt

@@ -77,7 +77,9 @@ type Store interface {
 	CalendarYear(ctx context.Context, year int) (*calendar.YearConfirmation, error)
 	ConfirmCalendarYear(ctx context.Context, year int, at time.Time, by dossier.Actor) error
 	AccountByUsername(ctx context.Context, username string) (*account.Account, error)
-	UnitProcedures(ctx context.Context, unitID int64) ([]store.ProcedureChoice, error)
+	UnitProcedures(ctx context.Context, unitID int64, at time.Time) ([]store.ProcedureChoice, error)
+	OffersProcedure(ctx context.Context, code string, unitID int64) (bool, error)
+	SubmissionUnits(ctx context.Context, procedureID int64, at time.Time, limit int) ([]org.Choice, error)
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
 	UnitChoices(ctx context.Context, at time.Time) ([]org.Choice, error)

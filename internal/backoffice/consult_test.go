@@ -21,6 +21,7 @@ func TestConsultAndReturnPages(t *testing.T) {
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
 			env := apptest.Start(t, e, app.Options{})
+			env.OfferMarriageAlso("all_districts")
 			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
 			path := "/can-bo/ho-so/" + d.Code
 			rec := login(t, env, "ht.receptionist")

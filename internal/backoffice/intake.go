@@ -101,13 +101,18 @@ func errNoIntake() error {
 func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[string]string) (*intakeView, error) {
 	lang := web.LangOf(r)
 	v := &intakeView{Frame: Frame{s, "/can-bo/tiep-nhan/truc-tiep"}, AppErrors: map[string]string{}}
-	choices, err := h.Store.UnitProcedures(r.Context(), s.Unit.UnitID)
+	choices, err := h.Store.UnitProcedures(r.Context(), s.Unit.UnitID, h.now())
 	if err != nil {
 		return nil, err
 	}
 	offered := false
 	for _, c := range choices {
-		v.Procedures = append(v.Procedures, option{Value: c.Code, Label: c.Name, Selected: c.Code == code})
+		label := c.Name
+		if !c.Offered {
+			// Received here under receive_anywhere, decided elsewhere.
+			label += " — " + h.t(r, "in.procedure.anywhere")
+		}
+		v.Procedures = append(v.Procedures, option{Value: c.Code, Label: label, Selected: c.Code == code})
 		offered = offered || c.Code == code
 	}
 	if code == "" {

@@ -102,6 +102,14 @@ func (h *Handler) fillPickers(r *http.Request, v *dossierView) error {
 		}
 	}
 	wanted, q, chosen := pickRequest(r)
+	// A transfer goes only to a unit that offers the procedure (the
+	// service's competence rule): its picker offers no other.
+	var competent map[string]bool
+	if v.Actions[string(dossier.ActTransfer)] {
+		if competent, err = h.competentUnits(r, v.D); err != nil {
+			return err
+		}
+	}
 	v.Pickers = map[string]*unitPicker{}
 	for _, form := range shownForms {
 		p := &unitPicker{Form: form, Code: v.D.Code, Label: h.t(r, "pick.label."+form)}
@@ -109,6 +117,9 @@ func (h *Handler) fillPickers(r *http.Request, v *dossierView) error {
 		if form == wanted && q != "" {
 			p.Q, p.Found = q, true
 			list = org.Search(all, q)
+		}
+		if form == string(dossier.ActTransfer) {
+			list = competentFirst(list, all, competent, p.Found)
 		}
 		sel := ""
 		if form == wanted {
@@ -210,4 +221,36 @@ func (h *Handler) findUnit(w http.ResponseWriter, r *http.Request, s *staff) (do
 	}
 	h.web.Render(w, r, web.View{Name: "dossier", NoIndex: true, Data: v})
 	return true, nil
+}
+
+// maxTransferSuggestions bounds the transfer picker before a search: a
+// commune-level procedure is offered by hundreds of wards.
+const maxTransferSuggestions = 100
+
+// competentFirst keeps the units of list that are competent; before a
+// search it adds the other competent units after the nearby ones, up to
+// maxTransferSuggestions, so that a procedure no nearby unit offers still
+// has its targets listed.
+func competentFirst(list, all []org.Choice, competent map[string]bool, searched bool) []org.Choice {
+	var out []org.Choice
+	seen := map[string]bool{}
+	for _, c := range list {
+		if competent[c.Code] && !seen[c.Code] {
+			seen[c.Code] = true
+			out = append(out, c)
+		}
+	}
+	if searched {
+		return out
+	}
+	for _, c := range all {
+		if len(out) >= maxTransferSuggestions {
+			break
+		}
+		if competent[c.Code] && !seen[c.Code] {
+			seen[c.Code] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }

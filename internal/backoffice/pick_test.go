@@ -21,6 +21,9 @@ func TestUnitPickerPages(t *testing.T) {
 		t.Run(string(e), func(t *testing.T) {
 			env := apptest.Start(t, e, app.Options{})
 			env.AddNamesakes(t)
+			// The transfer picker offers only units that offer the
+			// procedure (competence): the district and the department too.
+			env.OfferMarriageAlso("all_districts", "Sở Tư pháp")
 			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
 			path := "/can-bo/ho-so/" + d.Code
 			rec := login(t, env, "ht.receptionist")

@@ -108,6 +108,17 @@ type Version struct {
 	Documents     []Document `json:"documents"`
 	Form          Form       `json:"form"`
 	Process       []Step     `json:"process"`
+
+	// ReceiveAnywhere says a one-stop desk may receive a dossier of this
+	// version at the counter even where its unit does not offer the
+	// procedure ("không phụ thuộc địa giới hành chính", Decree
+	// 118/2025/NĐ-CP): the desk receives it, then transfers it to a unit
+	// that does (see docs/competence.md). Online submissions still go to
+	// an offering unit.
+	ReceiveAnywhere bool `json:"receive_anywhere,omitempty"`
+	// ReceiveAnywhereBasis is the legal basis of ReceiveAnywhere: the act
+	// or published list that lets the procedure be received anywhere.
+	ReceiveAnywhereBasis string `json:"receive_anywhere_basis,omitempty"`
 }
 
 // Document is one paper the applicant must provide.

@@ -64,6 +64,8 @@ const HoursPerDay = 8
 //   - time-limit kind known and amount ≥ 0; an amount of 0 (same-day) only in
 //     working days; same_day_cutoff ("HH:MM") only on same-day procedures;
 //   - supplement policy restart or pause, with its legal basis; fee ≥ 0;
+//   - receive_anywhere only with its legal basis (receive_anywhere_basis,
+//     trimmed NFC text), and that basis only with the flag;
 //   - at least one document, keys unique, each asking for at least one
 //     original or copy;
 //   - the form passes Form.Check and, unless the class is info, has fields
@@ -159,6 +161,20 @@ func (s Spec) Check() error {
 	}
 	if v.FeeVND < 0 {
 		bad("negative fee %d", v.FeeVND)
+	}
+	// Receiving outside the unit's competence departs from the rule that
+	// a unit receives what it decides: like the supplementation policy, it
+	// must say where the exception comes from, and a basis without the
+	// flag is a misspelt intention.
+	switch {
+	case v.ReceiveAnywhere && strings.TrimSpace(v.ReceiveAnywhereBasis) == "":
+		bad("receive_anywhere_basis is empty: give the legal basis of receive_anywhere")
+	case v.ReceiveAnywhere:
+		if err := checkText(v.ReceiveAnywhereBasis); err != nil {
+			bad("receive_anywhere_basis: %v", err)
+		}
+	case v.ReceiveAnywhereBasis != "":
+		bad("receive_anywhere_basis set but receive_anywhere is false")
 	}
 
 	if len(v.Documents) == 0 {

@@ -232,6 +232,9 @@ func TestSpecCheckGood(t *testing.T) {
 		},
 		"province department": func(s *Spec) { s.UnitLevel, s.OfferedBy = LevelProvince, []string{"Sở Tư pháp"} },
 		"pause":               func(s *Spec) { s.Version.SupplementPolicy = SupplementPause },
+		"receive anywhere": func(s *Spec) {
+			s.Version.ReceiveAnywhere, s.Version.ReceiveAnywhereBasis = true, "Nghị định 118/2025/NĐ-CP"
+		},
 	}
 	for name, mod := range ok {
 		s := goodSpec()
@@ -270,6 +273,10 @@ func TestSpecCheckBad(t *testing.T) {
 		"supplement policy":      func(s *Spec) { s.Version.SupplementPolicy = "" },
 		"no supplement basis":    func(s *Spec) { s.Version.SupplementBasis = " " },
 		"negative fee":           func(s *Spec) { s.Version.FeeVND = -1 },
+		"anywhere without basis": func(s *Spec) { s.Version.ReceiveAnywhere = true },
+		"anywhere blank basis":   func(s *Spec) { s.Version.ReceiveAnywhere, s.Version.ReceiveAnywhereBasis = true, " " },
+		"anywhere padded basis":  func(s *Spec) { s.Version.ReceiveAnywhere, s.Version.ReceiveAnywhereBasis = true, " NĐ 118" },
+		"basis without anywhere": func(s *Spec) { s.Version.ReceiveAnywhereBasis = "Nghị định 118/2025/NĐ-CP" },
 		"no documents":           func(s *Spec) { s.Version.Documents = nil },
 		"duplicate document key": func(s *Spec) { s.Version.Documents = append(s.Version.Documents, s.Version.Documents[0]) },
 		"bad document key":       func(s *Spec) { s.Version.Documents[0].Key = "Tờ khai" },

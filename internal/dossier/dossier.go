@@ -151,6 +151,15 @@ type Dossier struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 	Documents     []Document `json:"documents,omitempty"`
 	Events        []Event    `json:"events,omitempty"`
+
+	// OutsideCompetence is set by the service when the unit holding the
+	// dossier does not offer its procedure: a desk received it at the
+	// counter under catalog.Version.ReceiveAnywhere, or the unit has since
+	// stopped offering it. Such a unit does not process the dossier; it
+	// transfers it to a unit that offers the procedure (or it is refused or
+	// withdrawn), and delivers the result once it is back at its desk
+	// (docs/competence.md). Computed on load, never stored.
+	OutsideCompetence bool `json:"outside_competence,omitempty"`
 }
 
 // Overdue reports whether the dossier is still open after its statutory

@@ -81,6 +81,9 @@ type Command struct {
 	ResolvedUnitCode     string `json:"-"`
 	ResolvedUnitName     string `json:"-"`
 	ResolvedUnitPath     string `json:"-"`
+	// ResolvedUnitCompetent says the resolved unit offers the dossier's
+	// procedure: a transfer goes only to such a unit.
+	ResolvedUnitCompetent bool `json:"-"`
 }
 
 // rule says from which statuses an action may run and who may run it.
@@ -216,10 +219,27 @@ const (
 	SubDeliveredInPerson = "delivered_in_person"
 )
 
+// outsideCompetence are the actions a unit that does not offer the
+// dossier's procedure may not take while it holds the dossier: deciding
+// it is the competent unit's (Decree 118/2025/NĐ-CP). What remains is
+// handing it on (transfer), refusing it (refuse), the applicant's own
+// steps (withdraw, supplement, rate), answering a consultation, recording
+// a fee already paid, and delivering a result returned to the desk.
+var outsideCompetence = map[Action]bool{
+	ActReceive: true, ActRequestSupplement: true, ActAssign: true, ActRequestFee: true, ActDraftResult: true,
+	ActReturnDraft: true, ActFinish: true, ActConsult: true, ActStop: true, ActReschedule: true,
+}
+
 // precondition checks what the status alone does not: the dossier's
 // sub-state and who holds it. It answers 422 (or 403 for a specialist who
 // is not the assignee) and is also what hides an action from NextActions.
 func precondition(d *Dossier, a Actor, role string, act Action) error {
+	if d.OutsideCompetence && outsideCompetence[act] {
+		return apperr.Newf(apperr.Unprocessable, "must_transfer",
+			"«%s» không giải quyết thủ tục «%s»: hồ sơ phải được chuyển đến đơn vị có thẩm quyền giải quyết (hoặc từ chối, hoặc rút).",
+			"%s does not offer %q: the dossier must be transferred to a unit that does (or be refused or withdrawn).",
+			d.UnitName, d.ProcedureName)
+	}
 	switch act {
 	case ActDraftResult:
 		if d.Substate == SubResultDrafted {
@@ -413,6 +433,15 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if cmd.ResolvedUnitID == d.UnitID {
 			return nil, invalid("same_unit", "Không thể chuyển hồ sơ cho chính đơn vị đang xử lý.", "The dossier is already at that unit.")
 		}
+		// Competence: only a unit that offers the procedure may take the
+		// dossier to decide it.
+		if !cmd.ResolvedUnitCompetent {
+			return nil, apperr.Newf(apperr.Unprocessable, "not_competent",
+				"«%s» không giải quyết thủ tục «%s»; chỉ được chuyển hồ sơ đến đơn vị có thẩm quyền giải quyết thủ tục.",
+				"%s does not offer %q; the dossier may only be transferred to a unit that does.",
+				cmd.ResolvedUnitName, d.ProcedureName)
+		}
+		n.OutsideCompetence = false
 		// One code, one clock: the due date is kept.
 		n.UnitID, n.UnitCode, n.UnitName, n.UnitPath = cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath
 		n.Status = StatusProcessing

@@ -68,6 +68,7 @@ func goodCommand(act Action) Command {
 		c.ResolvedAssigneeID, c.ResolvedAssigneeName = 55, "Chuyên viên"
 	case ActTransfer:
 		c.ResolvedUnitID, c.ResolvedUnitCode, c.ResolvedUnitPath = unitY, "Y", "/1/20/"
+		c.ResolvedUnitCompetent = true
 	case ActRequestFee:
 		c.Amount = 50000
 	case ActFinish, ActDraftResult:

@@ -18,6 +18,9 @@ import (
 type Catalog interface {
 	ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
 	Offers(ctx context.Context, procedureID, unitID int64) (bool, error)
+	// OffersProcedure is Offers for the procedure with the code, which is
+	// what a stored dossier carries.
+	OffersProcedure(ctx context.Context, code string, unitID int64) (bool, error)
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
 }
 
@@ -108,15 +111,19 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 	if u.ValidTo != nil && now.After(*u.ValidTo) || u.ValidFrom != nil && now.Before(*u.ValidFrom) {
 		return nil, false, badInput("unit_not_in_force", "Đơn vị «%s» không còn tiếp nhận hồ sơ.", "Unit %q no longer receives dossiers.", u.Name)
 	}
+	v := p.Current
 	ok, err := s.Catalog.Offers(ctx, p.ID, u.ID)
 	if err != nil {
 		return nil, false, err
 	}
-	if !ok {
+	// A desk may take at the counter a procedure its unit does not offer
+	// when the version says any desk may receive it (Decree
+	// 118/2025/NĐ-CP); it then transfers the dossier to a unit that does.
+	// Online, the applicant chooses an offering unit.
+	if !ok && (a.Citizen || !v.ReceiveAnywhere) {
 		return nil, false, apperr.Newf(apperr.Unprocessable, "not_offered",
 			"«%s» không giải quyết thủ tục «%s».", "%s does not offer %q.", u.Name, p.Name)
 	}
-	v := p.Current
 	form, ferrs := v.Form.Validate(in.Form, now)
 	if len(ferrs) > 0 {
 		e := apperr.New(apperr.Invalid, "form_invalid", "Thông tin trong tờ khai chưa hợp lệ.", "The form has invalid fields.")
@@ -216,6 +223,13 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("storing dossier: %w", err)
+	}
+	if !a.Citizen {
+		// A replayed request answers the dossier first stored, which may
+		// sit elsewhere by now.
+		if err := s.markCompetence(ctx, out); err != nil {
+			return nil, false, err
+		}
 	}
 	return out, replayed, nil
 }
@@ -403,7 +417,39 @@ func (s *Service) load(ctx context.Context, a Actor, code string) (*Dossier, err
 	if !a.CanSee(d) {
 		return nil, apperr.ErrNotFound
 	}
+	if !a.Citizen {
+		if err := s.markCompetence(ctx, d); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// MarkCompetence sets OutsideCompetence on dossiers listed for staff (a
+// list is read straight from the store), so that the actions offered with
+// each row are those Act would allow.
+func (s *Service) MarkCompetence(ctx context.Context, a Actor, ds []Dossier) error {
+	if a.Citizen {
+		return nil
+	}
+	for i := range ds {
+		if err := s.markCompetence(ctx, &ds[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markCompetence sets d.OutsideCompetence from the catalogue as it is now:
+// competence is the unit's offering of the procedure at the time of the
+// action, not at reception (docs/competence.md).
+func (s *Service) markCompetence(ctx context.Context, d *Dossier) error {
+	ok, err := s.Catalog.OffersProcedure(ctx, d.ProcedureCode, d.UnitID)
+	if err != nil {
+		return fmt.Errorf("checking competence: %w", err)
+	}
+	d.OutsideCompetence = !ok
+	return nil
 }
 
 // Act applies a lifecycle command for the actor and stores the outcome with
@@ -447,6 +493,13 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 				return nil, nil, badInput("unit_not_in_force", "Đơn vị «%s» không còn hoạt động.", "Unit %q is no longer in force.", u.Name)
 			}
 			cmd.ResolvedUnitID, cmd.ResolvedUnitCode, cmd.ResolvedUnitName, cmd.ResolvedUnitPath = u.ID, u.Code, u.Name, u.Path
+			if cmd.Action == ActTransfer {
+				// Apply refuses a transfer to a unit that does not offer
+				// the procedure; a consultation may ask any unit.
+				if cmd.ResolvedUnitCompetent, err = s.Catalog.OffersProcedure(ctx, d.ProcedureCode, u.ID); err != nil {
+					return nil, nil, fmt.Errorf("checking competence: %w", err)
+				}
+			}
 		}
 	}
 	if cmd.Action == ActConsult && cmd.ReplyDays == 0 {
@@ -487,6 +540,13 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 	}
 	if err := s.Store.UpdateDossier(ctx, d, old, ev, docs); err != nil {
 		return nil, nil, err
+	}
+	if !a.Citizen {
+		// A transfer or a returned result moved the dossier: the actions
+		// answered next depend on its new holder's competence.
+		if err := s.markCompetence(ctx, d); err != nil {
+			return nil, nil, err
+		}
 	}
 	return d, ev, nil
 }

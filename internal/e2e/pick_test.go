@@ -200,6 +200,9 @@ func TestUnitPickerWithoutJavaScript(t *testing.T) {
 func TestBackofficeTransferBySearch(t *testing.T) {
 	b := newBrowser(t)
 	b.env.AddNamesakes(t)
+	// A transfer goes only to a unit that offers the procedure: the
+	// namesake wards too, once the catalogue is imported again.
+	b.env.OfferMarriageAlso()
 	d := submitWithDocuments(t, b.env)
 	b.env.Login("ht.receptionist").MustAct(&d, "receive", nil)
 	page := "/can-bo/ho-so/" + d.Code

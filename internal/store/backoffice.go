@@ -179,19 +179,25 @@ func (db *DB) UnitDueCounts(ctx context.Context, sc UnitScope, now time.Time, w 
 	return c, nil
 }
 
-// ProcedureChoice is one procedure a unit offers, for a select.
+// ProcedureChoice is one procedure a unit's desk may receive, for a select.
 type ProcedureChoice struct {
 	Code string
 	Name string
+	// Offered is false for a procedure the unit does not offer but any
+	// desk may receive (catalog.Version.ReceiveAnywhere).
+	Offered bool
 }
 
-// UnitProcedures lists the procedures the unit offers, by name: the
-// choices of the back office's counter intake (at most 1000).
-func (db *DB) UnitProcedures(ctx context.Context, unitID int64) ([]ProcedureChoice, error) {
-	rows, err := db.query(ctx, `SELECT p.code, p.name
-		FROM procedure_units pu JOIN procedures p ON p.id = pu.procedure_id
-		WHERE pu.unit_id = $1
-		ORDER BY p.name, p.code LIMIT 1000`, unitID)
+// UnitProcedures lists the procedures the unit offers, and those whose
+// version in force at `at` any desk may receive (catalog.Version.
+// ReceiveAnywhere), by name: the choices of the back office's counter
+// intake (at most 1000).
+func (db *DB) UnitProcedures(ctx context.Context, unitID int64, at time.Time) ([]ProcedureChoice, error) {
+	const offered = `EXISTS (SELECT 1 FROM procedure_units pu WHERE pu.procedure_id = p.id AND pu.unit_id = $1)`
+	rows, err := db.query(ctx, `SELECT p.code, p.name, `+offered+` FROM procedures p
+		WHERE `+offered+`
+		   OR EXISTS (SELECT 1 FROM procedure_versions v WHERE v.receive_anywhere AND v.id = `+versionInForce("$2")+`)
+		ORDER BY p.name, p.code LIMIT 1000`, unitID, utc(at))
 	if err != nil {
 		return nil, fmt.Errorf("listing unit procedures: %w", err)
 	}
@@ -199,7 +205,7 @@ func (db *DB) UnitProcedures(ctx context.Context, unitID int64) ([]ProcedureChoi
 	var out []ProcedureChoice
 	for rows.Next() {
 		var c ProcedureChoice
-		if err := rows.Scan(&c.Code, &c.Name); err != nil {
+		if err := rows.Scan(&c.Code, &c.Name, &c.Offered); err != nil {
 			return nil, fmt.Errorf("listing unit procedures: %w", err)
 		}
 		out = append(out, c)

@@ -55,9 +55,9 @@ func (db *DB) ImportCatalogue(ctx context.Context, specs []catalog.Spec) (Import
 				return err
 			}
 			res, err := tx.ExecContext(ctx, `
-				INSERT INTO procedure_versions (procedure_id, number, effective_from, effective_to, level, class, body)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (procedure_id, number) DO NOTHING`,
-				pid, v.Number, utc(v.EffectiveFrom), nutc(v.EffectiveTo), v.LegacyLevel, string(v.Class), string(body))
+				INSERT INTO procedure_versions (procedure_id, number, effective_from, effective_to, level, class, body, receive_anywhere)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (procedure_id, number) DO NOTHING`,
+				pid, v.Number, utc(v.EffectiveFrom), nutc(v.EffectiveTo), v.LegacyLevel, string(v.Class), string(body), v.ReceiveAnywhere)
 			if err != nil {
 				return fmt.Errorf("saving version of %s: %w", s.Code, err)
 			}
@@ -250,6 +250,28 @@ func (db *DB) Offers(ctx context.Context, procedureID, unitID int64) (bool, erro
 		return false, fmt.Errorf("checking offer: %w", err)
 	}
 	return n > 0, nil
+}
+
+// OffersProcedure reports whether the unit offers the procedure with the
+// code (unknown codes are offered nowhere): what the dossier service asks
+// of a dossier, which carries its procedure's code.
+func (db *DB) OffersProcedure(ctx context.Context, code string, unitID int64) (bool, error) {
+	d, err := db.dir(ctx)
+	if err != nil {
+		return false, err
+	}
+	if p, ok := d.procByCode[code]; ok {
+		return db.Offers(ctx, p.id, unitID)
+	}
+	var id int64
+	err = db.queryRow(ctx, `SELECT id FROM procedures WHERE code = $1`, code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading procedure %s: %w", code, err)
+	}
+	return db.Offers(ctx, id, unitID)
 }
 
 // ProcedureInForce returns a procedure with its version in force at `at`,

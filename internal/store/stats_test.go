@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
@@ -21,6 +22,13 @@ func TestStatsReceivedAtDeskDecidedAtUnit(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, e)
 		leadDep := f.staff(t, "lead.dep", f.dep, org.RoleLeader)
+		// The department decides the dossiers it is handed: it offers the
+		// procedure too (a transfer goes only to such a unit).
+		also := marriageSpec()
+		also.OfferedBy = append(also.OfferedBy, f.dep.Name)
+		if rep, err := f.db.ImportCatalogue(ctx, []catalog.Spec{also}); err != nil || len(rep.Rejected) > 0 {
+			t.Fatalf("import: %v %v", err, rep.Rejected)
+		}
 		counter := func() *dossier.Dossier {
 			d, _, err := f.svc.Submit(ctx, f.recX, dossier.SubmitInput{Procedure: "1.000894", Unit: f.cx.Code,
 				Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},

@@ -190,6 +190,19 @@ func StartConfig(t testing.TB, engine store.Dialect, opts app.Options, edit func
 	return &Env{T: t, URL: srv.URL, DB: db, DSN: dsn, App: a, Server: srv, Logs: logs}
 }
 
+// OfferMarriageAlso makes the units the selectors name (all_districts, a
+// department's name) offer the fixture's marriage procedure besides the
+// communes, for tests that transfer a marriage dossier there: a dossier
+// goes only to a unit that offers its procedure (docs/competence.md).
+func (e *Env) OfferMarriageAlso(selectors ...string) {
+	e.T.Helper()
+	s := Spec(Marriage, "Đăng ký kết hôn", catalog.LevelCommune, "all_communes", 5)
+	s.OfferedBy = append(s.OfferedBy, selectors...)
+	if rep, err := e.DB.ImportCatalogue(context.Background(), []catalog.Spec{s}); err != nil || len(rep.Rejected) > 0 {
+		e.T.Fatalf("offering the marriage procedure at %v: %v %v", selectors, err, rep.Rejected)
+	}
+}
+
 // Client is a typed API v1 client holding one bearer token.
 type Client struct {
 	env   *Env
