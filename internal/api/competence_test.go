@@ -28,7 +28,8 @@ func importAnywhere(t *testing.T, env *apptest.Env) {
 // counterBody is a counter intake of procedure at unit, as JSON.
 func counterBody(procedure, unit string) map[string]any {
 	return map[string]any{"procedure": procedure, "unit": unit, "form": apptest.MarriageForm(),
-		"applicant": map[string]any{"full_name": "Phạm Văn Đức", "id_number": "001085012345", "phone": "0904123456"}}
+		"applicant": map[string]any{"full_name": "Phạm Văn Đức", "id_number": "001085012345", "phone": "0904123456"},
+		"received":  apptest.MarriageReceived()}
 }
 
 // TestTransferOnlyToCompetentUnit checks over the API on both engines that

@@ -24,7 +24,7 @@ type SlipStore interface {
 // maxRegisterRows bounds one printed register.
 const maxRegisterRows = 5000
 
-// slip serves slips 01–06 of one dossier, under the dossier's authorization.
+// slip serves slips 01–06 and 08 of one dossier, under the dossier's authorization.
 func (h *Handler) slip(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
 	d, err := h.Dossiers.Get(r.Context(), a, r.PathValue("code"))

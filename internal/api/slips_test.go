@@ -88,6 +88,28 @@ func TestSlipsOverAPI(t *testing.T) {
 		if !strings.Contains(text, "Trước hạn") && !strings.Contains(text, "Đúng hạn") && !strings.Contains(text, "Quá hạn") {
 			t.Error("slip 06 has no verdict")
 		}
+		// A granted result has no refusal notice; a refused one has, with
+		// its reasons and the register's number.
+		if r := rec.Raw("GET", path+"08", "", nil, nil); r.Status != 422 {
+			t.Fatalf("slip 08 of a granted result: %d", r.Status)
+		}
+		no := citizen.Submit(apptest.HangTrong)
+		rec.MustAct(&no, "receive", nil)
+		lead.MustAct(&no, "assign", map[string]any{"assignee": "ht.specialist"})
+		lead.MustAct(&no, "finish", map[string]any{"result": map[string]any{"summary": "Hai bên chưa đủ tuổi kết hôn theo Điều 8 Luật Hôn nhân và gia đình.", "granted": false}})
+		if no.Result == nil || no.Result.Number == "" {
+			t.Fatalf("the refusal was signed without a number: %+v", no.Result)
+		}
+		r = citizen.Raw("GET", "/api/v1/dossiers/"+no.Code+"/slips/08", "", nil, nil)
+		if r.Status != 200 {
+			t.Fatalf("slip 08 for the applicant: %d", r.Status)
+		}
+		text = pdfText(t, r.Body)
+		for _, want := range []string{"THÔNG BÁO KHÔNG GIẢI QUYẾT HỒ SƠ", "Số: " + no.Result.Number, "chưa đủ tuổi kết hôn", no.Code, "khiếu nại"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("slip 08 lacks %q", want)
+			}
+		}
 		// Register 07: staff of the unit (or above) only.
 		reg := "/api/v1/registers/07?unit=" + apptest.HangTrong
 		r = lead.Raw("GET", reg, "", nil, nil)

@@ -26,7 +26,12 @@ func TestConsultAndReturnPages(t *testing.T) {
 			path := "/can-bo/ho-so/" + d.Code
 			rec := login(t, env, "ht.receptionist")
 			done(t, env, rec, d.Code, "receive", nil)
-			want(t, "transfer form at the desk", rec.get(path), 200, `id="form-transfer"`, `<option value="`+apptest.HoanKiem+`">`, `<option value="`+apptest.SoTuPhap+`">`)
+			// Only units that offer the procedure are transfer targets.
+			pg := rec.get(path)
+			want(t, "transfer form at the desk", pg, 200, `id="form-transfer"`, `<option value="`+apptest.HoanKiem+`">`)
+			if _, transfer, _ := strings.Cut(pg.body, `id="form-transfer"`); strings.Contains(strings.SplitN(transfer, "</form>", 2)[0], `<option value="`+apptest.SoTuPhap+`"`) {
+				t.Error("the transfer picker offers a department that does not offer the procedure")
+			}
 			done(t, env, rec, d.Code, "transfer", url.Values{"to_unit": {apptest.HoanKiem}, "reason": {"Thẩm quyền cấp quận"}})
 
 			hkLead, hkSpec := login(t, env, "hk.leader"), login(t, env, "hk.specialist")

@@ -98,6 +98,7 @@ var messages = web.Messages{
 	"slip.04":                   {"In văn bản xin lỗi (mẫu 04)", "Print the apology (form 04)"},
 	"slip.05":                   {"In thông báo dừng (mẫu 05)", "Print the stop notice (form 05)"},
 	"slip.06":                   {"In phiếu kiểm soát (mẫu 06)", "Print the control slip (form 06)"},
+	"slip.08":                   {"In thông báo không giải quyết (lý do)", "Print the notice that it is not granted (reasons)"},
 	"action.submit":             {"Nộp hồ sơ", "Submitted"},
 	"action.receive":            {"Tiếp nhận hồ sơ", "Receive"},
 	"action.refuse":             {"Từ chối tiếp nhận", "Refuse"},

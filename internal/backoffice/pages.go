@@ -234,7 +234,7 @@ var resultActions = []dossier.Action{dossier.ActDraftResult, dossier.ActFinish}
 
 // actionSlip is the slip each action issues.
 var actionSlip = map[dossier.Action]string{dossier.ActReceive: "01", dossier.ActRequestSupplement: "02",
-	dossier.ActRefuse: "03", dossier.ActReschedule: "04", dossier.ActStop: "05"}
+	dossier.ActRefuse: "03", dossier.ActReschedule: "04", dossier.ActStop: "05", dossier.ActFinish: "08"}
 
 // shown reports whether the page offers a form for act.
 func shown(act dossier.Action) bool { return slices.Contains(shownActions, act) }
@@ -558,7 +558,7 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request, s *staff) err
 	return files.Serve(r.Context(), w, h.Files, dl)
 }
 
-// slip serves slips 01–06 of a dossier as PDF.
+// slip serves slips 01–06 and 08 of a dossier as PDF.
 func (h *Handler) slip(w http.ResponseWriter, r *http.Request, s *staff) error {
 	d, err := h.Dossiers.Get(r.Context(), s.Actor, r.PathValue("code"))
 	if err != nil {

@@ -65,7 +65,7 @@ func TestHandOverStepsOfDemoTemplates(t *testing.T) {
 				cmd Command
 			}{
 				{staff(1, unitX, org.RoleReceptionist), Command{Action: ActReceive}},
-				{staff(1, unitX, org.RoleReceptionist), Command{Action: ActTransfer, Reason: "Chuyển xử lý", ResolvedUnitID: unitY, ResolvedUnitCode: "Y", ResolvedUnitPath: "/1/20/"}},
+				{staff(1, unitX, org.RoleReceptionist), Command{Action: ActTransfer, Reason: "Chuyển xử lý", ResolvedUnitID: unitY, ResolvedUnitCode: "Y", ResolvedUnitPath: "/1/20/", ResolvedUnitCompetent: true}},
 				{staff(3, work, org.RoleLeader), Command{Action: ActAssign, ResolvedAssigneeID: 2, ResolvedAssigneeName: "Chuyên viên"}},
 				{staff(3, work, org.RoleLeader), Command{Action: ActAssign, ResolvedAssigneeID: 2, ResolvedAssigneeName: "Chuyên viên"}},
 				{staff(2, work, org.RoleSpecialist), Command{Action: ActDraftResult, Result: &Result{Number: "1/QĐ", Summary: "Chấp thuận", Granted: true}}},

@@ -433,6 +433,11 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		if cmd.ResolvedUnitID == d.UnitID {
 			return nil, invalid("same_unit", "Không thể chuyển hồ sơ cho chính đơn vị đang xử lý.", "The dossier is already at that unit.")
 		}
+		// Slip 06 prints why the dossier changed hands: the reason is the
+		// officer's to give, on every surface.
+		if err := needReason(); err != nil {
+			return nil, err
+		}
 		// Competence: only a unit that offers the procedure may take the
 		// dossier to decide it.
 		if !cmd.ResolvedUnitCompetent {

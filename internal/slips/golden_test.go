@@ -123,6 +123,7 @@ func TestGolden(t *testing.T) {
 		{"slip05", "05", stopped()},
 		{"slip06", "06", processed()},
 		{"slip06consult", "06", consulted()},
+		{"slip08", "08", notGranted()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -37,8 +37,12 @@ var (
 	ErrNotApplicable = errors.New("slips: slip does not apply to this dossier")
 )
 
-// Numbers lists the slips Render produces (07 is the register).
-var Numbers = []string{"01", "02", "03", "04", "05", "06"}
+// Numbers lists the slips Render produces (07 is the register). 08 is
+// not a form of the circulars: it is the written notice with reasons that
+// the deciding agency sends when it refuses to grant what was asked
+// (Decree 61/2018/NĐ-CP: a dossier not eligible is answered in writing,
+// with the reasons), laid out like slips 04 and 05.
+var Numbers = []string{"01", "02", "03", "04", "05", "06", "08"}
 
 // Input is what a slip about one dossier needs.
 type Input struct {
@@ -109,8 +113,12 @@ func Applies(no string, d *dossier.Dossier) error {
 		if len(controlEvents(d)) == 0 {
 			return notApplicable(no, "no hand-over has been recorded")
 		}
+	case "08":
+		if d.Result == nil || d.Result.Granted || d.Result.IssuedAt.IsZero() {
+			return notApplicable(no, "no refusal was decided")
+		}
 	default:
-		return fmt.Errorf("%w %q (want 01–06; 07 is Register)", ErrUnknownSlip, no)
+		return fmt.Errorf("%w %q (want 01–06 or 08; 07 is Register)", ErrUnknownSlip, no)
 	}
 	return nil
 }
@@ -151,6 +159,8 @@ func Render(w io.Writer, no string, in Input) error {
 		s.stop()
 	case "06":
 		s.control()
+	case "08":
+		s.notEligible()
 	}
 	if s.doc.pages > 1 {
 		note := ""
@@ -461,8 +471,12 @@ func (s *slip) title(no string, date time.Time) {
 		s.iss.Place = s.in.Issuer.Place
 	}
 	m := deskHead(s.iss, date, s.l, s.d.Code)
-	if no == "04" || no == "05" {
+	if no == "04" || no == "05" || no == "08" {
 		m = agencyHead(s.iss, s.l)
+	}
+	if no == "08" && s.d.Result != nil && s.d.Result.Number != "" {
+		// The notice is the signed result: its number is the register's.
+		m.sub = s.l.f("numberIs", s.d.Result.Number)
 	}
 	header(s.doc, m, s.iss.Place, date, s.l, s.l.t(no))
 }
@@ -805,6 +819,31 @@ func (s *slip) stop() {
 	s.doc.space(1)
 	s.doc.para(l.f("end05", who), false, bodySize, alignLeft)
 	s.recipients(s.head(nil)) // any officer may record a stop
+	s.qrRow("")
+}
+
+// notEligible is slip 08: the deciding agency's written answer that the
+// dossier is not granted, with the reasons (the result's summary), signed
+// by the leader who signed the result.
+func (s *slip) notEligible() {
+	d, l := s.d, s.l
+	ev := lastEvent(d, dossier.ActFinish)
+	when := d.Result.IssuedAt
+	s.title("08", when)
+	who := l.salutation(d.Applicant)
+	s.doc.field(l.t("to"), d.Applicant.DisplayName(), bodySize)
+	s.doc.field(l.t("address"), s.address(), bodySize)
+	s.doc.space(1)
+	s.doc.para(l.f("body08", dayp(d.ReceivedAt), s.issuer(), s.d.ProcedureName, who, d.Code), false, bodySize, alignLeft)
+	s.doc.para(l.f("no08", s.issuer()), false, bodySize, alignLeft)
+	s.reason(d.Result.Summary)
+	s.doc.space(1)
+	s.doc.para(l.f("end08", who), false, bodySize, alignLeft)
+	head := s.head(ev)
+	if head.name == "" {
+		head.name = d.Result.SignedBy
+	}
+	s.recipients(head)
 	s.qrRow("")
 }
 

@@ -176,6 +176,18 @@ func rescheduled() *dossier.Dossier {
 	return d
 }
 
+// notGranted is a dossier the leader decided not to grant, with the
+// reasons and the register's number.
+func notGranted() *dossier.Dossier {
+	d := base()
+	d.Status, d.FinishedAt = dossier.StatusFinished, ptr(ict(2025, 3, 14, 10, 0))
+	d.Result = &dossier.Result{Number: "12/2025", Summary: "Người cha chưa đủ điều kiện nhận con theo Điều 25 Luật Hộ tịch; giấy tờ chứng minh quan hệ cha, con chưa hợp lệ.",
+		Granted: false, SignedBy: "Nguyễn Đức Trưởng", IssuedAt: ict(2025, 3, 14, 10, 0)}
+	d.Events = append(d.Events, dossier.Event{At: ict(2025, 3, 14, 10, 0), ActorName: "Nguyễn Đức Trưởng", Role: "leader",
+		Action: dossier.ActFinish, Data: dossier.ResultData{ResultNumber: "12/2025"}})
+	return d
+}
+
 func stopped() *dossier.Dossier {
 	d := base()
 	d.Status, d.FinishedAt = dossier.StatusStopped, ptr(ict(2025, 3, 10, 11, 0))
@@ -371,8 +383,10 @@ func TestErrors(t *testing.T) {
 		d    *dossier.Dossier
 		want error
 	}{
-		{"08", base(), ErrUnknownSlip},
+		{"09", base(), ErrUnknownSlip},
 		{"07", base(), ErrUnknownSlip},
+		{"08", base(), ErrNotApplicable},
+		{"08", processed(), ErrNotApplicable}, // no refusal decided
 		{"1", base(), ErrUnknownSlip},
 		{"", base(), ErrUnknownSlip},
 		{"01", submitted, ErrNotApplicable},

@@ -33,6 +33,7 @@ var words = map[string][2]string{
 	"05": {"Thông báo dừng giải quyết hồ sơ", "Notice that processing of the dossier has stopped"},
 	"06": {"Phiếu kiểm soát quá trình giải quyết hồ sơ", "Dossier process control slip"},
 	"07": {"Sổ theo dõi hồ sơ", "Dossier register"},
+	"08": {"Thông báo không giải quyết hồ sơ", "Notice that the application is not granted"},
 
 	"code":          {"Mã hồ sơ:", "Dossier code:"},
 	"qr":            {"Quét mã để tra cứu hồ sơ", "Scan the code to track the dossier"},
@@ -113,6 +114,13 @@ var words = map[string][2]string{
 	"stop05": {"%s thông báo dừng giải quyết hồ sơ nêu trên kể từ %s.",
 		"%s gives notice that processing of this dossier stopped at %s."},
 	"end05": {"Xin thông báo để %s được biết./.", "We inform %s accordingly."},
+	"body08": {"Ngày %s, %s tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính «%s» của %s, mã hồ sơ %s.",
+		"On %s, %s received the dossier for the procedure «%s» from %s, dossier code %s."},
+	"no08": {"Sau khi xem xét, %s thông báo không giải quyết hồ sơ nêu trên, với lý do như sau:",
+		"Having examined it, %s gives notice that the application is not granted, for the following reasons:"},
+	"end08": {"Nếu không đồng ý với nội dung thông báo này, %s có quyền khiếu nại hoặc khởi kiện theo quy định của pháp luật./.",
+		"If %s disagrees with this notice, a complaint or a lawsuit may be lodged as the law provides."},
+	"numberIs": {"Số: %s", "No.: %s"},
 
 	"colStep":    {"Đơn vị, bước xử lý", "Unit, step"},
 	"colTime":    {"Thời gian giao, nhận hồ sơ", "Handed over at"},

@@ -81,7 +81,8 @@ func TestReceiveAnywhereFlow(t *testing.T) {
 		in := func(code string) dossier.SubmitInput {
 			return dossier.SubmitInput{Procedure: code, Unit: f.cx.Code,
 				Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
-				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345", Phone: "0904123456"}}
+				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345", Phone: "0904123456"},
+				Received:  marriageReceived()}
 		}
 		if _, _, err := f.svc.Submit(ctx, f.recX, in("2.000908")); !isCode(err, "not_offered") {
 			t.Fatalf("counter intake of a department procedure without the flag: %v", err)

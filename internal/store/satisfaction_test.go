@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"github.com/motcua/motcua/internal/catalog"
 	"testing"
 	"time"
 
@@ -24,6 +25,13 @@ func TestStatsSatisfaction(t *testing.T) {
 		leadDep := f.staff(t, "lead.dep", f.dep, org.RoleLeader)
 		recDep := f.staff(t, "rec.dep", f.dep, org.RoleReceptionist)
 		f.staff(t, "spec.dep", f.dep, org.RoleSpecialist)
+		// The department decides the marriage dossier it is handed: it
+		// offers the procedure too (a transfer goes only to such a unit).
+		also := marriageSpec()
+		also.OfferedBy = append(also.OfferedBy, f.dep.Name)
+		if rep, err := f.db.ImportCatalogue(ctx, []catalog.Spec{also}); err != nil || len(rep.Rejected) > 0 {
+			t.Fatalf("import: %v %v", err, rep.Rejected)
+		}
 		counter := func(rec dossier.Actor, procedure string, u *org.Unit) *dossier.Dossier {
 			d, _, err := f.svc.Submit(ctx, rec, dossier.SubmitInput{Procedure: procedure, Unit: u.Code,
 				Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
