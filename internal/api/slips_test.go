@@ -54,7 +54,13 @@ func TestSlipsOverAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := pdfText(t, r.Body)
-		for _, want := range []string{d.Code, "Nguyễn Văn An", due.Format("02/01/2006"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND PHƯỜNG HÀNG TRỐNG"} {
+		received, err := time.Parse(time.RFC3339, *d.ReceivedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		book := received.In(time.FixedZone("ICT", 7*3600)).Format("2006") // the register's book is the year of reception
+		for _, want := range []string{d.Code, "Nguyễn Văn An", due.Format("02/01/2006"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "UBND PHƯỜNG HÀNG TRỐNG",
+			"Quyển số: " + book + " Số thứ tự: 01"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("slip 01 lacks %q", want)
 			}

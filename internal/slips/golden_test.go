@@ -294,3 +294,18 @@ func TestDeliveryOnSlip01(t *testing.T) {
 		t.Errorf("slip 01 lacks %q\n%s", w, text)
 	}
 }
+
+// TestRegisterEntryOnSlip01: slip 01 names the register's book and entry
+// when the store numbered the dossier; dots otherwise.
+func TestRegisterEntryOnSlip01(t *testing.T) {
+	in := input(base())
+	_, text, _ := render(t, t.TempDir(), "01", in)
+	if !strings.Contains(flat(text), "Quyển số: ………… Số thứ tự: …………") {
+		t.Errorf("slip 01 without an entry lacks the dots\n%s", text)
+	}
+	in.RegisterBook, in.RegisterEntry = "2025", 7
+	_, text, _ = render(t, t.TempDir(), "01", in)
+	if !strings.Contains(flat(text), "Vào Sổ theo dõi hồ sơ, Quyển số: 2025 Số thứ tự: 07") {
+		t.Errorf("slip 01 lacks its register entry\n%s", text)
+	}
+}

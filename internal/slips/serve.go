@@ -63,14 +63,21 @@ func issuerOf(ctx context.Context, units Units, code string, hops int) Issuer {
 	return is
 }
 
-// DossierSlip renders slip no (01–06) of d, which the caller has already
+// Registers numbers a received dossier in its desk's register (slip 07):
+// the book (the year) and the entry, printed on slip 01. A Versions that
+// is also a Registers gets them filled in.
+type Registers interface {
+	RegisterEntry(ctx context.Context, d *dossier.Dossier) (book string, entry int, err error)
+}
+
+// DossierSlip renders slip no (01–06, 08) of d, which the caller has already
 // been allowed to read, into a PDF. in carries everything but the dossier
 // and its procedure version. An unknown slip number answers apperr
 // NotFound; a slip the dossier has no occasion for yet, Unprocessable.
 func DossierSlip(ctx context.Context, no string, d *dossier.Dossier, versions Versions, in Input) ([]byte, error) {
 	if err := Applies(no, d); err != nil {
 		if errors.Is(err, ErrUnknownSlip) {
-			return nil, apperr.New(apperr.NotFound, "unknown_slip", "Không có mẫu phiếu này (01–06).", "No such slip (01–06).")
+			return nil, apperr.New(apperr.NotFound, "unknown_slip", "Không có mẫu phiếu này (01–06, 08).", "No such slip (01–06, 08).")
 		}
 		return nil, apperr.Newf(apperr.Unprocessable, "slip_not_applicable", "Hồ sơ này chưa có phiếu %s: %v.", "This dossier has no slip %s yet: %v.", no, err)
 	}
@@ -79,6 +86,11 @@ func DossierSlip(ctx context.Context, no string, d *dossier.Dossier, versions Ve
 		return nil, err
 	}
 	in.Dossier, in.Version = d, v
+	if reg, ok := versions.(Registers); ok && no == "01" && in.RegisterEntry == 0 {
+		if in.RegisterBook, in.RegisterEntry, err = reg.RegisterEntry(ctx, d); err != nil {
+			return nil, err
+		}
+	}
 	var buf bytes.Buffer
 	if err := Render(&buf, no, in); err != nil {
 		return nil, err

@@ -52,8 +52,13 @@ type Input struct {
 	Officer      string
 	OfficerPhone string
 	TrackingURL  string // QR target
-	Now          time.Time
-	Lang         string // "vi" (default) or "en"
+	// RegisterBook and RegisterEntry place a received dossier in its
+	// desk's register (slip 07): the book is the year, the entry its rank
+	// among the dossiers the desk received that year. Zero prints dots.
+	RegisterBook  string
+	RegisterEntry int
+	Now           time.Time
+	Lang          string // "vi" (default) or "en"
 }
 
 // RegisterInput is what the register (slip 07) needs. Rows are printed in
@@ -578,7 +583,11 @@ func (s *slip) receipt() {
 		collect = l.t("byPortal")
 	}
 	s.doc.field(l.t("collect"), collect, s.size)
-	s.doc.field(l.t("book"), l.f("entry", dots, dots), s.size)
+	book, entry := dots, dots
+	if s.in.RegisterEntry > 0 {
+		book, entry = s.in.RegisterBook, fmt.Sprintf("%02d", s.in.RegisterEntry)
+	}
+	s.doc.field(l.t("book"), l.f("entry", book, entry), s.size)
 	ev := lastEvent(d, dossier.ActReceive)
 	officer := s.officer(ev)
 	if s.in.OfficerPhone != "" {

@@ -62,3 +62,30 @@ func TestDeliveryChoiceAndResultNumbers(t *testing.T) {
 		}
 	})
 }
+
+// TestRegisterEntry numbers received dossiers in their desk's register, by
+// year and order of reception, on both engines.
+func TestRegisterEntry(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		var got []int
+		for _, a := range []dossier.Actor{f.citizenA, f.citizenB, f.citizenA} {
+			d := f.act(t, f.recX, f.submitOnline(t, a, f.cx.Code), dossier.Command{Action: dossier.ActReceive})
+			book, n, err := f.db.RegisterEntry(ctx, d)
+			if err != nil || book != "2025" {
+				t.Fatalf("book %q (%v)", book, err)
+			}
+			got = append(got, n)
+		}
+		other := f.act(t, f.recY, f.submitOnline(t, f.citizenB, f.cy.Code), dossier.Command{Action: dossier.ActReceive})
+		_, n, err := f.db.RegisterEntry(ctx, other)
+		if err != nil || len(got) != 3 || got[0] != 1 || got[1] != 2 || got[2] != 3 || n != 1 {
+			t.Fatalf("entries %v, other desk %d (%v)", got, n, err)
+		}
+		waiting := f.submitOnline(t, f.citizenA, f.cx.Code)
+		if _, n, err := f.db.RegisterEntry(ctx, waiting); err != nil || n != 0 {
+			t.Fatalf("a dossier not received: %d (%v)", n, err)
+		}
+	})
+}
