@@ -220,13 +220,13 @@ func (v *dossierView) Opened(act string) bool {
 // reschedule and the stop last.
 var pageOrder = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
 	dossier.ActAssign, dossier.ActRequestFee, dossier.ActFeePaid, dossier.ActAnswerConsult, dossier.ActDraftResult,
-	dossier.ActFinish, dossier.ActReturnDraft, dossier.ActReturnResult, dossier.ActDeliver, dossier.ActTransfer,
+	dossier.ActApproveDraft, dossier.ActFinish, dossier.ActReturnDraft, dossier.ActReturnResult, dossier.ActDeliver, dossier.ActTransfer,
 	dossier.ActConsult, dossier.ActReschedule, dossier.ActStop}
 
 // shownActions are the actions the dossier page offers forms for.
 var shownActions = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
 	dossier.ActAssign, dossier.ActTransfer, dossier.ActConsult, dossier.ActAnswerConsult, dossier.ActRequestFee,
-	dossier.ActFeePaid, dossier.ActDraftResult, dossier.ActReturnDraft, dossier.ActFinish, dossier.ActReturnResult,
+	dossier.ActFeePaid, dossier.ActDraftResult, dossier.ActApproveDraft, dossier.ActReturnDraft, dossier.ActFinish, dossier.ActReturnResult,
 	dossier.ActDeliver, dossier.ActStop, dossier.ActReschedule}
 
 // resultActions are the actions whose form may carry the result file.

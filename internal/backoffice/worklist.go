@@ -144,6 +144,7 @@ type worklist struct {
 
 var (
 	leaders     = []org.Role{org.RoleLeader}
+	heads       = []org.Role{org.RoleHead}
 	specialists = []org.Role{org.RoleSpecialist}
 	desk        = []org.Role{org.RoleReceptionist}
 )
@@ -151,6 +152,9 @@ var (
 var worklists = []worklist{
 	{Key: "can-phan-cong", Roles: leaders, Statuses: []dossier.Status{dossier.StatusReceived}, Batch: dossier.ActAssign},
 	{Key: "cho-phe-duyet", Roles: leaders, Statuses: []dossier.Status{dossier.StatusProcessing}, Substate: dossier.SubResultDrafted, Batch: dossier.ActFinish},
+	// Drafts waiting for the head of office, where the procedure's process
+	// has that step (the leader's list above holds only approved ones).
+	{Key: "cho-truong-phong-duyet", Roles: heads, Statuses: []dossier.Status{dossier.StatusProcessing}, Substate: dossier.SubReviewPending},
 	{Key: "da-phan-cong", Roles: leaders, Statuses: []dossier.Status{dossier.StatusProcessing}, Assigned: true},
 	{Key: "cua-toi", Roles: specialists, Statuses: []dossier.Status{dossier.StatusProcessing, dossier.StatusSupplement, dossier.StatusFee}, Mine: true},
 	{Key: "xin-y-kien", Roles: []org.Role{org.RoleSpecialist, org.RoleLeader}, Consults: true},

@@ -5,8 +5,8 @@
 //
 // A version's process is a list of steps, each with the role that performs
 // it and a budget in working hours. Each step names the hand-over that ends
-// it (Step.Action): receive, transfer, assign, draft_result, finish,
-// return_result or deliver, the lifecycle actions of package dossier. When
+// it (Step.Action): receive, transfer, assign, draft_result, approve_draft,
+// finish, return_result or deliver, the lifecycle actions of package dossier. When
 // a dossier is handed over, the lifecycle ends the first step at or after
 // the current one that names that action; steps before it end with it
 // (their budgets add up), and a hand-over with no such step ahead ends
@@ -22,6 +22,10 @@
 // finish or deliver, names them out of order or twice, or ends with a step
 // that no hand-over ends. Transfer and return_result are optional: a unit
 // that receives and processes a dossier itself hands it over to no one.
+// approve_draft is optional too: a template that has it (a step with the
+// role head) puts the head of the specialised office's review of the
+// draft before the leader's signature, and the dossier lifecycle then
+// refuses finish over a draft the head has not approved (docs/approval.md).
 // Versions stored before steps named their hand-overs are read with the
 // hand-overs inferred from the roles (Version.StepEndedBy).
 package catalog

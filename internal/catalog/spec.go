@@ -27,6 +27,9 @@ const (
 	RoleReceptionist = "receptionist"
 	RoleSpecialist   = "specialist"
 	RoleLeader       = "leader"
+	// RoleHead is the head of a specialised office, whose step
+	// (StepApproveDraft) checks the draft before the leader's.
+	RoleHead = "head"
 )
 
 // Spec is a procedure as written in a catalogue file: the procedure, one
@@ -71,13 +74,14 @@ const HoursPerDay = 8
 //   - the form passes Form.Check and, unless the class is info, has fields
 //     (levels 3–4 are filled in online);
 //   - at least one process step, keys unique, roles among receptionist,
-//     specialist and leader, budgets > 0, and budgets that fit the limit (see
+//     specialist, head and leader, budgets > 0, and budgets that fit the limit (see
 //     checkBudget);
 //   - every step's action, if any, one of StepActions, each at most once and
 //     in lifecycle order; a step for each of RequiredStepActions (receive,
 //     assign, draft_result, finish, deliver), so that every hand-over of a
 //     dossier ends the step it belongs to; the last step names an action
-//     (a step without one ends with the next step that has one);
+//     (a step without one ends with the next step that has one); a step
+//     for approve_draft (optional) has the role head;
 //   - offered_by non-empty, with at least one selector of the spec's own
 //     level (all_communes, all_districts, or a department name for the
 //     province); selectors of other levels may follow, since some procedures
@@ -221,7 +225,7 @@ func (s Spec) Check() error {
 			bad("step %q: name: %v", st.Key, err)
 		}
 		switch st.Role {
-		case RoleReceptionist, RoleSpecialist, RoleLeader:
+		case RoleReceptionist, RoleSpecialist, RoleHead, RoleLeader:
 		default:
 			bad("step %q: unknown role %q", st.Key, st.Role)
 		}

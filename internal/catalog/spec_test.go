@@ -225,6 +225,12 @@ func TestSpecCheckGood(t *testing.T) {
 			s.Version.Process = []Step{p[0], {Key: "transfer", Name: "Chuyển hồ sơ", Role: RoleReceptionist, Action: StepTransfer, BudgetHours: 4},
 				p[1], p[2], {Key: "review", Name: "Kiểm tra, trình ký", Role: RoleLeader, BudgetHours: 2}, p[3], p[4]}
 		},
+		"head of office's review": func(s *Spec) {
+			p := s.Version.Process
+			p[2].BudgetHours = 8
+			s.Version.Process = []Step{p[0], p[1], p[2],
+				{Key: "head", Name: "Trưởng phòng duyệt dự thảo", Role: RoleHead, Action: StepApproveDraft, BudgetHours: 4}, p[3], p[4]}
+		},
 		"calendar days under the bound": func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = CalendarDays, 5 },
 		"working hours":                 func(s *Spec) { s.Version.LimitKind, s.Version.LimitAmount = WorkingHours, 24 },
 		"several levels": func(s *Spec) {
@@ -295,8 +301,18 @@ func TestSpecCheckBad(t *testing.T) {
 			s.Version.Process = append(s.Version.Process[:1:1], s.Version.Process[2:]...)
 			s.Version.Process[1].BudgetHours = 14
 		},
-		"unknown step action":   func(s *Spec) { s.Version.Process[1].Action = "approve" },
-		"repeated step action":  func(s *Spec) { s.Version.Process[3].Action = StepDraftResult },
+		"unknown step action":  func(s *Spec) { s.Version.Process[1].Action = "approve" },
+		"repeated step action": func(s *Spec) { s.Version.Process[3].Action = StepDraftResult },
+		"head review by a leader": func(s *Spec) {
+			p := s.Version.Process
+			p[2].BudgetHours = 8
+			s.Version.Process = []Step{p[0], p[1], p[2], {Key: "head", Name: "Duyệt", Role: RoleLeader, Action: StepApproveDraft, BudgetHours: 4}, p[3], p[4]}
+		},
+		"head review after the signature": func(s *Spec) {
+			p := s.Version.Process
+			p[2].BudgetHours = 8
+			s.Version.Process = []Step{p[0], p[1], p[2], p[3], {Key: "head", Name: "Duyệt", Role: RoleHead, Action: StepApproveDraft, BudgetHours: 4}, p[4]}
+		},
 		"step actions reversed": func(s *Spec) { s.Version.Process[1].Action, s.Version.Process[2].Action = StepDraftResult, StepAssign },
 		"step after delivery": func(s *Spec) {
 			s.Version.Process[4].BudgetHours = 1
@@ -408,9 +424,28 @@ func TestStepEndedBy(t *testing.T) {
 	}{
 		{StepReceive, 0, 0}, {StepTransfer, 1, -1}, {StepAssign, 1, 1}, {StepAssign, 2, -1},
 		{StepDraftResult, 1, 2}, {StepFinish, 3, 3}, {StepDeliver, 4, 4}, {StepDraftResult, 3, -1}, {"consult", 0, -1},
+		{StepApproveDraft, 0, -1},
 	} {
 		if got := v.StepEndedBy(c.action, c.from); got != c.want {
 			t.Errorf("StepEndedBy(%s, %d) = %d, want %d", c.action, c.from, got, c.want)
+		}
+	}
+	if v.HasStep(StepApproveDraft) || !v.HasStep(StepFinish) {
+		t.Errorf("HasStep: a template without the head's step says it has one, or lacks finish")
+	}
+	headed := v
+	headed.Process = append(append(append([]Step{}, v.Process[:3]...),
+		Step{Key: "head", Name: "Trưởng phòng duyệt", Role: RoleHead, Action: StepApproveDraft, BudgetHours: 2}), v.Process[3:]...)
+	if !headed.HasStep(StepApproveDraft) {
+		t.Errorf("HasStep(approve_draft) = false on a template with the head's step")
+	}
+	for _, c := range []struct {
+		action string
+		from   int
+		want   int
+	}{{StepDraftResult, 2, 2}, {StepApproveDraft, 3, 3}, {StepApproveDraft, 4, -1}, {StepFinish, 3, 4}, {StepFinish, 4, 4}} {
+		if got := headed.StepEndedBy(c.action, c.from); got != c.want {
+			t.Errorf("headed: StepEndedBy(%s, %d) = %d, want %d", c.action, c.from, got, c.want)
 		}
 	}
 	legacy := func(roles ...string) []Step {

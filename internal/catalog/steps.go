@@ -13,6 +13,7 @@ const (
 	StepTransfer     = "transfer"      // the desk passes it to the processing unit
 	StepAssign       = "assign"        // the leader assigns a specialist
 	StepDraftResult  = "draft_result"  // the examination ends with the draft result
+	StepApproveDraft = "approve_draft" // the head of office checks and initials the draft (optional)
 	StepFinish       = "finish"        // the leader approves and signs the result
 	StepReturnResult = "return_result" // the processing unit sends the result back to the desk
 	StepDeliver      = "deliver"       // the desk hands the result to the applicant
@@ -20,12 +21,12 @@ const (
 
 // StepActions lists the hand-overs a step may name, in lifecycle order: a
 // template's steps name them in this order, each at most once.
-var StepActions = []string{StepReceive, StepTransfer, StepAssign, StepDraftResult, StepFinish, StepReturnResult, StepDeliver}
+var StepActions = []string{StepReceive, StepTransfer, StepAssign, StepDraftResult, StepApproveDraft, StepFinish, StepReturnResult, StepDeliver}
 
 // RequiredStepActions are the hand-overs every dossier goes through, so
 // every template has a step for each. A transfer (the desk and the
-// processing unit are one unit) and a separate return of the result to
-// the desk are optional.
+// processing unit are one unit), the head of office's review of the draft
+// and a separate return of the result to the desk are optional.
 var RequiredStepActions = []string{StepReceive, StepAssign, StepDraftResult, StepFinish, StepDeliver}
 
 // stepActionNames are the usual names of the step each hand-over ends,
@@ -35,6 +36,7 @@ var stepActionNames = map[string]string{
 	StepTransfer:     "Chuyển hồ sơ đến bộ phận giải quyết",
 	StepAssign:       "Phân công xử lý",
 	StepDraftResult:  "Thẩm định, xử lý hồ sơ, dự thảo kết quả",
+	StepApproveDraft: "Trưởng phòng kiểm tra, duyệt dự thảo",
 	StepFinish:       "Phê duyệt, ký kết quả",
 	StepReturnResult: "Chuyển kết quả về bộ phận một cửa",
 	StepDeliver:      "Vào sổ, trả kết quả",
@@ -62,6 +64,12 @@ func checkStepActions(steps []Step) []string {
 		case pos < last:
 			out = append(out, fmt.Sprintf("step %q: action %q comes after step %q (action %q); steps follow the lifecycle: %s",
 				st.Key, st.Action, lastKey, StepActions[last], strings.Join(StepActions, ", ")))
+		}
+		if st.Action == StepApproveDraft && st.Role != RoleHead {
+			// Only a head of office takes the action (package dossier's
+			// rules); another role on the step would leave it unended.
+			out = append(out, fmt.Sprintf("step %q: action %q is the head of office's: its role must be %q, not %q",
+				st.Key, st.Action, RoleHead, st.Role))
 		}
 		seen[st.Action] = true
 		last, lastKey = max(last, pos), st.Key
@@ -144,6 +152,13 @@ func inferStepActions(steps []Step) []string {
 		}
 	}
 	return acts
+}
+
+// HasStep reports whether the version's process has a step that the
+// hand-over action ends: HasStep(StepApproveDraft) says the leader signs
+// only a draft the head of office has approved.
+func (v *Version) HasStep(action string) bool {
+	return slices.Contains(v.stepActions(), action)
 }
 
 // StepEndedBy returns the index of the step that the hand-over action

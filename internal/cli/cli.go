@@ -43,7 +43,7 @@ Usage:
   motcua version
 
 Every flag may also be set as MOTCUA_<NAME> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DEMO).
-Roles: receptionist, specialist, leader, unit_admin, city_admin.
+Roles: receptionist, specialist, head (head of a specialised office), leader, unit_admin, city_admin.
 `
 
 // errUsage marks a wrong command line (exit code 2).

@@ -557,6 +557,14 @@ func TestUserAdd(t *testing.T) {
 			t.Errorf("audit detail %#v", log[0].Detail)
 		}
 
+		// The head of a specialised office is granted like any other role.
+		mustRun(t, "head-password-1\n", add("u-head", "head", hangTrong)...)
+		if h, err := db.AccountByUsername(ctx, "u-head"); err != nil {
+			t.Fatal(err)
+		} else if gs, err := db.Grants(ctx, h.ID); err != nil || len(gs) != 1 || gs[0].Role != org.RoleHead || gs[0].UnitCode != hangTrong {
+			t.Errorf("head's grants %+v %v", gs, err)
+		}
+
 		// Other accepted forms: CRLF, exactly 10 characters, no final newline,
 		// 10 Vietnamese characters (runes, not bytes, count).
 		ok := []struct{ user, stdin string }{
@@ -583,6 +591,7 @@ func TestUserAdd(t *testing.T) {
 			stderr      string
 		}{
 			{"unknown role", "secret-password\n", add("u2", "boss", hangTrong), "unknown role"},
+			{"unknown role lists head", "secret-password\n", add("u2", "boss", hangTrong), "specialist, head, leader"},
 			{"unknown unit", "secret-password\n", add("u2", "leader", "999.99.99.H26"), "999.99.99.H26"},
 			{"short password", "short77\n", add("u2", "leader", hangTrong), "10 to 128 characters"},
 			{"empty stdin", "", add("u2", "leader", hangTrong), "10 to 128 characters"},

@@ -115,12 +115,22 @@ func migrate(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// roleList names the staff roles for the command's help and errors, from
+// org.Roles so that a new role is listed without editing them.
+func roleList() string {
+	names := make([]string, len(org.Roles))
+	for i, r := range org.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
 func userAdd(ctx context.Context, args []string, env Env) error {
 	var username, fullName, role, unit string
 	db, _, _, err := openStore(ctx, "user add", args, env, func(_ *config.Config, fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "login name")
 		fs.StringVar(&fullName, "full-name", "", "full name")
-		fs.StringVar(&role, "role", "", "receptionist, specialist, leader, unit_admin or city_admin")
+		fs.StringVar(&role, "role", "", roleList())
 		fs.StringVar(&unit, "unit", "", "agency identifier of the unit")
 	})
 	if err != nil {
@@ -131,7 +141,7 @@ func userAdd(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("user add needs --username, --full-name, --role and --unit")
 	}
 	if !org.Role(role).Valid() {
-		return fmt.Errorf("unknown role %q (roles: receptionist, specialist, leader, unit_admin, city_admin)", role)
+		return fmt.Errorf("unknown role %q (roles: %s)", role, roleList())
 	}
 	pw, err := readPassword(env.Stdin)
 	if err != nil {

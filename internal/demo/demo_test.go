@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,10 @@ func TestBatchMatchesDirect(t *testing.T) {
 			if len(direct["consultations"]) == 0 || len(direct["events"]) <= len(direct["dossiers"]) {
 				t.Errorf("the sample exercises too little: %d dossiers, %d events, %d consultations",
 					len(direct["dossiers"]), len(direct["events"]), len(direct["consultations"]))
+			}
+			// The templates with the head of office's step get reviews.
+			if !slices.ContainsFunc(direct["events"], func(row string) bool { return strings.Contains(row, "approve_draft") }) {
+				t.Error("no demo dossier went through the head of office's review")
 			}
 			for table, want := range direct {
 				got := batch[table]

@@ -22,8 +22,11 @@ import (
 type unitDesk struct {
 	code                          string
 	reception, specialist, leader dossier.Actor
-	specialistUsername            string
-	procs                         []catalog.Procedure
+	// head is the head of office, who reviews the drafts of the
+	// templates that have that step (catalog.StepApproveDraft).
+	head               dossier.Actor
+	specialistUsername string
+	procs              []catalog.Procedure
 }
 
 var familyNames = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"}
@@ -181,6 +184,9 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 			return 0, err
 		}
 		if d.leader, err = actorOf(ctx, db, prefix+".lanhdao"); err != nil {
+			return 0, err
+		}
+		if d.head, err = actorOf(ctx, db, prefix+".truongphong"); err != nil {
 			return 0, err
 		}
 		d.code = d.reception.Grants[0].UnitCode
@@ -505,6 +511,9 @@ func (s *simulation) run() error {
 	if err := s.act(s.desk.specialist, draft); err != nil {
 		return err
 	}
+	if done, err := s.headReview(&draft); done || err != nil {
+		return err
+	}
 	if r.IntN(10) == 0 {
 		if !s.wait(1, 4) {
 			return nil
@@ -517,6 +526,10 @@ func (s *simulation) run() error {
 		}
 		draft.Result.Summary = "Chấp thuận theo đề nghị của người nộp hồ sơ, căn cứ quy định hiện hành."
 		if err := s.act(s.desk.specialist, draft); err != nil {
+			return err
+		}
+		// The redraft goes to the head of office again.
+		if done, err := s.headReview(&draft); done || err != nil {
 			return err
 		}
 	}
@@ -549,6 +562,34 @@ func (s *simulation) run() error {
 		return s.act(s.desk.reception, dossier.Command{Action: dossier.ActRate, Rating: rating})
 	}
 	return nil
+}
+
+// headReview has the head of office review the pending draft where the
+// template has that step: approved, or (one in eight) sent back once and
+// approved when redrafted. done says the simulation reached the present
+// meanwhile, with the draft still on the head's desk.
+func (s *simulation) headReview(draft *dossier.Command) (done bool, err error) {
+	if !s.v.HasStep(catalog.StepApproveDraft) {
+		return false, nil
+	}
+	if !s.wait(1, 6) {
+		return true, nil
+	}
+	if s.r.IntN(8) == 0 {
+		if err := s.act(s.desk.head, dossier.Command{Action: dossier.ActReturnDraft, Reason: "Đề nghị kiểm tra lại thành phần hồ sơ và căn cứ pháp lý."}); err != nil {
+			return false, err
+		}
+		if !s.wait(1, 4) {
+			return true, nil
+		}
+		if err := s.act(s.desk.specialist, *draft); err != nil {
+			return false, err
+		}
+		if !s.wait(1, 4) {
+			return true, nil
+		}
+	}
+	return false, s.act(s.desk.head, dossier.Command{Action: dossier.ActApproveDraft, Reason: "Đồng ý, trình lãnh đạo ký."})
 }
 
 // applicantOrDesk is who answers for the applicant: the citizen online, the

@@ -172,8 +172,8 @@ func (d *Dossier) ResultReleased() bool {
 }
 
 // InternalActions are the administration's own business, not told to the
-// applicant: drafts and their return, consultations.
-var InternalActions = []Action{ActDraftResult, ActReturnDraft, ActConsult, ActAnswerConsult}
+// applicant: drafts, their review and return, consultations.
+var InternalActions = []Action{ActDraftResult, ActApproveDraft, ActReturnDraft, ActConsult, ActAnswerConsult}
 
 // Internal reports whether the action is one of InternalActions.
 func (a Action) Internal() bool { return slices.Contains(InternalActions, a) }

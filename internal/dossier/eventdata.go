@@ -53,7 +53,7 @@ type FeeData struct {
 	Amount int64 `json:"amount"`
 }
 
-// ResultData: draft_result and finish, the result's number and outcome.
+// ResultData: draft_result, approve_draft and finish, the result's number and outcome.
 type ResultData struct {
 	Granted      bool   `json:"granted"`
 	ResultNumber string `json:"result_number"`
@@ -120,6 +120,7 @@ var eventDataTypes = map[Action]func([]byte) (EventData, error){
 	ActAnswerConsult:     decodeAs[AnswerData],
 	ActRequestFee:        decodeAs[FeeData],
 	ActDraftResult:       decodeAs[ResultData],
+	ActApproveDraft:      decodeAs[ResultData],
 	ActFinish:            decodeAs[ResultData],
 	ActDeliver:           decodeAs[DeliverData],
 	ActReschedule:        decodeAs[RescheduleData],

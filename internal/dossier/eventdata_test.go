@@ -28,6 +28,8 @@ func TestEventDataRoundTrip(t *testing.T) {
 		{ActAnswerConsult, AnswerData{FromUnit: "000.12.02.H26"}, map[string]any{"from_unit": "000.12.02.H26"}},
 		{ActRequestFee, FeeData{Amount: 1500000}, map[string]any{"amount": int64(1500000)}},
 		{ActDraftResult, ResultData{ResultNumber: "12/QĐ-UBND", Granted: true}, map[string]any{"result_number": "12/QĐ-UBND", "granted": true}},
+		// New with the head of office's review: the draft it approved.
+		{ActApproveDraft, ResultData{ResultNumber: "12/QĐ-UBND", Granted: true}, map[string]any{"result_number": "12/QĐ-UBND", "granted": true}},
 		{ActFinish, ResultData{ResultNumber: "", Granted: false}, map[string]any{"result_number": "", "granted": false}},
 		{ActDeliver, DeliverData{Method: "post"}, map[string]any{"method": "post"}},
 		{ActReschedule, RescheduleData{OldDue: oldDue, NewDue: newDue},

@@ -45,6 +45,7 @@ func TestHandOverStepsOfDemoTemplates(t *testing.T) {
 		ActTransfer:     func(n string) bool { return n == "Chuyển hồ sơ đến bộ phận giải quyết" },
 		ActAssign:       func(n string) bool { return n == "Phân công xử lý" },
 		ActDraftResult:  func(n string) bool { return strings.Contains(strings.ToLower(n), "xử lý hồ sơ") },
+		ActApproveDraft: func(n string) bool { return strings.HasPrefix(n, "Trưởng phòng") },
 		ActFinish:       func(n string) bool { return strings.HasSuffix(strings.ToLower(n), "ký kết quả") },
 		ActReturnResult: func(n string) bool { return n == "" },
 		ActDeliver:      func(n string) bool { return strings.HasSuffix(n, "trả kết quả") },
@@ -69,6 +70,7 @@ func TestHandOverStepsOfDemoTemplates(t *testing.T) {
 				{staff(3, work, org.RoleLeader), Command{Action: ActAssign, ResolvedAssigneeID: 2, ResolvedAssigneeName: "Chuyên viên"}},
 				{staff(3, work, org.RoleLeader), Command{Action: ActAssign, ResolvedAssigneeID: 2, ResolvedAssigneeName: "Chuyên viên"}},
 				{staff(2, work, org.RoleSpecialist), Command{Action: ActDraftResult, Result: &Result{Number: "1/QĐ", Summary: "Chấp thuận", Granted: true}}},
+				{staff(11, work, org.RoleHead), Command{Action: ActApproveDraft}},
 				{staff(3, work, org.RoleLeader), Command{Action: ActFinish}},
 				{staff(2, work, org.RoleSpecialist), Command{Action: ActReturnResult, ResolvedUnitID: unitX, ResolvedUnitCode: "X", ResolvedUnitPath: "/1/10/"}},
 				{staff(1, unitX, org.RoleReceptionist), Command{Action: ActDeliver, Method: "in_person"}},
@@ -78,6 +80,9 @@ func TestHandOverStepsOfDemoTemplates(t *testing.T) {
 			assigned := false
 			for _, st := range steps {
 				if !hasTransfer && (st.cmd.Action == ActTransfer || st.cmd.Action == ActReturnResult) {
+					continue
+				}
+				if st.cmd.Action == ActApproveDraft && !v.HasStep(catalog.StepApproveDraft) {
 					continue
 				}
 				at = at.Add(2 * time.Hour)

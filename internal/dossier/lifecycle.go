@@ -27,7 +27,8 @@ const (
 	ActRequestFee        Action = "request_fee"
 	ActFeePaid           Action = "fee_paid"
 	ActDraftResult       Action = "draft_result"  // specialist drafts the result for approval
-	ActReturnDraft       Action = "return_draft"  // leader sends the draft back with a reason
+	ActApproveDraft      Action = "approve_draft" // the head of office approves the draft for the leader
+	ActReturnDraft       Action = "return_draft"  // leader (or head of office) sends the draft back with a reason
 	ActFinish            Action = "finish"        // leader approves and issues the result
 	ActReturnResult      Action = "return_result" // the processing unit hands the result back to the desk
 	ActConsult           Action = "consult"       // ask another unit's opinion, keeping the dossier
@@ -101,6 +102,7 @@ const (
 	rReception = string(org.RoleReceptionist)
 	rSpecial   = string(org.RoleSpecialist)
 	rLeader    = string(org.RoleLeader)
+	rHead      = string(org.RoleHead)
 )
 
 var rules = map[Action]rule{
@@ -114,9 +116,13 @@ var rules = map[Action]rule{
 	ActTransfer:   {from: []Status{StatusReceived, StatusProcessing}, roles: []string{rLeader, rSpecial}, rolesAt: map[Status][]string{StatusReceived: {rReception, rLeader, rSpecial}}},
 	ActRequestFee: {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
 	// A payment gateway records the fee paid as the system.
-	ActFeePaid:       {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}, system: true},
-	ActDraftResult:   {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
-	ActReturnDraft:   {from: []Status{StatusProcessing}, roles: []string{rLeader}},
+	ActFeePaid:     {from: []Status{StatusFee}, roles: []string{rReception, rSpecial, rLeader}, system: true},
+	ActDraftResult: {from: []Status{StatusProcessing}, roles: []string{rSpecial, rLeader}},
+	// The head of office checks the draft where the template has the step
+	// (catalog.StepApproveDraft); either the head or the leader may send
+	// a draft back.
+	ActApproveDraft:  {from: []Status{StatusProcessing}, roles: []string{rHead}},
+	ActReturnDraft:   {from: []Status{StatusProcessing}, roles: []string{rLeader, rHead}},
 	ActFinish:        {from: []Status{StatusProcessing}, roles: []string{rLeader}},
 	ActReturnResult:  {from: []Status{StatusFinished}, roles: []string{rSpecial, rLeader, rReception}},
 	ActDeliver:       {from: []Status{StatusFinished}, roles: []string{rReception, rLeader}},
@@ -133,7 +139,7 @@ var rules = map[Action]rule{
 
 // Actions lists every action a caller may request, in lifecycle order.
 var Actions = []Action{ActReceive, ActRefuse, ActRequestSupplement, ActSupplement, ActAssign, ActTransfer,
-	ActConsult, ActAnswerConsult, ActRequestFee, ActFeePaid, ActDraftResult, ActReturnDraft, ActFinish,
+	ActConsult, ActAnswerConsult, ActRequestFee, ActFeePaid, ActDraftResult, ActApproveDraft, ActReturnDraft, ActFinish,
 	ActReturnResult, ActDeliver, ActStop, ActWithdraw, ActReschedule, ActRate}
 
 // Allowed reports which of the actor's roles permits the action on the
@@ -209,7 +215,10 @@ func NextActions(d *Dossier, a Actor) []Action {
 // canonical statuses of the national portal sync, not as extra ones.
 const (
 	SubResultDrafted = "result_drafted" // a draft awaits the leader's approval
-	SubDraftReturned = "draft_returned" // the leader sent the draft back
+	// SubReviewPending: a draft awaits the head of office's review, where
+	// the template has that step; once approved it is SubResultDrafted.
+	SubReviewPending = "review_pending"
+	SubDraftReturned = "draft_returned" // the leader or the head of office sent the draft back
 	SubConsulting    = "consulting"     // at least one consultation is unanswered
 	SubConsulted     = "consulted"      // every consultation is answered
 	SubAtDesk        = "returned_to_desk"
@@ -227,7 +236,7 @@ const (
 // a fee already paid, and delivering a result returned to the desk.
 var outsideCompetence = map[Action]bool{
 	ActReceive: true, ActRequestSupplement: true, ActAssign: true, ActRequestFee: true, ActDraftResult: true,
-	ActReturnDraft: true, ActFinish: true, ActConsult: true, ActStop: true, ActReschedule: true,
+	ActApproveDraft: true, ActReturnDraft: true, ActFinish: true, ActConsult: true, ActStop: true, ActReschedule: true,
 }
 
 // precondition checks what the status alone does not: the dossier's
@@ -244,6 +253,9 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 	case ActDraftResult:
 		if d.Substate == SubResultDrafted {
 			return unprocessable("draft_pending", "Dự thảo kết quả đang chờ lãnh đạo phê duyệt.", "A draft result is awaiting the leader's approval.")
+		}
+		if d.Substate == SubReviewPending {
+			return errReviewPending()
 		}
 		if role == rSpecial && d.AssigneeID != 0 && d.AssigneeID != a.AccountID {
 			return apperr.New(apperr.Forbidden, "not_assignee", "Chỉ chuyên viên được phân công mới được dự thảo kết quả.", "Only the assigned specialist may draft the result.")
@@ -263,7 +275,18 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 		if d.Substate == SubResultDrafted {
 			return unprocessable("draft_pending", "Dự thảo kết quả đang chờ lãnh đạo phê duyệt.", "A draft result is awaiting the leader's approval.")
 		}
+		if d.Substate == SubReviewPending {
+			return errReviewPending()
+		}
 	case ActFinish:
+		// Where the template puts the head of office's review before the
+		// leader's, a draft the head has not approved is not signed, nor
+		// replaced by a result of the leader's own while it waits: the
+		// leader returns it first (docs/approval.md).
+		if d.Substate == SubReviewPending {
+			return unprocessable("review_pending", "Dự thảo kết quả chưa được trưởng phòng duyệt; lãnh đạo chỉ phê duyệt sau khi trưởng phòng đã duyệt dự thảo.",
+				"The head of office has not approved the draft result yet; the leader approves only a draft the head has approved.")
+		}
 		// The result is decided once every unit asked has answered: the
 		// answer may change it (the consulted unit's delay is its own).
 		for _, c := range d.Consultations {
@@ -272,8 +295,14 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 					"A unit consulted has not answered yet; the result cannot be approved.")
 			}
 		}
+	case ActApproveDraft:
+		if d.Substate != SubReviewPending {
+			return unprocessable("no_draft_to_review", "Hồ sơ không có dự thảo kết quả chờ trưởng phòng duyệt.", "There is no draft result awaiting the head of office's review.")
+		}
 	case ActReturnDraft:
-		if d.Substate != SubResultDrafted {
+		// The head of office returns a draft under review; once approved,
+		// the draft is with the leader, who may return it at either stage.
+		if d.Substate != SubReviewPending && (role == rHead || d.Substate != SubResultDrafted) {
 			return unprocessable("no_draft", "Hồ sơ chưa có dự thảo kết quả chờ phê duyệt.", "There is no draft result awaiting approval.")
 		}
 	case ActReturnResult:
@@ -307,6 +336,12 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 }
 
 func invalid(code, vi, en string) error { return apperr.New(apperr.Invalid, code, vi, en) }
+
+// errReviewPending refuses what would leave a draft under the head of
+// office's review hanging (a new draft, a consultation).
+func errReviewPending() error {
+	return unprocessable("review_pending_head", "Dự thảo kết quả đang chờ trưởng phòng duyệt.", "A draft result is awaiting the head of office's review.")
+}
 
 func unprocessable(code, vi, en string) error {
 	return apperr.New(apperr.Unprocessable, code, vi, en)
@@ -487,11 +522,26 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		res.DraftedBy = a.Name
 		n.Result = &res
 		n.Substate = SubResultDrafted
+		if v.HasStep(catalog.StepApproveDraft) {
+			// Every draft, a redraft too, goes to the head of office first.
+			n.Substate = SubReviewPending
+		}
 		ev.Note = reason
 		ev.Data = ResultData{ResultNumber: res.Number, Granted: res.Granted}
 		// The first draft ends the examination; a redraft after the
 		// leader's return is within the approval step (closeStep finds no
 		// draft step ahead).
+		handOver = true
+	case ActApproveDraft:
+		// The draft goes on to the leader as it stands; the head's note,
+		// if any, is kept with the event.
+		n.Substate = SubResultDrafted
+		ev.Note = reason
+		if d.Result != nil {
+			ev.Data = ResultData{ResultNumber: d.Result.Number, Granted: d.Result.Granted}
+		}
+		// The first approval ends the head's step; one after a return
+		// (by the head or the leader) ends none: the approval step runs on.
 		handOver = true
 	case ActReturnDraft:
 		if err := needReason(); err != nil {
@@ -499,6 +549,13 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		}
 		n.Substate = SubDraftReturned
 	case ActFinish:
+		if v.HasStep(catalog.StepApproveDraft) && d.Substate != SubResultDrafted {
+			// The template puts the head of office's review before the
+			// signature: the leader signs a draft the head approved, not a
+			// result of their own that no head has seen (docs/approval.md).
+			return nil, unprocessable("review_required", "Quy trình của thủ tục yêu cầu trưởng phòng duyệt dự thảo kết quả trước khi lãnh đạo phê duyệt; chưa có dự thảo được duyệt.",
+				"The procedure's process has the head of office approve the draft result before the leader signs; there is no approved draft.")
+		}
 		// The leader approves the draft as it stands, or issues a result of
 		// their own (which replaces any draft).
 		var res Result

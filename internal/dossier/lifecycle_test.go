@@ -92,8 +92,10 @@ func goodCommand(act Action) Command {
 // received it, X processed it), an open consultation of unit Y.
 func prepare(act Action, d *Dossier) {
 	switch act {
-	case ActReturnDraft:
-		d.Substate = SubResultDrafted
+	case ActReturnDraft, ActApproveDraft:
+		// Under the head of office's review, where both the head and the
+		// leader may return it (TestHeadReview covers the other cases).
+		d.Substate = SubReviewPending
 		d.Result = &Result{Number: "12/QĐ", Summary: "Cấp giấy", DraftedBy: "specialist"}
 	case ActReturnResult:
 		d.ReceivedUnitID = unitY
@@ -122,6 +124,7 @@ func TestTransitions(t *testing.T) {
 		ActFinish:            {StatusProcessing: StatusFinished},
 		ActDraftResult:       {StatusProcessing: StatusProcessing},
 		ActReturnDraft:       {StatusProcessing: StatusProcessing},
+		ActApproveDraft:      {StatusProcessing: StatusProcessing},
 		ActReturnResult:      {StatusFinished: StatusFinished},
 		ActConsult:           {StatusProcessing: StatusProcessing},
 		ActAnswerConsult:     {StatusReceived: StatusReceived, StatusProcessing: StatusProcessing, StatusSupplement: StatusSupplement, StatusFee: StatusFee},
@@ -141,6 +144,7 @@ func TestTransitions(t *testing.T) {
 		ActStop: staff(3, unitX, org.RoleLeader), ActWithdraw: {AccountID: owner, Citizen: true},
 		ActReschedule: staff(3, unitX, org.RoleLeader), ActRate: {AccountID: owner, Citizen: true},
 		ActDraftResult: staff(2, unitX, org.RoleSpecialist), ActReturnDraft: staff(3, unitX, org.RoleLeader),
+		ActApproveDraft: staff(11, unitX, org.RoleHead),
 		ActReturnResult: staff(2, unitX, org.RoleSpecialist), ActConsult: staff(2, unitX, org.RoleSpecialist),
 		ActAnswerConsult: staff(9, unitY, org.RoleSpecialist),
 	}
@@ -184,7 +188,7 @@ func TestRoles(t *testing.T) {
 	from := map[Action]Status{ActReceive: 1, ActRefuse: 1, ActRequestSupplement: 4, ActSupplement: 5, ActAssign: 2,
 		ActTransfer: 4, ActRequestFee: 4, ActFeePaid: 6, ActFinish: 4, ActDeliver: 9, ActStop: 4, ActWithdraw: 4,
 		ActReschedule: 4, ActRate: 10, ActDraftResult: 4, ActReturnDraft: 4, ActReturnResult: 9, ActConsult: 4,
-		ActAnswerConsult: 4}
+		ActAnswerConsult: 4, ActApproveDraft: 4}
 	who := map[Action][]string{
 		ActReceive: {"receptionist", "leader"}, ActRefuse: {"receptionist", "leader"},
 		ActRequestSupplement: {"specialist", "leader"}, ActSupplement: {"owner", "receptionist"},
@@ -192,7 +196,7 @@ func TestRoles(t *testing.T) {
 		ActFeePaid: {"receptionist", "specialist", "leader", "payment_gateway"}, ActFinish: {"leader"}, ActDeliver: {"receptionist", "leader"},
 		ActStop: {"receptionist", "specialist", "leader"}, ActWithdraw: {"owner", "receptionist"},
 		ActReschedule: {"leader"}, ActRate: {"owner", "receptionist", "leader"},
-		ActDraftResult: {"specialist", "leader"}, ActReturnDraft: {"leader"},
+		ActDraftResult: {"specialist", "leader"}, ActReturnDraft: {"leader", "head"}, ActApproveDraft: {"head"},
 		ActReturnResult: {"receptionist", "specialist", "leader"}, ActConsult: {"specialist", "leader"},
 		ActAnswerConsult: {"leader_of_y", "specialist_y"},
 	}
@@ -200,6 +204,7 @@ func TestRoles(t *testing.T) {
 		"receptionist":   staff(1, unitX, org.RoleReceptionist),
 		"specialist":     staff(2, unitX, org.RoleSpecialist),
 		"leader":         staff(3, unitX, org.RoleLeader),
+		"head":           staff(11, unitX, org.RoleHead),
 		"unit_admin":     staff(4, unitX, org.RoleUnitAdmin),
 		"city_admin":     {AccountID: 5, Grants: []Grant{{UnitID: 1, UnitPath: "/1/", Role: org.RoleCityAdmin}}},
 		"owner":          {AccountID: owner, Citizen: true},

@@ -21,8 +21,9 @@ import (
 //   - 1 submitted: receive (refusal and supplementation are the
 //     exceptions the reception check finds);
 //   - 2 received: the leader assigns; the desk and specialists wait;
-//   - 4 processing: a draft awaiting approval → the leader approves
-//     (finish); no assignee yet → the leader assigns; otherwise the
+//   - 4 processing: a draft awaiting the head of office's review → the
+//     head approves it (approve_draft); a draft awaiting approval → the
+//     leader approves (finish); no assignee yet → the leader assigns; otherwise the
 //     specialist drafts the result (the leader waits for it);
 //   - 6 fee requested: record the fee as paid;
 //   - 9 finished: deliver at the desk that received it, else return the
@@ -48,6 +49,11 @@ func Suggested(d *Dossier, a Actor, offered []Action) Action {
 		}
 	case StatusProcessing:
 		switch {
+		case d.Substate == SubReviewPending:
+			// With the head of office; the leader and the specialist wait.
+			if slices.Contains(a.rolesIn(d.UnitID), org.RoleHead) {
+				return pick(ActApproveDraft)
+			}
 		case d.Substate == SubResultDrafted:
 			if leader {
 				return pick(ActFinish)

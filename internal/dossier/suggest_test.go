@@ -15,6 +15,7 @@ func TestSuggested(t *testing.T) {
 	specialist := staff(specialistID, unitX, org.RoleSpecialist)
 	otherSpecialist := staff(56, unitX, org.RoleSpecialist)
 	consulted := staff(3, unitY, org.RoleSpecialist)
+	head := staff(7, unitX, org.RoleHead)
 	with := func(s Status, change func(*Dossier)) *Dossier {
 		d := dossierIn(s)
 		if change != nil {
@@ -27,6 +28,7 @@ func TestSuggested(t *testing.T) {
 		d.AssigneeID, d.Substate = specialistID, SubResultDrafted
 		d.Result = &Result{Number: "12/QĐ", Summary: "Cấp giấy", Granted: true, DraftedBy: "Chuyên viên"}
 	}
+	underReview := func(d *Dossier) { drafted(d); d.Substate = SubReviewPending }
 	elsewhere := func(d *Dossier) { d.UnitID, d.UnitPath = unitY, "/1/20/" }
 	asking := func(d *Dossier) {
 		assigned(d)
@@ -50,6 +52,11 @@ func TestSuggested(t *testing.T) {
 		{"draft returned, specialist: draft again", with(StatusProcessing, func(d *Dossier) { assigned(d); d.Substate = SubDraftReturned }), specialist, ActDraftResult},
 		{"drafted, leader: approve", with(StatusProcessing, drafted), leader, ActFinish},
 		{"drafted, specialist: waits for the leader", with(StatusProcessing, drafted), specialist, ""},
+		{"draft under review, head: approve the draft", with(StatusProcessing, underReview), head, ActApproveDraft},
+		{"draft under review, leader: waits for the head", with(StatusProcessing, underReview), leader, ""},
+		{"draft under review, specialist: waits", with(StatusProcessing, underReview), specialist, ""},
+		{"drafted (reviewed), head: the leader's turn", with(StatusProcessing, drafted), head, ""},
+		{"assigned, head: waits for the draft", with(StatusProcessing, assigned), head, ""},
 		{"consultation, unit asked: answer", with(StatusProcessing, asking), consulted, ActAnswerConsult},
 		{"consultation, asking specialist: still drafts", with(StatusProcessing, asking), specialist, ActDraftResult},
 		{"fee requested, desk: fee paid", with(StatusFee, nil), reception, ActFeePaid},

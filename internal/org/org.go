@@ -51,12 +51,16 @@ const (
 	RoleReceptionist Role = "receptionist"
 	RoleSpecialist   Role = "specialist"
 	RoleLeader       Role = "leader"
-	RoleUnitAdmin    Role = "unit_admin"
-	RoleCityAdmin    Role = "city_admin"
+	// RoleHead is the head of a specialised office (trưởng phòng chuyên
+	// môn), who checks and initials the specialist's draft before the
+	// leader signs, where the procedure's process has that step.
+	RoleHead      Role = "head"
+	RoleUnitAdmin Role = "unit_admin"
+	RoleCityAdmin Role = "city_admin"
 )
 
 // Roles lists every staff role.
-var Roles = []Role{RoleReceptionist, RoleSpecialist, RoleLeader, RoleUnitAdmin, RoleCityAdmin}
+var Roles = []Role{RoleReceptionist, RoleSpecialist, RoleHead, RoleLeader, RoleUnitAdmin, RoleCityAdmin}
 
 // Valid reports whether r is a known staff role.
 func (r Role) Valid() bool {

@@ -859,7 +859,7 @@ func (s *slip) notEligible() {
 // handOvers are the actions that pass a dossier from one holder to the
 // next (the lifecycle closes a process step on each).
 var handOvers = map[dossier.Action]bool{dossier.ActReceive: true, dossier.ActAssign: true,
-	dossier.ActTransfer: true, dossier.ActDraftResult: true, dossier.ActReturnDraft: true, dossier.ActFinish: true,
+	dossier.ActTransfer: true, dossier.ActDraftResult: true, dossier.ActApproveDraft: true, dossier.ActReturnDraft: true, dossier.ActFinish: true,
 	dossier.ActReturnResult: true, dossier.ActDeliver: true}
 
 // consultRows are the actions of an inter-agency consultation, rows of

@@ -175,6 +175,7 @@ var words = map[string][2]string{
 	"act." + string(dossier.ActTransfer):      {"Chuyển hồ sơ", "Transfer"},
 	"act." + string(dossier.ActDraftResult):   {"Dự thảo kết quả", "Draft result"},
 	"act." + string(dossier.ActReturnDraft):   {"Trả lại dự thảo", "Draft returned"},
+	"act." + string(dossier.ActApproveDraft):  {"Trưởng phòng duyệt dự thảo", "Draft approved by the head of office"},
 	"act." + string(dossier.ActFinish):        {"Phê duyệt kết quả", "Approval"},
 	"act." + string(dossier.ActReturnResult):  {"Chuyển kết quả về Bộ phận Một cửa", "Result returned to the desk"},
 	"act." + string(dossier.ActDeliver):       {"Trả kết quả", "Result delivered"},

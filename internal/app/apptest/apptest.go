@@ -513,3 +513,56 @@ func (e *Env) StoredFiles() []string {
 	}
 	return out
 }
+
+// HeadReviewed is the code of a commune procedure, shaped like the
+// fixture's marriage procedure (same form and documents), whose process
+// puts the head of office's review (approve_draft) between the
+// specialist's draft and the leader's signature. AddHeadReview imports it.
+const HeadReviewed = "1.000656"
+
+// HeadReviewStep is the name of that step, as slip 06 prints it.
+const HeadReviewStep = "Trưởng phòng kiểm tra, duyệt dự thảo"
+
+// AddHeadReview imports the HeadReviewed procedure (offered by every
+// commune) and opens a head of office account in Hàng Trống and Hàng Bạc
+// (ht.head, hb.head, with Password): the fixture itself has no head, so
+// that every other test runs as before.
+func (e *Env) AddHeadReview() {
+	e.T.Helper()
+	ctx := context.Background()
+	s := Spec(HeadReviewed, "Đăng ký lại kết hôn", catalog.LevelCommune, "all_communes", 5)
+	p := s.Version.Process
+	p[2].BudgetHours -= 4
+	s.Version.Process = append(append(append([]catalog.Step{}, p[:3]...),
+		catalog.Step{Key: "truong_phong", Name: HeadReviewStep, Role: catalog.RoleHead, Action: catalog.StepApproveDraft, BudgetHours: 4}), p[3:]...)
+	if rep, err := e.DB.ImportCatalogue(ctx, []catalog.Spec{s}); err != nil || len(rep.Rejected) > 0 {
+		e.T.Fatalf("importing the head-reviewed procedure: %v %v", err, rep.Rejected)
+	}
+	hash, err := account.HashPassword(Password)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	for prefix, unit := range map[string]string{"ht": HangTrong, "hb": HangBac} {
+		a := &account.Account{Kind: account.KindStaff, Username: prefix + ".head", FullName: "Trưởng phòng " + prefix, PasswordHash: hash}
+		if err := e.DB.CreateStaff(ctx, a, unit, org.RoleHead); err != nil {
+			e.T.Fatal(err)
+		}
+	}
+}
+
+// SubmitProcedure is Submit for another procedure of the fixture's shape
+// (HeadReviewed): the marriage form and documents.
+func (c *Client) SubmitProcedure(code, unit string) Dossier {
+	c.env.T.Helper()
+	form, _ := json.Marshal(MarriageForm())
+	ct, body := Multipart(map[string]string{"procedure": code, "unit": unit, "form": string(form)}, MarriageDocuments())
+	r := c.Raw("POST", "/api/v1/dossiers", ct, body, nil)
+	if r.Status != 201 {
+		c.env.T.Fatalf("submit %s: status %d %s", code, r.Status, r.Body)
+	}
+	var d Dossier
+	if err := json.Unmarshal(r.Body, &d); err != nil {
+		c.env.T.Fatal(err)
+	}
+	return d
+}
