@@ -140,3 +140,28 @@ func TestSeveralFilesPerDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckFiles: files name documents of the list; a document over its
+// cap is named in the error's field, so a form shows it there.
+func TestCheckFiles(t *testing.T) {
+	v := flaggedVersion()
+	many := make([]Document, files.MaxPerDocument+1)
+	for i := range many {
+		many[i] = Document{Kind: DocApplication, DocKey: "ban_ve"}
+	}
+	err := CheckFiles(v, nil, many)
+	e, ok := apperr.As(err)
+	if !ok || e.Code != "too_many_files" || len(e.Fields) != 1 || e.Fields[0].Name != "doc.ban_ve" {
+		t.Fatalf("over the cap: %v %+v", err, e)
+	}
+	if msg := e.Fields[0].In("vi"); msg != "Mỗi giấy tờ có tối đa 10 tệp." {
+		t.Errorf("field message %q", msg)
+	}
+	err = CheckFiles(v, nil, []Document{{Kind: DocApplication, DocKey: "ban_ve"}, {Kind: DocApplication, DocKey: "so_do"}})
+	if e, ok := apperr.As(err); !ok || e.Code != "document_not_in_list" {
+		t.Fatalf("unknown document: %v", err)
+	}
+	if err := CheckFiles(v, nil, many[:2]); err != nil {
+		t.Fatalf("two files of one document: %v", err)
+	}
+}
