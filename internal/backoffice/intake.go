@@ -36,6 +36,7 @@ var intakeMessages = web.Messages{
 	"in.form":             {"Tờ khai", "Application form"},
 	"in.documents":        {"Thành phần hồ sơ: đánh dấu giấy tờ đã nhận", "Documents: tick those received"},
 	"in.required":         {"(bắt buộc)", "(required)"},
+	"in.doc.present":      {"xuất trình để đối chiếu", "shown for comparison"},
 	"in.submit":           {"Tiếp nhận hồ sơ", "Receive the dossier"},
 	"in.choose":           {"— Chọn —", "— Choose —"},
 	"in.error":            {"Hồ sơ chưa được tiếp nhận. Vui lòng kiểm tra các thông tin được đánh dấu.", "The dossier was not received. Check the marked fields."},
@@ -60,7 +61,10 @@ var intakeMessages = web.Messages{
 type intakeDoc struct {
 	Key, ID, Input, Name, Error string
 	Required, Received          bool
-	Originals, Copies, Note     string
+	// Present is a paper the applicant shows (xuất trình): ticked once
+	// the officer has compared it.
+	Present                 bool
+	Originals, Copies, Note string
 }
 
 type intakeView struct {
@@ -142,7 +146,7 @@ func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[
 	v.Fields = web.FormFields(p.Current.Form, values, lang, h.t(r, "in.choose"))
 	v.Reason = values["reason"]
 	for _, d := range p.Current.Documents {
-		line := intakeDoc{Key: d.Key, ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required,
+		line := intakeDoc{Key: d.Key, ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Required: d.Required, Present: d.Present,
 			Originals: strconv.Itoa(d.Originals), Copies: strconv.Itoa(d.Copies), Note: values["note."+d.Key]}
 		if o, ok := values["orig."+d.Key]; ok {
 			line.Originals = o
@@ -267,11 +271,12 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 			}
 			continue
 		}
+		// Every scan of the document (both sides of a card, the pages of
+		// a book); the service caps them.
 		for _, u := range m.Uploads {
 			if u.Field == d.Input {
 				docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: d.Key,
 					Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
-				break
 			}
 		}
 	}

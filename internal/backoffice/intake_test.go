@@ -1,6 +1,7 @@
 package backoffice_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
@@ -26,7 +28,7 @@ func TestCounterIntake(t *testing.T) {
 			want(t, "choose procedure", rec.get(path), 200, "Tiếp nhận hồ sơ trực tiếp", `value="`+apptest.Marriage+`"`, "Đăng ký kết hôn")
 			form := path + "?thu-tuc=" + apptest.Marriage
 			want(t, "procedure form", rec.get(form), 200, `name="applicant.id_number"`, `name="chong_ho_ten"`,
-				`name="doc.to_khai"`, `name="doc.giay_xac_nhan"`, `enctype="multipart/form-data"`)
+				`name="doc.to_khai"`, `name="doc.giay_xac_nhan" type="file" accept="application/pdf,image/jpeg,image/png" multiple>`, `enctype="multipart/form-data"`)
 			// The form's controls are the portal's (web.FormFields): a number
 			// keeps its bounds, input mode and help.
 			want(t, "form controls", rec.get(form), 200, `id="field-so_ban_sao" name="so_ban_sao" type="number"`,
@@ -61,7 +63,8 @@ func TestCounterIntake(t *testing.T) {
 			want(t, "missing field", p, http.StatusBadRequest, "Thông tin trong tờ khai chưa hợp lệ")
 			want(t, "nothing stored", rec.get("/can-bo/ho-so?loai=dang-xu-ly"), 200, "Không có hồ sơ nào.")
 
-			p = rec.postMultipart(path, fields, docs)
+			// Two scans of one paper (front and back) are both kept.
+			p = rec.postMultipart(path, fields, append(docs, apptest.File{Field: "doc.giay_xac_nhan", Name: "xac-nhan-mat-sau.pdf", Content: pdf("mat sau")}))
 			loc := p.header.Get("Location")
 			if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/can-bo/ho-so/") || !strings.HasSuffix(loc, "?xong=receive") {
 				t.Fatalf("intake: %d to %q\n%s", p.status, loc, p.body)
@@ -69,7 +72,7 @@ func TestCounterIntake(t *testing.T) {
 			code := strings.TrimSuffix(strings.TrimPrefix(loc, "/can-bo/ho-so/"), "?xong=receive")
 			want(t, "received", rec.get(loc), 200, "Đã tiếp nhận hồ sơ.", "/can-bo/ho-so/"+code+"/phieu/01", "Phạm Thị Dung")
 			d := dossierOf(t, env, code)
-			if d.Status != 2 || d.LegalDueAt == nil || d.Channel != "counter" || len(d.Documents) != 2 || d.Unit != apptest.HangTrong {
+			if d.Status != 2 || d.LegalDueAt == nil || d.Channel != "counter" || len(d.Documents) != 3 || d.Unit != apptest.HangTrong {
 				t.Fatalf("counter dossier: %+v", d)
 			}
 			slip := rec.get("/can-bo/ho-so/" + code + "/phieu/01")
@@ -207,6 +210,38 @@ func TestBatch(t *testing.T) {
 				many.Add("codes", "X"+strings.Repeat("0", 3)+string(rune('a'+i%26))+string(rune('a'+i/26)))
 			}
 			want(t, "too many", rec.post("/can-bo/hang-loat", many), http.StatusBadRequest)
+		})
+	}
+}
+
+// TestCounterIntakeShownPaper: a paper shown at the desk (xuất trình) and
+// the declaration stay on the counter checklist: the card is marked as
+// shown for comparison, and a dossier is received only once it is ticked
+// (or excused by a note).
+func TestCounterIntakeShownPaper(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			const birth = "1.001193"
+			s := apptest.Spec(birth, "Đăng ký khai sinh", catalog.LevelCommune, "all_communes", 5)
+			s.Version.Documents = []catalog.Document{
+				{Key: "to_khai", Name: "Tờ khai đăng ký khai sinh", Originals: 1, Required: true, Declaration: true},
+				{Key: "cccd", Name: "Thẻ căn cước (xuất trình)", Originals: 1, Required: true, Present: true},
+			}
+			if rep, err := env.DB.ImportCatalogue(context.Background(), []catalog.Spec{s}); err != nil || len(rep.Rejected) > 0 {
+				t.Fatalf("import: %v %v", err, rep.Rejected)
+			}
+			rec := login(t, env, "ht.receptionist")
+			const path = "/can-bo/tiep-nhan/truc-tiep"
+			want(t, "form", rec.get(path+"?thu-tuc="+birth), 200, `name="recv.to_khai"`, `name="recv.cccd"`,
+				`Thẻ căn cước (xuất trình) (bắt buộc) <span class="tag">xuất trình để đối chiếu</span>`)
+			fields := map[string]string{"thu-tuc": birth, "applicant.id_number": "001185006789", "applicant.full_name": "Phạm Thị Dung",
+				"chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung", "recv.to_khai": "1"}
+			want(t, "card not shown", rec.postMultipart(path, fields, nil), http.StatusBadRequest, "Chưa nhận giấy tờ bắt buộc «Thẻ căn cước (xuất trình)»")
+			fields["recv.cccd"] = "1"
+			if p := rec.postMultipart(path, fields, nil); p.status != http.StatusSeeOther {
+				t.Fatalf("card shown: %d\n%s", p.status, p.body)
+			}
 		})
 	}
 }

@@ -133,7 +133,22 @@ type Document struct {
 	Copies    int    `json:"copies"`
 	Required  bool   `json:"required"`
 	Template  string `json:"template,omitempty"` // name of a downloadable template form, if any
+	// Present marks a paper the applicant shows at the desk ("xuất
+	// trình"), an identity card for instance, rather than hands in: the
+	// desk compares it and ticks it on the reception checklist, nobody
+	// uploads it online (docs/documents.md).
+	Present bool `json:"present,omitempty"`
+	// Declaration marks the applicant's declaration or application (tờ
+	// khai, đơn) whose content is the version's form: online, the form
+	// filled in is the declaration, so no file of it is asked for; at the
+	// counter the paper is ticked as any other (docs/documents.md).
+	Declaration bool `json:"declaration,omitempty"`
 }
+
+// Upload reports whether an online applicant attaches a file for the
+// document: not for a paper shown at the desk, nor for the declaration
+// the online form replaces.
+func (d Document) Upload() bool { return !d.Present && !d.Declaration }
 
 // Step is one step of the process template, with the role that performs it,
 // the hand-over that ends it and its time budget in working hours (1
@@ -153,13 +168,15 @@ type Step struct {
 }
 
 // MissingDocuments lists, in the published order, the required documents
-// for which has reports no file; optional documents are never missing.
-// The dossier service refuses an online submission with any missing, and
-// the portal's form asks the same question to mark them all at once.
+// for which has reports no file; optional documents are never missing, nor
+// are those not uploaded online (Document.Upload: shown at the desk, or the
+// declaration the online form replaces). The dossier service refuses an
+// online submission with any missing, and the portal's form asks the same
+// question to mark them all at once.
 func (v *Version) MissingDocuments(has func(key string) bool) []Document {
 	var out []Document
 	for _, d := range v.Documents {
-		if d.Required && !has(d.Key) {
+		if d.Required && d.Upload() && !has(d.Key) {
 			out = append(out, d)
 		}
 	}

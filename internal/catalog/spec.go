@@ -70,7 +70,9 @@ const HoursPerDay = 8
 //   - receive_anywhere only with its legal basis (receive_anywhere_basis,
 //     trimmed NFC text), and that basis only with the flag;
 //   - at least one document, keys unique, each asking for at least one
-//     original or copy;
+//     original or copy; a document is shown at the desk (present) or is
+//     the declaration, not both; at most one declaration, and only in a
+//     version whose form has fields (the online form stands for it);
 //   - the form passes Form.Check and, unless the class is info, has fields
 //     (levels 3–4 are filled in online);
 //   - at least one process step, keys unique, roles among receptionist,
@@ -185,6 +187,7 @@ func (s Spec) Check() error {
 		bad("no documents")
 	}
 	docs := make(map[string]bool, len(v.Documents))
+	declarations := 0
 	for i, d := range v.Documents {
 		switch {
 		case !key.MatchString(d.Key):
@@ -199,6 +202,17 @@ func (s Spec) Check() error {
 		if d.Originals < 0 || d.Copies < 0 || d.Originals+d.Copies == 0 {
 			bad("document %q: needs originals ≥ 0, copies ≥ 0 and at least one of them", d.Key)
 		}
+		switch {
+		case d.Present && d.Declaration:
+			bad("document %q: present and declaration both set: a paper shown at the desk is not the declaration", d.Key)
+		case d.Declaration && len(v.Form.Fields) == 0:
+			bad("document %q: declaration set but the version has no form fields to stand for it", d.Key)
+		case d.Declaration:
+			declarations++
+		}
+	}
+	if declarations > 1 {
+		bad("%d documents marked declaration: the online form stands for one", declarations)
 	}
 
 	if err := v.Form.Check(); err != nil {

@@ -241,6 +241,14 @@ func TestSpecCheckGood(t *testing.T) {
 		"receive anywhere": func(s *Spec) {
 			s.Version.ReceiveAnywhere, s.Version.ReceiveAnywhereBasis = true, "Nghị định 118/2025/NĐ-CP"
 		},
+		"declaration and a paper shown": func(s *Spec) {
+			s.Version.Documents[0].Declaration = true
+			s.Version.Documents = append(s.Version.Documents, Document{Key: "cccd", Name: "Căn cước (xuất trình)", Originals: 1, Required: true, Present: true})
+		},
+		"paper shown without form": func(s *Spec) {
+			s.Version.Class, s.Version.LegacyLevel, s.Version.Form = ClassInfo, 2, Form{}
+			s.Version.Documents[0].Present = true
+		},
 	}
 	for name, mod := range ok {
 		s := goodSpec()
@@ -289,14 +297,23 @@ func TestSpecCheckBad(t *testing.T) {
 		"document no copies":     func(s *Spec) { s.Version.Documents[0].Originals = 0 },
 		"negative copies":        func(s *Spec) { s.Version.Documents[0].Copies = -1 },
 		"empty document name":    func(s *Spec) { s.Version.Documents[0].Name = "" },
-		"bad form":               func(s *Spec) { s.Version.Form.Fields[0].Type = "color" },
-		"online without form":    func(s *Spec) { s.Version.Form = Form{} },
-		"no steps":               func(s *Spec) { s.Version.Process = nil },
-		"zero budget":            func(s *Spec) { s.Version.Process[0].BudgetHours = 0 },
-		"negative budget":        func(s *Spec) { s.Version.Process[0].BudgetHours, s.Version.Process[1].BudgetHours = -4, 24 },
-		"unknown role":           func(s *Spec) { s.Version.Process[0].Role = "city_admin" },
-		"duplicate step key":     func(s *Spec) { s.Version.Process[1].Key = "receive" },
-		"budgets below limit":    func(s *Spec) { s.Version.Process[2].BudgetHours = 8 },
+		"present declaration":    func(s *Spec) { s.Version.Documents[0].Present, s.Version.Documents[0].Declaration = true, true },
+		"declaration without form": func(s *Spec) {
+			s.Version.Class, s.Version.LegacyLevel, s.Version.Form = ClassInfo, 2, Form{}
+			s.Version.Documents[0].Declaration = true
+		},
+		"two declarations": func(s *Spec) {
+			s.Version.Documents[0].Declaration = true
+			s.Version.Documents = append(s.Version.Documents, Document{Key: "don", Name: "Đơn", Originals: 1, Declaration: true})
+		},
+		"bad form":            func(s *Spec) { s.Version.Form.Fields[0].Type = "color" },
+		"online without form": func(s *Spec) { s.Version.Form = Form{} },
+		"no steps":            func(s *Spec) { s.Version.Process = nil },
+		"zero budget":         func(s *Spec) { s.Version.Process[0].BudgetHours = 0 },
+		"negative budget":     func(s *Spec) { s.Version.Process[0].BudgetHours, s.Version.Process[1].BudgetHours = -4, 24 },
+		"unknown role":        func(s *Spec) { s.Version.Process[0].Role = "city_admin" },
+		"duplicate step key":  func(s *Spec) { s.Version.Process[1].Key = "receive" },
+		"budgets below limit": func(s *Spec) { s.Version.Process[2].BudgetHours = 8 },
 		"no assignment step": func(s *Spec) {
 			s.Version.Process = append(s.Version.Process[:1:1], s.Version.Process[2:]...)
 			s.Version.Process[1].BudgetHours = 14
@@ -470,5 +487,37 @@ func TestStepEndedBy(t *testing.T) {
 		if got := v.stepActions(); !slices.Equal(got, c.want) {
 			t.Errorf("%s: inferred %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// TestDemoDocumentFlags: the demo marks the papers shown at the desk
+// ("xuất trình") and the declarations its online forms stand for.
+func TestDemoDocumentFlags(t *testing.T) {
+	present, declarations := 0, 0
+	for _, s := range demo(t) {
+		for _, d := range s.Version.Documents {
+			shown := strings.Contains(d.Name, "(xuất trình") && !strings.HasPrefix(d.Name, "Bản sao")
+			if d.Present != shown {
+				t.Errorf("%s %s: present %v for %q", s.Code, d.Key, d.Present, d.Name)
+			}
+			if d.Present {
+				present++
+			}
+			if d.Declaration {
+				declarations++
+			}
+		}
+		if s.Code == "1.000894" {
+			v := s.Version
+			if !v.Documents[0].Declaration || !v.Documents[1].Present {
+				t.Errorf("Đăng ký kết hôn: documents %+v", v.Documents[:2])
+			}
+			if m := v.MissingDocuments(func(string) bool { return false }); len(m) != 0 {
+				t.Errorf("Đăng ký kết hôn online asks for %+v", m)
+			}
+		}
+	}
+	if present < 15 || declarations < 40 {
+		t.Errorf("%d documents shown at the desk, %d declarations", present, declarations)
 	}
 }

@@ -62,7 +62,9 @@ func (d *Dossier) ReceivedDocuments() ([]ReceivedDocument, bool) {
 // saying why it is received without it; a scan may be attached only for a
 // document ticked as received (one cannot scan a paper one did not get).
 // A received document without counts takes the catalogue's originals and
-// copies. Every surface taking counter dossiers (API, back office) gets
+// copies. Papers shown at the desk (catalog.Document.Present) and the
+// declaration are lines like the others: the desk ticks them when shown or
+// handed in; a document may have several scans (both sides of a card). Every surface taking counter dossiers (API, back office) gets
 // this rule through Submit.
 func checklist(v *catalog.Version, lines []ReceivedDocument, scans []Document) ([]ReceivedDocument, error) {
 	if len(lines) > maxChecklists {
@@ -111,13 +113,15 @@ func checklist(v *catalog.Version, lines []ReceivedDocument, scans []Document) (
 		}
 		out = append(out, l)
 	}
+	named := map[string]bool{} // a document with several scans is named once
 	for _, s := range scans {
-		if s.DocKey == "" {
+		if s.DocKey == "" || named[s.DocKey] {
 			continue
 		}
 		if l, ok := sent[s.DocKey]; ok && l.Received {
 			continue
 		}
+		named[s.DocKey] = true
 		name := s.DocKey
 		if doc := findDoc(v, s.DocKey); doc != nil {
 			name = doc.Name

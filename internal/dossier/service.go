@@ -136,14 +136,8 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 	if err != nil {
 		return nil, false, err
 	}
-	if err := checkFileCount(nil, in.Documents); err != nil {
+	if err := CheckFiles(v, nil, in.Documents); err != nil {
 		return nil, false, err
-	}
-	for _, doc := range in.Documents {
-		if doc.DocKey != "" && !hasDocument(v, doc.DocKey) {
-			return nil, false, badInput("document_not_in_list", "Giấy tờ «%s» không thuộc thành phần hồ sơ của thủ tục.",
-				"Document %q is not part of this procedure.", doc.DocKey)
-		}
 	}
 	d := &Dossier{
 		ProcedureCode: p.Code, ProcedureName: p.Name, ProcedureVersionID: v.ID,
@@ -510,14 +504,8 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 		if err != nil {
 			return nil, nil, fmt.Errorf("loading documents: %w", err)
 		}
-		if err := checkFileCount(have, docs); err != nil {
+		if err := CheckFiles(v, have, docs); err != nil {
 			return nil, nil, err
-		}
-	}
-	for _, doc := range docs {
-		if doc.DocKey != "" && !hasDocument(v, doc.DocKey) {
-			return nil, nil, badInput("document_not_in_list", "Giấy tờ «%s» không thuộc thành phần hồ sơ của thủ tục.",
-				"Document %q is not part of this procedure.", doc.DocKey)
 		}
 	}
 	if cmd.Action == ActDeliver && (cmd.Method == DeliverOnline || cmd.Method == "" && d.Delivery.Method == DeliverOnline) {
@@ -596,9 +584,30 @@ func applicantMessage(code, lang string) string {
 	return vn.Message(code, lang)
 }
 
+// CheckFiles is the rule for files brought to a dossier of version v that
+// holds have: each names a document of the published list (400
+// document_not_in_list), and together they stay within the caps
+// (checkFileCount). A document may have several files (the two sides of
+// a card, the pages of a book). Submit and Act apply it; a form that
+// gathers files over several requests (the portal's draft) asks it before
+// the dossier exists, with have empty, to show the problem at the document.
+func CheckFiles(v *catalog.Version, have, add []Document) error {
+	if err := checkFileCount(have, add); err != nil {
+		return err
+	}
+	for _, doc := range add {
+		if doc.DocKey != "" && !hasDocument(v, doc.DocKey) {
+			return badInput("document_not_in_list", "Giấy tờ «%s» không thuộc thành phần hồ sơ của thủ tục.",
+				"Document %q is not part of this procedure.", doc.DocKey)
+		}
+	}
+	return nil
+}
+
 // checkFileCount refuses documents that would give the dossier, which
 // holds have, more than files.MaxPerDossier files in all or more than
-// files.MaxPerDocument for one document of the list.
+// files.MaxPerDocument for one document of the list; the error of the
+// latter names the document in a field "doc.<key>".
 func checkFileCount(have, add []Document) error {
 	if len(have)+len(add) > files.MaxPerDossier {
 		return files.TooManyFiles()
@@ -610,7 +619,13 @@ func checkFileCount(have, add []Document) error {
 				continue
 			}
 			if per[d.Kind+"/"+d.DocKey]++; per[d.Kind+"/"+d.DocKey] > files.MaxPerDocument {
-				return files.TooManyFiles()
+				err := files.TooManyFiles()
+				if e, ok := apperr.As(err); ok {
+					e.Fields = append(e.Fields, apperr.Field{Name: "doc." + d.DocKey, Code: "too_many_files",
+						Message:   fmt.Sprintf("Mỗi giấy tờ có tối đa %d tệp.", files.MaxPerDocument),
+						MessageEN: fmt.Sprintf("A document has %d files at most.", files.MaxPerDocument)})
+				}
+				return err
 			}
 		}
 	}

@@ -158,7 +158,11 @@ func (h *Handler) mineView(r *http.Request, a *account.Account, d *dossier.Dossi
 			}
 			v.Supplement, v.SupReason = true, d.Supplement.Reason
 			for _, k := range d.Supplement.Documents {
-				v.Requested = append(v.Requested, docView{ID: "sup-" + k, Input: "doc." + k, Name: docName(ver, k), Required: true})
+				// A paper shown at the desk is shown again there, not
+				// uploaded; a declaration asked again is uploaded, the
+				// form being closed once submitted.
+				v.Requested = append(v.Requested, docView{ID: "sup-" + k, Input: "doc." + k, Name: docName(ver, k), Required: true,
+					Present: docPresent(ver, k)})
 			}
 		case dossier.ActWithdraw:
 			v.CanWithdraw = true
@@ -177,6 +181,19 @@ func (h *Handler) mineView(r *http.Request, a *account.Account, d *dossier.Dossi
 
 // docName names a document of the procedure's list by its key; "" when
 // the key is empty or unknown.
+// docPresent reports whether the document of key is shown at the desk.
+func docPresent(ver *catalog.Version, key string) bool {
+	if ver == nil {
+		return false
+	}
+	for _, d := range ver.Documents {
+		if d.Key == key {
+			return d.Present
+		}
+	}
+	return false
+}
+
 func docName(ver *catalog.Version, key string) string {
 	if ver == nil || key == "" {
 		return key
@@ -380,9 +397,9 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 	if len([]rune(v.Note)) > maxComment {
 		v.Errors = append(v.Errors, formError{Field: "sup-note", Message: h.t(r, "mine.err.too_long", maxComment)})
 	}
-	attached := map[string]files.Upload{}
+	attached := map[string][]files.Upload{} // several files for one document
 	for _, u := range m.Uploads {
-		attached[u.Field] = u
+		attached[u.Field] = append(attached[u.Field], u)
 	}
 	var docs []dossier.Document
 	fileStatus := 0
@@ -394,9 +411,13 @@ func (h *Handler) supplement(w http.ResponseWriter, r *http.Request) error {
 			if fileStatus == 0 || e.Kind.Status() == http.StatusUnsupportedMediaType {
 				fileStatus = e.Kind.Status()
 			}
-		} else if u, ok := attached[rd.Input]; ok {
-			docs = append(docs, dossier.Document{Kind: dossier.DocSupplement, DocKey: strings.TrimPrefix(u.Field, "doc."),
-				Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+		} else if rd.Present {
+			continue
+		} else if ups := attached[rd.Input]; len(ups) > 0 {
+			for _, u := range ups {
+				docs = append(docs, dossier.Document{Kind: dossier.DocSupplement, DocKey: strings.TrimPrefix(u.Field, "doc."),
+					Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+			}
 		} else {
 			rd.Error = h.t(r, "mine.err.missing", rd.Name)
 		}

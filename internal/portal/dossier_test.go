@@ -164,7 +164,7 @@ func TestCitizenDossier(t *testing.T) {
 			p := a.get(path)
 			checkHTML(t, path, p, "vi")
 			wantPage(t, "form", p, 200, []string{`action="` + path + `/bo-sung"`, `enctype="multipart/form-data"`,
-				`name="doc.giay_xac_nhan"`, `<label for="sup-giay_xac_nhan" lang="vi">Giấy xác nhận tình trạng hôn nhân (bắt buộc)</label>`,
+				`name="doc.giay_xac_nhan" accept=".pdf,.jpg,.jpeg,.png" multiple required`, `<label for="sup-giay_xac_nhan" lang="vi">Giấy xác nhận tình trạng hôn nhân (bắt buộc)</label>`,
 				"Cơ quan yêu cầu bổ sung giấy tờ: Giấy xác nhận tình trạng hôn nhân. Lý do: Giấy xác nhận đã hết hạn",
 				"Cơ quan giải quyết đề nghị bạn bổ sung giấy tờ."}, []string{`name="doc.to_khai"`})
 			version := pageVersion(t, p)
@@ -199,11 +199,12 @@ func TestCitizenDossier(t *testing.T) {
 				http.StatusSeeOther, "/dang-nhap?next="+path)
 			unchanged("refused posts")
 
-			// The answer.
-			p = a.postMultipart(path+"/bo-sung", map[string]string{"version": version, "note": "Đã xin cấp lại"}, file, nil)
+			// The answer, in two files (a document may have several).
+			two := append(file, apptest.File{Field: "doc.giay_xac_nhan", Name: "xac-nhan-trang-2.pdf", Content: apptest.PDF("trang 2", 0)})
+			p = a.postMultipart(path+"/bo-sung", map[string]string{"version": version, "note": "Đã xin cấp lại"}, two, nil)
 			wantRedirect(t, "supplement", p, http.StatusSeeOther, path+"?ok=bo-sung")
 			sd := stored(t, env, apptest.CitizenA, code)
-			if sd.Status != dossier.StatusProcessing || len(sd.Documents) != 3 {
+			if sd.Status != dossier.StatusProcessing || len(sd.Documents) != 4 || sd.Documents[3].Filename != "xac-nhan-trang-2.pdf" {
 				t.Fatalf("after supplement: status %d, %d documents", sd.Status, len(sd.Documents))
 			}
 			found := false

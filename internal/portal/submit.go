@@ -62,10 +62,33 @@ type docView struct {
 	Required  bool
 	Template  string
 	Error     string
-	// Kept names the file attached earlier and kept in the draft, with its
-	// size; the citizen may keep it instead of attaching it again.
-	Kept string
+	// Present is a paper shown at the desk and Declaration the one the
+	// online form stands for: neither has a file input
+	// (catalog.Document.Upload).
+	Present, Declaration bool
+	// Kept are the files attached earlier and kept in the draft; the
+	// citizen keeps each with its box, and may add more.
+	Kept []keptFile
 }
+
+// keptFile is one file of the draft offered again with its "keep" box.
+type keptFile struct {
+	ID, Name string // the box's id and name
+	Label    string // file name and size
+}
+
+// keepName is the name of the "keep" box of the i-th (from 0) file of the
+// document with input: keep.doc.<key> for the first, as when a document
+// had one file, then keep.doc.<key>.2, .3…
+func keepName(input string, i int) string {
+	if i == 0 {
+		return "keep." + input
+	}
+	return "keep." + input + "." + strconv.Itoa(i+1)
+}
+
+// Upload reports whether the document takes files on the page.
+func (d *docView) Upload() bool { return !d.Present && !d.Declaration }
 
 type submitView struct {
 	P      *catalog.Procedure
@@ -361,7 +384,7 @@ func (h *Handler) submitView(r *http.Request, p *catalog.Procedure, n int, pick 
 	v.Fields = web.FormFields(p.Current.Form, values, lang, h.t(r, "submit.choose"))
 	for _, d := range p.Current.Documents {
 		v.Docs = append(v.Docs, docView{ID: "doc-" + d.Key, Input: "doc." + d.Key, Name: d.Name, Originals: d.Originals,
-			Copies: d.Copies, Required: d.Required, Template: d.Template})
+			Copies: d.Copies, Required: d.Required, Template: d.Template, Present: d.Present, Declaration: d.Declaration})
 	}
 	return v, nil
 }
@@ -385,11 +408,16 @@ func (v *submitView) field(name string) *fieldView {
 	return nil
 }
 
-// keep offers the draft's files on the page.
+// keep offers the draft's files on the page, each with its box.
 func (v *submitView) keep(files []pendingFile, lang string) {
 	for _, f := range files {
-		if d := v.doc(f.Field); d != nil {
-			d.Kept = f.Filename + " (" + fileSize(f.Size, lang) + ")"
+		if d := v.upload(f.Field); d != nil {
+			i := len(d.Kept)
+			id := d.ID + "-keep"
+			if i > 0 {
+				id += "-" + strconv.Itoa(i+1)
+			}
+			d.Kept = append(d.Kept, keptFile{ID: id, Name: keepName(d.Input, i), Label: f.Filename + " (" + fileSize(f.Size, lang) + ")"})
 		}
 	}
 }
@@ -399,6 +427,15 @@ func (v *submitView) doc(input string) *docView {
 		if v.Docs[i].Input == input {
 			return &v.Docs[i]
 		}
+	}
+	return nil
+}
+
+// upload is doc for a document that takes files online; nil for the
+// others (shown at the desk, the declaration).
+func (v *submitView) upload(input string) *docView {
+	if d := v.doc(input); d != nil && d.Upload() {
+		return d
 	}
 	return nil
 }
@@ -464,21 +501,37 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A document may have several files: those of the draft whose box
+	// is ticked, then those attached now; the same content twice for one
+	// document is kept once.
 	var pending []pendingFile
 	fresh := map[string]bool{}
 	keptTemp := map[string]bool{} // the uploads the draft refers to
-	for _, u := range m.Uploads {
-		if v.doc(u.Field) != nil && !fresh[u.Field] {
-			fresh[u.Field] = true
-			keptTemp[u.Staged.Temp] = true
-			pending = append(pending, pendingFile{Field: u.Field, Filename: u.Filename, ContentType: u.ContentType,
-				Size: u.Size, SHA256: u.SHA256, Key: u.Key})
+	seenFile := map[string]bool{}
+	add := func(f pendingFile) bool {
+		if seenFile[f.Field+"|"+f.SHA256] {
+			return false
+		}
+		seenFile[f.Field+"|"+f.SHA256] = true
+		fresh[f.Field] = true
+		pending = append(pending, f)
+		return true
+	}
+	nth := map[string]int{}
+	for _, f := range prev.Files {
+		if v.upload(f.Field) == nil {
+			continue
+		}
+		i := nth[f.Field]
+		nth[f.Field]++
+		if m.Fields[keepName(f.Field, i)] != "" {
+			add(f)
 		}
 	}
-	for _, f := range prev.Files {
-		if v.doc(f.Field) != nil && !fresh[f.Field] && m.Rejected[f.Field] == nil && m.Fields["keep."+f.Field] != "" {
-			fresh[f.Field] = true
-			pending = append(pending, f)
+	for _, u := range m.Uploads {
+		if v.upload(u.Field) != nil && add(pendingFile{Field: u.Field, Filename: u.Filename, ContentType: u.ContentType,
+			Size: u.Size, SHA256: u.SHA256, Key: u.Key}) {
+			keptTemp[u.Staged.Temp] = true
 		}
 	}
 	v.keep(pending, lang)
@@ -548,10 +601,26 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	for _, md := range ver.MissingDocuments(func(key string) bool { return attached["doc."+key] }) {
 		missing["doc."+md.Key] = true
 	}
+	// Several files per document, within the service's caps.
+	tooMany := map[string]string{}
+	if err := dossier.CheckFiles(ver, nil, pendingDocuments(pending, h.now())); err != nil {
+		e, ok := apperr.As(err)
+		if !ok {
+			return err
+		}
+		for _, f := range e.Fields {
+			tooMany[f.Name] = e.Message(lang)
+		}
+		if len(e.Fields) == 0 {
+			v.Errors = append(v.Errors, formError{Field: "documents", Message: e.Message(lang)})
+		}
+	}
 	fileStatus := 0
 	for i := range v.Docs {
 		d := &v.Docs[i]
-		if err := m.Rejected[d.Input]; err != nil {
+		if msg := tooMany[d.Input]; msg != "" {
+			d.Error = msg
+		} else if err := m.Rejected[d.Input]; err != nil && d.Upload() {
 			e, _ := apperr.As(err)
 			d.Error = e.Message(lang)
 			if fileStatus == 0 || e.Kind.Status() == http.StatusUnsupportedMediaType {
@@ -599,10 +668,14 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 // reviewItem is one answer of the form on the review page.
 type reviewItem struct{ Label, Value string }
 
-// reviewDoc is one document of the checklist on the review page.
+// reviewDoc is one document of the checklist on the review page, with
+// its files ("name (size)"); a paper shown at the desk and the declaration
+// have none.
 type reviewDoc struct {
-	Name, File, Size string
-	Required         bool
+	Name                 string
+	Files                []string
+	Required             bool
+	Present, Declaration bool
 }
 
 type reviewView struct {
@@ -645,16 +718,26 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, p *catalog.Proc
 		rv.Fields = append(rv.Fields, reviewItem{Label: fd.LabelIn(lang), Value: s})
 	}
 	for _, d := range v.Docs {
-		rd := reviewDoc{Name: d.Name, Required: d.Required}
+		rd := reviewDoc{Name: d.Name, Required: d.Required, Present: d.Present, Declaration: d.Declaration}
 		for _, f := range dr.Files {
-			if f.Field == d.Input {
-				rd.File, rd.Size = f.Filename, fileSize(f.Size, lang)
+			if f.Field == d.Input && d.Upload() {
+				rd.Files = append(rd.Files, h.t(r, "submit.review.file", f.Filename, fileSize(f.Size, lang)))
 			}
 		}
 		rv.Docs = append(rv.Docs, rd)
 	}
 	h.web.Render(w, r, web.View{Name: "review", Nav: "procedures", NoIndex: true, Data: rv})
 	return nil
+}
+
+// pendingDocuments are the draft's files as the dossier's documents.
+func pendingDocuments(fs []pendingFile, now time.Time) []dossier.Document {
+	docs := make([]dossier.Document, 0, len(fs))
+	for _, f := range fs {
+		docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(f.Field, "doc."),
+			Filename: f.Filename, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256, StorageKey: f.Key, UploadedAt: now})
+	}
+	return docs
 }
 
 // fileSize states a file's size: "820 B", "12 KB", "1,5 MB".
@@ -743,17 +826,14 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range names {
 		fmt.Fprintf(hash, "|%q=%q", k, dr.Values[k])
 	}
-	var docs []dossier.Document
-	attached := map[string]bool{}
+	var kept []pendingFile
 	for _, f := range dr.Files {
-		if v.doc(f.Field) == nil || attached[f.Field] {
-			continue
+		if v.upload(f.Field) != nil {
+			kept = append(kept, f)
+			fmt.Fprintf(hash, "|%s=%s", f.Field, f.SHA256)
 		}
-		attached[f.Field] = true
-		docs = append(docs, dossier.Document{Kind: dossier.DocApplication, DocKey: strings.TrimPrefix(f.Field, "doc."),
-			Filename: f.Filename, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256, StorageKey: f.Key, UploadedAt: h.now()})
-		fmt.Fprintf(hash, "|%s=%s", f.Field, f.SHA256)
 	}
+	docs := pendingDocuments(kept, h.now())
 	status := http.StatusBadRequest
 	if len(v.Errors) == 0 {
 		in := dossier.SubmitInput{Procedure: p.Code, Unit: dr.Unit, Form: clean, Documents: docs, Delivery: &dr.Delivery,
