@@ -358,6 +358,7 @@ func TestArgumentChecks(t *testing.T) {
 		{"supplement request beyond the published list", 4, leader, Command{Action: ActRequestSupplement, Reason: "x", Documents: []string{"so_ho_khau"}}, "document_not_in_list"},
 		{"assign without assignee", 2, leader, Command{Action: ActAssign}, "assignee_required"},
 		{"transfer to itself", 4, leader, Command{Action: ActTransfer, ResolvedUnitID: unitX}, "same_unit"},
+		{"transfer without reason (slip 06 prints it)", 4, leader, Command{Action: ActTransfer, ResolvedUnitID: unitY, ResolvedUnitCode: "Y", ResolvedUnitCompetent: true}, "reason_required"},
 		{"fee of zero", 4, leader, Command{Action: ActRequestFee}, "amount_required"},
 		{"finish without result", 4, leader, Command{Action: ActFinish}, "result_required"},
 		{"deliver by pigeon", 9, leader, Command{Action: ActDeliver, Method: "pigeon"}, "method_invalid"},
