@@ -26,6 +26,7 @@ const (
 	TooLarge           // body or file too large: 413
 	Unsupported        // wrong content type: 415
 	TooMany            // throttled: 429
+	Unavailable        // an outside system (e-ID, population database…) cannot be reached: 503
 )
 
 // statuses is the HTTP status of each kind: the one table the API, the
@@ -41,6 +42,7 @@ var statuses = map[Kind]int{
 	TooLarge:      http.StatusRequestEntityTooLarge,
 	Unsupported:   http.StatusUnsupportedMediaType,
 	TooMany:       http.StatusTooManyRequests,
+	Unavailable:   http.StatusServiceUnavailable,
 }
 
 // Status returns the HTTP status of the kind; an unknown kind is 500.
@@ -71,7 +73,13 @@ type Error struct {
 	// RetryAfter, when set on a TooMany error, is how long the caller
 	// should wait (the HTTP edge sends it as Retry-After).
 	RetryAfter time.Duration
+	// Err is the cause behind the user's message, for the log; it is
+	// never shown to the user.
+	Err error
 }
+
+// Unwrap returns the cause, so that errors.Is and errors.As see it.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Field is one invalid input field.
 type Field struct {
