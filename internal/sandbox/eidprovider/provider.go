@@ -149,6 +149,9 @@ func New(issuer string, citizens []Citizen, opts ...Option) (*Provider, error) {
 		if _, dup := p.bySub[c.Sub]; dup {
 			return nil, invalid("eid_citizen_dup", "Trùng sub giữa các công dân thử nghiệm.", "Two demo citizens share a sub.")
 		}
+		if !isIDNumber(c.IDNumber) {
+			return nil, invalid("eid_idnumber", "Số định danh cá nhân phải gồm đúng 12 chữ số.", "The personal ID number must be exactly 12 digits.")
+		}
 		if _, err := time.Parse("02/01/2006", c.BirthDate); err != nil {
 			return nil, invalid("eid_birthdate", "Ngày sinh phải có dạng dd/mm/yyyy.", "Birth date must be dd/mm/yyyy.")
 		}
@@ -385,6 +388,20 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		"id_token":     idToken,
 		"scope":        "openid",
 	})
+}
+
+// isIDNumber reports whether s has the form of a personal ID number
+// (SoDinhDanh): 12 digits, as the relying party will check the same.
+func isIDNumber(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, ch := range s {
+		if ch < '0' || ch > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // validVerifier checks the RFC 7636 §4.1 form: 43–128 unreserved characters.
