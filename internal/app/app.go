@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/internal/calendar"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/eid"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/server"
@@ -100,12 +101,38 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		return nil, err
 	}
 	bo.BaseURL, ph.BaseURL = cfg.BaseURL, cfg.BaseURL
+	var sandbox http.Handler
+	if cfg.Demo && cfg.OIDC.Issuer == "" {
+		// The demo's own e-ID provider, under /sandbox/vneid, speaking
+		// the real protocol to the same relying-party code.
+		var o config.OIDC
+		if sandbox, o, err = demoEID(cfg.BaseURL); err != nil {
+			log.WarnContext(ctx, "the demo's sandbox e-ID is off", "err", err)
+		} else {
+			cfg.OIDC = o
+		}
+	}
+	if cfg.OIDC.Issuer != "" {
+		o := cfg.OIDC
+		ph.EID, err = eid.New(eid.Config{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+			RedirectURL: strings.TrimRight(cfg.BaseURL, "/") + "/dang-nhap/vneid/callback", Scopes: config.List(o.Scopes),
+			Claims: eid.Claims{IDNumber: config.List(o.ClaimIDNumber), FullName: config.List(o.ClaimName),
+				BirthDate: config.List(o.ClaimBirth), Assurance: config.List(o.ClaimAssurance)},
+			Secure: cfg.HTTPS(), Now: now}, "motcua_eid")
+		if err != nil {
+			return nil, fmt.Errorf("the e-ID login: %w", err)
+		}
+	}
 	bo.Limits = files.Limits{Field: 64 << 10, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	ph.Dossiers, ph.Files = svc, fs
 	ph.Limits = files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	srv := server.New(server.Options{
 		Addr: cfg.Addr, Log: log, Health: db, Outer: proxies.Wrap, HSTS: cfg.HTTPS(),
-		Register: []func(*http.ServeMux){h.Register, ph.Register, bo.Register},
+		Register: []func(*http.ServeMux){h.Register, ph.Register, bo.Register, func(mux *http.ServeMux) {
+			if sandbox != nil {
+				mux.Handle(sandboxEIDPath+"/", sandbox)
+			}
+		}},
 		Guard: func(next http.Handler) http.Handler {
 			return web.CheckRequest(next, func(w http.ResponseWriter, r *http.Request, err error) {
 				switch {

@@ -140,7 +140,9 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*account.Account, e
 			return nil, err
 		}
 	}
-	if acct == nil {
+	if acct == nil || acct.PasswordHash == "" {
+		// No such account, or one opened by the e-ID login without a
+		// password: the same answer, after the same work.
 		_, _ = account.VerifyPassword(dummyHash, c.Password)
 		return nil, errBadLogin
 	}

@@ -39,6 +39,22 @@ type Config struct {
 	// ConsultDays is the time a consulted unit is given to answer, in
 	// working days, when the officer asking gives none.
 	ConsultDays int
+	// OIDC is the citizens' national e-ID (or the city's) OpenID provider;
+	// off while its issuer is empty.
+	OIDC OIDC
+}
+
+// OIDC is an OpenID Connect provider's relying-party settings. The claim
+// lists are comma-separated names tried in order; empty keeps the e-ID's
+// names, then the standard ones (eid.DefaultClaims).
+type OIDC struct {
+	Issuer, ClientID, ClientSecret, Scopes               string
+	ClaimIDNumber, ClaimName, ClaimBirth, ClaimAssurance string
+}
+
+// List splits a comma- or space-separated setting.
+func List(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // SelfRegistrationOn reports whether self-registration is on: as set, or
@@ -97,6 +113,14 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SelfRegistration, "self-registration", envOr("SELF_REGISTRATION", c.SelfRegistration), "on or off: citizens open accounts with a password (env MOTCUA_SELF_REGISTRATION; default on with --demo, else off)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("TRUSTED_PROXIES", c.TrustedProxies), "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated (env MOTCUA_TRUSTED_PROXIES)")
 	fs.IntVar(&c.ConsultDays, "consult-days", envInt("CONSULT_DAYS", c.ConsultDays), "working days a consulted unit has to answer, unless the officer says otherwise (env MOTCUA_CONSULT_DAYS)")
+	fs.StringVar(&c.OIDC.Issuer, "oidc-issuer", envOr("OIDC_ISSUER", c.OIDC.Issuer), "issuer URL of the citizens' e-ID OpenID provider; the e-ID login is off without it (env MOTCUA_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDC.ClientID, "oidc-client-id", envOr("OIDC_CLIENT_ID", c.OIDC.ClientID), "motcua's client id at the e-ID provider (env MOTCUA_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.OIDC.ClientSecret, "oidc-client-secret", envOr("OIDC_CLIENT_SECRET", c.OIDC.ClientSecret), "motcua's client secret at the e-ID provider (env MOTCUA_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&c.OIDC.Scopes, "oidc-scopes", envOr("OIDC_SCOPES", c.OIDC.Scopes), "scopes asked besides openid, comma-separated (env MOTCUA_OIDC_SCOPES)")
+	fs.StringVar(&c.OIDC.ClaimIDNumber, "oidc-claim-id-number", envOr("OIDC_CLAIM_ID_NUMBER", c.OIDC.ClaimIDNumber), "claims carrying the 12-digit ID number, in order (env MOTCUA_OIDC_CLAIM_ID_NUMBER; default SoDinhDanh)")
+	fs.StringVar(&c.OIDC.ClaimName, "oidc-claim-name", envOr("OIDC_CLAIM_NAME", c.OIDC.ClaimName), "claims carrying the full name (env MOTCUA_OIDC_CLAIM_NAME; default HoVaTen,name)")
+	fs.StringVar(&c.OIDC.ClaimBirth, "oidc-claim-birthdate", envOr("OIDC_CLAIM_BIRTHDATE", c.OIDC.ClaimBirth), "claims carrying the date of birth (env MOTCUA_OIDC_CLAIM_BIRTHDATE; default NgayThangNamSinh,birthdate)")
+	fs.StringVar(&c.OIDC.ClaimAssurance, "oidc-claim-assurance", envOr("OIDC_CLAIM_ASSURANCE", c.OIDC.ClaimAssurance), "claims carrying the level of assurance (env MOTCUA_OIDC_CLAIM_ASSURANCE; default loAs,acr)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
@@ -158,6 +182,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := web.ParseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, fmt.Errorf("--trusted-proxies: %w", err))
+	}
+	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
+		errs = append(errs, errors.New("--oidc-client-id is required with --oidc-issuer"))
 	}
 	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
 		errs = append(errs, errors.New("--metrics-addr must differ from --addr: /metrics is never public"))

@@ -98,16 +98,16 @@ func New(cfg Config, cookie string) (*RP, error) {
 	if cfg.Issuer == "" || cfg.ClientID == "" || cfg.RedirectURL == "" {
 		return nil, errors.New("eid: the issuer, the client id and the redirect URL are required")
 	}
-	if cfg.Claims.IDNumber == nil {
+	if len(cfg.Claims.IDNumber) == 0 {
 		cfg.Claims.IDNumber = DefaultClaims.IDNumber
 	}
-	if cfg.Claims.FullName == nil {
+	if len(cfg.Claims.FullName) == 0 {
 		cfg.Claims.FullName = DefaultClaims.FullName
 	}
-	if cfg.Claims.BirthDate == nil {
+	if len(cfg.Claims.BirthDate) == 0 {
 		cfg.Claims.BirthDate = DefaultClaims.BirthDate
 	}
-	if cfg.Claims.Assurance == nil {
+	if len(cfg.Claims.Assurance) == 0 {
 		cfg.Claims.Assurance = DefaultClaims.Assurance
 	}
 	if cfg.HTTPClient == nil {

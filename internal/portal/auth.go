@@ -77,6 +77,8 @@ type formView struct {
 	Values map[string]string
 	Errors []formError
 	Next   string
+	// EID is set when the e-ID login is configured (its button shows).
+	EID bool
 }
 
 // Err returns the message of the field's error, if any.
@@ -122,6 +124,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := &formView{Next: localNext(r.URL.Query().Get("next"))}
+	v.EID = h.EID != nil
 	h.web.Render(w, r, web.View{Name: "login", NoIndex: true, Data: v})
 	return nil
 }
@@ -174,14 +177,24 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 			v.Values["username"] = ""
 		}
 	}
+	v.EID = h.EID != nil
 	h.web.Render(w, r, web.View{Name: "login", Status: status, NoIndex: true, Data: v})
 	return nil
 }
 
 // logout ends the session.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	idToken := h.Sessions.GetString(r.Context(), sessionIDToken)
 	if err := auth.LogOut(r.Context(), h.Sessions); err != nil {
 		return err
+	}
+	// A session the e-ID opened ends at the provider too, where it
+	// publishes an end-session endpoint.
+	if h.EID != nil && idToken != "" {
+		if to := h.EID.LogoutURL(idToken, web.PublicURL(h.BaseURL, r, "/")); to != "" {
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return nil
+		}
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil

@@ -166,7 +166,8 @@ func TestAccounts(t *testing.T) {
 			}
 			b := newBrowser(t, env)
 			p := b.get("/dang-nhap?next=" + url.QueryEscape("//evil.example"))
-			wantPage(t, "login form", p, 200, []string{`name="next" value="/ho-so"`, "Đăng nhập bằng VNeID (sắp có)"}, []string{`value="//evil.example"`})
+			// No e-ID provider configured here: no e-ID button.
+			wantPage(t, "login form", p, 200, []string{`name="next" value="/ho-so"`}, []string{`value="//evil.example"`, `id="eid-login"`})
 			checkHTML(t, "/dang-nhap", p, "vi")
 		})
 

@@ -154,8 +154,8 @@ var messages = web.Messages{
 	"login.register":      {"Đăng ký tài khoản công dân", "Register a citizen account"},
 	"login.err.username":  {"Vui lòng nhập số định danh cá nhân hoặc tên đăng nhập.", "Enter your personal ID number or username."},
 	"login.err.password":  {"Vui lòng nhập mật khẩu.", "Enter your password."},
-	"login.sso":           {"Đăng nhập bằng VNeID (sắp có)", "Log in with VNeID (coming soon)"},
-	"login.sso.text":      {"Bạn sẽ có thể đăng nhập bằng tài khoản định danh điện tử VNeID mà không cần mật khẩu riêng.", "You will be able to log in with your VNeID electronic identity, without a separate password."},
+	"login.sso":           {"Đăng nhập bằng định danh điện tử", "Log in with the national e-ID"},
+	"login.sso.text":      {"Đăng nhập bằng tài khoản định danh điện tử VNeID, không cần mật khẩu riêng: tài khoản của bạn được xác minh ngay.", "Log in with your VNeID electronic identity, without a separate password: your account is verified at once."},
 	"login.sso.button":    {"Đăng nhập bằng VNeID", "Log in with VNeID"},
 
 	// Registration

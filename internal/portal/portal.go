@@ -36,6 +36,7 @@ import (
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/eid"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
@@ -86,6 +87,9 @@ type Handler struct {
 	// BaseURL, when set, is the public address used in the QR codes (a
 	// proxy in front may hide it from the request); else the request's host.
 	BaseURL string
+	// EID is the national e-ID login (OpenID Connect); nil when not
+	// configured, and the login page then shows no e-ID button.
+	EID *eid.RP
 
 	web *web.Renderer
 	// cop refuses cross-site state-changing requests (forms posted from
@@ -128,6 +132,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /dang-nhap", h.page(h.loginForm))
 	mux.Handle("POST /dang-nhap", h.post(h.login))
 	mux.Handle("POST /dang-xuat", h.post(h.logout))
+	mux.Handle("GET /dang-nhap/vneid", h.page(h.eidStart))
+	mux.Handle("GET /dang-nhap/vneid/callback", h.page(h.eidCallback))
 	mux.Handle("GET "+passwordPath, h.page(h.passwordForm))
 	mux.Handle("POST "+passwordPath, h.post(h.changePassword))
 	mux.Handle("GET /ho-so", h.page(h.profile))

@@ -173,8 +173,16 @@ func StartConfig(t testing.TB, engine store.Dialect, opts app.Options, edit func
 	cfg.FilesDir = t.TempDir()
 	cfg.MaxFileMB, cfg.MaxDossierMB = 1, 3 // small limits keep the oversize tests cheap
 	cfg.SelfRegistration = "on"
+	// The server's address is known before the application is built, so
+	// that addresses the application hands out (the e-ID callback) are
+	// the test server's, unless the test sets its own base URL.
+	srv := httptest.NewUnstartedServer(nil)
+	t.Cleanup(srv.Close)
 	if edit != nil {
 		edit(&cfg)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + srv.Listener.Addr().String()
 	}
 	if opts.LoginSleep == nil {
 		// The throttle's delays are real seconds; tests that measure them
@@ -185,8 +193,8 @@ func StartConfig(t testing.TB, engine store.Dialect, opts app.Options, edit func
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a.Server.Handler)
-	t.Cleanup(srv.Close)
+	srv.Config.Handler = a.Server.Handler
+	srv.Start()
 	return &Env{T: t, URL: srv.URL, DB: db, DSN: dsn, App: a, Server: srv, Logs: logs}
 }
 

@@ -1,0 +1,43 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/eid"
+)
+
+// LoginWithEID opens the session's account for a person the national e-ID
+// (or the city's OpenID provider) vouched for. The verified, active account
+// of the ID number is theirs. Otherwise a verified account is opened for
+// them, without a password (they log in with the e-ID), and a
+// self-declared account squatting the ID number is suspended, its own
+// online dossiers staying with it, as at the desk (ClaimVerified). The
+// level of assurance the provider claimed goes to the audit log.
+func (s *Service) LoginWithEID(ctx context.Context, id *eid.Identity) (*account.Account, error) {
+	if id == nil || id.IDNumber == "" {
+		return nil, apperr.New(apperr.Invalid, "eid_claims", "Thiếu số định danh cá nhân.", "The personal ID number is missing.")
+	}
+	a, err := s.Store.AccountByUsername(ctx, id.IDNumber)
+	switch {
+	case err == nil && a.Kind == account.KindCitizen && a.IsVerified() && a.SuspendedAt == nil:
+		s.log().InfoContext(ctx, "citizen logged in with the e-ID", "account", a.ID, "issuer", id.Issuer)
+		return a, nil
+	case err == nil && a.Kind != account.KindCitizen:
+		// A staff username that happens to be 12 digits is not a citizen.
+		return nil, apperr.New(apperr.Forbidden, "eid_staff", "Tài khoản cán bộ không đăng nhập bằng định danh điện tử công dân.",
+			"A staff account does not log in with the citizens' e-ID.")
+	case err != nil && !apperr.Is(err, apperr.NotFound):
+		return nil, err
+	}
+	now := s.now()
+	n := &account.Account{Kind: account.KindCitizen, Username: id.IDNumber, IDNumber: id.IDNumber, FullName: id.FullName,
+		CreatedAt: now, Assurance: account.Verified, VerifiedAt: &now, VerifiedHow: account.VerifiedByVNeID}
+	reason := fmt.Sprintf("national e-ID login (%s), level of assurance %q", id.Issuer, id.Assurance)
+	if err := s.ClaimVerified(ctx, n, "e-ID", reason); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
