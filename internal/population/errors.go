@@ -12,10 +12,9 @@ const (
 )
 
 // UnavailableKind is the kind of the error for a platform that is down,
-// slow, failing or answering nonsense. apperr has no 503 kind yet; Internal
-// makes the edge log the cause and answer its generic page. Change this one
-// line when apperr gains a "service unavailable" kind.
-const UnavailableKind = apperr.Internal
+// slow, failing or answering nonsense: 503, with the message telling the
+// person to try again later or enter the details by hand.
+const UnavailableKind = apperr.Unavailable
 
 // Error is a lookup that failed on the platform's side: App is the domain
 // error the edge answers (with its Vietnamese and English message), Cause
