@@ -80,7 +80,8 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		Clock:       func(ctx context.Context, path string) (dossier.Clock, error) { return src.ForUnit(ctx, path) },
 		ConsultDays: cfg.ConsultDays,
 	}
-	au := &auth.Service{Store: db, Log: log, Now: now, SelfRegistration: cfg.SelfRegistrationOn(), Sleep: opts.LoginSleep}
+	au := &auth.Service{Store: db, Log: log, Now: now, SelfRegistration: cfg.SelfRegistrationOn(), Sleep: opts.LoginSleep,
+		NoStaffPasswords: cfg.StaffPasswordLogin == "off"}
 	proxies, err := web.ParseProxies(cfg.TrustedProxies)
 	if err != nil {
 		return nil, fmt.Errorf("--trusted-proxies: %w", err)
@@ -110,6 +111,18 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			log.WarnContext(ctx, "the demo's sandbox e-ID is off", "err", err)
 		} else {
 			cfg.OIDC = o
+		}
+	}
+	if o := cfg.StaffOIDC; o.Issuer != "" {
+		claim := config.List(cfg.StaffClaim)
+		if len(claim) == 0 {
+			claim = []string{"preferred_username"}
+		}
+		ph.StaffSSO, err = eid.New(eid.Config{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+			RedirectURL: strings.TrimRight(cfg.BaseURL, "/") + "/dang-nhap/can-bo/callback", Scopes: config.List(o.Scopes),
+			Claims: eid.Claims{Username: claim}, Secure: cfg.HTTPS(), Now: now}, "motcua_sso")
+		if err != nil {
+			return nil, fmt.Errorf("the staff single sign-on: %w", err)
 		}
 	}
 	if cfg.OIDC.Issuer != "" {

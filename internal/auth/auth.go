@@ -46,6 +46,9 @@ type Service struct {
 	// (self-declared identity). Off in production by default: citizens are
 	// expected to come through the national e-ID.
 	SelfRegistration bool
+	// NoStaffPasswords turns the password login off for staff: they log
+	// in through the city's single sign-on only.
+	NoStaffPasswords bool
 	// Sleep slows a suspicious login down before its password is
 	// evaluated; tests replace it to keep time.
 	Sleep func(ctx context.Context, d time.Duration) error

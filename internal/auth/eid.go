@@ -41,3 +41,29 @@ func (s *Service) LoginWithEID(ctx context.Context, id *eid.Identity) (*account.
 	}
 	return n, nil
 }
+
+// LoginWithStaffSSO opens the session's account for an officer the city's
+// single sign-on vouched for: the active staff account of the username.
+// Roles and units stay motcua's; an unknown username is refused, never
+// created.
+func (s *Service) LoginWithStaffSSO(ctx context.Context, id *eid.Identity) (*account.Account, error) {
+	unknown := apperr.New(apperr.Forbidden, "sso_unknown_staff",
+		"Tài khoản đăng nhập một lần này chưa được cấp quyền cán bộ trên hệ thống một cửa. Vui lòng liên hệ quản trị đơn vị.",
+		"This single sign-on account has no officer account in the one-stop system. Contact your unit's administrator.")
+	if id == nil || id.Username == "" {
+		return nil, unknown
+	}
+	a, err := s.Store.AccountByUsername(ctx, id.Username)
+	if apperr.Is(err, apperr.NotFound) {
+		s.log().WarnContext(ctx, "single sign-on of an unknown officer refused", "issuer", id.Issuer)
+		return nil, unknown
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Kind != account.KindStaff || !a.Active() {
+		return nil, unknown
+	}
+	s.log().InfoContext(ctx, "officer logged in through single sign-on", "account", a.ID, "issuer", id.Issuer)
+	return a, nil
+}

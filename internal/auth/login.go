@@ -153,6 +153,13 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*account.Account, e
 	if !ok || !acct.Active() {
 		return nil, errBadLogin
 	}
+	if s.NoStaffPasswords && acct.Kind == account.KindStaff {
+		// Said only after the right password: it reveals nothing to a
+		// guesser.
+		return nil, apperr.New(apperr.Forbidden, "staff_password_off",
+			"Cán bộ đăng nhập bằng hệ thống đăng nhập một lần (SSO) của thành phố, không dùng mật khẩu.",
+			"Staff log in through the city's single sign-on, not with a password.")
+	}
 	for _, k := range keys {
 		if err := s.Store.ReleaseLoginAttempt(ctx, k); err != nil {
 			return nil, err

@@ -42,6 +42,12 @@ type Config struct {
 	// OIDC is the citizens' national e-ID (or the city's) OpenID provider;
 	// off while its issuer is empty.
 	OIDC OIDC
+	// StaffOIDC is the city's single sign-on for officers; StaffClaim the
+	// claims carrying their motcua username (comma-separated).
+	StaffOIDC  OIDC
+	StaffClaim string
+	// StaffPasswordLogin is "on" (the default) or "off".
+	StaffPasswordLogin string
 }
 
 // OIDC is an OpenID Connect provider's relying-party settings. The claim
@@ -121,6 +127,12 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.OIDC.ClaimName, "oidc-claim-name", envOr("OIDC_CLAIM_NAME", c.OIDC.ClaimName), "claims carrying the full name (env MOTCUA_OIDC_CLAIM_NAME; default HoVaTen,name)")
 	fs.StringVar(&c.OIDC.ClaimBirth, "oidc-claim-birthdate", envOr("OIDC_CLAIM_BIRTHDATE", c.OIDC.ClaimBirth), "claims carrying the date of birth (env MOTCUA_OIDC_CLAIM_BIRTHDATE; default NgayThangNamSinh,birthdate)")
 	fs.StringVar(&c.OIDC.ClaimAssurance, "oidc-claim-assurance", envOr("OIDC_CLAIM_ASSURANCE", c.OIDC.ClaimAssurance), "claims carrying the level of assurance (env MOTCUA_OIDC_CLAIM_ASSURANCE; default loAs,acr)")
+	fs.StringVar(&c.StaffOIDC.Issuer, "staff-oidc-issuer", envOr("STAFF_OIDC_ISSUER", c.StaffOIDC.Issuer), "issuer URL of the officers' single sign-on; off without it (env MOTCUA_STAFF_OIDC_ISSUER)")
+	fs.StringVar(&c.StaffOIDC.ClientID, "staff-oidc-client-id", envOr("STAFF_OIDC_CLIENT_ID", c.StaffOIDC.ClientID), "motcua's client id at the single sign-on (env MOTCUA_STAFF_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.StaffOIDC.ClientSecret, "staff-oidc-client-secret", envOr("STAFF_OIDC_CLIENT_SECRET", c.StaffOIDC.ClientSecret), "motcua's client secret at the single sign-on (env MOTCUA_STAFF_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&c.StaffOIDC.Scopes, "staff-oidc-scopes", envOr("STAFF_OIDC_SCOPES", c.StaffOIDC.Scopes), "scopes asked besides openid (env MOTCUA_STAFF_OIDC_SCOPES)")
+	fs.StringVar(&c.StaffClaim, "staff-oidc-claim-username", envOr("STAFF_OIDC_CLAIM_USERNAME", c.StaffClaim), "claims carrying the officer's motcua username, in order (env MOTCUA_STAFF_OIDC_CLAIM_USERNAME; default preferred_username)")
+	fs.StringVar(&c.StaffPasswordLogin, "staff-password-login", envOr("STAFF_PASSWORD_LOGIN", c.StaffPasswordLogin), "on or off: officers may log in with a password (env MOTCUA_STAFF_PASSWORD_LOGIN; default on)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
@@ -182,6 +194,15 @@ func (c *Config) Validate() error {
 	}
 	if _, err := web.ParseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, fmt.Errorf("--trusted-proxies: %w", err))
+	}
+	if c.StaffOIDC.Issuer != "" && c.StaffOIDC.ClientID == "" {
+		errs = append(errs, errors.New("--staff-oidc-client-id is required with --staff-oidc-issuer"))
+	}
+	if c.StaffPasswordLogin != "" && c.StaffPasswordLogin != "on" && c.StaffPasswordLogin != "off" {
+		errs = append(errs, fmt.Errorf("--staff-password-login must be on or off, got %q", c.StaffPasswordLogin))
+	}
+	if c.StaffPasswordLogin == "off" && c.StaffOIDC.Issuer == "" {
+		errs = append(errs, errors.New("--staff-password-login off needs --staff-oidc-issuer: officers could not log in at all"))
 	}
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
 		errs = append(errs, errors.New("--oidc-client-id is required with --oidc-issuer"))

@@ -35,6 +35,14 @@ func TestValidateSecuritySettings(t *testing.T) {
 		{"consultations in 10 days", func(c *Config) { c.ConsultDays = 10 }, ""},
 		{"consultations in no time", func(c *Config) { c.ConsultDays = 0 }, "--consult-days"},
 		{"consultations in 31 days", func(c *Config) { c.ConsultDays = 31 }, "--consult-days"},
+		{"e-ID without a client", func(c *Config) { c.OIDC.Issuer = "https://id.example" }, "--oidc-client-id"},
+		{"e-ID", func(c *Config) { c.OIDC = OIDC{Issuer: "https://id.example", ClientID: "motcua"} }, ""},
+		{"staff SSO without a client", func(c *Config) { c.StaffOIDC.Issuer = "https://sso.example" }, "--staff-oidc-client-id"},
+		{"staff passwords off without SSO", func(c *Config) { c.StaffPasswordLogin = "off" }, "--staff-password-login off needs"},
+		{"staff passwords typo", func(c *Config) { c.StaffPasswordLogin = "no" }, "--staff-password-login must be"},
+		{"staff passwords off with SSO", func(c *Config) {
+			c.StaffPasswordLogin, c.StaffOIDC = "off", OIDC{Issuer: "https://sso.example", ClientID: "motcua"}
+		}, ""},
 	} {
 		c := Default()
 		tc.edit(&c)

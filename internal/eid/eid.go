@@ -39,6 +39,9 @@ type Claims struct {
 	FullName  []string
 	BirthDate []string
 	Assurance []string
+	// Username, when set, makes this a staff provider: the claims that
+	// carry the staff username; no ID number is required then.
+	Username []string
 }
 
 // DefaultClaims are VNeID's claim names, then the standard claims.
@@ -74,6 +77,7 @@ type Identity struct {
 	FullName  string
 	BirthDate string // as the provider wrote it
 	Assurance string // the level of assurance claimed
+	Username  string // staff providers: the username claimed
 	// EndSession is the provider's end-session endpoint, "" if it has none.
 	EndSession string
 	// IDToken is the raw token, for the end-session request's hint.
@@ -262,6 +266,14 @@ func (rp *RP) Callback(w http.ResponseWriter, r *http.Request) (*Identity, strin
 	rp.mu.Lock()
 	id.EndSession = rp.endSess
 	rp.mu.Unlock()
+	if len(rp.cfg.Claims.Username) > 0 {
+		// A staff login: who they are in motcua is the username claim.
+		if id.Username = first(claims, rp.cfg.Claims.Username); id.Username == "" {
+			return nil, "", refused("sso_claims", "Hệ thống đăng nhập một lần không cho biết tên đăng nhập của cán bộ.",
+				"The single sign-on service did not give the officer's username.")
+		}
+		return id, f.Back, nil
+	}
 	if !twelveDigits.MatchString(id.IDNumber) || strings.TrimSpace(id.FullName) == "" {
 		return nil, "", refused("eid_claims", "Hệ thống định danh điện tử không cho biết số định danh cá nhân (12 chữ số) và họ tên.",
 			"The e-ID service did not give the 12-digit personal ID number and the full name.")

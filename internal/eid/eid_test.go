@@ -180,3 +180,27 @@ func TestNoCookieAndProviderDown(t *testing.T) {
 		t.Fatalf("provider down: %v", err)
 	}
 }
+
+// TestStaffLogin: a staff provider's identity is its username claim; no ID
+// number is needed, and a token without the claim is refused.
+func TestStaffLogin(t *testing.T) {
+	for _, c := range []struct {
+		claims map[string]any
+		want   string
+	}{{map[string]any{"preferred_username": "ht.leader"}, ""}, {map[string]any{"name": "Cán bộ"}, "sso_claims"}} {
+		op := newTestOP(t)
+		op.claims = c.claims
+		rp, _ := New(Config{Issuer: op.srv.URL, ClientID: "motcua", RedirectURL: "http://motcua.test/cb",
+			Claims: Claims{Username: []string{"preferred_username"}}}, "motcua_sso")
+		id, err := op.login(t, rp, "")
+		if c.want == "" {
+			if err != nil || id.Username != "ht.leader" {
+				t.Fatalf("staff login: %+v %v", id, err)
+			}
+			continue
+		}
+		if e, ok := apperr.As(err); !ok || e.Code != c.want {
+			t.Fatalf("got %v, want %s", err, c.want)
+		}
+	}
+}

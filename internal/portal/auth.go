@@ -77,8 +77,9 @@ type formView struct {
 	Values map[string]string
 	Errors []formError
 	Next   string
-	// EID is set when the e-ID login is configured (its button shows).
-	EID bool
+	// EID is set when the e-ID login is configured (its button shows);
+	// SSO when the officers' single sign-on is.
+	EID, SSO bool
 }
 
 // Err returns the message of the field's error, if any.
@@ -124,7 +125,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := &formView{Next: localNext(r.URL.Query().Get("next"))}
-	v.EID = h.EID != nil
+	v.EID, v.SSO = h.EID != nil, h.StaffSSO != nil
 	h.web.Render(w, r, web.View{Name: "login", NoIndex: true, Data: v})
 	return nil
 }
@@ -177,7 +178,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 			v.Values["username"] = ""
 		}
 	}
-	v.EID = h.EID != nil
+	v.EID, v.SSO = h.EID != nil, h.StaffSSO != nil
 	h.web.Render(w, r, web.View{Name: "login", Status: status, NoIndex: true, Data: v})
 	return nil
 }

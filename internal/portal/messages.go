@@ -156,6 +156,7 @@ var messages = web.Messages{
 	"login.err.password":  {"Vui lòng nhập mật khẩu.", "Enter your password."},
 	"login.sso":           {"Đăng nhập bằng định danh điện tử", "Log in with the national e-ID"},
 	"login.sso.text":      {"Đăng nhập bằng tài khoản định danh điện tử VNeID, không cần mật khẩu riêng: tài khoản của bạn được xác minh ngay.", "Log in with your VNeID electronic identity, without a separate password: your account is verified at once."},
+	"login.staff_sso":     {"Cán bộ: đăng nhập một lần (SSO)", "Officers: single sign-on"},
 	"login.sso.button":    {"Đăng nhập bằng VNeID", "Log in with VNeID"},
 
 	// Registration

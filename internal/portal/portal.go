@@ -90,6 +90,9 @@ type Handler struct {
 	// EID is the national e-ID login (OpenID Connect); nil when not
 	// configured, and the login page then shows no e-ID button.
 	EID *eid.RP
+	// StaffSSO is the city's single sign-on for officers; nil when not
+	// configured.
+	StaffSSO *eid.RP
 
 	web *web.Renderer
 	// cop refuses cross-site state-changing requests (forms posted from
@@ -134,6 +137,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /dang-xuat", h.post(h.logout))
 	mux.Handle("GET /dang-nhap/vneid", h.page(h.eidStart))
 	mux.Handle("GET /dang-nhap/vneid/callback", h.page(h.eidCallback))
+	mux.Handle("GET /dang-nhap/can-bo", h.page(h.ssoStart))
+	mux.Handle("GET /dang-nhap/can-bo/callback", h.page(h.ssoCallback))
 	mux.Handle("GET "+passwordPath, h.page(h.passwordForm))
 	mux.Handle("POST "+passwordPath, h.post(h.changePassword))
 	mux.Handle("GET /ho-so", h.page(h.profile))
