@@ -135,11 +135,7 @@ func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[
 		v.Delivery.Method = dossier.DeliverInPerson
 	}
 	v.DeliveryErrors = map[string]string{}
-	for _, m := range dossier.DeliveryMethods {
-		if m != dossier.DeliverOnline || p.Current.Class == catalog.ClassFull {
-			v.DeliveryMethods = append(v.DeliveryMethods, m)
-		}
-	}
+	v.DeliveryMethods = dossier.DeliveryMethodsFor(p.Current)
 	v.Applicant = dossier.Applicant{FullName: values["applicant.full_name"], IDNumber: values["applicant.id_number"],
 		Phone: values["applicant.phone"], Email: values["applicant.email"], Address: values["applicant.address"]}
 	// The same controls as the portal's (min/max, inputmode, help…).

@@ -19,6 +19,22 @@ const (
 // DeliveryMethods lists them in the order forms offer them.
 var DeliveryMethods = []string{DeliverInPerson, DeliverPost, DeliverOnline}
 
+// DeliveryMethodsFor lists the methods the procedure version allows, in
+// the order forms offer them: online only where the procedure is provided
+// fully online, the rule CheckDelivery applies.
+func DeliveryMethodsFor(v *catalog.Version) []string {
+	var out []string
+	for _, m := range DeliveryMethods {
+		if m != DeliverOnline || onlineResults(v) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// onlineResults reports whether the procedure issues electronic results.
+func onlineResults(v *catalog.Version) bool { return v.Class == catalog.ClassFull }
+
 // Delivery is how the applicant asked to receive the result.
 type Delivery struct {
 	Method  string `json:"method"`
@@ -55,7 +71,7 @@ func CheckDelivery(v *catalog.Version, in *Delivery) (Delivery, error) {
 			return Delivery{}, field("delivery.address", "address_invalid", "Địa chỉ nhận kết quả không hợp lệ (tối đa 300 ký tự).", "The postal address is invalid (300 characters at most).")
 		}
 	case DeliverOnline:
-		if v.Class != catalog.ClassFull {
+		if !onlineResults(v) {
 			return Delivery{}, field("delivery.method", "online_result_not_offered",
 				"Thủ tục này chưa trả kết quả điện tử; vui lòng chọn nhận trực tiếp hoặc qua bưu chính.",
 				"This procedure does not issue electronic results; choose the desk or the post.")

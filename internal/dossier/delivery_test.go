@@ -68,3 +68,14 @@ func TestDeliverOnlineNeedsResultFile(t *testing.T) {
 		t.Fatalf("as chosen: %v, substate %s", err, p.Substate)
 	}
 }
+
+func TestDeliveryMethodsFor(t *testing.T) {
+	partial := testVersion()
+	partial.Class = catalog.ClassPartial
+	if got := DeliveryMethodsFor(testVersion()); len(got) != 3 || got[2] != DeliverOnline {
+		t.Errorf("fully online: %v", got)
+	}
+	if got := DeliveryMethodsFor(partial); len(got) != 2 || got[0] != DeliverInPerson || got[1] != DeliverPost {
+		t.Errorf("partly online: %v", got)
+	}
+}

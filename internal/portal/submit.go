@@ -131,14 +131,7 @@ func (v *submitView) setDelivery(d dossier.Delivery) {
 		d.Method = dossier.DeliverInPerson
 	}
 	v.Delivery = d
-	v.DeliveryMethods = nil
-	for _, m := range dossier.DeliveryMethods {
-		// Online only where the procedure issues electronic results
-		// (the service refuses it otherwise).
-		if m != dossier.DeliverOnline || v.V.Class == catalog.ClassFull {
-			v.DeliveryMethods = append(v.DeliveryMethods, m)
-		}
-	}
+	v.DeliveryMethods = dossier.DeliveryMethodsFor(v.V)
 }
 
 // deliveryErrors puts the service's delivery errors beside their fields;
