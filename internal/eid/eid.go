@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -290,7 +291,7 @@ func first(claims map[string]any, names []string) string {
 				return strings.TrimSpace(v)
 			}
 		case float64:
-			return strings.TrimSuffix(fmt.Sprintf("%f", v), ".000000")
+			return strconv.FormatFloat(v, 'f', -1, 64)
 		case []any:
 			if len(v) > 0 {
 				return fmt.Sprint(v[0])
@@ -306,22 +307,18 @@ func (rp *RP) LogoutURL(idToken, back string) string {
 	rp.mu.Lock()
 	end := rp.endSess
 	rp.mu.Unlock()
-	if end == "" {
+	u, err := url.Parse(end)
+	if end == "" || err != nil {
 		return ""
 	}
-	sep := "?"
-	if strings.Contains(end, "?") {
-		sep = "&"
-	}
-	v := make([]string, 0, 3)
+	q := u.Query()
 	if idToken != "" {
-		v = append(v, "id_token_hint="+urlEscape(idToken))
+		q.Set("id_token_hint", idToken)
 	}
-	v = append(v, "client_id="+urlEscape(rp.cfg.ClientID))
+	q.Set("client_id", rp.cfg.ClientID)
 	if back != "" {
-		v = append(v, "post_logout_redirect_uri="+urlEscape(back))
+		q.Set("post_logout_redirect_uri", back)
 	}
-	return end + sep + strings.Join(v, "&")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
-
-func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -159,8 +159,10 @@ func TestLogin(t *testing.T) {
 			if id.IDNumber != "001090001234" || id.FullName != "Nguyễn Văn An" || id.Subject != "sub-1" || id.Assurance == "" || id.BirthDate == "" {
 				t.Fatalf("identity %+v", id)
 			}
-			if id.EndSession != op.srv.URL+"/logout" || rp.LogoutURL(id.IDToken, "http://motcua.test/") == "" {
-				t.Errorf("end session %q", id.EndSession)
+			out, err := url.Parse(rp.LogoutURL(id.IDToken, "http://motcua.test/"))
+			if id.EndSession != op.srv.URL+"/logout" || err != nil || out.Query().Get("id_token_hint") != id.IDToken ||
+				out.Query().Get("post_logout_redirect_uri") != "http://motcua.test/" || out.Query().Get("client_id") != "motcua" {
+				t.Errorf("end session %q, logout %v", id.EndSession, out)
 			}
 		})
 	}
