@@ -1,9 +1,7 @@
 package portal_test
 
 import (
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -44,48 +42,22 @@ func TestEIDLogin(t *testing.T) {
 			op.Config.Handler = p
 			op.Start()
 
-			type answer struct {
-				status   int
-				location string
-				body     string
-			}
-			newClient := func() *http.Client {
-				jar, _ := cookiejar.New(nil)
-				return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			}
-			do := func(c *http.Client, method, u string, form url.Values) answer {
-				t.Helper()
-				var req *http.Request
-				if form != nil {
-					req, _ = http.NewRequest(method, u, strings.NewReader(form.Encode()))
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				} else {
-					req, _ = http.NewRequest(method, u, nil)
-				}
-				res, err := c.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer res.Body.Close()
-				b, _ := io.ReadAll(res.Body)
-				return answer{res.StatusCode, res.Header.Get("Location"), string(b)}
-			}
 			// login goes through the provider's own page as sub; tamper
 			// changes the state the provider sends back.
 			login := func(c *http.Client, sub string, tamper bool) answer {
 				t.Helper()
-				start := do(c, "GET", env.URL+"/dang-nhap/vneid?next=/ho-so", nil)
+				start := fetch(t, c, "GET", env.URL+"/dang-nhap/vneid?next=/ho-so", nil)
 				if start.status != http.StatusSeeOther || !strings.HasPrefix(start.location, issuer+"/authorize?") {
 					t.Fatalf("start: %d to %q", start.status, start.location)
 				}
-				page := do(c, "GET", start.location, nil)
+				page := fetch(t, c, "GET", start.location, nil)
 				if page.status != 200 || !strings.Contains(page.body, "THỬ NGHIỆM") {
 					t.Fatalf("the provider's page: %d, sandbox label missing", page.status)
 				}
 				au, _ := url.Parse(start.location)
 				form := au.Query()
 				form.Set("sub", sub)
-				back := do(c, "POST", issuer+"/authorize", form)
+				back := fetch(t, c, "POST", issuer+"/authorize", form)
 				cb, err := url.Parse(back.location)
 				if err != nil || !strings.HasPrefix(back.location, env.URL+"/dang-nhap/vneid/callback?") {
 					t.Fatalf("the provider's answer: %d to %q", back.status, back.location)
@@ -95,16 +67,16 @@ func TestEIDLogin(t *testing.T) {
 					q.Set("state", "changed")
 					cb.RawQuery = q.Encode()
 				}
-				return do(c, "GET", cb.String(), nil)
+				return fetch(t, c, "GET", cb.String(), nil)
 			}
 
 			// The login page offers the e-ID.
-			if a := do(newClient(), "GET", env.URL+"/dang-nhap", nil); !strings.Contains(a.body, `id="eid-login"`) {
+			if a := fetch(t, jarClient(), "GET", env.URL+"/dang-nhap", nil); !strings.Contains(a.body, `id="eid-login"`) {
 				t.Fatal("the login page has no e-ID button though a provider is configured")
 			}
 
 			// A person without an account: a verified one is opened.
-			c := newClient()
+			c := jarClient()
 			if a := login(c, "s-new", false); a.status != http.StatusSeeOther || a.location != "/ho-so" {
 				t.Fatalf("first e-ID login: %d to %q\n%s", a.status, a.location, a.body)
 			}
@@ -112,21 +84,21 @@ func TestEIDLogin(t *testing.T) {
 			if err != nil || !acct.IsVerified() || acct.VerifiedHow != "national_eid" || acct.FullName != "Lê Thị Cúc" || acct.PasswordHash != "" {
 				t.Fatalf("the account opened: %+v (%v)", acct, err)
 			}
-			if a := do(c, "GET", env.URL+"/ho-so", nil); a.status != 200 || !strings.Contains(a.body, "Lê Thị Cúc") {
+			if a := fetch(t, c, "GET", env.URL+"/ho-so", nil); a.status != 200 || !strings.Contains(a.body, "Lê Thị Cúc") {
 				t.Fatalf("the citizen's page after the e-ID login: %d", a.status)
 			}
 			// Without a password, the password login answers 401, not 500.
-			if a := do(newClient(), "POST", env.URL+"/dang-nhap", url.Values{"username": {"001199012345"}, "password": {"bat-ky"}}); a.status != http.StatusUnauthorized && a.status != http.StatusForbidden {
+			if a := fetch(t, jarClient(), "POST", env.URL+"/dang-nhap", url.Values{"username": {"001199012345"}, "password": {"bat-ky"}}); a.status != http.StatusUnauthorized && a.status != http.StatusForbidden {
 				t.Fatalf("password login of an e-ID account: %d", a.status)
 			}
 			// Logout ends the session at the provider too.
-			if a := do(c, "POST", env.URL+"/dang-xuat", url.Values{}); a.status != http.StatusSeeOther || !strings.HasPrefix(a.location, issuer+"/logout?") {
+			if a := fetch(t, c, "POST", env.URL+"/dang-xuat", url.Values{}); a.status != http.StatusSeeOther || !strings.HasPrefix(a.location, issuer+"/logout?") {
 				t.Fatalf("logout: %d to %q", a.status, a.location)
 			}
 
 			// Citizen A, verified at the desk: their own account.
 			before, _ := env.DB.AccountByUsername(t.Context(), apptest.CitizenA)
-			if a := login(newClient(), "s-a", false); a.status != http.StatusSeeOther {
+			if a := login(jarClient(), "s-a", false); a.status != http.StatusSeeOther {
 				t.Fatalf("A's e-ID login: %d\n%s", a.status, a.body)
 			}
 			if after, _ := env.DB.AccountByUsername(t.Context(), apptest.CitizenA); after == nil || after.ID != before.ID {
@@ -136,7 +108,7 @@ func TestEIDLogin(t *testing.T) {
 			// Citizen B's ID number, held by a self-declared account: the
 			// e-ID holder gets a verified account, B's is suspended.
 			oldB, _ := env.DB.AccountByUsername(t.Context(), apptest.CitizenB)
-			if a := login(newClient(), "s-b", false); a.status != http.StatusSeeOther {
+			if a := login(jarClient(), "s-b", false); a.status != http.StatusSeeOther {
 				t.Fatalf("B's e-ID login: %d\n%s", a.status, a.body)
 			}
 			newB, err := env.DB.AccountByUsername(t.Context(), apptest.CitizenB)
@@ -145,11 +117,11 @@ func TestEIDLogin(t *testing.T) {
 			}
 
 			// A tampered state: refused, with a clear page, no session.
-			t2 := newClient()
+			t2 := jarClient()
 			if a := login(t2, "s-new", true); a.status != http.StatusBadRequest || !strings.Contains(a.body, "Phiên đăng nhập bằng định danh điện tử đã hết hạn hoặc không hợp lệ") {
 				t.Fatalf("tampered state: %d\n%s", a.status, a.body)
 			}
-			if a := do(t2, "GET", env.URL+"/ho-so", nil); a.status == 200 {
+			if a := fetch(t, t2, "GET", env.URL+"/ho-so", nil); a.status == 200 {
 				t.Fatal("a tampered login opened a session")
 			}
 		})

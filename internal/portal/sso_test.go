@@ -1,9 +1,7 @@
 package portal_test
 
 import (
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -48,60 +46,40 @@ func TestStaffSSO(t *testing.T) {
 			}
 			op.Config.Handler = p
 			op.Start()
-			newClient := func() *http.Client {
-				jar, _ := cookiejar.New(nil)
-				return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			}
-			do := func(c *http.Client, method, u string, form url.Values) (int, string, string) {
+			sso := func(c *http.Client, sub string) answer {
 				t.Helper()
-				var res *http.Response
-				var err error
-				if form != nil {
-					res, err = c.PostForm(u, form)
-				} else {
-					res, err = c.Get(u)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer res.Body.Close()
-				b, _ := io.ReadAll(res.Body)
-				return res.StatusCode, res.Header.Get("Location"), string(b)
-			}
-			sso := func(c *http.Client, sub string) (int, string, string) {
-				t.Helper()
-				_, start, _ := do(c, "GET", env.URL+"/dang-nhap/can-bo?next=/can-bo/", nil)
+				start := fetch(t, c, "GET", env.URL+"/dang-nhap/can-bo?next=/can-bo/", nil).location
 				au, err := url.Parse(start)
 				if err != nil || !strings.HasPrefix(start, issuer+"/authorize?") {
 					t.Fatalf("start: %q", start)
 				}
 				form := au.Query()
 				form.Set("sub", sub)
-				_, back, _ := do(c, "POST", issuer+"/authorize", form)
-				return do(c, "GET", back, nil)
+				back := fetch(t, c, "POST", issuer+"/authorize", form).location
+				return fetch(t, c, "GET", back, nil)
 			}
-			if _, _, body := do(newClient(), "GET", env.URL+"/dang-nhap", nil); !strings.Contains(body, `id="sso-login"`) || strings.Contains(body, `id="eid-login"`) {
+			if a := fetch(t, jarClient(), "GET", env.URL+"/dang-nhap", nil); !strings.Contains(a.body, `id="sso-login"`) || strings.Contains(a.body, `id="eid-login"`) {
 				t.Fatal("the login page: the staff SSO button missing, or an e-ID button without a provider")
 			}
-			c := newClient()
-			if st, loc, body := sso(c, "known"); st != http.StatusSeeOther || loc != "/can-bo/" {
-				t.Fatalf("a known officer: %d to %q\n%s", st, loc, body)
+			c := jarClient()
+			if a := sso(c, "known"); a.status != http.StatusSeeOther || a.location != "/can-bo/" {
+				t.Fatalf("a known officer: %d to %q\n%s", a.status, a.location, a.body)
 			}
-			if st, _, _ := do(c, "GET", env.URL+"/can-bo/", nil); st != 200 {
-				t.Fatalf("the back office after SSO: %d", st)
+			if a := fetch(t, c, "GET", env.URL+"/can-bo/", nil); a.status != 200 {
+				t.Fatalf("the back office after SSO: %d", a.status)
 			}
-			if st, _, body := sso(newClient(), "unknown"); st != http.StatusForbidden || !strings.Contains(body, "chưa được cấp quyền cán bộ") {
-				t.Fatalf("an unknown officer: %d\n%s", st, body)
+			if a := sso(jarClient(), "unknown"); a.status != http.StatusForbidden || !strings.Contains(a.body, "chưa được cấp quyền cán bộ") {
+				t.Fatalf("an unknown officer: %d\n%s", a.status, a.body)
 			}
 			if _, err := env.DB.AccountByUsername(t.Context(), "079090002222"); err == nil {
 				t.Fatal("the unknown officer was created")
 			}
 			// Password login is off for officers, not for citizens.
-			if st, _, body := do(newClient(), "POST", env.URL+"/dang-nhap", url.Values{"username": {"ht.leader"}, "password": {apptest.Password}}); st != http.StatusForbidden || !strings.Contains(body, "đăng nhập một lần") {
-				t.Fatalf("an officer's password login: %d", st)
+			if a := fetch(t, jarClient(), "POST", env.URL+"/dang-nhap", url.Values{"username": {"ht.leader"}, "password": {apptest.Password}}); a.status != http.StatusForbidden || !strings.Contains(a.body, "đăng nhập một lần") {
+				t.Fatalf("an officer's password login: %d", a.status)
 			}
-			if st, _, _ := do(newClient(), "POST", env.URL+"/dang-nhap", url.Values{"username": {apptest.CitizenA}, "password": {apptest.Password}}); st != http.StatusSeeOther {
-				t.Fatalf("a citizen's password login: %d", st)
+			if a := fetch(t, jarClient(), "POST", env.URL+"/dang-nhap", url.Values{"username": {apptest.CitizenA}, "password": {apptest.Password}}); a.status != http.StatusSeeOther {
+				t.Fatalf("a citizen's password login: %d", a.status)
 			}
 		})
 	}
