@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -13,26 +11,7 @@ import (
 // pdfText extracts a PDF's text with pdftotext (poppler-utils).
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext (poppler-utils) is required under CI=true")
-		}
-		t.Skip("pdftotext not installed")
-	}
-	f, err := os.CreateTemp(t.TempDir(), "*.pdf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Write(pdf); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	out, err := exec.Command(bin, "-layout", f.Name(), "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return apptest.PDFText(t, pdf, "-layout")
 }
 
 func TestSlipsOverAPI(t *testing.T) {

@@ -3,8 +3,6 @@ package backoffice_test
 import (
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -19,26 +17,7 @@ func pdfText(t *testing.T, body string) string {
 	if !strings.HasPrefix(body, "%PDF") {
 		t.Fatalf("not a PDF: %.200s", body)
 	}
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext (poppler-utils) is required under CI=true")
-		}
-		t.Skip("pdftotext not installed")
-	}
-	f, err := os.CreateTemp(t.TempDir(), "*.pdf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString(body); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	out, err := exec.Command(bin, "-raw", f.Name(), "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
+	return strings.Join(strings.Fields(apptest.PDFText(t, []byte(body), "-raw")), " ")
 }
 
 // countDossiers counts every stored dossier.
