@@ -342,7 +342,7 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 	now := h.now()
 	view.Due = h.deadline(lang, cal, d, now)
 	if view.Actions[string(dossier.ActReschedule)] && dossier.ApologyWarning(d, now, cal) {
-		view.ApologyBy = cal.AddWorkingDays(*d.LegalDueAt, -1).In(cal.Location()).Format("02/01/2006")
+		view.ApologyBy = dossier.ApologyLastDay(*d.LegalDueAt, cal).In(cal.Location()).Format("02/01/2006")
 	}
 	for _, no := range slips.Numbers {
 		if slips.Applies(no, d) == nil {

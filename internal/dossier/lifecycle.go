@@ -707,7 +707,7 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 // is the working day before the due date's day.
 func CheckApologyInTime(due, now time.Time, clk DayCounter) error {
 	loc := clk.Location()
-	last := clk.AddWorkingDays(due, -1)
+	last := ApologyLastDay(due, clk)
 	ly, lm, ld := last.In(loc).Date()
 	if now.In(loc).After(time.Date(ly, lm, ld, 23, 59, 59, 0, loc)) {
 		return apperr.Newf(apperr.Unprocessable, "apology_too_late",
@@ -716,6 +716,12 @@ func CheckApologyInTime(due, now time.Time, clk DayCounter) error {
 			last.In(loc).Format("02/01/2006"))
 	}
 	return nil
+}
+
+// ApologyLastDay is the last day on which the apology for a dossier due at
+// due may be sent: the working day before the due date's day.
+func ApologyLastDay(due time.Time, clk DayCounter) time.Time {
+	return clk.AddWorkingDays(due, -1)
 }
 
 // ApologyWarning reports whether a leader should be warned about an open
