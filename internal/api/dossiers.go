@@ -88,39 +88,24 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 		m = mp
 		defer m.Discard()
-		if err := checkJSONText("form", []byte(fields["form"])); err != nil {
-			return err
-		}
-		if err := checkJSONText("applicant", []byte(fields["applicant"])); err != nil {
-			return err
-		}
 		in.Procedure, in.Unit, in.Channel = fields["procedure"], fields["unit"], dossier.Channel(fields["channel"])
-		if s := fields["form"]; s != "" {
-			if err := json.Unmarshal([]byte(s), &in.Form); err != nil {
-				return apperr.New(apperr.Invalid, "bad_json", "Trường «form» phải là một đối tượng JSON.", "The form part must be a JSON object.")
-			}
-		}
-		if s := fields["applicant"]; s != "" {
-			in.Applicant = new(dossier.Applicant)
-			if err := json.Unmarshal([]byte(s), in.Applicant); err != nil {
-				return apperr.New(apperr.Invalid, "bad_json", "Trường «applicant» phải là một đối tượng JSON.", "The applicant part must be a JSON object.")
-			}
-		}
-		if s := fields["delivery"]; s != "" {
-			if err := checkJSONText("delivery", []byte(s)); err != nil {
+		var app dossier.Applicant
+		var delivery dossier.Delivery
+		for _, p := range []struct {
+			name, kind, kindEN string
+			into               any
+			set                func()
+		}{
+			{"form", "một đối tượng", "an object", &in.Form, nil},
+			{"applicant", "một đối tượng", "an object", &app, func() { in.Applicant = &app }},
+			{"delivery", "một đối tượng", "an object", &delivery, func() { in.Delivery = &delivery }},
+			{"received", "một mảng", "an array", &in.Received, nil},
+		} {
+			if err := jsonPart(fields, p.name, p.kind, p.kindEN, p.into); err != nil {
 				return err
 			}
-			in.Delivery = new(dossier.Delivery)
-			if err := json.Unmarshal([]byte(s), in.Delivery); err != nil {
-				return apperr.New(apperr.Invalid, "bad_json", "Trường «delivery» phải là một đối tượng JSON.", "The delivery part must be a JSON object.")
-			}
-		}
-		if err := checkJSONText("received", []byte(fields["received"])); err != nil {
-			return err
-		}
-		if s := fields["received"]; s != "" {
-			if err := json.Unmarshal([]byte(s), &in.Received); err != nil {
-				return apperr.New(apperr.Invalid, "bad_json", "Trường «received» phải là một mảng JSON.", "The received part must be a JSON array.")
+			if p.set != nil && fields[p.name] != "" {
+				p.set()
 			}
 		}
 		fmt.Fprintf(hash, "%q|%q|%q|%q|%q", in.Procedure, in.Unit, fields["form"], fields["applicant"], in.Channel)
@@ -321,5 +306,22 @@ func (h *Handler) track(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// jsonPart decodes the multipart field name, when sent, as JSON into into,
+// after the text checks every JSON part gets.
+func jsonPart(fields map[string]string, name, kind, kindEN string, into any) error {
+	s := fields[name]
+	if err := checkJSONText(name, []byte(s)); err != nil {
+		return err
+	}
+	if s == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s), into); err != nil {
+		return apperr.New(apperr.Invalid, "bad_json", fmt.Sprintf("Trường «%s» phải là %s JSON.", name, kind),
+			fmt.Sprintf("The %s part must be a JSON %s.", name, kindEN))
+	}
 	return nil
 }
