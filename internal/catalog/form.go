@@ -69,6 +69,10 @@ type Field struct {
 	Min       *float64  `json:"min,omitempty"`
 	Max       *float64  `json:"max,omitempty"`
 	Help      string    `json:"help,omitempty"`
+	// Source, when set, is where the field is filled from (the verified
+	// identity, the account or the population database); the citizen
+	// may still change the value.
+	Source Source `json:"source,omitempty"`
 }
 
 // MarshalJSON writes Options as [] rather than null when there are none, so
@@ -198,6 +202,9 @@ func (f Form) Check() error {
 		}
 		if fd.Min != nil && fd.Max != nil && *fd.Min > *fd.Max {
 			bad(i, fd, "min %v greater than max %v", *fd.Min, *fd.Max)
+		}
+		if why := checkSource(fd); why != "" {
+			bad(i, fd, "%s", why)
 		}
 	}
 	if err := f.checkRules(); err != nil {
