@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 )
@@ -140,6 +141,10 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if a.Citizen {
 		acct := accountFrom(r.Context())
 		in.Account = &dossier.Applicant{FullName: acct.FullName, IDNumber: acct.Username, Phone: acct.Phone, Email: acct.Email}
+		// Form values equal to the account's identity are recorded as
+		// such, as on the portal (dossier.Sources).
+		k := auth.KnownOf(acct)
+		in.Known = &k
 	}
 	if key := strings.TrimSpace(r.Header.Get("Idempotency-Key")); key != "" {
 		if len(key) > 200 {

@@ -142,7 +142,9 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, s *staff) error {
 }
 
 // formValue is one answer of the application form with its label.
-type formValue struct{ Label, Value string }
+// formValue is one answer of the form; Origin, when set, is where the
+// platform filled it from and the applicant kept it (dossier.Origin).
+type formValue struct{ Label, Value, Origin string }
 
 // docView is one attached document.
 type docView struct {
@@ -262,13 +264,14 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		view.Tampered = true
 		h.Log.WarnContext(r.Context(), "dossier history does not verify", "dossier", d.Code, "findings", len(problems))
 	}
+	origins := d.FormSources()
 	for _, f := range v.Form.Fields {
 		val, ok := d.Form[f.Name]
 		if !ok || val == nil || val == "" {
 			continue
 		}
 		text := web.AnswerText(f, val, lang, func(b bool) string { return h.t(r, "bool."+strconv.FormatBool(b)) })
-		view.Form = append(view.Form, formValue{f.LabelIn(lang), text})
+		view.Form = append(view.Form, formValue{f.LabelIn(lang), text, string(origins[f.Name])})
 	}
 	names := map[string]string{}
 	for _, doc := range v.Documents {

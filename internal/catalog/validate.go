@@ -265,6 +265,20 @@ func (f Form) Validate(data map[string]any, now time.Time) (map[string]any, Fiel
 	return clean, nil
 }
 
+// CleanEach returns the canonical value of every field of data that is
+// valid on its own, other fields' errors and the rules across fields
+// aside: what a page may treat as settled while it shows errors
+// elsewhere.
+func (f Form) CleanEach(data map[string]any, now time.Time) map[string]any {
+	out := make(map[string]any, len(f.Fields))
+	for _, fd := range f.Fields {
+		if v, code := fd.clean(data[fd.Name], now); code == "" && v != nil {
+			out[fd.Name] = v
+		}
+	}
+	return out
+}
+
 // FormData turns a parsed HTML form (r.PostForm) into Validate's input. A key
 // sent several times keeps its last value, so the common "hidden false input
 // followed by a checkbox" pattern reads as ticked when the box is ticked.

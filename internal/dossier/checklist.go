@@ -28,6 +28,9 @@ type ReceivedDocument struct {
 // reception event, so it belongs to the dossier's hash-chained history.
 type ReceiveData struct {
 	Documents []ReceivedDocument `json:"documents"`
+	// Sources: where the form values the desk kept as filled came from
+	// (a population lookup at the counter); absent in older rows.
+	Sources map[string]Origin `json:"sources,omitempty"`
 }
 
 func (ReceiveData) eventData() {}

@@ -91,6 +91,12 @@ type RatingData struct {
 // RatingChannelKiosk marks a rating recorded on the desk's screen.
 const RatingChannelKiosk = "kiosk"
 
+// SubmitData: submit, where the form values the platform filled came from
+// (field → origin), for the values the citizen kept as filled.
+type SubmitData struct {
+	Sources map[string]Origin `json:"sources"`
+}
+
 // RawData is a stored payload of an action that has no type (yet): kept as
 // it was, so that reading an old row never fails.
 type RawData json.RawMessage
@@ -108,6 +114,7 @@ func (ResultData) eventData()     {}
 func (DeliverData) eventData()    {}
 func (RescheduleData) eventData() {}
 func (RatingData) eventData()     {}
+func (SubmitData) eventData()     {}
 func (RawData) eventData()        {}
 
 // eventDataTypes says which payload each action records.
@@ -126,6 +133,7 @@ var eventDataTypes = map[Action]func([]byte) (EventData, error){
 	ActReschedule:        decodeAs[RescheduleData],
 	ActRate:              decodeAs[RatingData],
 	ActReceive:           decodeAs[ReceiveData],
+	ActSubmit:            decodeAs[SubmitData],
 }
 
 func decodeAs[T EventData](raw []byte) (EventData, error) {

@@ -41,6 +41,11 @@ func TestEventDataRoundTrip(t *testing.T) {
 			{Key: "cccd", Name: "CCCD", Note: "Tra cứu CSDL dân cư"}}},
 			map[string]any{"documents": []ReceivedDocument{{Key: "to_khai", Name: "Tờ khai", Received: true, Originals: 1},
 				{Key: "cccd", Name: "CCCD", Note: "Tra cứu CSDL dân cư"}}}},
+		{ActReceive, ReceiveData{Documents: []ReceivedDocument{}, Sources: map[string]Origin{"ho_ten": OriginPopulation}},
+			map[string]any{"documents": []ReceivedDocument{}, "sources": map[string]Origin{"ho_ten": OriginPopulation}}},
+		// New with the prefill: which values the platform filled.
+		{ActSubmit, SubmitData{Sources: map[string]Origin{"ho_ten": OriginIdentity, "noi_cu_tru": OriginPopulation}},
+			map[string]any{"sources": map[string]Origin{"ho_ten": OriginIdentity, "noi_cu_tru": OriginPopulation}}},
 	}
 	seen := map[Action]bool{}
 	for _, tt := range tests {

@@ -77,6 +77,10 @@ type SubmitInput struct {
 	Account     *Applicant `json:"-"`
 	IdemKey     string     `json:"-"`
 	RequestHash string     `json:"-"`
+	// Known is what the platform holds about the applicant (the account's
+	// identity, a population lookup made for this dossier), filled by the
+	// caller; the submission records which form values kept it (Sources).
+	Known *Known `json:"-"`
 }
 
 func badInput(code, vi, en string, args ...any) error {
@@ -162,6 +166,11 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 		d.Channel = ChannelOnline
 		d.Status = StatusSubmitted
 		ev.Role, ev.Action = RoleApplicant, ActSubmit
+		if in.Known != nil {
+			if src := Sources(v.Form, form, *in.Known); src != nil {
+				ev.Data = SubmitData{Sources: src}
+			}
+		}
 	} else {
 		role := ""
 		for _, r := range a.rolesIn(u.ID) {
@@ -185,7 +194,11 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 		if err != nil {
 			return nil, false, err
 		}
-		ev.Data = ReceiveData{Documents: recv}
+		rd := ReceiveData{Documents: recv}
+		if in.Known != nil {
+			rd.Sources = Sources(v.Form, form, *in.Known)
+		}
+		ev.Data = rd
 		if s.Directory != nil {
 			// The applicant's own account, if any, may follow the dossier online.
 			if id, err := s.Directory.OwnerByIDNumber(ctx, app.IDNumber); err == nil {

@@ -93,6 +93,10 @@ type Handler struct {
 	// StaffSSO is the city's single sign-on for officers; nil when not
 	// configured.
 	StaffSSO *eid.RP
+	// Population reads the citizen's own record in the national
+	// population database to fill the form, when the citizen consents;
+	// nil when no lookup is configured (the page then offers none).
+	Population Population
 
 	web *web.Renderer
 	// cop refuses cross-site state-changing requests (forms posted from

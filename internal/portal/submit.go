@@ -117,6 +117,12 @@ type submitView struct {
 	MaxFileMB int64
 	// Notice says a draft was saved or restored.
 	Notice string
+	// PopulationOffer shows the button that fills the form from the
+	// national population database (with the citizen's consent);
+	// PopulationVerify says instead that a verified account is needed;
+	// PopulationError is why the last lookup gave nothing.
+	PopulationOffer, PopulationVerify bool
+	PopulationError                   string
 	// Delivery is the applicant's choice of how to receive the result;
 	// DeliveryMethods those the procedure offers.
 	Delivery        dossier.Delivery
@@ -166,6 +172,11 @@ type draft struct {
 	Values   map[string]string `json:"values"`
 	Files    []pendingFile     `json:"files,omitempty"`
 	Delivery dossier.Delivery  `json:"delivery"`
+	// Population holds, per form field, what the citizen's own lookup in
+	// the population database gave, and PopulationAt when: the values
+	// the submission records as the population's (dossier.Sources).
+	Population   map[string]string `json:"population,omitempty"`
+	PopulationAt *time.Time        `json:"population_at,omitempty"`
 }
 
 // pendingFile is an accepted upload kept in a draft until confirmation.
@@ -265,10 +276,15 @@ func (h *Handler) draftForm(w http.ResponseWriter, r *http.Request, a *account.A
 	if pick.Unit != "" {
 		unit = pick.Unit
 	}
-	v, err := h.submitView(r, p, n, pick, unit, dr.Values)
+	// What the platform holds fills what the citizen has not typed yet.
+	k := known(a, dr)
+	values := prefillValues(p.Current.Form, k, dr.Values)
+	v, err := h.submitView(r, p, n, pick, unit, values)
 	if err != nil {
 		return err
 	}
+	h.markOrigins(r, v, a, k, values)
+	h.offerPopulation(v, a)
 	v.keep(dr.Files, web.LangOf(r))
 	v.setDelivery(dr.Delivery)
 	if found {
@@ -528,6 +544,8 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.keep(pending, lang)
+	h.markOrigins(r, v, a, known(a, prev), values)
+	h.offerPopulation(v, a)
 	// The files the draft refers to are kept before it is saved; the
 	// others go (the sweeper takes what an unsaved draft leaves).
 	keepFiles := func() {
@@ -536,7 +554,8 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	saveDraft := func() error {
-		b, err := json.Marshal(draft{Unit: unit, Values: values, Files: pending, Delivery: delivery})
+		b, err := json.Marshal(draft{Unit: unit, Values: values, Files: pending, Delivery: delivery,
+			Population: prev.Population, PopulationAt: prev.PopulationAt})
 		if err != nil {
 			return err
 		}
@@ -553,6 +572,10 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 		h.web.Render(w, r, web.View{Name: "submit", Nav: "procedures", NoIndex: true, Data: v})
 		return nil
+	}
+	if m.Fields["population"] != "" {
+		// The citizen asks the population database to fill the form.
+		return h.populationPost(w, r, a, p, n, m.Fields, &prev, values, pending, delivery, saveDraft)
 	}
 	if m.Fields["pick_unit"] != "" {
 		// The picker's button (the page without JavaScript): the list of
@@ -632,7 +655,8 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if len(v.Errors) == 0 {
 		// Valid: keep everything server-side and show the review page;
 		// the dossier is filed when the citizen confirms it.
-		dr := draft{Unit: unit, Values: values, Files: pending, Delivery: delivery}
+		dr := draft{Unit: unit, Values: values, Files: pending, Delivery: delivery,
+			Population: prev.Population, PopulationAt: prev.PopulationAt}
 		b, err := json.Marshal(dr)
 		if err != nil {
 			return err
@@ -832,6 +856,8 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) error {
 		in := dossier.SubmitInput{Procedure: p.Code, Unit: dr.Unit, Form: clean, Documents: docs, Delivery: &dr.Delivery,
 			Account: &dossier.Applicant{FullName: a.FullName, IDNumber: a.Username, Phone: a.Phone, Email: a.Email},
 			IdemKey: "portal:" + token, RequestHash: hex.EncodeToString(hash.Sum(nil))}
+		k := known(a, dr)
+		in.Known = &k
 		d, _, err := h.Dossiers.Submit(r.Context(), citizenActor(a), in)
 		if err == nil {
 			h.Log.InfoContext(r.Context(), "dossier submitted online", "code", d.Code, "account", a.ID)

@@ -30,6 +30,10 @@ type FormField struct {
 	Auto      string // autocomplete
 	// Placeholder and Pattern are set on date fields, typed as text.
 	Placeholder, Pattern string
+	// Origin says where a value the platform filled came from
+	// (dossier.Origin, or "edited" when the person changed it), and
+	// OriginNote says it in words; both empty for a typed value.
+	Origin, OriginNote string
 }
 
 // FormOption is one choice of a select control.
@@ -47,6 +51,9 @@ func (f FormField) Described() string {
 	}
 	if f.Help != "" {
 		ids = append(ids, f.ID+"-hint")
+	}
+	if f.OriginNote != "" {
+		ids = append(ids, f.ID+"-origin")
 	}
 	if f.Error != "" {
 		ids = append(ids, f.ID+"-error")
