@@ -57,3 +57,37 @@ func TestValidateSecuritySettings(t *testing.T) {
 		t.Error("https base URL not seen")
 	}
 }
+
+// TestValidatePopulation: the lookup's URL, credentials and timeout.
+func TestValidatePopulation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    Population
+		want string // "" = valid
+	}{
+		{"off", Population{}, ""},
+		{"https with a token", Population{URL: "https://lgsp.example.vn/dancu/tracuu", Token: "t"}, ""},
+		{"http with a user", Population{URL: "http://10.0.0.5:8080/tracuu", User: "u", Password: "p"}, ""},
+		{"not a URL", Population{URL: "lgsp.example.vn"}, "--population-url must be"},
+		{"ftp", Population{URL: "ftp://lgsp.example.vn/x"}, "--population-url must be"},
+		{"token without URL", Population{Token: "t"}, "without --population-url"},
+		{"password without user", Population{URL: "https://x.example", Password: "p"}, "--population-password needs"},
+		{"header with a colon", Population{URL: "https://x.example", TokenHeader: "X-Key: a"}, "header name"},
+		{"negative timeout", Population{URL: "https://x.example", Timeout: -1}, "--population-timeout"},
+	} {
+		c := Default()
+		c.Population = tc.p
+		err := c.Validate()
+		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+		if err == nil && c.Population.Timeout == 0 {
+			t.Errorf("%s: no default timeout", tc.name)
+		}
+	}
+	c := Default()
+	c.Population.URL = "https://u:secret@x.example/%zz"
+	if err := c.Validate(); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("bad URL with a credential: %v", err)
+	}
+}
