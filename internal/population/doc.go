@@ -30,9 +30,8 @@
 //   - an answer whose CongDan carries another ID number than the one asked
 //     is refused as malformed, so a platform mix-up never shows one person's
 //     data on another's dossier;
-//   - apperr has no "service unavailable" kind yet, so UnavailableKind is
-//     apperr.Internal (the edge answers 500 and logs the cause); when a 503
-//     kind is added, UnavailableKind is the one line to change.
+//   - UnavailableKind is apperr.Unavailable: the edge answers 503 with the
+//     message to try again later or enter the details by hand.
 //
 // Service is the one way in for every surface (the desk, the portal, the
 // API): it applies the rules (a purpose; a citizen's own record only; an
