@@ -111,6 +111,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		return nil, fmt.Errorf("the population lookup: %w", err)
 	}
 	bo.Population = backoffice.PopulationDesk{Service: pop, Log: db}
+	h.Population = pop
 	// --- end population lookup ---
 	var sandbox http.Handler
 	if cfg.Demo && cfg.OIDC.Issuer == "" {

@@ -264,3 +264,8 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// NotConfigured is the error of a lookup where no registry is configured
+// (503 population_not_configured), for surfaces that have no service at
+// all to ask.
+func NotConfigured() error { return errNotConfigured() }
