@@ -1,8 +1,10 @@
 package config
 
 import (
+	"flag"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSelfRegistrationDefault(t *testing.T) {
@@ -89,5 +91,27 @@ func TestValidatePopulation(t *testing.T) {
 	c.Population.URL = "https://u:secret@x.example/%zz"
 	if err := c.Validate(); err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("bad URL with a credential: %v", err)
+	}
+}
+
+// TestPopulationFlagsAndEnv: the settings come from MOTCUA_POPULATION_*
+// and the flags override them.
+func TestPopulationFlagsAndEnv(t *testing.T) {
+	t.Setenv("MOTCUA_POPULATION_URL", "https://lgsp.example.vn/dancu")
+	t.Setenv("MOTCUA_POPULATION_TOKEN", "from-env")
+	t.Setenv("MOTCUA_POPULATION_INTEGRATION_CODE", "HNI-MC")
+	t.Setenv("MOTCUA_POPULATION_TIMEOUT", "3s")
+	c := Default()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--population-token", "from-flag", "--population-token-header", "X-Api-Key"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := Population{URL: "https://lgsp.example.vn/dancu", Token: "from-flag", TokenHeader: "X-Api-Key", IntegrationCode: "HNI-MC", Timeout: 3 * time.Second}
+	if c.Population != want {
+		t.Errorf("population = %+v, want %+v", c.Population, want)
 	}
 }
