@@ -70,6 +70,9 @@ type Handler struct {
 	BaseURL string
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Population is the population-database lookup (population.go); nil
+	// answers 503 population_not_configured.
+	Population PopulationLookup
 }
 
 func (h *Handler) now() time.Time {
@@ -106,6 +109,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/walkins", h.auth(h.recordWalkIn))
 	mux.Handle("GET /api/v1/walkins/{id}", h.auth(h.getWalkIn))
 	mux.Handle("GET /api/v1/walkins/{id}/slip", h.auth(h.walkInSlip))
+	mux.Handle("POST /api/v1/population/lookups", h.auth(h.lookupPopulation)) // population.go
 	mux.Handle("/api/", h.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "no_route", "Không có địa chỉ API này.", "No such API endpoint.")
 	}))

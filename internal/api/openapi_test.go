@@ -58,6 +58,7 @@ var documentedRoutes = []documentedRoute{
 	{method: "POST", path: "/api/v1/walkins", auth: true},
 	{method: "GET", path: "/api/v1/walkins/{id}", auth: true},
 	{method: "GET", path: "/api/v1/walkins/{id}/slip", auth: true},
+	{method: "POST", path: "/api/v1/population/lookups", auth: true},
 	{method: "GET", path: "/healthz", outside: true},
 	{method: "GET", path: "/metrics", outside: true},
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/eid"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/population"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/server"
 	"github.com/motcua/motcua/internal/store"
@@ -35,6 +36,8 @@ type App struct {
 	API      *api.Handler
 	Server   *server.Server
 	Log      *slog.Logger
+	// Population is the population-database lookup service (population.go).
+	Population *population.Service
 }
 
 // Options override parts of the assembly (tests use them).
@@ -102,6 +105,14 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		return nil, err
 	}
 	bo.BaseURL, ph.BaseURL = cfg.BaseURL, cfg.BaseURL
+	// --- population lookup (population.go) ---
+	pop, popSandbox, err := populationService(cfg, db, log, now)
+	if err != nil {
+		return nil, fmt.Errorf("the population lookup: %w", err)
+	}
+	bo.Population = backoffice.PopulationDesk{Service: pop, Log: db}
+	h.Population = pop
+	// --- end population lookup ---
 	var sandbox http.Handler
 	if cfg.Demo && cfg.OIDC.Issuer == "" {
 		// The demo's own e-ID provider, under /sandbox/vneid, speaking
@@ -145,6 +156,9 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			if sandbox != nil {
 				mux.Handle(sandboxEIDPath+"/", sandbox)
 			}
+			if popSandbox != nil {
+				mux.Handle(sandboxPopulationPath, popSandbox)
+			}
 		}},
 		Guard: func(next http.Handler) http.Handler {
 			return web.CheckRequest(next, func(w http.ResponseWriter, r *http.Request, err error) {
@@ -159,7 +173,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			})
 		},
 	})
-	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log}, nil
+	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop}, nil
 }
 
 // Sweeping of the file store: files older than SweepAge that no request

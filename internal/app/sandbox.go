@@ -26,13 +26,15 @@ func demoEID(baseURL string) (http.Handler, config.OIDC, error) {
 	if _, err := rand.Read(secret); err != nil {
 		return nil, config.OIDC{}, err
 	}
-	births := map[string]string{demo.Citizens[0].IDNumber: "15/03/1990", demo.Citizens[1].IDNumber: "20/11/1995"}
 	var citizens []eidprovider.Citizen
 	for i, c := range demo.Citizens {
 		citizens = append(citizens, eidprovider.Citizen{Sub: "demo-" + string(rune('a'+i)), IDNumber: c.IDNumber, FullName: c.FullName,
-			BirthDate: births[c.IDNumber], Phone: c.Phone, Email: c.Email})
+			BirthDate: demoBirths[c.IDNumber], Phone: c.Phone, Email: c.Email})
 	}
-	citizens = append(citizens, eidprovider.Citizen{Sub: "demo-new", IDNumber: "001199012345", FullName: "Lê Thị Cúc", BirthDate: "02/09/1999"})
+	// demoBirths and demoNewPerson are shared with the sandbox population
+	// registry (population.go), so both sandboxes tell the same story.
+	citizens = append(citizens, eidprovider.Citizen{Sub: "demo-new", IDNumber: demoNewPerson.IDNumber, FullName: demoNewPerson.FullName,
+		BirthDate: demoNewPerson.BirthDate})
 	client := eidprovider.Client{ID: "motcua-demo", Secret: hex.EncodeToString(secret),
 		RedirectURIs: []string{base + "/dang-nhap/vneid/callback"}, PostLogoutRedirectURIs: []string{base + "/"}}
 	p, err := eidprovider.New(issuer, citizens, eidprovider.WithClient(client))

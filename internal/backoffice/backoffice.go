@@ -122,6 +122,9 @@ type Handler struct {
 	Calendar func(ctx context.Context, unitPath string) (WorkCalendar, error)
 	// Limits bound the result file of the finish form.
 	Limits files.Limits
+	// Population is the counter intake's population-database lookup and
+	// its log (population.go); the zero value has none.
+	Population PopulationDesk
 
 	web *web.Renderer
 	cop *http.CrossOriginProtection
@@ -183,6 +186,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET "+kioskPath+"{code}", h.page(h.kioskPage))
 	mux.Handle("POST "+kioskPath+"{code}", h.cop.Handler(h.page(h.kioskPost)))
 	mux.HandleFunc("GET /can-bo/danh-gia.css", serveKioskCSS)
+	h.registerPopulation(mux) // population.go
 	mux.Handle("/can-bo/", h.page(func(w http.ResponseWriter, r *http.Request, _ *staff) error {
 		return apperr.ErrNotFound
 	}))

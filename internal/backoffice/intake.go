@@ -86,6 +86,10 @@ type intakeView struct {
 	DeliveryErrors  map[string]string
 	// Other is the form refusing a procedure the unit does not offer.
 	Other otherRefusal
+	// PopLookup shows the population-database lookup button; Filled marks
+	// the inputs (by name) the lookup filled (population.go).
+	PopLookup bool
+	Filled    map[string]bool
 }
 
 // mayIntake reports whether the member receives counter dossiers for the
@@ -104,7 +108,7 @@ func errNoIntake() error {
 // empty: only the procedure select is shown).
 func (h *Handler) intakeView(r *http.Request, s *staff, code string, values map[string]string) (*intakeView, error) {
 	lang := web.LangOf(r)
-	v := &intakeView{Frame: Frame{s, "/can-bo/tiep-nhan/truc-tiep"}, AppErrors: map[string]string{}}
+	v := &intakeView{Frame: Frame{s, "/can-bo/tiep-nhan/truc-tiep"}, AppErrors: map[string]string{}, PopLookup: h.Population.enabled()}
 	choices, err := h.Store.UnitProcedures(r.Context(), s.Unit.UnitID, h.now())
 	if err != nil {
 		return nil, err
@@ -226,6 +230,8 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 		Phone: strings.TrimSpace(v.Applicant.Phone), Email: strings.TrimSpace(v.Applicant.Email), Address: v.Applicant.Address}
 	switch outcome := m.Fields["outcome"]; outcome {
 	case "", "receive":
+	case "lookup":
+		return h.intakeLookup(w, r, s, v, m.Fields) // population.go
 	case string(dossier.WalkInGuidance), string(dossier.WalkInRefusal):
 		in := dossier.WalkInInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Outcome: dossier.WalkInOutcome(outcome), Applicant: applicant}
 		if in.Outcome == dossier.WalkInRefusal {

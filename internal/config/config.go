@@ -48,6 +48,8 @@ type Config struct {
 	StaffClaim string
 	// StaffPasswordLogin is "on" (the default) or "off".
 	StaffPasswordLogin string
+	// Population is the population-database lookup (config/population.go).
+	Population Population
 }
 
 // OIDC is an OpenID Connect provider's relying-party settings. The claim
@@ -133,6 +135,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.StaffOIDC.Scopes, "staff-oidc-scopes", envOr("STAFF_OIDC_SCOPES", c.StaffOIDC.Scopes), "scopes asked besides openid (env MOTCUA_STAFF_OIDC_SCOPES)")
 	fs.StringVar(&c.StaffClaim, "staff-oidc-claim-username", envOr("STAFF_OIDC_CLAIM_USERNAME", c.StaffClaim), "claims carrying the officer's motcua username, in order (env MOTCUA_STAFF_OIDC_CLAIM_USERNAME; default preferred_username)")
 	fs.StringVar(&c.StaffPasswordLogin, "staff-password-login", envOr("STAFF_PASSWORD_LOGIN", c.StaffPasswordLogin), "on or off: officers may log in with a password (env MOTCUA_STAFF_PASSWORD_LOGIN; default on)")
+	c.populationFlags(fs) // --population-*, see population.go
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
@@ -210,6 +213,7 @@ func (c *Config) Validate() error {
 	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
 		errs = append(errs, errors.New("--metrics-addr must differ from --addr: /metrics is never public"))
 	}
+	errs = append(errs, c.validatePopulation()...) // see population.go
 	return errors.Join(errs...)
 }
 

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"flag"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSelfRegistrationDefault(t *testing.T) {
@@ -55,5 +57,61 @@ func TestValidateSecuritySettings(t *testing.T) {
 	c.BaseURL = "https://dvc.example.vn"
 	if !c.HTTPS() {
 		t.Error("https base URL not seen")
+	}
+}
+
+// TestValidatePopulation: the lookup's URL, credentials and timeout.
+func TestValidatePopulation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    Population
+		want string // "" = valid
+	}{
+		{"off", Population{}, ""},
+		{"https with a token", Population{URL: "https://lgsp.example.vn/dancu/tracuu", Token: "t"}, ""},
+		{"http with a user", Population{URL: "http://10.0.0.5:8080/tracuu", User: "u", Password: "p"}, ""},
+		{"not a URL", Population{URL: "lgsp.example.vn"}, "--population-url must be"},
+		{"ftp", Population{URL: "ftp://lgsp.example.vn/x"}, "--population-url must be"},
+		{"token without URL", Population{Token: "t"}, "without --population-url"},
+		{"password without user", Population{URL: "https://x.example", Password: "p"}, "--population-password needs"},
+		{"header with a colon", Population{URL: "https://x.example", TokenHeader: "X-Key: a"}, "header name"},
+		{"negative timeout", Population{URL: "https://x.example", Timeout: -1}, "--population-timeout"},
+	} {
+		c := Default()
+		c.Population = tc.p
+		err := c.Validate()
+		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+		if err == nil && c.Population.Timeout == 0 {
+			t.Errorf("%s: no default timeout", tc.name)
+		}
+	}
+	c := Default()
+	c.Population.URL = "https://u:secret@x.example/%zz"
+	if err := c.Validate(); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("bad URL with a credential: %v", err)
+	}
+}
+
+// TestPopulationFlagsAndEnv: the settings come from MOTCUA_POPULATION_*
+// and the flags override them.
+func TestPopulationFlagsAndEnv(t *testing.T) {
+	t.Setenv("MOTCUA_POPULATION_URL", "https://lgsp.example.vn/dancu")
+	t.Setenv("MOTCUA_POPULATION_TOKEN", "from-env")
+	t.Setenv("MOTCUA_POPULATION_INTEGRATION_CODE", "HNI-MC")
+	t.Setenv("MOTCUA_POPULATION_TIMEOUT", "3s")
+	c := Default()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--population-token", "from-flag", "--population-token-header", "X-Api-Key"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := Population{URL: "https://lgsp.example.vn/dancu", Token: "from-flag", TokenHeader: "X-Api-Key", IntegrationCode: "HNI-MC", Timeout: 3 * time.Second}
+	if c.Population != want {
+		t.Errorf("population = %+v, want %+v", c.Population, want)
 	}
 }

@@ -30,10 +30,12 @@
 //   - an answer whose CongDan carries another ID number than the one asked
 //     is refused as malformed, so a platform mix-up never shows one person's
 //     data on another's dossier;
-//   - apperr has no "service unavailable" kind yet, so UnavailableKind is
-//     apperr.Internal (the edge answers 500 and logs the cause); when a 503
-//     kind is added, UnavailableKind is the one line to change.
+//   - UnavailableKind is apperr.Unavailable: the edge answers 503 with the
+//     message to try again later or enter the details by hand.
 //
-// Not yet wired: no configuration flag, no store, no page or API calls this
-// package; the lead wires it (and the lookup log) into the app.
+// Service is the one way in for every surface (the desk, the portal, the
+// API): it applies the rules (a purpose; a citizen's own record only; an
+// officer acting for a unit) and records every attempt in a LookupLog
+// (store.DB keeps it in population_lookups). Citizen.Attribute reads the
+// value a form field's source names.
 package population
