@@ -112,6 +112,9 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	}
 	bo.Population = backoffice.PopulationDesk{Service: pop, Log: db}
 	h.Population = pop
+	if pop.Enabled() {
+		ph.Population = citizenPopulation{pop}
+	}
 	// --- end population lookup ---
 	var sandbox http.Handler
 	if cfg.Demo && cfg.OIDC.Issuer == "" {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -8,9 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/demo"
 	"github.com/motcua/motcua/internal/population"
+	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/sandbox/popregistry"
 )
 
@@ -112,4 +115,19 @@ func demoPeople() []popregistry.Person {
 			HouseholdBook:   "010678901"},
 			BirthDate: demoBirths[demoNewPerson.IDNumber]},
 	}
+}
+
+// citizenPopulation is the portal's view of the lookup service: the
+// citizen's own record, for the procedure being filled in (the purpose).
+type citizenPopulation struct{ svc *population.Service }
+
+// OwnRecord looks the account's own ID number up; the service refuses an
+// account whose identity was not verified, and logs every attempt.
+func (c citizenPopulation) OwnRecord(ctx context.Context, a *account.Account, procedure string) (portal.PopulationRecord, error) {
+	who := population.Requester{AccountID: a.ID, Name: a.FullName, Kind: population.KindCitizen, IDNumber: a.IDNumber, Verified: a.IsVerified()}
+	cit, err := c.svc.Lookup(ctx, who, population.Query{IDNumber: a.IDNumber, FullName: a.FullName, ServiceCode: procedure}, "")
+	if err != nil {
+		return nil, err
+	}
+	return cit, nil
 }
