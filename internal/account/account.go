@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // Kind separates citizens (who log in with their ID number) from staff.
@@ -54,14 +56,19 @@ type Account struct {
 	Username string `json:"username"` // the 12-digit ID number for citizens
 	// IDNumber is the citizen's ID number; it stays when a suspended
 	// account's username is freed.
-	IDNumber     string    `json:"-"`
-	FullName     string    `json:"full_name"`
-	Phone        string    `json:"phone,omitempty"`
-	Email        string    `json:"email,omitempty"`
-	PasswordHash string    `json:"-"`
-	Disabled     bool      `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	Assurance    Assurance `json:"assurance"`
+	IDNumber string `json:"-"`
+	FullName string `json:"full_name"`
+	// BirthDate is yyyy-mm-dd as the e-ID vouched for it, "" unknown.
+	BirthDate string `json:"birth_date,omitempty"`
+	// AssuranceLevel is the level of assurance the e-ID provider claimed,
+	// as it sent it (VNeID's loAs "2", or an acr URI); "" unknown.
+	AssuranceLevel string    `json:"assurance_level,omitempty"`
+	Phone          string    `json:"phone,omitempty"`
+	Email          string    `json:"email,omitempty"`
+	PasswordHash   string    `json:"-"`
+	Disabled       bool      `json:"-"`
+	CreatedAt      time.Time `json:"created_at"`
+	Assurance      Assurance `json:"assurance"`
 	// VerifiedAt, VerifiedBy (the officer's account, 0 for the e-ID) and
 	// VerifiedHow record the verification.
 	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
@@ -83,6 +90,18 @@ type Verification struct {
 	ByName string
 	How    string
 	At     time.Time
+}
+
+// NormalizeBirthDate turns a date of birth as an identity provider sends
+// it — dd/mm/yyyy (VNeID's NgayThangNamSinh) or yyyy-mm-dd (OpenID's
+// birthdate) — into yyyy-mm-dd; anything else (a year alone, OpenID's
+// 0000-mm-dd for an unknown year) is unknown: "".
+func NormalizeBirthDate(s string) string {
+	t, err := vn.ParseDate(s, time.UTC)
+	if err != nil {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }
 
 // Active reports whether the account may log in and act.
