@@ -84,6 +84,14 @@ type Account struct {
 	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
+// Identity is what an identity provider vouches for about a citizen,
+// besides the ID number: a later e-ID login refreshes it on the account.
+type Identity struct {
+	FullName       string
+	BirthDate      string // yyyy-mm-dd, "" unknown
+	AssuranceLevel string
+}
+
 // Verification records who verified an account, when and how.
 type Verification struct {
 	By     int64 // the officer's account; 0 for the national e-ID
