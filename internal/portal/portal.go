@@ -142,6 +142,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET "+passwordPath, h.page(h.passwordForm))
 	mux.Handle("POST "+passwordPath, h.post(h.changePassword))
 	mux.Handle("GET /ho-so", h.page(h.profile))
+	// --- account page
+	mux.Handle("GET "+accountPath, h.page(h.accountPage))
+	mux.Handle("POST "+accountPath, h.post(h.saveAccount))
+	// --- end account page
 	mux.Handle("GET /thu-tuc/{code}/nop-ho-so", h.page(h.submitForm))
 	mux.Handle("POST /thu-tuc/{code}/nop-ho-so", h.post(h.submit))
 	mux.Handle("POST /thu-tuc/{code}/nop-ho-so/xac-nhan", h.post(h.confirm))
