@@ -22,7 +22,9 @@ import (
 // swappable serves the provider of the moment: the test replaces the
 // sandbox provider (same issuer, same key) between logins, as if the
 // population record had changed at the e-ID.
-type swappable struct{ h atomic.Pointer[eidprovider.Provider] }
+type swappable struct {
+	h atomic.Pointer[eidprovider.Provider]
+}
 
 func (s *swappable) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.Load().ServeHTTP(w, r) }
 
