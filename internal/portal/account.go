@@ -25,8 +25,6 @@ type accountView struct {
 	// Verification says how and when the account was verified, or that
 	// it was not.
 	Verification string
-	// EID is set when the e-ID login is configured (a way to verify).
-	EID bool
 	// Saved names the form just saved ("contact", "notifications").
 	Saved string
 	Kinds []prefKind
@@ -127,7 +125,7 @@ func (h *Handler) accountView(r *http.Request, p *auth.Profile, typed *account.C
 	a := p.Account
 	v := &accountView{formView: formView{Values: map[string]string{"phone": a.Phone, "email": a.Email}},
 		Name: a.FullName, IDNumber: vn.MaskID(a.IDNumber), BirthDate: vn.DisplayDate(a.BirthDate),
-		Verified: a.IsVerified(), EID: h.EID != nil}
+		Verified: a.IsVerified()}
 	v.Verification = h.verification(r, p)
 	wanted := map[account.Choice]bool{}
 	for _, c := range p.Preferences.Wanted() {

@@ -66,6 +66,7 @@ func TestAccountPage(t *testing.T) {
 			[]string{"Tài khoản của tôi", "Trần Thị Bình", vn.MaskID(apptest.CitizenB), "Chưa xác thực — tự khai", "mang thẻ căn cước đến Bộ phận một cửa",
 				`href="/tai-khoan"`, `value="0987654321"`},
 			[]string{apptest.CitizenB})
+		checkHTML(t, "/tai-khoan", p, "vi")
 		if got := checked(p.body); !reflect.DeepEqual(got, []string{"result.sms"}) {
 			t.Fatalf("default channels ticked: %v, want result.sms", got)
 		}
@@ -118,6 +119,7 @@ func TestAccountPage(t *testing.T) {
 		p = b.post("/tai-khoan", url.Values{"form": {"notifications"}, "notify": {"result.sms", "result.email"}})
 		wantPage(t, "SMS without a phone", p, http.StatusBadRequest,
 			[]string{"Để nhận thông báo qua SMS hoặc Zalo, vui lòng nhập số điện thoại hoặc bỏ chọn kênh này.", `id="notify-result-sms-error"`, "(cần số điện thoại)"}, nil)
+		checkHTML(t, "/tai-khoan (errors)", p, "vi")
 		if on, _ := prefsOf(t, env, apptest.CitizenB); !reflect.DeepEqual(on, []string{"result.email"}) {
 			t.Fatalf("a refused choice was stored: %v", on)
 		}

@@ -396,7 +396,6 @@ var messages = web.Messages{
 	"acct.verify.other":        {"Đã xác thực lúc %s", "Verified at %s"},
 	"acct.verify.none":         {"Chưa xác thực — tự khai", "Not verified — self-declared"},
 	"acct.verify.how":          {"Để xác thực tài khoản, hãy mang thẻ căn cước đến Bộ phận một cửa, hoặc đăng nhập bằng VNeID. Khi đã xác thực, bạn theo dõi được cả hồ sơ nộp trực tiếp.", "To verify your account, bring your ID card to the one-stop desk, or log in with VNeID. Once verified, you also follow the dossiers filed at the desk."},
-	"acct.verify.eid_link":     {"Đăng nhập bằng VNeID", "Log in with VNeID"},
 	"acct.identity.locked":     {"Họ tên, số định danh và ngày sinh lấy từ định danh điện tử hoặc thẻ căn cước đã được đối chiếu, nên không sửa được ở đây.", "Your name, ID number and date of birth come from the e-ID or the ID card that was checked, so they cannot be changed here."},
 	"acct.contact":             {"Thông tin liên hệ", "Contact details"},
 	"acct.phone":               {"Số điện thoại", "Phone number"},
