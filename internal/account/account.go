@@ -56,19 +56,14 @@ type Account struct {
 	Username string `json:"username"` // the 12-digit ID number for citizens
 	// IDNumber is the citizen's ID number; it stays when a suspended
 	// account's username is freed.
-	IDNumber string `json:"-"`
-	FullName string `json:"full_name"`
-	// BirthDate is yyyy-mm-dd as the e-ID vouched for it, "" unknown.
-	BirthDate string `json:"birth_date,omitempty"`
-	// AssuranceLevel is the level of assurance the e-ID provider claimed,
-	// as it sent it (VNeID's loAs "2", or an acr URI); "" unknown.
-	AssuranceLevel string    `json:"assurance_level,omitempty"`
-	Phone          string    `json:"phone,omitempty"`
-	Email          string    `json:"email,omitempty"`
-	PasswordHash   string    `json:"-"`
-	Disabled       bool      `json:"-"`
-	CreatedAt      time.Time `json:"created_at"`
-	Assurance      Assurance `json:"assurance"`
+	IDNumber     string    `json:"-"`
+	FullName     string    `json:"full_name"`
+	Phone        string    `json:"phone,omitempty"`
+	Email        string    `json:"email,omitempty"`
+	PasswordHash string    `json:"-"`
+	Disabled     bool      `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	Assurance    Assurance `json:"assurance"`
 	// VerifiedAt, VerifiedBy (the officer's account, 0 for the e-ID) and
 	// VerifiedHow record the verification.
 	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
@@ -82,6 +77,11 @@ type Account struct {
 	CredentialsChangedAt *time.Time `json:"-"`
 	// MustChangePassword is set for a password an officer handed out.
 	MustChangePassword bool `json:"must_change_password,omitempty"`
+	// BirthDate is yyyy-mm-dd as the e-ID vouched for it, "" unknown.
+	BirthDate string `json:"birth_date,omitempty"`
+	// AssuranceLevel is the level of assurance the e-ID provider claimed,
+	// as it sent it (VNeID's loAs "2", or an acr URI); "" unknown.
+	AssuranceLevel string `json:"assurance_level,omitempty"`
 }
 
 // Identity is what an identity provider vouches for about a citizen,
