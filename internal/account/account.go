@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // Kind separates citizens (who log in with their ID number) from staff.
@@ -75,6 +77,19 @@ type Account struct {
 	CredentialsChangedAt *time.Time `json:"-"`
 	// MustChangePassword is set for a password an officer handed out.
 	MustChangePassword bool `json:"must_change_password,omitempty"`
+	// BirthDate is yyyy-mm-dd as the e-ID vouched for it, "" unknown.
+	BirthDate string `json:"birth_date,omitempty"`
+	// AssuranceLevel is the level of assurance the e-ID provider claimed,
+	// as it sent it (VNeID's loAs "2", or an acr URI); "" unknown.
+	AssuranceLevel string `json:"assurance_level,omitempty"`
+}
+
+// Identity is what an identity provider vouches for about a citizen,
+// besides the ID number: a later e-ID login refreshes it on the account.
+type Identity struct {
+	FullName       string
+	BirthDate      string // yyyy-mm-dd, "" unknown
+	AssuranceLevel string
 }
 
 // Verification records who verified an account, when and how.
@@ -83,6 +98,18 @@ type Verification struct {
 	ByName string
 	How    string
 	At     time.Time
+}
+
+// NormalizeBirthDate turns a date of birth as an identity provider sends
+// it — dd/mm/yyyy (VNeID's NgayThangNamSinh) or yyyy-mm-dd (OpenID's
+// birthdate) — into yyyy-mm-dd; anything else (a year alone, OpenID's
+// 0000-mm-dd for an unknown year) is unknown: "".
+func NormalizeBirthDate(s string) string {
+	t, err := vn.ParseDate(s, time.UTC)
+	if err != nil {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }
 
 // Active reports whether the account may log in and act.

@@ -98,6 +98,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("PUT /api/v1/calendar/overrides/{date}", h.auth(h.putOverride))
 	mux.Handle("DELETE /api/v1/calendar/overrides/{date}", h.auth(h.deleteOverride))
 	mux.Handle("GET /api/v1/me", h.auth(h.me))
+	mux.Handle("PATCH /api/v1/me", h.auth(h.updateMe))
 	mux.Handle("POST /api/v1/dossiers", h.auth(h.submit))
 	mux.Handle("GET /api/v1/dossiers", h.auth(h.listDossiers))
 	mux.Handle("GET /api/v1/dossiers/{code}", h.auth(h.getDossier))

@@ -47,6 +47,7 @@ var documentedRoutes = []documentedRoute{
 	{method: "PUT", path: "/api/v1/calendar/overrides/{date}", auth: true},
 	{method: "DELETE", path: "/api/v1/calendar/overrides/{date}", auth: true},
 	{method: "GET", path: "/api/v1/me", auth: true},
+	{method: "PATCH", path: "/api/v1/me", auth: true},
 	{method: "POST", path: "/api/v1/dossiers", auth: true},
 	{method: "GET", path: "/api/v1/dossiers", auth: true},
 	{method: "GET", path: "/api/v1/dossiers/{code}", auth: true},

@@ -34,6 +34,10 @@ type Store interface {
 
 	VerifyAccount(ctx context.Context, accountID int64, v account.Verification) (int64, error)
 	ClaimIDNumber(ctx context.Context, a *account.Account, verifier, reason string) ([]int64, error)
+	RefreshIdentity(ctx context.Context, accountID int64, id account.Identity, at time.Time, verifier, reason string) (bool, error)
+
+	NotificationPrefs(ctx context.Context, accountID int64) ([]account.Choice, bool, error)
+	UpdateContact(ctx context.Context, accountID int64, c account.Contact, at time.Time, by dossier.Actor) error
 }
 
 // Service is the one place logins, registrations and identities are

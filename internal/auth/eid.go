@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/apperr"
@@ -11,19 +12,37 @@ import (
 
 // LoginWithEID opens the session's account for a person the national e-ID
 // (or the city's OpenID provider) vouched for. The verified, active account
-// of the ID number is theirs. Otherwise a verified account is opened for
-// them, without a password (they log in with the e-ID), and a
-// self-declared account squatting the ID number is suspended, its own
-// online dossiers staying with it, as at the desk (ClaimVerified). The
-// level of assurance the provider claimed goes to the audit log.
+// of the ID number is theirs: its name, date of birth and level of
+// assurance are refreshed from the e-ID, the authority on them (an
+// attribute the provider did not send is kept). Otherwise a verified
+// account is opened for them, without a password (they log in with the
+// e-ID), and a self-declared account squatting the ID number is suspended,
+// its own online dossiers staying with it, as at the desk (ClaimVerified).
 func (s *Service) LoginWithEID(ctx context.Context, id *eid.Identity) (*account.Account, error) {
 	if id == nil || id.IDNumber == "" {
 		return nil, apperr.New(apperr.Invalid, "eid_claims", "Thiếu số định danh cá nhân.", "The personal ID number is missing.")
 	}
+	ident := account.Identity{FullName: collapse(id.FullName), BirthDate: account.NormalizeBirthDate(id.BirthDate),
+		AssuranceLevel: strings.TrimSpace(id.Assurance)}
+	reason := fmt.Sprintf("national e-ID login (%s), level of assurance %q", id.Issuer, id.Assurance)
 	a, err := s.Store.AccountByUsername(ctx, id.IDNumber)
 	switch {
 	case err == nil && a.Kind == account.KindCitizen && a.IsVerified() && a.SuspendedAt == nil:
-		s.log().InfoContext(ctx, "citizen logged in with the e-ID", "account", a.ID, "issuer", id.Issuer)
+		if ident.FullName == "" {
+			ident.FullName = a.FullName
+		}
+		if ident.BirthDate == "" {
+			ident.BirthDate = a.BirthDate
+		}
+		if ident.AssuranceLevel == "" {
+			ident.AssuranceLevel = a.AssuranceLevel
+		}
+		changed, err := s.Store.RefreshIdentity(ctx, a.ID, ident, s.now(), "e-ID", reason)
+		if err != nil {
+			return nil, err
+		}
+		a.FullName, a.BirthDate, a.AssuranceLevel = ident.FullName, ident.BirthDate, ident.AssuranceLevel
+		s.log().InfoContext(ctx, "citizen logged in with the e-ID", "account", a.ID, "issuer", id.Issuer, "identity_refreshed", changed)
 		return a, nil
 	case err == nil && a.Kind != account.KindCitizen:
 		// A staff username that happens to be 12 digits is not a citizen.
@@ -33,9 +52,9 @@ func (s *Service) LoginWithEID(ctx context.Context, id *eid.Identity) (*account.
 		return nil, err
 	}
 	now := s.now()
-	n := &account.Account{Kind: account.KindCitizen, Username: id.IDNumber, IDNumber: id.IDNumber, FullName: id.FullName,
+	n := &account.Account{Kind: account.KindCitizen, Username: id.IDNumber, IDNumber: id.IDNumber, FullName: ident.FullName,
+		BirthDate: ident.BirthDate, AssuranceLevel: ident.AssuranceLevel,
 		CreatedAt: now, Assurance: account.Verified, VerifiedAt: &now, VerifiedHow: account.VerifiedByVNeID}
-	reason := fmt.Sprintf("national e-ID login (%s), level of assurance %q", id.Issuer, id.Assurance)
 	if err := s.ClaimVerified(ctx, n, "e-ID", reason); err != nil {
 		return nil, err
 	}

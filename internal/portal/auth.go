@@ -50,7 +50,11 @@ func (h *Handler) session(next http.Handler) http.Handler {
 			return
 		}
 		if a != nil {
-			r = web.WithUser(r.WithContext(context.WithValue(r.Context(), accountKey{}, a)), &web.User{Name: a.FullName})
+			u := &web.User{Name: a.FullName}
+			if a.Kind == account.KindCitizen {
+				u.Account = accountPath
+			}
+			r = web.WithUser(r.WithContext(context.WithValue(r.Context(), accountKey{}, a)), u)
 			if a.MustChangePassword && r.URL.Path != passwordPath && r.URL.Path != "/dang-xuat" &&
 				!strings.HasPrefix(r.URL.Path, web.StaticPrefix) {
 				if r.Method == http.MethodGet {

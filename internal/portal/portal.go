@@ -4,8 +4,8 @@
 // /ho-so/{code}/da-nop), the citizen's page of each of their dossiers
 // (/ho-so/{code}: timeline, documents, supplementation, withdrawal,
 // rating), and citizen accounts (registration /dang-ky, login /dang-nhap,
-// logout /dang-xuat, the citizen's page /ho-so) with sessions kept in the
-// database. Pages are rendered on the server (package web) under stable
+// logout /dang-xuat, the citizen's page /ho-so, their account /tai-khoan)
+// with sessions kept in the database. Pages are rendered on the server (package web) under stable
 // Vietnamese paths and work without JavaScript. Every POST is refused with
 // 403 when it comes from another site (http.CrossOriginProtection).
 //
@@ -146,6 +146,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET "+passwordPath, h.page(h.passwordForm))
 	mux.Handle("POST "+passwordPath, h.post(h.changePassword))
 	mux.Handle("GET /ho-so", h.page(h.profile))
+	// --- account page
+	mux.Handle("GET "+accountPath, h.page(h.accountPage))
+	mux.Handle("POST "+accountPath, h.post(h.saveAccount))
+	// --- end account page
 	mux.Handle("GET /thu-tuc/{code}/nop-ho-so", h.page(h.submitForm))
 	mux.Handle("POST /thu-tuc/{code}/nop-ho-so", h.post(h.submit))
 	mux.Handle("POST /thu-tuc/{code}/nop-ho-so/xac-nhan", h.post(h.confirm))

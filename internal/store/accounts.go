@@ -40,10 +40,11 @@ func createAccount(ctx context.Context, tx *Tx, a *account.Account) error {
 	}
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO accounts (kind, username, full_name, phone, email, password_hash, disabled, created_at,
-			id_number, assurance, verified_at, verified_by, verified_how, must_change_password)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			id_number, assurance, verified_at, verified_by, verified_how, must_change_password, birth_date, assurance_level)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 		string(a.Kind), a.Username, a.FullName, a.Phone, a.Email, a.PasswordHash, a.Disabled, utc(a.CreatedAt),
-		a.IDNumber, string(a.Assurance), nutc(a.VerifiedAt), nint64(a.VerifiedBy), a.VerifiedHow, a.MustChangePassword).Scan(&a.ID)
+		a.IDNumber, string(a.Assurance), nutc(a.VerifiedAt), nint64(a.VerifiedBy), a.VerifiedHow, a.MustChangePassword,
+		a.BirthDate, a.AssuranceLevel).Scan(&a.ID)
 	if isUnique(err) {
 		return apperr.New(apperr.Conflict, "account_exists", "Tài khoản này đã được đăng ký.", "This account is already registered.")
 	}
@@ -85,7 +86,7 @@ func (db *DB) GrantRole(ctx context.Context, accountID int64, unitCode string, r
 
 const accountCols = `a.id, a.kind, a.username, a.full_name, a.phone, a.email, a.password_hash, a.disabled, a.created_at,
 	a.id_number, a.assurance, a.verified_at, COALESCE(a.verified_by, 0), a.verified_how, a.suspended_at, a.suspended_reason,
-	a.credentials_changed_at, a.must_change_password`
+	a.credentials_changed_at, a.must_change_password, a.birth_date, a.assurance_level`
 
 func scanAccount(sc interface{ Scan(...any) error }) (*account.Account, error) {
 	var a account.Account
@@ -93,7 +94,7 @@ func scanAccount(sc interface{ Scan(...any) error }) (*account.Account, error) {
 	var verified, suspended, changed sql.NullTime
 	if err := sc.Scan(&a.ID, &kind, &a.Username, &a.FullName, &a.Phone, &a.Email, &a.PasswordHash, &a.Disabled, &a.CreatedAt,
 		&a.IDNumber, &assurance, &verified, &a.VerifiedBy, &a.VerifiedHow, &suspended, &a.SuspendedReason,
-		&changed, &a.MustChangePassword); err != nil {
+		&changed, &a.MustChangePassword, &a.BirthDate, &a.AssuranceLevel); err != nil {
 		return nil, err
 	}
 	a.Kind, a.Assurance = account.Kind(kind), account.Assurance(assurance)

@@ -54,6 +54,7 @@ var baseMessages = Messages{
 	"account.login":    {"Đăng nhập", "Log in"},
 	"account.register": {"Đăng ký", "Register"},
 	"account.logout":   {"Đăng xuất", "Log out"},
+	"account.mine":     {"Tài khoản", "My account"},
 	"lang.current":     {"(đang dùng)", "(current)"},
 	"footer.about":     {"motcua — nền tảng một cửa điện tử nguồn mở cho chính quyền địa phương.", "motcua — an open-source electronic one-stop shop for local government."},
 	"footer.api":       {"API cho nhà phát triển (OpenAPI)", "API for developers (OpenAPI)"},

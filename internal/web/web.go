@@ -79,6 +79,9 @@ type Page struct {
 // User is the logged-in person the layout names.
 type User struct {
 	Name string
+	// Account is the address of the person's account page, linked next
+	// to their name; "" when they have none (staff).
+	Account string
 }
 
 type userKey struct{}
