@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/motcua/motcua/internal/population"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/sandbox/popregistry"
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // sandboxPopulationPath is where --demo serves its sandbox population
@@ -54,8 +56,8 @@ func populationService(cfg config.Config, lookups population.LookupLog, log *slo
 // demoBirths are the demo citizens' dates of birth, the same in the
 // sandbox e-ID and the sandbox population registry.
 var demoBirths = map[string]string{
-	demo.Citizens[0].IDNumber: "15/03/1990",
-	demo.Citizens[1].IDNumber: "20/11/1995",
+	demo.Citizens[0].IDNumber: vn.DisplayDate(demo.Citizens[0].BirthDate),
+	demo.Citizens[1].IDNumber: vn.DisplayDate(demo.Citizens[1].BirthDate),
 	demoNewPerson.IDNumber:    demoNewPerson.BirthDate,
 }
 
@@ -125,7 +127,13 @@ type citizenPopulation struct{ svc *population.Service }
 // account whose identity was not verified, and logs every attempt.
 func (c citizenPopulation) OwnRecord(ctx context.Context, a *account.Account, procedure string) (portal.PopulationRecord, error) {
 	who := population.Requester{AccountID: a.ID, Name: a.FullName, Kind: population.KindCitizen, IDNumber: a.IDNumber, Verified: a.IsVerified()}
-	cit, err := c.svc.Lookup(ctx, who, population.Query{IDNumber: a.IDNumber, FullName: a.FullName, ServiceCode: procedure}, "")
+	q := population.Query{IDNumber: a.IDNumber, FullName: a.FullName, ServiceCode: procedure}
+	if len(a.BirthDate) >= 4 {
+		// The year the e-ID gave; without it the client sends the one
+		// the ID number encodes.
+		q.BirthYear, _ = strconv.Atoi(a.BirthDate[:4])
+	}
+	cit, err := c.svc.Lookup(ctx, who, q, "")
 	if err != nil {
 		return nil, err
 	}

@@ -105,7 +105,7 @@ func (s *Service) Actor(ctx context.Context, a *account.Account) (dossier.Actor,
 // for prefilling forms and recording where values came from
 // (dossier.Prefill, dossier.Sources); population values are the caller's.
 func KnownOf(a *account.Account) dossier.Known {
-	return dossier.Known{FullName: a.FullName, IDNumber: a.IDNumber, Phone: a.Phone, Email: a.Email, Verified: a.IsVerified()}
+	return dossier.Known{FullName: a.FullName, IDNumber: a.IDNumber, BirthDate: a.BirthDate, Phone: a.Phone, Email: a.Email, Verified: a.IsVerified()}
 }
 
 // CitizenActor is the lifecycle actor of a citizen account, with its

@@ -86,14 +86,16 @@ var Staff = []struct {
 var passwordHash = sync.OnceValues(func() (string, error) { return account.HashPassword(Password) })
 
 // Citizens lists the demo citizens: ID number (login), full name, phone,
-// e-mail, and whether the desk of Phường Hàng Trống verified the identity
-// (An follows his counter dossiers too; Bình's account is self-declared).
+// e-mail, date of birth (YYYY-MM-DD, as the sandbox e-ID and population
+// registry know it), and whether the desk of Phường Hàng Trống verified
+// the identity (An follows his counter dossiers too; Bình's account is
+// self-declared).
 var Citizens = []struct {
-	IDNumber, FullName, Phone, Email string
-	Verified                         bool
+	IDNumber, FullName, Phone, Email, BirthDate string
+	Verified                                    bool
 }{
-	{"001090001234", "Nguyễn Văn An", "0912345678", "an.nguyen@example.vn", true},
-	{"001195004321", "Trần Thị Bình", "0987654321", "binh.tran@example.vn", false},
+	{"001090001234", "Nguyễn Văn An", "0912345678", "an.nguyen@example.vn", "1990-03-15", true},
+	{"001195004321", "Trần Thị Bình", "0987654321", "binh.tran@example.vn", "1995-11-20", false},
 }
 
 // Load fills an empty store with the demo data; a store that already has
@@ -197,6 +199,8 @@ func loadAccounts(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep 
 	for _, c := range Citizens {
 		a := &account.Account{Kind: account.KindCitizen, Username: c.IDNumber, FullName: c.FullName, Phone: c.Phone, Email: c.Email, PasswordHash: hash}
 		if c.Verified {
+			// The desk read the date of birth off the card with the rest.
+			a.BirthDate = c.BirthDate
 			at := time.Now()
 			a.Assurance, a.VerifiedAt, a.VerifiedBy, a.VerifiedHow = account.Verified, &at, desk.ID, account.VerifiedAtDesk
 		}

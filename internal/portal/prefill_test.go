@@ -4,11 +4,19 @@ import (
 	"context"
 	"maps"
 	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
+	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/population"
+	"github.com/motcua/motcua/internal/sandbox/popregistry"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/store/storetest"
 )
 
 // prefillCode is a procedure whose form names the sources of its fields.
@@ -114,4 +122,132 @@ func TestPrefillFromIdentity(t *testing.T) {
 			`0912345678 <span class="origin origin--account">(từ tài khoản, người nộp tự khai)</span>`,
 		}, []string{`Nguyễn Văn Ân <span class="origin`})
 	})
+}
+
+// populationRegistry is a sandbox population registry holding citizen A,
+// behind a switch that makes it answer 500 (the platform down).
+type populationRegistry struct {
+	srv  *httptest.Server
+	down atomic.Bool
+}
+
+func startPopulationRegistry(t *testing.T) *populationRegistry {
+	t.Helper()
+	reg := popregistry.New("tok", []popregistry.Person{{Citizen: population.Citizen{IDNumber: apptest.CitizenA,
+		Name: population.Name{Last: "Nguyễn", Middle: "Văn", First: "An"}, Sex: "Nam",
+		PermanentResidence: population.Address{ProvinceName: "Thành phố Hà Nội", DistrictName: "Quận Hoàn Kiếm", WardName: "Phường Hàng Trống", Detail: "Số 5 phố Lý Quốc Sư"},
+		Father:             population.Relative{FullName: "Nguyễn Văn Bảo"}}, BirthDate: "15/03/1990"}})
+	r := &populationRegistry{}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if r.down.Load() {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		reg.ServeHTTP(w, req)
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+// TestPrefillFromPopulation: with the citizen's consent the form is filled
+// from the population database (a lookup logged with the procedure as its
+// purpose); without consent, or with the database down, nothing is looked
+// up or filled and what was typed stays; only a verified account may ask.
+func TestPrefillFromPopulation(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			reg := startPopulationRegistry(t)
+			env := apptest.StartConfig(t, e, app.Options{}, func(c *config.Config) {
+				c.Population = config.Population{URL: reg.srv.URL, Token: "tok"}
+			})
+			importPrefillProcedure(t, env)
+			ctx := context.Background()
+			path := "/thu-tuc/" + prefillCode + "/nop-ho-so"
+			loggedIn := func(id string) *browser {
+				b := newBrowser(t, env)
+				wantRedirect(t, "login "+id, b.post("/dang-nhap", login(id)), http.StatusSeeOther, "/ho-so")
+				return b
+			}
+			lookups := func() []population.Lookup {
+				t.Helper()
+				ls, _, err := env.DB.Lookups(ctx, store.LookupFilter{Limit: 100})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ls
+			}
+			residence := "Số 5 phố Lý Quốc Sư, Phường Hàng Trống, Quận Hoàn Kiếm, Thành phố Hà Nội"
+
+			// A self-declared account is told how to get there; no button.
+			b := loggedIn(apptest.CitizenB)
+			wantPage(t, "self-declared", b.get(path), 200, []string{`<p class="notice" id="population">Tài khoản đã xác thực`},
+				[]string{`name="population"`})
+			p := b.postMultipart(path, map[string]string{"unit": apptest.HangTrong, "population": "1", "population_consent": "1"}, nil, nil)
+			wantPage(t, "self-declared asks anyway", p, http.StatusForbidden, nil, []string{residence})
+
+			a := loggedIn(apptest.CitizenA)
+			wantPage(t, "verified", a.get(path), 200, []string{`name="population_consent"`, `name="population" value="1"`},
+				[]string{residence})
+			typed := map[string]string{"unit": apptest.HangTrong, "applicant_full_name": "Nguyễn Văn An",
+				"applicant_id_number": apptest.CitizenA, "phone": "0912345678", "applicant_residence": "", "father_full_name": "", "reason": "Chuyển nơi ở", "population": "1"}
+
+			// No consent: nothing looked up, the typed reason kept.
+			p = a.postMultipart(path, typed, nil, nil)
+			wantPage(t, "no consent", p, http.StatusBadRequest, []string{
+				"Vui lòng đánh dấu đồng ý tra cứu", `<a href="#population-consent">`, `value="Chuyển nơi ở"`}, []string{residence})
+			if n := len(lookups()); n != 1 { // B's refused attempt only
+				t.Fatalf("%d lookups logged, want B's refusal only", n)
+			}
+
+			// The database down: a clear message, nothing filled.
+			typed["population_consent"] = "1"
+			reg.down.Store(true)
+			p = a.postMultipart(path, typed, nil, nil)
+			wantPage(t, "down", p, http.StatusServiceUnavailable, []string{`id="population-error"`, `value="Chuyển nơi ở"`}, []string{residence})
+			reg.down.Store(false)
+
+			// With consent: filled, each value saying where it came from.
+			p = a.postMultipart(path, typed, nil, nil)
+			wantPage(t, "filled", p, 200, []string{
+				"Đã điền thông tin từ Cơ sở dữ liệu quốc gia về dân cư.",
+				`name="applicant_residence" value="` + residence + `"`, `name="father_full_name" value="Nguyễn Văn Bảo"`,
+				`<span class="hint origin origin--population" id="field-applicant_residence-origin">Điền sẵn từ Cơ sở dữ liệu quốc gia về dân cư.</span>`,
+				`<span class="hint origin origin--population" id="field-father_full_name-origin">`,
+				`value="Chuyển nơi ở"`,
+			}, nil)
+			ls := lookups()
+			if len(ls) != 3 || ls[0].Outcome != population.OutcomeFound || ls[0].ServiceCode != prefillCode || ls[0].IDNumber != apptest.CitizenA ||
+				ls[1].Outcome != population.OutcomeUnavailable {
+				t.Fatalf("lookup log: %+v", ls)
+			}
+
+			// The draft keeps the lookup: the page comes back filled.
+			wantPage(t, "back later", a.get(path), 200, []string{`value="` + residence + `"`, "origin--population"}, nil)
+
+			// The citizen corrects the father's name and submits: the
+			// residence is recorded as the database's, the name as theirs.
+			typed["applicant_residence"], typed["father_full_name"] = residence, "Nguyễn Văn Bảo Long"
+			delete(typed, "population")
+			delete(typed, "population_consent")
+			done := confirmReview(t, a, a.postMultipart(path, typed, nil, nil))
+			if done.status != http.StatusSeeOther {
+				t.Fatalf("confirm: %d\n%s", done.status, done.body)
+			}
+			ds := dossiersOf(t, env, apptest.CitizenA)
+			d, err := env.App.Dossiers.Get(ctx, dossier.Actor{AccountID: ds[0].OwnerID, Citizen: true}, ds[0].Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]dossier.Origin{"applicant_full_name": dossier.OriginIdentity, "applicant_id_number": dossier.OriginIdentity,
+				"phone": dossier.OriginAccount, "applicant_residence": dossier.OriginPopulation}
+			if got := d.FormSources(); !maps.Equal(got, want) {
+				t.Fatalf("recorded sources %v, want %v", got, want)
+			}
+			staff := newBrowser(t, env)
+			wantRedirect(t, "staff login", staff.post("/dang-nhap", login("ht.receptionist")), http.StatusSeeOther, "/ho-so")
+			wantPage(t, "the officer's page", staff.get("/can-bo/ho-so/"+d.Code), 200, []string{
+				residence + ` <span class="origin origin--population">(từ CSDL quốc gia về dân cư)</span>`,
+			}, []string{`Nguyễn Văn Bảo Long <span class="origin`})
+		})
+	}
 }
