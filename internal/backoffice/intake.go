@@ -292,6 +292,7 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 		}
 	}
 	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs, Received: received, Delivery: &v.Delivery, Applicant: &applicant}
+	in.Known = h.intakeKnown(r, v.P.Code, applicant.IDNumber)
 	if !bad {
 		d, _, err := h.Dossiers.Submit(r.Context(), s.Actor, in)
 		if err == nil {

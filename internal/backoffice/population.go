@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,7 +11,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/apperr"
-	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/population"
 	"github.com/motcua/motcua/internal/store"
@@ -254,12 +255,14 @@ func (h *Handler) intakeLookup(w http.ResponseWriter, r *http.Request, s *staff,
 	}
 	filled["applicant.full_name"], filled["applicant.id_number"] = c.FullName, c.IDNumber
 	marks := map[string]bool{"applicant.full_name": true, "applicant.id_number": true}
-	for _, fd := range v.P.Current.Form.Fields {
-		val, ok := sourceValue(c, fd)
-		if !ok {
-			continue
-		}
-		filled[fd.Name], marks[fd.Name] = val, true
+	got := c.FormValues(v.P.Current.Form)
+	for name, val := range got {
+		filled[name], marks[name] = val, true
+	}
+	// The values the lookup gave, kept in the officer's session so that
+	// the reception records which ones the desk kept (dossier.Sources).
+	if b, err := json.Marshal(intakeLookupResult{Procedure: v.P.Code, IDNumber: c.IDNumber, Values: got}); err == nil {
+		h.Sessions.Put(r.Context(), sessionIntakeLookup, string(b))
 	}
 	nv, err := h.intakeView(r, s, v.P.Code, filled)
 	if err != nil {
@@ -275,34 +278,29 @@ func (h *Handler) intakeLookup(w http.ResponseWriter, r *http.Request, s *staff,
 	return nil
 }
 
-// sourceValue is the value a looked-up citizen gives the form field, by
-// the field's source; a select takes it only when it is one of its
-// options.
-func sourceValue(c *population.Citizen, fd catalog.Field) (string, bool) {
-	attr, ok := fd.Source.Population()
-	if !ok {
-		switch fd.Source {
-		case catalog.SourceFullName:
-			attr = "full_name"
-		case catalog.SourceIDNumber:
-			attr = "id_number"
-		case catalog.SourceBirthDate:
-			attr = "birth_date"
-		default:
-			return "", false
-		}
+// sessionIntakeLookup is the session key of the desk's last population
+// lookup (intakeLookupResult).
+const sessionIntakeLookup = "intake_population"
+
+// intakeLookupResult is what a desk lookup gave the form: the procedure
+// and the person it was for, and the value of each sourced field.
+type intakeLookupResult struct {
+	Procedure string            `json:"procedure"`
+	IDNumber  string            `json:"id_number"`
+	Values    map[string]string `json:"values"`
+}
+
+// intakeKnown returns what the desk's last lookup gave for this procedure
+// and applicant, as the dossier service reads it; nil when the lookup was
+// for someone or something else, or there was none.
+func (h *Handler) intakeKnown(r *http.Request, procedure, idNumber string) *dossier.Known {
+	raw := h.Sessions.GetString(r.Context(), sessionIntakeLookup)
+	if raw == "" {
+		return nil
 	}
-	val, ok := c.Attribute(attr)
-	if !ok {
-		return "", false
+	var res intakeLookupResult
+	if json.Unmarshal([]byte(raw), &res) != nil || res.Procedure != procedure || res.IDNumber != strings.TrimSpace(idNumber) {
+		return nil
 	}
-	if fd.Type == catalog.FieldSelect {
-		for _, o := range fd.Options {
-			if o.Value == val {
-				return val, true
-			}
-		}
-		return "", false
-	}
-	return val, true
+	return &dossier.Known{Population: res.Values}
 }

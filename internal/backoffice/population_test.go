@@ -161,6 +161,30 @@ func TestIntakePopulationLookup(t *testing.T) {
 			want(t, "bad date", admin.get(list+"?tu-ngay=31/02/2026"), http.StatusBadRequest, "Ngày lọc không hợp lệ")
 			want(t, "bad outcome", admin.get(list+"?ket-qua=maybe"), http.StatusBadRequest)
 			want(t, "future period", admin.get(list+"?tu-ngay=01/01/2099"), 200, "Không có lần tra cứu nào.")
+
+			// Received as filled, but for the spouse's name, which the
+			// applicant corrects at the desk: the reception records the
+			// values the lookup gave and the desk kept, and the dossier
+			// page says so; the corrected name is the applicant's.
+			reg.down.Store(false)
+			typed["applicant.id_number"], typed["applicant.full_name"] = apptest.CitizenA, "Nguyễn Văn An"
+			want(t, "found again", rec.postMultipart(path, typed, nil), 200, `id="source-nyc_cu_tru"`)
+			residence := "Số 5 phố Lý Quốc Sư, Phường Hàng Trống, Quận Hoàn Kiếm, Thành phố Hà Nội"
+			fields := map[string]string{"thu-tuc": copyProcedure, "applicant.id_number": apptest.CitizenA, "applicant.full_name": "Nguyễn Văn An",
+				"nyc_ho_ten": "Nguyễn Văn An", "nyc_ngay_sinh": "15/03/1990", "nyc_so_dinh_danh": apptest.CitizenA, "nyc_cu_tru": residence,
+				"nyc_gioi_tinh": "Nam", "vo_chong": "Phạm Thị Hoà", "muc_dich": "Để bổ sung hồ sơ", "recv.to_khai": "1", "recv.giay_xac_nhan": "1"}
+			p = rec.postMultipart(path, fields, []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: apptest.PDF("to khai", 0)},
+				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: apptest.PDF("xac nhan", 0)}})
+			loc := p.header.Get("Location")
+			if p.status != http.StatusSeeOther || !strings.HasSuffix(loc, "?xong=receive") {
+				t.Fatalf("receive: %d to %q\n%s", p.status, loc, p.body)
+			}
+			page := rec.get(strings.TrimSuffix(loc, "?xong=receive"))
+			want(t, "dossier page", page, 200, residence+` <span class="origin origin--population">(từ CSDL quốc gia về dân cư)</span>`,
+				apptest.CitizenA+` <span class="origin origin--population">`, `15/03/1990 <span class="origin origin--population">`)
+			if strings.Contains(page.body, `Phạm Thị Hoà <span class="origin`) || strings.Contains(page.body, `Để bổ sung hồ sơ <span class="origin`) {
+				t.Error("a value the desk typed or corrected is marked as the database's")
+			}
 		})
 	}
 }

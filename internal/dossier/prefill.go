@@ -30,7 +30,8 @@ const (
 // Known is what the platform holds about the applicant when a form is
 // filled: the account's identity and contact details, whether that
 // identity was verified, and values read from the population database for
-// this dossier, keyed by form field.
+// this dossier, keyed by form field (which fill the identity's fields too
+// where there is no account, at the desk).
 type Known struct {
 	FullName, IDNumber string
 	// BirthDate is YYYY-MM-DD, "" when unknown.
@@ -78,7 +79,12 @@ func Prefill(f catalog.Form, k Known) map[string]Prefilled {
 				p = Prefilled{k.Population[fd.Name], OriginPopulation}
 			}
 		}
-		if p.Value = strings.TrimSpace(p.Value); p.Value != "" {
+		if p.Value = strings.TrimSpace(p.Value); p.Value == "" {
+			// At the desk there is no account: the lookup gives the
+			// identity too.
+			p = Prefilled{strings.TrimSpace(k.Population[fd.Name]), OriginPopulation}
+		}
+		if p.Value != "" {
 			out[fd.Name] = p
 		}
 	}

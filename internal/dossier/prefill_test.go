@@ -44,6 +44,11 @@ func TestPrefill(t *testing.T) {
 			}
 		})
 	}
+	// At the desk there is no account: the lookup fills the identity.
+	desk := Prefill(prefillForm(), Known{Population: map[string]string{"name": "Nguyễn Văn An", "home": "Hà Nội"}})
+	if want := map[string]Prefilled{"name": {"Nguyễn Văn An", OriginPopulation}, "home": {"Hà Nội", OriginPopulation}}; !maps.Equal(desk, want) {
+		t.Errorf("Prefill at the desk = %v, want %v", desk, want)
+	}
 	// Nothing known, nothing filled: the father's name has no lookup
 	// value and the note no source.
 	if got := Prefill(prefillForm(), Known{}); len(got) != 0 {

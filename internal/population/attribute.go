@@ -1,9 +1,11 @@
 package population
 
 import (
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/vn"
 )
 
@@ -114,4 +116,38 @@ func (b BirthDay) ISO() string {
 		return ""
 	}
 	return t.Format(time.DateOnly)
+}
+
+// FormValues returns the value c gives each field of f whose source is
+// one of c's attributes (identity sources read full_name, id_number and
+// birth_date; population sources their attribute), keyed by field name:
+// what a lookup fills a form with, on the portal and at the desk alike. A
+// select takes a value only when it is one of its options; a field with
+// no value in the record is absent.
+func (c *Citizen) FormValues(f catalog.Form) map[string]string {
+	out := map[string]string{}
+	for _, fd := range f.Fields {
+		attr, ok := fd.Source.Population()
+		if !ok {
+			switch fd.Source {
+			case catalog.SourceFullName:
+				attr = "full_name"
+			case catalog.SourceIDNumber:
+				attr = "id_number"
+			case catalog.SourceBirthDate:
+				attr = "birth_date"
+			default:
+				continue
+			}
+		}
+		val, ok := c.Attribute(attr)
+		if !ok || val == "" {
+			continue
+		}
+		if fd.Type == catalog.FieldSelect && !slices.ContainsFunc(fd.Options, func(o catalog.Option) bool { return o.Value == val }) {
+			continue
+		}
+		out[fd.Name] = val
+	}
+	return out
 }

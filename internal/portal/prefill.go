@@ -22,10 +22,10 @@ type Population interface {
 	OwnRecord(ctx context.Context, a *account.Account, procedure string) (PopulationRecord, error)
 }
 
-// PopulationRecord gives the value of a population attribute, as named by
-// catalog.Source.Population ("permanent_residence", "father.full_name").
+// PopulationRecord gives the values a population record fills a form
+// with, by field (population.Citizen.FormValues).
 type PopulationRecord interface {
-	Attribute(attr string) (string, bool)
+	FormValues(f catalog.Form) map[string]string
 }
 
 // originEdited marks a value the platform filled and the citizen changed.
@@ -118,21 +118,13 @@ func (h *Handler) lookupPopulation(ctx context.Context, a *account.Account, f ca
 		return err
 	}
 	got := map[string]string{}
-	for _, fd := range f.Fields {
-		attr, ok := fd.Source.Population()
-		if !ok {
-			continue
+	for name, val := range rec.FormValues(f) {
+		if fd, _ := f.Field(name); !isPopulation(fd.Source) {
+			continue // the identity is the account's, filled already
 		}
-		val, ok := rec.Attribute(attr)
-		if !ok || val == "" {
-			continue
-		}
-		if fd.Type == catalog.FieldSelect && !slices.ContainsFunc(fd.Options, func(o catalog.Option) bool { return o.Value == val }) {
-			continue
-		}
-		got[fd.Name] = val
-		if cur := values[fd.Name]; cur == "" || cur == dr.Population[fd.Name] {
-			values[fd.Name] = val
+		got[name] = val
+		if cur := values[name]; cur == "" || cur == dr.Population[name] {
+			values[name] = val
 		}
 	}
 	now := h.now()
@@ -198,4 +190,11 @@ func (h *Handler) populationPost(w http.ResponseWriter, r *http.Request, a *acco
 		return err
 	}
 	return render(status, notice, problem)
+}
+
+// isPopulation reports whether a source is read from the population
+// database (not the account's identity).
+func isPopulation(s catalog.Source) bool {
+	_, ok := s.Population()
+	return ok
 }
