@@ -730,6 +730,8 @@ func serveDemo(t *testing.T, dsn string) {
 		t.Errorf("/metrics on --metrics-addr: %d %.300s", code, body)
 	}
 
+	demoEIDJourney(t, bound, base)
+
 	cancel()
 	select {
 	case code := <-done:

@@ -51,13 +51,20 @@ func serve(ctx context.Context, args []string, env Env) error {
 			log.InfoContext(ctx, "demo data not loaded: the store is not empty")
 		}
 	}
-	a, err := app.New(ctx, cfg, db, log, app.Options{})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	if cfg.BaseURL == "http://"+cfg.Addr {
+		// No --base-url: the address actually listened on (a port 0
+		// chosen by the system), which the demo's sandboxes redirect to
+		// and call back.
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	a, err := app.New(ctx, cfg, db, log, app.Options{})
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	if cfg.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
