@@ -15,7 +15,8 @@
 // let one expire. --jwks is a JSON Web Key Set file with the signing key
 // (two instances sharing one key differ only by issuer or audience);
 // without it a fresh RSA key is made. Once listening it prints
-// "READY <issuer>" on stdout.
+// "READY <issuer>" on stdout; why the token endpoint refused a request goes
+// to stderr ("grant.error invalid_grant: authorization code is expired").
 
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
