@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/store"
 )
 
@@ -58,8 +59,15 @@ func chromiumPath(t *testing.T) string {
 // PostgreSQL by the store, API and portal suites.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	return newBrowserConfig(t, nil)
+}
+
+// newBrowserConfig is newBrowser with the server's configuration changed
+// by edit (apptest.StartConfig) and Chromium given extra options.
+func newBrowserConfig(t *testing.T, edit func(*config.Config), extra ...chromedp.ExecAllocatorOption) *browser {
+	t.Helper()
 	execPath := chromiumPath(t)
-	env := apptest.Start(t, store.SQLite, app.Options{})
+	env := apptest.StartConfig(t, store.SQLite, app.Options{}, edit)
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(execPath),
@@ -84,6 +92,7 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(viewWidth, viewHeight),
 	}
+	opts = append(opts, extra...)
 	timeout := context.Background()
 	if dl, ok := t.Deadline(); ok {
 		margin := min(max(time.Until(dl)/20, time.Second), 30*time.Second)
