@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -110,20 +111,41 @@ func TestEIDLoginOIDCProvider(t *testing.T) {
 		b.contains("main", wantName)
 		b.contains(".account-nav", wantName)
 	}
-	checkAccount := func(idNumber, name string) {
+	checkAccount := func(idNumber, name, birth, level string) {
 		t.Helper()
 		acct, err := env.DB.AccountByUsername(t.Context(), idNumber)
 		if err != nil {
 			t.Fatalf("the account of %s: %v", idNumber, err)
 		}
 		if !acct.IsVerified() || acct.VerifiedHow != account.VerifiedByVNeID || acct.IDNumber != idNumber ||
-			acct.FullName != name || acct.PasswordHash != "" || acct.Kind != account.KindCitizen {
+			acct.FullName != name || acct.PasswordHash != "" || acct.Kind != account.KindCitizen ||
+			acct.BirthDate != birth || acct.AssuranceLevel != level {
 			t.Errorf("the account opened by the e-ID login: %+v", acct)
 		}
 	}
 
 	browserLogin("cong-dan-vneid", "Phạm Thị Dung")
-	checkAccount("079090001111", "Phạm Thị Dung")
+	checkAccount("079090001111", "Phạm Thị Dung", "1990-05-12", "2")
+
+	// Logout in the browser ends the provider's session too: motcua's
+	// page takes the browser on to the provider's end-session page
+	// (a redirect from the logout form would be stopped by the pages'
+	// form-action 'self'), whose confirmation sends back to motcua.
+	b.do(chromedp.Click(chromedp.CSS(`form[action="/dang-xuat"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`button[name="logout"][value="yes"]`)))
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`button[name="logout"][value="yes"]`))); err != nil {
+		t.Fatalf("browser: the provider's logout confirmation: %v", err)
+	}
+	b.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if got := b.path(); got != "/" || !strings.HasPrefix(eval[string](b, "location.href"), env.URL) {
+		t.Fatalf("after logout the browser is at %s", eval[string](b, "location.href"))
+	}
+	b.open("/dang-nhap")
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS("#eid-login"))); err != nil {
+		t.Fatalf("browser: the e-ID button after logout: %v", err)
+	}
+	// The provider asks who is there again: its session is over.
+	b.do(chromedp.WaitVisible(chromedp.CSS(`input[name="login"]`)))
 	// Another citizen on a fresh browser: without cookies, neither
 	// motcua's session nor the provider's.
 	clearCookies := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -132,7 +154,7 @@ func TestEIDLoginOIDCProvider(t *testing.T) {
 	})
 	b.do(clearCookies)
 	browserLogin("cong-dan-chuan", "Hoàng Văn Em")
-	checkAccount("001085003333", "Hoàng Văn Em")
+	checkAccount("001085003333", "Hoàng Văn Em", "1985-07-20", "urn:vn:vneid:loa:2")
 
 	// A callback this browser did not start: a clear page, no session.
 	b.do(clearCookies)
@@ -162,16 +184,16 @@ func TestEIDLoginOIDCProvider(t *testing.T) {
 		if r := h.get(c, cb); r.status != http.StatusSeeOther {
 			t.Fatalf("second login: %d\n%s", r.status, r.body)
 		}
-		// (Over HTTP: in Chromium the pages' Content-Security-Policy,
-		// form-action 'self', blocks the logout form's redirect to the
-		// provider, a bug reported to be fixed in the portal.)
-		// Logout sends to the provider's end-session endpoint, which
-		// accepts motcua's ID token hint and return address, asks for
-		// confirmation and sends back to motcua.
+		// Logout leads to the provider's end-session endpoint (a page
+		// of motcua's that goes on there), which accepts motcua's ID
+		// token hint and return address, asks for confirmation and
+		// sends back to motcua.
 		out := h.do(c, "POST", env.URL+"/dang-xuat", url.Values{})
-		if out.status != http.StatusSeeOther || !strings.HasPrefix(out.location, issuer+"/session/end?") {
-			t.Fatalf("logout: %d to %q", out.status, out.location)
+		m := providerLogoutLink.FindStringSubmatch(out.body)
+		if out.status != http.StatusOK || m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), issuer+"/session/end?") {
+			t.Fatalf("logout: %d\n%s", out.status, out.body)
 		}
+		out.location = html.UnescapeString(m[1])
 		page := h.get(c, out.location)
 		action, xsrf := logoutAction.FindStringSubmatch(page.body), logoutXSRF.FindStringSubmatch(page.body)
 		if page.status != http.StatusOK || action == nil || xsrf == nil {
@@ -392,6 +414,8 @@ func (h *opClient) start(c *http.Client) string {
 var (
 	formAction = regexp.MustCompile(`<form[^>]*action="([^"]+)"[^>]*method="post"`)
 	formPrompt = regexp.MustCompile(`name="prompt" value="([a-z]+)"`)
+	// motcua's logout page's link on to the provider.
+	providerLogoutLink = regexp.MustCompile(`id="provider-logout" href="([^"]+)"`)
 	// The provider's logout confirmation form.
 	logoutAction = regexp.MustCompile(`<form id="op.logoutForm" method="post" action="([^"]+)"`)
 	logoutXSRF   = regexp.MustCompile(`name="xsrf" value="([^"]+)"`)

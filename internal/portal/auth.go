@@ -197,7 +197,11 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	// publishes an end-session endpoint.
 	if h.EID != nil && idToken != "" {
 		if to := h.EID.LogoutURL(idToken, web.PublicURL(h.BaseURL, r, "/")); to != "" {
-			http.Redirect(w, r, to, http.StatusSeeOther)
+			// Not a redirect: the pages' Content-Security-Policy
+			// (form-action 'self') stops a form's redirect to another
+			// origin, which would leave the provider's session open on
+			// a shared computer. A page of ours goes on instead.
+			h.web.Render(w, r, web.View{Name: "logout", NoIndex: true, NoStore: true, Data: struct{ URL string }{to}})
 			return nil
 		}
 	}

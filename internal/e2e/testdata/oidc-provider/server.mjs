@@ -129,7 +129,10 @@ const provider = new Provider(issuer, {
   scopes: ['openid', 'profile', 'vneid'],
   claims: {
     openid: ['sub'],
-    profile: ['name', 'birthdate', 'preferred_username'],
+    // acr rides with profile: oidc-provider puts a standalone claim in
+    // the ID token only when asked for by name, and a provider that
+    // states the level of assurance states it with the identity.
+    profile: ['name', 'birthdate', 'preferred_username', 'acr'],
     vneid: ['SoDinhDanh', 'HoVaTen', 'NgayThangNamSinh', 'loAs'],
     acr: null,
   },
