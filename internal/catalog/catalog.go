@@ -105,13 +105,16 @@ type Version struct {
 	SupplementBasis string `json:"supplement_basis"`
 	// FeeStopsClock says whether waiting for the applicant's fee (status 6)
 	// stops the clock for this procedure.
-	FeeStopsClock bool       `json:"fee_stops_clock,omitempty"`
-	FeeVND        int64      `json:"fee"`
-	FeeNote       string     `json:"fee_note,omitempty"`
-	LegalBasis    []string   `json:"legal_basis,omitempty"`
-	Documents     []Document `json:"documents"`
-	Form          Form       `json:"form"`
-	Process       []Step     `json:"process"`
+	FeeStopsClock bool   `json:"fee_stops_clock,omitempty"`
+	FeeVND        int64  `json:"fee"`
+	FeeNote       string `json:"fee_note,omitempty"`
+	// Fees are the version's fee items (FeesDue); a version without them
+	// has FeeVND as one lệ phí collected before processing.
+	Fees       []FeeItem  `json:"fees,omitempty"`
+	LegalBasis []string   `json:"legal_basis,omitempty"`
+	Documents  []Document `json:"documents"`
+	Form       Form       `json:"form"`
+	Process    []Step     `json:"process"`
 
 	// ReceiveAnywhere says a one-stop desk may receive a dossier of this
 	// version at the counter even where its unit does not offer the

@@ -168,6 +168,9 @@ func (s Spec) Check() error {
 	if v.FeeVND < 0 {
 		bad("negative fee %d", v.FeeVND)
 	}
+	for _, why := range v.checkFees() {
+		bad("%s", why)
+	}
 	// Receiving outside the unit's competence departs from the rule that
 	// a unit receives what it decides: like the supplementation policy, it
 	// must say where the exception comes from, and a basis without the
