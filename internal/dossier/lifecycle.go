@@ -495,6 +495,10 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		// same step.
 		handOver = true
 	case ActRequestFee:
+		if cmd.Amount == 0 {
+			// The version's fees say what is owed before processing.
+			cmd.Amount = catalog.Total(v.FeesDue(string(d.Channel), d.Form), catalog.CollectBefore)
+		}
 		if cmd.Amount <= 0 {
 			return nil, invalid("amount_required", "Số tiền phí, lệ phí phải lớn hơn 0.", "The fee amount must be positive.")
 		}

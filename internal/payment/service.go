@@ -1,0 +1,329 @@
+package payment
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
+)
+
+// Store keeps requests and attempts (internal/store).
+type Store interface {
+	// OpenRequest returns the dossier's open (unpaid or pending) request,
+	// inserting r when there is none; one open request per dossier.
+	OpenRequest(ctx context.Context, r *Request) (*Request, error)
+	// Requests lists a dossier's requests, newest first.
+	Requests(ctx context.Context, dossierID int64) ([]Request, error)
+	// AddAttempt inserts a pending attempt and marks its request pending.
+	AddAttempt(ctx context.Context, a *Attempt) error
+	// FailAttempt marks a pending attempt failed (the gateway could not
+	// be reached) and its request unpaid again when nothing else is open.
+	FailAttempt(ctx context.Context, ref, code string, at time.Time) error
+	// SettleAttempt records a settlement atomically: the attempt must
+	// exist, have the amount and still be pending, or the outcome says
+	// which check failed (in that order) and nothing changes. A paid
+	// settlement marks the request paid. It returns the request.
+	SettleAttempt(ctx context.Context, s Settlement, at time.Time) (Outcome, *Request, error)
+	// PendingAttempts lists attempts still pending that were opened
+	// before the time (reconciliation).
+	PendingAttempts(ctx context.Context, before time.Time, limit int) ([]Attempt, error)
+	// PaidWaiting lists paid requests whose dossier still waits for its
+	// fee (status 6), not flagged for refund.
+	PaidWaiting(ctx context.Context, limit int) ([]Request, error)
+	// FlagRefund marks a paid request for refund.
+	FlagRefund(ctx context.Context, requestID int64) error
+}
+
+// Dossiers reads dossiers with the reader's rights and applies the
+// lifecycle (dossier.Service).
+type Dossiers interface {
+	Get(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, error)
+	Act(ctx context.Context, a dossier.Actor, code string, cmd dossier.Command, docs []dossier.Document) (*dossier.Dossier, *dossier.Event, error)
+}
+
+// Versions reads the procedure version a dossier was received under.
+type Versions interface {
+	Version(ctx context.Context, id int64) (*catalog.Version, error)
+}
+
+// Begin is what a gateway needs to open a payment.
+type Begin struct {
+	Ref       string
+	Amount    int64
+	Info      string // shown to the payer: the dossier code and procedure
+	IP        string
+	ReturnURL string
+	Locale    string // "vi" or "en"
+	Dossier   *dossier.Dossier
+	Lines     []Line
+}
+
+// Gateway is a payment gateway: it opens a payment (the address to send
+// the payer to) and, for reconciliation, says what became of one.
+type Gateway interface {
+	Begin(ctx context.Context, b Begin) (redirect string, err error)
+	// Query asks the gateway about an attempt; found is false when the
+	// gateway knows nothing of it (never paid).
+	Query(ctx context.Context, a Attempt) (s Settlement, found bool, err error)
+}
+
+// Service is the payment domain every surface calls.
+type Service struct {
+	Store    Store
+	Dossiers Dossiers
+	Versions Versions
+	Gateways map[string]Gateway
+	Now      func() time.Time
+	Log      *slog.Logger
+	// ReconcileAfter is how long an attempt stays pending before the
+	// gateway is asked about it; 0 means 15 minutes.
+	ReconcileAfter time.Duration
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// Due returns what the dossier owes item by item (for the dossier page):
+// every fee item with its amount or why it is exempt, computed from the
+// dossier's version, channel and form.
+func (s *Service) Due(ctx context.Context, d *dossier.Dossier) ([]catalog.FeeDue, error) {
+	v, err := s.Versions.Version(ctx, d.ProcedureVersionID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the version of %s: %w", d.Code, err)
+	}
+	return v.FeesDue(string(d.Channel), d.Form), nil
+}
+
+// errNothingDue is the answer for a dossier that does not wait for a fee.
+func errNothingDue() error {
+	return apperr.New(apperr.Unprocessable, "nothing_due",
+		"Hồ sơ không có khoản phí, lệ phí nào đang chờ nộp.", "The dossier has no fee waiting to be paid.")
+}
+
+// Open returns the dossier's open request, creating it from what the
+// dossier owes before processing when it waits for its fee (status 6).
+// The reader's rights are the dossier service's: an unknown or forbidden
+// code is the same 404.
+func (s *Service) Open(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, *Request, error) {
+	d, err := s.Dossiers.Get(ctx, a, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Status != dossier.StatusFee {
+		return d, nil, errNothingDue()
+	}
+	dues, err := s.Due(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	lines := LinesOf(dues, catalog.CollectBefore)
+	if sum(lines) != d.FeeVND {
+		// The officer asked for another amount than the items say (a
+		// fee the catalogue does not list yet): one line of that amount.
+		lines = []Line{{Kind: catalog.FeeLevy, Code: "LP", Name: "Phí, lệ phí", Amount: d.FeeVND}}
+	}
+	r, err := s.Store.OpenRequest(ctx, &Request{DossierID: d.ID, DossierCode: d.Code, UnitID: d.UnitID, Lines: lines,
+		Amount: sum(lines), State: Unpaid, CreatedAt: s.now()})
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening the payment request of %s: %w", d.Code, err)
+	}
+	return d, r, nil
+}
+
+// Started is an attempt opened at a gateway.
+type Started struct {
+	Attempt  *Attempt
+	Request  *Request
+	Redirect string
+}
+
+// Start opens an attempt to pay the dossier's fee at the gateway: the
+// payer is sent to Redirect. Only the dossier's owner (or an officer of
+// its unit) may; a gateway that cannot be reached leaves the attempt
+// failed and answers 503, so the payer can try again.
+func (s *Service) Start(ctx context.Context, a dossier.Actor, code, gateway, ip, returnURL, locale string) (*Started, error) {
+	g, ok := s.Gateways[gateway]
+	if !ok {
+		return nil, apperr.Newf(apperr.Invalid, "unknown_gateway", "Không có cổng thanh toán «%s».", "There is no payment gateway %q.", gateway)
+	}
+	d, r, err := s.Open(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	if r.Amount <= 0 {
+		return nil, errNothingDue()
+	}
+	at := &Attempt{RequestID: r.ID, Gateway: gateway, Ref: newRef(s.now()), Amount: r.Amount, State: AttemptPending, CreatedAt: s.now()}
+	if err := s.Store.AddAttempt(ctx, at); err != nil {
+		return nil, fmt.Errorf("recording the payment attempt of %s: %w", d.Code, err)
+	}
+	to, err := g.Begin(ctx, Begin{Ref: at.Ref, Amount: at.Amount, Info: "Thanh toan ho so " + d.Code, IP: ip,
+		ReturnURL: returnURL, Locale: locale, Dossier: d, Lines: r.Lines})
+	if err != nil {
+		if ferr := s.Store.FailAttempt(ctx, at.Ref, "unavailable", s.now()); ferr != nil {
+			s.log().ErrorContext(ctx, "marking a payment attempt failed", "ref", at.Ref, "err", ferr)
+		}
+		if _, ok := apperr.As(err); ok {
+			return nil, err
+		}
+		e := apperr.New(apperr.Unavailable, "gateway_unavailable",
+			"Cổng thanh toán tạm thời không phản hồi. Vui lòng thử lại sau ít phút.",
+			"The payment gateway is not answering. Please try again in a few minutes.")
+		e.Err = err
+		return nil, e
+	}
+	r.State = Pending
+	return &Started{Attempt: at, Request: r, Redirect: to}, nil
+}
+
+// Settle records what a gateway says of an attempt, once: a replay, a
+// duplicate arriving at the same time, an unknown reference or a wrong
+// amount changes nothing and says so. A payment moves the dossier on from
+// status 6 through the system actor; one that arrives for a dossier no
+// longer waiting (withdrawn, stopped) is flagged for refund.
+func (s *Service) Settle(ctx context.Context, gateway string, st Settlement) (Outcome, error) {
+	out, r, err := s.Store.SettleAttempt(ctx, st, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("settling payment %s: %w", st.Ref, err)
+	}
+	s.log().InfoContext(ctx, "payment callback", "gateway", gateway, "ref", st.Ref, "outcome", out.String(), "paid", st.Paid, "code", st.Code)
+	if out != Settled || !st.Paid || r == nil {
+		return out, nil
+	}
+	// Past this point the money is recorded; moving the dossier on is
+	// retried by Sweep if it fails now.
+	if err := s.advance(ctx, gateway, r); err != nil {
+		s.log().ErrorContext(ctx, "moving a paid dossier on", "dossier", r.DossierCode, "err", err)
+	}
+	return out, nil
+}
+
+// advance moves the dossier of a paid request on from status 6, or flags
+// the request for refund when the dossier no longer waits for it.
+func (s *Service) advance(ctx context.Context, gateway string, r *Request) error {
+	sys := dossier.SystemActor(gateway)
+	d, err := s.Dossiers.Get(ctx, sys, r.DossierCode)
+	if err != nil {
+		return err
+	}
+	if d.Status != dossier.StatusFee {
+		s.log().WarnContext(ctx, "payment for a dossier no longer waiting for it: refund due", "dossier", d.Code, "status", int(d.Status))
+		return s.Store.FlagRefund(ctx, r.ID)
+	}
+	_, _, err = s.Dossiers.Act(ctx, sys, d.Code, dossier.Command{Action: dossier.ActFeePaid, Version: d.Version,
+		Reason: fmt.Sprintf("Đã nộp %d đồng qua %s", r.Amount, gateway)}, nil)
+	if apperr.Is(err, apperr.Conflict) {
+		// Someone acted meanwhile: read again and decide again.
+		return s.advance(ctx, gateway, r)
+	}
+	return err
+}
+
+// Sweep moves on the dossiers whose fee was paid but which still wait
+// (the process stopped between recording the payment and acting), and
+// asks the gateways about attempts pending for too long.
+func (s *Service) Sweep(ctx context.Context) error {
+	var errs []error
+	paid, err := s.Store.PaidWaiting(ctx, 100)
+	if err != nil {
+		return fmt.Errorf("listing paid dossiers still waiting: %w", err)
+	}
+	for i := range paid {
+		if err := s.advance(ctx, "system", &paid[i]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	after := s.ReconcileAfter
+	if after == 0 {
+		after = 15 * time.Minute
+	}
+	pending, err := s.Store.PendingAttempts(ctx, s.now().Add(-after), 100)
+	if err != nil {
+		return fmt.Errorf("listing pending payments: %w", err)
+	}
+	for _, at := range pending {
+		g, ok := s.Gateways[at.Gateway]
+		if !ok {
+			continue
+		}
+		st, found, err := g.Query(ctx, at)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("asking %s about %s: %w", at.Gateway, at.Ref, err))
+			continue
+		}
+		if !found {
+			// The payer never paid: the attempt is over.
+			st = Settlement{Ref: at.Ref, Amount: at.Amount, Code: "not_found"}
+		}
+		if _, err := s.Settle(ctx, at.Gateway, st); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// RecordCash records the fee paid in cash at the desk (with the receipt
+// the desk hands over) and moves the dossier on, as the officer.
+func (s *Service) RecordCash(ctx context.Context, a dossier.Actor, code string) (*Request, error) {
+	if a.Citizen || a.System {
+		return nil, apperr.New(apperr.Forbidden, "cash_staff_only", "Chỉ cán bộ ghi nhận nộp tiền mặt tại quầy.", "Only officers record cash payments at the desk.")
+	}
+	d, r, err := s.Open(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	at := &Attempt{RequestID: r.ID, Gateway: GatewayCash, Ref: newRef(s.now()), Amount: r.Amount, State: AttemptPending, CreatedAt: s.now()}
+	if err := s.Store.AddAttempt(ctx, at); err != nil {
+		return nil, err
+	}
+	// The officer's fee_paid first: the lifecycle checks the officer's
+	// right to record it; the money is then recorded against it.
+	if _, _, err := s.Dossiers.Act(ctx, a, d.Code, dossier.Command{Action: dossier.ActFeePaid, Version: d.Version,
+		Reason: fmt.Sprintf("Nộp tiền mặt %d đồng tại bộ phận một cửa", r.Amount)}, nil); err != nil {
+		_ = s.Store.FailAttempt(ctx, at.Ref, "refused", s.now())
+		return nil, err
+	}
+	out, paid, err := s.Store.SettleAttempt(ctx, Settlement{Ref: at.Ref, Amount: at.Amount, Paid: true, Code: "cash", PaidAt: s.now()}, s.now())
+	if err != nil || out != Settled {
+		return nil, fmt.Errorf("recording the cash payment of %s: %v %w", d.Code, out, err)
+	}
+	return paid, nil
+}
+
+// Requests lists the dossier's payment requests for a reader who may see
+// the dossier.
+func (s *Service) Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []Request, error) {
+	d, err := s.Dossiers.Get(ctx, a, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := s.Store.Requests(ctx, d.ID)
+	return d, rs, err
+}
+
+// newRef returns a fresh attempt reference: letters and digits only, as
+// every gateway accepts ("MC" + date + 12 random hex digits).
+func newRef(now time.Time) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "MC" + now.UTC().Format("060102") + strings.ToUpper(hex.EncodeToString(b))
+}
