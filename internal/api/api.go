@@ -73,6 +73,11 @@ type Handler struct {
 	// Population is the population-database lookup (population.go); nil
 	// answers 503 population_not_configured.
 	Population PopulationLookup
+	// Payments is the payment service (payments.go); nil answers 503
+	// payments_not_configured. VNPayIPN and PaygovConfirm are the
+	// gateways' server-to-server callbacks, mounted when configured.
+	Payments                Payments
+	VNPayIPN, PaygovConfirm http.Handler
 }
 
 func (h *Handler) now() time.Time {
@@ -111,6 +116,14 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/walkins/{id}", h.auth(h.getWalkIn))
 	mux.Handle("GET /api/v1/walkins/{id}/slip", h.auth(h.walkInSlip))
 	mux.Handle("POST /api/v1/population/lookups", h.auth(h.lookupPopulation)) // population.go
+	mux.Handle("POST /api/v1/dossiers/{code}/payments", h.auth(h.startPayment)) // payments.go
+	mux.Handle("GET /api/v1/dossiers/{code}/payments", h.auth(h.listPayments))
+	if h.VNPayIPN != nil {
+		mux.Handle("GET /api/v1/payments/vnpay/ipn", h.VNPayIPN)
+	}
+	if h.PaygovConfirm != nil {
+		mux.Handle("POST /api/v1/payments/paygov/confirm", h.PaygovConfirm)
+	}
 	mux.Handle("/api/", h.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "no_route", "Không có địa chỉ API này.", "No such API endpoint.")
 	}))

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/eid"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/population"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/server"
@@ -38,6 +39,8 @@ type App struct {
 	Log      *slog.Logger
 	// Population is the population-database lookup service (population.go).
 	Population *population.Service
+	// Payments is the payment service (payments.go).
+	Payments *payment.Service
 }
 
 // Options override parts of the assembly (tests use them).
@@ -116,6 +119,10 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		ph.Population = citizenPopulation{pop}
 	}
 	// --- end population lookup ---
+	pays := paymentService(db, svc, log, now)
+	if len(pays.Gateways) > 0 {
+		h.Payments = pays
+	}
 	var sandbox http.Handler
 	if cfg.Demo && cfg.OIDC.Issuer == "" {
 		// The demo's own e-ID provider, under /sandbox/vneid, speaking
@@ -176,7 +183,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			})
 		},
 	})
-	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop}, nil
+	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop, Payments: pays}, nil
 }
 
 // Sweeping of the file store: files older than SweepAge that no request

@@ -35,4 +35,10 @@ func (a *App) maintainOnce(ctx context.Context) {
 	} else if n > 0 {
 		a.Log.DebugContext(ctx, "purged login throttles", "count", n)
 	}
+	// Paid dossiers still waiting, and payments pending for too long.
+	if a.Payments != nil {
+		if err := a.Payments.Sweep(ctx); err != nil && ctx.Err() == nil {
+			a.Log.WarnContext(ctx, "sweeping payments", "err", err)
+		}
+	}
 }

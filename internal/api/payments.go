@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/payment"
+	"github.com/motcua/motcua/internal/web"
+)
+
+// Payments is the payment service as the API uses it (payment.Service).
+type Payments interface {
+	Start(ctx context.Context, a dossier.Actor, code, gateway, ip, returnURL, locale string) (*payment.Started, error)
+	Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []payment.Request, error)
+}
+
+// paymentInput is the body of POST /api/v1/dossiers/{code}/payments.
+type paymentInput struct {
+	Gateway string `json:"gateway"`
+}
+
+// paymentStarted is the answer of POST /api/v1/dossiers/{code}/payments.
+type paymentStarted struct {
+	ID          string `json:"id"`
+	Status      string `json:"status"`
+	Amount      int64  `json:"amount"`
+	RedirectURL string `json:"redirect_url"`
+}
+
+// paymentRequest is one request in GET /api/v1/dossiers/{code}/payments.
+type paymentRequest struct {
+	ID        int64          `json:"id"`
+	Status    string         `json:"status"`
+	Amount    int64          `json:"amount"`
+	Lines     []payment.Line `json:"lines"`
+	Method    string         `json:"method,omitempty"`
+	RefundDue bool           `json:"refund_due,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
+	PaidAt    *time.Time     `json:"paid_at,omitempty"`
+}
+
+// paymentReturnPath is the portal's page the gateway sends the payer back
+// to (display only: the gateway's server-to-server callback settles).
+const paymentReturnPath = "/thanh-toan/vnpay/ket-qua"
+
+// startPayment serves POST /api/v1/dossiers/{code}/payments: the payer
+// (the dossier's owner, or an officer of its unit) opens a payment of
+// what the dossier owes at a gateway and is sent to redirect_url.
+func (h *Handler) startPayment(w http.ResponseWriter, r *http.Request) error {
+	if h.Payments == nil {
+		return errNoPayments()
+	}
+	var in paymentInput
+	if err := h.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	st, err := h.Payments.Start(r.Context(), actorFrom(r.Context()), r.PathValue("code"), strings.TrimSpace(in.Gateway), ip,
+		web.PublicURL(h.BaseURL, r, paymentReturnPath), Lang(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, paymentStarted{ID: st.Attempt.Ref, Status: string(st.Request.State), Amount: st.Attempt.Amount, RedirectURL: st.Redirect})
+	return nil
+}
+
+// listPayments serves GET /api/v1/dossiers/{code}/payments: the
+// dossier's payment requests, newest first.
+func (h *Handler) listPayments(w http.ResponseWriter, r *http.Request) error {
+	if h.Payments == nil {
+		return errNoPayments()
+	}
+	_, rs, err := h.Payments.Requests(r.Context(), actorFrom(r.Context()), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	out := make([]paymentRequest, 0, len(rs))
+	for _, q := range rs {
+		p := paymentRequest{ID: q.ID, Status: string(q.State), Amount: q.Amount, Lines: q.Lines, Method: q.Method, RefundDue: q.RefundDue,
+			CreatedAt: q.CreatedAt.UTC(), PaidAt: q.PaidAt}
+		if p.Lines == nil {
+			p.Lines = []payment.Line{}
+		}
+		if p.PaidAt != nil {
+			t := p.PaidAt.UTC()
+			p.PaidAt = &t
+		}
+		out = append(out, p)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"payments": out})
+	return nil
+}
+
+// errNoPayments answers where no payment gateway is configured.
+func errNoPayments() error {
+	return apperr.New(apperr.Unavailable, "payments_not_configured",
+		"Thanh toán trực tuyến chưa được kết nối. Vui lòng nộp phí, lệ phí tại bộ phận một cửa.",
+		"Online payment is not connected. Please pay the fee at the one-stop desk.")
+}
