@@ -65,6 +65,16 @@ type mineView struct {
 	Confirmed      bool
 	ConfirmError   string
 
+	// Fees: every item of the version with what it costs or why it is
+	// exempt, the payments made and, while the dossier waits for its fee
+	// (status 6), the gateways to pay with (pay.go).
+	Fees      []feeLine
+	Payments  []paymentLine
+	PayURL    string
+	PayAmount string
+	Gateways  []Gateway
+	PayError  string
+
 	// Rating (status 10, not yet rated).
 	CanRate     bool
 	RateURL     string
@@ -169,6 +179,9 @@ func (h *Handler) mineView(r *http.Request, a *account.Account, d *dossier.Dossi
 		case dossier.ActRate:
 			v.CanRate = true
 		}
+	}
+	if err := h.fees(r, v, citizenActor(a), d); err != nil {
+		return nil, err
 	}
 	for _, rv := range ratingValues {
 		v.Ratings = append(v.Ratings, option{Value: rv, Label: h.t(r, "rating."+rv)})

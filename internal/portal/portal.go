@@ -97,6 +97,10 @@ type Handler struct {
 	// population database to fill the form, when the citizen consents;
 	// nil when no lookup is configured (the page then offers none).
 	Population Population
+	// Payments is the payment service and Gateways the gateways the
+	// dossier page offers (pay.go); nil and empty without any.
+	Payments Payments
+	Gateways []Gateway
 
 	web *web.Renderer
 	// cop refuses cross-site state-changing requests (forms posted from
@@ -159,6 +163,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /ho-so/{code}/bo-sung", h.post(h.supplement))
 	mux.Handle("POST /ho-so/{code}/rut", h.post(h.withdraw))
 	mux.Handle("POST /ho-so/{code}/danh-gia", h.post(h.rate))
+	mux.Handle("POST /ho-so/{code}/thanh-toan", h.post(h.pay))
 	mux.Handle("GET /thong-bao", h.page(h.notices))
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))
