@@ -120,7 +120,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	}
 	// --- end population lookup ---
 	pays := paymentService(db, svc, log, now)
-	ph.Payments = pays
+	ph.Payments, bo.Payments = pays, pays
 	if len(pays.Gateways) > 0 {
 		h.Payments = pays
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -110,6 +111,11 @@ type Handler struct {
 	Dossiers Dossiers
 	Files    files.Store
 	Sessions *scs.SessionManager
+	// Payments records cash paid at the desk (payment.Service); nil
+	// leaves fee_paid a plain action.
+	Payments interface {
+		RecordCash(ctx context.Context, a dossier.Actor, code string, version int) (*payment.Request, error)
+	}
 	// Auth reads the login of the session and verifies identities.
 	Auth *auth.Service
 	// BaseURL, when set, is the public address used in slips' QR codes.

@@ -282,8 +282,10 @@ func (s *Service) Sweep(ctx context.Context) error {
 }
 
 // RecordCash records the fee paid in cash at the desk (with the receipt
-// the desk hands over) and moves the dossier on, as the officer.
-func (s *Service) RecordCash(ctx context.Context, a dossier.Actor, code string) (*Request, error) {
+// the desk hands over) and moves the dossier on, as the officer. version,
+// when not 0, is the dossier's version the officer's page showed: a stale
+// page is refused as any action is.
+func (s *Service) RecordCash(ctx context.Context, a dossier.Actor, code string, version int) (*Request, error) {
 	if a.Citizen || a.System {
 		return nil, apperr.New(apperr.Forbidden, "cash_staff_only", "Chỉ cán bộ ghi nhận nộp tiền mặt tại quầy.", "Only officers record cash payments at the desk.")
 	}
@@ -297,7 +299,10 @@ func (s *Service) RecordCash(ctx context.Context, a dossier.Actor, code string) 
 	}
 	// The officer's fee_paid first: the lifecycle checks the officer's
 	// right to record it; the money is then recorded against it.
-	if _, _, err := s.Dossiers.Act(ctx, a, d.Code, dossier.Command{Action: dossier.ActFeePaid, Version: d.Version,
+	if version == 0 {
+		version = d.Version
+	}
+	if _, _, err := s.Dossiers.Act(ctx, a, d.Code, dossier.Command{Action: dossier.ActFeePaid, Version: version,
 		Reason: fmt.Sprintf("Nộp tiền mặt %d đồng tại bộ phận một cửa", r.Amount)}, nil); err != nil {
 		_ = s.Store.FailAttempt(ctx, at.Ref, "refused", s.now())
 		return nil, err

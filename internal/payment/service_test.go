@@ -263,10 +263,10 @@ func TestPaymentFaults(t *testing.T) {
 
 			// Cash at the desk: the officer records it; a citizen may not.
 			d3 := x.feeRequested(t, 20000)
-			if _, err := x.svc.RecordCash(ctx, a, d3.Code); !apperr.Is(err, apperr.Forbidden) {
+			if _, err := x.svc.RecordCash(ctx, a, d3.Code, 0); !apperr.Is(err, apperr.Forbidden) {
 				t.Fatalf("citizen recording cash: %v", err)
 			}
-			r, err := x.svc.RecordCash(ctx, x.actor(t, "ht.receptionist"), d3.Code)
+			r, err := x.svc.RecordCash(ctx, x.actor(t, "ht.receptionist"), d3.Code, 0)
 			if err != nil || r.State != payment.Paid || r.Method != payment.MethodCash {
 				t.Fatalf("cash: %+v %v", r, err)
 			}
@@ -275,7 +275,7 @@ func TestPaymentFaults(t *testing.T) {
 			}
 			// An officer of another ward: the same 404.
 			d4 := x.feeRequested(t, 20000)
-			if _, err := x.svc.RecordCash(ctx, x.actor(t, "hb.receptionist"), d4.Code); !apperr.Is(err, apperr.NotFound) {
+			if _, err := x.svc.RecordCash(ctx, x.actor(t, "hb.receptionist"), d4.Code, 0); !apperr.Is(err, apperr.NotFound) {
 				t.Fatalf("another ward's cash: %v", err)
 			}
 		})
