@@ -85,7 +85,13 @@ func (db *DB) CreateReceipts(ctx context.Context, rs []*receipt.Receipt) ([]*rec
 		return nil
 	})
 	if errors.Is(err, errReceiptsExist) {
-		return db.receipts(ctx, ` WHERE payment_ref = $1 AND payment_ref <> '' ORDER BY id`, ref)
+		out, err := db.receipts(ctx, ` WHERE payment_ref = $1 AND payment_ref <> '' ORDER BY id`, ref)
+		if err == nil && len(out) == 0 {
+			// The unique violation was not the payment's: a number taken
+			// twice, which the counter should make impossible.
+			err = fmt.Errorf("storing the receipts of payment %s: a number of the series was already used", ref)
+		}
+		return out, err
 	}
 	if err != nil {
 		return nil, err

@@ -175,6 +175,9 @@ func TestReceiptNumbersConcurrent(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				rs, err := j.l.Issue(ctx, j.req)
+				if err == nil && len(rs) != 1 {
+					err = fmt.Errorf("payment %s: %d receipts", j.req.PaymentRef, len(rs))
+				}
 				if err != nil {
 					errs <- err
 					return
