@@ -97,7 +97,8 @@ func (db *DB) CreateReceipts(ctx context.Context, rs []*receipt.Receipt) ([]*rec
 		return nil, err
 	}
 	for i, r := range rs {
-		r.ID, r.Number = ids[i], numbers[i]
+		// As stored: microseconds, Vietnam's zone.
+		r.ID, r.Number, r.IssuedAt = ids[i], numbers[i], local(utc(r.IssuedAt))
 	}
 	return rs, nil
 }

@@ -65,7 +65,9 @@ func TestReceiptsStored(t *testing.T) {
 		ctx := context.Background()
 		db := openStore(t, e)
 		ht, _ := receiptUnits(t, db)
-		l := receiptIssuer(t, db, time.Date(2025, 3, 3, 9, 30, 0, 0, ict))
+		// Nanoseconds, which PostgreSQL does not keep: the issued receipt
+		// is the stored one.
+		l := receiptIssuer(t, db, time.Date(2025, 3, 3, 9, 30, 0, 123456789, ict))
 		req := payment(ht, "VNP14523678",
 			receipt.Item{Kind: receipt.Charge, Code: "LP-KH", Name: "Lệ phí đăng ký kết hôn", Amount: 30000},
 			receipt.Item{Kind: receipt.Fee, Code: "P-BS", Name: "Phí cấp bản sao trích lục", Amount: 8000})
@@ -85,7 +87,6 @@ func TestReceiptsStored(t *testing.T) {
 			if !got.IssuedAt.Equal(want.IssuedAt) || got.IssuedAt.Location().String() != "Asia/Ho_Chi_Minh" {
 				t.Errorf("issued at %v, want %v", got.IssuedAt, want.IssuedAt)
 			}
-			got.IssuedAt = want.IssuedAt
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("read back:\n got %+v\nwant %+v", got, want)
 			}
