@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/receipt"
 )
 
 // Store keeps requests and attempts (internal/store).
@@ -40,6 +41,14 @@ type Store interface {
 	PaidWaiting(ctx context.Context, limit int) ([]Request, error)
 	// FlagRefund marks a paid request for refund.
 	FlagRefund(ctx context.Context, requestID int64) error
+	// PaidWithoutReceipt lists paid attempts that have no receipt yet.
+	PaidWithoutReceipt(ctx context.Context, limit int) ([]PaidAttempt, error)
+}
+
+// PaidAttempt is a paid attempt with its request.
+type PaidAttempt struct {
+	Attempt Attempt
+	Request Request
 }
 
 // Dossiers reads dossiers with the reader's rights and applies the
@@ -75,12 +84,20 @@ type Gateway interface {
 	Query(ctx context.Context, a Attempt) (s Settlement, found bool, err error)
 }
 
+// Receipts issues the e-receipts of a settled payment (receipt.Issuer);
+// issuing again for the same payment returns the receipts issued.
+type Receipts interface {
+	Issue(ctx context.Context, req receipt.IssueRequest) ([]*receipt.Receipt, error)
+}
+
 // Service is the payment domain every surface calls.
 type Service struct {
 	Store    Store
 	Dossiers Dossiers
 	Versions Versions
 	Gateways map[string]Gateway
+	// Receipts, when set, issues the receipts of every payment.
+	Receipts Receipts
 	Now      func() time.Time
 	Log      *slog.Logger
 	// ReconcileAfter is how long an attempt stays pending before the
@@ -209,12 +226,35 @@ func (s *Service) Settle(ctx context.Context, gateway string, st Settlement) (Ou
 	if out != Settled || !st.Paid || r == nil {
 		return out, nil
 	}
-	// Past this point the money is recorded; moving the dossier on is
-	// retried by Sweep if it fails now.
+	// Past this point the money is recorded; the receipts and moving the
+	// dossier on are retried by Sweep if they fail now.
+	if err := s.issue(ctx, r, st.Ref, receipt.Online); err != nil {
+		s.log().ErrorContext(ctx, "issuing the receipts of a payment", "dossier", r.DossierCode, "ref", st.Ref, "err", err)
+	}
 	if err := s.advance(ctx, gateway, r); err != nil {
 		s.log().ErrorContext(ctx, "moving a paid dossier on", "dossier", r.DossierCode, "err", err)
 	}
 	return out, nil
+}
+
+// issue gives the payment of attempt ref its receipts: one per kind, the
+// payer the applicant, the items the request's lines.
+func (s *Service) issue(ctx context.Context, r *Request, ref string, method receipt.Method) error {
+	if s.Receipts == nil {
+		return nil
+	}
+	d, err := s.Dossiers.Get(ctx, dossier.SystemActor("receipts"), r.DossierCode)
+	if err != nil {
+		return err
+	}
+	items := make([]receipt.Item, 0, len(r.Lines))
+	for _, l := range r.Lines {
+		items = append(items, receipt.Item{Kind: receipt.Kind(l.Kind), Code: l.Code, Name: l.Name, Amount: l.Amount})
+	}
+	_, err = s.Receipts.Issue(ctx, receipt.IssueRequest{UnitID: d.UnitID, UnitCode: d.UnitCode, UnitName: d.UnitName,
+		Payer:  receipt.Payer{Name: d.Applicant.DisplayName(), IDNumber: d.Applicant.IDNumber, Address: d.Applicant.Address},
+		Items:  items, Method: method, PaymentRef: ref, DossierCode: d.Code})
+	return err
 }
 
 // advance moves the dossier of a paid request on from status 6, or flags
@@ -250,6 +290,21 @@ func (s *Service) Sweep(ctx context.Context) error {
 	for i := range paid {
 		if err := s.advance(ctx, "system", &paid[i]); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	unreceipted, err := s.Store.PaidWithoutReceipt(ctx, 100)
+	if err != nil {
+		return fmt.Errorf("listing payments without receipts: %w", err)
+	}
+	if s.Receipts != nil {
+		for _, u := range unreceipted {
+			method := receipt.Online
+			if u.Attempt.Gateway == GatewayCash {
+				method = receipt.Cash
+			}
+			if err := s.issue(ctx, &u.Request, u.Attempt.Ref, method); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	after := s.ReconcileAfter
@@ -310,6 +365,9 @@ func (s *Service) RecordCash(ctx context.Context, a dossier.Actor, code string, 
 	out, paid, err := s.Store.SettleAttempt(ctx, Settlement{Ref: at.Ref, Amount: at.Amount, Paid: true, Code: "cash", PaidAt: s.now()}, s.now())
 	if err != nil || out != Settled {
 		return nil, fmt.Errorf("recording the cash payment of %s: %v %w", d.Code, out, err)
+	}
+	if err := s.issue(ctx, paid, at.Ref, receipt.Cash); err != nil {
+		s.log().ErrorContext(ctx, "issuing the receipts of a cash payment", "dossier", d.Code, "err", err)
 	}
 	return paid, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/payment"
+	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
@@ -54,7 +55,11 @@ type env struct {
 func start(t *testing.T, e store.Dialect) *env {
 	t.Helper()
 	x := &env{Env: apptest.Start(t, e, app.Options{}), gw: &fakeGateway{answer: map[string]payment.Settlement{}}, now: time.Now()}
-	x.svc = &payment.Service{Store: x.DB, Dossiers: x.App.Dossiers, Versions: x.DB,
+	issuer, err := receipt.NewLocal(x.DB, receipt.Options{Now: func() time.Time { return x.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.svc = &payment.Service{Store: x.DB, Dossiers: x.App.Dossiers, Versions: x.DB, Receipts: issuer,
 		Gateways: map[string]payment.Gateway{"fake": x.gw}, Now: func() time.Time { return x.now }}
 	return x
 }
@@ -187,6 +192,12 @@ func TestPayOnline(t *testing.T) {
 			if err != nil || len(rs) != 1 || rs[0].State != payment.Paid || rs[0].Method != payment.MethodOnline || rs[0].PaidAt == nil || rs[0].RefundDue {
 				t.Fatalf("requests: %+v %v", rs, err)
 			}
+			// One receipt, a lệ phí one, numbered 1, for the payment.
+			rcs, err := x.DB.DossierReceipts(ctx, d.Code)
+			if err != nil || len(rcs) != 1 || rcs[0].Number != 1 || rcs[0].Total != 50000 || rcs[0].PaymentRef != st.Attempt.Ref ||
+				rcs[0].Method != receipt.Online || rcs[0].Kind != receipt.Charge || rcs[0].Payer.Name != "Nguyễn Văn An" {
+				t.Fatalf("receipts: %+v %v", rcs, err)
+			}
 			// A replay later: nothing changes.
 			if out, _ := x.svc.Settle(ctx, "fake", payment.Settlement{Ref: st.Attempt.Ref, Amount: 50000, Paid: true}); out != payment.AlreadySettled {
 				t.Fatalf("replay: %v", out)
@@ -272,6 +283,34 @@ func TestPaymentFaults(t *testing.T) {
 			}
 			if got := x.dossier(t, d3.Code); got.Status != dossier.StatusProcessing {
 				t.Fatalf("after cash: status %d", got.Status)
+			}
+			if rcs, err := x.DB.DossierReceipts(ctx, d3.Code); err != nil || len(rcs) != 1 || rcs[0].Method != receipt.Cash || rcs[0].Total != 20000 {
+				t.Fatalf("cash receipts: %+v %v", rcs, err)
+			}
+
+			// A receipt that could not be issued at settlement is issued
+			// by the sweep, once.
+			d5 := x.feeRequested(t, 15000)
+			issuer := x.svc.Receipts
+			x.svc.Receipts = nil
+			st, err = x.svc.Start(ctx, a, d5.Code, "fake", "127.0.0.1", "", "vi")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out, err := x.svc.Settle(ctx, "fake", payment.Settlement{Ref: st.Attempt.Ref, Amount: 15000, Paid: true, Code: "00"}); err != nil || out != payment.Settled {
+				t.Fatalf("settle: %v %v", out, err)
+			}
+			if rcs, _ := x.DB.DossierReceipts(ctx, d5.Code); len(rcs) != 0 {
+				t.Fatalf("receipts without an issuer: %+v", rcs)
+			}
+			x.svc.Receipts = issuer
+			for range 2 {
+				if err := x.svc.Sweep(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if rcs, _ := x.DB.DossierReceipts(ctx, d5.Code); len(rcs) != 1 || rcs[0].PaymentRef != st.Attempt.Ref {
+				t.Fatalf("receipts after the sweep: %+v", rcs)
 			}
 			// An officer of another ward: the same 404.
 			d4 := x.feeRequested(t, 20000)

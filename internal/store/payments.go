@@ -260,4 +260,36 @@ func (db *DB) FlagRefund(ctx context.Context, requestID int64) error {
 	return nil
 }
 
+// PaidWithoutReceipt lists paid attempts with no receipt yet
+// (payment.Store).
+func (db *DB) PaidWithoutReceipt(ctx context.Context, limit int) ([]payment.PaidAttempt, error) {
+	rows, err := db.ro.QueryContext(ctx, `SELECT a.ref, a.gateway, `+requestColumns+` FROM payment_attempts a
+		JOIN payment_requests r ON r.id = a.request_id JOIN dossiers d ON d.id = r.dossier_id
+		WHERE a.state = 'paid' AND NOT EXISTS (SELECT 1 FROM receipts c WHERE c.payment_ref = a.ref) ORDER BY a.id LIMIT $1`, clampLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("listing payments without receipts: %w", err)
+	}
+	defer rows.Close()
+	var out []payment.PaidAttempt
+	for rows.Next() {
+		var p payment.PaidAttempt
+		r, err := scanRequest(prefixed{rows, []any{&p.Attempt.Ref, &p.Attempt.Gateway}})
+		if err != nil {
+			return nil, err
+		}
+		p.Request = *r
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// prefixed scans leading columns into its own destinations, then the
+// rest into the caller's.
+type prefixed struct {
+	row  interface{ Scan(...any) error }
+	head []any
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append(append([]any{}, p.head...), dest...)...) }
+
 var _ payment.Store = (*DB)(nil)
