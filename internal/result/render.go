@@ -128,6 +128,18 @@ func (p *page) measure(s string) float64 {
 	return w
 }
 
+// fit sets the largest size from size down to least at which s fits in w
+// on one line (least if none does: the text then wraps).
+func (p *page) fit(bold bool, size, least float64, s string, w float64) {
+	for ; size > least; size -= 0.5 {
+		p.font(bold, size)
+		if p.measure(s) <= w {
+			return
+		}
+	}
+	p.font(bold, least)
+}
+
 // wrap breaks s into lines no wider than w (a longer word stays whole on
 // its own line; result texts have no such words in practice).
 func (p *page) wrap(s string, w float64) []string {
@@ -220,11 +232,12 @@ func RenderResult(meta Metadata, body []string, qrURL string) ([]byte, error) {
 	// Header: the agency and number on the left, the motto on the right.
 	lw := textW * 0.45
 	rx, rw := left+lw, textW-lw
-	p.font(true, 12)
-	ly := p.block(left, p.y, lw, strings.ToUpper(clean(meta.Agency)), true)
+	agency := strings.ToUpper(clean(meta.Agency))
+	p.fit(true, 12, 10, agency, lw-2)
+	ly := p.block(left, p.y, lw, agency, true)
 	pdf.SetLineWidth(0.3)
-	pdf.Line(left+lw/3, ly+0.5, left+2*lw/3, ly+0.5)
-	ly += 2.5
+	pdf.Line(left+lw/3, ly+1, left+2*lw/3, ly+1)
+	ly += 3
 	if ns := clean(meta.NumberSymbol()); ns != "" {
 		p.font(false, 12)
 		ly = p.block(left, ly, lw, "Số: "+ns, true)
