@@ -120,6 +120,9 @@ func (ks *KeyStore) Forget(unitCode string) {
 	delete(ks.keys, unitCode)
 }
 
+// KeyStore is a Signer.
+var _ Signer = (*KeyStore)(nil)
+
 // Sign signs pdf with the unit's key.
 func (ks *KeyStore) Sign(ctx context.Context, unitCode string, pdf []byte, info SignInfo) ([]byte, error) {
 	k, err := ks.Key(unitCode)

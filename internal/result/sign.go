@@ -54,7 +54,7 @@ var ErrNotPDF = apperr.New(apperr.Invalid, "result_not_pdf",
 
 // SignPDF signs in with key: a certification signature over the whole file
 // (SHA-256, CMS detached), which still allows later signatures so that a
-// second approver can countersign.
+// second approver can countersign (with an approval signature).
 func SignPDF(ctx context.Context, key *Key, in []byte, info SignInfo) (out []byte, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sign result: %w", err)
@@ -85,6 +85,12 @@ func SignPDF(ctx context.Context, key *Key, in []byte, info SignInfo) (out []byt
 	if err != nil {
 		return nil, fmt.Errorf("sign result: read PDF: %v: %w", err, ErrNotPDF)
 	}
+	// A document has at most one certification signature (ISO 32000-1
+	// 12.8.2.2): a countersignature is an approval signature.
+	certType := sign.CertificationSignature
+	if v, _ := Verify(in, nil); v.Signed() {
+		certType = sign.ApprovalSignature
+	}
 	chain := append([]*x509.Certificate{key.Cert}, key.Chain...)
 	var buf bytes.Buffer
 	err = sign.Sign(bytes.NewReader(in), &buf, rdr, int64(len(in)), sign.SignData{
@@ -96,7 +102,7 @@ func SignPDF(ctx context.Context, key *Key, in []byte, info SignInfo) (out []byt
 				ContactInfo: info.Contact,
 				Date:        info.Time,
 			},
-			CertType:   sign.CertificationSignature,
+			CertType:   certType,
 			DocMDPPerm: sign.AllowFillingExistingFormFieldsAndSignaturesPerms,
 		},
 		Signer:            key.Signer,

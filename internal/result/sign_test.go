@@ -269,3 +269,39 @@ func TestSignKeys(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestCountersigned: a signed result signed again (a second approver) keeps
+// both signatures intact; only the latest covers the whole file, and the
+// document is valid as its last signer left it.
+func TestCountersigned(t *testing.T) {
+	signed, ca := signedByDemo(t)
+	if _, err := ca.EnsureUnit("000.00.02.H29", "Sở Xây dựng"); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := OpenKeyStore(ca.KeyDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := ks.Sign(context.Background(), "000.00.02.H29", signed, signInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Verify(twice, ca.Roots())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Signatures) != 2 || !v.Valid() {
+		t.Fatalf("%+v", v)
+	}
+	first, second := v.Signatures[0], v.Signatures[1]
+	if !first.Intact || first.WholeFile || !second.Intact || !second.WholeFile {
+		t.Errorf("first %+v\nsecond %+v", first, second)
+	}
+	if !strings.Contains(second.Subject(), "Sở Xây dựng") {
+		t.Errorf("latest signer %q", second.Subject())
+	}
+	rep := pdfsig(t, twice)
+	if strings.Count(rep, "Signature is Valid.") != 2 || !strings.Contains(rep, "Signature #2") {
+		t.Errorf("pdfsig:\n%s", rep)
+	}
+}
