@@ -14,10 +14,13 @@ import (
 	"crypto"
 	"crypto/x509"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/sign"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/motcua/motcua/internal/apperr"
 )
@@ -96,10 +99,10 @@ func SignPDF(ctx context.Context, key *Key, in []byte, info SignInfo) (out []byt
 	err = sign.Sign(bytes.NewReader(in), &buf, rdr, int64(len(in)), sign.SignData{
 		Signature: sign.SignDataSignature{
 			Info: sign.SignDataSignatureInfo{
-				Name:        info.Name,
-				Location:    info.Location,
-				Reason:      info.Reason,
-				ContactInfo: info.Contact,
+				Name:        dictText(info.Name),
+				Location:    dictText(info.Location),
+				Reason:      dictText(info.Reason),
+				ContactInfo: dictText(info.Contact),
 				Date:        info.Time,
 			},
 			CertType:   certType,
@@ -114,4 +117,65 @@ func SignPDF(ctx context.Context, key *Key, in []byte, info SignInfo) (out []byt
 		return nil, fmt.Errorf("sign result: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// dictText makes s safe for pdfsign's signature dictionary, which writes
+// non-ASCII text as UTF-16 inside a literal string without escaping it: a
+// code unit holding the byte of "(", ")", a backslash or CR (ĩ is 01 29) would end
+// the string early and break the file. Such a letter is written decomposed
+// (ĩ as i and a combining tilde, the same text), ASCII parentheses become
+// brackets and control characters spaces. ASCII-only text is left as is:
+// pdfsign escapes it.
+func dictText(s string) string {
+	s = norm.NFC.String(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '(':
+			b.WriteRune('[')
+		case r == ')':
+			b.WriteRune(']')
+		case r == '\\':
+			b.WriteRune('/')
+		case r < 0x20 || r == 0x7f:
+			b.WriteRune(' ')
+		case utf16Safe(r):
+			b.WriteRune(r)
+		default:
+			d := []rune(norm.NFD.String(string(r)))
+			ok := len(d) > 1
+			for _, x := range d {
+				ok = ok && utf16Safe(x)
+			}
+			if ok {
+				b.WriteString(string(d))
+			} else {
+				b.WriteRune('?')
+			}
+		}
+	}
+	return b.String()
+}
+
+// utf16Safe reports whether r's UTF-16 code units hold none of the bytes a
+// literal string treats specially.
+func utf16Safe(r rune) bool {
+	for _, u := range utf16.Encode([]rune{r}) {
+		for _, c := range []byte{byte(u >> 8), byte(u)} {
+			if c == '(' || c == ')' || c == '\\' || c == '\r' {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -305,3 +305,42 @@ func TestCountersigned(t *testing.T) {
 		t.Errorf("pdfsig:\n%s", rep)
 	}
 }
+
+func TestDictText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Nguyen Van A (ASCII)", "Nguyen Van A (ASCII)"},
+		{"Nguyễn Thị Hồng Nhung", "Nguyễn Thị Hồng Nhung"},
+		{"Lê Văn Lĩnh", "Lê Văn Li\u0303nh"},
+		{"ĨNH", "I\u0303NH"},
+		{"Kết quả (bản chính", "Kết quả [bản chính"},
+		{"Hà Nội\\Ba Đình\r\n", "Hà Nội/Ba Đình  "},
+		{"Le\u0302", "Lê"}, // NFC first
+	} {
+		got := dictText(c.in)
+		if got != c.want {
+			t.Errorf("dictText(%q) = %q, want %q", c.in, got, c.want)
+		}
+		for _, r := range got {
+			if !utf16Safe(r) && got != c.in {
+				t.Errorf("dictText(%q) keeps %q", c.in, r)
+			}
+		}
+	}
+}
+
+// TestSignInfoWithAwkwardLetters: a signer named Lĩnh, a reason with an
+// unbalanced parenthesis: the signature dictionary stays well formed.
+func TestSignInfoWithAwkwardLetters(t *testing.T) {
+	ca := newTestCA(t, "Test CA")
+	k := ca.issueNow(t, "ec", "Sở Tư pháp")
+	out, err := SignPDF(context.Background(), k, renderSample(t), SignInfo{
+		Name: "Lê Văn Lĩnh", Reason: "Kết quả (bản chính", Location: "Ĩ\\", Contact: "a)b",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := pdfsig(t, out)
+	if strings.Contains(rep, "Error") || !strings.Contains(rep, "Signature is Valid.") {
+		t.Errorf("pdfsig:\n%s", rep)
+	}
+}
