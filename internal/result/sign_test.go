@@ -3,6 +3,7 @@ package result
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"os"
 	"os/exec"
@@ -342,5 +343,31 @@ func TestSignInfoWithAwkwardLetters(t *testing.T) {
 	rep := pdfsig(t, out)
 	if strings.Contains(rep, "Error") || !strings.Contains(rep, "Signature is Valid.") {
 		t.Errorf("pdfsig:\n%s", rep)
+	}
+}
+
+// TestVerdicts: each kind of file gets its own answer in both languages.
+func TestVerdicts(t *testing.T) {
+	signed, ca := signedByDemo(t)
+	for _, c := range []struct {
+		name  string
+		data  []byte
+		roots *x509.CertPool
+		want  string
+	}{
+		{"valid", signed, ca.Roots(), "valid"},
+		{"other roots", signed, newTestCA(t, "Other").pool(), "untrusted"},
+		{"byte changed", changed(t, signed), ca.Roots(), "modified"},
+		{"bytes appended", append(bytes.Clone(signed), "%x\n"...), ca.Roots(), "modified"},
+		{"unsigned", renderSample(t), ca.Roots(), "unsigned"},
+	} {
+		v, err := Verify(c.data, c.roots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := v.Verdict()
+		if d.Code != c.want || d.Message("vi") == "" || d.Message("en") == "" || d.Message("vi") == d.Message("en") {
+			t.Errorf("%s: %+v", c.name, d)
+		}
 	}
 }

@@ -224,3 +224,44 @@ func checkSignature(pdf []byte, br [4]int64, roots *x509.CertPool) (s Signature)
 	s.Trusted = true
 	return s
 }
+
+// Verdict is the one answer a verification page gives about a file, with
+// its message in Vietnamese and English. Whether the result was revoked is
+// the store's to say, not the file's.
+type Verdict struct {
+	// Code is "valid", "untrusted", "modified" or "unsigned".
+	Code   string
+	VI, EN string
+}
+
+// Message returns the message in lang ("en" or Vietnamese by default).
+func (d Verdict) Message(lang string) string {
+	if lang == "en" {
+		return d.EN
+	}
+	return d.VI
+}
+
+// Verdict sums the verification up: unsigned; modified (a signature that
+// does not verify, or bytes outside the latest one); signed intact by a
+// certificate that does not chain to the roots; or valid.
+func (v Verification) Verdict() Verdict {
+	if !v.Signed() {
+		return Verdict{"unsigned", "Tệp không có chữ ký số.", "The file has no digital signature."}
+	}
+	for _, s := range v.Signatures {
+		if !s.Intact {
+			return Verdict{"modified", "Chữ ký số không hợp lệ: tệp đã bị thay đổi sau khi ký hoặc chữ ký bị hỏng.",
+				"The digital signature is not valid: the file was changed after signing or the signature is damaged."}
+		}
+	}
+	if !v.Latest().WholeFile {
+		return Verdict{"modified", "Tệp đã bị thêm nội dung sau khi ký: không còn đúng như bản đã ký.",
+			"Content was added to the file after signing: it is no longer the document as signed."}
+	}
+	if !v.Valid() {
+		return Verdict{"untrusted", "Chữ ký số nguyên vẹn nhưng chứng thư số không do tổ chức cung cấp dịch vụ chứng thực được tin cậy cấp.",
+			"The signature is intact but the certificate was not issued by a trusted certification authority."}
+	}
+	return Verdict{"valid", "Chữ ký số hợp lệ: tệp đúng như khi được ký.", "The digital signature is valid: the file is exactly as signed."}
+}
