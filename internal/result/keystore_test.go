@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,6 +174,40 @@ func TestKeyStoreRefuses(t *testing.T) {
 		if !ok || e.Code != "result_no_key" || apperr.Status(err) != 422 ||
 			!strings.Contains(e.Message("vi"), "chưa có chứng thư số") || !strings.Contains(e.Message("en"), "no certificate") {
 			t.Errorf("unit %q: %v", unit, err)
+		}
+	}
+}
+
+// TestKeyStoreConcurrent: approvals in parallel share one store.
+func TestKeyStoreConcurrent(t *testing.T) {
+	ca, err := OpenDemoCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"U1", "U2"} {
+		if _, err := ca.EnsureUnit(u, "Đơn vị "+u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Opened on the empty cache: keys are read under the race.
+	ks := &KeyStore{dir: ca.KeyDir(), keys: map[string]*Key{}}
+	pdf := renderSample(t)
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func(unit string) {
+			out, err := ks.Sign(context.Background(), unit, pdf, signInfo)
+			if err == nil {
+				var v Verification
+				if v, err = Verify(out, ca.Roots()); err == nil && !v.Valid() {
+					err = errors.New(v.Latest().Problem)
+				}
+			}
+			errs <- err
+		}([]string{"U1", "U2"}[i%2])
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
