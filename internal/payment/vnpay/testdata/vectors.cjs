@@ -36,7 +36,7 @@ const vnpay = new VNPay({ tmnCode, secureSecret: secret, vnpayHost: host, queryD
 const payInputs = [
   { vnp_Amount: 50000, vnp_TxnRef: 'G01-000123-1', vnp_OrderInfo: 'Nop phi ho so G01 000123', vnp_IpAddr: '203.0.113.7', vnp_ReturnUrl: 'https://motcua.example/thanh-toan/vnpay/ket-qua', vnp_Locale: 'vn', vnp_CreateDate: 20261205143000, vnp_ExpireDate: 20261205144500 },
   { vnp_Amount: 1234567, vnp_TxnRef: 'X~1*2', vnp_OrderInfo: 'Le phi cap ban sao 3 trang', vnp_IpAddr: '2001:db8::1', vnp_ReturnUrl: 'http://127.0.0.1:8080/thanh-toan/vnpay/ket-qua?lang=en&a=~b*c', vnp_Locale: 'en', vnp_BankCode: 'NCB', vnp_CreateDate: 20261231235959, vnp_ExpireDate: 20270101001459 },
-  { vnp_Amount: 1, vnp_TxnRef: 'min', vnp_OrderInfo: 'Thanh toan', vnp_IpAddr: '127.0.0.1', vnp_ReturnUrl: 'https://a.example/r', vnp_Locale: 'vn', vnp_CreateDate: 20260101000000 },
+  { vnp_Amount: 1, vnp_TxnRef: 'min', vnp_OrderInfo: 'Thanh toan', vnp_IpAddr: '127.0.0.1', vnp_ReturnUrl: 'https://a.example/r', vnp_Locale: 'vn', vnp_BankCode: 'VNPAYQR', vnp_CreateDate: 20260101000000, vnp_ExpireDate: 20260101001500 },
 ];
 const orderInfo = ['Nộp phí hồ sơ G01.000123', 'Lệ phí cấp bản sao (3 trang)', 'Thanh toán'];
 const payURL = payInputs.map((input, i) => ({ orderInfo: orderInfo[i], input, url: vnpay.buildPaymentUrl(input) }));
