@@ -306,9 +306,33 @@ func (c *Client) newQuerydr(ref string, transactionDate time.Time) querydrReques
 		CreateDate:      FormatTime(c.now()),
 		IPAddr:          ip,
 	}
-	q.SecureHash = signPipe(c.HashSecret, q.RequestID, q.Version, q.Command, q.TmnCode, q.TxnRef,
-		q.TransactionDate, q.CreateDate, q.IPAddr, q.OrderInfo)
+	q.SecureHash = QueryRequestHash(map[string]string{
+		"vnp_RequestId": q.RequestID, "vnp_Version": q.Version, "vnp_Command": q.Command, "vnp_TmnCode": q.TmnCode,
+		"vnp_TxnRef": q.TxnRef, "vnp_TransactionDate": q.TransactionDate, "vnp_CreateDate": q.CreateDate,
+		"vnp_IpAddr": q.IPAddr, "vnp_OrderInfo": q.OrderInfo,
+	}, c.HashSecret)
 	return q
+}
+
+// querydrRequestFields are the request's signed fields, in the order the
+// signature joins them (not the order of the body).
+var querydrRequestFields = []string{
+	"vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef",
+	"vnp_TransactionDate", "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo",
+}
+
+// QueryRequestHash is the signature of a querydr request: the HMAC-SHA512
+// of its fields joined by "|" in the protocol's order.
+func QueryRequestHash(fields map[string]string, secret string) string {
+	return signPipe(secret, pick(fields, querydrRequestFields)...)
+}
+
+func pick(fields map[string]string, names []string) []string {
+	vals := make([]string, len(names))
+	for i, f := range names {
+		vals[i] = fields[f]
+	}
+	return vals
 }
 
 // querydrResponseFields are the answer's signed fields, in the order the
@@ -322,11 +346,7 @@ var querydrResponseFields = []string{
 // QueryResponseHash is the signature of a querydr answer: the HMAC-SHA512
 // of its fields joined by "|" in the protocol's order.
 func QueryResponseHash(fields map[string]string, secret string) string {
-	vals := make([]string, len(querydrResponseFields))
-	for i, f := range querydrResponseFields {
-		vals[i] = fields[f]
-	}
-	return signPipe(secret, vals...)
+	return signPipe(secret, pick(fields, querydrResponseFields)...)
 }
 
 // QueryDR asks VNPay about the attempt ref created at transactionDate. A

@@ -217,6 +217,9 @@ func querydrServer(t *testing.T, answer func(req map[string]string) map[string]s
 		}
 		hash := signPipe(testSecret, req["vnp_RequestId"], req["vnp_Version"], req["vnp_Command"], req["vnp_TmnCode"],
 			req["vnp_TxnRef"], req["vnp_TransactionDate"], req["vnp_CreateDate"], req["vnp_IpAddr"], req["vnp_OrderInfo"])
+		if QueryRequestHash(req, testSecret) != hash {
+			t.Error("QueryRequestHash differs from the protocol's order")
+		}
 		if req["vnp_SecureHash"] != hash || req["vnp_Command"] != "querydr" || req["vnp_Version"] != "2.1.0" {
 			t.Errorf("querydr request %v is not signed as the protocol says", req)
 		}

@@ -65,7 +65,7 @@ func (h IPNHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h IPNHandler) handle(r *http.Request) string {
 	raw := r.URL.RawQuery
-	params, ok := parseSigned(raw, h.Secret)
+	params, ok := ParseSigned(raw, h.Secret)
 	if !ok {
 		h.log().Warn("vnpay ipn: invalid signature")
 		return RspBadSignature

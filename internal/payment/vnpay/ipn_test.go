@@ -221,7 +221,7 @@ func FuzzIPN(f *testing.F) {
 		if _, ok := rspMessages[a.RspCode]; !ok || rspMessages[a.RspCode] != a.Message {
 			t.Fatalf("answer %+v is not the protocol's", a)
 		}
-		_, valid := parseSigned(query, testSecret)
+		_, valid := ParseSigned(query, testSecret)
 		if !valid && (s.calls != 0 || a.RspCode != RspBadSignature) {
 			t.Fatalf("unsigned query %q: answer %s after %d calls", query, a.RspCode, s.calls)
 		}

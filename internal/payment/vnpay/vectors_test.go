@@ -131,9 +131,9 @@ func TestIPNVectors(t *testing.T) {
 	v := loadVectors(t)
 	for i, c := range v.IPN {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			_, ok := parseSigned(c.Query, v.Secret)
+			_, ok := ParseSigned(c.Query, v.Secret)
 			if ok != c.Verified {
-				t.Errorf("parseSigned(%s) = %v, want %v", c.Query, ok, c.Verified)
+				t.Errorf("ParseSigned(%s) = %v, want %v", c.Query, ok, c.Verified)
 			}
 			q, err := url.ParseQuery(c.Query)
 			if err != nil {

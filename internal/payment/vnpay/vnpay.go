@@ -165,8 +165,11 @@ func signedParams(q url.Values) (map[string]string, bool) {
 	return params, true
 }
 
-// parseSigned parses a raw query and checks its signature.
-func parseSigned(rawQuery, secret string) (map[string]string, bool) {
+// ParseSigned parses a raw query as VNPay sends it (return, IPN) and
+// checks its signature with secret, answering the parameters, one value per
+// key, only if it verifies. A malformed query, or one repeating a vnp_*
+// key, does not verify.
+func ParseSigned(rawQuery, secret string) (map[string]string, bool) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return nil, false
