@@ -1,6 +1,7 @@
 package vnpay
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"testing"
 	"time"
 )
@@ -198,5 +200,34 @@ func TestQuerydrVectors(t *testing.T) {
 	}
 	if !res.Found || !res.Paid || res.Amount != 50000 || res.GatewayRef != "14422574" || res.BankCode != "NCB" {
 		t.Errorf("QueryDR = %+v", res)
+	}
+}
+
+// TestVectorsAreTheReferencesOutput regenerates the vectors with Node and
+// the pinned npm vnpay when both are installed (npm ci in testdata), so
+// that vectors.json cannot drift from what its script prints. Without them
+// it skips: the other tests read the committed file.
+func TestVectorsAreTheReferencesOutput(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	if _, err := os.Stat("testdata/node_modules/vnpay/package.json"); err != nil {
+		t.Skip("npm vnpay not installed (npm ci --prefix internal/payment/vnpay/testdata)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "vectors.cjs")
+	cmd.Dir = "testdata"
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node vectors.cjs: %v", err)
+	}
+	want, err := os.ReadFile("testdata/vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, want) {
+		t.Error("testdata/vectors.json differs from what vectors.cjs prints: regenerate it")
 	}
 }
