@@ -63,10 +63,28 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
+// Error codes of this package (apperr codes); stable, callers and
+// translations key on them.
+const (
+	CodeNotConfigured = "vnpay_not_configured" // Unavailable: no merchant settings
+	CodeUnavailable   = "vnpay_unavailable"    // Unavailable: the gateway is down, busy or failing
+	CodeBadResponse   = "vnpay_bad_response"   // Unavailable: an answer unsigned, wrongly signed or about another transaction
+	CodeRefused       = "vnpay_refused"        // Internal: the gateway refuses our merchant code, format or checksum
+	CodeBadSignature  = "vnpay_signature"      // Invalid: a return query not signed by VNPay
+	// Invalid payment requests.
+	CodeBadRef       = "vnpay_ref"
+	CodeBadAmount    = "vnpay_amount"
+	CodeBadOrderInfo = "vnpay_order_info"
+	CodeBadIP        = "vnpay_ip"
+	CodeBadReturnURL = "vnpay_return_url"
+	CodeBadLocale    = "vnpay_locale"
+	CodeBadExpiry    = "vnpay_expiry"
+)
+
 func invalid(code, vi, en string) error { return apperr.New(apperr.Invalid, code, vi, en) }
 
 // ErrNotConfigured answers when the client lacks its merchant settings.
-var ErrNotConfigured = apperr.New(apperr.Unavailable, "vnpay_not_configured",
+var ErrNotConfigured = apperr.New(apperr.Unavailable, CodeNotConfigured,
 	"Thanh toán qua VNPay chưa được cấu hình.",
 	"Payment through VNPay is not configured.")
 
@@ -90,20 +108,20 @@ func (c *Client) PaymentURL(req PayRequest) (string, error) {
 		return "", ErrNotConfigured
 	}
 	if !refOK(req.Ref) {
-		return "", invalid("vnpay_ref", "Mã tham chiếu giao dịch không hợp lệ.", "The transaction reference is invalid.")
+		return "", invalid(CodeBadRef, "Mã tham chiếu giao dịch không hợp lệ.", "The transaction reference is invalid.")
 	}
 	if req.Amount <= 0 || req.Amount > maxAmount {
-		return "", invalid("vnpay_amount", "Số tiền thanh toán không hợp lệ.", "The amount to pay is invalid.")
+		return "", invalid(CodeBadAmount, "Số tiền thanh toán không hợp lệ.", "The amount to pay is invalid.")
 	}
 	info := OrderInfo(req.OrderInfo)
 	if info == "" {
-		return "", invalid("vnpay_order_info", "Thiếu nội dung thanh toán.", "The payment's description is missing.")
+		return "", invalid(CodeBadOrderInfo, "Thiếu nội dung thanh toán.", "The payment's description is missing.")
 	}
 	if strings.TrimSpace(req.IP) == "" || len(req.IP) > 45 {
-		return "", invalid("vnpay_ip", "Thiếu địa chỉ IP của người thanh toán.", "The payer's IP address is missing.")
+		return "", invalid(CodeBadIP, "Thiếu địa chỉ IP của người thanh toán.", "The payer's IP address is missing.")
 	}
 	if u, err := url.Parse(req.ReturnURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", invalid("vnpay_return_url", "Địa chỉ trang kết quả thanh toán không hợp lệ.", "The payment's return URL is invalid.")
+		return "", invalid(CodeBadReturnURL, "Địa chỉ trang kết quả thanh toán không hợp lệ.", "The payment's return URL is invalid.")
 	}
 	locale := req.Locale
 	switch locale {
@@ -111,10 +129,10 @@ func (c *Client) PaymentURL(req PayRequest) (string, error) {
 		locale = "vn"
 	case "vn", "en":
 	default:
-		return "", invalid("vnpay_locale", "Ngôn ngữ trang thanh toán phải là vn hoặc en.", "The payment page's language must be vn or en.")
+		return "", invalid(CodeBadLocale, "Ngôn ngữ trang thanh toán phải là vn hoặc en.", "The payment page's language must be vn or en.")
 	}
 	if req.ExpireIn < 0 {
-		return "", invalid("vnpay_expiry", "Thời hạn thanh toán không hợp lệ.", "The payment's expiry is invalid.")
+		return "", invalid(CodeBadExpiry, "Thời hạn thanh toán không hợp lệ.", "The payment's expiry is invalid.")
 	}
 	expire := req.ExpireIn
 	if expire == 0 {
@@ -192,7 +210,7 @@ func amountVND(s string) int64 {
 }
 
 // ErrBadSignature answers a return query whose signature does not verify.
-var ErrBadSignature = apperr.New(apperr.Invalid, "vnpay_signature",
+var ErrBadSignature = apperr.New(apperr.Invalid, CodeBadSignature,
 	"Kết quả thanh toán không có chữ ký hợp lệ của VNPay.",
 	"The payment result does not carry a valid VNPay signature.")
 
@@ -236,7 +254,7 @@ const (
 )
 
 func unavailable(err error) error {
-	e := apperr.New(apperr.Unavailable, "vnpay_unavailable",
+	e := apperr.New(apperr.Unavailable, CodeUnavailable,
 		"Không kết nối được cổng thanh toán VNPay. Vui lòng thử lại sau.",
 		"The VNPay payment gateway cannot be reached. Please try again later.")
 	e.Err = err
@@ -246,7 +264,7 @@ func unavailable(err error) error {
 // refused is VNPay refusing our request for a reason on our side (the
 // merchant code, the format, our checksum): configuration, not weather.
 func refused(code string) error {
-	e := apperr.Newf(apperr.Internal, "vnpay_refused",
+	e := apperr.Newf(apperr.Internal, CodeRefused,
 		"Cổng thanh toán VNPay từ chối yêu cầu (mã %s); cần kiểm tra cấu hình kết nối.",
 		"The VNPay gateway refused the request (code %s); the connection's settings need checking.", code)
 	e.Err = fmt.Errorf("vnpay querydr refused with code %s", code)
@@ -256,7 +274,7 @@ func refused(code string) error {
 // errBadResponse is an answer whose signature does not verify or that is
 // about another transaction: it is not trusted.
 func errBadResponse(why string) error {
-	e := apperr.New(apperr.Unavailable, "vnpay_bad_response",
+	e := apperr.New(apperr.Unavailable, CodeBadResponse,
 		"Cổng thanh toán VNPay trả lời không hợp lệ. Vui lòng thử lại sau.",
 		"The VNPay payment gateway gave an invalid answer. Please try again later.")
 	e.Err = fmt.Errorf("vnpay querydr: %s", why)
@@ -359,7 +377,7 @@ func (c *Client) QueryDR(ctx context.Context, ref string, transactionDate time.T
 		return QueryResult{}, ErrNotConfigured
 	}
 	if !refOK(ref) {
-		return QueryResult{}, invalid("vnpay_ref", "Mã tham chiếu giao dịch không hợp lệ.", "The transaction reference is invalid.")
+		return QueryResult{}, invalid(CodeBadRef, "Mã tham chiếu giao dịch không hợp lệ.", "The transaction reference is invalid.")
 	}
 	body, err := json.Marshal(c.newQuerydr(ref, transactionDate))
 	if err != nil {
