@@ -79,6 +79,7 @@ const (
 	CodeBadReturnURL = "vnpay_return_url"
 	CodeBadLocale    = "vnpay_locale"
 	CodeBadExpiry    = "vnpay_expiry"
+	CodeBadDate      = "vnpay_transaction_date" // querydr without the attempt's creation time
 )
 
 func invalid(code, vi, en string) error { return apperr.New(apperr.Invalid, code, vi, en) }
@@ -378,6 +379,9 @@ func (c *Client) QueryDR(ctx context.Context, ref string, transactionDate time.T
 	}
 	if !refOK(ref) {
 		return QueryResult{}, invalid(CodeBadRef, "Mã tham chiếu giao dịch không hợp lệ.", "The transaction reference is invalid.")
+	}
+	if transactionDate.IsZero() {
+		return QueryResult{}, invalid(CodeBadDate, "Thiếu thời điểm tạo giao dịch cần tra cứu.", "The time the transaction was created is missing.")
 	}
 	body, err := json.Marshal(c.newQuerydr(ref, transactionDate))
 	if err != nil {

@@ -334,4 +334,7 @@ func TestQueryDRGatewayDown(t *testing.T) {
 	if _, err := cl.QueryDR(context.Background(), "", time.Now()); !apperr.Is(err, apperr.Invalid) {
 		t.Errorf("empty ref: err = %v, want Invalid", err)
 	}
+	if _, err := cl.QueryDR(context.Background(), "G01-1", time.Time{}); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("no transaction date: err = %v, want Invalid", err)
+	}
 }
