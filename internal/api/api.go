@@ -78,6 +78,8 @@ type Handler struct {
 	// gateways' server-to-server callbacks, mounted when configured.
 	Payments                Payments
 	VNPayIPN, PaygovConfirm http.Handler
+	// Receipts reads the e-receipts of a dossier (receipt.Access).
+	Receipts Receipts
 }
 
 func (h *Handler) now() time.Time {
@@ -118,6 +120,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/population/lookups", h.auth(h.lookupPopulation)) // population.go
 	mux.Handle("POST /api/v1/dossiers/{code}/payments", h.auth(h.startPayment)) // payments.go
 	mux.Handle("GET /api/v1/dossiers/{code}/payments", h.auth(h.listPayments))
+	mux.Handle("GET /api/v1/dossiers/{code}/receipts", h.auth(h.listReceipts))
+	mux.Handle("GET /api/v1/dossiers/{code}/receipts/{id}", h.auth(h.receiptPDF))
 	if h.VNPayIPN != nil {
 		mux.Handle("GET /api/v1/payments/vnpay/ipn", h.VNPayIPN)
 	}

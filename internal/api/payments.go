@@ -4,12 +4,15 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/payment"
+	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -104,4 +107,65 @@ func errNoPayments() error {
 	return apperr.New(apperr.Unavailable, "payments_not_configured",
 		"Thanh toán trực tuyến chưa được kết nối. Vui lòng nộp phí, lệ phí tại bộ phận một cửa.",
 		"Online payment is not connected. Please pay the fee at the one-stop desk.")
+}
+
+// Receipts reads a dossier's e-receipts with the reader's rights
+// (receipt.Access): an unknown or forbidden dossier or receipt is 404.
+type Receipts interface {
+	DossierReceipts(ctx context.Context, a dossier.Actor, code string) ([]*receipt.Receipt, error)
+	PDF(ctx context.Context, a dossier.Actor, code string, id int64) (name string, data []byte, err error)
+}
+
+// receiptOut is one receipt in GET /api/v1/dossiers/{code}/receipts.
+type receiptOut struct {
+	ID         int64          `json:"id"`
+	Form       string         `json:"form"`
+	Series     string         `json:"series"`
+	Number     string         `json:"number"`
+	Kind       string         `json:"kind"`
+	Total      int64          `json:"total"`
+	Method     string         `json:"method"`
+	PaymentRef string         `json:"payment_ref,omitempty"`
+	IssuedAt   time.Time      `json:"issued_at"`
+	Items      []receipt.Item `json:"items"`
+	URL        string         `json:"url"`
+}
+
+// listReceipts serves GET /api/v1/dossiers/{code}/receipts.
+func (h *Handler) listReceipts(w http.ResponseWriter, r *http.Request) error {
+	if h.Receipts == nil {
+		return apperr.ErrNotFound
+	}
+	rs, err := h.Receipts.DossierReceipts(r.Context(), actorFrom(r.Context()), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	out := make([]receiptOut, 0, len(rs))
+	for _, c := range rs {
+		out = append(out, receiptOut{ID: c.ID, Form: c.Form, Series: c.Series, Number: c.NumberText(), Kind: string(c.Kind), Total: c.Total,
+			Method: string(c.Method), PaymentRef: c.PaymentRef, IssuedAt: c.IssuedAt.UTC(), Items: c.Items,
+			URL: "/api/v1/dossiers/" + url.PathEscape(c.DossierCode) + "/receipts/" + strconv.FormatInt(c.ID, 10)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"receipts": out})
+	return nil
+}
+
+// receiptPDF serves GET /api/v1/dossiers/{code}/receipts/{id}: the PDF.
+func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request) error {
+	if h.Receipts == nil {
+		return apperr.ErrNotFound
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return apperr.ErrNotFound
+	}
+	name, data, err := h.Receipts.PDF(r.Context(), actorFrom(r.Context()), r.PathValue("code"), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(data)
+	return nil
 }

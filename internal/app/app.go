@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/population"
 	"github.com/motcua/motcua/internal/portal"
+	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/server"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -119,11 +120,23 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		ph.Population = citizenPopulation{pop}
 	}
 	// --- end population lookup ---
-	pays := paymentService(db, svc, log, now)
-	ph.Payments, bo.Payments = pays, pays
-	if len(pays.Gateways) > 0 {
-		h.Payments = pays
+	// --- payments (payments.go) ---
+	pay, err := paymentService(cfg, db, svc, log, now)
+	if err != nil {
+		return nil, fmt.Errorf("the payments: %w", err)
 	}
+	pays := pay.svc
+	ph.Payments, bo.Payments = pays, pays
+	receipts := &receipt.Access{Store: db, Dossiers: svc, Issuer: pay.receipts}
+	h.Receipts, ph.Receipts, bo.Receipts = receipts, receipts, receipts
+	if len(pays.Gateways) > 0 {
+		h.Payments, h.VNPayIPN = pays, pay.ipn
+	}
+	if pay.vnpay != nil {
+		ph.Gateways = append(ph.Gateways, portal.Gateway{Name: "vnpay", Label: "VNPay"})
+		ph.PaymentReturn = pay.vnpay
+	}
+	// --- end payments ---
 	var sandbox http.Handler
 	if cfg.Demo && cfg.OIDC.Issuer == "" {
 		// The demo's own e-ID provider, under /sandbox/vneid, speaking
@@ -169,6 +182,9 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			}
 			if popSandbox != nil {
 				mux.Handle(sandboxPopulationPath, popSandbox)
+			}
+			if pay.sandbox != nil {
+				mux.Handle(sandboxVNPayPath+"/", pay.sandbox)
 			}
 		}},
 		Guard: func(next http.Handler) http.Handler {

@@ -35,6 +35,7 @@ import (
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/payment"
+	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -116,6 +117,11 @@ type Handler struct {
 	Payments interface {
 		RecordCash(ctx context.Context, a dossier.Actor, code string, version int) (*payment.Request, error)
 	}
+	// Receipts reads a dossier's e-receipts (receipt.Access).
+	Receipts interface {
+		DossierReceipts(ctx context.Context, a dossier.Actor, code string) ([]*receipt.Receipt, error)
+		PDF(ctx context.Context, a dossier.Actor, code string, id int64) (name string, data []byte, err error)
+	}
 	// Auth reads the login of the session and verifies identities.
 	Auth *auth.Service
 	// BaseURL, when set, is the public address used in slips' QR codes.
@@ -189,6 +195,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /can-bo/ho-so/{code}", h.cop.Handler(h.page(h.act)))
 	mux.Handle("GET /can-bo/ho-so/{code}/tai-lieu/{id}", h.page(h.document))
 	mux.Handle("GET /can-bo/ho-so/{code}/phieu/{no}", h.page(h.slip))
+	mux.Handle("GET /can-bo/ho-so/{code}/bien-lai/{id}", h.page(h.receiptPDF))
 	mux.Handle("GET "+kioskPath+"{code}", h.page(h.kioskPage))
 	mux.Handle("POST "+kioskPath+"{code}", h.cop.Handler(h.page(h.kioskPost)))
 	mux.HandleFunc("GET /can-bo/danh-gia.css", serveKioskCSS)

@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/slips"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -162,8 +163,10 @@ type dossierView struct {
 	Version   *catalog.Version
 	Form      []formValue
 	Documents []docView
-	Preview   *docView
-	Actions   map[string]bool
+	// Receipts are the dossier's e-receipts, each with its download.
+	Receipts []receiptView
+	Preview  *docView
+	Actions  map[string]bool
 	// Done is the action just completed (the success notice), Slip the slip
 	// it issued.
 	Done    string
@@ -272,6 +275,16 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		}
 		text := web.AnswerText(f, val, lang, func(b bool) string { return h.t(r, "bool."+strconv.FormatBool(b)) })
 		view.Form = append(view.Form, formValue{f.LabelIn(lang), text, string(origins[f.Name])})
+	}
+	if h.Receipts != nil {
+		rs, err := h.Receipts.DossierReceipts(r.Context(), s.Actor, d.Code)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range rs {
+			view.Receipts = append(view.Receipts, receiptView{Receipt: c, Amount: web.Money(c.Total, lang),
+				URL: fmt.Sprintf("/can-bo/ho-so/%s/bien-lai/%d", d.Code, c.ID)})
+		}
 	}
 	names := map[string]string{}
 	for _, doc := range v.Documents {
@@ -580,5 +593,28 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request, s *staff) error {
 		return err
 	}
 	web.ServePDF(w, "phieu-"+no+"-"+d.Code+".pdf", pdf)
+	return nil
+}
+
+// receiptView is one e-receipt on the dossier page.
+type receiptView struct {
+	*receipt.Receipt
+	Amount, URL string
+}
+
+// receiptPDF serves an e-receipt of a dossier the officer may read.
+func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request, s *staff) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 || h.Receipts == nil {
+		return apperr.ErrNotFound
+	}
+	name, data, err := h.Receipts.PDF(r.Context(), s.Actor, r.PathValue("code"), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(data)
 	return nil
 }

@@ -50,6 +50,8 @@ type Config struct {
 	StaffPasswordLogin string
 	// Population is the population-database lookup (config/population.go).
 	Population Population
+	// VNPay is the VNPay merchant account (payments.go).
+	VNPay VNPay
 }
 
 // OIDC is an OpenID Connect provider's relying-party settings. The claim
@@ -136,6 +138,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.StaffClaim, "staff-oidc-claim-username", envOr("STAFF_OIDC_CLAIM_USERNAME", c.StaffClaim), "claims carrying the officer's motcua username, in order (env MOTCUA_STAFF_OIDC_CLAIM_USERNAME; default preferred_username)")
 	fs.StringVar(&c.StaffPasswordLogin, "staff-password-login", envOr("STAFF_PASSWORD_LOGIN", c.StaffPasswordLogin), "on or off: officers may log in with a password (env MOTCUA_STAFF_PASSWORD_LOGIN; default on)")
 	c.populationFlags(fs) // --population-*, see population.go
+	c.paymentFlags(fs)    // --vnpay-*, see payments.go
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
@@ -214,6 +217,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("--metrics-addr must differ from --addr: /metrics is never public"))
 	}
 	errs = append(errs, c.validatePopulation()...) // see population.go
+	errs = append(errs, c.validatePayments()...)   // see payments.go
 	return errors.Join(errs...)
 }
 

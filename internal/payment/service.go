@@ -41,6 +41,9 @@ type Store interface {
 	PaidWaiting(ctx context.Context, limit int) ([]Request, error)
 	// FlagRefund marks a paid request for refund.
 	FlagRefund(ctx context.Context, requestID int64) error
+	// DossierOfRef names the dossier of an attempt; apperr.NotFound for
+	// an unknown reference.
+	DossierOfRef(ctx context.Context, ref string) (string, error)
 	// PaidWithoutReceipt lists paid attempts that have no receipt yet.
 	PaidWithoutReceipt(ctx context.Context, limit int) ([]PaidAttempt, error)
 }
@@ -389,4 +392,10 @@ func newRef(now time.Time) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return "MC" + now.UTC().Format("060102") + strings.ToUpper(hex.EncodeToString(b))
+}
+
+// DossierOfRef names the dossier an attempt's reference pays for (the
+// gateway's return page links to it; the dossier page checks the reader).
+func (s *Service) DossierOfRef(ctx context.Context, ref string) (string, error) {
+	return s.Store.DossierOfRef(ctx, ref)
 }

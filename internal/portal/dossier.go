@@ -74,6 +74,7 @@ type mineView struct {
 	PayAmount string
 	Gateways  []Gateway
 	PayError  string
+	Receipts  []receiptLink
 
 	// Rating (status 10, not yet rated).
 	CanRate     bool
@@ -181,6 +182,9 @@ func (h *Handler) mineView(r *http.Request, a *account.Account, d *dossier.Dossi
 		}
 	}
 	if err := h.fees(r, v, citizenActor(a), d); err != nil {
+		return nil, err
+	}
+	if v.Receipts, err = h.receiptLinks(r, citizenActor(a), d); err != nil {
 		return nil, err
 	}
 	for _, rv := range ratingValues {

@@ -5,12 +5,15 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/payment"
+	"github.com/motcua/motcua/internal/payment/vnpay"
+	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -20,6 +23,8 @@ type Payments interface {
 	Due(ctx context.Context, d *dossier.Dossier) ([]catalog.FeeDue, error)
 	Start(ctx context.Context, a dossier.Actor, code, gateway, ip, returnURL, locale string) (*payment.Started, error)
 	Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []payment.Request, error)
+	// DossierOfRef names the dossier an attempt's reference pays for.
+	DossierOfRef(ctx context.Context, ref string) (string, error)
 }
 
 // Gateway is a payment gateway the dossier page offers: its name in the
@@ -62,6 +67,11 @@ func (h *Handler) fees(r *http.Request, v *mineView, a dossier.Actor, d *dossier
 			l.Exempt = h.t(r, "fee.exempt.category")
 		}
 		v.Fees = append(v.Fees, l)
+	}
+	if len(v.Fees) == 0 && d.FeeVND > 0 {
+		// A fee the catalogue does not list: the amount the officer asked.
+		v.Fees = append(v.Fees, feeLine{Name: h.t(r, "fee.asked"), Kind: h.t(r, "fee.kind.le_phi"), Amount: web.Money(d.FeeVND, lang),
+			When: h.t(r, "fee.when.before")})
 	}
 	_, rs, err := h.Payments.Requests(r.Context(), a, d.Code)
 	if err != nil {
@@ -121,5 +131,89 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.web.Render(w, r, web.View{Name: "pay", NoIndex: true, NoStore: true,
 		Data: struct{ URL, Amount, Code string }{st.Redirect, web.Money(st.Attempt.Amount, web.LangOf(r)), d.Code}})
+	return nil
+}
+
+// Receipts reads a dossier's e-receipts with the reader's rights
+// (receipt.Access).
+type Receipts interface {
+	DossierReceipts(ctx context.Context, a dossier.Actor, code string) ([]*receipt.Receipt, error)
+	PDF(ctx context.Context, a dossier.Actor, code string, id int64) (name string, data []byte, err error)
+}
+
+// PaymentReturn checks the gateway's signed return (vnpay.Client).
+type PaymentReturn interface {
+	VerifyReturn(q url.Values) (vnpay.Result, error)
+}
+
+// receiptLink is one receipt on the dossier page.
+type receiptLink struct {
+	URL, Label string
+}
+
+// receiptLinks lists the dossier's receipts for its owner.
+func (h *Handler) receiptLinks(r *http.Request, a dossier.Actor, d *dossier.Dossier) ([]receiptLink, error) {
+	if h.Receipts == nil {
+		return nil, nil
+	}
+	rs, err := h.Receipts.DossierReceipts(r.Context(), a, d.Code)
+	if err != nil {
+		return nil, err
+	}
+	var out []receiptLink
+	for _, c := range rs {
+		out = append(out, receiptLink{URL: "/ho-so/" + url.PathEscape(d.Code) + "/bien-lai/" + strconv.FormatInt(c.ID, 10),
+			Label: h.t(r, "receipt.link", c.Title(), c.Series, c.NumberText(), web.Money(c.Total, web.LangOf(r)))})
+	}
+	return out, nil
+}
+
+// receiptPDF serves a receipt of the citizen's dossier.
+func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request) error {
+	a, d, ok, err := h.ownDossier(w, r)
+	if !ok {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 || h.Receipts == nil {
+		return apperr.ErrNotFound
+	}
+	name, data, err := h.Receipts.PDF(r.Context(), citizenActor(a), d.Code, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(data)
+	return nil
+}
+
+// payReturn is the page the gateway sends the payer back to. It only
+// shows: the gateway's server-to-server callback alone records money.
+func (h *Handler) payReturn(w http.ResponseWriter, r *http.Request) error {
+	if h.PaymentReturn == nil {
+		return apperr.ErrNotFound
+	}
+	lang := web.LangOf(r)
+	res, err := h.PaymentReturn.VerifyReturn(r.URL.Query())
+	if err != nil {
+		return apperr.New(apperr.Invalid, "payment_return_invalid",
+			"Thông tin trả về từ cổng thanh toán không hợp lệ. Trạng thái thanh toán được cập nhật trên trang hồ sơ của bạn.",
+			"The payment gateway's answer is not valid. The payment's state is shown on your dossier's page.")
+	}
+	v := struct {
+		Paid        bool
+		Message     string
+		Amount, Ref string
+		DossierURL  string
+		DossierCode string
+	}{Paid: res.Paid, Message: vnpay.ResponseText(res.Code, lang), Amount: web.Money(res.Amount, lang), Ref: res.Ref}
+	if h.Payments != nil {
+		if code, err := h.Payments.DossierOfRef(r.Context(), res.Ref); err == nil {
+			v.DossierCode, v.DossierURL = code, "/ho-so/"+url.PathEscape(code)
+		}
+	}
+	h.web.Render(w, r, web.View{Name: "payreturn", NoIndex: true, NoStore: true, Data: v})
 	return nil
 }

@@ -101,6 +101,10 @@ type Handler struct {
 	// dossier page offers (pay.go); nil and empty without any.
 	Payments Payments
 	Gateways []Gateway
+	// Receipts reads the e-receipts; PaymentReturn checks the gateway's
+	// signed return (pay.go).
+	Receipts      Receipts
+	PaymentReturn PaymentReturn
 
 	web *web.Renderer
 	// cop refuses cross-site state-changing requests (forms posted from
@@ -164,6 +168,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /ho-so/{code}/rut", h.post(h.withdraw))
 	mux.Handle("POST /ho-so/{code}/danh-gia", h.post(h.rate))
 	mux.Handle("POST /ho-so/{code}/thanh-toan", h.post(h.pay))
+	mux.Handle("GET /ho-so/{code}/bien-lai/{id}", h.page(h.receiptPDF))
+	mux.Handle("GET "+payReturnPath, h.page(h.payReturn))
 	mux.Handle("GET /thong-bao", h.page(h.notices))
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))

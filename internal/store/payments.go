@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/payment"
 )
@@ -291,5 +292,19 @@ type prefixed struct {
 }
 
 func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append(append([]any{}, p.head...), dest...)...) }
+
+// DossierOfRef names the dossier of an attempt (payment.Store).
+func (db *DB) DossierOfRef(ctx context.Context, ref string) (string, error) {
+	var code string
+	err := db.ro.QueryRowContext(ctx, `SELECT d.code FROM payment_attempts a JOIN payment_requests r ON r.id = a.request_id
+		JOIN dossiers d ON d.id = r.dossier_id WHERE a.ref = $1`, ref).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", apperr.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the dossier of payment %s: %w", ref, err)
+	}
+	return code, nil
+}
 
 var _ payment.Store = (*DB)(nil)

@@ -1,0 +1,150 @@
+package app_test
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// TestDemoPayOnline is the citizen's journey to pay a fee with the demo's
+// sandbox VNPay, on both engines, over HTTP as a browser would: the dossier
+// page lists the fee and offers VNPay; paying goes to the sandbox's page
+// (labelled), whose success button calls motcua's IPN server to server and
+// sends the browser back to the return page; the dossier has moved on,
+// through the system actor, and its e-receipt downloads. A replayed IPN
+// changes nothing.
+func TestDemoPayOnline(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.StartConfig(t, e, app.Options{}, func(c *config.Config) { c.Demo = true })
+			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			env.Login("ht.receptionist").MustAct(&d, "receive", nil)
+			env.Login("ht.leader").MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})
+			env.Login("ht.specialist").MustAct(&d, "request_fee", map[string]any{"amount": 150000})
+
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			do := func(method, u string, form url.Values) (*http.Response, string) {
+				t.Helper()
+				var body io.Reader
+				if form != nil {
+					body = strings.NewReader(form.Encode())
+				}
+				req, err := http.NewRequest(method, u, body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if form != nil {
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Origin", env.URL)
+				}
+				res, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				return res, string(b)
+			}
+			if res, _ := do("POST", env.URL+"/dang-nhap", url.Values{"username": {apptest.CitizenA}, "password": {apptest.Password}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("login: %d", res.StatusCode)
+			}
+			page := env.URL + "/ho-so/" + d.Code
+			res, body := do("GET", page, nil)
+			for _, want := range []string{`id="fees"`, "Lệ phí", "150.000", `action="/ho-so/` + d.Code + `/thanh-toan"`, `id="pay-vnpay"`} {
+				if res.StatusCode != 200 || !strings.Contains(body, want) {
+					t.Fatalf("dossier page: %d, missing %q\n%s", res.StatusCode, want, body)
+				}
+			}
+			// Pay: a page of ours goes on to the gateway.
+			res, body = do("POST", page+"/thanh-toan", url.Values{"gateway": {"vnpay"}})
+			m := regexp.MustCompile(`id="gateway-link" href="([^"]+)"`).FindStringSubmatch(body)
+			if res.StatusCode != 200 || m == nil {
+				t.Fatalf("pay: %d\n%s", res.StatusCode, body)
+			}
+			payURL := html.UnescapeString(m[1])
+			if !strings.HasPrefix(payURL, env.URL+"/sandbox/vnpay/paymentv2/vpcpay.html?") || !strings.Contains(payURL, "vnp_Amount=15000000") {
+				t.Fatalf("the payment URL: %s", payURL)
+			}
+			res, body = do("GET", payURL, nil)
+			if res.StatusCode != 200 || !strings.Contains(body, "MÔI TRƯỜNG THỬ NGHIỆM") {
+				t.Fatalf("the sandbox's page: %d\n%s", res.StatusCode, body)
+			}
+			action := regexp.MustCompile(`<form method="post" action="([^"]+)">\s*<input type="hidden" name="q" value="([^"]*)">`).FindStringSubmatch(body)
+			if action == nil {
+				t.Fatalf("no choice form on the sandbox's page:\n%s", body)
+			}
+			to, _ := url.Parse(payURL)
+			choose, _ := to.Parse(html.UnescapeString(action[1]))
+			res, body = do("POST", choose.String(), url.Values{"q": {html.UnescapeString(action[2])}, "choice": {"success"}})
+			back := res.Header.Get("Location")
+			if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(back, env.URL+"/thanh-toan/vnpay/ket-qua?") {
+				t.Fatalf("the sandbox's answer: %d to %q\n%s", res.StatusCode, back, body)
+			}
+			res, body = do("GET", back, nil)
+			if res.StatusCode != 200 || !strings.Contains(body, "Thanh toán thành công") || !strings.Contains(body, `href="/ho-so/`+d.Code+`"`) {
+				t.Fatalf("the return page: %d\n%s", res.StatusCode, body)
+			}
+
+			// The IPN moved the dossier on (the return page only shows).
+			var got apptest.Dossier
+			if st := env.Login(apptest.CitizenA).Do("GET", "/api/v1/dossiers/"+d.Code, nil, &got); st != 200 || got.Status != 4 {
+				t.Fatalf("after payment: %d status %d", st, got.Status)
+			}
+			var pays struct {
+				Payments []struct {
+					Status string `json:"status"`
+					Amount int64  `json:"amount"`
+					Method string `json:"method"`
+				} `json:"payments"`
+			}
+			if st := env.Login(apptest.CitizenA).Do("GET", "/api/v1/dossiers/"+d.Code+"/payments", nil, &pays); st != 200 ||
+				len(pays.Payments) != 1 || pays.Payments[0].Status != "paid" || pays.Payments[0].Amount != 150000 || pays.Payments[0].Method != "online" {
+				t.Fatalf("payments: %d %+v", st, pays)
+			}
+			// A replay of the gateway's notice: "already confirmed".
+			q, _ := url.Parse(back)
+			res, body = do("GET", env.URL+"/api/v1/payments/vnpay/ipn?"+q.RawQuery, nil)
+			if res.StatusCode != 200 || !strings.Contains(body, `"RspCode":"02"`) {
+				t.Fatalf("replayed IPN: %d %s", res.StatusCode, body)
+			}
+			// A forged one: "invalid signature".
+			forged := strings.Replace(q.RawQuery, "vnp_Amount=15000000", "vnp_Amount=100", 1)
+			if res, body = do("GET", env.URL+"/api/v1/payments/vnpay/ipn?"+forged, nil); !strings.Contains(body, `"RspCode":"97"`) {
+				t.Fatalf("forged IPN: %d %s", res.StatusCode, body)
+			}
+
+			// The receipt: on the page, and as a PDF.
+			res, body = do("GET", page, nil)
+			rm := regexp.MustCompile(`<a href="(/ho-so/[^"]+/bien-lai/\d+)">`).FindStringSubmatch(body)
+			if rm == nil || !strings.Contains(body, "BIÊN LAI THU LỆ PHÍ") {
+				t.Fatalf("no receipt on the dossier page:\n%s", body)
+			}
+			res, body = do("GET", env.URL+rm[1], nil)
+			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" {
+				t.Fatalf("receipt: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			text := apptest.PDFText(t, []byte(body), "-raw")
+			for _, want := range []string{"BIÊN LAI THU LỆ PHÍ", "150.000", "Một trăm năm mươi nghìn đồng", d.Code} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the receipt lacks %q:\n%s", want, text)
+				}
+			}
+			// Another citizen: the same 404 for the receipt.
+			other := env.Login(apptest.CitizenB)
+			if st := other.Do("GET", "/api/v1/dossiers/"+d.Code+"/receipts", nil, nil); st != 404 {
+				t.Fatalf("B reading A's receipts: %d", st)
+			}
+		})
+	}
+}
