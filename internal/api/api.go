@@ -117,7 +117,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/walkins", h.auth(h.recordWalkIn))
 	mux.Handle("GET /api/v1/walkins/{id}", h.auth(h.getWalkIn))
 	mux.Handle("GET /api/v1/walkins/{id}/slip", h.auth(h.walkInSlip))
-	mux.Handle("POST /api/v1/population/lookups", h.auth(h.lookupPopulation)) // population.go
+	mux.Handle("POST /api/v1/population/lookups", h.auth(h.lookupPopulation))   // population.go
 	mux.Handle("POST /api/v1/dossiers/{code}/payments", h.auth(h.startPayment)) // payments.go
 	mux.Handle("GET /api/v1/dossiers/{code}/payments", h.auth(h.listPayments))
 	mux.Handle("GET /api/v1/dossiers/{code}/receipts", h.auth(h.listReceipts))

@@ -255,8 +255,8 @@ func (s *Service) issue(ctx context.Context, r *Request, ref string, method rece
 		items = append(items, receipt.Item{Kind: receipt.Kind(l.Kind), Code: l.Code, Name: l.Name, Amount: l.Amount})
 	}
 	_, err = s.Receipts.Issue(ctx, receipt.IssueRequest{UnitID: d.UnitID, UnitCode: d.UnitCode, UnitName: d.UnitName,
-		Payer:  receipt.Payer{Name: d.Applicant.DisplayName(), IDNumber: d.Applicant.IDNumber, Address: d.Applicant.Address},
-		Items:  items, Method: method, PaymentRef: ref, DossierCode: d.Code})
+		Payer: receipt.Payer{Name: d.Applicant.DisplayName(), IDNumber: d.Applicant.IDNumber, Address: d.Applicant.Address},
+		Items: items, Method: method, PaymentRef: ref, DossierCode: d.Code})
 	return err
 }
 

@@ -291,7 +291,9 @@ type prefixed struct {
 	head []any
 }
 
-func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append(append([]any{}, p.head...), dest...)...) }
+func (p prefixed) Scan(dest ...any) error {
+	return p.row.Scan(append(append([]any{}, p.head...), dest...)...)
+}
 
 // DossierOfRef names the dossier of an attempt (payment.Store).
 func (db *DB) DossierOfRef(ctx context.Context, ref string) (string, error) {
