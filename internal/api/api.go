@@ -122,12 +122,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/dossiers/{code}/payments", h.auth(h.listPayments))
 	mux.Handle("GET /api/v1/dossiers/{code}/receipts", h.auth(h.listReceipts))
 	mux.Handle("GET /api/v1/dossiers/{code}/receipts/{id}", h.auth(h.receiptPDF))
-	if h.VNPayIPN != nil {
-		mux.Handle("GET /api/v1/payments/vnpay/ipn", h.VNPayIPN)
-	}
-	if h.PaygovConfirm != nil {
-		mux.Handle("POST /api/v1/payments/paygov/confirm", h.PaygovConfirm)
-	}
+	mux.Handle("GET /api/v1/payments/vnpay/ipn", h.callback(h.VNPayIPN))
+	mux.Handle("POST /api/v1/payments/paygov/confirm", h.callback(h.PaygovConfirm))
 	mux.Handle("/api/", h.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "no_route", "Không có địa chỉ API này.", "No such API endpoint.")
 	}))

@@ -60,6 +60,11 @@ var documentedRoutes = []documentedRoute{
 	{method: "GET", path: "/api/v1/walkins/{id}", auth: true},
 	{method: "GET", path: "/api/v1/walkins/{id}/slip", auth: true},
 	{method: "POST", path: "/api/v1/population/lookups", auth: true},
+	{method: "POST", path: "/api/v1/dossiers/{code}/payments", auth: true},
+	{method: "GET", path: "/api/v1/dossiers/{code}/payments", auth: true},
+	{method: "GET", path: "/api/v1/dossiers/{code}/receipts", auth: true},
+	{method: "GET", path: "/api/v1/dossiers/{code}/receipts/{id}", auth: true},
+	{method: "GET", path: "/api/v1/payments/vnpay/ipn"},
 	{method: "GET", path: "/healthz", outside: true},
 	{method: "GET", path: "/metrics", outside: true},
 }

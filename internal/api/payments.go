@@ -169,3 +169,12 @@ func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	_, _ = w.Write(data)
 	return nil
 }
+
+// callback is a gateway's server-to-server callback, or 503 where the
+// gateway is not configured.
+func (h *Handler) callback(cb http.Handler) http.Handler {
+	if cb == nil {
+		return h.wrap(func(http.ResponseWriter, *http.Request) error { return errNoPayments() })
+	}
+	return cb
+}
