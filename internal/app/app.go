@@ -22,6 +22,7 @@ import (
 	"github.com/motcua/motcua/internal/population"
 	"github.com/motcua/motcua/internal/portal"
 	"github.com/motcua/motcua/internal/receipt"
+	"github.com/motcua/motcua/internal/result"
 	"github.com/motcua/motcua/internal/server"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -87,6 +88,13 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		Clock:       func(ctx context.Context, path string) (dossier.Clock, error) { return src.ForUnit(ctx, path) },
 		ConsultDays: cfg.ConsultDays,
 	}
+	issuer, roots, err := resultSigning(cfg, fs)
+	if err != nil {
+		return nil, err
+	}
+	if issuer != nil {
+		svc.Results = issuer
+	}
 	au := &auth.Service{Store: db, Log: log, Now: now, SelfRegistration: cfg.SelfRegistrationOn(), Sleep: opts.LoginSleep,
 		NoStaffPasswords: cfg.StaffPasswordLogin == "off"}
 	proxies, err := web.ParseProxies(cfg.TrustedProxies)
@@ -135,6 +143,9 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	if pay.vnpay != nil {
 		ph.Gateways = append(ph.Gateways, portal.Gateway{Name: "vnpay", Label: "VNPay"})
 		ph.PaymentReturn = pay.vnpay
+	}
+	if issuer != nil || cfg.Signing.Roots != "" {
+		ph.Verifier = &result.Checker{Records: db, Files: fs, Roots: roots}
 	}
 	// --- end payments ---
 	var sandbox http.Handler

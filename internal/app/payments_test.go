@@ -3,6 +3,9 @@ package app_test
 import (
 	"html"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -140,6 +143,73 @@ func TestDemoPayOnline(t *testing.T) {
 					t.Errorf("the receipt lacks %q:\n%s", want, text)
 				}
 			}
+			// The leader's decision issues the electronic result, signed
+			// with the ward's certificate from the demo CA; it goes online.
+			env.Login("ht.leader").MustAct(&got, "finish", map[string]any{"result": map[string]any{
+				"number": "15/2026/GCNKH", "summary": "Cấp Giấy chứng nhận kết hôn", "granted": true}})
+			env.Login("ht.receptionist").MustAct(&got, "deliver", map[string]any{"method": "online"})
+			res, body = do("GET", page, nil)
+			dm := regexp.MustCompile(`<a href="(/ho-so/[^"]+/tai-lieu/\d+)"[^>]*>[^<]*ket-qua-`).FindStringSubmatch(body)
+			if dm == nil {
+				t.Fatalf("no electronic result on the dossier page:\n%s", body)
+			}
+			res, signed := do("GET", env.URL+dm[1], nil)
+			if res.StatusCode != 200 || !strings.HasPrefix(signed, "%PDF-") {
+				t.Fatalf("the result: %d", res.StatusCode)
+			}
+			if out := pdfsig(t, []byte(signed)); !strings.Contains(out, "Signature is Valid") {
+				t.Fatalf("pdfsig on the result:\n%s", out)
+			}
+			if text := apptest.PDFText(t, []byte(signed), "-raw"); !strings.Contains(text, "15/2026/GCNKH") || !strings.Contains(text, d.Code) {
+				t.Errorf("the result's text:\n%s", text)
+			}
+			// The QR's target, for anyone: valid, with no personal data.
+			ares, err := http.Get(env.URL + "/xac-thuc/" + d.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ab, _ := io.ReadAll(ares.Body)
+			ares.Body.Close()
+			res, body = ares, string(ab)
+			if res.StatusCode != 200 || !strings.Contains(body, "verdict--valid") || !strings.Contains(body, "15/2026/GCNKH") ||
+				!strings.Contains(body, "Phường Hàng Trống") || strings.Contains(body, "Nguyễn Văn An") || strings.Contains(body, apptest.CitizenA) {
+				t.Fatalf("/xac-thuc: %d\n%s", res.StatusCode, body)
+			}
+			if res, _ = do("GET", env.URL+"/xac-thuc/000.00.00.H26-000000-0000", nil); res.StatusCode != 404 {
+				t.Fatalf("/xac-thuc of an unknown code: %d", res.StatusCode)
+			}
+			// A file checked by upload: the original, then a modified copy.
+			upload := func(content []byte) (int, string) {
+				t.Helper()
+				ct, mb := apptest.Multipart(nil, []apptest.File{{Field: "file", Name: "ket-qua.pdf", Content: content}})
+				req, _ := http.NewRequest("POST", env.URL+"/xac-thuc", mb)
+				req.Header.Set("Content-Type", ct)
+				req.Header.Set("Origin", env.URL)
+				res, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				return res.StatusCode, string(b)
+			}
+			if st, b := upload([]byte(signed)); st != 200 || !strings.Contains(b, "verdict--valid") || !strings.Contains(b, d.Code) {
+				t.Fatalf("upload of the result: %d\n%s", st, b)
+			}
+			modified := []byte(signed)
+			i := strings.Index(signed, "15/2026")
+			if i < 0 {
+				// The text is compressed: flip a byte of the signed range.
+				i = len(modified) / 3
+			}
+			modified[i] ^= 0x01
+			if st, b := upload(modified); st != 200 || !strings.Contains(b, "verdict--modified") || !strings.Contains(b, `id="not-ours"`) {
+				t.Fatalf("upload of a modified copy: %d\n%s", st, b)
+			}
+			if st, b := upload([]byte("không phải PDF")); st != 400 || !strings.Contains(b, "không phải là tệp PDF") {
+				t.Fatalf("upload of a text file: %d\n%s", st, b)
+			}
+
 			// Another citizen: the same 404 for the receipt.
 			other := env.Login(apptest.CitizenB)
 			if st := other.Do("GET", "/api/v1/dossiers/"+d.Code+"/receipts", nil, nil); st != 404 {
@@ -147,4 +217,23 @@ func TestDemoPayOnline(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pdfsig runs poppler's pdfsig on a PDF; without it the test skips
+// locally and fails under CI=true (.ci/run installs poppler-utils).
+func pdfsig(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdfsig")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdfsig (poppler-utils) is required under CI=true")
+		}
+		t.Skip("pdfsig not installed")
+	}
+	f := filepath.Join(t.TempDir(), "result.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := exec.Command(bin, f).CombinedOutput()
+	return string(out)
 }

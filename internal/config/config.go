@@ -52,6 +52,8 @@ type Config struct {
 	Population Population
 	// VNPay is the VNPay merchant account (payments.go).
 	VNPay VNPay
+	// Signing is the units' keys for electronic results (payments.go).
+	Signing Signing
 }
 
 // OIDC is an OpenID Connect provider's relying-party settings. The claim
@@ -139,6 +141,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.StaffPasswordLogin, "staff-password-login", envOr("STAFF_PASSWORD_LOGIN", c.StaffPasswordLogin), "on or off: officers may log in with a password (env MOTCUA_STAFF_PASSWORD_LOGIN; default on)")
 	c.populationFlags(fs) // --population-*, see population.go
 	c.paymentFlags(fs)    // --vnpay-*, see payments.go
+	c.signingFlags(fs)    // --sign-*, see payments.go
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 

@@ -51,3 +51,26 @@ func (c *Config) validatePayments() []error {
 	}
 	return errs
 }
+
+// Signing is where the units' keys for electronic results are (result.KeyStore).
+type Signing struct {
+	// Keys is a directory of <unit code>.p12, or <unit code>.key and .crt;
+	// results are not signed without it (and without --demo).
+	Keys string
+	// P12Password opens the PKCS#12 files.
+	P12Password string
+	// Roots is a PEM file of the certification authorities whose
+	// certificates the verification page trusts.
+	Roots string
+	// Place is written before the date on issued results ("Hà Nội").
+	Place string
+}
+
+// signingFlags registers the --sign-* flags.
+func (c *Config) signingFlags(fs *flag.FlagSet) {
+	s := &c.Signing
+	fs.StringVar(&s.Keys, "sign-keys", envOr("SIGN_KEYS", s.Keys), "directory of the units' signing keys (<unit>.p12, or <unit>.key and <unit>.crt); electronic results are not signed without it (env MOTCUA_SIGN_KEYS)")
+	fs.StringVar(&s.P12Password, "sign-p12-password", envOr("SIGN_P12_PASSWORD", s.P12Password), "password of the PKCS#12 key files (env MOTCUA_SIGN_P12_PASSWORD)")
+	fs.StringVar(&s.Roots, "sign-roots", envOr("SIGN_ROOTS", s.Roots), "PEM file of the certification authorities the verification page /xac-thuc trusts (env MOTCUA_SIGN_ROOTS)")
+	fs.StringVar(&s.Place, "sign-place", envOr("SIGN_PLACE", "Hà Nội"), "place name written before the date on issued results (env MOTCUA_SIGN_PLACE)")
+}

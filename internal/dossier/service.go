@@ -49,6 +49,15 @@ type Service struct {
 	// WalkIns keeps the guidance and refusals given at the desk without a
 	// dossier (RecordWalkIn).
 	WalkIns WalkInStore
+	// Results, when set, issues the electronic result of a decision
+	// (finish): rendered, signed with the unit's key, stored.
+	Results ResultIssuer
+}
+
+// ResultIssuer issues the electronic result of a decision and returns the
+// documents to add to the dossier with it (result.Issuer).
+type ResultIssuer interface {
+	Issue(ctx context.Context, d *Dossier, a Actor, now time.Time, docs []Document) ([]Document, error)
 }
 
 func (s *Service) now() time.Time {
@@ -538,6 +547,15 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 	ev, err := Apply(d, v, a, cmd, s.now(), clk)
 	if err != nil {
 		return nil, nil, err
+	}
+	if cmd.Action == ActFinish && s.Results != nil {
+		// The decision's electronic result, signed with the unit's key,
+		// joins the dossier with the decision.
+		extra, err := s.Results.Issue(ctx, d, a, ev.At, docs)
+		if err != nil {
+			return nil, nil, err
+		}
+		docs = append(docs, extra...)
 	}
 	if err := s.Store.UpdateDossier(ctx, d, old, ev, docs); err != nil {
 		return nil, nil, err

@@ -105,6 +105,8 @@ type Handler struct {
 	// signed return (pay.go).
 	Receipts      Receipts
 	PaymentReturn PaymentReturn
+	// Verifier checks electronic results for /xac-thuc (verify.go).
+	Verifier Verifier
 
 	web *web.Renderer
 	// cop refuses cross-site state-changing requests (forms posted from
@@ -170,6 +172,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /ho-so/{code}/thanh-toan", h.post(h.pay))
 	mux.Handle("GET /ho-so/{code}/bien-lai/{id}", h.page(h.receiptPDF))
 	mux.Handle("GET "+payReturnPath, h.page(h.payReturn))
+	mux.Handle("GET /xac-thuc", h.page(h.verifyForm))
+	mux.Handle("POST /xac-thuc", h.post(h.verifyFile))
+	mux.Handle("GET /xac-thuc/{code}", h.page(h.verifyCode))
 	mux.Handle("GET /thong-bao", h.page(h.notices))
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))

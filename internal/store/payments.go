@@ -310,3 +310,18 @@ func (db *DB) DossierOfRef(ctx context.Context, ref string) (string, error) {
 }
 
 var _ payment.Store = (*DB)(nil)
+
+// ResultBySHA256 names the dossier whose result document has the hash
+// (result.Records).
+func (db *DB) ResultBySHA256(ctx context.Context, sum string) (string, error) {
+	var code string
+	err := db.ro.QueryRowContext(ctx, `SELECT d.code FROM documents c JOIN dossiers d ON d.id = c.dossier_id
+		WHERE c.sha256 = $1 AND c.kind = 'result' ORDER BY c.id DESC LIMIT 1`, sum).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", apperr.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("finding a result by its hash: %w", err)
+	}
+	return code, nil
+}
