@@ -153,6 +153,13 @@ func parseConfirm(body []byte) (confirmJSON, error) {
 // confirmation is about money and is not refused for its time, which Raw
 // keeps as sent.
 func (m *confirmJSON) settlement(raw string) (Settlement, error) {
+	for _, f := range m.signed() {
+		// Decoded JSON is valid UTF-8, but \u0000 decodes to a NUL that
+		// PostgreSQL will not store.
+		if strings.IndexByte(f, 0) >= 0 {
+			return Settlement{}, errNUL
+		}
+	}
 	ref := strings.TrimSpace(string(m.MaThamChieu))
 	if ref == "" {
 		return Settlement{}, errNoRef
@@ -247,6 +254,7 @@ var (
 	errAmountDigits = reason{"SoTien không phải số tiền nguyên bằng đồng", "SoTien is not whole VND in digits"}
 	errAmountRange  = reason{"SoTien quá lớn", "SoTien is too large"}
 	errCurrency     = reason{"MaTienTe không phải VND", "MaTienTe is not VND"}
+	errNUL          = reason{"một trường chứa ký tự NUL", "a field holds a NUL character"}
 )
 
 // malformed is the reply description for a message that cannot be taken,
