@@ -314,6 +314,12 @@ func (h *ConfirmHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reply(w, r, http.StatusBadRequest, ReplyMalformed, malformed(why))
 		return
 	}
+	if h.Settler == nil {
+		// Wiring forgotten: refuse with "try again" rather than panic.
+		h.log().ErrorContext(ctx, "paygov confirm: no settler configured", "ref", ref)
+		h.reply(w, r, http.StatusOK, ReplyError, msgError)
+		return
+	}
 	out, err := h.Settler.Settle(ctx, Gateway, s)
 	if err != nil {
 		h.log().ErrorContext(ctx, "paygov confirm: settling", "ref", ref, "err", err)

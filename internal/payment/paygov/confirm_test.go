@@ -200,6 +200,13 @@ func TestConfirm(t *testing.T) {
 	}
 }
 
+func TestConfirmWithoutSettler(t *testing.T) {
+	h := &ConfirmHandler{PartnerCode: testPartner, Secret: testSecret, Now: func() time.Time { return fixedNow }}
+	if status, rep := postConfirm(t, h, http.MethodPost, encode(signConfirm(confirmFields(), testSecret)), ""); status != 200 || rep.MaLoi != ReplyError {
+		t.Errorf("status %d MaLoi %s, want 200 %s", status, rep.MaLoi, ReplyError)
+	}
+}
+
 // TestConfirmSettlement checks every field the Settler is given.
 func TestConfirmSettlement(t *testing.T) {
 	for _, c := range []struct {

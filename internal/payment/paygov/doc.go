@@ -20,7 +20,12 @@
 // order; we chose the order in which it lists them, which is also the
 // order of the reply's JSON members. A signature is compared in constant
 // time, on the decoded bytes (so upper-case hex from the platform is taken
-// too).
+// too). The reply's ThoiGianGD is the time of our reply, not an echo of
+// the confirmation's.
+//
+// One open-source provincial system (OpenCPS) hashes CONFIRM with
+// ThongTinGiaoDich before ThoiGianGD and leaves the check switched off; we
+// follow the order the platform documents and verify always.
 //
 // A QUERY answer is documented only as the {error_code, message}
 // envelope; we read the message as the CONFIRM fields and, when it
