@@ -290,6 +290,12 @@ func (h *ConfirmHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref := apperr.Printable(string(m.MaThamChieu), 64)
+	if h.Secret == "" {
+		// Without a key anyone could sign: take nothing.
+		h.log().ErrorContext(ctx, "paygov confirm: no secret configured", "ref", ref)
+		h.reply(w, r, http.StatusOK, ReplyError, msgError)
+		return
+	}
 	if !Verify(string(m.MaXacThuc), h.Secret, m.signed()...) {
 		h.log().WarnContext(ctx, "paygov confirm: bad signature", "ref", ref)
 		h.reply(w, r, http.StatusOK, ReplyBadSignature, msgBadSignature)

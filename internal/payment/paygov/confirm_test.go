@@ -200,10 +200,21 @@ func TestConfirm(t *testing.T) {
 	}
 }
 
-func TestConfirmWithoutSettler(t *testing.T) {
+// TestConfirmMisconfigured checks a handler wired without a Settler or a
+// secret answers 99 and settles nothing.
+func TestConfirmMisconfigured(t *testing.T) {
 	h := &ConfirmHandler{PartnerCode: testPartner, Secret: testSecret, Now: func() time.Time { return fixedNow }}
 	if status, rep := postConfirm(t, h, http.MethodPost, encode(signConfirm(confirmFields(), testSecret)), ""); status != 200 || rep.MaLoi != ReplyError {
-		t.Errorf("status %d MaLoi %s, want 200 %s", status, rep.MaLoi, ReplyError)
+		t.Errorf("no Settler: status %d MaLoi %s, want 200 %s", status, rep.MaLoi, ReplyError)
+	}
+	s := &fakeSettler{}
+	h = &ConfirmHandler{PartnerCode: testPartner, Settler: s, Now: func() time.Time { return fixedNow }}
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(encode(signConfirm(confirmFields(), ""))))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var rep reply
+	if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil || rep.MaLoi != ReplyError || len(s.calls) != 0 {
+		t.Errorf("no secret: reply %s (%v), %d settlements, want %s and none", rec.Body, err, len(s.calls), ReplyError)
 	}
 }
 
