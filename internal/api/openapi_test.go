@@ -65,6 +65,7 @@ var documentedRoutes = []documentedRoute{
 	{method: "GET", path: "/api/v1/dossiers/{code}/receipts", auth: true},
 	{method: "GET", path: "/api/v1/dossiers/{code}/receipts/{id}", auth: true},
 	{method: "GET", path: "/api/v1/payments/vnpay/ipn"},
+	{method: "POST", path: "/api/v1/payments/paygov/confirm"},
 	{method: "GET", path: "/healthz", outside: true},
 	{method: "GET", path: "/metrics", outside: true},
 }

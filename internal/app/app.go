@@ -138,7 +138,10 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	receipts := &receipt.Access{Store: db, Dossiers: svc, Issuer: pay.receipts}
 	h.Receipts, ph.Receipts, bo.Receipts = receipts, receipts, receipts
 	if len(pays.Gateways) > 0 {
-		h.Payments, h.VNPayIPN = pays, pay.ipn
+		h.Payments, h.VNPayIPN, h.PaygovConfirm = pays, pay.ipn, pay.confirm
+	}
+	if pay.confirm != nil {
+		ph.Gateways = append(ph.Gateways, portal.Gateway{Name: "paygov", Label: "Nền tảng thanh toán quốc gia (PayGov)"})
 	}
 	if pay.vnpay != nil {
 		ph.Gateways = append(ph.Gateways, portal.Gateway{Name: "vnpay", Label: "VNPay"})

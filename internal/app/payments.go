@@ -8,9 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/payment"
+	"github.com/motcua/motcua/internal/payment/paygov"
 	"github.com/motcua/motcua/internal/payment/vnpay"
 	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/sandbox/vnpaygw"
@@ -28,6 +30,7 @@ type payments struct {
 	receipts *receipt.Local
 	vnpay    *vnpay.Client // nil without VNPay
 	ipn      http.Handler  // nil without VNPay
+	confirm  http.Handler  // the national platform's CONFIRM; nil without it
 	sandbox  http.Handler  // the demo's gateway, nil otherwise
 }
 
@@ -56,7 +59,48 @@ func paymentService(cfg config.Config, db *store.DB, svc *dossier.Service, log *
 		p.svc.Gateways["vnpay"] = vnpayGateway{p.vnpay}
 		p.ipn = vnpay.IPNHandler{Secret: v.HashSecret, Settler: vnpaySettler{p.svc}, Log: log}
 	}
+	if g := cfg.Paygov; g.URL != "" {
+		c := &paygov.Client{URL: g.URL, QueryURL: g.QueryURL, BillURL: g.BillURL, Token: g.Token, PartnerCode: g.Partner, Secret: g.Secret,
+			HTTP: &http.Client{Timeout: 20 * time.Second}, Now: now}
+		p.svc.Gateways[paygov.Gateway] = paygovGateway{c}
+		p.confirm = &paygov.ConfirmHandler{PartnerCode: g.Partner, Secret: g.Secret, Settler: paygovSettler{p.svc}, Now: now, Log: log}
+	}
 	return p, nil
+}
+
+// paygovGateway is the national payment platform as a payment.Gateway.
+type paygovGateway struct{ c *paygov.Client }
+
+// Begin sends INIT with the receipt's details and returns the payment
+// page the platform answers.
+func (g paygovGateway) Begin(ctx context.Context, b payment.Begin) (string, error) {
+	d := b.Dossier
+	r := paygov.Receipt{ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName, AgencyCode: d.UnitCode, AgencyName: d.UnitName,
+		DossierCode: d.Code, PayerName: d.Applicant.DisplayName(), PayerID: d.Applicant.IDNumber, PayerAddress: d.Applicant.Address}
+	for _, l := range b.Lines {
+		r.Fees = append(r.Fees, paygov.Fee{Kind: string(l.Kind), Code: l.Code, Name: l.Name, Amount: l.Amount})
+	}
+	return g.c.Init(ctx, paygov.InitRequest{Ref: b.Ref, Amount: b.Amount, Info: b.Info, IP: b.IP, Receipt: r})
+}
+
+// Query asks the platform what became of an attempt.
+func (g paygovGateway) Query(ctx context.Context, a payment.Attempt) (payment.Settlement, bool, error) {
+	s, err := g.c.Query(ctx, a.Ref)
+	if apperr.Is(err, apperr.NotFound) {
+		return payment.Settlement{}, false, nil
+	}
+	if err != nil {
+		return payment.Settlement{}, false, err
+	}
+	return payment.Settlement(s), true, nil
+}
+
+// paygovSettler hands the platform's verified CONFIRM to the domain.
+type paygovSettler struct{ svc *payment.Service }
+
+func (s paygovSettler) Settle(ctx context.Context, gateway string, v paygov.Settlement) (paygov.Outcome, error) {
+	out, err := s.svc.Settle(ctx, paygov.Gateway, payment.Settlement(v))
+	return paygov.Outcome(out), err
 }
 
 // vnpayGateway is VNPay as a payment.Gateway.

@@ -52,6 +52,8 @@ type Config struct {
 	Population Population
 	// VNPay is the VNPay merchant account (payments.go).
 	VNPay VNPay
+	// Paygov is the national payment platform (payments.go).
+	Paygov Paygov
 	// Signing is the units' keys for electronic results (payments.go).
 	Signing Signing
 }
@@ -142,6 +144,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.populationFlags(fs) // --population-*, see population.go
 	c.paymentFlags(fs)    // --vnpay-*, see payments.go
 	c.signingFlags(fs)    // --sign-*, see payments.go
+	c.paygovFlags(fs)     // --paygov-*, see payments.go
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
@@ -221,6 +224,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validatePopulation()...) // see population.go
 	errs = append(errs, c.validatePayments()...)   // see payments.go
+	errs = append(errs, c.validatePaygov()...)     // see payments.go
 	return errors.Join(errs...)
 }
 

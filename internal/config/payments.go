@@ -74,3 +74,46 @@ func (c *Config) signingFlags(fs *flag.FlagSet) {
 	fs.StringVar(&s.Roots, "sign-roots", envOr("SIGN_ROOTS", s.Roots), "PEM file of the certification authorities the verification page /xac-thuc trusts (env MOTCUA_SIGN_ROOTS)")
 	fs.StringVar(&s.Place, "sign-place", envOr("SIGN_PLACE", "Hà Nội"), "place name written before the date on issued results (env MOTCUA_SIGN_PLACE)")
 }
+
+// Paygov is the national payment platform (payment/paygov.Client); off
+// while URL is empty.
+type Paygov struct {
+	// URL takes INIT (and QUERY and GET_BILL unless their own URLs are set).
+	URL, QueryURL, BillURL string
+	// Token is the bearer token; Partner our partner code (MaDoiTac);
+	// Secret the key of MaXacThuc.
+	Token, Partner, Secret string
+}
+
+// paygovFlags registers the --paygov-* flags.
+func (c *Config) paygovFlags(fs *flag.FlagSet) {
+	p := &c.Paygov
+	fs.StringVar(&p.URL, "paygov-url", envOr("PAYGOV_URL", p.URL), "the national payment platform's endpoint; payment through it is off without it (env MOTCUA_PAYGOV_URL)")
+	fs.StringVar(&p.QueryURL, "paygov-query-url", envOr("PAYGOV_QUERY_URL", p.QueryURL), "endpoint of QUERY, when not --paygov-url (env MOTCUA_PAYGOV_QUERY_URL)")
+	fs.StringVar(&p.BillURL, "paygov-bill-url", envOr("PAYGOV_BILL_URL", p.BillURL), "endpoint of GET_BILL, when not --paygov-url (env MOTCUA_PAYGOV_BILL_URL)")
+	fs.StringVar(&p.Token, "paygov-token", envOr("PAYGOV_TOKEN", p.Token), "bearer token at the platform (env MOTCUA_PAYGOV_TOKEN)")
+	fs.StringVar(&p.Partner, "paygov-partner", envOr("PAYGOV_PARTNER", p.Partner), "our partner code at the platform, MaDoiTac (env MOTCUA_PAYGOV_PARTNER)")
+	fs.StringVar(&p.Secret, "paygov-secret", envOr("PAYGOV_SECRET", p.Secret), "the key of MaXacThuc (env MOTCUA_PAYGOV_SECRET)")
+}
+
+// validatePaygov checks the --paygov-* settings.
+func (c *Config) validatePaygov() []error {
+	p := c.Paygov
+	if p == (Paygov{}) {
+		return nil
+	}
+	var errs []error
+	if p.URL == "" || p.Partner == "" || p.Secret == "" {
+		errs = append(errs, errors.New("--paygov-url, --paygov-partner and --paygov-secret go together"))
+	}
+	for _, s := range []string{p.URL, p.QueryURL, p.BillURL} {
+		if s == "" {
+			continue
+		}
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, errors.New("--paygov-url, --paygov-query-url and --paygov-bill-url must be http or https URLs"))
+			break
+		}
+	}
+	return errs
+}
