@@ -210,6 +210,27 @@ func TestDemoPayOnline(t *testing.T) {
 				t.Fatalf("upload of a text file: %d\n%s", st, b)
 			}
 
+			// The indicators count it: paid online, an electronic result,
+			// solved fully online.
+			var st struct {
+				Level4 *struct {
+					FeesPaid           int   `json:"fees_paid"`
+					FeesPaidOnline     int   `json:"fees_paid_online"`
+					OnlineTransactions int   `json:"online_transactions"`
+					OnlineAmount       int64 `json:"online_amount"`
+					Finished           int   `json:"finished"`
+					ResultsElectronic  int   `json:"results_electronic"`
+					SolvedFullyOnline  int   `json:"solved_fully_online"`
+				} `json:"level4"`
+			}
+			if code := env.Login("ht.leader").Do("GET", "/api/v1/stats", nil, &st); code != 200 || st.Level4 == nil {
+				t.Fatalf("stats: %d %+v", code, st)
+			}
+			if l := st.Level4; l.FeesPaid != 1 || l.FeesPaidOnline != 1 || l.OnlineTransactions != 1 || l.OnlineAmount != 150000 ||
+				l.Finished != 1 || l.ResultsElectronic != 1 || l.SolvedFullyOnline != 1 {
+				t.Fatalf("level-4 indicators: %+v", *l)
+			}
+
 			// Another citizen: the same 404 for the receipt.
 			other := env.Login(apptest.CitizenB)
 			if st := other.Do("GET", "/api/v1/dossiers/"+d.Code+"/receipts", nil, nil); st != 404 {

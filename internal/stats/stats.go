@@ -105,7 +105,10 @@ type Report struct {
 	FurtherSupplementRequests int `json:"further_supplement_requests"`
 	// Satisfaction is the applicants' ratings given in the period.
 	Satisfaction Satisfaction `json:"satisfaction"`
-	Children     []Report     `json:"children,omitempty"`
+	// Level4 are the indicators of online payment and electronic results
+	// (Decision 766), on the headline report.
+	Level4   *Level4  `json:"level4,omitempty"`
+	Children []Report `json:"children,omitempty"`
 	// Rows are the report's rows by field, by level or by procedure
 	// (by=field, by=level, by=procedure).
 	Rows []Report `json:"rows,omitempty"`
@@ -153,4 +156,37 @@ func FormatPercent(rate float64, lang string) string {
 		return s + "%"
 	}
 	return strings.ReplaceAll(s, ".", ",") + " %"
+}
+
+// Level4 are the indicators that level-4 service makes possible
+// (Decision 766/QĐ-TTg): fees paid online, online transactions, results
+// issued electronically, dossiers solved fully online.
+type Level4 struct {
+	// FeesPaid counts the fee requests paid in the period; FeesPaidOnline
+	// those paid through a gateway, and FeesPaidOnlineRate the share.
+	FeesPaid           int     `json:"fees_paid"`
+	FeesPaidOnline     int     `json:"fees_paid_online"`
+	FeesPaidOnlineRate float64 `json:"fees_paid_online_rate"`
+	// OnlineTransactions and OnlineAmount (VND) are the payments made
+	// through gateways in the period.
+	OnlineTransactions int   `json:"online_transactions"`
+	OnlineAmount       int64 `json:"online_amount"`
+	// Finished counts the dossiers finished in the period;
+	// ResultsElectronic those with an electronic result, and
+	// ResultsElectronicRate the share.
+	Finished              int     `json:"finished"`
+	ResultsElectronic     int     `json:"results_electronic"`
+	ResultsElectronicRate float64 `json:"results_electronic_rate"`
+	// SolvedFullyOnline counts the finished dossiers submitted online,
+	// whose fee (if any) was paid online and whose result was delivered
+	// online; SolvedFullyOnlineRate its share of Finished.
+	SolvedFullyOnline     int     `json:"solved_fully_online"`
+	SolvedFullyOnlineRate float64 `json:"solved_fully_online_rate"`
+}
+
+// Finish fills the shares from the counts.
+func (l *Level4) Finish() {
+	l.FeesPaidOnlineRate = Percent(l.FeesPaidOnline, l.FeesPaid)
+	l.ResultsElectronicRate = Percent(l.ResultsElectronic, l.Finished)
+	l.SolvedFullyOnlineRate = Percent(l.SolvedFullyOnline, l.Finished)
 }
