@@ -731,6 +731,7 @@ func serveDemo(t *testing.T, dsn string) {
 	}
 
 	demoEIDJourney(t, bound, base)
+	demoPayJourney(t, bound, base)
 
 	cancel()
 	select {

@@ -2,14 +2,21 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/motcua/motcua/internal/demo"
 )
 
 // criminalRecord is a demo procedure whose form asks for the applicant's
@@ -101,5 +108,145 @@ func demoEIDJourney(t *testing.T, ctx context.Context, base string) {
 	res, body = do(req)
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `origin--population" id="field-applicant_residence-origin"`) {
 		t.Fatalf("the population lookup: %d\n%s", res.StatusCode, body)
+	}
+}
+
+// demoPayJourney is the level-4 journey on `serve --demo`: Nguyễn Văn An's
+// dossier waiting for its fee is paid at the sandbox VNPay; the e-receipt
+// downloads; once the ward's leader decides and the desk delivers online,
+// the signed result downloads and its verification page says it is valid.
+func demoPayJourney(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, u, ct string, body io.Reader, header map[string]string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, method, u, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+			req.Header.Set("Origin", base)
+		}
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, u, err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	token := func(user string) map[string]string {
+		t.Helper()
+		res, body := do("POST", base+"/api/v1/auth/token", "application/json",
+			strings.NewReader(`{"username":"`+user+`","password":"`+demo.Password+`"}`), nil)
+		var tok struct {
+			Token string `json:"token"`
+		}
+		if err := json.Unmarshal([]byte(body), &tok); err != nil || res.StatusCode != 200 {
+			t.Fatalf("token of %s: %d %s", user, res.StatusCode, body)
+		}
+		return map[string]string{"Authorization": "Bearer " + tok.Token}
+	}
+	an := demo.Citizens[0].IDNumber
+	_, body := do("GET", base+"/api/v1/dossiers?status=6&limit=100", "", nil, token(an))
+	var list struct {
+		Dossiers []struct {
+			Code    string `json:"code"`
+			Status  int    `json:"status"`
+			Unit    string `json:"unit"`
+			Version int    `json:"version"`
+		} `json:"items"`
+	}
+	_ = json.Unmarshal([]byte(body), &list)
+	code := ""
+	for _, d := range list.Dossiers {
+		if d.Status == 6 {
+			code = d.Code
+		}
+	}
+	if code == "" {
+		t.Fatalf("the demo has no dossier of %s waiting for its fee:\n%.2000s", an, body)
+	}
+	if res, _ := do("POST", base+"/dang-nhap", "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"username": {an}, "password": {demo.Password}}.Encode()), nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("An's login: %d", res.StatusCode)
+	}
+	page := base + "/ho-so/" + code
+	_, body = do("POST", page+"/thanh-toan", "application/x-www-form-urlencoded", strings.NewReader("gateway=vnpay"), nil)
+	m := regexp.MustCompile(`id="gateway-link" href="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("paying:\n%s", body)
+	}
+	payURL := html.UnescapeString(m[1])
+	_, body = do("GET", payURL, "", nil, nil)
+	f := regexp.MustCompile(`<form method="post" action="([^"]+)">\s*<input type="hidden" name="q" value="([^"]*)">`).FindStringSubmatch(body)
+	if f == nil || !strings.Contains(body, "THỬ NGHIỆM") {
+		t.Fatalf("the sandbox VNPay's page:\n%s", body)
+	}
+	pu, _ := url.Parse(payURL)
+	choose, _ := pu.Parse(html.UnescapeString(f[1]))
+	res, _ := do("POST", choose.String(), "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"q": {html.UnescapeString(f[2])}, "choice": {"success"}}.Encode()), nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the sandbox's success: %d", res.StatusCode)
+	}
+	if res, body = do("GET", res.Header.Get("Location"), "", nil, nil); !strings.Contains(body, "Thanh toán thành công") {
+		t.Fatalf("the return page: %d\n%s", res.StatusCode, body)
+	}
+	_, body = do("GET", page, "", nil, nil)
+	rm := regexp.MustCompile(`<a href="(/ho-so/[^"]+/bien-lai/\d+)">`).FindStringSubmatch(body)
+	if rm == nil {
+		t.Fatalf("no receipt on the dossier page:\n%s", body)
+	}
+	if res, body = do("GET", base+rm[1], "", nil, nil); res.StatusCode != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Fatalf("the receipt: %d", res.StatusCode)
+	}
+
+	// The ward decides; the desk delivers online.
+	act := func(user, action string, args map[string]any) {
+		t.Helper()
+		h := token(user)
+		_, body := do("GET", base+"/api/v1/dossiers/"+code, "", nil, h)
+		var d struct {
+			Version int `json:"version"`
+		}
+		_ = json.Unmarshal([]byte(body), &d)
+		cmd := map[string]any{"action": action, "version": d.Version}
+		for k, v := range args {
+			cmd[k] = v
+		}
+		b, _ := json.Marshal(cmd)
+		if res, body := do("POST", base+"/api/v1/dossiers/"+code+"/actions", "application/json", strings.NewReader(string(b)), h); res.StatusCode != 200 {
+			t.Fatalf("%s by %s: %d %s", action, user, res.StatusCode, body)
+		}
+	}
+	act("hangtrong.lanhdao", "finish", map[string]any{"result": map[string]any{"number": "01/2026/KQ", "summary": "Đồng ý", "granted": true}})
+	act("hangtrong.tiepnhan", "deliver", map[string]any{"method": "online"})
+	_, body = do("GET", page, "", nil, nil)
+	dm := regexp.MustCompile(`<a href="(/ho-so/[^"]+/tai-lieu/\d+)" download>ket-qua-`).FindStringSubmatch(body)
+	if dm == nil {
+		t.Fatalf("no signed result on the dossier page:\n%s", body)
+	}
+	if res, body = do("GET", base+dm[1], "", nil, nil); res.StatusCode != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Fatalf("the result: %d", res.StatusCode)
+	}
+	if bin, err := exec.LookPath("pdfsig"); err == nil {
+		p := filepath.Join(t.TempDir(), "ket-qua.pdf")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out, _ := exec.Command(bin, p).CombinedOutput(); !strings.Contains(string(out), "Signature is Valid") {
+			t.Fatalf("pdfsig on the demo's result:\n%s", out)
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("pdfsig (poppler-utils) is required under CI=true")
+	}
+	if res, body = do("GET", base+"/xac-thuc/"+code, "", nil, nil); !strings.Contains(body, "verdict--valid") {
+		t.Fatalf("the verification page: %d\n%s", res.StatusCode, body)
 	}
 }

@@ -296,6 +296,40 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 				return fmt.Errorf("advancing demo dossier %s: %w", d.Code, err)
 			}
 		}
+		// One of Nguyễn Văn An's dossiers waits for its fee, so that a
+		// newcomer can pay it at the sandbox VNPay, download the receipt
+		// and, once the ward decides, the signed result.
+		for _, proc := range desks[0].procs {
+			v := proc.Current
+			if v.LegacyLevel < 3 || catalog.Total(v.FeesDue(string(dossier.ChannelOnline), nil), catalog.CollectBefore) <= 0 {
+				continue
+			}
+			clock = cal.NextOpening(end.Add(-72 * time.Hour))
+			in := dossier.SubmitInput{Procedure: proc.Code, Unit: desks[0].code, Form: SampleForm(v.Form, r), Account: accountOf[citizens[0].AccountID]}
+			if in.Documents, err = sc.required(ctx, v, clock); err != nil {
+				return err
+			}
+			d, _, err := svc.Submit(ctx, citizens[0], in)
+			if err != nil {
+				return fmt.Errorf("submitting the demo dossier waiting for its fee: %w", err)
+			}
+			created++
+			sim := &simulation{ctx: ctx, svc: svc, cal: cal, r: r, end: end, clock: &clock, d: d, v: v, desk: desks[0], applicant: citizens[0]}
+			for _, step := range []struct {
+				a   dossier.Actor
+				cmd dossier.Command
+			}{
+				{desks[0].reception, dossier.Command{Action: dossier.ActReceive}},
+				{desks[0].leader, dossier.Command{Action: dossier.ActAssign, Assignee: desks[0].specialistUsername}},
+				{desks[0].specialist, dossier.Command{Action: dossier.ActRequestFee}}, // the amount the fees say
+			} {
+				clock = clock.Add(time.Hour)
+				if err := sim.act(step.a, step.cmd); err != nil {
+					return fmt.Errorf("the demo dossier waiting for its fee: %w", err)
+				}
+			}
+			break
+		}
 		return nil
 	}
 	if opts.direct {
