@@ -33,7 +33,7 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request) error {
 	}
 	no := r.PathValue("no")
 	pdf, err := slips.DossierSlip(r.Context(), no, d, h.Slips, slips.Input{Issuer: slips.IssuerOf(r.Context(), h.Store, d.UnitCode),
-		TrackingURL: web.PublicURL(h.BaseURL, r, "/tra-cuu/"+d.Code), Now: h.now(), Lang: Lang(r)})
+		TrackingURL: web.PublicURL(h.BaseURL, r, slips.QRPath(no, d.Code)), Now: h.now(), Lang: Lang(r)})
 	if err != nil {
 		return err
 	}

@@ -143,6 +143,11 @@ func TestDemoPayOnline(t *testing.T) {
 					t.Errorf("the receipt lacks %q:\n%s", want, text)
 				}
 			}
+			// Before the decision, slip 01's QR target shows the progress.
+			if res, _ = do("GET", env.URL+"/xac-thuc/"+d.Code, nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/tra-cuu/"+d.Code {
+				t.Fatalf("/xac-thuc before the result: %d to %q", res.StatusCode, res.Header.Get("Location"))
+			}
+
 			// The leader's decision issues the electronic result, signed
 			// with the ward's certificate from the demo CA; it goes online.
 			env.Login("ht.leader").MustAct(&got, "finish", map[string]any{"result": map[string]any{
@@ -208,6 +213,28 @@ func TestDemoPayOnline(t *testing.T) {
 			}
 			if st, b := upload([]byte("không phải PDF")); st != 400 || !strings.Contains(b, "không phải là tệp PDF") {
 				t.Fatalf("upload of a text file: %d\n%s", st, b)
+			}
+
+			// The leader revokes the result: the page says so, with the
+			// reason, for the code and for the file alike.
+			if r := env.Login("ht.specialist").Act(&got, "revoke_result", map[string]any{"reason": "Sai họ tên"}); r.Status != 403 {
+				t.Fatalf("a specialist revoking: %d %s", r.Status, r.Body)
+			}
+			env.Login("ht.leader").MustAct(&got, "revoke_result", map[string]any{"reason": "Ghi sai số giấy chứng nhận"})
+			if r := env.Login("ht.leader").Act(&got, "revoke_result", map[string]any{"reason": "lần hai"}); r.Status != 422 {
+				t.Fatalf("revoking twice: %d %s", r.Status, r.Body)
+			}
+			ares, err = http.Get(env.URL + "/xac-thuc/" + d.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ab, _ = io.ReadAll(ares.Body)
+			ares.Body.Close()
+			if !strings.Contains(string(ab), "verdict--revoked") || !strings.Contains(string(ab), "Kết quả đã bị thu hồi") || !strings.Contains(string(ab), "Ghi sai số giấy chứng nhận") {
+				t.Fatalf("/xac-thuc after revocation:\n%s", ab)
+			}
+			if st, b := upload([]byte(signed)); st != 200 || !strings.Contains(b, "verdict--revoked") {
+				t.Fatalf("upload of a revoked result: %d\n%s", st, b)
 			}
 
 			// The indicators count it: paid online, an electronic result,

@@ -178,6 +178,8 @@ var messages = web.Messages{
 	"col.asked":                 {"Thời điểm hỏi", "Asked"},
 	"action.deliver":            {"Trả kết quả", "Delivered"},
 	"action.stop":               {"Dừng xử lý", "Stopped"},
+	"action.revoke_result":      {"Thu hồi kết quả điện tử", "Revoke the electronic result"},
+	"d.revoke.hint":             {"Trang kiểm tra /xac-thuc sẽ báo kết quả đã bị thu hồi, kèm lý do.", "The verification page /xac-thuc will say the result was revoked, with the reason."},
 	"action.withdraw":           {"Rút hồ sơ", "Withdrawn"},
 	"bo.nav.worklist":           {"Việc cần làm", "My worklist"},
 	"wl.title":                  {"Việc cần làm", "Worklist"},

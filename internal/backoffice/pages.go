@@ -226,13 +226,13 @@ func (v *dossierView) Opened(act string) bool {
 var pageOrder = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
 	dossier.ActAssign, dossier.ActRequestFee, dossier.ActFeePaid, dossier.ActAnswerConsult, dossier.ActDraftResult,
 	dossier.ActApproveDraft, dossier.ActFinish, dossier.ActReturnDraft, dossier.ActReturnResult, dossier.ActDeliver, dossier.ActTransfer,
-	dossier.ActConsult, dossier.ActReschedule, dossier.ActStop}
+	dossier.ActConsult, dossier.ActReschedule, dossier.ActStop, dossier.ActRevokeResult}
 
 // shownActions are the actions the dossier page offers forms for.
 var shownActions = []dossier.Action{dossier.ActReceive, dossier.ActRequestSupplement, dossier.ActRefuse,
 	dossier.ActAssign, dossier.ActTransfer, dossier.ActConsult, dossier.ActAnswerConsult, dossier.ActRequestFee,
 	dossier.ActFeePaid, dossier.ActDraftResult, dossier.ActApproveDraft, dossier.ActReturnDraft, dossier.ActFinish, dossier.ActReturnResult,
-	dossier.ActDeliver, dossier.ActStop, dossier.ActReschedule}
+	dossier.ActDeliver, dossier.ActStop, dossier.ActReschedule, dossier.ActRevokeResult}
 
 // resultActions are the actions whose form may carry the result file.
 var resultActions = []dossier.Action{dossier.ActDraftResult, dossier.ActFinish}
@@ -588,7 +588,7 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request, s *staff) error {
 	}
 	no := r.PathValue("no")
 	pdf, err := slips.DossierSlip(r.Context(), no, d, h.Store, slips.Input{Issuer: slips.IssuerOf(r.Context(), h.Store, d.UnitCode),
-		TrackingURL: web.PublicURL(h.BaseURL, r, "/tra-cuu/"+d.Code), Now: h.now(), Lang: web.LangOf(r)})
+		TrackingURL: web.PublicURL(h.BaseURL, r, slips.QRPath(no, d.Code)), Now: h.now(), Lang: web.LangOf(r)})
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func TestOutsideCompetence(t *testing.T) {
 	from := map[Action]Status{ActReceive: 1, ActRefuse: 1, ActRequestSupplement: 2, ActSupplement: 5, ActAssign: 2,
 		ActTransfer: 2, ActRequestFee: 4, ActFeePaid: 6, ActFinish: 4, ActDeliver: 9, ActStop: 2, ActWithdraw: 2,
 		ActReschedule: 2, ActRate: 10, ActDraftResult: 4, ActReturnDraft: 4, ActReturnResult: 9, ActConsult: 4,
-		ActAnswerConsult: 4, ActApproveDraft: 4}
+		ActAnswerConsult: 4, ActApproveDraft: 4, ActRevokeResult: 10}
 	doer := map[Action]Actor{
 		ActReceive: staff(1, unitX, org.RoleReceptionist), ActRefuse: staff(1, unitX, org.RoleReceptionist),
 		ActRequestSupplement: staff(3, unitX, org.RoleLeader), ActSupplement: {AccountID: owner, Citizen: true},
@@ -91,8 +91,9 @@ func TestOutsideCompetence(t *testing.T) {
 		ActDraftResult: staff(2, unitX, org.RoleSpecialist), ActReturnDraft: staff(3, unitX, org.RoleLeader),
 		ActReturnResult: staff(2, unitX, org.RoleSpecialist), ActConsult: staff(2, unitX, org.RoleSpecialist),
 		ActAnswerConsult: staff(9, unitY, org.RoleSpecialist), ActApproveDraft: staff(11, unitX, org.RoleHead),
+		ActRevokeResult: staff(3, unitX, org.RoleLeader),
 	}
-	refused := map[Action]bool{ActReceive: true, ActRequestSupplement: true, ActAssign: true, ActRequestFee: true,
+	refused := map[Action]bool{ActRevokeResult: true, ActReceive: true, ActRequestSupplement: true, ActAssign: true, ActRequestFee: true,
 		ActDraftResult: true, ActApproveDraft: true, ActReturnDraft: true, ActFinish: true, ActConsult: true, ActStop: true, ActReschedule: true}
 	clk := testClock(t)
 	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)

@@ -92,3 +92,14 @@ func (d *Dossier) hasResultFile() bool {
 	}
 	return false
 }
+
+// ResultRevoked returns the event that revoked the dossier's electronic
+// result, or nil (the events must be loaded).
+func (d *Dossier) ResultRevoked() *Event {
+	for i := range d.Events {
+		if d.Events[i].Action == ActRevokeResult {
+			return &d.Events[i]
+		}
+	}
+	return nil
+}

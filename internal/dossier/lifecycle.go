@@ -38,6 +38,9 @@ const (
 	ActWithdraw          Action = "withdraw"
 	ActReschedule        Action = "reschedule"
 	ActRate              Action = "rate"
+	// ActRevokeResult withdraws an electronic result issued in error: the
+	// verification page says so from then on; the status stays.
+	ActRevokeResult Action = "revoke_result"
 )
 
 // Clock is what the lifecycle needs from the working-day calendar.
@@ -135,12 +138,14 @@ var rules = map[Action]rule{
 	// result over records the applicant's own choice on its screen (the
 	// rating kiosk), for applicants without an account.
 	ActRate: {from: []Status{StatusDelivered}, roles: []string{RoleApplicant, rReception, rLeader}},
+	// The leader who decides may revoke the electronic result.
+	ActRevokeResult: {from: []Status{StatusFinished, StatusDelivered}, roles: []string{rLeader}},
 }
 
 // Actions lists every action a caller may request, in lifecycle order.
 var Actions = []Action{ActReceive, ActRefuse, ActRequestSupplement, ActSupplement, ActAssign, ActTransfer,
 	ActConsult, ActAnswerConsult, ActRequestFee, ActFeePaid, ActDraftResult, ActApproveDraft, ActReturnDraft, ActFinish,
-	ActReturnResult, ActDeliver, ActStop, ActWithdraw, ActReschedule, ActRate}
+	ActReturnResult, ActDeliver, ActStop, ActWithdraw, ActReschedule, ActRate, ActRevokeResult}
 
 // Allowed reports which of the actor's roles permits the action on the
 // dossier in its current status; "" if none does. It checks role, unit and
@@ -237,6 +242,7 @@ const (
 var outsideCompetence = map[Action]bool{
 	ActReceive: true, ActRequestSupplement: true, ActAssign: true, ActRequestFee: true, ActDraftResult: true,
 	ActApproveDraft: true, ActReturnDraft: true, ActFinish: true, ActConsult: true, ActStop: true, ActReschedule: true,
+	ActRevokeResult: true,
 }
 
 // precondition checks what the status alone does not: the dossier's
@@ -316,6 +322,13 @@ func precondition(d *Dossier, a Actor, role string, act Action) error {
 	case ActReschedule:
 		if d.Rescheduled {
 			return unprocessable("already_rescheduled", "Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa.", "The due date may be reset only once.")
+		}
+	case ActRevokeResult:
+		if !d.hasResultFile() {
+			return unprocessable("no_electronic_result", "Hồ sơ không có kết quả điện tử để thu hồi.", "The dossier has no electronic result to revoke.")
+		}
+		if d.ResultRevoked() != nil {
+			return unprocessable("result_revoked", "Kết quả điện tử của hồ sơ đã bị thu hồi.", "The dossier's electronic result was already revoked.")
 		}
 	case ActRate:
 		if d.Rating != "" {
@@ -674,6 +687,11 @@ func Apply(d *Dossier, v *catalog.Version, a Actor, cmd Command, now time.Time, 
 		// verdict, stay (Decree 107/2021/NĐ-CP).
 		n.AppointedDueAt = &newDue
 		n.Rescheduled = true
+	case ActRevokeResult:
+		if strings.TrimSpace(cmd.Reason) == "" {
+			return nil, invalid("reason_required", "Vui lòng ghi lý do thu hồi kết quả.", "Give the reason the result is revoked.")
+		}
+		ev.Note = strings.TrimSpace(cmd.Reason)
 	case ActRate:
 		switch cmd.Rating {
 		case RatingVerySatisfied, RatingSatisfied, RatingDissatisfied:

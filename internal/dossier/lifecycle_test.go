@@ -104,6 +104,8 @@ func prepare(act Action, d *Dossier) {
 		d.Substate = SubConsulting
 	case ActRate:
 		d.Substate = SubDeliveredInPerson
+	case ActRevokeResult:
+		d.Documents = []Document{{Kind: DocResult, Filename: "ket-qua.pdf"}}
 	}
 }
 
@@ -133,6 +135,7 @@ func TestTransitions(t *testing.T) {
 		ActWithdraw:          {StatusSubmitted: StatusWithdrawn, StatusReceived: StatusWithdrawn, StatusProcessing: StatusWithdrawn, StatusSupplement: StatusWithdrawn, StatusFee: StatusWithdrawn},
 		ActReschedule:        {StatusReceived: StatusReceived, StatusProcessing: StatusProcessing, StatusSupplement: StatusSupplement, StatusFee: StatusFee},
 		ActRate:              {StatusDelivered: StatusDelivered},
+		ActRevokeResult:      {StatusFinished: StatusFinished, StatusDelivered: StatusDelivered},
 	}
 	// Someone entitled to each action (the role is tested separately).
 	doer := map[Action]Actor{
@@ -146,7 +149,7 @@ func TestTransitions(t *testing.T) {
 		ActDraftResult: staff(2, unitX, org.RoleSpecialist), ActReturnDraft: staff(3, unitX, org.RoleLeader),
 		ActApproveDraft: staff(11, unitX, org.RoleHead),
 		ActReturnResult: staff(2, unitX, org.RoleSpecialist), ActConsult: staff(2, unitX, org.RoleSpecialist),
-		ActAnswerConsult: staff(9, unitY, org.RoleSpecialist),
+		ActAnswerConsult: staff(9, unitY, org.RoleSpecialist), ActRevokeResult: staff(3, unitX, org.RoleLeader),
 	}
 	clk := testClock(t)
 	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
@@ -188,7 +191,7 @@ func TestRoles(t *testing.T) {
 	from := map[Action]Status{ActReceive: 1, ActRefuse: 1, ActRequestSupplement: 4, ActSupplement: 5, ActAssign: 2,
 		ActTransfer: 4, ActRequestFee: 4, ActFeePaid: 6, ActFinish: 4, ActDeliver: 9, ActStop: 4, ActWithdraw: 4,
 		ActReschedule: 4, ActRate: 10, ActDraftResult: 4, ActReturnDraft: 4, ActReturnResult: 9, ActConsult: 4,
-		ActAnswerConsult: 4, ActApproveDraft: 4}
+		ActAnswerConsult: 4, ActApproveDraft: 4, ActRevokeResult: 10}
 	who := map[Action][]string{
 		ActReceive: {"receptionist", "leader"}, ActRefuse: {"receptionist", "leader"},
 		ActRequestSupplement: {"specialist", "leader"}, ActSupplement: {"owner", "receptionist"},
@@ -198,7 +201,7 @@ func TestRoles(t *testing.T) {
 		ActReschedule: {"leader"}, ActRate: {"owner", "receptionist", "leader"},
 		ActDraftResult: {"specialist", "leader"}, ActReturnDraft: {"leader", "head"}, ActApproveDraft: {"head"},
 		ActReturnResult: {"receptionist", "specialist", "leader"}, ActConsult: {"specialist", "leader"},
-		ActAnswerConsult: {"leader_of_y", "specialist_y"},
+		ActAnswerConsult: {"leader_of_y", "specialist_y"}, ActRevokeResult: {"leader"},
 	}
 	actors := map[string]Actor{
 		"receptionist":   staff(1, unitX, org.RoleReceptionist),
@@ -705,5 +708,44 @@ func TestCanEditCalendar(t *testing.T) {
 		if got := tt.a.CanEditCalendar(tt.unit); got != tt.want {
 			t.Errorf("%s: CanEditCalendar(%d) = %v, want %v", tt.name, tt.unit, got, tt.want)
 		}
+	}
+}
+
+// codeOf is the apperr code of err, "" for none.
+func codeOf(err error) string {
+	if e, ok := apperr.As(err); ok {
+		return e.Code
+	}
+	return ""
+}
+
+// TestRevokeResult: the leader revokes an electronic result once, with a
+// reason; without an electronic result there is nothing to revoke.
+func TestRevokeResult(t *testing.T) {
+	clk := testClock(t)
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, ict)
+	lead := staff(3, unitX, org.RoleLeader)
+	d := dossierIn(StatusDelivered)
+	if _, err := Apply(d, testVersion(), lead, goodCommand(ActRevokeResult), now, clk); codeOf(err) != "no_electronic_result" {
+		t.Fatalf("no file: %v", err)
+	}
+	d.Documents = []Document{{Kind: DocResult, Filename: "ket-qua.pdf"}}
+	cmd := goodCommand(ActRevokeResult)
+	cmd.Reason = "  "
+	if _, err := Apply(d, testVersion(), lead, cmd, now, clk); codeOf(err) != "reason_required" {
+		t.Fatalf("no reason: %v", err)
+	}
+	ev, err := Apply(d, testVersion(), lead, goodCommand(ActRevokeResult), now, clk)
+	if err != nil || ev.Note != "lý do" || d.Status != StatusDelivered {
+		t.Fatalf("revoke: %v %+v", err, ev)
+	}
+	d.Events = append(d.Events, *ev)
+	if d.ResultRevoked() == nil {
+		t.Fatal("ResultRevoked after the revocation")
+	}
+	cmd = goodCommand(ActRevokeResult)
+	cmd.Version = d.Version
+	if _, err := Apply(d, testVersion(), lead, cmd, now, clk); codeOf(err) != "result_revoked" {
+		t.Fatalf("twice: %v", err)
 	}
 }

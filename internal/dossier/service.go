@@ -530,6 +530,16 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 			return nil, nil, err
 		}
 	}
+	if cmd.Action == ActRevokeResult {
+		// The revocation needs the result file, and the history to refuse
+		// revoking twice.
+		if d.Documents, err = s.Store.Documents(ctx, d.ID); err != nil {
+			return nil, nil, fmt.Errorf("loading documents: %w", err)
+		}
+		if d.Events, err = s.Store.Events(ctx, d.ID); err != nil {
+			return nil, nil, fmt.Errorf("loading events: %w", err)
+		}
+	}
 	if cmd.Action == ActDeliver && (cmd.Method == DeliverOnline || cmd.Method == "" && d.Delivery.Method == DeliverOnline) {
 		// Online delivery needs an electronic result among the files.
 		have, err := s.Store.Documents(ctx, d.ID)

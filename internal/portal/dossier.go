@@ -283,6 +283,8 @@ func (h *Handler) eventText(r *http.Request, ev dossier.Event, ver *catalog.Vers
 		return h.t(r, "tl.deliver")
 	case dossier.ActStop:
 		return reason(h.t(r, "tl.stop"))
+	case dossier.ActRevokeResult:
+		return reason(h.t(r, "tl.revoke_result"))
 	case dossier.ActWithdraw:
 		return reason(h.t(r, "tl.withdraw"))
 	case dossier.ActReschedule:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/result"
@@ -49,7 +50,14 @@ func (h *Handler) verifyCode(w http.ResponseWriter, r *http.Request) error {
 	if h.Verifier == nil {
 		return apperr.ErrNotFound
 	}
-	rep, err := h.Verifier.ByCode(r.Context(), r.PathValue("code"))
+	code := r.PathValue("code")
+	rep, err := h.Verifier.ByCode(r.Context(), code)
+	if e, ok := apperr.As(err); ok && e.Code == result.ErrNoResult.Code {
+		// Slip 01's QR leads here from reception on: until the result is
+		// issued, the dossier's progress is what there is to see.
+		http.Redirect(w, r, "/tra-cuu/"+url.PathEscape(code), http.StatusSeeOther)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

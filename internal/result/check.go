@@ -15,6 +15,7 @@ import (
 type Records interface {
 	DossierByCode(ctx context.Context, code string) (*dossier.Dossier, error)
 	Documents(ctx context.Context, dossierID int64) ([]dossier.Document, error)
+	Events(ctx context.Context, dossierID int64) ([]dossier.Event, error)
 	// ResultBySHA256 names the dossier whose result document has the
 	// hash; apperr.NotFound when none.
 	ResultBySHA256(ctx context.Context, sum string) (string, error)
@@ -48,7 +49,21 @@ type Report struct {
 	// Ours says an uploaded file is a result this platform issued (its
 	// hash is a stored result's).
 	Ours bool
+	// Revoked is set when the issuing unit revoked the result; RevokedAt
+	// and RevokedReason say when and why. A revoked result is not valid
+	// whatever its signature.
+	Revoked       bool
+	RevokedAt     time.Time
+	RevokedReason string
 }
+
+// Valid reports whether the result stands: signed, intact, trusted and
+// not revoked.
+func (r *Report) Valid() bool { return r.Verdict.Code == "valid" && !r.Revoked }
+
+// ErrNoResult answers ByCode for a dossier that has no electronic result
+// (yet): a 404 the page may turn into the dossier's tracking page.
+var ErrNoResult = apperr.New(apperr.NotFound, "no_electronic_result", "Hồ sơ chưa có kết quả điện tử.", "The dossier has no electronic result yet.")
 
 // maxResult bounds a result read for checking.
 const maxResult = 50 << 20
@@ -71,7 +86,7 @@ func (c *Checker) ByCode(ctx context.Context, code string) (*Report, error) {
 		}
 	}
 	if latest == nil || d.Result == nil {
-		return nil, apperr.ErrNotFound
+		return nil, ErrNoResult
 	}
 	rc, err := c.Files.Open(ctx, latest.StorageKey)
 	if err != nil {
@@ -88,7 +103,20 @@ func (c *Checker) ByCode(ctx context.Context, code string) (*Report, error) {
 	}
 	r.Ours = true
 	fill(r, d)
-	return r, nil
+	return r, c.revoked(ctx, r, d)
+}
+
+// revoked marks the report of d's result revoked when the unit revoked it.
+func (c *Checker) revoked(ctx context.Context, r *Report, d *dossier.Dossier) error {
+	evs, err := c.Records.Events(ctx, d.ID)
+	if err != nil {
+		return fmt.Errorf("reading the history of %s: %w", d.Code, err)
+	}
+	d.Events = evs
+	if ev := d.ResultRevoked(); ev != nil {
+		r.Revoked, r.RevokedAt, r.RevokedReason = true, ev.At, ev.Note
+	}
+	return nil
 }
 
 // ByFile checks a PDF someone holds: its signature, and whether it is a
@@ -106,10 +134,12 @@ func (c *Checker) ByFile(ctx context.Context, pdf []byte) (*Report, error) {
 		return nil, err
 	}
 	r.Ours = true
-	if d, err := c.Records.DossierByCode(ctx, code); err == nil {
-		fill(r, d)
+	d, err := c.Records.DossierByCode(ctx, code)
+	if err != nil {
+		return nil, err
 	}
-	return r, nil
+	fill(r, d)
+	return r, c.revoked(ctx, r, d)
 }
 
 func (c *Checker) report(pdf []byte) (*Report, error) {

@@ -17,6 +17,7 @@
 package slips
 
 import (
+	"net/url"
 	"bytes"
 	"errors"
 	"fmt"
@@ -339,6 +340,17 @@ func (s *slip) recipients(head sig) {
 	}
 	ry := head.draw(d, d.left+half, y, half)
 	d.y = max(ly, ry)
+}
+
+// QRPath is the path a slip's QR code leads to: slip 01, which the
+// applicant keeps until the result, leads to the result's verification
+// page (/xac-thuc, which shows the tracking page until a result is
+// issued); the other slips to the tracking page.
+func QRPath(no, code string) string {
+	if no == "01" {
+		return "/xac-thuc/" + url.PathEscape(code)
+	}
+	return "/tra-cuu/" + url.PathEscape(code)
 }
 
 // qrRow draws the tracking QR code with its caption beside it, and the
