@@ -17,11 +17,11 @@
 package slips
 
 import (
-	"net/url"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
