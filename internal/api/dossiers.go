@@ -55,7 +55,8 @@ func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) (*files.
 	}
 	ups := make([]upload, 0, len(m.Uploads))
 	for _, u := range m.Uploads {
-		doc := dossier.Document{Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()}
+		doc := dossier.Document{Filename: u.Filename, ContentType: u.ContentType, Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now(),
+			Content: u.Open}
 		if k, ok := strings.CutPrefix(u.Field, "doc."); ok {
 			doc.DocKey = k
 		}

@@ -432,7 +432,7 @@ func (h *Handler) readAction(w http.ResponseWriter, r *http.Request, s *staff, u
 		fields = m.Fields
 		for _, u := range m.Uploads {
 			docs = append(docs, dossier.Document{Kind: dossier.DocResult, Filename: u.Filename, ContentType: u.ContentType,
-				Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now()})
+				Size: u.Size, SHA256: u.SHA256, StorageKey: u.Key, UploadedAt: h.now(), Content: u.Open})
 		}
 	} else {
 		if err := web.ParseForm(w, r, maxForm); err != nil {

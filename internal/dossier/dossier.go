@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"io"
 	"strconv"
 	"time"
 )
@@ -57,6 +58,10 @@ type Document struct {
 	SHA256      string    `json:"sha256"`
 	StorageKey  string    `json:"-"`
 	UploadedAt  time.Time `json:"uploaded_at"`
+	// Content, set by the surface for a file uploaded with the action and
+	// not stored yet, reads it (the result issuer checks and signs an
+	// uploaded result).
+	Content func() (io.ReadCloser, error) `json:"-"`
 }
 
 // Document kinds.

@@ -558,7 +558,7 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 	if err != nil {
 		return nil, nil, err
 	}
-	if cmd.Action == ActFinish && s.Results != nil {
+	if (cmd.Action == ActFinish || cmd.Action == ActDraftResult) && s.Results != nil {
 		// The decision's electronic result, signed with the unit's key,
 		// joins the dossier with the decision.
 		extra, err := s.Results.Issue(ctx, d, a, ev.At, docs)

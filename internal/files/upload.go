@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -301,4 +302,13 @@ func errBadMultipart() error {
 // TooLargeDossier is the error for files that together exceed limit bytes.
 func TooLargeDossier(limit int64) error {
 	return apperr.Newf(apperr.TooLarge, "dossier_too_large", "Tổng dung lượng các tệp vượt quá %d MB.", "The files together exceed %d MB.", limit>>20)
+}
+
+// Open reads an upload's content while it is staged (before Keep), for
+// the checks an action makes of the file it carries.
+func (u Upload) Open() (io.ReadCloser, error) {
+	if u.Staged.Temp == "" {
+		return nil, errors.New("upload has no staged content")
+	}
+	return os.Open(u.Staged.Temp)
 }
