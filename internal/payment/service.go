@@ -41,6 +41,9 @@ type Store interface {
 	PaidWaiting(ctx context.Context, limit int) ([]Request, error)
 	// FlagRefund marks a paid request for refund.
 	FlagRefund(ctx context.Context, requestID int64) error
+	// CancelAbandoned cancels the open requests of dossiers that no longer
+	// wait for their fee (withdrawn, stopped) and returns how many.
+	CancelAbandoned(ctx context.Context) (int, error)
 	// DossierOfRef names the dossier of an attempt; apperr.NotFound for
 	// an unknown reference.
 	DossierOfRef(ctx context.Context, ref string) (string, error)
@@ -281,11 +284,19 @@ func (s *Service) advance(ctx context.Context, gateway string, r *Request) error
 	return err
 }
 
-// Sweep moves on the dossiers whose fee was paid but which still wait
+// Sweep cancels the requests of dossiers no longer waiting for their fee,
+// moves on the dossiers whose fee was paid but which still wait
 // (the process stopped between recording the payment and acting), and
 // asks the gateways about attempts pending for too long.
 func (s *Service) Sweep(ctx context.Context) error {
 	var errs []error
+	// A request its dossier no longer waits for is cancelled; money that
+	// still arrives for it is flagged for refund (SettleAttempt).
+	if n, err := s.Store.CancelAbandoned(ctx); err != nil {
+		errs = append(errs, err)
+	} else if n > 0 {
+		s.log().InfoContext(ctx, "cancelled payment requests of dossiers no longer waiting", "count", n)
+	}
 	paid, err := s.Store.PaidWaiting(ctx, 100)
 	if err != nil {
 		return fmt.Errorf("listing paid dossiers still waiting: %w", err)

@@ -272,6 +272,29 @@ func TestPaymentFaults(t *testing.T) {
 				t.Fatal("a withdrawn dossier moved on")
 			}
 
+			// Withdrawn while a payment was open: the sweep cancels the
+			// request; money arriving later is flagged for refund.
+			d6 := x.feeRequested(t, 25000)
+			st, err = x.svc.Start(ctx, a, d6.Code, "fake", "127.0.0.1", "", "vi")
+			if err != nil {
+				t.Fatal(err)
+			}
+			x.Login(apptest.CitizenA).MustAct(&d6, "withdraw", map[string]any{"reason": "Nộp nhầm thủ tục"})
+			if err := x.svc.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			_, rs, _ = x.svc.Requests(ctx, a, d6.Code)
+			if rs[0].State != payment.Cancelled {
+				t.Fatalf("after withdrawal and the sweep: %+v", rs[0])
+			}
+			if out, err := x.svc.Settle(ctx, "fake", payment.Settlement{Ref: st.Attempt.Ref, Amount: 25000, Paid: true, Code: "00"}); err != nil || out != payment.Settled {
+				t.Fatalf("late payment of a cancelled request: %v %v", out, err)
+			}
+			_, rs, _ = x.svc.Requests(ctx, a, d6.Code)
+			if rs[0].State != payment.Cancelled || !rs[0].RefundDue {
+				t.Fatalf("late payment of a cancelled request: %+v", rs[0])
+			}
+
 			// Cash at the desk: the officer records it; a citizen may not.
 			d3 := x.feeRequested(t, 20000)
 			if _, err := x.svc.RecordCash(ctx, a, d3.Code, 0); !apperr.Is(err, apperr.Forbidden) {

@@ -295,6 +295,25 @@ func (p prefixed) Scan(dest ...any) error {
 	return p.row.Scan(append(append([]any{}, p.head...), dest...)...)
 }
 
+// CancelAbandoned cancels the open requests of dossiers that left status 6
+// (payment.Store).
+func (db *DB) CancelAbandoned(ctx context.Context) (int, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE payment_requests SET state = 'cancelled'
+			WHERE state IN ('unpaid', 'pending') AND dossier_id IN (SELECT id FROM dossiers WHERE status <> $1)`, int(dossier.StatusFee))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cancelling abandoned payment requests: %w", err)
+	}
+	return int(n), nil
+}
+
 // DossierOfRef names the dossier of an attempt (payment.Store).
 func (db *DB) DossierOfRef(ctx context.Context, ref string) (string, error) {
 	var code string
