@@ -11,7 +11,7 @@ import (
 )
 
 // TestLevel4Journey is the demo's level-4 journey in Chromium: the citizen
-// sees the fee on the dossier page, pays it at the sandbox VNPay (labelled
+// submits, sees the fee on the dossier page, pays it at the sandbox VNPay (labelled
 // as such), comes back to the return page and the dossier, downloads the
 // e-receipt; after the leader's decision and online delivery, downloads
 // the signed result and opens its verification page, which says it is
@@ -19,14 +19,30 @@ import (
 func TestLevel4Journey(t *testing.T) {
 	b := newBrowserConfig(t, func(c *config.Config) { c.Demo = true })
 	env := b.env
-	// The submission and the officers' steps go through the API (the
-	// portal's submission has its own browser tests).
-	d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+	// The citizen submits in the browser; the officers' steps go
+	// through the API (the back office has its own browser tests).
+	b.login(apptest.CitizenA, apptest.Password)
+	b.open(submitPath)
+	b.fillSubmission(map[string]string{
+		"doc.to_khai":       writeFile(t, "to-khai.pdf", apptest.PDF("to khai", 3000)),
+		"doc.giay_xac_nhan": writeFile(t, "giay-xac-nhan.pdf", apptest.PDF("giay xac nhan", 4000)),
+	})
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`main form[enctype="multipart/form-data"] button[type="submit"]`))); err != nil {
+		t.Fatalf("submitting: %v", err)
+	}
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`main form[action$="/xac-nhan"] button[type="submit"]`))); err != nil {
+		t.Fatalf("confirming: %v", err)
+	}
+	b.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
+	code, ok := strings.CutSuffix(strings.TrimPrefix(b.path(), "/ho-so/"), "/da-nop")
+	if !ok || code == "" {
+		t.Fatalf("after submitting: at %s: %s", b.path(), b.text("main"))
+	}
+	d := dossierOf(t, env.Login("ht.receptionist"), code)
 	env.Login("ht.receptionist").MustAct(&d, "receive", nil)
 	env.Login("ht.leader").MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})
 	env.Login("ht.specialist").MustAct(&d, "request_fee", map[string]any{"amount": 150000})
 
-	b.login(apptest.CitizenA, apptest.Password)
 	page := "/ho-so/" + d.Code
 	b.open(page)
 	b.contains("#fees", "150.000")
