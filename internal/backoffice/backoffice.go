@@ -116,6 +116,8 @@ type Handler struct {
 	// leaves fee_paid a plain action.
 	Payments interface {
 		RecordCash(ctx context.Context, a dossier.Actor, code string, version int) (*payment.Request, error)
+		Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []payment.Request, error)
+		RecordRefund(ctx context.Context, a dossier.Actor, code string, requestID int64) error
 	}
 	// Receipts reads a dossier's e-receipts (receipt.Access).
 	Receipts interface {
@@ -196,6 +198,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /can-bo/ho-so/{code}/tai-lieu/{id}", h.page(h.document))
 	mux.Handle("GET /can-bo/ho-so/{code}/phieu/{no}", h.page(h.slip))
 	mux.Handle("GET /can-bo/ho-so/{code}/bien-lai/{id}", h.page(h.receiptPDF))
+	mux.Handle("POST /can-bo/ho-so/{code}/hoan-phi", h.cop.Handler(h.page(h.refundPost)))
 	mux.Handle("GET "+kioskPath+"{code}", h.page(h.kioskPage))
 	mux.Handle("POST "+kioskPath+"{code}", h.cop.Handler(h.page(h.kioskPost)))
 	mux.HandleFunc("GET /can-bo/danh-gia.css", serveKioskCSS)

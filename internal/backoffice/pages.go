@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/receipt"
 	"github.com/motcua/motcua/internal/slips"
 	"github.com/motcua/motcua/internal/store"
@@ -163,8 +164,10 @@ type dossierView struct {
 	Version   *catalog.Version
 	Form      []formValue
 	Documents []docView
-	// Receipts are the dossier's e-receipts, each with its download.
+	// Receipts are the dossier's e-receipts, each with its download;
+	// Payments its payment requests.
 	Receipts []receiptView
+	Payments []paymentView
 	Preview  *docView
 	Actions  map[string]bool
 	// Done is the action just completed (the success notice), Slip the slip
@@ -275,6 +278,15 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		}
 		text := web.AnswerText(f, val, lang, func(b bool) string { return h.t(r, "bool."+strconv.FormatBool(b)) })
 		view.Form = append(view.Form, formValue{f.LabelIn(lang), text, string(origins[f.Name])})
+	}
+	if h.Payments != nil {
+		_, ps, err := h.Payments.Requests(r.Context(), s.Actor, d.Code)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			view.Payments = append(view.Payments, paymentView{Request: p, Amount: web.Money(p.Amount, lang)})
+		}
 	}
 	if h.Receipts != nil {
 		rs, err := h.Receipts.DossierReceipts(r.Context(), s.Actor, d.Code)
@@ -396,7 +408,7 @@ func (h *Handler) dossierPage(w http.ResponseWriter, r *http.Request, s *staff) 
 	if err != nil {
 		return err
 	}
-	if done := dossier.Action(r.URL.Query().Get("xong")); shown(done) {
+	if done := dossier.Action(r.URL.Query().Get("xong")); shown(done) || done == "refund" {
 		v.Done = string(done)
 		if no := actionSlip[done]; no != "" && slips.Applies(no, v.D) == nil {
 			v.Slip = actionSlip[done]
@@ -616,5 +628,32 @@ func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request, s *staff) e
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = w.Write(data)
+	return nil
+}
+
+// paymentView is one payment request on the dossier page.
+type paymentView struct {
+	payment.Request
+	Amount string
+}
+
+// refundPost records that the unit paid back a payment flagged for refund
+// (payment.Service.RecordRefund: the unit's leaders and receptionists).
+func (h *Handler) refundPost(w http.ResponseWriter, r *http.Request, s *staff) error {
+	if err := web.ParseForm(w, r, maxForm); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PostForm.Get("request"), 10, 64)
+	if err != nil || id <= 0 {
+		return apperr.New(apperr.Invalid, "request_required", "Thiếu khoản nộp cần ghi nhận hoàn phí.", "The payment to record the refund of is missing.")
+	}
+	if h.Payments == nil {
+		return apperr.ErrNotFound
+	}
+	code := r.PathValue("code")
+	if err := h.Payments.RecordRefund(r.Context(), s.Actor, code, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/can-bo/ho-so/"+url.PathEscape(code)+"?xong=refund", http.StatusSeeOther)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/receipt"
 )
 
@@ -41,6 +42,9 @@ type Store interface {
 	PaidWaiting(ctx context.Context, limit int) ([]Request, error)
 	// FlagRefund marks a paid request for refund.
 	FlagRefund(ctx context.Context, requestID int64) error
+	// MarkRefunded marks a request of the dossier flagged for refund as
+	// refunded; false when there is no such request.
+	MarkRefunded(ctx context.Context, dossierID, requestID int64) (bool, error)
 	// CancelAbandoned cancels the open requests of dossiers that no longer
 	// wait for their fee (withdrawn, stopped) and returns how many.
 	CancelAbandoned(ctx context.Context) (int, error)
@@ -409,4 +413,37 @@ func newRef(now time.Time) string {
 // gateway's return page links to it; the dossier page checks the reader).
 func (s *Service) DossierOfRef(ctx context.Context, ref string) (string, error) {
 	return s.Store.DossierOfRef(ctx, ref)
+}
+
+// RecordRefund records that the unit paid back the money of a request
+// flagged for refund (a payment for a dossier no longer waiting for it).
+// Only an officer of the dossier's unit, at the desk or leading it, may.
+func (s *Service) RecordRefund(ctx context.Context, a dossier.Actor, code string, requestID int64) error {
+	if a.Citizen || a.System {
+		return apperr.New(apperr.Forbidden, "refund_staff_only", "Chỉ cán bộ của đơn vị ghi nhận việc hoàn phí.", "Only the unit's officers record refunds.")
+	}
+	d, err := s.Dossiers.Get(ctx, a, code)
+	if err != nil {
+		return err
+	}
+	allowed := false
+	for _, g := range a.Grants {
+		if (g.UnitID == d.UnitID || g.UnitID == d.ReceivedUnitID) && (g.Role == org.RoleLeader || g.Role == org.RoleReceptionist) {
+			allowed = true
+		}
+	}
+	if !allowed {
+		return apperr.New(apperr.Forbidden, "refund_not_allowed", "Chỉ lãnh đạo hoặc cán bộ tiếp nhận của đơn vị ghi nhận việc hoàn phí.",
+			"Only the unit's leaders and receptionists record refunds.")
+	}
+	ok, err := s.Store.MarkRefunded(ctx, d.ID, requestID)
+	if err != nil {
+		return fmt.Errorf("recording the refund of %s: %w", d.Code, err)
+	}
+	if !ok {
+		return apperr.New(apperr.Unprocessable, "nothing_to_refund", "Không có khoản nộp nào của hồ sơ đang chờ hoàn phí.",
+			"No payment of the dossier is waiting for a refund.")
+	}
+	s.log().InfoContext(ctx, "refund recorded", "dossier", d.Code, "request", requestID, "officer", a.AccountID)
+	return nil
 }

@@ -295,6 +295,28 @@ func TestPaymentFaults(t *testing.T) {
 				t.Fatalf("late payment of a cancelled request: %+v", rs[0])
 			}
 
+			// The unit pays it back: the leader records it, once; the
+			// citizen and another ward's officer may not.
+			if err := x.svc.RecordRefund(ctx, a, d6.Code, rs[0].ID); !apperr.Is(err, apperr.Forbidden) {
+				t.Fatalf("citizen recording a refund: %v", err)
+			}
+			if err := x.svc.RecordRefund(ctx, x.actor(t, "hb.leader"), d6.Code, rs[0].ID); !apperr.Is(err, apperr.NotFound) {
+				t.Fatalf("another ward's refund: %v", err)
+			}
+			if err := x.svc.RecordRefund(ctx, x.actor(t, "ht.specialist"), d6.Code, rs[0].ID); !apperr.Is(err, apperr.Forbidden) {
+				t.Fatalf("a specialist recording a refund: %v", err)
+			}
+			if err := x.svc.RecordRefund(ctx, x.actor(t, "ht.leader"), d6.Code, rs[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := x.svc.RecordRefund(ctx, x.actor(t, "ht.leader"), d6.Code, rs[0].ID); !apperr.Is(err, apperr.Unprocessable) {
+				t.Fatalf("refunding twice: %v", err)
+			}
+			_, rs, _ = x.svc.Requests(ctx, a, d6.Code)
+			if rs[0].State != payment.Refunded {
+				t.Fatalf("after the refund: %+v", rs[0])
+			}
+
 			// Cash at the desk: the officer records it; a citizen may not.
 			d3 := x.feeRequested(t, 20000)
 			if _, err := x.svc.RecordCash(ctx, a, d3.Code, 0); !apperr.Is(err, apperr.Forbidden) {

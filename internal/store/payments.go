@@ -295,6 +295,25 @@ func (p prefixed) Scan(dest ...any) error {
 	return p.row.Scan(append(append([]any{}, p.head...), dest...)...)
 }
 
+// MarkRefunded marks a request flagged for refund as refunded
+// (payment.Store).
+func (db *DB) MarkRefunded(ctx context.Context, dossierID, requestID int64) (bool, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE payment_requests SET state = 'refunded'
+			WHERE id = $1 AND dossier_id = $2 AND refund_due = $3 AND state IN ('paid', 'cancelled')`, requestID, dossierID, true)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("marking payment request refunded: %w", err)
+	}
+	return n == 1, nil
+}
+
 // CancelAbandoned cancels the open requests of dossiers that left status 6
 // (payment.Store).
 func (db *DB) CancelAbandoned(ctx context.Context) (int, error) {
