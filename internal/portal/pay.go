@@ -182,10 +182,7 @@ func (h *Handler) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(data)
+	web.ServePDF(w, name, data)
 	return nil
 }
 
