@@ -58,6 +58,10 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("applying migrations: %w", err)
 	}
+	// River's tables (internal/jobs) migrate with motcua's.
+	if err := db.migrateRiver(ctx); err != nil {
+		return len(res), err
+	}
 	if _, err := db.backfillChains(ctx); err != nil {
 		return len(res), err
 	}
