@@ -309,3 +309,39 @@ func ids(jobs []*rivertype.JobRow) []int64 {
 	}
 	return out
 }
+
+// An insert-only queue (no workers: a CLI, a process that only enqueues)
+// inserts but refuses to run; a kind is registered once.
+func TestInsertOnlyQueueAndRegistry(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	q, err := New(db, Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ins Inserted
+	err = db.WriteTx(context.Background(), func(tx *sql.Tx) error {
+		ins, err = q.Enqueue(context.Background(), tx, noteArgs{Key: "x"}, nil)
+		return err
+	})
+	if err != nil || ins.ID == 0 {
+		t.Fatalf("insert-only enqueue: %+v, %v", ins, err)
+	}
+	job, err := q.client.JobGet(context.Background(), ins.ID)
+	if err != nil || job.State != rivertype.JobStateAvailable || job.Queue != QueueDefault {
+		t.Fatalf("job %+v, %v; want available on %s", job, err, QueueDefault)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := q.Run(ctx, time.Second); err == nil {
+		t.Error("an insert-only queue ran")
+	}
+
+	ws := NewWorkers()
+	w := &noteWorker{}
+	if err := Register(ws, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := Register(ws, w); err == nil {
+		t.Error("the same kind registered twice")
+	}
+}
