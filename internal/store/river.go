@@ -31,9 +31,10 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 // migrateRiver applies River's pending migrations (tracked in its own
 // river_migration table, apart from goose's); applying none is a no-op.
 func (db *DB) migrateRiver(ctx context.Context) error {
-	// River's default logger writes to stdout; the process logger is where
-	// motcua's own migration messages go.
-	m, err := rivermigrate.New(db.RiverDriver(), &rivermigrate.Config{Logger: slog.Default()})
+	// River's default logger writes to stdout, and it says "no migrations to
+	// apply" at every start: only its warnings go to the process logger.
+	log := slog.New(warnOnly{slog.Default().Handler()})
+	m, err := rivermigrate.New(db.RiverDriver(), &rivermigrate.Config{Logger: log})
 	if err != nil {
 		return fmt.Errorf("loading the job queue's migrations: %w", err)
 	}
@@ -42,3 +43,14 @@ func (db *DB) migrateRiver(ctx context.Context) error {
 	}
 	return nil
 }
+
+// warnOnly passes on warnings and errors only.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(as []slog.Attr) slog.Handler { return warnOnly{h.Handler.WithAttrs(as)} }
+
+func (h warnOnly) WithGroup(name string) slog.Handler { return warnOnly{h.Handler.WithGroup(name)} }
