@@ -159,6 +159,15 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if flt == (stats.Filter{}) {
+		// The headline report, over every procedure, carries the
+		// level-4 indicators; rows and children do not.
+		l, err := h.Store.Level4(r.Context(), u, from, to, own)
+		if err != nil {
+			return err
+		}
+		rep.Level4 = &l
+	}
 	switch q.Get("by") {
 	case "":
 	case "child":

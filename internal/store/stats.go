@@ -46,14 +46,6 @@ func (db *DB) StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now t
 		r = rows[0]
 	}
 	r.Finish()
-	if err == nil && flt == (stats.Filter{}) {
-		// The headline report carries the level-4 indicators.
-		l, lerr := db.Level4(ctx, unit, from, to, own)
-		if lerr != nil {
-			return r, lerr
-		}
-		r.Level4 = &l
-	}
 	return r, err
 }
 
