@@ -125,6 +125,18 @@ func TestFullLifecycleOverHTTP(t *testing.T) {
 		}
 		spec.MustAct(&d, "request_fee", map[string]any{"amount": 50000})
 		rec.MustAct(&d, "fee_paid", nil)
+		// Marked paid at the desk through the API: a cash payment with its
+		// receipt, as on the back office's page.
+		var rcs struct {
+			Receipts []struct {
+				Total  int64  `json:"total"`
+				Method string `json:"method"`
+			} `json:"receipts"`
+		}
+		if st := citizen.Do("GET", "/api/v1/dossiers/"+d.Code+"/receipts", nil, &rcs); st != 200 || len(rcs.Receipts) != 1 ||
+			rcs.Receipts[0].Total != 50000 || rcs.Receipts[0].Method != "cash" {
+			t.Fatalf("receipts after fee_paid: %d %+v", st, rcs)
+		}
 		lead.MustAct(&d, "reschedule", map[string]any{"reason": "Cần xác minh thêm", "new_due": "2099-01-05"})
 		if r := lead.Act(&d, "reschedule", map[string]any{"reason": "lần hai", "new_due": "2099-02-05"}); r.Status != 422 {
 			t.Fatalf("second reschedule: %d", r.Status)

@@ -134,6 +134,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		return nil, fmt.Errorf("the payments: %w", err)
 	}
 	pays := pay.svc
+	svc.Fees = pays
 	ph.Payments, bo.Payments = pays, pays
 	receipts := &receipt.Access{Store: db, Dossiers: svc, Issuer: pay.receipts}
 	h.Receipts, ph.Receipts, bo.Receipts = receipts, receipts, receipts

@@ -112,10 +112,9 @@ type Handler struct {
 	Dossiers Dossiers
 	Files    files.Store
 	Sessions *scs.SessionManager
-	// Payments records cash paid at the desk (payment.Service); nil
-	// leaves fee_paid a plain action.
+	// Payments lists a dossier's payment requests and records refunds
+	// (payment.Service).
 	Payments interface {
-		RecordCash(ctx context.Context, a dossier.Actor, code string, version int) (*payment.Request, error)
 		Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []payment.Request, error)
 		RecordRefund(ctx context.Context, a dossier.Actor, code string, requestID int64) error
 	}

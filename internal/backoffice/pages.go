@@ -527,13 +527,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, s *staff) error {
 	var uploads *files.Multipart
 	defer func() { uploads.Discard() }()
 	cmd, docs, fields, err := h.readAction(w, r, s, &uploads)
-	switch {
-	case err != nil:
-	case cmd.Action == dossier.ActFeePaid && h.Payments != nil:
-		// Money at the desk is a payment like any other: recorded
-		// against the dossier's request, then the dossier moves on.
-		_, err = h.Payments.RecordCash(r.Context(), s.Actor, code, cmd.Version)
-	default:
+	if err == nil {
 		_, _, err = h.Dossiers.Act(r.Context(), s.Actor, code, cmd, docs)
 	}
 	if err == nil {

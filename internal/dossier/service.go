@@ -52,6 +52,16 @@ type Service struct {
 	// Results, when set, issues the electronic result of a decision
 	// (finish): rendered, signed with the unit's key, stored.
 	Results ResultIssuer
+	// Fees, when set, records the fee an officer marks paid (fee_paid) as
+	// a cash payment at the desk, with its receipts.
+	Fees FeeRecorder
+}
+
+// FeeRecorder records the money of an officer's fee_paid
+// (payment.Service); the system actor's fee_paid comes from a payment
+// already recorded.
+type FeeRecorder interface {
+	RecordCash(ctx context.Context, d *Dossier, at time.Time) error
 }
 
 // ResultIssuer issues the electronic result of a decision and returns the
@@ -569,6 +579,11 @@ func (s *Service) Act(ctx context.Context, a Actor, code string, cmd Command, do
 	}
 	if err := s.Store.UpdateDossier(ctx, d, old, ev, docs); err != nil {
 		return nil, nil, err
+	}
+	if cmd.Action == ActFeePaid && !a.System && s.Fees != nil {
+		if err := s.Fees.RecordCash(ctx, d, ev.At); err != nil {
+			return nil, nil, fmt.Errorf("recording the cash payment: %w", err)
+		}
 	}
 	if !a.Citizen {
 		// A transfer or a returned result moved the dossier: the actions

@@ -129,15 +129,47 @@ func (s *Service) log() *slog.Logger {
 	return slog.Default()
 }
 
-// Due returns what the dossier owes item by item (for the dossier page):
-// every fee item with its amount or why it is exempt, computed from the
-// dossier's version, channel and form.
+// Due returns what the dossier owes item by item (for the dossier page
+// and the payment request): every fee item with its amount or why it is
+// exempt, computed from the dossier's version, channel and form. Once the
+// officer asked for the fee (FeeVND), that amount is what is owed before
+// processing: when the items due before processing do not make it up (a
+// fee the catalogue does not list yet), one line of the amount asked
+// stands in their place.
 func (s *Service) Due(ctx context.Context, d *dossier.Dossier) ([]catalog.FeeDue, error) {
 	v, err := s.Versions.Version(ctx, d.ProcedureVersionID)
 	if err != nil {
 		return nil, fmt.Errorf("reading the version of %s: %w", d.Code, err)
 	}
-	return v.FeesDue(string(d.Channel), d.Form), nil
+	dues := v.FeesDue(string(d.Channel), d.Form)
+	if d.FeeVND <= 0 || catalog.Total(dues, catalog.CollectBefore) == d.FeeVND {
+		return dues, nil
+	}
+	out := []catalog.FeeDue{{FeeItem: catalog.FeeItem{Kind: catalog.FeeLevy, Code: askedCode, Name: askedName,
+		AmountVND: d.FeeVND, Collect: catalog.CollectBefore}, Amount: d.FeeVND}}
+	for _, f := range dues {
+		if f.Collect != catalog.CollectBefore {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// The line of an amount the officer asked that the catalogue's items do
+// not make up.
+const (
+	askedCode = "LP"
+	askedName = "Phí, lệ phí theo yêu cầu của cơ quan giải quyết"
+)
+
+// linesOf is what the dossier owes now, before processing: the lines of
+// its payment request.
+func (s *Service) linesOf(ctx context.Context, d *dossier.Dossier) ([]Line, error) {
+	dues, err := s.Due(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return LinesOf(dues, catalog.CollectBefore), nil
 }
 
 // errNothingDue is the answer for a dossier that does not wait for a fee.
@@ -158,15 +190,9 @@ func (s *Service) Open(ctx context.Context, a dossier.Actor, code string) (*doss
 	if d.Status != dossier.StatusFee {
 		return d, nil, errNothingDue()
 	}
-	dues, err := s.Due(ctx, d)
+	lines, err := s.linesOf(ctx, d)
 	if err != nil {
 		return nil, nil, err
-	}
-	lines := LinesOf(dues, catalog.CollectBefore)
-	if sum(lines) != d.FeeVND {
-		// The officer asked for another amount than the items say (a
-		// fee the catalogue does not list yet): one line of that amount.
-		lines = []Line{{Kind: catalog.FeeLevy, Code: "LP", Name: "Phí, lệ phí", Amount: d.FeeVND}}
 	}
 	r, err := s.Store.OpenRequest(ctx, &Request{DossierID: d.ID, DossierCode: d.Code, UnitID: d.UnitID, Lines: lines,
 		Amount: sum(lines), State: Unpaid, CreatedAt: s.now()})
@@ -354,40 +380,33 @@ func (s *Service) Sweep(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// RecordCash records the fee paid in cash at the desk (with the receipt
-// the desk hands over) and moves the dossier on, as the officer. version,
-// when not 0, is the dossier's version the officer's page showed: a stale
-// page is refused as any action is.
-func (s *Service) RecordCash(ctx context.Context, a dossier.Actor, code string, version int) (*Request, error) {
-	if a.Citizen || a.System {
-		return nil, apperr.New(apperr.Forbidden, "cash_staff_only", "Chỉ cán bộ ghi nhận nộp tiền mặt tại quầy.", "Only officers record cash payments at the desk.")
-	}
-	d, r, err := s.Open(ctx, a, code)
+// RecordCash records the fee an officer marked paid (fee_paid) as paid in
+// cash at the desk, with its receipts: the dossier service calls it after
+// the officer's fee_paid is stored, whatever the surface
+// (dossier.FeeRecorder). A pending online attempt paid later is then
+// flagged for refund (SettleAttempt).
+func (s *Service) RecordCash(ctx context.Context, d *dossier.Dossier, at time.Time) error {
+	lines, err := s.linesOf(ctx, d)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	at := &Attempt{RequestID: r.ID, Gateway: GatewayCash, Ref: newRef(s.now()), Amount: r.Amount, State: AttemptPending, CreatedAt: s.now()}
-	if err := s.Store.AddAttempt(ctx, at); err != nil {
-		return nil, err
+	r, err := s.Store.OpenRequest(ctx, &Request{DossierID: d.ID, DossierCode: d.Code, UnitID: d.UnitID, Lines: lines,
+		Amount: sum(lines), State: Unpaid, CreatedAt: at})
+	if err != nil {
+		return fmt.Errorf("opening the payment request of %s: %w", d.Code, err)
 	}
-	// The officer's fee_paid first: the lifecycle checks the officer's
-	// right to record it; the money is then recorded against it.
-	if version == 0 {
-		version = d.Version
+	att := &Attempt{RequestID: r.ID, Gateway: GatewayCash, Ref: newRef(at), Amount: r.Amount, State: AttemptPending, CreatedAt: at}
+	if err := s.Store.AddAttempt(ctx, att); err != nil {
+		return err
 	}
-	if _, _, err := s.Dossiers.Act(ctx, a, d.Code, dossier.Command{Action: dossier.ActFeePaid, Version: version,
-		Reason: fmt.Sprintf("Nộp tiền mặt %d đồng tại bộ phận một cửa", r.Amount)}, nil); err != nil {
-		_ = s.Store.FailAttempt(ctx, at.Ref, "refused", s.now())
-		return nil, err
-	}
-	out, paid, err := s.Store.SettleAttempt(ctx, Settlement{Ref: at.Ref, Amount: at.Amount, Paid: true, Code: "cash", PaidAt: s.now()}, s.now())
+	out, paid, err := s.Store.SettleAttempt(ctx, Settlement{Ref: att.Ref, Amount: att.Amount, Paid: true, Code: "cash", PaidAt: at}, at)
 	if err != nil || out != Settled {
-		return nil, fmt.Errorf("recording the cash payment of %s: %v %w", d.Code, out, err)
+		return fmt.Errorf("recording the cash payment of %s: %v %w", d.Code, out, err)
 	}
-	if err := s.issue(ctx, paid, at.Ref, receipt.Cash); err != nil {
+	if err := s.issue(ctx, paid, att.Ref, receipt.Cash); err != nil {
 		s.log().ErrorContext(ctx, "issuing the receipts of a cash payment", "dossier", d.Code, "err", err)
 	}
-	return paid, nil
+	return nil
 }
 
 // Requests lists the dossier's payment requests for a reader who may see

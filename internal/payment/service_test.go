@@ -317,20 +317,37 @@ func TestPaymentFaults(t *testing.T) {
 				t.Fatalf("after the refund: %+v", rs[0])
 			}
 
-			// Cash at the desk: the officer records it; a citizen may not.
+			// Cash at the desk: an officer's fee_paid, on any surface, is
+			// recorded as a cash payment with its receipt; a citizen may
+			// not mark the fee paid.
 			d3 := x.feeRequested(t, 20000)
-			if _, err := x.svc.RecordCash(ctx, a, d3.Code, 0); !apperr.Is(err, apperr.Forbidden) {
-				t.Fatalf("citizen recording cash: %v", err)
+			feePaid := func(who dossier.Actor, code string) error {
+				cur := x.dossier(t, code)
+				_, _, err := x.App.Dossiers.Act(ctx, who, code, dossier.Command{Action: dossier.ActFeePaid, Version: cur.Version}, nil)
+				return err
 			}
-			r, err := x.svc.RecordCash(ctx, x.actor(t, "ht.receptionist"), d3.Code, 0)
-			if err != nil || r.State != payment.Paid || r.Method != payment.MethodCash {
-				t.Fatalf("cash: %+v %v", r, err)
+			if err := feePaid(a, d3.Code); !apperr.Is(err, apperr.Forbidden) {
+				t.Fatalf("citizen marking the fee paid: %v", err)
+			}
+			if err := feePaid(x.actor(t, "ht.receptionist"), d3.Code); err != nil {
+				t.Fatal(err)
 			}
 			if got := x.dossier(t, d3.Code); got.Status != dossier.StatusProcessing {
 				t.Fatalf("after cash: status %d", got.Status)
 			}
+			if _, rs, err := x.svc.Requests(ctx, a, d3.Code); err != nil || len(rs) != 1 || rs[0].State != payment.Paid || rs[0].Method != payment.MethodCash || rs[0].Amount != 20000 {
+				t.Fatalf("cash: %+v %v", rs, err)
+			}
 			if rcs, err := x.DB.DossierReceipts(ctx, d3.Code); err != nil || len(rcs) != 1 || rcs[0].Method != receipt.Cash || rcs[0].Total != 20000 {
 				t.Fatalf("cash receipts: %+v %v", rcs, err)
+			}
+			// An officer of another ward: the same 404, nothing recorded.
+			d4 := x.feeRequested(t, 20000)
+			if _, _, err := x.App.Dossiers.Act(ctx, x.actor(t, "hb.receptionist"), d4.Code, dossier.Command{Action: dossier.ActFeePaid, Version: x.dossier(t, d4.Code).Version}, nil); !apperr.Is(err, apperr.NotFound) {
+				t.Fatalf("another ward's cash: %v", err)
+			}
+			if _, rs, _ := x.svc.Requests(ctx, a, d4.Code); len(rs) != 0 {
+				t.Fatalf("another ward's cash recorded: %+v", rs)
 			}
 
 			// A receipt that could not be issued at settlement is issued
@@ -356,11 +373,6 @@ func TestPaymentFaults(t *testing.T) {
 			}
 			if rcs, _ := x.DB.DossierReceipts(ctx, d5.Code); len(rcs) != 1 || rcs[0].PaymentRef != st.Attempt.Ref {
 				t.Fatalf("receipts after the sweep: %+v", rcs)
-			}
-			// An officer of another ward: the same 404.
-			d4 := x.feeRequested(t, 20000)
-			if _, err := x.svc.RecordCash(ctx, x.actor(t, "hb.receptionist"), d4.Code, 0); !apperr.Is(err, apperr.NotFound) {
-				t.Fatalf("another ward's cash: %v", err)
 			}
 		})
 	}

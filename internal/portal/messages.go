@@ -292,7 +292,6 @@ var messages = web.Messages{
 	"verify.button":                      {"Kiểm tra", "Check"},
 	"verify.no_file":                     {"Vui lòng chọn tệp PDF cần kiểm tra.", "Choose the PDF file to check."},
 	"verify.too_large":                   {"Tệp lớn hơn 20 MB.", "The file is larger than 20 MB."},
-	"fee.asked":                          {"Phí, lệ phí theo yêu cầu của cơ quan giải quyết", "Fee requested by the processing agency"},
 	"fee.heading":                        {"Phí, lệ phí", "Fees"},
 	"fee.item":                           {"Khoản thu", "Item"},
 	"fee.kind":                           {"Loại", "Kind"},

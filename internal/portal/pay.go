@@ -68,11 +68,6 @@ func (h *Handler) fees(r *http.Request, v *mineView, a dossier.Actor, d *dossier
 		}
 		v.Fees = append(v.Fees, l)
 	}
-	if len(v.Fees) == 0 && d.FeeVND > 0 {
-		// A fee the catalogue does not list: the amount the officer asked.
-		v.Fees = append(v.Fees, feeLine{Name: h.t(r, "fee.asked"), Kind: h.t(r, "fee.kind.le_phi"), Amount: web.Money(d.FeeVND, lang),
-			When: h.t(r, "fee.when.before")})
-	}
 	_, rs, err := h.Payments.Requests(r.Context(), a, d.Code)
 	if err != nil {
 		return err
