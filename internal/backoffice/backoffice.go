@@ -115,12 +115,12 @@ type Handler struct {
 	// Payments lists a dossier's payment requests and records refunds
 	// (payment.Service).
 	Payments interface {
-		Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []payment.Request, error)
+		RequestsOf(ctx context.Context, d *dossier.Dossier) ([]payment.Request, error)
 		RecordRefund(ctx context.Context, a dossier.Actor, code string, requestID int64) error
 	}
 	// Receipts reads a dossier's e-receipts (receipt.Access).
 	Receipts interface {
-		DossierReceipts(ctx context.Context, a dossier.Actor, code string) ([]*receipt.Receipt, error)
+		Of(ctx context.Context, d *dossier.Dossier) ([]*receipt.Receipt, error)
 		PDF(ctx context.Context, a dossier.Actor, code string, id int64) (name string, data []byte, err error)
 	}
 	// Auth reads the login of the session and verifies identities.

@@ -280,7 +280,8 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		view.Form = append(view.Form, formValue{f.LabelIn(lang), text, string(origins[f.Name])})
 	}
 	if h.Payments != nil {
-		_, ps, err := h.Payments.Requests(r.Context(), s.Actor, d.Code)
+		// d was read with the officer's rights above.
+		ps, err := h.Payments.RequestsOf(r.Context(), d)
 		if err != nil {
 			return nil, err
 		}
@@ -289,7 +290,7 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 		}
 	}
 	if h.Receipts != nil {
-		rs, err := h.Receipts.DossierReceipts(r.Context(), s.Actor, d.Code)
+		rs, err := h.Receipts.Of(r.Context(), d)
 		if err != nil {
 			return nil, err
 		}

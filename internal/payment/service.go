@@ -409,6 +409,12 @@ func (s *Service) RecordCash(ctx context.Context, d *dossier.Dossier, at time.Ti
 	return nil
 }
 
+// RequestsOf lists the payment requests of a dossier the caller already
+// read with the reader's rights (a dossier page), newest first.
+func (s *Service) RequestsOf(ctx context.Context, d *dossier.Dossier) ([]Request, error) {
+	return s.Store.Requests(ctx, d.ID)
+}
+
 // Requests lists the dossier's payment requests for a reader who may see
 // the dossier.
 func (s *Service) Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []Request, error) {

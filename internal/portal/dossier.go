@@ -181,10 +181,10 @@ func (h *Handler) mineView(r *http.Request, a *account.Account, d *dossier.Dossi
 			v.CanRate = true
 		}
 	}
-	if err := h.fees(r, v, citizenActor(a), d); err != nil {
+	if err := h.fees(r, v, d); err != nil {
 		return nil, err
 	}
-	if v.Receipts, err = h.receiptLinks(r, citizenActor(a), d); err != nil {
+	if v.Receipts, err = h.receiptLinks(r, d); err != nil {
 		return nil, err
 	}
 	for _, rv := range ratingValues {

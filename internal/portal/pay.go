@@ -22,7 +22,9 @@ import (
 type Payments interface {
 	Due(ctx context.Context, d *dossier.Dossier) ([]catalog.FeeDue, error)
 	Start(ctx context.Context, a dossier.Actor, code, gateway, ip, returnURL, locale string) (*payment.Started, error)
-	Requests(ctx context.Context, a dossier.Actor, code string) (*dossier.Dossier, []payment.Request, error)
+	// RequestsOf lists the requests of a dossier read with the reader's
+	// rights.
+	RequestsOf(ctx context.Context, d *dossier.Dossier) ([]payment.Request, error)
 	// DossierOfRef names the dossier an attempt's reference pays for.
 	DossierOfRef(ctx context.Context, ref string) (string, error)
 }
@@ -48,7 +50,7 @@ const payReturnPath = "/thanh-toan/vnpay/ket-qua"
 // fees fills the dossier page's fee section: every item with what it
 // costs or why it is exempt, the payments made, and the gateways to pay
 // with while the dossier waits for its fee.
-func (h *Handler) fees(r *http.Request, v *mineView, a dossier.Actor, d *dossier.Dossier) error {
+func (h *Handler) fees(r *http.Request, v *mineView, d *dossier.Dossier) error {
 	if h.Payments == nil {
 		return nil
 	}
@@ -68,7 +70,7 @@ func (h *Handler) fees(r *http.Request, v *mineView, a dossier.Actor, d *dossier
 		}
 		v.Fees = append(v.Fees, l)
 	}
-	_, rs, err := h.Payments.Requests(r.Context(), a, d.Code)
+	rs, err := h.Payments.RequestsOf(r.Context(), d)
 	if err != nil {
 		return err
 	}
@@ -132,7 +134,8 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request) error {
 // Receipts reads a dossier's e-receipts with the reader's rights
 // (receipt.Access).
 type Receipts interface {
-	DossierReceipts(ctx context.Context, a dossier.Actor, code string) ([]*receipt.Receipt, error)
+	// Of lists the receipts of a dossier read with the reader's rights.
+	Of(ctx context.Context, d *dossier.Dossier) ([]*receipt.Receipt, error)
 	PDF(ctx context.Context, a dossier.Actor, code string, id int64) (name string, data []byte, err error)
 }
 
@@ -147,11 +150,11 @@ type receiptLink struct {
 }
 
 // receiptLinks lists the dossier's receipts for its owner.
-func (h *Handler) receiptLinks(r *http.Request, a dossier.Actor, d *dossier.Dossier) ([]receiptLink, error) {
+func (h *Handler) receiptLinks(r *http.Request, d *dossier.Dossier) ([]receiptLink, error) {
 	if h.Receipts == nil {
 		return nil, nil
 	}
-	rs, err := h.Receipts.DossierReceipts(r.Context(), a, d.Code)
+	rs, err := h.Receipts.Of(r.Context(), d)
 	if err != nil {
 		return nil, err
 	}

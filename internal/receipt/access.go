@@ -37,6 +37,16 @@ func (s *Access) DossierReceipts(ctx context.Context, a dossier.Actor, code stri
 	return rs, nil
 }
 
+// Of lists the receipts of a dossier the caller already read with the
+// reader's rights (a dossier page).
+func (s *Access) Of(ctx context.Context, d *dossier.Dossier) ([]*Receipt, error) {
+	rs, err := s.Store.DossierReceipts(ctx, d.Code)
+	if err != nil {
+		return nil, fmt.Errorf("listing the receipts of %s: %w", d.Code, err)
+	}
+	return rs, nil
+}
+
 // Receipt reads a receipt of the dossier code for the actor. Unknown,
 // forbidden and belonging to another dossier answer the same
 // apperr.ErrNotFound, so that ids cannot be probed.
