@@ -6,9 +6,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -162,7 +159,7 @@ func TestDemoPayOnline(t *testing.T) {
 			if res.StatusCode != 200 || !strings.HasPrefix(signed, "%PDF-") {
 				t.Fatalf("the result: %d", res.StatusCode)
 			}
-			if out := pdfsig(t, []byte(signed)); !strings.Contains(out, "Signature is Valid") {
+			if out := apptest.PDFSig(t, []byte(signed)); !strings.Contains(out, "Signature is Valid") {
 				t.Fatalf("pdfsig on the result:\n%s", out)
 			}
 			if text := apptest.PDFText(t, []byte(signed), "-raw"); !strings.Contains(text, "15/2026/GCNKH") || !strings.Contains(text, d.Code) {
@@ -265,23 +262,4 @@ func TestDemoPayOnline(t *testing.T) {
 			}
 		})
 	}
-}
-
-// pdfsig runs poppler's pdfsig on a PDF; without it the test skips
-// locally and fails under CI=true (.ci/run installs poppler-utils).
-func pdfsig(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdfsig")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdfsig (poppler-utils) is required under CI=true")
-		}
-		t.Skip("pdfsig not installed")
-	}
-	f := filepath.Join(t.TempDir(), "result.pdf")
-	if err := os.WriteFile(f, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, _ := exec.Command(bin, f).CombinedOutput()
-	return string(out)
 }

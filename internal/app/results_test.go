@@ -104,7 +104,7 @@ func TestUploadedResults(t *testing.T) {
 	if sum(stored) == sum(plain) {
 		t.Fatal("the unsigned result was stored unsigned")
 	}
-	if out := pdfsig(t, stored); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Phường Hàng Trống") {
+	if out := apptest.PDFSig(t, stored); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Phường Hàng Trống") {
 		t.Fatalf("pdfsig on the signed upload:\n%s", out)
 	}
 }

@@ -3,9 +3,7 @@ package backoffice_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/motcua/motcua/internal/app"
@@ -13,7 +11,6 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/population"
-	"github.com/motcua/motcua/internal/sandbox/popregistry"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
@@ -36,31 +33,6 @@ func sourcedSpec() catalog.Spec {
 	return s
 }
 
-// registry is a sandbox registry holding citizen A, behind a switch that
-// makes it answer 500 (the platform down).
-type registry struct {
-	srv  *httptest.Server
-	down atomic.Bool
-}
-
-func startRegistry(t *testing.T) *registry {
-	t.Helper()
-	reg := popregistry.New("tok", []popregistry.Person{{Citizen: population.Citizen{IDNumber: apptest.CitizenA,
-		Name: population.Name{Last: "Nguyễn", Middle: "Văn", First: "An"}, Sex: "Nam",
-		PermanentResidence: population.Address{ProvinceName: "Thành phố Hà Nội", DistrictName: "Quận Hoàn Kiếm", WardName: "Phường Hàng Trống", Detail: "Số 5 phố Lý Quốc Sư"},
-		Spouse:             population.Relative{FullName: "Phạm Thị Hoa"}}, BirthDate: "15/03/1990"}})
-	r := &registry{}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if r.down.Load() {
-			w.WriteHeader(http.StatusInternalServerError)
-			return
-		}
-		reg.ServeHTTP(w, req)
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
-}
-
 // TestIntakePopulationLookup: at the counter, the receptionist looks the
 // applicant up; the applicant and every sourced field are filled and
 // marked, what was typed elsewhere is kept; not found and the platform
@@ -69,9 +41,9 @@ func startRegistry(t *testing.T) *registry {
 func TestIntakePopulationLookup(t *testing.T) {
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
-			reg := startRegistry(t)
+			reg := apptest.StartRegistry(t)
 			env := apptest.StartConfig(t, e, app.Options{}, func(c *config.Config) {
-				c.Population = config.Population{URL: reg.srv.URL, Token: "tok"}
+				c.Population = reg.Config()
 			})
 			if rep, err := env.DB.ImportCatalogue(context.Background(), []catalog.Spec{sourcedSpec()}); err != nil || len(rep.Rejected) > 0 {
 				t.Fatalf("import: %v %v", err, rep.Rejected)
@@ -102,7 +74,7 @@ func TestIntakePopulationLookup(t *testing.T) {
 			if strings.Contains(p.body, `id="source-`) {
 				t.Error("marks after a failed lookup")
 			}
-			reg.down.Store(true)
+			reg.Down.Store(true)
 			typed["applicant.full_name"] = "Nguyễn Văn An"
 			p = rec.postMultipart(path, typed, nil)
 			want(t, "down", p, http.StatusServiceUnavailable, "không phản hồi", "nhập thông tin thủ công", `value="Để bổ sung hồ sơ"`)
@@ -166,7 +138,7 @@ func TestIntakePopulationLookup(t *testing.T) {
 			// applicant corrects at the desk: the reception records the
 			// values the lookup gave and the desk kept, and the dossier
 			// page says so; the corrected name is the applicant's.
-			reg.down.Store(false)
+			reg.Down.Store(false)
 			typed["applicant.id_number"], typed["applicant.full_name"] = apptest.CitizenA, "Nguyễn Văn An"
 			want(t, "found again", rec.postMultipart(path, typed, nil), 200, `id="source-nyc_cu_tru"`)
 			residence := "Số 5 phố Lý Quốc Sư, Phường Hàng Trống, Quận Hoàn Kiếm, Thành phố Hà Nội"

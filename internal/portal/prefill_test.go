@@ -4,8 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 
 	"github.com/motcua/motcua/internal/app"
@@ -14,7 +12,6 @@ import (
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/population"
-	"github.com/motcua/motcua/internal/sandbox/popregistry"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
@@ -124,31 +121,6 @@ func TestPrefillFromIdentity(t *testing.T) {
 	})
 }
 
-// populationRegistry is a sandbox population registry holding citizen A,
-// behind a switch that makes it answer 500 (the platform down).
-type populationRegistry struct {
-	srv  *httptest.Server
-	down atomic.Bool
-}
-
-func startPopulationRegistry(t *testing.T) *populationRegistry {
-	t.Helper()
-	reg := popregistry.New("tok", []popregistry.Person{{Citizen: population.Citizen{IDNumber: apptest.CitizenA,
-		Name: population.Name{Last: "Nguyễn", Middle: "Văn", First: "An"}, Sex: "Nam",
-		PermanentResidence: population.Address{ProvinceName: "Thành phố Hà Nội", DistrictName: "Quận Hoàn Kiếm", WardName: "Phường Hàng Trống", Detail: "Số 5 phố Lý Quốc Sư"},
-		Father:             population.Relative{FullName: "Nguyễn Văn Bảo"}}, BirthDate: "15/03/1990"}})
-	r := &populationRegistry{}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if r.down.Load() {
-			w.WriteHeader(http.StatusInternalServerError)
-			return
-		}
-		reg.ServeHTTP(w, req)
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
-}
-
 // TestPrefillFromPopulation: with the citizen's consent the form is filled
 // from the population database (a lookup logged with the procedure as its
 // purpose); without consent, or with the database down, nothing is looked
@@ -156,9 +128,9 @@ func startPopulationRegistry(t *testing.T) *populationRegistry {
 func TestPrefillFromPopulation(t *testing.T) {
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
-			reg := startPopulationRegistry(t)
+			reg := apptest.StartRegistry(t)
 			env := apptest.StartConfig(t, e, app.Options{}, func(c *config.Config) {
-				c.Population = config.Population{URL: reg.srv.URL, Token: "tok"}
+				c.Population = reg.Config()
 			})
 			importPrefillProcedure(t, env)
 			ctx := context.Background()
@@ -201,10 +173,10 @@ func TestPrefillFromPopulation(t *testing.T) {
 
 			// The database down: a clear message, nothing filled.
 			typed["population_consent"] = "1"
-			reg.down.Store(true)
+			reg.Down.Store(true)
 			p = a.postMultipart(path, typed, nil, nil)
 			wantPage(t, "down", p, http.StatusServiceUnavailable, []string{`id="population-error"`, `value="Chuyển nơi ở"`}, []string{residence})
-			reg.down.Store(false)
+			reg.Down.Store(false)
 
 			// With consent: filled, each value saying where it came from.
 			p = a.postMultipart(path, typed, nil, nil)
