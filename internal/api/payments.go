@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,11 +61,7 @@ func (h *Handler) startPayment(w http.ResponseWriter, r *http.Request) error {
 	if err := h.decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	st, err := h.Payments.Start(r.Context(), actorFrom(r.Context()), r.PathValue("code"), strings.TrimSpace(in.Gateway), ip,
+	st, err := h.Payments.Start(r.Context(), actorFrom(r.Context()), r.PathValue("code"), strings.TrimSpace(in.Gateway), web.ClientIP(r),
 		web.PublicURL(h.BaseURL, r, paymentReturnPath), Lang(r))
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -106,11 +105,7 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request) error {
 			"Thanh toán trực tuyến chưa được kết nối. Vui lòng nộp phí, lệ phí tại bộ phận một cửa.",
 			"Online payment is not connected. Please pay the fee at the one-stop desk.")
 	}
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	st, err := h.Payments.Start(r.Context(), citizenActor(a), d.Code, strings.TrimSpace(r.PostFormValue("gateway")), ip,
+	st, err := h.Payments.Start(r.Context(), citizenActor(a), d.Code, strings.TrimSpace(r.PostFormValue("gateway")), web.ClientIP(r),
 		web.PublicURL(h.BaseURL, r, payReturnPath), web.LangOf(r))
 	if err != nil {
 		e, ok := apperr.As(err)

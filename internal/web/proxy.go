@@ -108,3 +108,12 @@ func (ps Proxies) Wrap(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r2)
 	})
 }
+
+// ClientIP is the client's IP address, as Wrap left it in RemoteAddr
+// (behind a trusted proxy, the one the proxy names).
+func ClientIP(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return h
+	}
+	return r.RemoteAddr
+}
