@@ -18,6 +18,8 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/eid"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/jobs"
+	"github.com/motcua/motcua/internal/notice"
 	"github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/population"
 	"github.com/motcua/motcua/internal/portal"
@@ -43,7 +45,14 @@ type App struct {
 	Population *population.Service
 	// Payments is the payment service (payments.go).
 	Payments *payment.Service
+	// Jobs is the job queue; Notices tells citizens of their dossiers
+	// (outbound.go).
+	Jobs    *jobs.Queue
+	Notices *notice.Service
+	nowFn   func() time.Time
 }
+
+func (a *App) now() time.Time { return a.nowFn() }
 
 // Options override parts of the assembly (tests use them).
 type Options struct {
@@ -214,7 +223,19 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			})
 		},
 	})
-	return &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop, Payments: pays}, nil
+	a := &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop, Payments: pays, nowFn: now}
+	// --- outbound (outbound.go) ---
+	out, err := newOutbound(cfg, a)
+	if err != nil {
+		return nil, fmt.Errorf("the notices: %w", err)
+	}
+	if err := out.start(cfg, a); err != nil {
+		return nil, err
+	}
+	a.Jobs, a.Notices = out.queue, out.notices
+	bo.Jobs, bo.Notices = out.queue, db
+	// --- end outbound ---
+	return a, nil
 }
 
 // Sweeping of the file store: files older than SweepAge that no request
@@ -243,54 +264,6 @@ func (a *App) SweepFiles(ctx context.Context, olderThan time.Duration) (files.Sw
 	return rep, nil
 }
 
-// StartSweeper sweeps the file store now and then every SweepEvery until
-// ctx is done, in a goroutine; failures are logged.
-func (a *App) StartSweeper(ctx context.Context) {
-	go func() {
-		t := time.NewTicker(SweepEvery)
-		defer t.Stop()
-		for {
-			rep, err := a.SweepFiles(ctx, SweepAge)
-			if err != nil && ctx.Err() == nil {
-				a.Log.ErrorContext(ctx, "file sweep failed", "err", err)
-			} else if rep.Temporary+rep.Orphans+rep.Recovered > 0 {
-				a.Log.InfoContext(ctx, "file sweep", "temporary", rep.Temporary, "orphans", rep.Orphans, "recovered", rep.Recovered)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
-
 // AnchorEvery is how often the server anchors every dossier's history
-// (see store.Anchor).
+// (see store.Anchor); the audit_anchor job looks every hour.
 const AnchorEvery = 24 * time.Hour
-
-// Anchor writes an anchor whenever the newest one is older than
-// AnchorEvery, looking at start and then every hour, until ctx ends.
-// Several servers may run it over one database: the store writes one
-// anchor per period. Each anchor's hash is logged, so that a log collector
-// keeps a copy outside the database.
-func (a *App) Anchor(ctx context.Context) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		an, wrote, err := a.DB.WriteAnchor(ctx, time.Now(), AnchorEvery)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			a.Log.ErrorContext(ctx, "writing the audit anchor", "err", err)
-		case wrote:
-			a.Log.InfoContext(ctx, "audit anchor written", "anchor", an.ID, "dossiers", an.Dossiers, "events", an.Events, "head_hash", an.HeadHash)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}

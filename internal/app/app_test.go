@@ -15,7 +15,8 @@ import (
 
 // TestSweepFiles, on both engines: the sweeper keeps the files of dossiers
 // and drafts, removes an old orphan and an old temporary file, and leaves
-// young files alone; StartSweeper runs it at once.
+// young files alone; the periodic file_sweep job runs it as soon as the
+// job queue starts.
 func TestSweepFiles(t *testing.T) {
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
@@ -54,14 +55,17 @@ func TestSweepFiles(t *testing.T) {
 				}
 			}
 			before := len(env.StoredFiles())
-			sctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			env.App.StartSweeper(sctx)
-			deadline := time.Now().Add(10 * time.Second)
-			for len(env.StoredFiles()) != before-2 && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
+			stop, err := env.App.StartJobs(ctx)
+			if err != nil {
+				t.Fatal(err)
 			}
-			cancel()
+			deadline := time.Now().Add(30 * time.Second)
+			for len(env.StoredFiles()) != before-2 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
 			left := strings.Join(env.StoredFiles(), " ")
 			for name, want := range map[string]bool{drafted: true, young: true, orphan: false, "up-crashed": false} {
 				if strings.Contains(left, name) != want {

@@ -33,6 +33,7 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/notice"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/receipt"
@@ -141,6 +142,12 @@ type Handler struct {
 
 	web *web.Renderer
 	cop *http.CrossOriginProtection
+	// Jobs is the job queue, for the administrators' page of failed jobs
+	// (jobs.go); Notices lists a dossier's notices to its citizen.
+	Jobs    JobQueue
+	Notices interface {
+		DossierNotices(ctx context.Context, dossierID int64) ([]notice.Record, error)
+	}
 }
 
 // New builds the handler and parses its templates. sessions is the
@@ -202,6 +209,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+kioskPath+"{code}", h.cop.Handler(h.page(h.kioskPost)))
 	mux.HandleFunc("GET /can-bo/danh-gia.css", serveKioskCSS)
 	h.registerPopulation(mux) // population.go
+	h.registerJobs(mux)       // jobs.go
 	mux.Handle("/can-bo/", h.page(func(w http.ResponseWriter, r *http.Request, _ *staff) error {
 		return apperr.ErrNotFound
 	}))

@@ -168,6 +168,8 @@ type dossierView struct {
 	// Payments its payment requests.
 	Receipts []receiptView
 	Payments []paymentView
+	// Outbound is what left the building about the dossier (outbound.go).
+	Outbound outboundView
 	Preview  *docView
 	Actions  map[string]bool
 	// Done is the action just completed (the success notice), Slip the slip
@@ -298,6 +300,9 @@ func (h *Handler) load(r *http.Request, s *staff) (*dossierView, error) {
 			view.Receipts = append(view.Receipts, receiptView{Receipt: c, Amount: web.Money(c.Total, lang),
 				URL: fmt.Sprintf("/can-bo/ho-so/%s/bien-lai/%d", d.Code, c.ID)})
 		}
+	}
+	if view.Outbound, err = h.outboundOf(r, d); err != nil {
+		return nil, err
 	}
 	names := map[string]string{}
 	for _, doc := range v.Documents {

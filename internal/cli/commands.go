@@ -75,10 +75,18 @@ func serve(ctx context.Context, args []string, env Env) error {
 		go func() { _ = a.Server.ServeMetrics(ctx, mln) }()
 		log.InfoContext(ctx, "metrics are served", "url", "http://"+mln.Addr().String()+"/metrics")
 	}
-	go a.Maintain(ctx)
-	// Uploads of crashed requests and files nothing refers to any more.
-	a.StartSweeper(ctx)
-	go a.Anchor(ctx)
+	// The job queue: notices, sync, webhooks, and the periodic
+	// housekeeping, file sweep and audit anchors.
+	stopJobs, err := a.StartJobs(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		if err := stopJobs(); err != nil {
+			log.ErrorContext(ctx, "stopping the job queue", "err", err)
+		}
+	}()
 	log.InfoContext(ctx, "motcua is serving", "url", "http://"+ln.Addr().String()+"/", "db", db.Dialect(), "version", Version)
 	fmt.Fprintf(env.Stdout, "motcua %s — open http://%s/\n", Version, ln.Addr())
 	if env.Ready != nil {

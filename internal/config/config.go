@@ -56,6 +56,10 @@ type Config struct {
 	Paygov Paygov
 	// Signing is the units' keys for electronic results (payments.go).
 	Signing Signing
+	// Notices, DVCQG and Jobs are what leaves the building (outbound.go).
+	Notices Notices
+	DVCQG   DVCQG
+	Jobs    Jobs
 }
 
 // OIDC is an OpenID Connect provider's relying-party settings. The claim
@@ -145,6 +149,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.paymentFlags(fs)    // --vnpay-*, see payments.go
 	c.signingFlags(fs)    // --sign-*, see payments.go
 	c.paygovFlags(fs)     // --paygov-*, see payments.go
+	c.outboundFlags(fs)   // --smtp-*, --sms-*, --zalo-*, --dvcqg-*, --jobs-*, see outbound.go
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", c.MetricsAddr), "listen address of /metrics (env MOTCUA_METRICS_ADDR; default: not served)")
 }
 
@@ -224,6 +229,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validatePopulation()...) // see population.go
 	errs = append(errs, c.validatePayments()...)   // see payments.go
+	errs = append(errs, c.validateOutbound()...)   // see outbound.go
 	errs = append(errs, c.validatePaygov()...)     // see payments.go
 	return errors.Join(errs...)
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -58,6 +59,9 @@ type Config struct {
 	MaxAttempts int
 	// RetryPolicy overrides River's exponential backoff (tests).
 	RetryPolicy river.ClientRetryPolicy
+	// Periodic lists the jobs inserted on a schedule (by the elected
+	// leader among the processes sharing the store).
+	Periodic []*river.PeriodicJob
 	// PollInterval is how often workers look for new jobs; 0 is one
 	// second. Neither driver listens for notifications on database/sql, so
 	// this bounds the delay between a commit and its job starting.
@@ -94,10 +98,14 @@ func New(db *store.DB, cfg Config) (*Queue, error) {
 	if poll <= 0 {
 		poll = time.Second
 	}
+	retry := cfg.RetryPolicy
+	if retry == nil {
+		retry = Backoff{Base: 5 * time.Second, Cap: 15 * time.Minute}
+	}
 	rc := &river.Config{
 		Logger:      log,
 		MaxAttempts: cfg.MaxAttempts,
-		RetryPolicy: cfg.RetryPolicy,
+		RetryPolicy: retry,
 		// Failed jobs stay until an administrator retries or the next
 		// steps' clean-up removes them: they are the record of what did not
 		// leave the building.
@@ -115,6 +123,7 @@ func New(db *store.DB, cfg Config) (*Queue, error) {
 			queues = DefaultQueues
 		}
 		rc.Workers = cfg.Workers
+		rc.PeriodicJobs = cfg.Periodic
 		rc.Queues = make(map[string]river.QueueConfig, len(queues))
 		for name, n := range queues {
 			rc.Queues[name] = river.QueueConfig{MaxWorkers: n}
@@ -151,6 +160,15 @@ func (q *Queue) Enqueue(ctx context.Context, tx *sql.Tx, args river.JobArgs, opt
 // Run works jobs until ctx ends, then lets running jobs finish for up to
 // grace before cancelling them. It returns nil on a clean stop.
 func (q *Queue) Run(ctx context.Context, grace time.Duration) error {
+	if err := q.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return q.Stop(context.WithoutCancel(ctx), grace)
+}
+
+// Start starts working jobs in the background; Stop stops.
+func (q *Queue) Start(ctx context.Context) error {
 	if !q.work {
 		return errors.New("starting the job queue: no workers registered")
 	}
@@ -159,14 +177,18 @@ func (q *Queue) Run(ctx context.Context, grace time.Duration) error {
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("starting the job queue: %w", err)
 	}
-	<-ctx.Done()
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	return nil
+}
+
+// Stop lets running jobs finish for up to grace, then cancels them.
+func (q *Queue) Stop(ctx context.Context, grace time.Duration) error {
+	stopCtx, cancel := context.WithTimeout(ctx, grace)
 	defer cancel()
 	if err := q.client.Stop(stopCtx); err != nil {
 		// Jobs still running after grace are cancelled; River rescues them
 		// later (they are worked again), which is why workers must be
 		// idempotent.
-		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		hard, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		if err := q.client.StopAndCancel(hard); err != nil {
 			return fmt.Errorf("stopping the job queue: %w", err)
@@ -175,19 +197,32 @@ func (q *Queue) Run(ctx context.Context, grace time.Duration) error {
 	return nil
 }
 
-// Failed lists up to limit jobs that exhausted their attempts (River's
-// "discarded"), most recently failed first.
+// Failed lists up to limit jobs that will not run again by themselves:
+// those that exhausted their attempts (River's "discarded") and those
+// their worker gave up on for good ("cancelled", a provider's refusal),
+// most recently failed first.
 func (q *Queue) Failed(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
+	return q.list(ctx, limit, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
+}
+
+// Retrying lists up to limit jobs waiting for their next attempt after a
+// failure, most recent first: the backlog of an outside system that is
+// down.
+func (q *Queue) Retrying(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
+	return q.list(ctx, limit, rivertype.JobStateRetryable)
+}
+
+func (q *Queue) list(ctx context.Context, limit int, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
 	if limit <= 0 || limit > 10000 {
 		limit = 100
 	}
 	p := river.NewJobListParams().
-		States(rivertype.JobStateDiscarded).
+		States(states...).
 		OrderBy(river.JobListOrderByFinalizedAt, river.SortOrderDesc).
 		First(limit)
 	res, err := q.client.JobList(ctx, p)
 	if err != nil {
-		return nil, fmt.Errorf("listing failed jobs: %w", err)
+		return nil, fmt.Errorf("listing %v jobs: %w", states, err)
 	}
 	return res.Jobs, nil
 }
@@ -209,3 +244,27 @@ func (q *Queue) Retry(ctx context.Context, id int64) (*rivertype.JobRow, error) 
 	}
 	return job, nil
 }
+
+// Backoff is the retry policy: the delay doubles from Base at each failed
+// attempt up to Cap, with up to a tenth of jitter so that a provider
+// coming back is not met by every job at once. A capped delay keeps an
+// outage's backlog leaving within Cap of the other side's return.
+type Backoff struct {
+	Base, Cap time.Duration
+}
+
+// NextRetry implements river.ClientRetryPolicy.
+func (b Backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := b.Cap
+	if n := job.Attempt - 1; n < 30 {
+		if e := b.Base << max(n, 0); e > 0 && e < b.Cap {
+			d = e
+		}
+	}
+	d += time.Duration(rand.Int64N(int64(d)/10 + 1))
+	return time.Now().Add(d)
+}
+
+// Client is River's client under the queue, for River's own listing and
+// periodic-job APIs.
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }

@@ -16,7 +16,15 @@ import (
 // notice; chosen is false when it never saved a choice (the defaults of
 // account.Preferences apply then).
 func (db *DB) NotificationPrefs(ctx context.Context, accountID int64) (on []account.Choice, chosen bool, err error) {
-	rows, err := db.query(ctx, `SELECT event_kind, channel, enabled FROM notification_prefs
+	return notificationPrefs(ctx, db.ro, accountID)
+}
+
+// notificationPrefs reads them through q (the read pool, or a transaction
+// deciding which notices to send).
+func notificationPrefs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, accountID int64) (on []account.Choice, chosen bool, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT event_kind, channel, enabled FROM notification_prefs
 		WHERE account_id = $1 ORDER BY event_kind, channel`, accountID)
 	if err != nil {
 		return nil, false, fmt.Errorf("reading notification preferences: %w", err)

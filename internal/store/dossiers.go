@@ -65,7 +65,7 @@ func (db *DB) CreateDossier(ctx context.Context, in *dossier.NewDossier) (*dossi
 }
 
 // createDossierTx is the body of one submission inside a (group) transaction.
-func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
+func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
 	d := in.Dossier
 	if in.IdemKey != "" {
 		var id int64
@@ -127,6 +127,9 @@ func createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*doss
 		return nil, false, err
 	}
 	d.Events = []dossier.Event{*in.Event}
+	if err := db.eventHook(ctx, tx, d, in.Event); err != nil {
+		return nil, false, err
+	}
 	if in.IdemKey != "" {
 		_, err := tx.ExecContext(ctx, qInsertIdem,
 			in.IdemAccount, in.IdemKey, in.RequestHash, d.ID, utc(d.SubmittedAt))
@@ -344,7 +347,7 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 		if _, err := tx.ExecContext(ctx, qSetEventsHead, hash, d.ID); err != nil {
 			return fmt.Errorf("saving the history head of %s: %w", d.Code, err)
 		}
-		return nil
+		return db.eventHook(ctx, tx, d, ev)
 	})
 }
 

@@ -37,8 +37,8 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) (b []byte, fou
 	return b, true, nil
 }
 
-// CommitCtx stores (or replaces) a session and sweeps expired ones, so
-// that the table never grows unbounded.
+// CommitCtx stores (or replaces) a session. Expired sessions are removed
+// by housekeeping (DB.Housekeep), not by the requests that log in.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	return s.db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `
@@ -47,9 +47,6 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 			account.HashToken(token), b, utc(expiry))
 		if err != nil {
 			return fmt.Errorf("saving session: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, utc(s.now())); err != nil {
-			return fmt.Errorf("sweeping sessions: %w", err)
 		}
 		return nil
 	})

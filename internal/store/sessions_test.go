@@ -32,7 +32,7 @@ func TestSessions(t *testing.T) {
 		if b, found, err := s.Find("a"); !found || err != nil || string(b) != "two" {
 			t.Fatalf("find a: %q %v %v", b, found, err)
 		}
-		// An expired session is not found, and the next commit sweeps it.
+		// An expired session is not found, and housekeeping removes it.
 		if err := s.CommitCtx(ctx, "old", []byte("x"), now.Add(-time.Minute)); err != nil {
 			t.Fatal(err)
 		}
@@ -41,6 +41,12 @@ func TestSessions(t *testing.T) {
 		}
 		raw := rawDB(t, e, dsn)
 		var n int
+		if err := raw.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("sessions before housekeeping: %d %v", n, err)
+		}
+		if h, err := db.Housekeep(ctx, now); err != nil || h.Sessions != 1 {
+			t.Fatalf("housekeeping: %+v %v", h, err)
+		}
 		if err := raw.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("sessions after sweep: %d %v", n, err)
 		}

@@ -50,6 +50,9 @@ type DB struct {
 	versions sync.Map
 	// dirs is the in-memory directory of units and the catalogue.
 	dirs dirCache
+	// onEvent runs inside every transaction that writes a dossier event
+	// (see OnEvent).
+	onEvent EventHook
 }
 
 // Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)

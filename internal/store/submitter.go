@@ -136,7 +136,7 @@ func (s *submitter) commit(group []*submitReq) {
 				in.Documents = append([]dossier.Document(nil), in.Documents...)
 				ev := *in.Event
 				in.Event = &ev
-				out, replayed, err := createDossierTx(ctx, tx, &in)
+				out, replayed, err := s.db.createDossierTx(ctx, tx, &in)
 				if err != nil {
 					failed, failErr = i, err
 					return errGroupAborted
