@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
+	"github.com/motcua/motcua/internal/notice"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -196,8 +197,6 @@ func (h *Handler) mineView(r *http.Request, a *account.Account, d *dossier.Dossi
 	return v, nil
 }
 
-// docName names a document of the procedure's list by its key; "" when
-// the key is empty or unknown.
 // docPresent reports whether the document of key is shown at the desk.
 func docPresent(ver *catalog.Version, key string) bool {
 	if ver == nil {
@@ -211,6 +210,8 @@ func docPresent(ver *catalog.Version, key string) bool {
 	return false
 }
 
+// docName names a document of the procedure's list by its key; the key
+// itself when it is empty or unknown.
 func docName(ver *catalog.Version, key string) string {
 	if ver == nil || key == "" {
 		return key
@@ -235,73 +236,10 @@ func sizeWords(n int64, lang string) string {
 	return s + " MB"
 }
 
-// eventText tells one event in a plain sentence.
+// eventText tells one event in the reader's language, in the words of
+// package notice, which the e-mail, SMS and Zalo notices use too.
 func (h *Handler) eventText(r *http.Request, ev dossier.Event, ver *catalog.Version) string {
-	lang := web.LangOf(r)
-	reason := func(s string) string {
-		if n := strings.TrimSpace(ev.Note); n != "" {
-			return s + " " + h.t(r, "tl.reason", n)
-		}
-		return s
-	}
-	switch ev.Action {
-	case dossier.ActSubmit:
-		return h.t(r, "tl.submit")
-	case dossier.ActReceive:
-		if ev.From == 0 {
-			return h.t(r, "tl.receive.counter")
-		}
-		return h.t(r, "tl.receive")
-	case dossier.ActRefuse:
-		return reason(h.t(r, "tl.refuse"))
-	case dossier.ActRequestSupplement:
-		var names []string
-		data, _ := ev.Data.(dossier.SupplementData)
-		for _, k := range data.Documents {
-			names = append(names, docName(ver, k))
-		}
-		return reason(h.t(r, "tl.request_supplement", strings.Join(names, "; ")))
-	case dossier.ActSupplement:
-		if n := strings.TrimSpace(ev.Note); n != "" {
-			return h.t(r, "tl.supplement") + " " + h.t(r, "tl.note", n)
-		}
-		return h.t(r, "tl.supplement")
-	case dossier.ActAssign:
-		return h.t(r, "tl.assign")
-	case dossier.ActTransfer:
-		return h.t(r, "tl.transfer")
-	case dossier.ActRequestFee:
-		data, _ := ev.Data.(dossier.FeeData)
-		return h.t(r, "tl.request_fee", web.Money(data.Amount, lang))
-	case dossier.ActFeePaid:
-		return h.t(r, "tl.fee_paid")
-	case dossier.ActFinish:
-		return h.t(r, "tl.finish")
-	case dossier.ActReturnResult:
-		return h.t(r, "tl.return_result")
-	case dossier.ActDeliver:
-		return h.t(r, "tl.deliver")
-	case dossier.ActStop:
-		return reason(h.t(r, "tl.stop"))
-	case dossier.ActRevokeResult:
-		return reason(h.t(r, "tl.revoke_result"))
-	case dossier.ActWithdraw:
-		return reason(h.t(r, "tl.withdraw"))
-	case dossier.ActReschedule:
-		data, ok := ev.Data.(dossier.RescheduleData)
-		if !ok || data.NewDue.IsZero() {
-			return reason(h.t(r, "tl.reschedule.nodate"))
-		}
-		return reason(h.t(r, "tl.reschedule", web.Date(data.NewDue)))
-	case dossier.ActRate:
-		data, _ := ev.Data.(dossier.RatingData)
-		rv := data.Rating
-		if h.web.Has("rating." + rv) {
-			return h.t(r, "tl.rate", h.t(r, "rating."+rv))
-		}
-		return h.t(r, "tl.rate.plain")
-	}
-	return ev.To.Label(lang)
+	return notice.EventText(ev, ver, web.LangOf(r))
 }
 
 // act runs the citizen's command and answers: 303 to the dossier page with

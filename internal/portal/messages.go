@@ -1,6 +1,9 @@
 package portal
 
-import "github.com/motcua/motcua/internal/web"
+import (
+	"github.com/motcua/motcua/internal/notice"
+	"github.com/motcua/motcua/internal/web"
+)
 
 // messages are the portal's interface strings, Vietnamese first.
 var messages = web.Messages{
@@ -409,31 +412,11 @@ var messages = web.Messages{
 	"mine.err.confirm":      {"Vui lòng đánh dấu xác nhận rút hồ sơ.", "Tick the box to confirm the withdrawal."},
 	"mine.err.rating":       {"Vui lòng chọn mức độ hài lòng.", "Choose how satisfied you are."},
 	"mine.err.too_long":     {"Nội dung quá dài (tối đa %d ký tự).", "The text is too long (%d characters at most)."},
-	"rating.very_satisfied": {"Rất hài lòng", "Very satisfied"},
-	"rating.satisfied":      {"Hài lòng", "Satisfied"},
-	"rating.dissatisfied":   {"Không hài lòng", "Dissatisfied"},
-	"tl.submit":             {"Bạn đã nộp hồ sơ trực tuyến.", "You submitted the dossier online."},
-	"tl.receive":            {"Bộ phận một cửa đã tiếp nhận hồ sơ.", "The one-stop desk received the dossier."},
-	"tl.receive.counter":    {"Hồ sơ được nộp và tiếp nhận tại bộ phận một cửa.", "The dossier was lodged and received at the one-stop desk."},
-	"tl.refuse":             {"Hồ sơ không được tiếp nhận.", "The dossier was not accepted."},
-	"tl.request_supplement": {"Cơ quan yêu cầu bổ sung giấy tờ: %s.", "The office asked for more documents: %s."},
-	"tl.supplement":         {"Giấy tờ bổ sung đã được nộp; hồ sơ được tiếp tục giải quyết.", "The missing documents were sent; processing continues."},
-	"tl.assign":             {"Hồ sơ đã được giao cho cán bộ chuyên môn giải quyết.", "The dossier was assigned to an officer."},
-	"tl.transfer":           {"Hồ sơ đã được chuyển đến cơ quan có thẩm quyền để giải quyết.", "The dossier was passed to the competent office."},
-	"tl.request_fee":        {"Cơ quan yêu cầu nộp phí, lệ phí: %s.", "The office asked for the fees: %s."},
-	"tl.fee_paid":           {"Đã ghi nhận việc nộp phí, lệ phí.", "The fee payment was recorded."},
-	"tl.finish":             {"Đã có kết quả giải quyết.", "The result is ready."},
-	"tl.return_result":      {"Kết quả đã được chuyển về bộ phận một cửa nơi tiếp nhận hồ sơ.", "The result was sent back to the desk that received the dossier."},
-	"tl.deliver":            {"Đã trả kết quả.", "The result was delivered."},
-	"tl.revoke_result":      {"Cơ quan đã thu hồi kết quả điện tử của hồ sơ.", "The office revoked the dossier's electronic result."},
-	"tl.stop":               {"Cơ quan đã dừng xử lý hồ sơ.", "The office stopped processing the dossier."},
-	"tl.withdraw":           {"Hồ sơ đã được rút.", "The dossier was withdrawn."},
-	"tl.reschedule":         {"Cơ quan gửi lời xin lỗi và hẹn lại ngày trả kết quả: %s.", "The office apologised and set a new date for the result: %s."},
-	"tl.reschedule.nodate":  {"Cơ quan gửi lời xin lỗi và hẹn lại ngày trả kết quả.", "The office apologised and set a new date for the result."},
-	"tl.rate":               {"Bạn đã đánh giá: %s.", "You rated it: %s."},
-	"tl.rate.plain":         {"Bạn đã đánh giá việc giải quyết hồ sơ.", "You rated how the dossier was handled."},
-	"tl.reason":             {"Lý do: %s", "Reason: %s"},
-	"tl.note":               {"Ghi chú: %s", "Note: %s"},
+	// The rating labels are package notice's: its sentence "Bạn đã đánh
+	// giá: …" quotes them, and the form must offer the same words.
+	"rating.very_satisfied": notice.Messages["rating.very_satisfied"],
+	"rating.satisfied":      notice.Messages["rating.satisfied"],
+	"rating.dissatisfied":   notice.Messages["rating.dissatisfied"],
 
 	// Life events (procedures.life_events keys)
 	"event.ket_hon":         {"Kết hôn", "Getting married"},
