@@ -76,7 +76,7 @@ func (o *outbound) start(cfg config.Config, a *App) error {
 	if cfg.Jobs.RetryBase > 0 {
 		retry = jobs.Backoff{Base: cfg.Jobs.RetryBase, Cap: 15 * time.Minute}
 	}
-	q, err := jobs.New(a.DB, jobs.Config{Log: a.Log, Workers: o.workers, Periodic: o.periodic, RetryPolicy: retry, PollInterval: cfg.Jobs.Poll})
+	q, err := jobs.New(a.DB, jobs.Config{Log: a.Log, Workers: o.workers, Periodic: o.periodic, RetryPolicy: retry, PollInterval: cfg.Jobs.Poll, RescueAfter: cfg.Jobs.RescueAfter})
 	if err != nil {
 		return err
 	}
@@ -101,11 +101,6 @@ func (a *App) StartJobs(ctx context.Context) (stop func() error, err error) {
 		return nil, err
 	}
 	return func() error { return a.Jobs.Stop(context.WithoutCancel(ctx), 10*time.Second) }, nil
-}
-
-// noticeChannels builds the configured channels (notice_channels.go).
-func noticeChannels(cfg config.Config, a *App) (map[account.Channel]notice.Channel, error) {
-	return map[account.Channel]notice.Channel{}, nil
 }
 
 // HousekeepEvery is how often housekeeping runs.

@@ -40,6 +40,9 @@ type Jobs struct {
 	RetryBase time.Duration
 	// Poll is how often workers look for new jobs.
 	Poll time.Duration
+	// RescueAfter is how long a job left running by a killed process
+	// waits before it runs again.
+	RescueAfter time.Duration
 }
 
 // outboundFlags registers --smtp-*, --sms-*, --zalo-*, --dvcqg-* and --jobs-*.
@@ -62,6 +65,7 @@ func (c *Config) outboundFlags(fs *flag.FlagSet) {
 	fs.StringVar(&d.InboundToken, "dvcqg-inbound-token", envOr("DVCQG_INBOUND_TOKEN", d.InboundToken), "token the national portal presents at POST /api/v1/inbound/dvcqg; inbound is off without it (env MOTCUA_DVCQG_INBOUND_TOKEN)")
 	fs.DurationVar(&c.Jobs.RetryBase, "jobs-retry-base", c.Jobs.RetryBase, "first retry delay of a failed job; it doubles up to 15m (default 5s)")
 	fs.DurationVar(&c.Jobs.Poll, "jobs-poll", c.Jobs.Poll, "how often workers look for new jobs (default 1s)")
+	fs.DurationVar(&c.Jobs.RescueAfter, "jobs-rescue-after", c.Jobs.RescueAfter, "how long a job left running by a killed process waits before it runs again (default 3m)")
 }
 
 // validateOutbound checks the notice and sync settings.
@@ -93,8 +97,8 @@ func (c *Config) validateOutbound() []error {
 	if c.DVCQG.On() && (c.DVCQG.CreatePath == "" || c.DVCQG.UpdatePath == "" || c.DVCQG.ProgressPath == "") {
 		errs = append(errs, errors.New("--dvcqg-create-path, --dvcqg-update-path and --dvcqg-progress-path are needed with --dvcqg-url"))
 	}
-	if c.Jobs.RetryBase < 0 || c.Jobs.Poll < 0 {
-		errs = append(errs, errors.New("--jobs-retry-base and --jobs-poll must not be negative"))
+	if c.Jobs.RetryBase < 0 || c.Jobs.Poll < 0 || c.Jobs.RescueAfter < 0 {
+		errs = append(errs, errors.New("--jobs-retry-base, --jobs-poll and --jobs-rescue-after must not be negative"))
 	}
 	return errs
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
@@ -208,6 +209,15 @@ func loadAccounts(ctx context.Context, db *store.DB, scheme org.CodeScheme, rep 
 			return fmt.Errorf("creating demo citizen: %w", err)
 		}
 		rep.Accounts++
+		if !c.Verified {
+			// Bình chose to hear of everything by e-mail and SMS (An keeps
+			// the defaults: e-mail, and SMS for results).
+			choices := []account.Choice{{Kind: account.NoticeProgress, Channel: account.ChannelEmail}, {Kind: account.NoticeProgress, Channel: account.ChannelSMS},
+				{Kind: account.NoticeResult, Channel: account.ChannelEmail}, {Kind: account.NoticeResult, Channel: account.ChannelSMS}}
+			if err := db.UpdateContact(ctx, a.ID, account.Contact{Phone: a.Phone, Email: a.Email, Choices: &choices}, time.Now(), dossier.Actor{AccountID: a.ID, Name: a.FullName}); err != nil {
+				return fmt.Errorf("saving the demo citizen's notification choices: %w", err)
+			}
+		}
 	}
 	return nil
 }

@@ -330,6 +330,25 @@ func loadDossiers(ctx context.Context, db *store.DB, opts Options, n int) (int, 
 			}
 			break
 		}
+		// One of Trần Thị Bình's dossiers waits at the desk of Hàng Trống
+		// since yesterday: receiving it sends her the notices she chose
+		// (e-mail and SMS), the national-portal sync and the webhooks.
+		for _, proc := range desks[0].procs {
+			v := proc.Current
+			if v.LegacyLevel < 3 {
+				continue
+			}
+			clock = cal.NextOpening(end.Add(-24 * time.Hour))
+			in := dossier.SubmitInput{Procedure: proc.Code, Unit: desks[0].code, Form: SampleForm(v.Form, r), Account: accountOf[citizens[1].AccountID]}
+			if in.Documents, err = sc.required(ctx, v, clock); err != nil {
+				return err
+			}
+			if _, _, err := svc.Submit(ctx, citizens[1], in); err != nil {
+				return fmt.Errorf("submitting the demo dossier waiting at the desk: %w", err)
+			}
+			created++
+			break
+		}
 		return nil
 	}
 	if opts.direct {

@@ -59,6 +59,10 @@ type Config struct {
 	MaxAttempts int
 	// RetryPolicy overrides River's exponential backoff (tests).
 	RetryPolicy river.ClientRetryPolicy
+	// RescueAfter is how long a job may stay "running" before it is taken
+	// for dead (its process killed) and run again; it must exceed
+	// JobTimeout. 0 is DefaultRescueAfter.
+	RescueAfter time.Duration
 	// Periodic lists the jobs inserted on a schedule (by the elected
 	// leader among the processes sharing the store).
 	Periodic []*river.PeriodicJob
@@ -67,6 +71,14 @@ type Config struct {
 	// this bounds the delay between a commit and its job starting.
 	PollInterval time.Duration
 }
+
+// JobTimeout bounds one run of a job; every outside call of a worker has
+// its own shorter timeout.
+const JobTimeout = time.Minute
+
+// DefaultRescueAfter is how long a job of a killed process waits before it
+// runs again: past JobTimeout, no live worker can still be on it.
+const DefaultRescueAfter = 3 * time.Minute
 
 // Queue enqueues and works motcua's jobs.
 type Queue struct {
@@ -102,10 +114,16 @@ func New(db *store.DB, cfg Config) (*Queue, error) {
 	if retry == nil {
 		retry = Backoff{Base: 5 * time.Second, Cap: 15 * time.Minute}
 	}
+	rescue := cfg.RescueAfter
+	if rescue <= 0 {
+		rescue = DefaultRescueAfter
+	}
 	rc := &river.Config{
-		Logger:      log,
-		MaxAttempts: cfg.MaxAttempts,
-		RetryPolicy: retry,
+		JobTimeout:           min(JobTimeout, rescue/2),
+		RescueStuckJobsAfter: rescue,
+		Logger:               log,
+		MaxAttempts:          cfg.MaxAttempts,
+		RetryPolicy:          retry,
 		// Failed jobs stay until an administrator retries or the next
 		// steps' clean-up removes them: they are the record of what did not
 		// leave the building.

@@ -33,6 +33,8 @@ type Content struct {
 	HTML     string            // the same as HTML, escaped, inline-styled
 	SMS      string            // one short line: code and the event's sentence
 	ZaloData map[string]string // ZNS template_data
+	// Action is the event's, which picks the channel's template (Zalo).
+	Action string
 }
 
 // renderSMSMax bounds an SMS, in characters: five concatenated UCS-2
@@ -119,6 +121,7 @@ func Render(in Input) Content {
 	}
 
 	return Content{
+		Action:  string(ev.Action),
 		Subject: f.Subject,
 		Text:    renderText(f),
 		HTML:    renderHTML(f),
