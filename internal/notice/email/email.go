@@ -2,6 +2,7 @@ package email
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -56,6 +57,10 @@ type Config struct {
 	// Timeout bounds connecting and each SMTP command; 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// TLS, when set, is the TLS configuration of STARTTLS and smtps, for a
+	// server whose certificate a private authority signed (RootCAs); its
+	// ServerName defaults to the URL's host. nil means the system's roots.
+	TLS *tls.Config
 }
 
 // Client sends e-mail. It is safe for concurrent use; each Send opens its
@@ -125,6 +130,13 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	opts = append(opts, gomail.WithPort(port))
+	if cfg.TLS != nil {
+		tc := cfg.TLS.Clone()
+		if tc.ServerName == "" {
+			tc.ServerName = host
+		}
+		opts = append(opts, gomail.WithTLSConfig(tc))
+	}
 
 	if u.User != nil && u.User.Username() != "" {
 		pass, _ := u.User.Password()

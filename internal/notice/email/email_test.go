@@ -3,8 +3,16 @@ package email
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"log"
+	"math/big"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -25,6 +33,7 @@ type received struct {
 	from string
 	to   []string
 	user string // who authenticated, "" when nobody did
+	tls  bool   // whether the connection was encrypted at MAIL FROM
 	data []byte
 }
 
@@ -38,9 +47,16 @@ type server struct {
 	// mailErr, rcptErr and dataErr are answered to MAIL FROM, RCPT TO and
 	// the end of DATA.
 	mailErr, rcptErr, dataErr error
+	// tls, when set, is offered with STARTTLS, or from the first byte when
+	// implicit is set too.
+	tls      *tls.Config
+	implicit bool
+	// host is the loopback address to listen on; "" means 127.0.0.1.
+	host string
 
-	mu  sync.Mutex
-	got []received
+	mu       sync.Mutex
+	got      []received
+	authSeen int // AUTH attempts that reached the server
 }
 
 func (s *server) messages() []received {
@@ -51,11 +67,14 @@ func (s *server) messages() []received {
 
 type session struct {
 	srv  *server
+	conn *smtp.Conn
 	user string
 	cur  received
 }
 
-func (s *server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
+func (s *server) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{srv: s, conn: c}, nil
+}
 
 func (s *session) AuthMechanisms() []string {
 	if s.srv.user == "" {
@@ -65,6 +84,9 @@ func (s *session) AuthMechanisms() []string {
 }
 
 func (s *session) Auth(string) (sasl.Server, error) {
+	s.srv.mu.Lock()
+	s.srv.authSeen++
+	s.srv.mu.Unlock()
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != s.srv.user || pass != s.srv.pass {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "bad credentials"}
@@ -81,7 +103,8 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.srv.mailErr != nil {
 		return s.srv.mailErr
 	}
-	s.cur = received{from: from, user: s.user}
+	_, encrypted := s.conn.TLSConnectionState()
+	s.cur = received{from: from, user: s.user, tls: encrypted}
 	return nil
 }
 
@@ -114,12 +137,22 @@ func (s *session) Logout() error { return nil }
 // start serves s on 127.0.0.1 until the test ends.
 func (s *server) start(t *testing.T) *server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	host := s.host
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	l, err := net.Listen("tcp", host+":0")
 	if err != nil {
-		t.Fatal(err)
+		t.Skipf("cannot listen on %s: %v", host, err)
 	}
 	srv := smtp.NewServer(s)
+	if s.implicit {
+		l = tls.NewListener(l, s.tls)
+	} else {
+		srv.TLSConfig = s.tls
+	}
 	srv.Domain = "mx.test"
+	srv.ErrorLog = log.New(io.Discard, "", 0) // failed handshakes are expected
 	// PLAIN over a connection without TLS, which go-smtp refuses by
 	// default; the client side allows it to the loopback interface only.
 	srv.AllowInsecureAuth = true
@@ -328,7 +361,6 @@ func TestSendErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("Send succeeded")
 			}
-			t.Log(err)
 			if got := IsPermanent(err); got != tt.permanent {
 				t.Errorf("IsPermanent = %v, want %v (%v)", got, tt.permanent, err)
 			}
@@ -458,5 +490,111 @@ func TestMaskAddress(t *testing.T) {
 		if got := MaskAddress(tt.in); got != tt.want {
 			t.Errorf("MaskAddress(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// testCert returns a server TLS configuration for 127.0.0.1 and a client
+// one that trusts it.
+func testCert(t *testing.T) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "mx.test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		DNSNames:     []string{"localhost"},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		&tls.Config{RootCAs: pool}
+}
+
+func TestSendTLS(t *testing.T) {
+	serverTLS, clientTLS := testCert(t)
+	tests := []struct {
+		name     string
+		srv      *server
+		scheme   string
+		query    string
+		wantTLS  bool
+		clientCA bool
+		ok       bool
+	}{
+		{name: "starttls opportunistic", srv: &server{tls: serverTLS, user: "u", pass: "p"}, scheme: "smtp", clientCA: true, ok: true, wantTLS: true},
+		{name: "starttls required", srv: &server{tls: serverTLS}, scheme: "smtp", query: "?tls=required", clientCA: true, ok: true, wantTLS: true},
+		{name: "tls none stays clear", srv: &server{tls: serverTLS}, scheme: "smtp", query: "?tls=none", ok: true},
+		{name: "smtps", srv: &server{tls: serverTLS, implicit: true, user: "u", pass: "p"}, scheme: "smtps", clientCA: true, ok: true, wantTLS: true},
+		// An untrusted certificate fails, rather than falling back to clear text.
+		{name: "starttls untrusted", srv: &server{tls: serverTLS}, scheme: "smtp"},
+		{name: "smtps untrusted", srv: &server{tls: serverTLS, implicit: true}, scheme: "smtps"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := tt.srv.start(t)
+			userinfo := ""
+			if tt.srv.user != "" {
+				userinfo = tt.srv.user + ":" + tt.srv.pass + "@"
+			}
+			cfg := Config{URL: tt.scheme + "://" + userinfo + srv.addr + tt.query, From: "a@example.vn", Timeout: 5 * time.Second}
+			if tt.clientCA {
+				cfg.TLS = clientTLS
+			}
+			c, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Send(context.Background(), Message{To: "an@example.vn", Ref: "N1", Subject: "s", Text: "t"})
+			if !tt.ok {
+				if err == nil || IsPermanent(err) {
+					t.Fatalf("Send = %v, want a temporary error", err)
+				}
+				if n := len(srv.messages()); n != 0 {
+					t.Errorf("the server took %d messages", n)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			got := srv.messages()
+			if len(got) != 1 || got[0].tls != tt.wantTLS || got[0].user != tt.srv.user {
+				t.Fatalf("received %+v, want one message, tls=%v, user=%q", got, tt.wantTLS, tt.srv.user)
+			}
+		})
+	}
+}
+
+// The password goes in clear to the loopback interface (127.0.0.1) only:
+// to any other host without TLS, authentication fails before it is sent.
+func TestSendNoPasswordInClear(t *testing.T) {
+	srv := (&server{host: "127.0.0.2", user: "u", pass: "p"}).start(t)
+	c := newClient(t, "smtp://u:p@"+srv.addr)
+	_, err := c.Send(context.Background(), Message{To: "an@example.vn", Ref: "N1", Subject: "s", Text: "t"})
+	if err == nil || IsPermanent(err) {
+		t.Fatalf("Send = %v, want a temporary error", err)
+	}
+	if !strings.Contains(err.Error(), "unencrypted") {
+		t.Errorf("error %q does not say the connection is unencrypted", err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.authSeen != 0 || len(srv.got) != 0 {
+		t.Errorf("the server saw %d AUTH attempts and %d messages", srv.authSeen, len(srv.got))
 	}
 }
