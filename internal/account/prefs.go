@@ -127,6 +127,8 @@ type ContactChange struct {
 	Email *string `json:"email,omitempty"`
 	// Notifications replaces the chosen channels ("progress.email", …).
 	Notifications *[]string `json:"notifications,omitempty"`
+	// Language is the language of the notices: "vi" or "en".
+	Language *string `json:"language,omitempty"`
 }
 
 // Contact is an account's contact details and choice after a change.
@@ -134,6 +136,8 @@ type Contact struct {
 	Phone, Email string
 	// Choices is nil when the change leaves the stored choice alone.
 	Choices *[]Choice
+	// Language is "" when the change leaves the notices' language alone.
+	Language string
 }
 
 // ApplyContactChange validates a change against the account (whose
@@ -165,6 +169,14 @@ func ApplyContactChange(a *Account, prefs Preferences, in ContactChange) (Contac
 			add("email", "email_invalid", vn.Message("email_invalid", "vi"), vn.Message("email_invalid", "en"))
 		} else {
 			out.Email = m
+		}
+	}
+	if in.Language != nil {
+		switch l := strings.TrimSpace(*in.Language); l {
+		case "vi", "en":
+			out.Language = l
+		default:
+			add("language", "language_unknown", "Ngôn ngữ của thông báo phải là vi hoặc en.", "The language of notices must be vi or en.")
 		}
 	}
 	// The choice to check: the new one, or the stored one when only the

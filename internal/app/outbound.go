@@ -12,7 +12,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/motcua/motcua/internal/account"
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/jobs"

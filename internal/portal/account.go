@@ -88,6 +88,9 @@ func (h *Handler) saveAccount(w http.ResponseWriter, r *http.Request) error {
 	case "notifications":
 		chosen := append([]string{}, f["notify"]...)
 		in.Notifications = &chosen
+		// Notices are written in the language the citizen chose them in.
+		lang := web.LangOf(r)
+		in.Language = &lang
 	default:
 		return apperr.New(apperr.Invalid, "form_invalid", "Biểu mẫu gửi lên không hợp lệ.", "The form sent is invalid.")
 	}

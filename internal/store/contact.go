@@ -73,6 +73,15 @@ func (db *DB) UpdateContact(ctx context.Context, accountID int64, c account.Cont
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET phone = $2, email = $3 WHERE id = $1`, accountID, c.Phone, c.Email); err != nil {
 			return fmt.Errorf("updating contact details: %w", err)
 		}
+		if c.Language != "" {
+			res, err := tx.ExecContext(ctx, `UPDATE accounts SET notice_lang = $2 WHERE id = $1 AND notice_lang <> $2`, accountID, c.Language)
+			if err != nil {
+				return fmt.Errorf("updating the notices' language: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				changed = append(changed, "notice_lang")
+			}
+		}
 		detail := map[string]any{"changed": changed}
 		if c.Choices != nil {
 			on := map[account.Choice]bool{}

@@ -193,17 +193,6 @@ func (db *DB) DossierNotices(ctx context.Context, dossierID int64) ([]notice.Rec
 	return out, rows.Err()
 }
 
-// SetNoticeLanguage records the language a citizen's notices are written in.
-func (db *DB) SetNoticeLanguage(ctx context.Context, accountID int64, lang string) error {
-	if lang != "en" {
-		lang = "vi"
-	}
-	if _, err := db.rw.ExecContext(ctx, `UPDATE accounts SET notice_lang = $1 WHERE id = $2 AND notice_lang <> $1`, lang, accountID); err != nil {
-		return fmt.Errorf("saving the notice language of account %d: %w", accountID, err)
-	}
-	return nil
-}
-
 // decodeApplicant reads the applicant column.
 func decodeApplicant(s string) (dossier.Applicant, error) {
 	var a dossier.Applicant
