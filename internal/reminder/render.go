@@ -37,8 +37,8 @@ var vocabulary = map[string]words{
 		OverdueNote:  "Đề nghị khẩn trương giải quyết và báo cáo lãnh đạo đơn vị.",
 		Apology:      "Cần lập văn bản xin lỗi trong hôm nay",
 		ApologyNote:  "Các hồ sơ dưới đây hết hạn vào ngày {{day .NextDay}} và chưa được gia hạn. Theo Điều 19 Nghị định 61/2018/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 107/2021/NĐ-CP), khi hồ sơ không giải quyết được đúng hạn, cơ quan giải quyết phải gửi văn bản xin lỗi tổ chức, cá nhân, nêu rõ lý do và hẹn lại thời gian trả kết quả (mẫu 04) chậm nhất 01 ngày làm việc trước ngày hết hạn. Nếu hồ sơ không kịp trả kết quả đúng hạn, hôm nay ({{day .Day}}) là ngày cuối cùng để trình lãnh đạo thực hiện chức năng “Gia hạn, xin lỗi” trên hệ thống. Ngày hẹn chỉ được điều chỉnh một lần.",
-		DueSoon:      "Đến hạn đến hết ngày làm việc tiếp theo ({{day .NextDay}})",
-		DueSoonNote:  "Gồm các hồ sơ đến hạn hôm nay và hồ sơ đã được gia hạn.",
+		DueSoon:      "Đến hạn đến hết ngày làm việc tiếp theo, {{day .NextDay}}",
+		DueSoonNote:  "Gồm hồ sơ đến hạn hôm nay (đã quá thời hạn gửi văn bản xin lỗi) và hồ sơ đã gia hạn.",
 		Due:          "Hạn",
 		Rescheduled:  "đã gia hạn",
 		Open:         "Xem hồ sơ",
@@ -55,8 +55,8 @@ var vocabulary = map[string]words{
 		OverdueNote:  "Please settle them without delay and report to the head of your unit.",
 		Apology:      "Apology letter due today",
 		ApologyNote:  "The dossiers below fall due on {{day .NextDay}} and were never rescheduled. Under Article 19 of Decree 61/2018/NĐ-CP (as amended by Decree 107/2021/NĐ-CP), when a dossier cannot be settled in time, the unit must send the applicant a letter of apology giving the reason and a new date (form 04) at least one working day before the due date. If a dossier will not be ready in time, today ({{day .Day}}) is the last day to ask the head of the unit to use “Reset the due date” in the system. The date may be reset only once.",
-		DueSoon:      "Falling due by the end of the next working day ({{day .NextDay}})",
-		DueSoonNote:  "Dossiers due today and dossiers already rescheduled.",
+		DueSoon:      "Falling due by the end of the next working day, {{day .NextDay}}",
+		DueSoonNote:  "Dossiers due today (too late for an apology) and dossiers already rescheduled.",
 		Due:          "Due",
 		Rescheduled:  "rescheduled",
 		Open:         "Open the dossier",
@@ -85,19 +85,25 @@ const textBody = `{{.W.Greeting | sentence}}
 
 == {{.W.Overdue}} ({{len .Overdue}}) ==
 {{.W.OverdueNote}}
-{{range .Overdue}}{{template "item" $.Item .}}{{end}}
+{{- range .Overdue}}
+{{template "item" $.Item .}}
+{{- end}}
 {{- end}}
 {{- if .Apology}}
 
 == {{.W.Apology | sentence}} ({{len .Apology}}) ==
 {{.W.ApologyNote | sentence}}
-{{range .Apology}}{{template "item" $.Item .}}{{end}}
+{{- range .Apology}}
+{{template "item" $.Item .}}
+{{- end}}
 {{- end}}
 {{- if .DueSoon}}
 
 == {{.W.DueSoon | sentence}} ({{len .DueSoon}}) ==
 {{.W.DueSoonNote}}
-{{range .DueSoon}}{{template "item" $.Item .}}{{end}}
+{{- range .DueSoon}}
+{{template "item" $.Item .}}
+{{- end}}
 {{- end}}
 
 --
@@ -105,8 +111,7 @@ const textBody = `{{.W.Greeting | sentence}}
 {{define "item"}}
 - {{.It.Code}} · {{.It.ProcedureName}}
   {{.W.Due}}: {{due .It.Due}}{{if .It.Rescheduled}} ({{.W.Rescheduled}}){{end}} · {{status .It .Lang}}
-  {{link .It.Code}}
-{{end}}`
+  {{link .It.Code}}{{end}}`
 
 const htmlBody = `<!DOCTYPE html>
 <html lang="{{.Lang}}">
