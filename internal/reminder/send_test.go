@@ -189,3 +189,50 @@ func TestDigestThroughRiver(t *testing.T) {
 		})
 	}
 }
+
+// River accepts the periodic job, and a process starting runs it at once
+// (RunOnStart), which ends in the day's mails.
+func TestPeriodicJobRunsOnStart(t *testing.T) {
+	for _, eng := range storetest.Engines {
+		t.Run(string(eng), func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.Open(t, eng)
+			e := newEnv(t, db)
+			ws := river.NewWorkers()
+			if err := Register(ws, e.svc); err != nil {
+				t.Fatal(err)
+			}
+			// What the app does with jobs.Config once it carries periodic
+			// jobs (internal/jobs has no such field yet).
+			c, err := river.NewClient(db.RiverDriver(), &river.Config{
+				Logger:            e.svc.Log,
+				Workers:           ws,
+				Queues:            map[string]river.QueueConfig{jobs.QueueDefault: {MaxWorkers: 1}, jobs.QueueNotices: {MaxWorkers: 1}},
+				PeriodicJobs:      []*river.PeriodicJob{PeriodicJob()},
+				PollOnly:          true,
+				FetchPollInterval: 50 * time.Millisecond,
+				FetchCooldown:     50 * time.Millisecond,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				stopCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				defer cancel()
+				if err := c.Stop(stopCtx); err != nil {
+					t.Errorf("stopping River: %v", err)
+				}
+			})
+			deadline := time.Now().Add(30 * time.Second)
+			for len(e.mailer.sent()) < 2 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if n := len(e.mailer.sent()); n != 2 {
+				t.Errorf("%d mails after the start, want Lan's and Minh's", n)
+			}
+		})
+	}
+}
