@@ -598,3 +598,27 @@ func TestSendNoPasswordInClear(t *testing.T) {
 		t.Errorf("the server saw %d AUTH attempts and %d messages", srv.authSeen, len(srv.got))
 	}
 }
+
+// One Client serves the job worker's concurrent sends.
+func TestSendConcurrent(t *testing.T) {
+	srv := (&server{user: "u", pass: "p"}).start(t)
+	c := newClient(t, "smtp://u:p@"+srv.addr)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			_, err := c.Send(context.Background(), Message{To: "an@example.vn", Ref: "N" + strconv.Itoa(i), Subject: "s", Text: "t"})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(srv.messages()); n != 8 {
+		t.Errorf("received %d messages, want 8", n)
+	}
+}
