@@ -66,10 +66,9 @@ type Config struct {
 // Client sends e-mail. It is safe for concurrent use; each Send opens its
 // own connection.
 type Client struct {
-	smtp    *gomail.Client
-	from    *mail.Address
-	domain  string
-	timeout time.Duration
+	smtp   *gomail.Client
+	from   *mail.Address
+	domain string
 }
 
 // New checks cfg and returns a Client. It does not connect.
@@ -163,7 +162,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("email: configuring the SMTP client: %w", err)
 	}
-	return &Client{smtp: c, from: from, domain: from.Address[at+1:], timeout: timeout}, nil
+	return &Client{smtp: c, from: from, domain: from.Address[at+1:]}, nil
 }
 
 // refPattern is what a reference may hold to make a Message-ID's left part
@@ -208,7 +207,10 @@ func (c *Client) Send(ctx context.Context, m Message) (providerRef string, err e
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
 
-	if err := c.smtp.DialAndSendWithContext(ctx, msg); err != nil {
+	// Once the server has taken the message (250 to the end of DATA), a
+	// failing RSET or QUIT does not undo it: reporting an error would make
+	// the worker send it again.
+	if err := c.smtp.DialAndSendWithContext(ctx, msg); err != nil && !msg.IsDelivered() {
 		return "", classify(m.Ref, to, err)
 	}
 	return id, nil

@@ -1,6 +1,7 @@
 package email
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -596,5 +597,90 @@ func TestSendNoPasswordInClear(t *testing.T) {
 	defer srv.mu.Unlock()
 	if srv.authSeen != 0 || len(srv.got) != 0 {
 		t.Errorf("the server saw %d AUTH attempts and %d messages", srv.authSeen, len(srv.got))
+	}
+}
+
+// One Client serves the job worker's concurrent sends.
+func TestSendConcurrent(t *testing.T) {
+	srv := (&server{user: "u", pass: "p"}).start(t)
+	c := newClient(t, "smtp://u:p@"+srv.addr)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			_, err := c.Send(context.Background(), Message{To: "an@example.vn", Ref: "N" + strconv.Itoa(i), Subject: "s", Text: "t"})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(srv.messages()); n != 8 {
+		t.Errorf("received %d messages, want 8", n)
+	}
+}
+
+// A server that takes the message and then drops the connection (before
+// RSET and QUIT are answered) has the message: Send reports success, so
+// that the worker does not send it twice.
+func TestSendDeliveredThenDropped(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	took := make(chan bool, 1)
+	go func() {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		rd := bufio.NewReader(conn)
+		say := func(s string) { io.WriteString(conn, s+"\r\n") }
+		say("220 mx.test ESMTP")
+		inData := false
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\r\n")
+			cmd := strings.ToUpper(strings.SplitN(line, " ", 2)[0])
+			switch {
+			case inData && line == ".":
+				inData = false
+				say("250 2.0.0 queued")
+				took <- true
+			case inData:
+			case cmd == "EHLO":
+				say("250-mx.test")
+				say("250 8BITMIME")
+			case cmd == "MAIL" || cmd == "RCPT" || cmd == "NOOP":
+				say("250 2.0.0 ok")
+			case cmd == "DATA":
+				inData = true
+				say("354 go on")
+			default: // RSET, QUIT: gone
+				return
+			}
+		}
+	}()
+	c := newClient(t, "smtp://"+l.Addr().String())
+	ref, err := c.Send(context.Background(), Message{To: "an@example.vn", Ref: "N1", Subject: "s", Text: "t"})
+	if err != nil {
+		t.Fatalf("Send = %v, want success: the server took the message", err)
+	}
+	if ref != "<N1@dongda.example.vn>" {
+		t.Errorf("ref = %q", ref)
+	}
+	select {
+	case <-took:
+	default:
+		t.Error("the server did not take the message")
 	}
 }

@@ -172,17 +172,19 @@ func (c *Client) Send(ctx context.Context, m Message) (providerRef string, err e
 	var a answer
 	jsonErr := json.Unmarshal(raw, &a)
 	switch {
-	case resp.StatusCode/100 == 4 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests:
+	case resp.StatusCode/100 == 4 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests &&
+		!(jsonErr == nil && a.Error != nil && slices.Contains(c.retryCodes, *a.Error)):
+		// A 4xx is final, unless ZNS's own code in it says "later".
 		code := 0
 		if jsonErr == nil && a.Error != nil {
 			code = *a.Error
 		}
 		return "", fmt.Errorf("sending the ZNS message %s: %w", m.Ref, &PermanentError{
 			Code: code, Status: resp.StatusCode,
-			Err: fmt.Errorf("ZNS refused it (%s)%s", resp.Status, detail(a.Message, raw, jsonErr, phone)),
+			Err: fmt.Errorf("ZNS refused it (%s%s)%s", resp.Status, codeText(a, jsonErr), detail(a.Message, raw, jsonErr, phone)),
 		})
 	case resp.StatusCode/100 != 2:
-		return "", fmt.Errorf("sending the ZNS message %s: ZNS failed (%s)%s", m.Ref, resp.Status, detail(a.Message, raw, jsonErr, phone))
+		return "", fmt.Errorf("sending the ZNS message %s: ZNS failed (%s%s)%s", m.Ref, resp.Status, codeText(a, jsonErr), detail(a.Message, raw, jsonErr, phone))
 	case jsonErr != nil || a.Error == nil:
 		// We cannot tell whether it was sent; retrying risks a duplicate,
 		// not retrying risks a notice never sent, and the latter is worse.
@@ -200,6 +202,14 @@ func (c *Client) Send(ctx context.Context, m Message) (providerRef string, err e
 			Err:  fmt.Errorf("ZNS error %d%s", *a.Error, detail(a.Message, nil, nil, phone)),
 		})
 	}
+}
+
+// codeText returns ", error N" when an HTTP error answer carries ZNS's code.
+func codeText(a answer, jsonErr error) string {
+	if jsonErr != nil || a.Error == nil {
+		return ""
+	}
+	return fmt.Sprintf(", error %d", *a.Error)
 }
 
 // detail returns ": " and ZNS's explanation — its message, else (when the

@@ -130,6 +130,7 @@ func TestSendErrors(t *testing.T) {
 			retry: []int{}, permanent: true, code: -144, wantIn: "-144"},
 		{name: "http 400", status: 400, answer: `{"error":-121,"message":"Body data empty"}`,
 			permanent: true, code: -121, wantIn: "Body data empty"},
+		{name: "http 400 with a retry code", status: 400, answer: `{"error":-144,"message":"quota"}`, wantIn: "-144"},
 		{name: "http 429", status: 429, answer: `rate limited`, wantIn: "429"},
 		{name: "http 500", status: 500, answer: `<html>oops</html>`, wantIn: "<html>oops</html>"},
 		{name: "http 502 json", status: 502, answer: `{"error":-100,"message":"upstream"}`, wantIn: "upstream"},
