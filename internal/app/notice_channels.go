@@ -16,21 +16,32 @@ import (
 	"github.com/motcua/motcua/internal/notice/email"
 	"github.com/motcua/motcua/internal/notice/sms"
 	"github.com/motcua/motcua/internal/notice/zalo"
+	"github.com/motcua/motcua/internal/reminder"
 )
 
 // sendTimeout bounds one call to a provider.
 const sendTimeout = 30 * time.Second
 
+// mailClient builds the e-mail client when --smtp-url is set (nil
+// otherwise): citizens' notices and officers' digests share it.
+func mailClient(cfg config.Config) (*email.Client, error) {
+	n := cfg.Notices
+	if n.SMTPURL == "" {
+		return nil, nil
+	}
+	c, err := email.New(email.Config{URL: n.SMTPURL, From: n.SMTPFrom, Timeout: sendTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-url: %w", err)
+	}
+	return c, nil
+}
+
 // noticeChannels builds the channels the config turns on.
-func noticeChannels(cfg config.Config, _ *App) (map[account.Channel]notice.Channel, error) {
+func noticeChannels(cfg config.Config, mail *email.Client) (map[account.Channel]notice.Channel, error) {
 	n := cfg.Notices
 	out := map[account.Channel]notice.Channel{}
-	if n.SMTPURL != "" {
-		c, err := email.New(email.Config{URL: n.SMTPURL, From: n.SMTPFrom, Timeout: sendTimeout})
-		if err != nil {
-			return nil, fmt.Errorf("--smtp-url: %w", err)
-		}
-		out[account.ChannelEmail] = emailChannel{c}
+	if mail != nil {
+		out[account.ChannelEmail] = emailChannel{mail}
 	}
 	if n.SMSURL != "" {
 		c, err := sms.New(sms.Config{URL: n.SMSURL, Token: n.SMSToken, ASCII: n.SMSASCII, Timeout: sendTimeout})
@@ -98,4 +109,11 @@ func (z zaloChannel) Deliver(ctx context.Context, r *notice.Record, c notice.Con
 	}
 	id, err := z.c.Send(ctx, zalo.Message{To: r.Recipient, Ref: ref(r), Template: tpl, Data: c.ZaloData})
 	return id, permanent(err, zalo.IsPermanent)
+}
+
+// digestMailer sends officers' digests through the e-mail client.
+type digestMailer struct{ c *email.Client }
+
+func (m digestMailer) Mail(ctx context.Context, x reminder.Mail) (string, error) {
+	return m.c.Send(ctx, email.Message{To: x.To, Ref: x.Ref, Subject: x.Subject, Text: x.Text, HTML: x.HTML})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/internal/jobs"
 	"github.com/motcua/motcua/internal/notice"
 	"github.com/motcua/motcua/internal/outbox"
+	"github.com/motcua/motcua/internal/reminder"
 )
 
 // outbound is the queue and what it works, assembled before the queue
@@ -35,11 +36,22 @@ func (o *outbound) enqueue(ctx context.Context, tx *sql.Tx, args river.JobArgs, 
 	return err
 }
 
+// lateQueue is the queue for services built before it exists.
+type lateQueue struct{ o *outbound }
+
+func (l lateQueue) Enqueue(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (jobs.Inserted, error) {
+	return l.o.queue.Enqueue(ctx, tx, args, opts)
+}
+
 // newOutbound registers the notice workers and the channels the config
 // turns on.
 func newOutbound(cfg config.Config, a *App) (*outbound, error) {
 	o := &outbound{workers: jobs.NewWorkers()}
-	chans, err := noticeChannels(cfg, a)
+	mail, err := mailClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	chans, err := noticeChannels(cfg, mail)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +68,14 @@ func newOutbound(cfg config.Config, a *App) (*outbound, error) {
 	}
 	if err := jobs.Register(o.workers, &anchorWorker{app: a}); err != nil {
 		return nil, err
+	}
+	if mail != nil {
+		// Officers' daily digest of their dossiers falling due, by e-mail.
+		digest := &reminder.Service{Store: a.DB, Calendars: a.Calendar, Queue: lateQueue{o}, Mailer: digestMailer{mail}, BaseURL: cfg.BaseURL, Log: a.Log, Now: a.now}
+		if err := reminder.Register(o.workers, digest); err != nil {
+			return nil, err
+		}
+		o.periodic = append(o.periodic, reminder.PeriodicJob())
 	}
 	o.periodic = append(o.periodic,
 		periodic(housekeepArgs{}, HousekeepEvery),

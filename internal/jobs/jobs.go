@@ -220,23 +220,23 @@ func (q *Queue) Stop(ctx context.Context, grace time.Duration) error {
 // their worker gave up on for good ("cancelled", a provider's refusal),
 // most recently failed first.
 func (q *Queue) Failed(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
-	return q.list(ctx, limit, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
+	return q.list(ctx, limit, river.JobListOrderByFinalizedAt, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
 }
 
 // Retrying lists up to limit jobs waiting for their next attempt after a
 // failure, most recent first: the backlog of an outside system that is
 // down.
 func (q *Queue) Retrying(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
-	return q.list(ctx, limit, rivertype.JobStateRetryable)
+	return q.list(ctx, limit, river.JobListOrderByScheduledAt, rivertype.JobStateRetryable)
 }
 
-func (q *Queue) list(ctx context.Context, limit int, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
+func (q *Queue) list(ctx context.Context, limit int, order river.JobListOrderByField, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
 	if limit <= 0 || limit > 10000 {
 		limit = 100
 	}
 	p := river.NewJobListParams().
 		States(states...).
-		OrderBy(river.JobListOrderByFinalizedAt, river.SortOrderDesc).
+		OrderBy(order, river.SortOrderDesc).
 		First(limit)
 	res, err := q.client.JobList(ctx, p)
 	if err != nil {

@@ -166,7 +166,10 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return err
 	}
-	if r.Status != Queued {
+	if r.Status == Sent {
+		// Sent already (the job ran twice): never twice for one change. A
+		// failed notice is sent again when an administrator retries its
+		// job.
 		return nil
 	}
 	earlier, err := s.Store.EarlierQueued(ctx, r)

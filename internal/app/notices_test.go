@@ -1,0 +1,193 @@
+package app_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/store/storetest"
+)
+
+// noticeWorld is the outside world of the notice tests: a real SMTP server,
+// an SMS gateway and Zalo ZNS.
+type noticeWorld struct {
+	mail     *apptest.SMTPSink
+	sms, zns *apptest.Endpoint
+	// smsRefuse makes the gateway refuse messages with 400 (a bad number
+	// for it), smsDown with 503.
+	smsRefuse atomic.Bool
+}
+
+func startNotices(t *testing.T, engine store.Dialect) (*apptest.Env, *noticeWorld) {
+	t.Helper()
+	w := &noticeWorld{mail: apptest.StartSMTP(t, "127.0.0.1:0")}
+	w.sms = apptest.StartEndpoint(t, func(r apptest.Request) (int, string) {
+		if w.smsRefuse.Load() {
+			return 400, `{"error":"subscriber refuses brandname messages"}`
+		}
+		return 200, `{"id":"GW-1"}`
+	})
+	w.zns = apptest.StartEndpoint(t, func(r apptest.Request) (int, string) {
+		return 200, `{"error":0,"message":"Success","data":{"msg_id":"zmsg-1","sent_time":"1733380000000","quota":{}}}`
+	})
+	env := apptest.StartConfig(t, engine, app.Options{}, func(c *config.Config) {
+		c.Notices = config.Notices{SMTPURL: "smtp://" + w.mail.Addr, SMTPFrom: "Một cửa Hà Nội <motcua@hanoi.example.vn>",
+			SMSURL: w.sms.URL + "/send", SMSToken: "sms-secret",
+			ZaloURL: w.zns.URL + "/message/template", ZaloToken: "oa-token", ZaloTemplates: "receive=231001,request_supplement=231002"}
+		c.Jobs = config.Jobs{RetryBase: 100 * time.Millisecond, Poll: 100 * time.Millisecond}
+	})
+	stop, err := env.App.StartJobs(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return env, w
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within a minute", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestNoticesToCitizen, on both engines: a citizen who chose e-mail, SMS
+// and Zalo for progress is told of the reception of their dossier through
+// all three, once each, with the portal's sentence and the dossier code;
+// the staff's dossier page lists the three notices with masked
+// recipients; an SMS the gateway refuses for good fails visibly while the
+// e-mail of the same event goes, and the administrator's retry sends it.
+func TestNoticesToCitizen(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env, w := startNotices(t, e)
+			citizen := env.Login(apptest.CitizenA)
+			if r := citizen.Raw("PATCH", "/api/v1/me", "application/json", strings.NewReader(
+				`{"email":"an@example.vn","notifications":["progress.email","progress.sms","progress.zalo","result.email"]}`), nil); r.Status != 200 {
+				t.Fatalf("choosing channels: %d %s", r.Status, r.Body)
+			}
+			d := citizen.Submit(apptest.HangTrong)
+			desk := env.Login("ht.receptionist")
+			desk.MustAct(&d, "receive", nil)
+
+			waitFor(t, "the three notices of the reception", func() bool {
+				return len(w.mail.To("an@example.vn")) == 1 && len(w.sms.Requests()) == 1 && len(w.zns.Requests()) == 1
+			})
+			m := w.mail.To("an@example.vn")[0]
+			if !strings.Contains(m.Subject, d.Code) || !strings.Contains(string(m.Raw), "X-Motcua-Ref: N") {
+				t.Errorf("e-mail subject %q / headers: want the code and our reference\n%s", m.Subject, m.Raw)
+			}
+			var sms struct{ To, Text, Ref string }
+			if err := w.sms.Requests()[0].JSON(&sms); err != nil {
+				t.Fatal(err)
+			}
+			if sms.To != "84912345678" || !strings.Contains(sms.Text, d.Code) || !strings.Contains(sms.Text, "Bộ phận một cửa đã tiếp nhận hồ sơ") {
+				t.Errorf("SMS %+v: want An's number, the code and the timeline's sentence", sms)
+			}
+			var zraw map[string]any
+			if err := w.zns.Requests()[0].JSON(&zraw); err != nil {
+				t.Fatal(err)
+			}
+			if zraw["phone"] != "84912345678" || zraw["template_id"] != "231001" || !strings.HasPrefix(fmt.Sprint(zraw["tracking_id"]), "N") || zraw["tracking_id"] == sms.Ref {
+				t.Errorf("ZNS request %v: want An's number, the receive template and the Zalo notice's own reference (the SMS had %s)", zraw, sms.Ref)
+			}
+			if h := w.zns.Requests()[0].Header.Get("access_token"); h != "oa-token" {
+				t.Errorf("ZNS access_token header %q", h)
+			}
+
+			staff := env.Browser()
+			if p := staff.Do("POST", "/dang-nhap", url.Values{"username": {"ht.receptionist"}, "password": {apptest.Password}}, staff.SameSite()); p.Status != 303 {
+				t.Fatalf("staff login: %d", p.Status)
+			}
+			waitFor(t, "the notices recorded as sent", func() bool {
+				p := staff.Do("GET", "/can-bo/ho-so/"+d.Code, nil, nil)
+				return strings.Count(p.Body, "Đã gửi") >= 3
+			})
+			page := staff.Do("GET", "/can-bo/ho-so/"+d.Code, nil, nil).Body
+			for _, want := range []string{"Thông báo đã gửi công dân", "Thư điện tử", "Tin nhắn SMS", "Zalo", "a***@example.vn", "***678", "zmsg-1", "GW-1"} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the staff's dossier page lacks %q", want)
+				}
+			}
+
+			// The gateway refuses the next SMS for good: it fails at once,
+			// the e-mail of the same event still goes.
+			w.smsRefuse.Store(true)
+			env.Login("ht.leader").MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})
+			env.Login("ht.specialist").MustAct(&d, "request_supplement", map[string]any{"documents": []string{"giay_xac_nhan"}, "reason": "Bản chụp mờ"})
+			waitFor(t, "the supplementation e-mail and the refused SMS", func() bool {
+				p := staff.Do("GET", "/can-bo/ho-so/"+d.Code, nil, nil)
+				return len(w.mail.To("an@example.vn")) == 2 && strings.Contains(p.Body, "Gửi không được")
+			})
+			if n := len(w.sms.Requests()); n != 2 {
+				t.Errorf("%d SMS requests, want the reception's and one refused attempt", n)
+			}
+			admin := env.Browser()
+			if p := admin.Do("POST", "/dang-nhap", url.Values{"username": {"city.admin"}, "password": {apptest.Password}}, admin.SameSite()); p.Status != 303 {
+				t.Fatalf("admin login: %d", p.Status)
+			}
+			jobs := admin.Do("GET", "/can-bo/quan-tri/tac-vu", nil, nil)
+			if jobs.Status != 200 || !strings.Contains(jobs.Body, "Gửi thông báo cho công dân") || !strings.Contains(jobs.Body, "bị từ chối") {
+				t.Fatalf("the jobs page does not list the refused SMS: %d %.2000s\n%s", jobs.Status, jobs.Body, lastLines(env.Logs.String(), 20))
+			}
+			if p := staff.Do("GET", "/can-bo/quan-tri/tac-vu", nil, nil); p.Status != 403 {
+				t.Errorf("a receptionist opens the jobs page: %d", p.Status)
+			}
+			id := between(jobs.Body, `<tr class="job-row" id="job-`, `"`)
+			if p := admin.Do("POST", "/can-bo/quan-tri/tac-vu", url.Values{"id": {"zz"}}, admin.SameSite()); p.Status != 400 {
+				t.Errorf("retrying job zz: %d", p.Status)
+			}
+			if p := admin.Do("POST", "/can-bo/quan-tri/tac-vu", url.Values{"id": {"987654321"}}, admin.SameSite()); p.Status != 404 {
+				t.Errorf("retrying an unknown job: %d", p.Status)
+			}
+			// The number is fixed at the gateway; the administrator's retry
+			// sends the failed notice, once.
+			w.smsRefuse.Store(false)
+			if p := admin.Do("POST", "/can-bo/quan-tri/tac-vu", url.Values{"id": {id}}, admin.SameSite()); p.Status != 303 {
+				t.Fatalf("retrying job %s: %d %s", id, p.Status, p.Body)
+			}
+			waitFor(t, "the retried SMS", func() bool {
+				p := staff.Do("GET", "/can-bo/ho-so/"+d.Code, nil, nil)
+				return len(w.sms.Requests()) == 3 && !strings.Contains(p.Body, "Gửi không được")
+			})
+			if p := admin.Do("GET", "/can-bo/quan-tri/tac-vu", nil, nil); strings.Contains(p.Body, `id="job-`+id+`"`) {
+				t.Errorf("job %s still listed after its retry succeeded", id)
+			}
+		})
+	}
+}
+
+// between returns the text of s between the first from and the next to.
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(from):]
+	j := strings.Index(s, to)
+	if j < 0 {
+		return ""
+	}
+	return s[:j]
+}
+
+// lastLines returns the last n lines of s (the server's log, on failure).
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
