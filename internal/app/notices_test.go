@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -27,7 +28,17 @@ type noticeWorld struct {
 
 func startNotices(t *testing.T, engine store.Dialect) (*apptest.Env, *noticeWorld) {
 	t.Helper()
-	w := &noticeWorld{mail: apptest.StartSMTP(t, "127.0.0.1:0")}
+	mail := apptest.StartSMTP(t, "127.0.0.1:0")
+	env, w := startNoticesAt(t, engine, mail.Addr)
+	w.mail = mail
+	return env, w
+}
+
+// startNoticesAt is startNotices with the mail server at smtpAddr (which
+// may be down).
+func startNoticesAt(t *testing.T, engine store.Dialect, smtpAddr string) (*apptest.Env, *noticeWorld) {
+	t.Helper()
+	w := &noticeWorld{}
 	w.sms = apptest.StartEndpoint(t, func(r apptest.Request) (int, string) {
 		if w.smsRefuse.Load() {
 			return 400, `{"error":"subscriber refuses brandname messages"}`
@@ -38,7 +49,7 @@ func startNotices(t *testing.T, engine store.Dialect) (*apptest.Env, *noticeWorl
 		return 200, `{"error":0,"message":"Success","data":{"msg_id":"zmsg-1","sent_time":"1733380000000","quota":{}}}`
 	})
 	env := apptest.StartConfig(t, engine, app.Options{}, func(c *config.Config) {
-		c.Notices = config.Notices{SMTPURL: "smtp://" + w.mail.Addr, SMTPFrom: "Một cửa Hà Nội <motcua@hanoi.example.vn>",
+		c.Notices = config.Notices{SMTPURL: "smtp://" + smtpAddr, SMTPFrom: "Một cửa Hà Nội <motcua@hanoi.example.vn>",
 			SMSURL: w.sms.URL + "/send", SMSToken: "sms-secret",
 			ZaloURL: w.zns.URL + "/message/template", ZaloToken: "oa-token", ZaloTemplates: "receive=231001,request_supplement=231002"}
 		c.Jobs = config.Jobs{RetryBase: 100 * time.Millisecond, Poll: 100 * time.Millisecond}
@@ -53,6 +64,48 @@ func startNotices(t *testing.T, engine store.Dialect) (*apptest.Env, *noticeWorl
 		}
 	})
 	return env, w
+}
+
+// TestNoticesAfterOutage, on both engines: while the mail server is down
+// the notices of two events wait (retried); when it comes back both are
+// delivered once each, in the order of the events.
+func TestNoticesAfterOutage(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := l.Addr().String()
+			l.Close() // down: connections are refused
+			env, _ := startNoticesAt(t, e, addr)
+			citizen := env.Login(apptest.CitizenA)
+			if r := citizen.Raw("PATCH", "/api/v1/me", "application/json", strings.NewReader(`{"email":"an@example.vn","notifications":["progress.email"]}`), nil); r.Status != 200 {
+				t.Fatalf("choosing channels: %d %s", r.Status, r.Body)
+			}
+			d := citizen.Submit(apptest.HangTrong)
+			env.Login("ht.receptionist").MustAct(&d, "receive", nil)
+			env.Login("ht.leader").MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})
+			env.Login("ht.specialist").MustAct(&d, "request_supplement", map[string]any{"documents": []string{"giay_xac_nhan"}, "reason": "Bản chụp mờ"})
+			// Both notices are recorded; the first has failed at least
+			// once, the second waits for it.
+			waitFor(t, "two notices waiting while the mail server is down", func() bool {
+				var n, tried int
+				err := env.DB.ReadDB().QueryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN error <> '' THEN 1 ELSE 0 END), 0) FROM outbound_notices WHERE status = 'queued'`).Scan(&n, &tried)
+				return err == nil && n == 2 && tried >= 1
+			})
+			mail := apptest.StartSMTP(t, addr)
+			waitFor(t, "both e-mails after the outage", func() bool { return len(mail.To("an@example.vn")) >= 2 })
+			time.Sleep(time.Second)
+			got := mail.To("an@example.vn")
+			if len(got) != 2 {
+				t.Fatalf("%d e-mails, want 2", len(got))
+			}
+			if !strings.Contains(got[0].Subject, "tiếp nhận") || !strings.Contains(got[1].Subject, "bổ sung") {
+				t.Errorf("order: %q then %q, want the reception then the supplementation request", got[0].Subject, got[1].Subject)
+			}
+		})
+	}
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -141,7 +194,12 @@ func TestNoticesToCitizen(t *testing.T) {
 			if p := admin.Do("POST", "/dang-nhap", url.Values{"username": {"city.admin"}, "password": {apptest.Password}}, admin.SameSite()); p.Status != 303 {
 				t.Fatalf("admin login: %d", p.Status)
 			}
-			jobs := admin.Do("GET", "/can-bo/quan-tri/tac-vu", nil, nil)
+			// River records the job's end a moment after the notice's.
+			var jobs apptest.Page
+			waitFor(t, "the refused SMS's job on the jobs page", func() bool {
+				jobs = admin.Do("GET", "/can-bo/quan-tri/tac-vu", nil, nil)
+				return jobs.Status != 200 || strings.Contains(jobs.Body, "bị từ chối")
+			})
 			if jobs.Status != 200 || !strings.Contains(jobs.Body, "Gửi thông báo cho công dân") || !strings.Contains(jobs.Body, "bị từ chối") {
 				t.Fatalf("the jobs page does not list the refused SMS: %d %.2000s\n%s", jobs.Status, jobs.Body, lastLines(env.Logs.String(), 20))
 			}
