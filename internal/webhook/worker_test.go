@@ -164,7 +164,7 @@ func TestWorkOutcomes(t *testing.T) {
 	tests := []struct {
 		name    string
 		answers []int
-		attempt int // job attempt (of MaxAttempts)
+		attempt int                            // job attempt (of MaxAttempts)
 		before  func(t *testing.T, f *fixture) // makes an earlier pending delivery, or the like
 		want    want
 	}{
@@ -277,7 +277,9 @@ func TestWorkOutcomes(t *testing.T) {
 // quickRetry retries at once instead of River's backoff.
 type quickRetry struct{}
 
-func (quickRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(50 * time.Millisecond) }
+func (quickRetry) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(50 * time.Millisecond)
+}
 
 // TestDeliveryThroughRiver: events fanned out in a committed transaction
 // reach the receiver through the real queue, signed and with the
