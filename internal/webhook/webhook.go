@@ -69,7 +69,7 @@ type Enqueuer interface {
 const Kind = "webhook_deliver"
 
 // MaxAttempts is how many times a delivery is tried before it is kept as
-// failed: with River's backoff (attempt⁴ seconds), about four days.
+// failed: with River's backoff (about attempt⁴ seconds), about a week.
 const MaxAttempts = 20
 
 // DeliverArgs is the job that sends one delivery.
