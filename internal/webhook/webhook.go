@@ -108,8 +108,8 @@ func (s *Service) Fanout(ctx context.Context, tx *sql.Tx, q Enqueuer, ev Event) 
 	if tx == nil || q == nil {
 		return errors.New("fanning out a webhook event: no transaction or no queue")
 	}
-	if ev.EventID <= 0 || ev.DossierID <= 0 || ev.Action == "" || ev.Code == "" {
-		return fmt.Errorf("fanning out webhook event %d: the event id, dossier id, code and action are required", ev.EventID)
+	if ev.EventID <= 0 || ev.DossierID <= 0 || ev.Action == "" || ev.Code == "" || ev.At.IsZero() {
+		return fmt.Errorf("fanning out webhook event %d: the event id, dossier id, code, action and time are required", ev.EventID)
 	}
 	subs, err := s.Store.ActiveWebhookSubscribers(ctx, tx)
 	if err != nil {

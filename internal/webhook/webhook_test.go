@@ -231,7 +231,9 @@ func TestFanout(t *testing.T) {
 				t.Errorf("a rolled-back fan-out left %d deliveries, want the one committed", len(l))
 			}
 
-			for _, bad := range []Event{{}, {EventID: 1, DossierID: 1, Code: "x"}} {
+			noTime := ev
+			noTime.At = time.Time{}
+			for _, bad := range []Event{{}, {EventID: 1, DossierID: 1, Code: "x", At: ev.At}, noTime} {
 				if err := fan(bad, nil); err == nil {
 					t.Errorf("event %+v fanned out", bad)
 				}
