@@ -265,12 +265,15 @@ func (db *DB) WebhookDelivery(ctx context.Context, id int64) (*WebhookDelivery, 
 }
 
 // EarlierWebhookPending reports whether an earlier delivery of the same
-// subscriber and dossier than d is still pending: deliveries of one
-// dossier reach a subscriber in the order of its events.
-func (db *DB) EarlierWebhookPending(ctx context.Context, d *WebhookDelivery) (bool, error) {
+// subscriber and dossier than d, made since the given time, is still
+// pending: deliveries of one dossier reach a subscriber in the order of
+// its events. Older ones are not waited for: their jobs are over, and a
+// row left pending (its job lost) must not hold the dossier back for ever.
+func (db *DB) EarlierWebhookPending(ctx context.Context, d *WebhookDelivery, since time.Time) (bool, error) {
 	var n int
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM webhook_deliveries
-		WHERE subscriber_id = $1 AND dossier_id = $2 AND id < $3 AND state = 'pending'`, d.SubscriberID, d.DossierID, d.ID).Scan(&n)
+		WHERE subscriber_id = $1 AND dossier_id = $2 AND id < $3 AND state = 'pending' AND created_at >= $4`,
+		d.SubscriberID, d.DossierID, d.ID, utc(since)).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("checking earlier webhook deliveries of %d: %w", d.ID, err)
 	}

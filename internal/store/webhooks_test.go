@@ -160,9 +160,13 @@ func TestWebhookDeliveries(t *testing.T) {
 				d    *store.WebhookDelivery
 				want bool
 			}{{first, false}, {second, true}, {other, false}} {
-				if p, err := db.EarlierWebhookPending(ctx, c.d); err != nil || p != c.want {
+				if p, err := db.EarlierWebhookPending(ctx, c.d, at); err != nil || p != c.want {
 					t.Errorf("earlier pending of %d: %v %v, want %v", c.d.EventID, p, err, c.want)
 				}
+			}
+			// An earlier one made before the window is not waited for.
+			if p, err := db.EarlierWebhookPending(ctx, second, at.Add(2*time.Second)); err != nil || p {
+				t.Errorf("earlier pending outside the window: %v %v", p, err)
 			}
 
 			attempts := []store.WebhookAttempt{
@@ -179,7 +183,7 @@ func TestWebhookDeliveries(t *testing.T) {
 				got.DeliveredAt == nil || !got.DeliveredAt.Equal(at.Add(2*time.Minute)) || !got.LastAttemptAt.Equal(at.Add(2*time.Minute)) {
 				t.Errorf("after two attempts %+v", got)
 			}
-			if p, _ := db.EarlierWebhookPending(ctx, second); p {
+			if p, _ := db.EarlierWebhookPending(ctx, second, at); p {
 				t.Error("the delivered one still holds the next back")
 			}
 

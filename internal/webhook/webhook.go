@@ -45,7 +45,7 @@ type Store interface {
 	ActiveWebhookSubscribers(ctx context.Context, tx *sql.Tx) ([]store.WebhookSubscriber, error)
 	AddWebhookDelivery(ctx context.Context, tx *sql.Tx, d *store.WebhookDelivery) (bool, error)
 	WebhookDelivery(ctx context.Context, id int64) (*store.WebhookDelivery, error)
-	EarlierWebhookPending(ctx context.Context, d *store.WebhookDelivery) (bool, error)
+	EarlierWebhookPending(ctx context.Context, d *store.WebhookDelivery, since time.Time) (bool, error)
 	RecordWebhookAttempt(ctx context.Context, a store.WebhookAttempt) error
 	WebhookDeliveries(ctx context.Context, subscriberID int64, limit int) ([]store.WebhookDelivery, error)
 }

@@ -24,6 +24,11 @@ const Timeout = 10 * time.Second
 // same subscriber and dossier is still pending.
 const DefaultSnooze = 10 * time.Second
 
+// OrderWindow bounds the wait for earlier deliveries: one made longer ago
+// than this has outlived its attempts (about a week of backoff), and if it
+// is still pending its job was lost.
+const OrderWindow = 10 * 24 * time.Hour
+
 // Worker sends deliveries (the River worker of DeliverArgs). Register it
 // with jobs.Register on the workers of the process that runs the queue.
 type Worker struct {
@@ -99,7 +104,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		}
 		return river.JobCancel(fmt.Errorf("webhook delivery %d: the subscriber %d is disabled", id, sub.ID))
 	}
-	earlier, err := w.Store.EarlierWebhookPending(ctx, d)
+	earlier, err := w.Store.EarlierWebhookPending(ctx, d, at.Add(-OrderWindow))
 	if err != nil {
 		return err
 	}

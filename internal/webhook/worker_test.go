@@ -261,6 +261,17 @@ func TestWorkOutcomes(t *testing.T) {
 					t.Errorf("a finished delivery run again: %v, sent %d times", err, len(f.rcv.of(second.ID)))
 				}
 			})
+			t.Run("no wait behind a delivery older than the window", func(t *testing.T) {
+				f := newFixtureOn(t, db)
+				f.fan(t, nil, 1, 1, "receive") // its job lost: pending for ever
+				second := f.fan(t, nil, 2, 1, "assign")
+				w := &Worker{Store: f.db, Log: quiet(), Now: func() time.Time { return time.Now().Add(OrderWindow + time.Hour) }}
+				err := w.Work(context.Background(), &river.Job[DeliverArgs]{
+					JobRow: &rivertype.JobRow{ID: 2, Attempt: 1, MaxAttempts: MaxAttempts}, Args: DeliverArgs{DeliveryID: second.ID}})
+				if err != nil || f.delivery(t, second.ID).State != store.DeliveryDelivered {
+					t.Errorf("waited behind a lost delivery: %v", err)
+				}
+			})
 			t.Run("unknown delivery", func(t *testing.T) {
 				f := newFixtureOn(t, db)
 				w := &Worker{Store: f.db, Log: quiet()}
