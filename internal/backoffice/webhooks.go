@@ -199,7 +199,8 @@ func (h *Handler) renderWebhooks(w http.ResponseWriter, r *http.Request, s *staf
 	for _, a := range append([]dossier.Action{dossier.ActSubmit}, dossier.Actions...) {
 		v.Actions = append(v.Actions, option{Value: string(a), Label: label(string(a)), Selected: slices.Contains(chosen, string(a))})
 	}
-	h.web.Render(w, r, web.View{Name: "webhooks", Status: status, NoIndex: true, Data: v})
+	// No copy of the page anywhere: it may show a secret.
+	h.web.Render(w, r, web.View{Name: "webhooks", Status: status, NoIndex: true, NoStore: true, Data: v})
 	return nil
 }
 

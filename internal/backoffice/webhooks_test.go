@@ -108,6 +108,9 @@ func TestWebhooksPage(t *testing.T) {
 				t.Fatalf("no secret shown:\n%s", p.body)
 			}
 			secret := m[1]
+			if cc := p.header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("the page with the secret may be cached: %q", cc)
+			}
 			subs, err := env.DB.WebhookSubscribers(ctx)
 			if err != nil || len(subs) != 1 || subs[0].Secret != secret {
 				t.Fatalf("stored %+v %v", subs, err)
