@@ -32,6 +32,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/jobs"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/outbox"
 	"github.com/motcua/motcua/internal/store"
 )
 
@@ -69,7 +70,8 @@ type Enqueuer interface {
 const Kind = "webhook_deliver"
 
 // MaxAttempts is how many times a delivery is tried before it is kept as
-// failed: with River's backoff (about attempt⁴ seconds), about a week.
+// failed: with the queue's backoff (jobs.Backoff, doubling from 5 seconds
+// up to 15 minutes), about three hours.
 const MaxAttempts = 20
 
 // DeliverArgs is the job that sends one delivery.
@@ -136,6 +138,26 @@ func (s *Service) Fanout(ctx context.Context, tx *sql.Tx, q Enqueuer, ev Event) 
 		}
 	}
 	return nil
+}
+
+// Target is the webhooks' share of the outbox (internal/outbox): the
+// deliveries of each dossier event and their jobs, in the outbox worker's
+// transaction, through q.
+func (s *Service) Target(q Enqueuer) outbox.Target {
+	return outbox.TargetFunc(func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, ev *dossier.Event) error {
+		return s.Fanout(ctx, tx, q, EventOf(d, ev))
+	})
+}
+
+// EventOf takes the public fields of a dossier event: the unit is the one
+// where the event happened, or the dossier's when the event names none.
+func EventOf(d *dossier.Dossier, ev *dossier.Event) Event {
+	unit := ev.UnitCode
+	if unit == "" {
+		unit = d.UnitCode
+	}
+	return Event{EventID: ev.ID, DossierID: d.ID, Code: d.Code, Action: string(ev.Action), ProcedureCode: d.ProcedureCode,
+		UnitCode: unit, From: int(ev.From), To: int(ev.To), At: ev.At}
 }
 
 // NewSubscriber is what an administrator fills in to register a

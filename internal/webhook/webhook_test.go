@@ -244,3 +244,49 @@ func TestFanout(t *testing.T) {
 		})
 	}
 }
+
+// TestEventOf: the public fields of a dossier event, the unit being the
+// event's, else the dossier's.
+func TestEventOf(t *testing.T) {
+	at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	d := &dossier.Dossier{ID: 7, Code: "H01-0007", ProcedureCode: "1.000894", UnitCode: "HK", Applicant: dossier.Applicant{FullName: "Nguyễn Văn An", IDNumber: "001090001234"}}
+	tests := []struct {
+		name string
+		ev   dossier.Event
+		want Event
+	}{
+		{"the event's unit", dossier.Event{ID: 41, UnitCode: "HT", Action: dossier.ActReceive, From: dossier.StatusSubmitted, To: dossier.StatusReceived, At: at, ActorName: "Cán bộ"},
+			Event{EventID: 41, DossierID: 7, Code: "H01-0007", Action: "receive", ProcedureCode: "1.000894", UnitCode: "HT", From: 1, To: 2, At: at}},
+		{"the dossier's unit", dossier.Event{ID: 42, Action: dossier.ActWithdraw, From: dossier.StatusReceived, To: dossier.StatusWithdrawn, At: at},
+			Event{EventID: 42, DossierID: 7, Code: "H01-0007", Action: "withdraw", ProcedureCode: "1.000894", UnitCode: "HK", From: 2, To: 7, At: at}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := EventOf(d, &tc.ev); got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTarget: the outbox's target records the event's delivery and its job
+// in the transaction it is given.
+func TestTarget(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	s := &Service{Store: db}
+	sub, err := s.Add(ctx, cityAdmin, NewSubscriber{Name: "x", URL: "https://a.example.vn/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &recordQueue{}
+	d := &dossier.Dossier{ID: 7, Code: "H01-0007", ProcedureCode: "1.000894", UnitCode: "HK"}
+	ev := &dossier.Event{ID: 41, Action: dossier.ActReceive, From: dossier.StatusSubmitted, To: dossier.StatusReceived, At: time.Now()}
+	if err := db.WriteTx(ctx, func(tx *sql.Tx) error { return s.Target(q).Plan(ctx, tx, d, ev) }); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.WebhookDeliveries(ctx, sub.ID, 10)
+	if err != nil || len(list) != 1 || list[0].EventID != 41 || list[0].DossierCode != "H01-0007" || list[0].UnitCode != "HK" || q.n != 1 {
+		t.Fatalf("deliveries %+v (%v), %d jobs", list, err, q.n)
+	}
+}

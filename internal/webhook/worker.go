@@ -25,9 +25,10 @@ const Timeout = 10 * time.Second
 const DefaultSnooze = 10 * time.Second
 
 // OrderWindow bounds the wait for earlier deliveries: one made longer ago
-// than this has outlived its attempts (about a week of backoff), and if it
-// is still pending its job was lost.
-const OrderWindow = 10 * 24 * time.Hour
+// than this has outlived its attempts (MaxAttempts take about three hours,
+// at most five at the backoff's cap), and if it is still pending its job
+// was lost.
+const OrderWindow = 24 * time.Hour
 
 // Worker sends deliveries (the River worker of DeliverArgs). Register it
 // with jobs.Register on the workers of the process that runs the queue.
