@@ -148,6 +148,10 @@ type Handler struct {
 	Notices interface {
 		DossierNotices(ctx context.Context, dossierID int64) ([]notice.Record, error)
 	}
+
+	// Webhooks manages integrators' webhooks (webhook.Service,
+	// webhooks.go); nil hides the page.
+	Webhooks WebhookAdmin
 }
 
 // New builds the handler and parses its templates. sessions is the
@@ -209,6 +213,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+kioskPath+"{code}", h.cop.Handler(h.page(h.kioskPost)))
 	mux.HandleFunc("GET /can-bo/danh-gia.css", serveKioskCSS)
 	h.registerPopulation(mux) // population.go
+	h.registerWebhooks(mux)   // webhooks.go
 	h.registerJobs(mux)       // jobs.go
 	mux.Handle("/can-bo/", h.page(func(w http.ResponseWriter, r *http.Request, _ *staff) error {
 		return apperr.ErrNotFound
