@@ -233,7 +233,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 		return nil, err
 	}
 	a.Jobs, a.Notices = out.queue, out.notices
-	bo.Jobs, bo.Notices = out.queue, db
+	bo.Jobs, bo.Notices, bo.Webhooks = out.queue, db, out.webhooks
 	// --- end outbound ---
 	return a, nil
 }

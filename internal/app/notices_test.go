@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/store/storetest"
+	"github.com/motcua/motcua/internal/webhook"
 )
 
 // noticeWorld is the outside world of the notice tests: a real SMTP server,
@@ -248,4 +249,40 @@ func between(s, from, to string) string {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestWebhookOnEvent, on both engines: a subscriber registered on the
+// administrators' page receives the reception of a dossier, signed with
+// the secret the page showed once.
+func TestWebhookOnEvent(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env, _ := startNotices(t, e)
+			hook := apptest.StartEndpoint(t, nil)
+			admin := env.Browser()
+			if p := admin.Do("POST", "/dang-nhap", url.Values{"username": {"city.admin"}, "password": {apptest.Password}}, admin.SameSite()); p.Status != 303 {
+				t.Fatalf("admin login: %d", p.Status)
+			}
+			p := admin.Do("POST", "/can-bo/quan-tri/webhook", url.Values{"action": {"add"}, "name": {"Cổng tích hợp"}, "url": {hook.URL + "/events"}, "actions": {"receive"}}, admin.SameSite())
+			secret := between(p.Body, `<code id="secret">`, `</code>`)
+			if p.Status != 200 || secret == "" {
+				t.Fatalf("registering the subscriber: %d, secret %q", p.Status, secret)
+			}
+			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			env.Login("ht.receptionist").MustAct(&d, "receive", nil)
+			waitFor(t, "the webhook delivery", func() bool { return len(hook.Requests()) >= 1 })
+			time.Sleep(500 * time.Millisecond)
+			got := hook.Requests()
+			if len(got) != 1 {
+				t.Fatalf("%d deliveries, want the reception's only (the filter leaves the submission out)", len(got))
+			}
+			r := got[0]
+			if !webhook.Verify(secret, r.Header.Get("X-Motcua-Timestamp"), string(r.Body), r.Header.Get("X-Motcua-Signature")) {
+				t.Errorf("the signature does not verify with the secret shown: %v", r.Header)
+			}
+			if !strings.Contains(string(r.Body), d.Code) || !strings.Contains(string(r.Body), `"dossier.receive"`) || strings.Contains(string(r.Body), apptest.CitizenA) {
+				t.Errorf("delivery body %s: want the code and the event, no ID number", r.Body)
+			}
+		})
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/internal/notice"
 	"github.com/motcua/motcua/internal/outbox"
 	"github.com/motcua/motcua/internal/reminder"
+	"github.com/motcua/motcua/internal/webhook"
 )
 
 // outbound is the queue and what it works, assembled before the queue
@@ -27,6 +28,7 @@ type outbound struct {
 	periodic []*river.PeriodicJob
 	queue    *jobs.Queue
 	notices  *notice.Service
+	webhooks *webhook.Service
 	targets  []outbox.Target
 }
 
@@ -57,6 +59,13 @@ func newOutbound(cfg config.Config, a *App) (*outbound, error) {
 	}
 	o.notices = &notice.Service{Store: a.DB, Channels: chans, Enqueue: o.enqueue, BaseURL: cfg.BaseURL, Now: a.now, Log: a.Log}
 	o.targets = append(o.targets, o.notices)
+	// Integrators' webhooks: subscribers are registered at run time, so
+	// every event is offered to them.
+	o.webhooks = &webhook.Service{Store: a.DB, Now: a.now}
+	o.targets = append(o.targets, o.webhooks.Target(lateQueue{o}))
+	if err := jobs.Register(o.workers, &webhook.Worker{Store: a.DB, Log: a.Log}); err != nil {
+		return nil, err
+	}
 	if err := jobs.Register(o.workers, &notice.SendWorker{Service: o.notices}); err != nil {
 		return nil, err
 	}
