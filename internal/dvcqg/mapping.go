@@ -144,7 +144,7 @@ func ToHoSo(src Source) HoSo {
 		NgayKetThucXuLy:             ftime(d.FinishedAt),
 		DonViXuLy:                   d.UnitCode,
 		NoiNopHoSo:                  src.ReceivedUnitCode,
-		TaiKhoanDuocXacThucVoiVNeID: flag(src.OwnerVNeID),
+		TaiKhoanDuocXacThucVoiVNeID: bit(src.OwnerVNeID),
 		DuocThanhToanTrucTuyen:      "0",
 		NgayNopHoSo:                 FormatTime(d.SubmittedAt),
 		DinhDanhCHS:                 []DinhDanh{},

@@ -51,7 +51,7 @@ func (n Num) Int() (int64, bool) {
 
 func num(v int64) Num { return Num(strconv.FormatInt(v, 10)) }
 
-func flag(b bool) Num {
+func bit(b bool) Num {
 	if b {
 		return "1"
 	}

@@ -117,7 +117,9 @@ func (w *Worker) callTimeout() time.Duration {
 // Timeout lets a job make its three calls (create or update, maybe an
 // update after "already exists", the process log) with some slack,
 // instead of River's one minute.
-func (w *Worker) Timeout(*river.Job[SyncArgs]) time.Duration { return 4*w.callTimeout() + 30*time.Second }
+func (w *Worker) Timeout(*river.Job[SyncArgs]) time.Duration {
+	return 4*w.callTimeout() + 30*time.Second
+}
 
 // lease outlives the job's timeout, so a lease lapses only when its
 // holder is gone.
