@@ -330,3 +330,53 @@ func digits(s string) bool {
 	}
 	return s != ""
 }
+
+// Inbound is the name of the portal in the event log of the dossiers it
+// delivers.
+const Inbound = "Cổng Dịch vụ công quốc gia"
+
+// FromHoSo maps a dossier delivered by the portal to what the dossier
+// service files (dossier.Service.SubmitExternal), which checks it.
+//
+// The receiving unit is DonViXuLy, the unit the portal routes the dossier
+// to for handling, which must hold one of our agency identifiers;
+// NoiNopHoSo is used only when DonViXuLy is empty (on the portal the place
+// of submission is usually the portal itself).
+func FromHoSo(h HoSo) dossier.ExternalInput {
+	unit := strings.TrimSpace(h.DonViXuLy)
+	if unit == "" {
+		unit = strings.TrimSpace(h.NoiNopHoSo)
+	}
+	// The personal ID of the person acting: the 12-digit one if given,
+	// else the 9-digit one, else the owner's document number.
+	id := ""
+	for _, want := range []Num{"1", "2"} {
+		for _, dd := range h.DinhDanhCHS {
+			if id == "" && strings.TrimSpace(string(dd.LoaiDinhDanh)) == string(want) {
+				id = strings.TrimSpace(dd.SoDinhDanh)
+			}
+		}
+	}
+	owner, number := strings.TrimSpace(h.ChuHoSo), strings.TrimSpace(h.SoGiayToChuHoSo)
+	app := dossier.Applicant{FullName: owner, Phone: strings.TrimSpace(h.SoDienThoai), Email: strings.TrimSpace(h.Email)}
+	switch k := strings.TrimSpace(string(h.LoaiDoiTuong)); k {
+	case "", "1":
+		app.Kind = dossier.ApplicantCitizen
+		if id == "" {
+			id = number
+		}
+	case "2":
+		app.Kind, app.OrgName, app.TaxCode = dossier.ApplicantBusiness, owner, number
+	case "3", "4":
+		app.Kind, app.OrgName = dossier.ApplicantOrganisation, owner
+		if id == "" {
+			id = number
+		}
+	default:
+		// Refused by the service as an unknown applicant kind.
+		app.Kind = dossier.ApplicantKind("LoaiDoiTuong " + k)
+	}
+	app.IDNumber = id
+	return dossier.ExternalInput{ExternalCode: strings.TrimSpace(h.MaHoSo), Procedure: strings.TrimSpace(h.MaTTHC), Unit: unit,
+		Applicant: app, Source: Inbound, Note: truncate(h.TrichYeuHoSo, MaxSummary)}
+}
