@@ -58,6 +58,9 @@ type PermanentError struct {
 }
 
 func (e *PermanentError) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("the national portal refused the %s: error_code %s", e.Endpoint, e.Code)
+	}
 	return fmt.Sprintf("the national portal refused the %s: error_code %s: %s", e.Endpoint, e.Code, e.Message)
 }
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 )
@@ -37,14 +38,18 @@ func TestClientAnswers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var got []HoSo
-			var auth, path, ctype string
+			type request struct {
+				auth, path, ctype string
+				got               []HoSo
+			}
+			seen := make(chan request, 1)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				auth, path, ctype = r.Header.Get("Authorization"), r.URL.Path, r.Header.Get("Content-Type")
+				req := request{auth: r.Header.Get("Authorization"), path: r.URL.Path, ctype: r.Header.Get("Content-Type")}
 				b, _ := io.ReadAll(r.Body)
-				if err := json.Unmarshal(b, &got); err != nil {
+				if err := json.Unmarshal(b, &req.got); err != nil {
 					t.Errorf("the body is not an array of dossiers: %v", err)
 				}
+				seen <- req
 				if c.delay > 0 {
 					select {
 					case <-time.After(c.delay):
@@ -61,20 +66,24 @@ func TestClientAnswers(t *testing.T) {
 				t.Fatalf("err = %v (exists %v, permanent %v), want ok %v exists %v permanent %v",
 					err, errors.Is(err, ErrExists), IsPermanent(err), c.ok, c.exists, c.permanent)
 			}
-			if auth != "Bearer t0k" || path != "/api/hoso/create" || ctype != "application/json; charset=utf-8" {
-				t.Fatalf("request: auth %q path %q type %q", auth, path, ctype)
+			req := <-seen
+			if req.auth != "Bearer t0k" || req.path != "/api/hoso/create" || req.ctype != "application/json; charset=utf-8" {
+				t.Fatalf("request: auth %q path %q type %q", req.auth, req.path, req.ctype)
 			}
-			if len(got) != 1 || got[0].MaHoSo != "X-1" {
-				t.Fatalf("sent %+v", got)
+			if len(req.got) != 1 || req.got[0].MaHoSo != "X-1" {
+				t.Fatalf("sent %+v", req.got)
 			}
 		})
 	}
 }
 
 func TestClientEndpoints(t *testing.T) {
+	var mu sync.Mutex
 	paths := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		paths[r.URL.Path]++
+		mu.Unlock()
 		io.WriteString(w, `{"error_code":"0","message":"thành công"}`)
 	}))
 	defer srv.Close()
@@ -89,6 +98,8 @@ func TestClientEndpoints(t *testing.T) {
 	if err := cl.Progress(ctx, []QuaTrinh{{}}); err != nil {
 		t.Fatal(err)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if paths["/c"] != 1 || paths["/u"] != 1 || paths["/p"] != 1 {
 		t.Fatalf("calls: %v", paths)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -84,7 +85,9 @@ type Worker struct {
 	CallTimeout time.Duration
 	Log         *slog.Logger
 	Now         func() time.Time
-	holder      string
+
+	holderOnce sync.Once
+	holder     string
 }
 
 // NewWorker returns the worker pushing through the portal p with cfg's
@@ -127,12 +130,12 @@ func (w *Worker) lease() time.Duration { return 4*w.callTimeout() + 2*time.Minut
 
 // holderID names this worker among the serve processes.
 func (w *Worker) holderID() string {
-	if w.holder == "" {
+	w.holderOnce.Do(func() {
 		host, _ := os.Hostname()
 		b := make([]byte, 4)
 		_, _ = rand.Read(b)
 		w.holder = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b))
-	}
+	})
 	return w.holder
 }
 
@@ -173,7 +176,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 		var pe *PermanentError
 		errors.As(err, &pe)
 		w.log().Warn("the national portal refused a dossier", "dossier_id", id, "endpoint", pe.Endpoint, "error_code", pe.Code)
-		return river.JobCancel(err)
+		// River logs and keeps the job's error: without the portal's
+		// message, which may quote the applicant's data (the sync row
+		// keeps it for the administrator).
+		return river.JobCancel(&PermanentError{Endpoint: pe.Endpoint, Code: pe.Code})
 	}
 	w.log().Info("national portal sync failed, will retry", "dossier_id", id, "attempt", job.Attempt)
 	return err
