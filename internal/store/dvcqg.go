@@ -69,15 +69,16 @@ func (db *DB) SyncState(ctx context.Context, dossierID int64) (*SyncStatus, erro
 
 // SyncBacklog lists, for the administrator, up to limit dossiers whose
 // push to the portal is behind (events not yet pushed) or failed last
-// time, those failing longest first. A dossier whose first job has not
-// run yet has no sync row and is not listed: it is River's pending job.
+// time, the longest since its last attempt first (those never finished
+// last, on both engines). A dossier whose first job has not run yet has no
+// sync row and is not listed: it is River's pending job.
 func (db *DB) SyncBacklog(ctx context.Context, limit int) ([]SyncStatus, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
 	rows, err := db.query(ctx, `SELECT `+syncColumns+` FROM dvcqg_sync s JOIN dossiers d ON d.id = s.dossier_id
 		WHERE s.synced_seq < d.events_count OR s.last_error <> ''
-		ORDER BY s.last_at, s.dossier_id LIMIT $1`, limit)
+		ORDER BY (s.last_at IS NULL), s.last_at, s.dossier_id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing the national portal sync backlog: %w", err)
 	}
