@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/motcua/motcua/internal/apperr"
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/jobs"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -30,8 +31,11 @@ type SyncArgs struct {
 func (SyncArgs) Kind() string { return "dvcqg_sync" }
 
 // InsertOpts puts the job on the sync queue, apart from notices and
-// webhooks, so that a slow portal holds up only itself.
-func (SyncArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: jobs.QueueSync} }
+// webhooks, so that a slow portal holds up only itself; one job per
+// dossier and seq, so that planning an event twice adds nothing.
+func (SyncArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueSync, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
 
 // Enqueue announces, in the transaction that recorded it, the dossier's
 // change up to event seq.
@@ -40,6 +44,27 @@ func Enqueue(ctx context.Context, q *jobs.Queue, tx *sql.Tx, dossierID, seq int6
 		return fmt.Errorf("enqueuing the national portal sync of dossier %d: %w", dossierID, err)
 	}
 	return nil
+}
+
+// SeqReader finds an event's seq (store.DB).
+type SeqReader interface {
+	EventSeq(ctx context.Context, eventID int64) (int64, error)
+}
+
+// Planner returns what the event fan-out calls for each dossier event
+// (an outbox.TargetFunc): the sync job of the dossier up to that event,
+// enqueued in the fan-out's transaction with enqueue (jobs.Queue.Enqueue).
+func Planner(enqueue func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error, seqs SeqReader) func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, ev *dossier.Event) error {
+	return func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, ev *dossier.Event) error {
+		seq, err := seqs.EventSeq(ctx, ev.ID)
+		if err != nil {
+			return fmt.Errorf("planning the national portal sync of %s: %w", d.Code, err)
+		}
+		if err := enqueue(ctx, tx, SyncArgs{DossierID: d.ID, Seq: seq}, nil); err != nil {
+			return fmt.Errorf("planning the national portal sync of %s: %w", d.Code, err)
+		}
+		return nil
+	}
 }
 
 // Portal is the portal's sync API (Client; a fake in tests).

@@ -478,3 +478,45 @@ func TestWorkerThroughQueue(t *testing.T) {
 		}
 	})
 }
+
+// The event fan-out plans one sync job per event, up to that event's seq;
+// planning an event twice adds nothing.
+func TestPlanner(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		q, err := jobs.New(f.db, jobs.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []dvcqg.SyncArgs
+		var dups []bool
+		enqueue := func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+			ins, err := q.Enqueue(ctx, tx, args, opts)
+			if err == nil {
+				got, dups = append(got, args.(dvcqg.SyncArgs)), append(dups, ins.Duplicate)
+			}
+			return err
+		}
+		plan := dvcqg.Planner(enqueue, f.db)
+		d := f.receive(t, f.submit(t))
+		evs, err := f.db.Events(ctx, d.ID)
+		if err != nil || len(evs) != 2 {
+			t.Fatalf("events %v %v", evs, err)
+		}
+		for _, ev := range []dossier.Event{evs[0], evs[1], evs[1]} {
+			if err := f.db.WriteTx(ctx, func(tx *sql.Tx) error { return plan(ctx, tx, d, &ev) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := []dvcqg.SyncArgs{{DossierID: d.ID, Seq: 1}, {DossierID: d.ID, Seq: 2}, {DossierID: d.ID, Seq: 2}}
+		if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+			t.Fatalf("planned %+v, want %+v", got, want)
+		}
+		if dups[0] || dups[1] || !dups[2] {
+			t.Fatalf("duplicates %v, want only the third", dups)
+		}
+		if err := f.db.WriteTx(ctx, func(tx *sql.Tx) error { return plan(ctx, tx, d, &dossier.Event{ID: 987654}) }); err == nil {
+			t.Fatal("an unknown event was planned")
+		}
+	})
+}

@@ -258,3 +258,17 @@ func externalCode(in *dossier.NewDossier) any {
 	}
 	return in.ExternalCode
 }
+
+// EventSeq returns the position of an event in its dossier's log (1 for
+// the first): the seq a national portal sync job is asked to reach.
+func (db *DB) EventSeq(ctx context.Context, eventID int64) (int64, error) {
+	var seq int64
+	err := db.queryRow(ctx, `SELECT seq FROM events WHERE id = $1`, eventID).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, apperr.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading the seq of event %d: %w", eventID, err)
+	}
+	return seq, nil
+}
