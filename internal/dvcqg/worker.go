@@ -180,7 +180,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 	}
 	if st.SyncedSeq >= job.Args.Seq {
 		// A later job pushed this change already.
-		return w.Store.ReleaseSyncLease(ctx, id, by)
+		if err := w.Store.ReleaseSyncLease(ctx, id, by); err != nil && !errors.Is(err, store.ErrLeaseLost) {
+			return err
+		}
+		return nil
 	}
 	created, err := w.push(ctx, id, by, st)
 	if err == nil {
