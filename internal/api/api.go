@@ -81,6 +81,10 @@ type Handler struct {
 	VNPayIPN, PaygovConfirm http.Handler
 	// Receipts reads the e-receipts of a dossier (receipt.Access).
 	Receipts Receipts
+	// DVCQGInboundToken is the bearer token the national public service
+	// portal presents to deliver dossiers (inbound.go,
+	// dvcqg.Config.InboundToken); empty refuses every delivery.
+	DVCQGInboundToken string
 }
 
 func (h *Handler) now() time.Time {
@@ -125,6 +129,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/dossiers/{code}/receipts/{id}", h.auth(h.receiptPDF))
 	mux.Handle("GET /api/v1/payments/vnpay/ipn", h.callback(h.VNPayIPN))
 	mux.Handle("POST /api/v1/payments/paygov/confirm", h.callback(h.PaygovConfirm))
+	mux.Handle("POST /api/v1/inbound/dvcqg", h.wrap(h.inboundDVCQG)) // inbound.go
 	mux.Handle("/api/", h.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return apperr.New(apperr.NotFound, "no_route", "Không có địa chỉ API này.", "No such API endpoint.")
 	}))

@@ -111,34 +111,11 @@ func badInput(code, vi, en string, args ...any) error {
 // received at once (status 2) with its due date.
 func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier, bool, error) {
 	now := s.now()
-	if strings.TrimSpace(in.Procedure) == "" {
-		return nil, false, badInput("procedure_required", "Vui lòng chọn thủ tục.", "The procedure is required.")
-	}
-	if strings.TrimSpace(in.Unit) == "" {
-		return nil, false, badInput("unit_required", "Vui lòng chọn đơn vị tiếp nhận.", "The unit is required.")
-	}
-	p, err := s.Catalog.ProcedureInForce(ctx, in.Procedure, now)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, false, badInput("unknown_procedure", "Không có thủ tục «%s».", "There is no procedure %q.", in.Procedure)
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("loading procedure: %w", err)
-	}
-	u, err := s.Directory.UnitByCode(ctx, in.Unit)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, false, badInput("unknown_unit", "Không có đơn vị «%s».", "There is no unit %q.", in.Unit)
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("loading unit: %w", err)
-	}
-	if u.ValidTo != nil && now.After(*u.ValidTo) || u.ValidFrom != nil && now.Before(*u.ValidFrom) {
-		return nil, false, badInput("unit_not_in_force", "Đơn vị «%s» không còn tiếp nhận hồ sơ.", "Unit %q no longer receives dossiers.", u.Name)
-	}
-	v := p.Current
-	ok, err := s.Catalog.Offers(ctx, p.ID, u.ID)
+	p, u, ok, err := s.target(ctx, in.Procedure, in.Unit, now)
 	if err != nil {
 		return nil, false, err
 	}
+	v := p.Current
 	// A desk may take at the counter a procedure its unit does not offer
 	// when the version says any desk may receive it (Decree
 	// 118/2025/NĐ-CP); it then transfers the dossier to a unit that does.
@@ -258,6 +235,40 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 		}
 	}
 	return out, replayed, nil
+}
+
+// target makes the checks every new dossier goes through, whatever its
+// surface (Submit, SubmitExternal): a procedure in force now, a unit that
+// exists and receives dossiers now. offered reports whether the unit
+// offers the procedure; what follows when it does not is the caller's rule.
+func (s *Service) target(ctx context.Context, procedure, unit string, now time.Time) (p *catalog.Procedure, u *org.Unit, offered bool, err error) {
+	if strings.TrimSpace(procedure) == "" {
+		return nil, nil, false, badInput("procedure_required", "Vui lòng chọn thủ tục.", "The procedure is required.")
+	}
+	if strings.TrimSpace(unit) == "" {
+		return nil, nil, false, badInput("unit_required", "Vui lòng chọn đơn vị tiếp nhận.", "The unit is required.")
+	}
+	p, err = s.Catalog.ProcedureInForce(ctx, procedure, now)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil, false, badInput("unknown_procedure", "Không có thủ tục «%s».", "There is no procedure %q.", procedure)
+	}
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("loading procedure: %w", err)
+	}
+	u, err = s.Directory.UnitByCode(ctx, unit)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil, false, badInput("unknown_unit", "Không có đơn vị «%s».", "There is no unit %q.", unit)
+	}
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("loading unit: %w", err)
+	}
+	if u.ValidTo != nil && now.After(*u.ValidTo) || u.ValidFrom != nil && now.Before(*u.ValidFrom) {
+		return nil, nil, false, badInput("unit_not_in_force", "Đơn vị «%s» không còn tiếp nhận hồ sơ.", "Unit %q no longer receives dossiers.", u.Name)
+	}
+	if offered, err = s.Catalog.Offers(ctx, p.ID, u.ID); err != nil {
+		return nil, nil, false, fmt.Errorf("checking the unit offers the procedure: %w", err)
+	}
+	return p, u, offered, nil
 }
 
 // requiredDocuments refuses an online submission without a file for every

@@ -18,6 +18,9 @@ type NewDossier struct {
 	IdemAccount int64
 	IdemKey     string
 	RequestHash string
+	// ExternalCode is the national portal's code of a dossier that came
+	// from it (SubmitExternal); unique among dossiers, "" for our own.
+	ExternalCode string
 }
 
 // Filter selects dossiers for a worklist or a citizen's list. The store

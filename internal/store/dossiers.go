@@ -31,9 +31,9 @@ const (
 		INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path, received_unit_id, owner_id,
 			applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
 			assignee_id, submitted_at, received_at, legal_due_at, appointed_due_at, step_index, step_started_at, fee, version, updated_at,
-			events_count, events_head, delivery_method, delivery_address)
+			events_count, events_head, delivery_method, delivery_address, external_code)
 		VALUES ($1, (SELECT procedure_id FROM procedure_versions WHERE id = $2), $2, $3, $4, $5, $6,
-			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $26, $27)
+			$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $26, $27, $28)
 		RETURNING id`
 	qInsertIdem     = `INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)`
 	qInsertDocument = `
@@ -113,7 +113,7 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossie
 		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
 		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
 		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head,
-		deliveryMethod(d), d.Delivery.Address).Scan(&d.ID)
+		deliveryMethod(d), d.Delivery.Address, externalCode(in)).Scan(&d.ID)
 	if err != nil {
 		return nil, false, fmt.Errorf("inserting dossier: %w", err)
 	}
