@@ -77,11 +77,21 @@ type gateway struct {
 	seq   int64
 }
 
+// Option configures the gateway.
+type Option func(*gateway)
+
+// WithLogger sets the logger (slog.Default() otherwise).
+func WithLogger(l *slog.Logger) Option { return func(g *gateway) { g.log = l } }
+
 // New returns the sandbox gateway accepting messages that carry token as
 // "Authorization: Bearer <token>"; an empty token refuses every message.
 // It is safe for concurrent use.
-func New(token string) http.Handler {
-	return &gateway{token: token, now: time.Now, log: slog.Default(), byRef: map[string]*message{}}
+func New(token string, opts ...Option) http.Handler {
+	g := &gateway{token: token, now: time.Now, log: slog.Default(), byRef: map[string]*message{}}
+	for _, o := range opts {
+		o(g)
+	}
+	return g
 }
 
 // ServeHTTP routes by the path's end, so that the gateway works mounted at

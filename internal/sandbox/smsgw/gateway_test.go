@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,7 +21,7 @@ const token = "sandbox-sms-token"
 func start(t *testing.T) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
-	mux.Handle("/sandbox/sms/", smsgw.New(token))
+	mux.Handle("/sandbox/sms/", smsgw.New(token, smsgw.WithLogger(slog.New(slog.DiscardHandler))))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
