@@ -28,9 +28,12 @@ type pageData struct {
 // The HTML part of a message is shown two ways, neither of them raw in
 // the page: rendered in an iframe whose srcdoc attribute holds it escaped,
 // sandboxed with no permission at all (no scripts, no forms, no
-// navigation of the page, an opaque origin) and under the page's CSP (no
-// outside loads: remote images and trackers stay blank); and as its
-// source, escaped in a <pre>.
+// navigation of the page, an opaque origin) and under the page's CSP,
+// which the srcdoc document inherits (no outside loads: remote images and
+// trackers stay blank); and as its source, escaped in a <pre>. Checked in
+// Chromium: inline styles and diacritics render, a script and a remote
+// image do nothing. (Headless screenshots may show the frame blank: the
+// sandboxed frame runs in its own process.)
 var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="vi">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -56,7 +59,7 @@ iframe{width:100%;height:28rem;border:1px solid #ccc}
 <dt>Gửi tới <span class="en" lang="en">/ Delivered to</span></dt><dd>{{$.To}}</dd>
 {{if .HeaderTo}}<dt>To</dt><dd>{{.HeaderTo}}</dd>{{end}}
 {{if .Cc}}<dt>Cc</dt><dd>{{.Cc}}</dd>{{end}}
-<dt>Message-ID</dt><dd>{{.MessageID}}</dd>
+{{if .MessageID}}<dt>Message-ID</dt><dd>{{.MessageID}}</dd>{{end}}
 {{if .Ref}}<dt>X-Motcua-Ref</dt><dd>{{.Ref}}</dd>{{end}}
 {{if .Date}}<dt>Date</dt><dd>{{.Date}}</dd>{{end}}
 <dt>Kích thước <span class="en" lang="en">/ Size</span></dt><dd>{{.Size}} byte</dd>
