@@ -194,6 +194,13 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			return nil, fmt.Errorf("the e-ID login: %w", err)
 		}
 	}
+	var outSandboxes outboundSandboxes
+	if cfg.Demo {
+		if outSandboxes, err = demoOutbound(ctx, &cfg, log); err != nil {
+			return nil, err
+		}
+	}
+	h.DVCQGInboundToken = cfg.DVCQG.InboundToken
 	bo.Limits = files.Limits{Field: 64 << 10, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	ph.Dossiers, ph.Files = svc, fs
 	ph.Limits = files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
@@ -209,6 +216,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			if pay.sandbox != nil {
 				mux.Handle(sandboxVNPayPath+"/", pay.sandbox)
 			}
+			outSandboxes.register(mux)
 		}},
 		Guard: func(next http.Handler) http.Handler {
 			return web.CheckRequest(next, func(w http.ResponseWriter, r *http.Request, err error) {

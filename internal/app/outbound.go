@@ -14,6 +14,7 @@ import (
 
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/dvcqg"
 	"github.com/motcua/motcua/internal/jobs"
 	"github.com/motcua/motcua/internal/notice"
 	"github.com/motcua/motcua/internal/outbox"
@@ -77,6 +78,15 @@ func newOutbound(cfg config.Config, a *App) (*outbound, error) {
 	}
 	if err := jobs.Register(o.workers, &anchorWorker{app: a}); err != nil {
 		return nil, err
+	}
+	if d := cfg.DVCQG; d.On() {
+		// The national public service portal: each dossier's events are
+		// synced in order, one push at a time per dossier.
+		dc := dvcqg.Config{URL: d.URL, CreatePath: d.CreatePath, UpdatePath: d.UpdatePath, ProgressPath: d.ProgressPath, Token: d.Token}
+		if err := jobs.Register(o.workers, dvcqg.NewWorker(a.DB, dvcqg.NewClient(dc, nil), dc, a.Log)); err != nil {
+			return nil, err
+		}
+		o.targets = append(o.targets, outbox.TargetFunc(dvcqg.Planner(o.enqueue, a.DB)))
 	}
 	if mail != nil {
 		// Officers' daily digest of their dossiers falling due, by e-mail.
