@@ -242,6 +242,9 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	}
 	a.Jobs, a.Notices = out.queue, out.notices
 	bo.Jobs, bo.Notices, bo.Webhooks = out.queue, db, out.webhooks
+	if a.Config.DVCQG.On() {
+		bo.Sync = db
+	}
 	// --- end outbound ---
 	return a, nil
 }

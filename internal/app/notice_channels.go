@@ -48,7 +48,7 @@ func noticeChannels(cfg config.Config, mail *email.Client) (map[account.Channel]
 		if err != nil {
 			return nil, fmt.Errorf("--sms-url: %w", err)
 		}
-		out[account.ChannelSMS] = smsChannel{c}
+		out[account.ChannelSMS] = smsChannel{c: c, ascii: n.SMSASCII}
 	}
 	if n.ZaloToken != "" {
 		templates, err := config.ZaloTemplates(n.ZaloTemplates)
@@ -80,18 +80,28 @@ type emailChannel struct{ c *email.Client }
 
 func (emailChannel) Accepts(dossier.Event) bool { return true }
 
-func (e emailChannel) Deliver(ctx context.Context, r *notice.Record, c notice.Content) (string, error) {
+func (e emailChannel) Deliver(ctx context.Context, r *notice.Record, c notice.Content) (notice.Receipt, error) {
 	id, err := e.c.Send(ctx, email.Message{To: r.Recipient, Ref: ref(r), Subject: c.Subject, Text: c.Text, HTML: c.HTML})
-	return id, permanent(err, email.IsPermanent)
+	return notice.Receipt{Ref: id, Parts: 1}, permanent(err, email.IsPermanent)
 }
 
-type smsChannel struct{ c *sms.Client }
+// smsChannel sends through the brandname gateway; ascii says the gateway
+// gets the text without diacritics, which decides how many parts it is.
+type smsChannel struct {
+	c     *sms.Client
+	ascii bool
+}
 
 func (smsChannel) Accepts(dossier.Event) bool { return true }
 
-func (s smsChannel) Deliver(ctx context.Context, r *notice.Record, c notice.Content) (string, error) {
+func (s smsChannel) Deliver(ctx context.Context, r *notice.Record, c notice.Content) (notice.Receipt, error) {
+	text := c.SMS
+	if s.ascii {
+		text = sms.StripDiacritics(text)
+	}
+	parts, _ := sms.Segments(text)
 	id, err := s.c.Send(ctx, sms.Message{To: r.Recipient, Ref: ref(r), Text: c.SMS})
-	return id, permanent(err, sms.IsPermanent)
+	return notice.Receipt{Ref: id, Parts: parts}, permanent(err, sms.IsPermanent)
 }
 
 // zaloChannel sends approved ZNS templates: only the events that have one.
@@ -102,13 +112,13 @@ type zaloChannel struct {
 
 func (z zaloChannel) Accepts(ev dossier.Event) bool { return z.templates[string(ev.Action)] != "" }
 
-func (z zaloChannel) Deliver(ctx context.Context, r *notice.Record, c notice.Content) (string, error) {
+func (z zaloChannel) Deliver(ctx context.Context, r *notice.Record, c notice.Content) (notice.Receipt, error) {
 	tpl := z.templates[c.Action]
 	if tpl == "" {
-		return "", &notice.PermanentError{Err: fmt.Errorf("no Zalo template for %q any more", c.Action)}
+		return notice.Receipt{}, &notice.PermanentError{Err: fmt.Errorf("no Zalo template for %q any more", c.Action)}
 	}
 	id, err := z.c.Send(ctx, zalo.Message{To: r.Recipient, Ref: ref(r), Template: tpl, Data: c.ZaloData})
-	return id, permanent(err, zalo.IsPermanent)
+	return notice.Receipt{Ref: id, Parts: 1}, permanent(err, zalo.IsPermanent)
 }
 
 // digestMailer sends officers' digests through the e-mail client.

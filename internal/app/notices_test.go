@@ -286,3 +286,91 @@ func TestWebhookOnEvent(t *testing.T) {
 		})
 	}
 }
+
+// TestNationalPortalSync, on both engines: a received dossier is created at
+// the national portal with its process log, and its sync state is on the
+// staff's dossier page; a refusal by the portal shows there and in the
+// administrators' backlog; the portal's inbound delivery, authenticated by
+// the configured token, enters the desk queue at status 1.
+func TestNationalPortalSync(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			var refuse atomic.Bool
+			portal := apptest.StartEndpoint(t, func(r apptest.Request) (int, string) {
+				if refuse.Load() {
+					return 200, `{"error_code":"5","message":"Mã thủ tục không đúng"}`
+				}
+				return 200, `{"error_code":"0","message":"Thành công"}`
+			})
+			env := apptest.StartConfig(t, e, app.Options{}, func(c *config.Config) {
+				c.DVCQG = config.DVCQG{URL: portal.URL, CreatePath: "/hoso/create", UpdatePath: "/hoso/update", ProgressPath: "/hoso/progress",
+					Token: "portal-secret", InboundToken: "inbound-secret"}
+				c.Jobs = config.Jobs{RetryBase: 100 * time.Millisecond, Poll: 100 * time.Millisecond}
+			})
+			stop, err := env.App.StartJobs(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = stop() })
+			d := env.Login(apptest.CitizenA).Submit(apptest.HangTrong)
+			env.Login("ht.receptionist").MustAct(&d, "receive", nil)
+			staff := env.Browser()
+			if p := staff.Do("POST", "/dang-nhap", url.Values{"username": {"ht.receptionist"}, "password": {apptest.Password}}, staff.SameSite()); p.Status != 303 {
+				t.Fatalf("staff login: %d", p.Status)
+			}
+			waitFor(t, "the dossier synced", func() bool {
+				return strings.Contains(staff.Do("GET", "/can-bo/ho-so/"+d.Code, nil, nil).Body, "Đã đồng bộ đến sự kiện 2/2.")
+			})
+			// Created once (at its submission, or at its reception when the
+			// job ran after both), and the last push says status 2.
+			var created, pushed []map[string]any
+			for _, r := range portal.Requests() {
+				var list []map[string]any
+				switch r.Path {
+				case "/hoso/create":
+					_ = r.JSON(&list)
+					created = append(created, list...)
+					pushed = append(pushed, list...)
+				case "/hoso/update":
+					_ = r.JSON(&list)
+					pushed = append(pushed, list...)
+				}
+				if r.Header.Get("Authorization") != "Bearer portal-secret" {
+					t.Errorf("%s without the portal's token", r.Path)
+				}
+			}
+			if len(created) != 1 || created[0]["MaHoSo"] != d.Code {
+				t.Errorf("created at the portal: %v", created)
+			}
+			if n := len(pushed); n == 0 || pushed[n-1]["MaHoSo"] != d.Code || fmt.Sprint(pushed[n-1]["TrangThaiHoSo"]) != "2" {
+				t.Errorf("the last push to the portal: %v", pushed)
+			}
+			refuse.Store(true)
+			env.Login("ht.leader").MustAct(&d, "assign", map[string]any{"assignee": "ht.specialist"})
+			waitFor(t, "the refusal on the dossier page", func() bool {
+				return strings.Contains(staff.Do("GET", "/can-bo/ho-so/"+d.Code, nil, nil).Body, "Mã thủ tục không đúng")
+			})
+			admin := env.Browser()
+			if p := admin.Do("POST", "/dang-nhap", url.Values{"username": {"city.admin"}, "password": {apptest.Password}}, admin.SameSite()); p.Status != 303 {
+				t.Fatalf("admin login: %d", p.Status)
+			}
+			if p := admin.Do("GET", "/can-bo/quan-tri/tac-vu", nil, nil); !strings.Contains(p.Body, `<a href="/can-bo/ho-so/`+d.Code+`">`) {
+				t.Errorf("the backlog does not list %s:\n%.3000s", d.Code, p.Body)
+			}
+
+			// Inbound: the configured token, one dossier of the portal's.
+			in := `[{"MaHoSo":"G22.99-261205-0001","MaTTHC":"` + apptest.Marriage + `","TenTTHC":"Đăng ký kết hôn","KenhThucHien":"2","ChuHoSo":"Lê Văn Công","LoaiDoiTuong":"1",
+				"DinhDanhCHS":[{"LoaiDinhDanh":"1","SoDinhDanh":"001090009999"}],"NgayNopHoSo":"20261205090000","DonViXuLy":"` + apptest.HangTrong + `"}]`
+			if r := env.Anon().Raw("POST", "/api/v1/inbound/dvcqg", "application/json", strings.NewReader(in), map[string]string{"Authorization": "Bearer wrong"}); r.Status != 401 {
+				t.Errorf("inbound with a wrong token: %d", r.Status)
+			}
+			r := env.Anon().Raw("POST", "/api/v1/inbound/dvcqg", "application/json", strings.NewReader(in), map[string]string{"Authorization": "Bearer inbound-secret"})
+			if r.Status != 200 || !strings.Contains(string(r.Body), `"error_code":"0"`) {
+				t.Fatalf("inbound: %d %s", r.Status, r.Body)
+			}
+			if q := staff.Do("GET", "/can-bo/tiep-nhan", nil, nil); !strings.Contains(q.Body, "Lê Văn Công") {
+				t.Errorf("the inbound dossier is not in the desk queue")
+			}
+		})
+	}
+}

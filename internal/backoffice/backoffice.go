@@ -148,6 +148,8 @@ type Handler struct {
 	Notices interface {
 		DossierNotices(ctx context.Context, dossierID int64) ([]notice.Record, error)
 	}
+	// Sync reads the national-portal sync state (nil while sync is off).
+	Sync SyncReader
 
 	// Webhooks manages integrators' webhooks (webhook.Service,
 	// webhooks.go); nil hides the page.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -95,6 +96,10 @@ type jobsView struct {
 	Frame
 	Failed, Retrying []jobRow
 	Retried          string
+	// Backlog lists the dossiers behind at the national portal; Sync is
+	// false while sync is off.
+	Sync    bool
+	Backlog []store.SyncStatus
 }
 
 func (h *Handler) jobRows(r *http.Request, list []*rivertype.JobRow) []jobRow {
@@ -137,6 +142,12 @@ func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request, s *staff) err
 		return err
 	}
 	v := &jobsView{Frame: Frame{s, jobsPath}, Failed: h.jobRows(r, failed), Retrying: h.jobRows(r, retrying), Retried: r.URL.Query().Get("xong")}
+	if h.Sync != nil {
+		v.Sync = true
+		if v.Backlog, err = h.Sync.SyncBacklog(r.Context(), 200); err != nil {
+			return err
+		}
+	}
 	h.web.Render(w, r, web.View{Name: "jobs", NoIndex: true, Data: v})
 	return nil
 }

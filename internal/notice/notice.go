@@ -38,9 +38,11 @@ type Record struct {
 	ProviderRef string
 	Error       string
 	Attempts    int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	SentAt      *time.Time
+	// Parts counts the billable messages of a sent SMS (1 otherwise).
+	Parts     int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	SentAt    *time.Time
 }
 
 // Masked is the recipient with its middle hidden, for pages and logs:

@@ -23,9 +23,18 @@ type Channel interface {
 	// Accepts reports whether the channel can tell this event (Zalo sends
 	// only the events it has an approved template for).
 	Accepts(ev dossier.Event) bool
-	// Deliver sends the notice; the reference is the provider's. An error
-	// wrapping *PermanentError fails this notice for good.
-	Deliver(ctx context.Context, r *Record, c Content) (ref string, err error)
+	// Deliver sends the notice. An error wrapping *PermanentError fails
+	// this notice for good.
+	Deliver(ctx context.Context, r *Record, c Content) (Receipt, error)
+}
+
+// Receipt is what a provider answered to a notice it took.
+type Receipt struct {
+	// Ref is the provider's reference of the message.
+	Ref string
+	// Parts counts the billable messages (an SMS longer than one
+	// segment is several).
+	Parts int
 }
 
 // PermanentError is a refusal that retrying will not change (a 4xx answer,
@@ -47,7 +56,7 @@ type Store interface {
 	InsertNotice(ctx context.Context, tx *sql.Tx, r *Record) (bool, error)
 	Notice(ctx context.Context, id int64) (*Record, error)
 	EarlierQueued(ctx context.Context, r *Record) (bool, error)
-	NoticeOutcome(ctx context.Context, id int64, status Status, ref, errText string, at time.Time) error
+	NoticeOutcome(ctx context.Context, id int64, status Status, rc Receipt, errText string, at time.Time) error
 	DossierByID(ctx context.Context, id int64) (*dossier.Dossier, error)
 	Event(ctx context.Context, dossierID, eventID int64) (*dossier.Event, error)
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
@@ -180,7 +189,7 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return river.JobSnooze(orderWait)
 	}
 	fail := func(status Status, cause error) error {
-		if err := s.Store.NoticeOutcome(ctx, r.ID, status, "", clip(cause.Error()), s.now()); err != nil {
+		if err := s.Store.NoticeOutcome(ctx, r.ID, status, Receipt{}, clip(cause.Error()), s.now()); err != nil {
 			return err
 		}
 		s.log().WarnContext(ctx, "notice not sent", "notice", r.ID, "channel", r.Channel, "status", status, "attempt", job.Attempt, "err", cause)
@@ -197,15 +206,15 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err != nil {
 		return err
 	}
-	ref, err := ch.Deliver(ctx, r, c)
+	rc, err := ch.Deliver(ctx, r, c)
 	switch {
 	case err == nil:
-		if err := s.Store.NoticeOutcome(ctx, r.ID, Sent, ref, "", s.now()); err != nil {
+		if err := s.Store.NoticeOutcome(ctx, r.ID, Sent, rc, "", s.now()); err != nil {
 			// Sent but not recorded: the retry sends it again with the
 			// same reference, which the providers that take one drop.
 			return err
 		}
-		s.log().InfoContext(ctx, "notice sent", "notice", r.ID, "channel", r.Channel, "ref", ref)
+		s.log().InfoContext(ctx, "notice sent", "notice", r.ID, "channel", r.Channel, "ref", rc.Ref, "parts", rc.Parts)
 		return nil
 	case IsPermanent(err), job.Attempt >= job.MaxAttempts:
 		return fail(Failed, err)

@@ -118,14 +118,14 @@ func (db *DB) InsertNotice(ctx context.Context, tx *sql.Tx, r *notice.Record) (b
 	return true, rows.Err()
 }
 
-const noticeColumns = `id, dossier_id, event_id, account_id, kind, channel, recipient, lang, status, provider_ref, error, attempts, created_at, updated_at, sent_at`
+const noticeColumns = `id, dossier_id, event_id, account_id, kind, channel, recipient, lang, status, provider_ref, error, attempts, parts, created_at, updated_at, sent_at`
 
 func scanNotice(sc interface{ Scan(...any) error }) (*notice.Record, error) {
 	var r notice.Record
 	var acc sql.NullInt64
 	var kind, ch, status string
 	var sent sql.NullTime
-	if err := sc.Scan(&r.ID, &r.DossierID, &r.EventID, &acc, &kind, &ch, &r.Recipient, &r.Lang, &status, &r.ProviderRef, &r.Error, &r.Attempts,
+	if err := sc.Scan(&r.ID, &r.DossierID, &r.EventID, &acc, &kind, &ch, &r.Recipient, &r.Lang, &status, &r.ProviderRef, &r.Error, &r.Attempts, &r.Parts,
 		&r.CreatedAt, &r.UpdatedAt, &sent); err != nil {
 		return nil, err
 	}
@@ -161,14 +161,14 @@ func (db *DB) EarlierQueued(ctx context.Context, r *notice.Record) (bool, error)
 
 // NoticeOutcome records one attempt at sending a notice: its new status,
 // the provider's reference and the error of a failed attempt.
-func (db *DB) NoticeOutcome(ctx context.Context, id int64, status notice.Status, ref, errText string, at time.Time) error {
+func (db *DB) NoticeOutcome(ctx context.Context, id int64, status notice.Status, rc notice.Receipt, errText string, at time.Time) error {
 	var sent any
 	if status == notice.Sent {
 		sent = utc(at)
 	}
 	_, err := db.rw.ExecContext(ctx, `UPDATE outbound_notices SET status = $1, provider_ref = CASE WHEN $2 = '' THEN provider_ref ELSE $2 END,
-		error = $3, attempts = attempts + 1, updated_at = $4, sent_at = COALESCE(sent_at, $5) WHERE id = $6`,
-		string(status), ref, errText, utc(at), sent, id)
+		error = $3, attempts = attempts + 1, updated_at = $4, sent_at = COALESCE(sent_at, $5), parts = $7 WHERE id = $6`,
+		string(status), rc.Ref, errText, utc(at), sent, id, rc.Parts)
 	if err != nil {
 		return fmt.Errorf("recording the outcome of notice %d: %w", id, err)
 	}

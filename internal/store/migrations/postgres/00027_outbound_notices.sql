@@ -17,6 +17,9 @@ CREATE TABLE outbound_notices (
     provider_ref TEXT NOT NULL DEFAULT '',
     error        TEXT NOT NULL DEFAULT '',
     attempts     INTEGER NOT NULL DEFAULT 0,
+    -- Billable parts of a sent SMS (160 GSM-7 / 70 UCS-2 characters each,
+    -- 153 / 67 when concatenated); 1 for other channels.
+    parts        INTEGER NOT NULL DEFAULT 0,
     created_at   TIMESTAMPTZ NOT NULL,
     updated_at   TIMESTAMPTZ NOT NULL,
     sent_at      TIMESTAMPTZ
