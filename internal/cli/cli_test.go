@@ -732,6 +732,7 @@ func serveDemo(t *testing.T, dsn string) {
 
 	demoEIDJourney(t, bound, base)
 	demoPayJourney(t, bound, base)
+	demoOutboundJourney(t, bound, base)
 
 	cancel()
 	select {

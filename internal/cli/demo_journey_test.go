@@ -240,3 +240,40 @@ func demoPayJourney(t *testing.T, ctx context.Context, base string) {
 		t.Fatalf("the verification page: %d\n%s", res.StatusCode, body)
 	}
 }
+
+// demoOutboundJourney: the receptionist of Hàng Trống receives Bình's
+// dossier waiting at the desk; her e-mail appears in the sandbox mail
+// catcher, her SMS at the sandbox gateway and the dossier at the sandbox
+// national portal, once each.
+func demoOutboundJourney(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	mine := login(t, ctx, base, binhID).waiting()
+	if len(mine) == 0 {
+		t.Fatal("the demo has no dossier of Bình's waiting at the desk")
+	}
+	d := mine[0]
+	login(t, ctx, base, "hangtrong.tiepnhan").receive(d)
+	page := func(path string) string {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	for _, sb := range []struct{ path, label string }{{"/sandbox/thu/", "e-mail"}, {"/sandbox/sms/", "SMS"}, {"/sandbox/dvcqg/", "national portal"}} {
+		eventually(t, ctx, "the "+sb.label+" of "+d.Code+" in the sandbox", func() bool { return strings.Contains(page(sb.path), d.Code) })
+		p := page(sb.path)
+		if !strings.Contains(p, "THỬ NGHIỆM") {
+			t.Errorf("%s does not say it is a sandbox", sb.path)
+		}
+		if strings.Contains(p, "0987654321") || strings.Contains(p, "84987654321") {
+			t.Errorf("%s shows Bình's phone number in full", sb.path)
+		}
+	}
+	if n := strings.Count(page("/sandbox/sms/"), d.Code); n != 1 {
+		t.Errorf("the SMS gateway shows %s %d times, want one message", d.Code, n)
+	}
+}
