@@ -25,6 +25,9 @@ import (
 type documentedRoute struct {
 	method, path string
 	auth         bool // registered with h.auth: bearer token required
+	// token marks routes that check a configured token of their own (the
+	// national portal's inbound deliveries), documented as their scheme.
+	token string
 	// outside marks routes the server itself registers (not Handler.Register).
 	outside bool
 }
@@ -66,6 +69,7 @@ var documentedRoutes = []documentedRoute{
 	{method: "GET", path: "/api/v1/dossiers/{code}/receipts/{id}", auth: true},
 	{method: "GET", path: "/api/v1/payments/vnpay/ipn"},
 	{method: "POST", path: "/api/v1/payments/paygov/confirm"},
+	{method: "POST", path: "/api/v1/inbound/dvcqg", token: "dvcqgInbound"},
 	{method: "GET", path: "/healthz", outside: true},
 	{method: "GET", path: "/metrics", outside: true},
 }
@@ -182,18 +186,24 @@ func TestOpenAPISecurityMatchesAuth(t *testing.T) {
 		if op == nil {
 			continue // reported by TestOpenAPIRoutesMatchRegister
 		}
-		hasBearer := false
+		hasBearer, hasToken := false, false
 		if op.Security != nil {
 			for _, req := range *op.Security {
 				if _, ok := req["bearerAuth"]; ok {
 					hasBearer = true
 				}
+				if _, ok := req[rt.token]; ok && rt.token != "" {
+					hasToken = true
+				}
 			}
+		}
+		if hasToken != (rt.token != "") {
+			t.Errorf("%s: documented %s %v", key, rt.token, hasToken)
 		}
 		if hasBearer != rt.auth {
 			t.Errorf("%s: documented bearerAuth %v, want %v", key, hasBearer, rt.auth)
 		}
-		if rt.auth && op.Responses.Value("401") == nil {
+		if (rt.auth || rt.token != "") && op.Responses.Value("401") == nil {
 			t.Errorf("%s: no 401 response documented", key)
 		}
 		if rt.outside {
@@ -201,7 +211,7 @@ func TestOpenAPISecurityMatchesAuth(t *testing.T) {
 		}
 		rec, panicked := serve(mux, httptest.NewRequest(rt.method, samplePath(rt.path), nil))
 		got401 := !panicked && rec.Code == http.StatusUnauthorized
-		if got401 != rt.auth {
+		if got401 != (rt.auth || rt.token != "") {
 			t.Errorf("%s without a token: status %d (panicked %v); auth required %v", key, rec.Code, panicked, rt.auth)
 		}
 		if !got401 {

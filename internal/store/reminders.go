@@ -62,8 +62,8 @@ const dueDigestOrder = ` ORDER BY a.id, COALESCE(d.appointed_due_at, d.legal_due
 // the processing role are not told of them. Dossiers assigned to a disabled
 // account are left out too (nobody would read the mail).
 //
-// No index serves this query (dossiers_assignee and dossiers_status_due
-// were dropped in migration 00004): it reads the dossiers table once a day.
+// The partial index dossiers_open_assignee (migration 00030) serves it and
+// DueDigestOf: the open dossiers of one assignee.
 func (db *DB) DueDigest(ctx context.Context, now, tomorrowEnd time.Time) ([]DueDossier, error) {
 	if !tomorrowEnd.After(now) {
 		return nil, fmt.Errorf("listing dossiers falling due: the window ends at %s, before the digest's time %s",
