@@ -97,3 +97,39 @@ func CheckEmail(e string) error {
 	}
 	return nil
 }
+
+// MobileMSISDN returns the mobile number p in the 84xxxxxxxxx form SMS
+// gateways and Zalo expect. It accepts what NormalizePhone does (the
+// national form and +84…, 0084…, 84… with the separators people type);
+// landlines and anything else are refused with a *IDError phone_invalid
+// that does not contain p: a text message cannot reach them.
+func MobileMSISDN(p string) (string, error) {
+	n := NormalizePhone(p)
+	// NormalizePhone answers the national form; 10 digits is a mobile
+	// number, 11 a landline.
+	if len(n) != 10 {
+		return "", &IDError{Code: CodePhoneInvalid}
+	}
+	return "84" + n[1:], nil
+}
+
+// MaskMSISDN hides the middle of a number in the 84… form for logs and
+// errors: "84912345678" becomes "84912***678". Anything else is masked
+// whole.
+func MaskMSISDN(msisdn string) string {
+	if len(msisdn) != 11 {
+		return strings.Repeat("*", len(msisdn))
+	}
+	return msisdn[:5] + "***" + msisdn[8:]
+}
+
+// ScrubMSISDN replaces the number, in its 84… and national forms, by its
+// mask in text a provider wrote (an error message may echo it).
+func ScrubMSISDN(text, msisdn string) string {
+	if len(msisdn) != 11 {
+		return text
+	}
+	m := MaskMSISDN(msisdn)
+	text = strings.ReplaceAll(text, msisdn, m)
+	return strings.ReplaceAll(text, "0"+msisdn[2:], m)
+}
