@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/slips"
+	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -58,7 +59,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	from, to, err := period(q.Get("from"), q.Get("to"), h.now(), clk.Location())
+	from, to, err := stats.ParsePeriod("", q.Get("from"), q.Get("to"), h.now(), clk.Location())
 	if err != nil {
 		return err
 	}

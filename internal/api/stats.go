@@ -11,58 +11,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
-	"github.com/motcua/motcua/internal/store"
 )
-
-// parseDay reads YYYY-MM-DD as the start of that day in loc, or RFC 3339.
-func parseDay(s string, loc *time.Location) (time.Time, bool) {
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return t, true
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
-}
-
-// period reads a from/to pair (YYYY-MM-DD, a date naming the whole day, or
-// RFC 3339); the default is the current month up to now.
-func period(fromS, toS string, now time.Time, loc *time.Location) (time.Time, time.Time, error) {
-	y, m, _ := now.In(loc).Date()
-	from, to := time.Date(y, m, 1, 0, 0, 0, 0, loc), now
-	if fromS != "" {
-		t, ok := parseDay(fromS, loc)
-		if !ok {
-			return from, to, apperr.New(apperr.Invalid, "bad_from", "Ngày bắt đầu không hợp lệ (YYYY-MM-DD).", "Invalid from date (YYYY-MM-DD).")
-		}
-		from = t
-	}
-	if toS != "" {
-		t, ok := parseDay(toS, loc)
-		if !ok {
-			return from, to, apperr.New(apperr.Invalid, "bad_to", "Ngày kết thúc không hợp lệ (YYYY-MM-DD).", "Invalid to date (YYYY-MM-DD).")
-		}
-		if len(toS) == len("2006-01-02") {
-			t = t.AddDate(0, 0, 1) // a date names the whole day
-		}
-		to = t
-	}
-	if !to.After(from) {
-		return from, to, apperr.New(apperr.Invalid, "bad_period", "Ngày kết thúc phải sau ngày bắt đầu.", "The end must be after the start.")
-	}
-	return from, to, nil
-}
-
-// canReadUnit reports whether staff may read figures of unit u: their own
-// units, and the subtrees of roles that see them.
-func canReadUnit(a dossier.Actor, u *org.Unit) bool {
-	for _, g := range a.Grants {
-		if g.UnitID == u.ID || g.Role.SeesSubtree() && strings.HasPrefix(u.Path, g.UnitPath) {
-			return true
-		}
-	}
-	return false
-}
 
 // readableUnit is the unit a staff report is about: ?unit= (an agency
 // identifier), by default the first unit of the reader's grants. A unit the
@@ -76,41 +25,10 @@ func (h *Handler) readableUnit(r *http.Request, a dossier.Actor) (*org.Unit, err
 	if err != nil {
 		return nil, err
 	}
-	if !canReadUnit(a, u) {
+	if !stats.CanRead(a, u) {
 		return nil, apperr.ErrNotFound
 	}
 	return u, nil
-}
-
-// presetPeriod reads a named period: YYYY (a year), YYYY-MM (a month),
-// YYYY-Qn (a quarter), YYYY-Hn (a half-year), in local time.
-func presetPeriod(p string, loc *time.Location) (time.Time, time.Time, error) {
-	bad := apperr.New(apperr.Invalid, "bad_period", "Kỳ báo cáo phải có dạng YYYY, YYYY-MM, YYYY-Qn (quý) hoặc YYYY-Hn (6 tháng).",
-		"period must be YYYY, YYYY-MM, YYYY-Qn (quarter) or YYYY-Hn (half-year).")
-	if len(p) < 4 {
-		return time.Time{}, time.Time{}, bad
-	}
-	y, err := strconv.Atoi(p[:4])
-	if err != nil || y < 1900 || y > 2199 {
-		return time.Time{}, time.Time{}, bad
-	}
-	month, months := 1, 12
-	switch rest := p[4:]; {
-	case rest == "":
-	case len(rest) == 3 && rest[0] == '-' && rest[1] >= '0' && rest[1] <= '1' && rest[2] >= '0' && rest[2] <= '9':
-		month, months = int(rest[1]-'0')*10+int(rest[2]-'0'), 1
-		if month < 1 || month > 12 {
-			return time.Time{}, time.Time{}, bad
-		}
-	case len(rest) == 3 && rest[0] == '-' && (rest[1] == 'Q' || rest[1] == 'q') && rest[2] >= '1' && rest[2] <= '4':
-		month, months = int(rest[2]-'1')*3+1, 3
-	case len(rest) == 3 && rest[0] == '-' && (rest[1] == 'H' || rest[1] == 'h') && rest[2] >= '1' && rest[2] <= '2':
-		month, months = int(rest[2]-'1')*6+1, 6
-	default:
-		return time.Time{}, time.Time{}, bad
-	}
-	from := time.Date(y, time.Month(month), 1, 0, 0, 0, 0, loc)
-	return from, from.AddDate(0, months, 0), nil
 }
 
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
@@ -123,76 +41,26 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	loc := clk.Location()
-	now := h.now()
 	u, err := h.readableUnit(r, a)
 	if err != nil {
 		return err
 	}
-	var from, to time.Time
-	if p := q.Get("period"); p != "" {
-		if q.Get("from") != "" || q.Get("to") != "" {
-			return apperr.New(apperr.Invalid, "bad_period", "Dùng period hoặc from/to, không dùng cả hai.", "Give period or from/to, not both.")
-		}
-		from, to, err = presetPeriod(p, loc)
-	} else {
-		from, to, err = period(q.Get("from"), q.Get("to"), now, loc)
-	}
+	from, to, err := stats.ParsePeriod(q.Get("period"), q.Get("from"), q.Get("to"), h.now(), clk.Location())
 	if err != nil {
 		return err
 	}
-	flt := stats.Filter{Field: strings.TrimSpace(q.Get("field")), Level: q.Get("level"), Procedure: strings.TrimSpace(q.Get("procedure"))}
-	switch flt.Level {
-	case "", "province", "district", "commune":
-	default:
-		return apperr.New(apperr.Invalid, "bad_level", "Tham số level phải là province, district hoặc commune.", "level must be province, district or commune.")
-	}
-	own := false
+	sq := stats.Query{Unit: u, From: from, To: to, By: q.Get("by"),
+		Filter: stats.Filter{Field: strings.TrimSpace(q.Get("field")), Level: q.Get("level"), Procedure: strings.TrimSpace(q.Get("procedure"))}}
 	switch q.Get("scope") {
 	case "", "subtree":
 	case "own":
-		own = true
+		sq.Own = true
 	default:
 		return apperr.New(apperr.Invalid, "bad_scope", "Tham số scope phải là subtree hoặc own.", "scope must be subtree or own.")
 	}
-	rep, err := h.Store.StatsFiltered(r.Context(), u, from, to, now, own, flt)
+	rep, err := (&stats.Service{Store: h.Store, Now: h.now}).Report(r.Context(), sq)
 	if err != nil {
 		return err
-	}
-	if flt == (stats.Filter{}) {
-		// The headline report, over every procedure, carries the
-		// level-4 indicators; rows and children do not.
-		l, err := h.Store.Level4(r.Context(), u, from, to, own)
-		if err != nil {
-			return err
-		}
-		rep.Level4 = &l
-	}
-	switch q.Get("by") {
-	case "":
-	case "child":
-		kids, err := h.Store.Units(r.Context(), store.UnitFilter{Parent: u.Code})
-		if err != nil {
-			return err
-		}
-		rep.Children = []stats.Report{}
-		for i := range kids {
-			cr, err := h.Store.StatsFiltered(r.Context(), &kids[i], from, to, now, false, flt)
-			if err != nil {
-				return err
-			}
-			rep.Children = append(rep.Children, cr)
-		}
-	case "field", "level", "procedure":
-		rep.Rows, err = h.Store.StatsRows(r.Context(), u, from, to, now, own, flt, q.Get("by"))
-		if err != nil {
-			return err
-		}
-		if rep.Rows == nil {
-			rep.Rows = []stats.Report{}
-		}
-	default:
-		return apperr.New(apperr.Invalid, "bad_by", "Tham số by phải là child, field, level hoặc procedure.", "by must be child, field, level or procedure.")
 	}
 	writeJSON(w, http.StatusOK, rep)
 	return nil

@@ -226,3 +226,9 @@ func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 	})
 	return out, nil
 }
+
+// ChildUnits lists the units right below the one with parentCode
+// (stats.Store).
+func (db *DB) ChildUnits(ctx context.Context, parentCode string) ([]org.Unit, error) {
+	return db.Units(ctx, UnitFilter{Parent: parentCode})
+}
