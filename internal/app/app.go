@@ -72,6 +72,13 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 		db.Close()
 		return nil, err
 	}
+	if cfg.DBReplica != "" {
+		if err := db.UseReplica(ctx, cfg.DBReplica); err != nil {
+			db.Close()
+			return nil, err
+		}
+		log.InfoContext(ctx, "reports read from the replica")
+	}
 	if n > 0 {
 		log.InfoContext(ctx, "applied migrations", "count", n, "dialect", db.Dialect())
 	}

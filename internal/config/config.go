@@ -36,6 +36,8 @@ type Config struct {
 	TrustedProxies string
 	// MetricsAddr, when set, is where /metrics is served (never on Addr).
 	MetricsAddr string
+	// DBReplica is a PostgreSQL hot standby that takes the report queries.
+	DBReplica string
 	// ConsultDays is the time a consulted unit is given to answer, in
 	// working days, when the officer asking gives none.
 	ConsultDays int
@@ -122,6 +124,7 @@ func (c *Config) StoreFlags(fs *flag.FlagSet) {
 // ServeFlags registers the flags of the serve command.
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
+	fs.StringVar(&c.DBReplica, "db-replica", envOr("DB_REPLICA", c.DBReplica), "read-only PostgreSQL replica (postgres://…) for statistics, reports and dashboards (env MOTCUA_DB_REPLICA; default: the primary)")
 	fs.StringVar(&c.Addr, "addr", envOr("ADDR", c.Addr), "listen address (env MOTCUA_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "load Hà Nội demo data into an empty store (env MOTCUA_DEMO)")
 	c.FilesFlag(fs)

@@ -19,20 +19,20 @@ func (db *DB) Level4(ctx context.Context, unit *org.Unit, from, to time.Time, ow
 	var l stats.Level4
 	lo, hi, f, t := unit.Path, pathUpper(unit.Path), utc(from), utc(to)
 	scope := `d.unit_path >= $1 AND d.unit_path < $2 AND (NOT $3 OR d.unit_path = $1)`
-	err := db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.method = 'online' THEN 1 ELSE 0 END), 0)
+	err := db.reportQueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.method = 'online' THEN 1 ELSE 0 END), 0)
 		FROM payment_requests r JOIN dossiers d ON d.id = r.dossier_id
 		WHERE r.state = 'paid' AND r.paid_at >= $4 AND r.paid_at < $5 AND `+scope, lo, hi, own, f, t).Scan(&l.FeesPaid, &l.FeesPaidOnline)
 	if err != nil {
 		return l, fmt.Errorf("counting fees paid in %s: %w", unit.Code, err)
 	}
-	err = db.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(a.amount), 0)
+	err = db.reportQueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(a.amount), 0)
 		FROM payment_attempts a JOIN payment_requests r ON r.id = a.request_id JOIN dossiers d ON d.id = r.dossier_id
 		WHERE a.state = 'paid' AND a.gateway <> 'cash' AND a.settled_at >= $4 AND a.settled_at < $5 AND `+scope, lo, hi, own, f, t).
 		Scan(&l.OnlineTransactions, &l.OnlineAmount)
 	if err != nil {
 		return l, fmt.Errorf("counting online payments in %s: %w", unit.Code, err)
 	}
-	err = db.queryRow(ctx, `SELECT COUNT(*),
+	err = db.reportQueryRow(ctx, `SELECT COUNT(*),
 			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM documents c WHERE c.dossier_id = d.id AND c.kind = 'result') THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN d.channel = 'online' AND d.delivered_at IS NOT NULL
 				AND EXISTS (SELECT 1 FROM events e WHERE e.dossier_id = d.id AND e.action = 'deliver' AND e.data = '{"method":"online"}')

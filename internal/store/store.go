@@ -50,6 +50,8 @@ type DB struct {
 	versions sync.Map
 	// dirs is the in-memory directory of units and the catalogue.
 	dirs dirCache
+	// reports, when set, takes the report queries (replica.go).
+	reports *sql.DB
 	// onEvent runs inside every transaction that writes a dossier event
 	// (see OnEvent).
 	onEvent EventHook
@@ -148,6 +150,11 @@ func (db *DB) Close() error {
 	err := db.rw.Close()
 	if db.ro != db.rw {
 		if e := db.ro.Close(); err == nil {
+			err = e
+		}
+	}
+	if db.reports != nil {
+		if e := db.reports.Close(); err == nil {
 			err = e
 		}
 	}
