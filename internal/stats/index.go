@@ -70,10 +70,10 @@ type IndexRow struct {
 	Kind   org.Kind
 	Parent string
 	// The bases and parts of the figures.
-	Finished, OnTime    int // finished in the period, of which early or on time
-	Received, Online    int // received in the period (online + counter), of which online
-	Ratings, Satisfied  int // ratings given, of which satisfied or very satisfied
-	Times               IndexTimes
+	Finished, OnTime   int // finished in the period, of which early or on time
+	Received, Online   int // received in the period (online + counter), of which online
+	Ratings, Satisfied int // ratings given, of which satisfied or very satisfied
+	Times              IndexTimes
 	// Rank is the row's rank among its peers on each figure it has (1 is
 	// best, ties share a rank) and Peers how many peers were ranked on it;
 	// nil until RankPeers.
