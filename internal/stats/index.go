@@ -82,13 +82,14 @@ type IndexRow struct {
 }
 
 // NewIndexRow builds a row from a unit's (or procedure's) report and its
-// times.
+// times. Totals are summed from their parts, so that a report not yet
+// finished (Report.Finish) gives the same row.
 func NewIndexRow(code, name string, rep Report, t IndexTimes) IndexRow {
 	return IndexRow{
 		Code: code, Name: name,
-		Finished: rep.Finished.Total, OnTime: rep.Finished.Early + rep.Finished.OnTime,
+		Finished: rep.Finished.Early + rep.Finished.OnTime + rep.Finished.Late, OnTime: rep.Finished.Early + rep.Finished.OnTime,
 		Received: rep.Received.Online + rep.Received.Counter, Online: rep.Received.Online,
-		Ratings: rep.Satisfaction.Total, Satisfied: rep.Satisfaction.VerySatisfied + rep.Satisfaction.Satisfied,
+		Ratings: rep.Satisfaction.VerySatisfied + rep.Satisfaction.Satisfied + rep.Satisfaction.Dissatisfied, Satisfied: rep.Satisfaction.VerySatisfied + rep.Satisfaction.Satisfied,
 		Times: t,
 	}
 }
