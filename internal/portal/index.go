@@ -409,7 +409,9 @@ func (h *Handler) renderIndex(w http.ResponseWriter, r *http.Request, name strin
 
 // cacheWriter sets Cache-Control on a successful answer just before its
 // header is written, over the renderer's default (no-cache). Error pages
-// keep the default.
+// keep the default. An answer setting a cookie (the ?lang= choice
+// remembered) is kept by the browser only: a shared cache would hand the
+// cookie to everyone.
 type cacheWriter struct {
 	http.ResponseWriter
 	control string
@@ -417,7 +419,11 @@ type cacheWriter struct {
 
 func (c *cacheWriter) WriteHeader(status int) {
 	if status == http.StatusOK {
-		c.Header().Set("Cache-Control", c.control)
+		cc := c.control
+		if len(c.Header().Values("Set-Cookie")) > 0 {
+			cc = strings.Replace(cc, "public", "private", 1)
+		}
+		c.Header().Set("Cache-Control", cc)
 	}
 	c.ResponseWriter.WriteHeader(status)
 }

@@ -99,8 +99,12 @@ func TestPublicIndex(t *testing.T) {
 					lang = "en"
 				}
 				checkHTML(t, path, p, lang)
-				if cc := p.header.Get("Cache-Control"); cc != "public, max-age=300" {
-					t.Errorf("%s: Cache-Control %q", path, cc)
+				want := "public, max-age=300"
+				if len(p.header.Values("Set-Cookie")) > 0 {
+					want = "private, max-age=300" // the lang cookie: not for shared caches
+				}
+				if cc := p.header.Get("Cache-Control"); cc != want {
+					t.Errorf("%s: Cache-Control %q, want %q", path, cc, want)
 				}
 			} else if cc := p.header.Get("Cache-Control"); strings.Contains(cc, "public") {
 				t.Errorf("%s: error page cacheable: %q", path, cc)
@@ -163,6 +167,9 @@ func TestPublicIndex(t *testing.T) {
 		checkRow(dep, body, "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "—", "—", "—", "—", "—")
 		checkRow(dep, body, "Đúng hạn", "—", "—")
 
+		if p := get(t, env, hk+"?lang=en", nil); len(p.header.Values("Set-Cookie")) == 0 || p.header.Get("Cache-Control") != "private, max-age=300" {
+			t.Errorf("%s?lang=en: Set-Cookie %q with Cache-Control %q, want private", hk, p.header.Values("Set-Cookie"), p.header.Get("Cache-Control"))
+		}
 		body = fetch(hk+"?lang=en", 200)
 		contains(t, hk, body, []string{"Public service index", "calendar days"}, nil)
 		checkRow(hk, body, "Phường Hàng Trống", "2 of 2", "80.00%", "100.00%", "5", "80.00% (5 ratings)", "2 days")
