@@ -133,6 +133,13 @@ func TestPublicIndex(t *testing.T) {
 			t.Errorf("the footer has no link to /chi-so")
 		}
 
+		// The city's own page ranks the same units, and its own figures
+		// have no peers.
+		city := "/chi-so/" + apptest.City
+		body = fetch(city, 200)
+		checkRow(city, body, "Quận Hoàn Kiếm", "1/1", "90,00 %", "100,00 %", "10", "80,00 % (5 lượt đánh giá)", "1 ngày")
+		checkRow(city, body, "Đúng hạn", "91,67 %", "1/1") // 11 of 12 with Sở Tư pháp's two
+
 		hk := "/chi-so/" + apptest.HoanKiem
 		body = fetch(hk, 200)
 		checkRow(hk, body, "Phường Hàng Bạc", "1/2", "100,00 %", "100,00 %", "5", "—", "1 ngày")
