@@ -142,6 +142,9 @@ type indexHead struct {
 	Note    string
 	URL     string
 	Current bool
+	// Order is the aria-sort of the column when current: best first is
+	// descending for rates, ascending for the processing time.
+	Order string
 }
 
 type indexView struct {
@@ -322,7 +325,10 @@ func (h *Handler) indexView(r *http.Request, from, to time.Time, sortBy stats.Fi
 			u += "?" + q.Encode()
 		}
 		v.Heads = append(v.Heads, indexHead{Figure: f, Label: h.t(r, "index.fig."+string(f)),
-			Note: h.t(r, "index.note."+string(f)), URL: u, Current: f == sortBy})
+			Note: h.t(r, "index.note."+string(f)), URL: u, Current: f == sortBy, Order: "descending"})
+		if f == stats.FigMedianDays {
+			v.Heads[len(v.Heads)-1].Order = "ascending"
+		}
 	}
 	return v
 }

@@ -154,6 +154,7 @@ func TestPublicIndex(t *testing.T) {
 		// Sorted by median time, shortest first; by satisfaction, the
 		// ward without ratings last and unranked.
 		body = fetch(hk+"?sort=thoi-gian", 200)
+		contains(t, hk, body, []string{`aria-sort="ascending"><a href="/chi-so/` + apptest.HoanKiem + `?sort=thoi-gian"`}, []string{`aria-sort="descending"`})
 		checkRow(hk, body, "Phường Hàng Bạc", "1/2", "100,00 %", "100,00 %", "5", "—", "1 ngày")
 		body = fetch(hk+"?sort=hai-long", 200)
 		checkRow(hk, body, "Phường Hàng Trống", "1/1", "80,00 %", "100,00 %", "5", "80,00 % (5 lượt đánh giá)", "2 ngày")
