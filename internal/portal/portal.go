@@ -176,6 +176,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /xac-thuc", h.post(h.verifyFile))
 	mux.Handle("GET /xac-thuc/{code}", h.page(h.verifyCode))
 	mux.Handle("GET /thong-bao", h.page(h.notices))
+	h.registerIndex(mux)
 	mux.Handle("GET "+web.StaticPrefix, web.Static(h.page(h.notFound)))
 	mux.Handle("/", h.page(h.notFound))
 }
