@@ -85,8 +85,7 @@ var drillPredicate = map[DrillKind]string{
 // It returns the cursor of the next page, 0 at the end. The caller checks
 // that the reader may read the unit's figures.
 func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind, after int64, limit int) ([]DrillRow, int64, error) {
-	pred, ok := drillPredicate[kind]
-	if !ok {
+	if _, ok := drillPredicate[kind]; !ok {
 		return nil, 0, fmt.Errorf("drill-down of %q", kind)
 	}
 	limit = clampLimit(limit)
@@ -94,40 +93,8 @@ func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.
 	if now.Before(cut) {
 		cut = now
 	}
-	// The received kinds name the receiving desk, the others the unit
-	// that decided or holds the dossier.
-	unitPath := "hpath"
-	if kind == DrillReceivedOnline || kind == DrillReceivedCounter || kind == DrillReceivedPost || kind == DrillCarriedOver {
-		unitPath = "rpath"
-	}
-	rows, err := db.query(ctx, `
-		SELECT dd.id, dd.code, y.pcode, y.pname, dd.status, dd.channel, dd.received_at, dd.legal_due_at, dd.finished_at,
-			su.code, su.name, dd.procedure_version_id, dd.step_index
-		FROM (
-			SELECT x.*,
-				(x.rpath >= $1 AND x.rpath < $2 AND (NOT $6 OR x.rpath = $1)) AS rin,
-				(x.hpath >= $1 AND x.hpath < $2 AND (NOT $6 OR x.hpath = $1)) AS hin,
-				(x.legal_due_at IS NOT NULL AND x.legal_due_at < $5 AND NOT (x.finished_at IS NULL AND (
-					(x.status = `+fmt.Sprint(int(dossier.StatusSupplement))+` AND (x.paused_at IS NULL OR x.paused_at <= $5))
-					OR (x.status = `+fmt.Sprint(int(dossier.StatusFee))+` AND x.paused_at IS NOT NULL AND x.paused_at <= $5)))) AS overdue
-			FROM (
-				SELECT d.id, d.code, p.code AS pcode, p.name AS pname, d.channel, d.received_at, d.finished_at, d.verdict,
-					d.legal_due_at, d.status, d.paused_at, d.procedure_version_id, d.step_index,
-					ru.path AS rpath, `+sqlDecidedPath+` AS hpath
-				FROM dossiers d
-				JOIN units ru ON ru.id = d.received_unit_id
-				JOIN procedures p ON p.id = d.procedure_id
-				WHERE d.status NOT IN (`+sqlUncounted+`)
-					AND d.received_at IS NOT NULL AND d.received_at < $4
-					AND (d.finished_at IS NULL OR d.finished_at >= $3)
-					AND ($7 = '' OR p.field = $7) AND ($8 = '' OR p.unit_level = $8) AND ($9 = '' OR p.code = $9)
-					AND d.id > $10
-			) x
-		) y
-		JOIN dossiers dd ON dd.id = y.id
-		JOIN units su ON su.path = y.`+unitPath+`
-		WHERE `+pred+`
-		ORDER BY y.id LIMIT $11`,
+	rows, err := db.query(ctx, drillSQL(kind, `dd.id, dd.code, y.pcode, y.pname, dd.status, dd.channel, dd.received_at, dd.legal_due_at, dd.finished_at,
+			su.code, su.name, dd.procedure_version_id, dd.step_index`, " AND d.id > $10")+" ORDER BY dd.id LIMIT $11",
 		unit.Path, pathUpper(unit.Path), utc(from), utc(to), utc(cut), own, flt.Field, flt.Level, flt.Procedure, after, limit+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
@@ -156,4 +123,65 @@ func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.
 		next = out[limit-1].ID
 	}
 	return out, next, nil
+}
+
+// drillSQL is the query of the dossiers behind figure kind, selecting cols
+// (over dd, the dossier, y.pcode and y.pname, its procedure, and su, the
+// unit the figure counts it at), its arguments those of DrillDown: $1 and
+// $2 the scope's paths, $3 and $4 the period, $5 the time open dossiers
+// are judged at, $6 own, $7–$9 the filter. The inner selects are those of
+// statsRows, so that a listed dossier is one the figure counts; inner is
+// a further condition on them (the page's cursor).
+func drillSQL(kind DrillKind, cols, inner string) string {
+	// The received kinds name the receiving desk, the others the unit
+	// that decided or holds the dossier.
+	unitPath := "hpath"
+	switch kind {
+	case DrillReceivedOnline, DrillReceivedCounter, DrillReceivedPost, DrillCarriedOver:
+		unitPath = "rpath"
+	}
+	return `
+		SELECT ` + cols + `
+		FROM (
+			SELECT x.*,
+				(x.rpath >= $1 AND x.rpath < $2 AND (NOT $6 OR x.rpath = $1)) AS rin,
+				(x.hpath >= $1 AND x.hpath < $2 AND (NOT $6 OR x.hpath = $1)) AS hin,
+				(x.legal_due_at IS NOT NULL AND x.legal_due_at < $5 AND NOT (x.finished_at IS NULL AND (
+					(x.status = ` + fmt.Sprint(int(dossier.StatusSupplement)) + ` AND (x.paused_at IS NULL OR x.paused_at <= $5))
+					OR (x.status = ` + fmt.Sprint(int(dossier.StatusFee)) + ` AND x.paused_at IS NOT NULL AND x.paused_at <= $5)))) AS overdue
+			FROM (
+				SELECT d.id, d.code, p.code AS pcode, p.name AS pname, d.channel, d.received_at, d.finished_at, d.verdict,
+					d.legal_due_at, d.status, d.paused_at, d.procedure_version_id, d.step_index,
+					ru.path AS rpath, ` + sqlDecidedPath + ` AS hpath
+				FROM dossiers d
+				JOIN units ru ON ru.id = d.received_unit_id
+				JOIN procedures p ON p.id = d.procedure_id
+				WHERE d.status NOT IN (` + sqlUncounted + `)
+					AND d.received_at IS NOT NULL AND d.received_at < $4
+					AND (d.finished_at IS NULL OR d.finished_at >= $3)
+					AND ($7 = '' OR p.field = $7) AND ($8 = '' OR p.unit_level = $8) AND ($9 = '' OR p.code = $9)` + inner + `
+			) x
+		) y
+		JOIN dossiers dd ON dd.id = y.id
+		JOIN units su ON su.path = y.` + unitPath + `
+		WHERE ` + drillPredicate[kind]
+}
+
+// DrillCount counts the dossiers DrillDown lists: the figure kind of the
+// report, or the received-by-post part of the counter figure.
+func (db *DB) DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind) (int, error) {
+	if _, ok := drillPredicate[kind]; !ok {
+		return 0, fmt.Errorf("drill-down of %q", kind)
+	}
+	cut := to
+	if now.Before(cut) {
+		cut = now
+	}
+	var n int
+	err := db.queryRow(ctx, drillSQL(kind, "COUNT(*)", ""),
+		unit.Path, pathUpper(unit.Path), utc(from), utc(to), utc(cut), own, flt.Field, flt.Level, flt.Procedure).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("counting the dossiers behind %s of %s: %w", kind, unit.Code, err)
+	}
+	return n, nil
 }

@@ -138,6 +138,9 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 			}
 			for _, k := range store.DrillKinds {
 				rows := drill(sc.u, sc.own, sc.flt, k)
+				if n, err := f.db.DrillCount(ctx, sc.u, from, to, f.now, sc.own, sc.flt, k); err != nil || n != len(rows) {
+					t.Errorf("%s, %s: counted %d (%v), listed %d", sc.name, k, n, err, len(rows))
+				}
 				if len(rows) > 0 && sc.name == "city" {
 					nonZero[k] = true
 				}
