@@ -141,3 +141,50 @@ func figureNumber(s string) int {
 	}
 	return n
 }
+
+// TestDashboardCountsSubtree: a city administrator's dashboard (and that of
+// any reader of a subtree) counts the overdue dossiers of every unit below,
+// in two branches (a ward and a department), as many as the city's
+// statistics say are overdue; a desk counts its own unit's.
+func TestDashboardCountsSubtree(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env, clk := startMonday(t, e)
+			citizen := env.Login(apptest.CitizenA)
+			rec := env.Login("ht.receptionist")
+			stp := env.Login("stp.receptionist")
+			var codes []string
+			for range 2 {
+				d := citizen.Submit(apptest.HangTrong)
+				rec.MustAct(&d, "receive", nil)
+				d2 := citizen.SubmitProcedure(apptest.CriminalRc, apptest.SoTuPhap)
+				stp.MustAct(&d2, "receive", nil)
+				codes = append(codes, d.Code, d2.Code)
+			}
+			// A month later every one of them is overdue.
+			clk.Set(time.Date(2025, 4, 1, 10, 0, 0, 0, vn))
+			for _, tc := range []struct {
+				who     string
+				overdue string
+				listed  int
+			}{
+				{"city.admin", "4", 4}, {"hk.unit_admin", "2", 2}, {"hk.leader", "2", 2}, {"stp.leader", "2", 2},
+				{"ht.receptionist", "2", 2}, {"hk.receptionist", "0", 0},
+			} {
+				p := login(t, env, tc.who).get("/can-bo/")
+				want(t, tc.who, p, 200, `id="count-overdue">`+tc.overdue+`</a>`, `id="due-overdue">`+tc.overdue+`</dd>`)
+				if got := strings.Count(p.body, `<tr id="overdue-`); got != tc.listed {
+					t.Errorf("%s: %d overdue dossiers listed, want %d", tc.who, got, tc.listed)
+				}
+			}
+			p := login(t, env, "city.admin").get("/can-bo/")
+			for _, c := range codes {
+				if !strings.Contains(p.body, `id="overdue-`+c+`"`) {
+					t.Errorf("the city's overdue list misses %s", c)
+				}
+			}
+			// The statistics say the same of the city.
+			want(t, "city statistics", login(t, env, "city.admin").get("/can-bo/thong-ke?ky=2025-04"), 200, `id="h-overdue"><a href="`, `">4</a></dd>`)
+		})
+	}
+}
