@@ -285,8 +285,13 @@ func (h *Handler) readScope(r *http.Request, s *staff, st StatsStore) (statsScop
 		}
 		iso[i] = t.Format("2006-01-02")
 	}
-	if sc.FromS != "" || sc.ToS != "" {
+	switch {
+	case sc.FromS != "" || sc.ToS != "":
 		sc.Period = ""
+	case sc.Period == "":
+		// The current month by default, named, so that the form shows it
+		// and the links carry it.
+		sc.Period = h.now().In(sc.Loc).Format("2006-01")
 	}
 	sc.From, sc.To, err = stats.ParsePeriod(sc.Period, iso[0], iso[1], h.now(), sc.Loc)
 	return sc, err

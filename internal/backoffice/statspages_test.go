@@ -99,11 +99,17 @@ func TestStatsPages(t *testing.T) {
 			}
 			want(t, "by name", admin.get("/can-bo/thong-ke?ky=2025-03&sap-xep=ten"), 200)
 
+			// The current month by default; dates typed as people write
+			// them.
+			want(t, "default period", admin.get("/can-bo/thong-ke"), 200, "Từ 01/03/2025 đến 31/03/2025", `<option value="2025-03" selected>`)
+			feb := admin.get("/can-bo/thong-ke?from=01/02/2025&to=28/02/2025")
+			want(t, "February", feb, 200, "Từ 01/02/2025 đến 28/02/2025", `id="h-received">2</dd>`, `value="01/02/2025"`)
+
 			// Every figure equals the dossiers behind it, on the headline
-			// and on each row.
+			// and on each row, for a preset period and for typed dates.
 			kinds := map[string]bool{}
-			links := figureLinks.FindAllStringSubmatch(p.body, -1)
-			if len(links) < 20 {
+			links := append(figureLinks.FindAllStringSubmatch(p.body, -1), figureLinks.FindAllStringSubmatch(feb.body, -1)...)
+			if len(links) < 40 {
 				t.Fatalf("%d figure links", len(links))
 			}
 			for _, m := range links {
