@@ -1,0 +1,183 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// TestDrillDownEqualsFigures builds by hand, on both engines, a set with a
+// dossier behind every figure (online, counter, post, carried over, early,
+// on time, late, within, overdue; one received at a commune and decided by
+// the department) and checks that, for every unit and scope and every
+// kind, the dossiers listed are exactly as many as the figure they come
+// from, and that the pages (keyset) neither skip nor repeat one.
+func TestDrillDownEqualsFigures(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		leadDep := f.staff(t, "lead.dep", f.dep, org.RoleLeader)
+		also := marriageSpec()
+		also.OfferedBy = append(also.OfferedBy, f.dep.Name)
+		if rep, err := f.db.ImportCatalogue(ctx, []catalog.Spec{also}); err != nil || len(rep.Rejected) > 0 {
+			t.Fatalf("import: %v %v", err, rep.Rejected)
+		}
+		counter := func(rec dossier.Actor, unit string, channel dossier.Channel) *dossier.Dossier {
+			t.Helper()
+			d, _, err := f.svc.Submit(ctx, rec, dossier.SubmitInput{Procedure: "1.000894", Unit: unit, Channel: channel,
+				Form:      map[string]any{"chong_ho_ten": "Phạm Văn Đức", "vo_ho_ten": "Hoàng Thị Én"},
+				Applicant: &dossier.Applicant{FullName: "Phạm Văn Đức", IDNumber: "001085012345"}, Received: marriageReceived()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		online := func(a dossier.Actor) *dossier.Dossier {
+			return f.act(t, f.recX, f.submitOnline(t, a, f.cx.Code), dossier.Command{Action: dossier.ActReceive})
+		}
+		finish := func(lead dossier.Actor, d *dossier.Dossier) *dossier.Dossier {
+			d = f.act(t, lead, d, dossier.Command{Action: dossier.ActAssign, Assignee: "spec.x"})
+			return f.act(t, lead, d, dossier.Command{Action: dossier.ActFinish, Result: &dossier.Result{Summary: "Cấp", Number: "1/GCN"}})
+		}
+		// February: one carried over into March (left open), one finished
+		// in February (counted nowhere in March).
+		f.now = time.Date(2025, 2, 24, 9, 0, 0, 0, ict)
+		online(f.citizenA)
+		finish(f.leadX, online(f.citizenB))
+		// March 3: online and counter and post at commune X, a counter one
+		// at commune Y, one transferred to the department.
+		f.now = time.Date(2025, 3, 3, 9, 0, 0, 0, ict)
+		early := online(f.citizenA)
+		late := online(f.citizenB)
+		onTime := counter(f.recX, f.cx.Code, "")
+		counter(f.recX, f.cx.Code, dossier.ChannelPost)
+		counter(f.recY, f.cy.Code, "")
+		moved := f.act(t, f.recX, counter(f.recX, f.cx.Code, ""), dossier.Command{Action: dossier.ActTransfer, ToUnit: f.dep.Code, Reason: "Thuộc thẩm quyền Sở"})
+		f.now = time.Date(2025, 3, 4, 10, 0, 0, 0, ict)
+		finish(f.leadX, early)
+		f.act(t, leadDep, moved, dossier.Command{Action: dossier.ActFinish, Result: &dossier.Result{Summary: "Cấp"}})
+		f.now = time.Date(2025, 3, 10, 16, 0, 0, 0, ict)
+		finish(f.leadX, onTime)
+		f.now = time.Date(2025, 3, 12, 10, 0, 0, 0, ict)
+		finish(f.leadX, late)
+		// Received on 12/3, within its deadline.
+		online(f.citizenA)
+
+		from, to := time.Date(2025, 3, 1, 0, 0, 0, 0, ict), time.Date(2025, 4, 1, 0, 0, 0, 0, ict)
+		figure := func(r stats.Report, k store.DrillKind) int {
+			switch k {
+			case store.DrillReceivedOnline:
+				return r.Received.Online
+			case store.DrillReceivedCounter:
+				return r.Received.Counter
+			case store.DrillCarriedOver:
+				return r.Received.CarriedOver
+			case store.DrillFinishedEarly:
+				return r.Finished.Early
+			case store.DrillFinishedOnTime:
+				return r.Finished.OnTime
+			case store.DrillFinishedLate:
+				return r.Finished.Late
+			case store.DrillWithin:
+				return r.InProgress.Within
+			case store.DrillOverdue:
+				return r.InProgress.Overdue
+			}
+			return -1
+		}
+		drill := func(u *org.Unit, own bool, flt stats.Filter, k store.DrillKind) []store.DrillRow {
+			t.Helper()
+			var all []store.DrillRow
+			seen := map[string]bool{}
+			var after int64
+			for page := 0; ; page++ {
+				rows, next, err := f.db.DrillDown(ctx, u, from, to, f.now, own, flt, k, after, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rows) > 1 {
+					t.Fatalf("page of %d rows, limit 1", len(rows))
+				}
+				for _, r := range rows {
+					if seen[r.Code] {
+						t.Fatalf("%s listed twice", r.Code)
+					}
+					seen[r.Code] = true
+				}
+				all = append(all, rows...)
+				if next == 0 {
+					break
+				}
+				if page > 50 {
+					t.Fatal("pages never end")
+				}
+				after = next
+			}
+			return all
+		}
+		nonZero := map[store.DrillKind]bool{}
+		for _, sc := range []struct {
+			name string
+			u    *org.Unit
+			own  bool
+			flt  stats.Filter
+		}{
+			{"city", f.city, false, stats.Filter{}}, {"district", f.district, false, stats.Filter{}}, {"district own", f.district, true, stats.Filter{}},
+			{"commune X", f.cx, false, stats.Filter{}}, {"commune Y", f.cy, false, stats.Filter{}}, {"department", f.dep, false, stats.Filter{}},
+			{"city, marriage", f.city, false, stats.Filter{Procedure: "1.000894"}}, {"city, other procedure", f.city, false, stats.Filter{Procedure: "2.000908"}},
+		} {
+			rep, err := f.db.StatsFiltered(ctx, sc.u, from, to, f.now, sc.own, sc.flt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range store.DrillKinds {
+				rows := drill(sc.u, sc.own, sc.flt, k)
+				if n, err := f.db.DrillCount(ctx, sc.u, from, to, f.now, sc.own, sc.flt, k); err != nil || n != len(rows) {
+					t.Errorf("%s, %s: counted %d (%v), listed %d", sc.name, k, n, err, len(rows))
+				}
+				if len(rows) > 0 && sc.name == "city" {
+					nonZero[k] = true
+				}
+				if k == store.DrillReceivedPost {
+					if len(rows) > rep.Received.Counter {
+						t.Errorf("%s: %d by post, more than %d at the counter", sc.name, len(rows), rep.Received.Counter)
+					}
+					continue
+				}
+				if want := figure(rep, k); len(rows) != want {
+					t.Errorf("%s, %s: %d dossiers listed, the figure is %d", sc.name, k, len(rows), want)
+				}
+			}
+		}
+		// The set puts a dossier behind every figure.
+		for _, k := range store.DrillKinds {
+			if !nonZero[k] {
+				t.Errorf("no dossier behind %s city-wide: the set does not test it", k)
+			}
+		}
+		// The unit named is where the figure counts the dossier: the
+		// department for the dossier it decided, the desk for its
+		// reception.
+		got := map[string]string{}
+		for _, r := range drill(f.city, false, stats.Filter{}, store.DrillFinishedEarly) {
+			got[r.Code] = r.UnitCode
+		}
+		if got[moved.Code] != f.dep.Code || got[early.Code] != f.cx.Code {
+			t.Errorf("finished early at %v", got)
+		}
+		for _, r := range drill(f.city, false, stats.Filter{}, store.DrillReceivedCounter) {
+			if r.Code == moved.Code && r.UnitCode != f.cx.Code {
+				t.Errorf("%s received at %s, want the commune", r.Code, r.UnitCode)
+			}
+		}
+		if _, _, err := f.db.DrillDown(ctx, f.city, from, to, f.now, false, stats.Filter{}, "nonsense", 0, 10); err == nil {
+			t.Error("an unknown kind listed dossiers")
+		}
+	})
+}

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+)
+
+// The seeds' measure of real use: services offered online against services
+// that received online dossiers (stats.RealUse).
+//
+// A service offered online is a (unit, procedure) pair of the catalogue's
+// offers (procedure_units) whose procedure version in force at the
+// period's end is at level 3 or 4; it is used when the unit's desk received
+// at least one online dossier of the procedure in the period. The dossier
+// counts are those of the report's Received.Offered and OfferedOnline:
+// dossiers received in the period whose own version was offered online.
+
+// RealUseByUnit returns one row per unit of the subtree of unit that
+// offers a service online or received a dossier of one, by unit name
+// (then code).
+func (db *DB) RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
+	return db.realUse(ctx, unit, from, to, now, false)
+}
+
+// RealUseByProcedure returns one row per procedure offered online in the
+// subtree of unit or with a dossier received there, by procedure code:
+// Offered and Used count units.
+func (db *DB) RealUseByProcedure(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
+	return db.realUse(ctx, unit, from, to, now, true)
+}
+
+func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, byProcedure bool) ([]stats.RealUse, error) {
+	at := to
+	if now.Before(at) {
+		at = now
+	}
+	// The versions in force at the period's last instant.
+	at = at.Add(-time.Microsecond)
+	key, name := "u.code", "u.name"
+	dkey, dname := "ru.code", "ru.name"
+	if byProcedure {
+		key, name, dkey, dname = "p.code", "p.name", "p.code", "p.name"
+	}
+	byKey := map[string]*stats.RealUse{}
+	row := func(k, n string) *stats.RealUse {
+		r := byKey[k]
+		if r == nil {
+			r = &stats.RealUse{}
+			if byProcedure {
+				r.Procedure, r.ProcedureName = k, n
+			} else {
+				r.Unit, r.UnitName = k, n
+			}
+			byKey[k] = r
+		}
+		return r
+	}
+	lo, hi, f, t := unit.Path, pathUpper(unit.Path), utc(from), utc(to)
+	rows, err := db.query(ctx, `
+		SELECT `+key+`, `+name+`, COUNT(*),
+			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossiers d WHERE d.received_unit_id = u.id AND d.procedure_id = p.id
+				AND d.channel = 'online' AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (`+sqlUncounted+`))
+				THEN 1 ELSE 0 END), 0)
+		FROM procedure_units pu
+		JOIN units u ON u.id = pu.unit_id
+		JOIN procedures p ON p.id = pu.procedure_id
+		WHERE u.path >= $1 AND u.path < $2
+			AND EXISTS (SELECT 1 FROM procedure_versions v WHERE v.id = `+versionInForce("$5")+` AND v.level >= 3)
+		GROUP BY `+key+`, `+name, lo, hi, f, t, utc(at))
+	if err != nil {
+		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, n string
+		var offered, used int
+		if err := rows.Scan(&k, &n, &offered, &used); err != nil {
+			return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
+		}
+		r := row(k, n)
+		r.Offered, r.Used = offered, used
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
+	}
+	rows.Close()
+	rows, err = db.query(ctx, `
+		SELECT `+dkey+`, `+dname+`, COUNT(*), COALESCE(SUM(CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END), 0)
+		FROM dossiers d
+		JOIN units ru ON ru.id = d.received_unit_id
+		JOIN procedures p ON p.id = d.procedure_id
+		JOIN procedure_versions v ON v.id = d.procedure_version_id
+		WHERE ru.path >= $1 AND ru.path < $2 AND v.level >= 3
+			AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (`+sqlUncounted+`)
+		GROUP BY `+dkey+`, `+dname, lo, hi, f, t)
+	if err != nil {
+		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, n string
+		var total, online int
+		if err := rows.Scan(&k, &n, &total, &online); err != nil {
+			return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+		}
+		r := row(k, n)
+		r.Dossiers, r.Online = total, online
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+	}
+	out := make([]stats.RealUse, 0, len(byKey))
+	for _, r := range byKey {
+		r.Finish()
+		out = append(out, *r)
+	}
+	// The same order on every engine, whatever the database's collation.
+	sort.Slice(out, func(i, j int) bool {
+		if byProcedure {
+			return out[i].Procedure < out[j].Procedure
+		}
+		if out[i].UnitName != out[j].UnitName {
+			return out[i].UnitName < out[j].UnitName
+		}
+		return out[i].Unit < out[j].Unit
+	})
+	return out, nil
+}
