@@ -502,7 +502,7 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) er
 		}
 	}
 	// By procedure.
-	byProc, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: sc.From, To: sc.To, Own: sc.Own, Filter: flt, By: "procedure"})
+	byProc, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: sc.From, To: sc.To, Own: sc.Own, Filter: flt, By: "procedure", NoLevel4: true})
 	if err != nil {
 		return err
 	}
@@ -576,7 +576,7 @@ func (h *Handler) trends(ctx context.Context, lang string, svc *stats.Service, s
 	onTime := chart.Series{Name: h.web.T(lang, "st.on_time_rate")}
 	for i := 0; i < 12; i++ {
 		from := first.AddDate(0, i, 0)
-		rep, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: from, To: from.AddDate(0, 1, 0), Own: sc.Own, Filter: stats.Filter{Procedure: sc.Procedure}})
+		rep, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: from, To: from.AddDate(0, 1, 0), Own: sc.Own, Filter: stats.Filter{Procedure: sc.Procedure}, NoLevel4: true})
 		if err != nil {
 			return "", "", err
 		}

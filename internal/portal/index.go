@@ -268,7 +268,7 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 	v.Groups = h.indexGroups(r, rows[len(peers):], sortBy)
 
 	svc := stats.Service{Store: src, Now: h.now}
-	rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to, By: "procedure"})
+	rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to, By: "procedure", NoLevel4: true})
 	if err != nil {
 		return fmt.Errorf("reading the figures of %s by procedure for the index: %w", u.Code, err)
 	}
@@ -301,7 +301,7 @@ func (h *Handler) indexRows(ctx context.Context, src indexStore, units []org.Uni
 	rows := make([]stats.IndexRow, 0, len(units))
 	for i := range units {
 		u := &units[i]
-		rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to})
+		rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to, NoLevel4: true})
 		if err != nil {
 			return nil, fmt.Errorf("reading the figures of %s for the index: %w", u.Code, err)
 		}

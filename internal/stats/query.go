@@ -26,6 +26,9 @@ type Query struct {
 	// By breaks the report down: "" none, "child", "field", "level",
 	// "procedure".
 	By string
+	// NoLevel4 leaves the level-4 indicators out of the headline (pages
+	// that do not show them save their queries).
+	NoLevel4 bool
 }
 
 // Store is what the figures are read from (store.DB).
@@ -70,7 +73,7 @@ func (s *Service) Report(ctx context.Context, q Query) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	if q.Filter == (Filter{}) {
+	if q.Filter == (Filter{}) && !q.NoLevel4 {
 		l, err := s.Store.Level4(ctx, q.Unit, q.From, q.To, q.Own)
 		if err != nil {
 			return Report{}, err
