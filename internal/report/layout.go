@@ -159,3 +159,28 @@ func d766Rows(d *D766, lang string) (rows [][]string, bold []bool) {
 func scoreLine(d *D766, lang string) string {
 	return fmt.Sprintf(tr("d766.score", lang), number(d.Score, lang), number(d.Points, lang), number(d.MeasuredPoints, lang))
 }
+
+// II06aGroups are the titles of II.06a's three groups of columns (3–6,
+// 7–10, 11–13), and II06aColumns the titles of columns 1–13, for pages
+// that show the form as HTML.
+func II06aGroups(lang string) []string {
+	var out []string
+	for _, h := range ii06aHead {
+		if h.row == 0 && h.cols > 1 {
+			out = append(out, pick(h.text, lang))
+		}
+	}
+	return out
+}
+
+// II06aColumns are the titles of columns 1–13 (the lowest header cell of
+// each column).
+func II06aColumns(lang string) []string {
+	out := make([]string, 13)
+	for _, h := range ii06aHead {
+		if h.cols == 1 && h.row+h.rows == ii06aHeadRows {
+			out[h.col] = pick(h.text, lang)
+		}
+	}
+	return out
+}
