@@ -61,7 +61,7 @@ var d766Head = []headCell{
 	{0, 8, 1, 1, [2]string{"Ghi chú", "Note"}},
 }
 
-var d766Widths = []float64{10, 62, 62, 16, 16, 16, 16, 16, 48}
+var d766Widths = []float64{10, 58, 58, 20, 22, 16, 16, 16, 44}
 
 // texts of the reports, Vietnamese first.
 var texts = map[string][2]string{
