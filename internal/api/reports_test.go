@@ -160,6 +160,15 @@ func TestReportII06a(t *testing.T) {
 			if s := leader.Do("GET", "/api/v1/stats?"+q, nil, &st); s != 200 || report.CellsOf(st) != rep.Total.Cells {
 				t.Errorf("stats %d %+v, report total %+v", s, report.CellsOf(st), rep.Total.Cells)
 			}
+			// The district's own level received none of them; its subtree
+			// all.
+			hk := e.Login("hk.leader")
+			for scope, cells := range map[string]report.Cells{"own": {}, "subtree": want} {
+				var r report.II06a
+				if s := hk.Do("GET", "/api/v1/reports/ii06a?unit="+apptest.HoanKiem+"&period=2025-03&format=json&scope="+scope, nil, &r); s != 200 || r.Total.Cells != cells || r.Own != (scope == "own") {
+					t.Errorf("district %s: %d %+v", scope, s, r.Total)
+				}
+			}
 			// The city's report holds the same dossiers.
 			var city report.II06a
 			if s := e.Login("city.admin").Do("GET", "/api/v1/reports/ii06a?unit="+apptest.City+"&period=2025-03&format=json", nil, &city); s != 200 || city.Total.Cells != want {

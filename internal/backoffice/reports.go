@@ -88,10 +88,18 @@ type reportsView struct {
 	II06a        *report.II06a
 	D766         *report.D766
 	// Groups and Columns are II.06a's header, Rows its rows as shown.
-	Groups, Columns   []string
-	Numbers           []int
-	Rows              []reportRow
-	ScoreLine, NotMsr string
+	Groups, Columns []string
+	Numbers         []int
+	Rows            []reportRow
+	ScoreLine       string
+	// Items are the 766 table's group and indicator rows as shown.
+	Items []d766Item
+}
+
+type d766Item struct {
+	Group                     bool
+	Code, Name, Formula, Note string
+	Measure, Score            string
 }
 
 type reportRow struct {
@@ -229,8 +237,21 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, s *staff) 
 			v.Rows = append(v.Rows, reportRow{No: row.No, Name: row.Name(lang), Values: row.Values(), Bold: row.Kind != report.RowField})
 		}
 	}
+	if v.D766 != nil {
+		for _, g := range v.D766.Groups {
+			v.Items = append(v.Items, d766Item{Group: true, Code: g.No, Name: g.Name,
+				Score: number2(g.Score, lang) + " / " + number2(g.Points, lang)})
+			for _, ind := range g.Indicators {
+				it := d766Item{Code: ind.Code, Name: ind.Name, Formula: ind.Formula, Note: ind.Note,
+					Measure: h.web.T(lang, "rp.766.not"), Score: number2(ind.Score, lang) + " / " + number2(ind.Points, lang)}
+				if ind.Measured {
+					it.Measure = strconv.Itoa(ind.Numerator) + " / " + strconv.Itoa(ind.Denominator) + " (" + stats.FormatPercent(ind.Rate, lang) + ")"
+				}
+				v.Items = append(v.Items, it)
+			}
+		}
+	}
 	v.Period = h.web.T(lang, "rp.period", web.Date(qf), web.Date(qt.Add(-time.Nanosecond)))
-	v.NotMsr = h.web.T(lang, "rp.766.not")
 	h.web.Render(w, r, web.View{Name: "reports", NoIndex: true, Data: v})
 	return nil
 }

@@ -42,7 +42,9 @@ func TestReportsPage(t *testing.T) {
 			if p := lead.get("/can-bo/bao-cao?dinh-dang=json"); !strings.Contains(p.body, `"in_progress_within":1`) {
 				t.Errorf("json: %s", p.body)
 			}
-			want(t, "766", lead.get("/can-bo/bao-cao?bao-cao=766"), 200, `id="d766"`, "Tổng điểm:", `id="ind-4.2"`, "Không đo")
+			want(t, "766", lead.get("/can-bo/bao-cao?bao-cao=766"), 200, `id="d766"`, "Tổng điểm:", `id="ind-4.2"`, "Không đo",
+				// The dossier, received online, is the only one received.
+				"1 / 1 (100,00 %)", "7,33 / 7,33")
 
 			district := login(t, env, "hk.leader")
 			want(t, "district", district.get("/can-bo/bao-cao"), 200, `<option value="`+apptest.HangTrong+`">Phường Hàng Trống</option>`)

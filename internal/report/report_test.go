@@ -321,3 +321,38 @@ func golden(t *testing.T, name, text string) {
 		t.Errorf("%s differs from %s:\n%s", name, path, text)
 	}
 }
+
+// TestPDFPages: a long report breaks across pages with the header and
+// the column numbers repeated on each, and no row lost.
+func TestPDFPages(t *testing.T) {
+	f := &fake{levels: map[string][]stats.Report{}}
+	for i := range 60 {
+		f.levels["commune"] = append(f.levels["commune"], row(fmt.Sprintf("Lĩnh vực %02d", i+1), 1, 0, 0, 0, 0, 0, 1, 0))
+	}
+	rep, err := report.BuildII06a(context.Background(), &stats.Service{Store: f}, query())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p bytes.Buffer
+	if err := report.WriteII06aPDF(&p, rep, "vi"); err != nil {
+		t.Fatal(err)
+	}
+	text := apptest.PDFText(t, p.Bytes(), "-layout")
+	pages := strings.Split(strings.TrimRight(text, "\f\n"), "\f")
+	if len(pages) < 2 {
+		t.Fatalf("%d page(s) for 62 rows", len(pages))
+	}
+	for i, pg := range pages {
+		if !strings.Contains(pg, "Số hồ sơ nhận giải quyết") || !strings.Contains(normalise(pg), "1 2 3 4 5 6 7 8 9 10 11 12 13") {
+			t.Errorf("page %d has no header", i+1)
+		}
+	}
+	for i := range 60 {
+		if !strings.Contains(text, fmt.Sprintf("Lĩnh vực %02d", i+1)) {
+			t.Errorf("row %d lost", i+1)
+		}
+	}
+	if !strings.Contains(normalise(pages[len(pages)-1]), "Tổng cộng 60 60 0 0 0 0 0 0 60 60 0") {
+		t.Errorf("last page:\n%s", pages[len(pages)-1])
+	}
+}
