@@ -118,6 +118,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/dossiers/{code}/actions", h.auth(h.act))
 	mux.Handle("GET /api/v1/dossiers/{code}/documents/{id}", h.auth(h.document))
 	mux.Handle("GET /api/v1/stats", h.auth(h.stats))
+	mux.Handle("GET /api/v1/reports/ii06a", h.auth(h.reportII06a)) // reports.go
+	mux.Handle("GET /api/v1/reports/766", h.auth(h.report766))
 	mux.Handle("GET /api/v1/dossiers/{code}/slips/{no}", h.auth(h.slip))
 	mux.Handle("GET /api/v1/registers/07", h.auth(h.register))
 	mux.Handle("POST /api/v1/walkins", h.auth(h.recordWalkIn))

@@ -57,6 +57,8 @@ var documentedRoutes = []documentedRoute{
 	{method: "POST", path: "/api/v1/dossiers/{code}/actions", auth: true},
 	{method: "GET", path: "/api/v1/dossiers/{code}/documents/{id}", auth: true},
 	{method: "GET", path: "/api/v1/stats", auth: true},
+	{method: "GET", path: "/api/v1/reports/ii06a", auth: true},
+	{method: "GET", path: "/api/v1/reports/766", auth: true},
 	{method: "GET", path: "/api/v1/dossiers/{code}/slips/{no}", auth: true},
 	{method: "GET", path: "/api/v1/registers/07", auth: true},
 	{method: "POST", path: "/api/v1/walkins", auth: true},

@@ -218,6 +218,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerWebhooks(mux)   // webhooks.go
 	h.registerJobs(mux)       // jobs.go
 	h.registerStats(mux)      // statspages.go
+	h.registerReports(mux)    // reports.go
 	mux.Handle("/can-bo/", h.page(func(w http.ResponseWriter, r *http.Request, _ *staff) error {
 		return apperr.ErrNotFound
 	}))

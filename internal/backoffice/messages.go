@@ -321,6 +321,7 @@ var messages = web.Messages{
 	"id.error":                  {"Chưa thực hiện được", "Not done"},
 	"bo.nav.identity":           {"Xác minh tài khoản", "Account verification"},
 	"bo.nav.password":           {"Đổi mật khẩu", "Change password"},
+	"bo.nav.reports":            {"Báo cáo", "Reports"},
 	"cal.hint":                  {"Các ngày nghỉ lễ, nghỉ bù, ngày nghỉ và ngày làm việc bù do quản trị viên đặt. Thứ Bảy, Chủ nhật thông thường không được liệt kê.", "Holidays, compensatory days, and the days off and working days set by administrators. Ordinary weekends are not listed."},
 	"cal.scope.city":            {"Ngày bạn thêm hoặc xóa ở đây áp dụng cho mọi đơn vị của thành phố.", "The days you add or delete here apply to every unit of the city."},
 	"cal.scope.unit":            {"Ngày bạn thêm hoặc xóa ở đây chỉ áp dụng cho %s và các đơn vị trực thuộc; lịch chung của thành phố do quản trị viên thành phố quản lý.", "The days you add or delete here apply only to %s and the units below it; the city's common calendar is kept by the city administrators."},
