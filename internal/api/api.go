@@ -25,6 +25,7 @@ import (
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -41,6 +42,7 @@ type Store interface {
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
 	Level4(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Level4, error)
 	ChildUnits(ctx context.Context, parentCode string) ([]org.Unit, error)
+	report.Figures766
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
 	DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error
 	CalendarYear(ctx context.Context, year int) (*calendar.YearConfirmation, error)

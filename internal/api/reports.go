@@ -84,13 +84,7 @@ func (h *Handler) serveReport(w http.ResponseWriter, r *http.Request, kind strin
 			return err
 		}
 	default:
-		// The store behind the API (store.DB) counts the 766 figures;
-		// Store, shared with every handler, does not list them.
-		figs, ok := h.Store.(report.Figures766)
-		if !ok {
-			return apperr.New(apperr.Unavailable, "reports_unavailable", "Báo cáo 766 chưa sẵn sàng trên máy chủ này.", "The Decision 766 report is not available on this server.")
-		}
-		d, err := report.BuildD766(r.Context(), svc, figs, rq, lang)
+		d, err := report.BuildD766(r.Context(), svc, h.Store, rq, lang)
 		if err != nil {
 			return err
 		}

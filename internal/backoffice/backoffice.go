@@ -37,6 +37,7 @@ import (
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/receipt"
+	"github.com/motcua/motcua/internal/report"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -87,6 +88,9 @@ type Store interface {
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
 	UnitChoices(ctx context.Context, at time.Time) ([]org.Choice, error)
 	OpenConsultations(ctx context.Context, unitID, after int64, limit int) ([]store.ConsultationRow, int64, error)
+	// The reports' figures (reports.go).
+	stats.Store
+	report.Figures766
 }
 
 // Dossiers is the dossier service.
