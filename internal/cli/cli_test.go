@@ -733,6 +733,7 @@ func serveDemo(t *testing.T, dsn string) {
 	demoEIDJourney(t, bound, base)
 	demoPayJourney(t, bound, base)
 	demoOutboundJourney(t, bound, base)
+	demoStatsJourney(t, bound, base)
 
 	cancel()
 	select {

@@ -10,8 +10,11 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/motcua/motcua/internal/app/apptest"
 	"github.com/motcua/motcua/internal/demo"
@@ -275,5 +278,88 @@ func demoOutboundJourney(t *testing.T, ctx context.Context, base string) {
 	}
 	if n := strings.Count(page("/sandbox/sms/"), d.Code); n != 1 {
 		t.Errorf("the SMS gateway shows %s %d times, want one message", d.Code, n)
+	}
+}
+
+// demoStatsJourney: the city's administrator opens /can-bo/thong-ke, sees
+// the city's figures, follows Quận Hoàn Kiếm, then Phường Hàng Trống, then
+// its overdue dossiers, whose list has as many dossiers as the figure
+// says; then downloads form II.06a as .xlsx, which opens with its
+// Vietnamese text intact.
+func demoStatsJourney(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, path string, form url.Values) (int, string, http.Header) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequestWithContext(ctx, method, base+path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", base)
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	if code, _, _ := do("POST", "/dang-nhap", url.Values{"username": {"hanoi.quantri"}, "password": {"motcua-demo"}}); code != http.StatusSeeOther {
+		t.Fatalf("the city administrator's login: %d", code)
+	}
+	follow := func(page, label string, re *regexp.Regexp) string {
+		t.Helper()
+		m := re.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no link to %s on the page", label)
+		}
+		code, body, _ := do("GET", html.UnescapeString(m[1]), nil)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", label, code)
+		}
+		return body
+	}
+	code, city, _ := do("GET", "/can-bo/thong-ke", nil)
+	if code != http.StatusOK || !strings.Contains(city, "Thành phố Hà Nội") || !strings.Contains(city, `id="h-received"`) {
+		t.Fatalf("the city's statistics: %d", code)
+	}
+	district := follow(city, "Quận Hoàn Kiếm", regexp.MustCompile(`<a href="([^"]+)">Quận Hoàn Kiếm</a>`))
+	ward := follow(district, "Phường Hàng Trống", regexp.MustCompile(`<a href="([^"]+)">Phường Hàng Trống</a>`))
+	m := regexp.MustCompile(`id="h-overdue"><a href="([^"]+)">([0-9.]+)</a>`).FindStringSubmatch(ward)
+	if m == nil {
+		t.Fatal("no overdue figure with its link on the ward's page")
+	}
+	n, _ := strconv.Atoi(strings.ReplaceAll(m[2], ".", ""))
+	overdue := follow(ward, "the ward's overdue dossiers", regexp.MustCompile(`id="h-overdue"><a href="([^"]+)">`))
+	if got := strings.Count(overdue, `href="/can-bo/ho-so/`); got != n && n <= 50 {
+		t.Errorf("the overdue list of Hàng Trống has %d dossiers, the figure says %d", got, n)
+	}
+	code, xlsx, h := do("GET", "/can-bo/bao-cao?bao-cao=ii06a&dinh-dang=xlsx", nil)
+	if code != http.StatusOK || !strings.Contains(h.Get("Content-Disposition"), ".xlsx") {
+		t.Fatalf("downloading II.06a: %d %v", code, h)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(xlsx))
+	if err != nil {
+		t.Fatalf("the II.06a spreadsheet does not open: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, r := range rows {
+		text.WriteString(strings.Join(r, " ") + "\n")
+	}
+	for _, want := range []string{"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "Thành phố Hà Nội", "Số hồ sơ nhận giải quyết", "Cấp xã", "Hộ tịch"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the II.06a spreadsheet lacks %q:\n%.3000s", want, text.String())
+		}
 	}
 }
