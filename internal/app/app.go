@@ -209,7 +209,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 	}
 	h.DVCQGInboundToken = cfg.DVCQG.InboundToken
 	bo.Limits = files.Limits{Field: 64 << 10, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
-	ph.Dossiers, ph.Files = svc, fs
+	ph.Dossiers, ph.Files, ph.Index = svc, fs, db
 	ph.Limits = files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}
 	srv := server.New(server.Options{
 		Addr: cfg.Addr, Log: log, Health: db, Outer: proxies.Wrap, HSTS: cfg.HTTPS(),

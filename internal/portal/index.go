@@ -10,8 +10,8 @@ package portal
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/motcua/motcua/internal/apperr"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,12 +87,9 @@ var indexMessages = web.Messages{
 	"index.kind." + string(org.KindCity):       {"Tỉnh, thành phố", "Provinces and cities"},
 }
 
-// indexStore is what the index reads: the figures (through
-// stats.Service), the units and the processing times. The store the
-// application hands the portal as its Catalogue serves all of it; the
-// index asks for it there rather than widening the handler's
-// constructor for one public page.
-type indexStore interface {
+// IndexStore is what the public index reads: the figures (through
+// stats.Service), the units and the processing times (store.DB).
+type IndexStore interface {
 	stats.Store
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
@@ -167,13 +164,13 @@ func indexPeriod(now time.Time) (time.Time, time.Time) {
 	return time.Date(y-1, m, d+1, 0, 0, 0, 0, store.Zone), now
 }
 
-// indexSource returns the store behind the index.
-func (h *Handler) indexSource() (indexStore, error) {
-	s, ok := h.Catalogue.(indexStore)
-	if !ok {
-		return nil, errors.New("the portal's catalogue does not serve the public index")
+// indexSource returns the store behind the index; the page is not found
+// where the application wired none.
+func (h *Handler) indexSource() (IndexStore, error) {
+	if h.Index == nil {
+		return nil, apperr.ErrNotFound
 	}
-	return s, nil
+	return h.Index, nil
 }
 
 // indexPage lists the top-level units (the children of the root units:
@@ -292,7 +289,7 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 
 // indexRows reads the figures of each unit's subtree (Own false) and
 // their processing times, in one query for the times.
-func (h *Handler) indexRows(ctx context.Context, src indexStore, units []org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
+func (h *Handler) indexRows(ctx context.Context, src IndexStore, units []org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
 	times, err := src.IndexTimesByUnit(ctx, units, from, to)
 	if err != nil {
 		return nil, err

@@ -114,6 +114,8 @@ type Handler struct {
 	cop   *http.CrossOriginProtection
 	mu    sync.Mutex
 	cache *snapshot
+	// Index is the public service index's store (index.go).
+	Index IndexStore
 }
 
 // New builds the handler and parses its templates.
