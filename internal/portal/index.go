@@ -11,13 +11,13 @@ package portal
 import (
 	"context"
 	"fmt"
-	"github.com/motcua/motcua/internal/apperr"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
