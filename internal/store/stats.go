@@ -125,6 +125,16 @@ func (db *DB) satisfaction(ctx context.Context, unit *org.Unit, from, to time.Ti
 }
 
 func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
+	// Periods of whole days read the summary kept with each event (see
+	// summary.go); the others scan the dossiers.
+	if out, ok, err := db.summaryRows(ctx, unit, from, to, now, own, flt, group); ok || err != nil {
+		return out, err
+	}
+	return db.scanStatsRows(ctx, unit, from, to, now, own, flt, group)
+}
+
+// scanStatsRows is statsRows counted from the dossiers themselves.
+func (db *DB) scanStatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
 	cut := to
 	if now.Before(cut) {
 		cut = now
@@ -209,22 +219,31 @@ func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 		groups = append(groups, g)
 	}
 	for i, g := range groups {
-		r := &out[i]
-		switch group {
-		case "p.field":
-			r.Field = g
-		case "p.unit_level":
-			r.Level = g
-		case sqlProcedureGroup:
-			r.Procedure, r.ProcedureName, _ = strings.Cut(g, "|")
-		}
-		r.Finish()
+		nameGroup(&out[i], group, g)
+		out[i].Finish()
 	}
-	// The same order on every engine, whatever the database's collation.
+	sortReports(out)
+	return out, nil
+}
+
+// nameGroup names a row of a grouped report by its group's value.
+func nameGroup(r *stats.Report, group, g string) {
+	switch group {
+	case "p.field":
+		r.Field = g
+	case "p.unit_level":
+		r.Level = g
+	case sqlProcedureGroup:
+		r.Procedure, r.ProcedureName, _ = strings.Cut(g, "|")
+	}
+}
+
+// sortReports orders a grouped report's rows the same way on every
+// engine, whatever the database's collation.
+func sortReports(out []stats.Report) {
 	sort.SliceStable(out, func(i, j int) bool {
 		return out[i].Field+out[i].Level+out[i].Procedure < out[j].Field+out[j].Level+out[j].Procedure
 	})
-	return out, nil
 }
 
 // ChildUnits lists the units right below the one with parentCode
