@@ -49,6 +49,18 @@ func (db *DB) StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now t
 	return r, err
 }
 
+// ScanStats is StatsFiltered counted from the dossiers themselves,
+// without the summary: for checking the summary and measuring it.
+func (db *DB) ScanStats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error) {
+	rows, err := db.scanStatsRows(ctx, unit, from, to, now, own, flt, "")
+	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
+	if len(rows) > 0 {
+		r = rows[0]
+	}
+	r.Finish()
+	return r, err
+}
+
 // StatsRows is StatsFiltered split into one row per field of the
 // procedures (by "field"), per level of government offering them (by
 // "level") or per procedure (by "procedure"), in the order of their names
