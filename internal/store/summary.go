@@ -57,10 +57,22 @@ package store
 // Counter rows that fall to zero are deleted, so that the maintained tables
 // and a rebuild are equal row for row.
 //
+// Reading (summaryRows): StatsFiltered and StatsRows sum the counters for
+// periods of whole local days that start before now; other periods scan
+// the dossiers (scanStatsRows). When now falls inside the period, overdue
+// is judged at now, a time of day: the sums give the count at the end of
+// today, less the open dossiers falling due between now and midnight (one
+// small query on dossiers). TestSummaryAnswersAsTheScan checks the two
+// paths agree.
+//
 // Limits: dossiers written by Batch (the demo's bulk loader) do not go
 // through the upkeep; run RebuildSummary (motcua stats rebuild) after a
 // bulk load. A rating is counted once per dossier (the service lets a
-// dossier be rated once), at its last rating event.
+// dossier be rated once), at its last rating event, and only on counted
+// dossiers (the scan counts the rating events of any dossier; the service
+// rates delivered dossiers only). The figures are those of the dossiers'
+// present state, as the scan's are: an in-progress dossier counts at the
+// unit holding it now, and its due date is the present one.
 
 import (
 	"context"
@@ -252,7 +264,14 @@ var decidedUnitSQL = fmt.Sprintf(`CASE WHEN d.finished_at IS NOT NULL AND d.unit
 func (db *DB) upkeepSummary(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Event) error {
 	var old *sumState
 	var o sumState
-	err := tx.QueryRowContext(ctx, qSumState, d.ID).Scan(&o.ProcedureID, &o.RecvUnit, &o.HeldUnit, &o.Online, &o.L3,
+	q := qSumState
+	if db.dialect == Postgres {
+		// The row lock's table lock waits for a running RebuildSummary
+		// (which holds the table exclusively), so that the state read is
+		// the rebuilt one.
+		q += " FOR UPDATE"
+	}
+	err := tx.QueryRowContext(ctx, q, d.ID).Scan(&o.ProcedureID, &o.RecvUnit, &o.HeldUnit, &o.Online, &o.L3,
 		&o.RecvDay, &o.FinDay, &o.Verdict, &o.DueDay, &o.Paused, &o.PausedDay, &o.SuppMulti, &o.RatedDay, &o.Rating, &o.RateDesk)
 	switch {
 	case err == nil:
@@ -528,7 +547,9 @@ func insertMany(ctx context.Context, tx *Tx, head string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	per := 30000 / len(rows[0])
+	// Small statements: SQLite looks "$n" parameters up by name, so a
+	// statement's preparation grows with the square of its parameters.
+	per := max(1, 1000/len(rows[0]))
 	for len(rows) > 0 {
 		chunk := rows[:min(per, len(rows))]
 		rows = rows[len(chunk):]
