@@ -316,7 +316,7 @@ func newSumState(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Ev
 		s.RatedDay, s.RateDesk = old.RatedDay, old.RateDesk
 	} else {
 		var level int
-		err := tx.QueryRowContext(ctx, `SELECT procedure_id, level FROM procedure_versions WHERE id = $1`, d.ProcedureVersionID).Scan(&s.ProcedureID, &level)
+		err := tx.QueryRowContext(ctx, qVersionLevel, d.ProcedureVersionID).Scan(&s.ProcedureID, &level)
 		if err != nil {
 			return nil, fmt.Errorf("reading the procedure version: %w", err)
 		}
@@ -421,7 +421,12 @@ func init() {
 	qUpdateSumState = `UPDATE stats_dossiers SET procedure_id = $2, recv_unit_id = $3, held_unit_id = $4, online = $5, l3 = $6,
 		recv_day = $7, fin_day = $8, verdict = $9, due_day = $10, paused = $11, paused_day = $12, supp_multi = $13,
 		rated_day = $14, rating = $15, rate_desk = $16 WHERE dossier_id = $1`
+	// Prepared once at start with the other statements of the write path
+	// (SQLite re-parses unprepared ones at every call).
+	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily, qInsertSumState, qUpdateSumState)
 }
+
+const qVersionLevel = `SELECT procedure_id, level FROM procedure_versions WHERE id = $1`
 
 func (s *sumState) args(id int64) []any {
 	return []any{id, s.ProcedureID, s.RecvUnit, s.HeldUnit, s.Online, s.L3, s.RecvDay, s.FinDay,
