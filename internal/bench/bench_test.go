@@ -22,8 +22,12 @@ func TestRunSmall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.RawCommits <= 0 || rep.Submissions <= 0 || rep.Tracking <= 0 || rep.Trivial <= 0 || rep.WorklistP95 <= 0 || rep.WorklistQueries < 40 {
+			if rep.RawCommits <= 0 || rep.Submissions <= 0 || rep.Tracking <= 0 || rep.Trivial <= 0 || rep.WorklistP95 <= 0 || rep.WorklistQueries < 40 ||
+				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 {
 				t.Fatalf("missing figures: %+v", rep)
+			}
+			if !rep.CityYearEqual {
+				t.Errorf("the city's yearly report from the summary differs from the scan")
 			}
 			var n int
 			if err := db.ReadDB().QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&n); err != nil || n < 3000 {
@@ -31,7 +35,7 @@ func TestRunSmall(t *testing.T) {
 			}
 			var out bytes.Buffer
 			rep.Print(&out)
-			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions/s", "public tracking lookups/s", "p95"} {
+			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions/s", "public tracking lookups/s", "p95", "city's yearly report"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("report lacks %q:\n%s", want, out.String())
 				}

@@ -39,6 +39,7 @@ Usage:
   motcua audit anchor [--db …]       (write an anchor over every history now; the server does it daily)
   motcua backup --to DIR [--db …] [--files data/files]
   motcua restore --from DIR [--db …] [--files data/files] [--force]
+  motcua stats rebuild [--db …]      (recompute the statistics summary, after a bulk load)
   motcua bench [--db sqlite|postgres://…] [--dossiers 1000000] [--duration 5s] [--concurrency 64]
   motcua version
 
@@ -113,6 +114,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return restoreCmd(ctx, rest, env)
 	case "bench":
 		return benchCmd(ctx, rest, env)
+	case "stats":
+		return statsCmd(ctx, rest, env)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, "motcua", Version)
 		return nil

@@ -130,6 +130,9 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossie
 	if err := db.eventHook(ctx, tx, d, in.Event); err != nil {
 		return nil, false, err
 	}
+	if err := db.upkeepSummary(ctx, tx, d, in.Event); err != nil {
+		return nil, false, err
+	}
 	if in.IdemKey != "" {
 		_, err := tx.ExecContext(ctx, qInsertIdem,
 			in.IdemAccount, in.IdemKey, in.RequestHash, d.ID, utc(d.SubmittedAt))
@@ -346,6 +349,9 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 		}
 		if _, err := tx.ExecContext(ctx, qSetEventsHead, hash, d.ID); err != nil {
 			return fmt.Errorf("saving the history head of %s: %w", d.Code, err)
+		}
+		if err := db.upkeepSummary(ctx, tx, d, ev); err != nil {
+			return err
 		}
 		return db.eventHook(ctx, tx, d, ev)
 	})

@@ -49,6 +49,18 @@ func (db *DB) StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now t
 	return r, err
 }
 
+// ScanStats is StatsFiltered counted from the dossiers themselves,
+// without the summary: for checking the summary and measuring it.
+func (db *DB) ScanStats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error) {
+	rows, err := db.scanStatsRows(ctx, unit, from, to, now, own, flt, "")
+	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
+	if len(rows) > 0 {
+		r = rows[0]
+	}
+	r.Finish()
+	return r, err
+}
+
 // StatsRows is StatsFiltered split into one row per field of the
 // procedures (by "field"), per level of government offering them (by
 // "level") or per procedure (by "procedure"), in the order of their names
@@ -125,6 +137,16 @@ func (db *DB) satisfaction(ctx context.Context, unit *org.Unit, from, to time.Ti
 }
 
 func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
+	// Periods of whole days read the summary kept with each event (see
+	// summary.go); the others scan the dossiers.
+	if out, ok, err := db.summaryRows(ctx, unit, from, to, now, own, flt, group); ok || err != nil {
+		return out, err
+	}
+	return db.scanStatsRows(ctx, unit, from, to, now, own, flt, group)
+}
+
+// scanStatsRows is statsRows counted from the dossiers themselves.
+func (db *DB) scanStatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
 	cut := to
 	if now.Before(cut) {
 		cut = now
@@ -209,22 +231,31 @@ func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.
 		groups = append(groups, g)
 	}
 	for i, g := range groups {
-		r := &out[i]
-		switch group {
-		case "p.field":
-			r.Field = g
-		case "p.unit_level":
-			r.Level = g
-		case sqlProcedureGroup:
-			r.Procedure, r.ProcedureName, _ = strings.Cut(g, "|")
-		}
-		r.Finish()
+		nameGroup(&out[i], group, g)
+		out[i].Finish()
 	}
-	// The same order on every engine, whatever the database's collation.
+	sortReports(out)
+	return out, nil
+}
+
+// nameGroup names a row of a grouped report by its group's value.
+func nameGroup(r *stats.Report, group, g string) {
+	switch group {
+	case "p.field":
+		r.Field = g
+	case "p.unit_level":
+		r.Level = g
+	case sqlProcedureGroup:
+		r.Procedure, r.ProcedureName, _ = strings.Cut(g, "|")
+	}
+}
+
+// sortReports orders a grouped report's rows the same way on every
+// engine, whatever the database's collation.
+func sortReports(out []stats.Report) {
 	sort.SliceStable(out, func(i, j int) bool {
 		return out[i].Field+out[i].Level+out[i].Procedure < out[j].Field+out[j].Level+out[j].Procedure
 	})
-	return out, nil
 }
 
 // ChildUnits lists the units right below the one with parentCode

@@ -1,0 +1,16 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+)
+
+// ScanStatsRows exposes the scan behind StatsRows to the tests, which
+// check that the summary answers the same.
+func (db *DB) ScanStatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error) {
+	group := map[string]string{"": "", "field": "p.field", "level": "p.unit_level", "procedure": sqlProcedureGroup}[by]
+	return db.scanStatsRows(ctx, unit, from, to, now, own, flt, group)
+}

@@ -1,0 +1,735 @@
+package store
+
+// The statistics summary: the II.06a figures kept as counters, written in
+// the same transaction as each dossier event, so that a report over a
+// city's year reads a few thousand counter rows instead of every dossier,
+// and the counters cannot miss an event.
+//
+// Design.
+//
+// A counted dossier (received, status not 1 or 3) contributes +1 to a set
+// of counters that depends only on a small part of its state: a summary
+// state (sumState, the row of stats_dossiers). The counters are rows of
+// stats_daily keyed by (unit_id, procedure_id, day), day being the local
+// date (Asia/Ho_Chi_Minh) as yyyymmdd:
+//
+//	at the receiving unit (received_unit_id):
+//	  recv_online, recv_counter  the reception day, by channel
+//	  recv_l3, recv_l3_online    the same for versions of level >= 3
+//	  recv_fin                   the finishing day (for "carried over")
+//	at the holding unit (the unit that decided a finished dossier, the
+//	one holding an open one: sqlDecidedPath's rule):
+//	  held_recv                  the reception day  } in progress at T =
+//	  held_fin                   the finishing day  } Σheld_recv(<T) − Σheld_fin(<T)
+//	  fin_early/on_time/late     the finishing day, by verdict
+//	  due_all                    day max(received, due), dossiers with a due date
+//	  due_fin                    day max(received, due, finished), finished ones
+//	  due_paused                 day max(received, due, paused), open ones whose
+//	                             clock is stopped (status 5, or 6 with paused_at)
+//	  supp_recv, supp_fin        as held_recv/held_fin, for dossiers asked to
+//	                             supplement more than once
+//	  rate_*                     the day of the rating event, by value and rater
+//
+// so that, for a period [from, to) of whole local days (T = to):
+//
+//	received       = Σ recv_* over [from, to)
+//	carried over   = Σ (recv_online+recv_counter)(<from) − Σ recv_fin(<from)
+//	finished       = Σ fin_* over [from, to)
+//	in progress    = Σ held_recv(<T) − Σ held_fin(<T)
+//	overdue at T   = Σ due_all(<T) − Σ due_fin(<T) − Σ due_paused(<T)
+//	                 (received and due before T, not finished before T, and
+//	                 not an open dossier whose clock stopped before T: the
+//	                 "max of days" keys turn each conjunction of "before T"
+//	                 into one comparison)
+//	further supplementation requests = Σ supp_recv(<T) − Σ supp_fin(<from)
+//
+// Upkeep (upkeepSummary, called by createDossierTx and UpdateDossier next to
+// the event hook): the new summary state is derived from the dossier's new
+// state and the event; the old one is read from stats_dossiers; the counters
+// of the old state are decremented and those of the new incremented (only
+// when the summary state changed: most events, an assignment, a note, leave
+// it as it is), and the new state stored. The change depends only on the
+// stored state, so an upkeep is right whatever happened before, and
+// RebuildSummary (which recomputes every summary state from the dossiers and
+// their events, and the counters from them) gives the same rows: the
+// equality test checks it after thousands of random actions.
+//
+// Counter rows that fall to zero are deleted, so that the maintained tables
+// and a rebuild are equal row for row.
+//
+// Reading (summaryRows): StatsFiltered and StatsRows sum the counters for
+// periods of whole local days that start before now; other periods scan
+// the dossiers (scanStatsRows). When now falls inside the period, overdue
+// is judged at now, a time of day: the sums give the count at the end of
+// today, less the open dossiers falling due between now and midnight (one
+// small query on dossiers). TestSummaryAnswersAsTheScan checks the two
+// paths agree.
+//
+// Limits: dossiers written by Batch (the demo's bulk loader) do not go
+// through the upkeep; run RebuildSummary (motcua stats rebuild) after a
+// bulk load. A rating is counted once per dossier (the service lets a
+// dossier be rated once), at its last rating event, and only on counted
+// dossiers (the scan counts the rating events of any dossier; the service
+// rates delivered dossiers only). The figures are those of the dossiers'
+// present state, as the scan's are: an in-progress dossier counts at the
+// unit holding it now, and its due date is the present one.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+)
+
+// sumState is what of a counted dossier the summary counts (a row of
+// stats_dossiers). Days are yyyymmdd, 0 for none.
+type sumState struct {
+	ProcedureID, RecvUnit, HeldUnit int64
+	Online, L3                      bool
+	RecvDay, FinDay                 int
+	Verdict                         string
+	DueDay                          int
+	Paused                          bool // an open dossier whose clock is stopped
+	PausedDay                       int  // when it stopped; 0: since reception (status 5 without paused_at)
+	SuppMulti                       bool
+	RatedDay                        int
+	Rating                          string
+	RateDesk                        bool
+}
+
+// sumCols are the counters of stats_daily, in the order of sumCounters.
+var sumCols = []string{"recv_online", "recv_counter", "recv_l3", "recv_l3_online", "recv_fin",
+	"held_recv", "held_fin", "fin_early", "fin_on_time", "fin_late",
+	"due_all", "due_fin", "due_paused", "supp_recv", "supp_fin",
+	"rate_very", "rate_sat", "rate_dis", "rate_desk"}
+
+const (
+	cRecvOnline = iota
+	cRecvCounter
+	cRecvL3
+	cRecvL3Online
+	cRecvFin
+	cHeldRecv
+	cHeldFin
+	cFinEarly
+	cFinOnTime
+	cFinLate
+	cDueAll
+	cDueFin
+	cDuePaused
+	cSuppRecv
+	cSuppFin
+	cRateVery
+	cRateSat
+	cRateDis
+	cRateDesk
+	nCounters
+)
+
+// sumKey is a row of stats_daily.
+type sumKey struct {
+	Unit, Procedure int64
+	Day             int
+}
+
+type sumCounters [nCounters]int64
+
+// sumDelta accumulates counter changes by row.
+type sumDelta map[sumKey]*sumCounters
+
+func (m sumDelta) add(unit, proc int64, day, col int, n int64) {
+	k := sumKey{unit, proc, day}
+	c := m[k]
+	if c == nil {
+		c = new(sumCounters)
+		m[k] = c
+	}
+	c[col] += n
+}
+
+// contribute adds n times the counters of state s to m.
+func (s *sumState) contribute(m sumDelta, n int64) {
+	p := s.ProcedureID
+	r, h := s.RecvUnit, s.HeldUnit
+	if s.Online {
+		m.add(r, p, s.RecvDay, cRecvOnline, n)
+	} else {
+		m.add(r, p, s.RecvDay, cRecvCounter, n)
+	}
+	if s.L3 {
+		m.add(r, p, s.RecvDay, cRecvL3, n)
+		if s.Online {
+			m.add(r, p, s.RecvDay, cRecvL3Online, n)
+		}
+	}
+	m.add(h, p, s.RecvDay, cHeldRecv, n)
+	if s.SuppMulti {
+		m.add(h, p, s.RecvDay, cSuppRecv, n)
+	}
+	if s.FinDay != 0 {
+		m.add(r, p, s.FinDay, cRecvFin, n)
+		m.add(h, p, s.FinDay, cHeldFin, n)
+		switch s.Verdict {
+		case "early":
+			m.add(h, p, s.FinDay, cFinEarly, n)
+		case "on_time":
+			m.add(h, p, s.FinDay, cFinOnTime, n)
+		case "late":
+			m.add(h, p, s.FinDay, cFinLate, n)
+		}
+		if s.SuppMulti {
+			m.add(h, p, s.FinDay, cSuppFin, n)
+		}
+	}
+	if s.DueDay != 0 {
+		d := max(s.RecvDay, s.DueDay)
+		m.add(h, p, d, cDueAll, n)
+		if s.FinDay != 0 {
+			m.add(h, p, max(d, s.FinDay), cDueFin, n)
+		} else if s.Paused {
+			m.add(h, p, max(d, s.PausedDay), cDuePaused, n)
+		}
+	}
+	if s.RatedDay != 0 {
+		switch s.Rating {
+		case dossier.RatingVerySatisfied:
+			m.add(h, p, s.RatedDay, cRateVery, n)
+		case dossier.RatingSatisfied:
+			m.add(h, p, s.RatedDay, cRateSat, n)
+		case dossier.RatingDissatisfied:
+			m.add(h, p, s.RatedDay, cRateDis, n)
+		}
+		if s.RateDesk {
+			m.add(h, p, s.RatedDay, cRateDesk, n)
+		}
+	}
+}
+
+// dayOf is the local date of t as yyyymmdd.
+func dayOf(t time.Time) int {
+	y, m, d := t.In(Zone).Date()
+	return y*10000 + int(m)*100 + d
+}
+
+func dayOfPtr(t *time.Time) int {
+	if t == nil {
+		return 0
+	}
+	return dayOf(*t)
+}
+
+// finishedSet are the statuses entering which decides a dossier, and
+// closedSet those after which a dossier is no longer decided anew
+// (sqlDecidedPath).
+func finishedSet(s dossier.Status) bool {
+	return s == dossier.StatusWithdrawn || s == dossier.StatusStopped || s == dossier.StatusFinished
+}
+
+func closedSet(s dossier.Status) bool { return finishedSet(s) || s == dossier.StatusDelivered }
+
+// stateFields fills the parts of s that the dossier's columns give.
+func (s *sumState) stateFields(channel dossier.Channel, status dossier.Status, recv, fin, due, paused *time.Time, verdict string, suppRequests int, rating string) {
+	s.Online = channel == dossier.ChannelOnline
+	s.RecvDay, s.FinDay, s.DueDay = dayOfPtr(recv), dayOfPtr(fin), dayOfPtr(due)
+	s.Verdict = verdict
+	s.Paused = fin == nil && (status == dossier.StatusSupplement || (status == dossier.StatusFee && paused != nil))
+	s.PausedDay = 0
+	if s.Paused {
+		s.PausedDay = dayOfPtr(paused)
+	}
+	s.SuppMulti = suppRequests > 1
+	s.Rating = rating
+}
+
+const qSumState = `SELECT procedure_id, recv_unit_id, held_unit_id, online, l3, recv_day, fin_day, verdict, due_day,
+	paused, paused_day, supp_multi, rated_day, rating, rate_desk FROM stats_dossiers WHERE dossier_id = $1`
+
+// decidedUnitSQL is sqlDecidedPath answering the unit's id.
+var decidedUnitSQL = fmt.Sprintf(`CASE WHEN d.finished_at IS NOT NULL AND d.unit_id = d.received_unit_id THEN COALESCE((
+			SELECT e.unit_id FROM events e JOIN units eu ON eu.id = e.unit_id
+			WHERE e.dossier_id = d.id AND e.to_status IN (%[1]d, %[2]d, %[3]d)
+				AND e.from_status NOT IN (%[1]d, %[2]d, %[3]d, %[4]d)
+			ORDER BY e.id DESC LIMIT 1), d.unit_id) ELSE d.unit_id END`,
+	dossier.StatusWithdrawn, dossier.StatusStopped, dossier.StatusFinished, dossier.StatusDelivered)
+
+// upkeepSummary moves the summary counters from the dossier's previous
+// summary state to the one of d after ev, inside the event's transaction.
+func (db *DB) upkeepSummary(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Event) error {
+	var old *sumState
+	var o sumState
+	q := qSumState
+	if db.dialect == Postgres {
+		// The row lock's table lock waits for a running RebuildSummary
+		// (which holds the table exclusively), so that the state read is
+		// the rebuilt one.
+		q += " FOR UPDATE"
+	}
+	err := tx.QueryRowContext(ctx, q, d.ID).Scan(&o.ProcedureID, &o.RecvUnit, &o.HeldUnit, &o.Online, &o.L3,
+		&o.RecvDay, &o.FinDay, &o.Verdict, &o.DueDay, &o.Paused, &o.PausedDay, &o.SuppMulti, &o.RatedDay, &o.Rating, &o.RateDesk)
+	switch {
+	case err == nil:
+		old = &o
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("reading the summary state of %s: %w", d.Code, err)
+	}
+	nw, err := newSumState(ctx, tx, d, ev, old)
+	if err != nil {
+		return fmt.Errorf("summarising %s: %w", d.Code, err)
+	}
+	if old == nil && nw == nil || old != nil && nw != nil && *old == *nw {
+		return nil
+	}
+	delta := sumDelta{}
+	if old != nil {
+		old.contribute(delta, -1)
+	}
+	if nw != nil {
+		nw.contribute(delta, 1)
+	}
+	if err := applyDelta(ctx, tx, delta); err != nil {
+		return fmt.Errorf("updating the summary for %s: %w", d.Code, err)
+	}
+	if err := writeSumState(ctx, tx, d.ID, old != nil, nw); err != nil {
+		return fmt.Errorf("saving the summary state of %s: %w", d.Code, err)
+	}
+	return nil
+}
+
+// newSumState derives the summary state of d after ev; nil if d is not
+// counted. old (nil if none) gives what does not change and what the
+// dossier's columns do not hold (the holding unit once decided, the rating
+// event).
+func newSumState(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Event, old *sumState) (*sumState, error) {
+	if !d.Status.Counted() || d.ReceivedAt == nil {
+		return nil, nil
+	}
+	s := &sumState{}
+	if old != nil {
+		s.ProcedureID, s.L3 = old.ProcedureID, old.L3
+		s.RatedDay, s.RateDesk = old.RatedDay, old.RateDesk
+	} else {
+		var level int
+		err := tx.QueryRowContext(ctx, qVersionLevel, d.ProcedureVersionID).Scan(&s.ProcedureID, &level)
+		if err != nil {
+			return nil, fmt.Errorf("reading the procedure version: %w", err)
+		}
+		s.L3 = level >= 3
+	}
+	s.RecvUnit = d.ReceivedUnitID
+	s.stateFields(d.Channel, d.Status, d.ReceivedAt, d.FinishedAt, d.LegalDueAt, d.PausedAt, d.Verdict, d.SupplementRequests, d.Rating)
+	switch {
+	case ev.Action == dossier.ActRate:
+		s.RatedDay, s.RateDesk = dayOf(ev.At), ev.Role != dossier.RoleApplicant
+	case old == nil && d.Rating != "":
+		// Rated while not counted (refused, then reopened): the rating
+		// event is in the history.
+		var at time.Time
+		var role string
+		err := tx.QueryRowContext(ctx, `SELECT at, role FROM events WHERE dossier_id = $1 AND action = $2 ORDER BY id DESC LIMIT 1`,
+			d.ID, string(dossier.ActRate)).Scan(&at, &role)
+		switch {
+		case err == nil:
+			s.RatedDay, s.RateDesk = dayOf(at), role != dossier.RoleApplicant
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("reading the rating: %w", err)
+		}
+	}
+	s.HeldUnit = d.UnitID
+	if d.FinishedAt != nil && d.UnitID == d.ReceivedUnitID {
+		switch {
+		case finishedSet(ev.To) && !closedSet(ev.From) && ev.UnitID != 0:
+			s.HeldUnit = ev.UnitID
+		default:
+			// Decided by an earlier event (a result returned to the desk,
+			// delivered): the history says which unit. The old state does
+			// not: it may have been a transferred dossier's holder.
+			err := tx.QueryRowContext(ctx, `SELECT `+decidedUnitSQL+` FROM dossiers d WHERE d.id = $1`, d.ID).Scan(&s.HeldUnit)
+			if err != nil {
+				return nil, fmt.Errorf("reading the deciding unit: %w", err)
+			}
+		}
+	}
+	return s, nil
+}
+
+// applyDelta adds the changes to stats_daily and deletes the rows they
+// leave at zero.
+func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
+	keys := make([]sumKey, 0, len(delta))
+	for k, c := range delta {
+		if *c != (sumCounters{}) {
+			keys = append(keys, k)
+		}
+	}
+	// The same order in every transaction: concurrent upkeeps lock rows in
+	// one order and cannot deadlock.
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.Unit != b.Unit {
+			return a.Unit < b.Unit
+		}
+		if a.Procedure != b.Procedure {
+			return a.Procedure < b.Procedure
+		}
+		return a.Day < b.Day
+	})
+	for _, k := range keys {
+		c := delta[k]
+		args := []any{k.Unit, k.Procedure, k.Day}
+		neg := false
+		for _, v := range c {
+			args = append(args, v)
+			neg = neg || v < 0
+		}
+		if _, err := tx.ExecContext(ctx, qUpsertDaily, args...); err != nil {
+			return err
+		}
+		if neg {
+			if _, err := tx.ExecContext(ctx, qDeleteZeroDaily, k.Unit, k.Procedure, k.Day); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var qUpsertDaily, qDeleteZeroDaily, qInsertSumState, qUpdateSumState string
+
+func init() {
+	ph := make([]string, len(sumCols))
+	set := make([]string, len(sumCols))
+	zero := make([]string, len(sumCols))
+	for i, c := range sumCols {
+		ph[i] = fmt.Sprintf("$%d", i+4)
+		set[i] = fmt.Sprintf("%s = stats_daily.%s + excluded.%s", c, c, c)
+		zero[i] = c + " = 0"
+	}
+	qUpsertDaily = `INSERT INTO stats_daily (unit_id, procedure_id, day, ` + strings.Join(sumCols, ", ") + `)
+		VALUES ($1, $2, $3, ` + strings.Join(ph, ", ") + `)
+		ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET ` + strings.Join(set, ", ")
+	qDeleteZeroDaily = `DELETE FROM stats_daily WHERE unit_id = $1 AND procedure_id = $2 AND day = $3 AND ` + strings.Join(zero, " AND ")
+	qInsertSumState = `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3, recv_day, fin_day,
+		verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+	qUpdateSumState = `UPDATE stats_dossiers SET procedure_id = $2, recv_unit_id = $3, held_unit_id = $4, online = $5, l3 = $6,
+		recv_day = $7, fin_day = $8, verdict = $9, due_day = $10, paused = $11, paused_day = $12, supp_multi = $13,
+		rated_day = $14, rating = $15, rate_desk = $16 WHERE dossier_id = $1`
+	// Prepared once at start with the other statements of the write path
+	// (SQLite re-parses unprepared ones at every call).
+	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily, qInsertSumState, qUpdateSumState)
+}
+
+const qVersionLevel = `SELECT procedure_id, level FROM procedure_versions WHERE id = $1`
+
+func (s *sumState) args(id int64) []any {
+	return []any{id, s.ProcedureID, s.RecvUnit, s.HeldUnit, s.Online, s.L3, s.RecvDay, s.FinDay,
+		s.Verdict, s.DueDay, s.Paused, s.PausedDay, s.SuppMulti, s.RatedDay, s.Rating, s.RateDesk}
+}
+
+func writeSumState(ctx context.Context, tx *Tx, id int64, existed bool, s *sumState) error {
+	var err error
+	switch {
+	case s == nil:
+		_, err = tx.ExecContext(ctx, `DELETE FROM stats_dossiers WHERE dossier_id = $1`, id)
+	case existed:
+		_, err = tx.ExecContext(ctx, qUpdateSumState, s.args(id)...)
+	default:
+		_, err = tx.ExecContext(ctx, qInsertSumState, s.args(id)...)
+	}
+	return err
+}
+
+// RebuildSummary recomputes the summary tables from the dossiers and their
+// events, in one transaction: after a bulk load that bypassed the upkeep,
+// or to check the counters. It answers the number of dossiers summarised.
+func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if db.dialect == Postgres {
+			// Concurrent events wait for the rebuild; their upkeep then
+			// applies on top of the rebuilt states.
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily IN EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("locking the summary: %w", err)
+			}
+		}
+		for _, q := range []string{`DELETE FROM stats_daily`, `DELETE FROM stats_dossiers`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("emptying the summary: %w", err)
+			}
+		}
+		delta := sumDelta{}
+		// Page by id: neither memory nor the connection (pgx cannot write
+		// while rows are open) holds the whole table.
+		var last int64
+		for {
+			states, err := rebuildPage(ctx, tx, last, delta)
+			if err != nil {
+				return err
+			}
+			if len(states) == 0 {
+				break
+			}
+			last = states[len(states)-1][0].(int64)
+			n += int64(len(states))
+			if err := insertMany(ctx, tx, `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3,
+				recv_day, fin_day, verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)`, states); err != nil {
+				return err
+			}
+		}
+		var daily [][]any
+		for k, c := range delta {
+			if *c == (sumCounters{}) {
+				continue
+			}
+			r := []any{k.Unit, k.Procedure, k.Day}
+			for _, v := range c {
+				r = append(r, v)
+			}
+			daily = append(daily, r)
+		}
+		return insertMany(ctx, tx, `INSERT INTO stats_daily (unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+`)`, daily)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("rebuilding the statistics summary: %w", err)
+	}
+	return n, nil
+}
+
+// rebuildPage summarises the next rebuildPageSize counted dossiers after
+// id last, adding their counters to delta, and answers their states' rows.
+func rebuildPage(ctx context.Context, tx *Tx, last int64, delta sumDelta) ([][]any, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT d.id, d.procedure_id, v.level, d.received_unit_id, `+decidedUnitSQL+`, d.channel, d.status,
+			d.received_at, d.finished_at, d.legal_due_at, d.paused_at, d.verdict, d.supplement_requests, d.rating,
+			re.at, COALESCE(re.role, '')
+		FROM dossiers d
+		JOIN procedure_versions v ON v.id = d.procedure_version_id
+		LEFT JOIN events re ON re.dossier_id = d.id AND re.action = '`+string(dossier.ActRate)+`'
+			AND re.id = (SELECT MAX(r2.id) FROM events r2 WHERE r2.dossier_id = d.id AND r2.action = '`+string(dossier.ActRate)+`')
+		WHERE d.id > $1 AND d.status NOT IN (`+sqlUncounted+`) AND d.received_at IS NOT NULL
+		ORDER BY d.id LIMIT $2`, last, rebuildPageSize)
+	if err != nil {
+		return nil, fmt.Errorf("reading the dossiers: %w", err)
+	}
+	defer rows.Close()
+	var out [][]any
+	for rows.Next() {
+		var id int64
+		var level, status, supp int
+		var channel, verdict, rating, role string
+		var recv, fin, due, paused, rated sql.NullTime
+		var s sumState
+		if err := rows.Scan(&id, &s.ProcedureID, &level, &s.RecvUnit, &s.HeldUnit, &channel, &status,
+			&recv, &fin, &due, &paused, &verdict, &supp, &rating, &rated, &role); err != nil {
+			return nil, fmt.Errorf("reading the dossiers: %w", err)
+		}
+		s.L3 = level >= 3
+		s.stateFields(dossier.Channel(channel), dossier.Status(status), ntime(recv), ntime(fin), ntime(due), ntime(paused), verdict, supp, rating)
+		if rated.Valid {
+			s.RatedDay, s.RateDesk = dayOf(rated.Time), role != dossier.RoleApplicant
+		}
+		s.contribute(delta, 1)
+		out = append(out, s.args(id))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the dossiers: %w", err)
+	}
+	return out, nil
+}
+
+const rebuildPageSize = 5000
+
+// insertMany inserts rows with multi-row VALUES statements, under the
+// engines' limits on bound parameters.
+func insertMany(ctx context.Context, tx *Tx, head string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	// Small statements: SQLite looks "$n" parameters up by name, so a
+	// statement's preparation grows with the square of its parameters.
+	per := max(1, 1000/len(rows[0]))
+	for len(rows) > 0 {
+		chunk := rows[:min(per, len(rows))]
+		rows = rows[len(chunk):]
+		var b strings.Builder
+		b.WriteString(head)
+		b.WriteString(" VALUES ")
+		var args []any
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(")
+			for j, v := range r {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				args = append(args, v)
+				fmt.Fprintf(&b, "$%d", len(args))
+			}
+			b.WriteString(")")
+		}
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("inserting the summary: %w", err)
+		}
+	}
+	return nil
+}
+
+// SummaryRow is a row of stats_daily: a unit's counters for a procedure
+// on a local day (yyyymmdd), in the order of the table's columns.
+type SummaryRow struct {
+	Unit, Procedure int64
+	Day             int
+	Counters        [nCounters]int64
+}
+
+// SummaryRows reads stats_daily in key order (for checks and tests).
+func (db *DB) SummaryRows(ctx context.Context) ([]SummaryRow, error) {
+	rows, err := db.query(ctx, `SELECT unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+` FROM stats_daily ORDER BY unit_id, procedure_id, day`)
+	if err != nil {
+		return nil, fmt.Errorf("reading the summary: %w", err)
+	}
+	defer rows.Close()
+	var out []SummaryRow
+	for rows.Next() {
+		var r SummaryRow
+		dst := []any{&r.Unit, &r.Procedure, &r.Day}
+		for i := range r.Counters {
+			dst = append(dst, &r.Counters[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, fmt.Errorf("reading the summary: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// midnight reports whether t is the start of a local day.
+func midnight(t time.Time) bool {
+	l := t.In(Zone)
+	return l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0
+}
+
+// summaryRows is statsRows answered from the summary, for periods of whole
+// local days starting before now (the reports' and dashboards' periods);
+// ok is false for the others, which statsRows answers by scanning the
+// dossiers. The figures are the scan's (the design at the top of this
+// file); the one figure the days cannot give, overdue at a time of day
+// (`now` inside the period), is the summary's count at the end of today
+// less the open dossiers falling due between now and then.
+func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) (out []stats.Report, ok bool, err error) {
+	if !midnight(from) || !midnight(to) || !from.Before(to) || !from.Before(now) {
+		return nil, false, nil
+	}
+	fd, td := dayOf(from), dayOf(to)
+	// T: the day before which a dossier's due date counts as overdue.
+	od := td
+	var corrFrom, corrTo time.Time
+	if now.Before(to) {
+		y, m, d := now.In(Zone).Date()
+		end := time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
+		od, corrFrom, corrTo = dayOf(end), now, end
+	}
+	upto := max(td, od)
+	if group == "" {
+		group = "''"
+	}
+	sum := func(col, cond string) string {
+		return "COALESCE(SUM(CASE WHEN " + cond + " THEN " + col + " ELSE 0 END), 0)"
+	}
+	const inP, beforeF, beforeT, beforeO = "s.day >= $3 AND s.day < $4", "s.day < $3", "s.day < $4", "s.day < $5"
+	rows, err := db.query(ctx, `
+		SELECT `+group+` AS grp,
+			`+sum("s.recv_online", inP)+`, `+sum("s.recv_counter", inP)+`,
+			`+sum("s.recv_online + s.recv_counter - s.recv_fin", beforeF)+`,
+			`+sum("s.recv_l3", inP)+`, `+sum("s.recv_l3_online", inP)+`,
+			`+sum("s.fin_early", inP)+`, `+sum("s.fin_on_time", inP)+`, `+sum("s.fin_late", inP)+`,
+			`+sum("s.held_recv - s.held_fin", beforeT)+`,
+			`+sum("s.due_all - s.due_fin - s.due_paused", beforeO)+`,
+			`+sum("s.supp_recv", beforeT)+` - `+sum("s.supp_fin", beforeF)+`,
+			`+sum("s.rate_very", inP)+`, `+sum("s.rate_sat", inP)+`, `+sum("s.rate_dis", inP)+`, `+sum("s.rate_desk", inP)+`
+		FROM stats_daily s
+		JOIN units u ON u.id = s.unit_id
+		JOIN procedures p ON p.id = s.procedure_id
+		WHERE u.path >= $1 AND u.path < $2 AND (NOT $6 OR u.path = $1) AND s.day < $10
+			AND ($7 = '' OR p.field = $7) AND ($8 = '' OR p.unit_level = $8) AND ($9 = '' OR p.code = $9)
+		GROUP BY 1`,
+		unit.Path, pathUpper(unit.Path), fd, td, od, own, flt.Field, flt.Level, flt.Procedure, upto)
+	if err != nil {
+		return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
+	}
+	defer rows.Close()
+	byGroup := map[string]int{}
+	for rows.Next() {
+		var g string
+		var inProgress int
+		r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
+		if err := rows.Scan(&g,
+			&r.Received.Online, &r.Received.Counter, &r.Received.CarriedOver,
+			&r.Received.Offered, &r.Received.OfferedOnline,
+			&r.Finished.Early, &r.Finished.OnTime, &r.Finished.Late,
+			&inProgress, &r.InProgress.Overdue, &r.FurtherSupplementRequests,
+			&r.Satisfaction.VerySatisfied, &r.Satisfaction.Satisfied, &r.Satisfaction.Dissatisfied, &r.Satisfaction.AtDesk); err != nil {
+			return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
+		}
+		r.InProgress.Within = inProgress - r.InProgress.Overdue
+		nameGroup(&r, group, g)
+		byGroup[g] = len(out)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
+	}
+	rows.Close()
+	if !corrFrom.IsZero() {
+		// Open dossiers, their clock running, due later today: in the
+		// day's count, not yet overdue.
+		rows, err := db.query(ctx, `
+			SELECT `+group+`, COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id
+			WHERE d.status IN (`+sqlOpen+`) AND NOT `+sqlPaused("d.")+` AND d.legal_due_at >= $3 AND d.legal_due_at < $4
+				AND d.received_at IS NOT NULL
+				AND d.unit_path >= $1 AND d.unit_path < $2 AND (NOT $5 OR d.unit_path = $1)
+				AND ($6 = '' OR p.field = $6) AND ($7 = '' OR p.unit_level = $7) AND ($8 = '' OR p.code = $8)
+			GROUP BY 1`,
+			unit.Path, pathUpper(unit.Path), utc(corrFrom), utc(corrTo), own, flt.Field, flt.Level, flt.Procedure)
+		if err != nil {
+			return nil, false, fmt.Errorf("counting the dossiers due today in %s: %w", unit.Code, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g string
+			var n int
+			if err := rows.Scan(&g, &n); err != nil {
+				return nil, false, fmt.Errorf("counting the dossiers due today in %s: %w", unit.Code, err)
+			}
+			if i, found := byGroup[g]; found {
+				out[i].InProgress.Overdue -= n
+				out[i].InProgress.Within += n
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, false, fmt.Errorf("counting the dossiers due today in %s: %w", unit.Code, err)
+		}
+	}
+	// Groups whose figures are all zero (days of other periods) have no
+	// row, as in the scan.
+	kept := out[:0]
+	for _, r := range out {
+		if r.Received != (stats.Received{}) || r.Finished != (stats.Finished{}) || r.InProgress != (stats.InProgress{}) ||
+			r.FurtherSupplementRequests != 0 || r.Satisfaction != (stats.Satisfaction{}) {
+			r.Finish()
+			kept = append(kept, r)
+		}
+	}
+	sortReports(kept)
+	return kept, true, nil
+}

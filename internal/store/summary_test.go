@@ -1,0 +1,346 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// TestSummaryEqualsRebuild drives a random mix of creations and state
+// changes through the store's write path (the upkeep runs in each event's
+// transaction), from four writers at once, then checks that the
+// maintained summary equals, row for row, the one RebuildSummary
+// recomputes from the dossiers and events. The changes are not the
+// workflow's: any state may follow any other, at any time, so that every
+// way a counter can move is exercised.
+func TestSummaryEqualsRebuild(t *testing.T) {
+	actions := 10000
+	if testing.Short() {
+		actions = 1500
+	}
+	each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, engine)
+		start := time.Now()
+		driveSummary(t, f, actions, false)
+		t.Logf("%s: %d actions in %v", engine, actions, time.Since(start).Round(time.Millisecond))
+		kept, err := f.db.SummaryRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every counter moved: the drive reached each case.
+		var sums [19]int64
+		for _, r := range kept {
+			for i, v := range r.Counters {
+				sums[i] += v
+			}
+		}
+		for i, v := range sums {
+			if v == 0 {
+				t.Errorf("counter %d never counted anything: the drive misses a case", i)
+			}
+		}
+		n, err := f.db.RebuildSummary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			t.Fatal("rebuild summarised no dossier")
+		}
+		rebuilt, err := f.db.SummaryRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, kept, rebuilt)
+	})
+}
+
+// TestSummaryAnswersAsTheScan drives dossiers along the workflow's order
+// (time moves forward, ratings after the result) and checks that the
+// reports read from the summary equal the scan of the dossiers.
+func TestSummaryAnswersAsTheScan(t *testing.T) {
+	each(t, func(t *testing.T, engine store.Dialect) {
+		f := newFixture(t, engine)
+		driveSummary(t, f, 2000, true)
+		checkSummaryAnswers(t, f)
+	})
+}
+
+// driveHorizon is the last time of a realistic drive's changes.
+var driveHorizon = time.Date(2025, 4, 10, 12, 0, 0, 0, ict)
+
+// driveSummary runs actions random creations and changes of dossiers
+// from four writers, each on its own dossiers. With realistic, each
+// dossier's time moves forward and its changes follow the workflow's
+// order; without, anything follows anything.
+func driveSummary(t *testing.T, f *fixture, actions int, realistic bool) {
+	t.Helper()
+	ctx := context.Background()
+	// One dossier per procedure through the service gives the templates
+	// (version ids, applicant, form).
+	tmplX := f.submitOnline(t, f.citizenA, f.cx.Code)
+	in := f.onlineInput(f.citizenB, f.dep.Code)
+	in.Procedure = "2.000908"
+	tmplD, _, err := f.svc.Submit(ctx, f.citizenB, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := []*org.Unit{f.cx, f.cy, f.dep, f.district}
+	pathOf := func(id int64) string {
+		for _, u := range units {
+			if u.ID == id {
+				return u.Path
+			}
+		}
+		return ""
+	}
+	drive := func(seed int64, n int) error {
+		rng := rand.New(rand.NewSource(seed))
+		base := time.Date(2025, 1, 1, 0, 0, 0, 0, ict)
+		randTime := func() time.Time {
+			// 90 days, biased to the hours around local midnight.
+			t := base.Add(time.Duration(rng.Intn(90)) * 24 * time.Hour)
+			if rng.Intn(3) == 0 {
+				return t.Add(time.Duration(rng.Intn(120)-60) * time.Minute)
+			}
+			return t.Add(time.Duration(rng.Intn(24*60)) * time.Minute)
+		}
+		ptr := func(t time.Time) *time.Time { return &t }
+		var live []*dossier.Dossier
+		for i := 0; i < n; i++ {
+			if len(live) == 0 || rng.Intn(5) == 0 {
+				src := tmplX
+				if rng.Intn(3) == 0 {
+					src = tmplD
+				}
+				d := *src
+				d.ID, d.Version = 0, 1
+				u := units[rng.Intn(3)]
+				d.UnitID, d.UnitPath, d.ReceivedUnitID = u.ID, u.Path, u.ID
+				d.SubmittedAt = randTime()
+				d.UpdatedAt = d.SubmittedAt
+				d.Status, d.Channel, d.ReceivedAt = dossier.StatusSubmitted, dossier.ChannelOnline, nil
+				if rng.Intn(2) == 0 {
+					d.Status, d.Channel, d.ReceivedAt = dossier.StatusReceived, dossier.ChannelCounter, ptr(d.SubmittedAt)
+					d.LegalDueAt = ptr(d.SubmittedAt.Add(time.Duration(rng.Intn(20*24)) * time.Hour))
+					if realistic && rng.Intn(8) == 0 {
+						// Due on the reports' "today", before or after now.
+						d.LegalDueAt = ptr(driveHorizon.Add(time.Duration(rng.Intn(11*60)) * time.Minute))
+					}
+				}
+				ev := &dossier.Event{At: d.SubmittedAt, ActorName: "x", Role: dossier.RoleApplicant, Action: dossier.ActSubmit,
+					To: d.Status, UnitID: u.ID}
+				nd, _, err := f.db.CreateDossier(ctx, &dossier.NewDossier{Dossier: &d, UnitCode: u.Code, Event: ev})
+				if err != nil {
+					return fmt.Errorf("action %d: creating: %w", i, err)
+				}
+				live = append(live, nd)
+				continue
+			}
+			k := rng.Intn(len(live))
+			old := live[k]
+			d := *old
+			d.Version = old.Version + 1
+			at := randTime()
+			if realistic {
+				// Up to four days after the dossier's last change, and
+				// nothing after driveHorizon, the reports' "now".
+				at = old.UpdatedAt.Add(time.Duration(rng.Intn(4*24*60)) * time.Minute)
+				if at.After(driveHorizon) {
+					at = driveHorizon
+				}
+			}
+			d.UpdatedAt = at
+			ev := &dossier.Event{At: at, ActorName: "x", Role: "specialist", Action: dossier.ActAssign, From: old.Status, To: old.Status}
+			if rng.Intn(4) > 0 {
+				ev.UnitID = units[rng.Intn(len(units))].ID
+			}
+			open := old.Status.Open()
+			switch rng.Intn(9) {
+			case 0: // transfer
+				u := units[rng.Intn(len(units))]
+				d.UnitID, d.UnitPath = u.ID, u.Path
+			case 1: // receive
+				if realistic && old.Status != dossier.StatusSubmitted {
+					break
+				}
+				d.Status = dossier.StatusReceived
+				if d.ReceivedAt == nil {
+					d.ReceivedAt = ptr(ev.At)
+				}
+				d.LegalDueAt = ptr(d.ReceivedAt.Add(time.Duration(rng.Intn(20*24)) * time.Hour))
+			case 2: // reschedule
+				if realistic && !open {
+					break
+				}
+				d.LegalDueAt = ptr(randTime())
+				if rng.Intn(5) == 0 {
+					d.LegalDueAt = nil
+				}
+			case 3: // supplementation, a fee, back to processing
+				if realistic && !open {
+					break
+				}
+				d.Status = []dossier.Status{dossier.StatusSupplement, dossier.StatusFee, dossier.StatusProcessing}[rng.Intn(3)]
+				d.PausedAt = nil
+				if rng.Intn(2) == 0 {
+					d.PausedAt = ptr(ev.At)
+				}
+				if d.Status == dossier.StatusSupplement {
+					d.SupplementRequests++
+				}
+				d.FinishedAt = nil
+			case 4, 5: // finish, withdraw, stop
+				if realistic && !open {
+					break
+				}
+				d.Status = []dossier.Status{dossier.StatusFinished, dossier.StatusWithdrawn, dossier.StatusStopped}[rng.Intn(3)]
+				d.FinishedAt, d.PausedAt = ptr(ev.At), nil
+				d.Verdict = []string{"early", "on_time", "late", ""}[rng.Intn(4)]
+				if rng.Intn(3) == 0 {
+					// Returned to the receiving desk.
+					d.UnitID = d.ReceivedUnitID
+					d.UnitPath = pathOf(d.UnitID)
+				}
+			case 6: // deliver
+				if d.Status == dossier.StatusFinished {
+					d.Status = dossier.StatusDelivered
+					d.UnitID = d.ReceivedUnitID
+					d.UnitPath = pathOf(d.UnitID)
+				}
+			case 7: // rate
+				if realistic && d.Status != dossier.StatusDelivered {
+					break
+				}
+				if d.Rating == "" {
+					ev.Action = dossier.ActRate
+					d.Rating = []string{dossier.RatingVerySatisfied, dossier.RatingSatisfied, dossier.RatingDissatisfied}[rng.Intn(3)]
+					if rng.Intn(2) == 0 {
+						ev.Role = dossier.RoleApplicant
+					}
+				}
+			case 8: // refused, or reopened
+				switch {
+				case !realistic && rng.Intn(3) == 0, realistic && old.Status == dossier.StatusSubmitted:
+					d.Status = dossier.StatusRefused
+				case !realistic:
+					d.Status, d.FinishedAt = dossier.StatusProcessing, nil
+				}
+			}
+			ev.To = d.Status
+			if err := f.db.UpdateDossier(ctx, &d, old.Version, ev, nil); err != nil {
+				return fmt.Errorf("action %d: updating: %w", i, err)
+			}
+			live[k] = &d
+		}
+		return nil
+	}
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() { errs <- drive(int64(13+w), actions/4) }()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// diffSummaries reports the rows that differ between the maintained and
+// the rebuilt summary, by key.
+func diffSummaries(t *testing.T, kept, rebuilt []store.SummaryRow) {
+	t.Helper()
+	type key struct {
+		u, p int64
+		d    int
+	}
+	m := map[key]store.SummaryRow{}
+	for _, r := range rebuilt {
+		m[key{r.Unit, r.Procedure, r.Day}] = r
+	}
+	bad := 0
+	for _, r := range kept {
+		k := key{r.Unit, r.Procedure, r.Day}
+		if w, ok := m[k]; !ok || w != r {
+			bad++
+			if bad <= 5 {
+				t.Errorf("maintained %v, rebuilt %v", r, w)
+			}
+		}
+		delete(m, k)
+	}
+	for _, r := range m {
+		bad++
+		if bad <= 5 {
+			t.Errorf("rebuilt only %v", r)
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d rows of %d differ", bad, len(rebuilt))
+	}
+}
+
+// checkSummaryAnswers compares the reports read from the summary with the
+// scan of the dossiers, over periods before now and around it, for the
+// subtrees and own units of the fixture, whole and by group.
+func checkSummaryAnswers(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	day := func(m, d int) time.Time { return time.Date(2025, time.Month(m), d, 0, 0, 0, 0, ict) }
+	periods := []struct{ from, to, now time.Time }{
+		{day(1, 1), day(2, 1), day(6, 1)},
+		{day(3, 1), day(5, 1), driveHorizon.Add(3*time.Hour + 37*time.Minute)},
+		{day(4, 10), day(4, 11), driveHorizon.Add(time.Hour)},
+		{day(2, 1), day(4, 1), day(4, 10)},
+		{day(3, 1), day(3, 2), day(3, 1).Add(9 * time.Hour)},
+	}
+	compared := 0
+	for _, p := range periods {
+		for _, u := range []*org.Unit{f.city, f.district, f.cx, f.dep} {
+			for _, own := range []bool{false, true} {
+				for _, by := range []string{"", "field", "level", "procedure"} {
+					var got []stats.Report
+					var err error
+					if by == "" {
+						var r stats.Report
+						r, err = f.db.StatsFiltered(ctx, u, p.from, p.to, p.now, own, stats.Filter{})
+						got = []stats.Report{r}
+					} else {
+						got, err = f.db.StatsRows(ctx, u, p.from, p.to, p.now, own, stats.Filter{}, by)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := f.db.ScanStatsRows(ctx, u, p.from, p.to, p.now, own, stats.Filter{}, by)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if by == "" {
+						r := stats.Report{Unit: u.Code, UnitName: u.Name}
+						if len(want) > 0 {
+							r = want[0]
+						}
+						r.Finish()
+						want = []stats.Report{r}
+					}
+					compared++
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%s–%s at %s, %s own=%v by %q:\nsummary %+v\nscan    %+v",
+							p.from.Format("02/01"), p.to.Format("02/01"), p.now.Format("02/01 15:04"), u.Code, own, by, got, want)
+					}
+				}
+			}
+		}
+	}
+	if compared == 0 {
+		t.Fatal("nothing compared")
+	}
+}
