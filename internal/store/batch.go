@@ -26,7 +26,8 @@ import (
 // The batch store takes submissions and actions only: no documents, no
 // idempotency keys, no listings. Codes continue the store's counters as
 // they were when Batch started, so nothing else may submit meanwhile.
-// Nothing is written if fn fails.
+// Nothing is written if fn fails. The statistics summary is rebuilt after
+// the batch (the batch does not keep it per event).
 func (db *DB) Batch(ctx context.Context, fn func(dossier.Store) error) error {
 	b := &batch{dialect: db.dialect, counters: map[counterKey]int64{}, touched: map[counterKey]bool{}, byID: map[int64]*batchDossier{}, byCode: map[string]*batchDossier{}}
 	rows, err := db.query(ctx, `SELECT unit_id, day, last FROM code_counters`)
@@ -52,7 +53,15 @@ func (db *DB) Batch(ctx context.Context, fn func(dossier.Store) error) error {
 	if len(b.dossiers) == 0 {
 		return nil
 	}
-	return db.inTx(ctx, b.write)
+	if err := db.inTx(ctx, b.write); err != nil {
+		return err
+	}
+	// The batch writes rows without the per-event upkeep of the
+	// statistics summary: recompute it once, for the whole store.
+	if _, err := db.RebuildSummary(ctx); err != nil {
+		return fmt.Errorf("rebuilding the statistics summary after the batch: %w", err)
+	}
+	return nil
 }
 
 type counterKey struct {

@@ -303,6 +303,19 @@ func assignResultNumber(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dos
 func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion int, ev *dossier.Event, docs []dossier.Document) error {
 	// Decided before the transaction: a retried transaction numbers again.
 	number := ev.Action == dossier.ActFinish && d.Result != nil && d.Result.Number == ""
+	// A deadlock victim (PostgreSQL aborts one of two transactions taking
+	// the same summary counters in opposite orders) is written again.
+	var err error
+	for try := 0; try < 3; try++ {
+		if err = db.updateDossierTx(ctx, d, oldVersion, ev, docs, number); !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// updateDossierTx is one attempt at UpdateDossier.
+func (db *DB) updateDossierTx(ctx context.Context, d *dossier.Dossier, oldVersion int, ev *dossier.Event, docs []dossier.Document, number bool) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		if number {
 			if err := assignResultNumber(ctx, tx, d, ev); err != nil {

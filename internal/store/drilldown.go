@@ -93,7 +93,7 @@ func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.
 	if now.Before(cut) {
 		cut = now
 	}
-	rows, err := db.query(ctx, drillSQL(kind, `dd.id, dd.code, y.pcode, y.pname, dd.status, dd.channel, dd.received_at, dd.legal_due_at, dd.finished_at,
+	rows, err := db.reportQuery(ctx, drillSQL(kind, `dd.id, dd.code, y.pcode, y.pname, dd.status, dd.channel, dd.received_at, dd.legal_due_at, dd.finished_at,
 			su.code, su.name, dd.procedure_version_id, dd.step_index`, " AND d.id > $10")+" ORDER BY dd.id LIMIT $11",
 		unit.Path, pathUpper(unit.Path), utc(from), utc(to), utc(cut), own, flt.Field, flt.Level, flt.Procedure, after, limit+1)
 	if err != nil {
@@ -178,7 +178,7 @@ func (db *DB) DrillCount(ctx context.Context, unit *org.Unit, from, to, now time
 		cut = now
 	}
 	var n int
-	err := db.queryRow(ctx, drillSQL(kind, "COUNT(*)", ""),
+	err := db.reportQueryRow(ctx, drillSQL(kind, "COUNT(*)", ""),
 		unit.Path, pathUpper(unit.Path), utc(from), utc(to), utc(cut), own, flt.Field, flt.Level, flt.Procedure).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("counting the dossiers behind %s of %s: %w", kind, unit.Code, err)

@@ -96,7 +96,7 @@ func (db *DB) IndexTimesByProcedure(ctx context.Context, unit *org.Unit, from, t
 }
 
 func (db *DB) scanIndexTimes(ctx context.Context, q string, args []any, out map[string]stats.IndexTimes) error {
-	rows, err := db.query(ctx, q, args...)
+	rows, err := db.reportQuery(ctx, q, args...)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		return r
 	}
 	lo, hi, f, t := unit.Path, pathUpper(unit.Path), utc(from), utc(to)
-	rows, err := db.query(ctx, `
+	rows, err := db.reportQuery(ctx, `
 		SELECT `+key+`, `+name+`, COUNT(*),
 			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossiers d WHERE d.received_unit_id = u.id AND d.procedure_id = p.id
 				AND d.channel = 'online' AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (`+sqlUncounted+`))
@@ -89,7 +89,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
 	}
 	rows.Close()
-	rows, err = db.query(ctx, `
+	rows, err = db.reportQuery(ctx, `
 		SELECT `+dkey+`, `+dname+`, COUNT(*), COALESCE(SUM(CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END), 0)
 		FROM dossiers d
 		JOIN units ru ON ru.id = d.received_unit_id

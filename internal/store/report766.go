@@ -31,7 +31,7 @@ type Figures766 struct {
 func (db *DB) Figures766(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (Figures766, error) {
 	var f Figures766
 	lo, hi, fr, t := unit.Path, pathUpper(unit.Path), utc(from), utc(to)
-	err := db.queryRow(ctx, `
+	err := db.reportQueryRow(ctx, `
 		SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM documents c
 				WHERE c.dossier_id = d.id AND c.kind IN ('application', 'supplement')) THEN 1 ELSE 0 END), 0)
 		FROM dossiers d JOIN units ru ON ru.id = d.received_unit_id
@@ -42,7 +42,7 @@ func (db *DB) Figures766(ctx context.Context, unit *org.Unit, from, to time.Time
 		return f, fmt.Errorf("counting digitised dossiers of %s: %w", unit.Code, err)
 	}
 	// A procedure counts once however many units of the scope offer it.
-	err = db.queryRow(ctx, `
+	err = db.reportQueryRow(ctx, `
 		SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossiers d JOIN units ru ON ru.id = d.received_unit_id
 				WHERE d.procedure_id = p.id AND d.channel = 'online' AND d.status NOT IN (`+sqlUncounted+`)
 					AND d.received_at >= $4 AND d.received_at < $5

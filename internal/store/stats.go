@@ -100,7 +100,7 @@ func (db *DB) Satisfaction(ctx context.Context, unit *org.Unit, from, to time.Ti
 // a dossier is rated once, after delivery, often in a later period than
 // the one it finished in.
 func (db *DB) satisfaction(ctx context.Context, unit *org.Unit, from, to time.Time, own bool, flt stats.Filter, group string) (map[string]stats.Satisfaction, error) {
-	rows, err := db.query(ctx, `
+	rows, err := db.reportQuery(ctx, `
 		SELECT grp,
 			COALESCE(SUM(CASE WHEN rating = '`+dossier.RatingVerySatisfied+`' THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN rating = '`+dossier.RatingSatisfied+`' THEN 1 ELSE 0 END), 0),
@@ -157,7 +157,7 @@ func (db *DB) scanStatsRows(ctx context.Context, unit *org.Unit, from, to, now t
 	f, t, c := utc(from), utc(to), utc(cut)
 	lo, hi := unit.Path, pathUpper(unit.Path)
 	// rin: received in scope; hin: decided or held in scope.
-	rows, err := db.query(ctx, `
+	rows, err := db.reportQuery(ctx, `
 		SELECT grp,
 			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND channel = 'online' THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND channel <> 'online' THEN 1 ELSE 0 END), 0),

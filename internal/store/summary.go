@@ -647,7 +647,7 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 		return "COALESCE(SUM(CASE WHEN " + cond + " THEN " + col + " ELSE 0 END), 0)"
 	}
 	const inP, beforeF, beforeT, beforeO = "s.day >= $3 AND s.day < $4", "s.day < $3", "s.day < $4", "s.day < $5"
-	rows, err := db.query(ctx, `
+	rows, err := db.reportQuery(ctx, `
 		SELECT `+group+` AS grp,
 			`+sum("s.recv_online", inP)+`, `+sum("s.recv_counter", inP)+`,
 			`+sum("s.recv_online + s.recv_counter - s.recv_fin", beforeF)+`,
@@ -693,7 +693,7 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 	if !corrFrom.IsZero() {
 		// Open dossiers, their clock running, due later today: in the
 		// day's count, not yet overdue.
-		rows, err := db.query(ctx, `
+		rows, err := db.reportQuery(ctx, `
 			SELECT `+group+`, COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id
 			WHERE d.status IN (`+sqlOpen+`) AND NOT `+sqlPaused("d.")+` AND d.legal_due_at >= $3 AND d.legal_due_at < $4
 				AND d.received_at IS NOT NULL
