@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -219,7 +218,7 @@ const maxReason = 200
 // calendar open the page.
 func calendarAccess(s *staff) (read, write bool, scope int64) {
 	scope = s.Unit.UnitID
-	if slices.Contains(s.rolesIn(s.Unit.UnitID), org.RoleCityAdmin) {
+	if s.cityAdmin() {
 		scope = 0
 	}
 	write = s.Actor.CanEditCalendar(scope)

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -245,6 +246,13 @@ type staff struct {
 	Actor   dossier.Actor
 	Units   []dossier.Grant // one grant per unit, in the order of Grants
 	Unit    dossier.Grant   // the acting unit
+}
+
+// cityAdmin reports whether the member acts as a city administrator in
+// the acting unit: the calendar's city-wide days, the population lookup
+// log, outgoing jobs and webhooks are theirs.
+func (s *staff) cityAdmin() bool {
+	return slices.Contains(s.rolesIn(s.Unit.UnitID), org.RoleCityAdmin)
 }
 
 // seesBelow reports whether a role of the member in the acting unit reads

@@ -8,14 +8,12 @@ package backoffice
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/motcua/motcua/internal/apperr"
-	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
@@ -71,12 +69,8 @@ func (h *Handler) registerJobs(mux *http.ServeMux) {
 	mux.Handle("POST "+jobsPath, h.cop.Handler(h.page(h.jobsPost)))
 }
 
-// cityAdmin reports whether the member administers the city in the
-// acting unit.
-func cityAdmin(s *staff) bool { return slices.Contains(s.rolesIn(s.Unit.UnitID), org.RoleCityAdmin) }
-
 // JobsAdmin reports whether the navigation links the page.
-func (f Frame) JobsAdmin() bool { return cityAdmin(f.Staff) }
+func (f Frame) JobsAdmin() bool { return f.Staff.cityAdmin() }
 
 var errJobsForbidden = apperr.New(apperr.Forbidden, "jobs_admin_only",
 	"Chỉ quản trị viên thành phố được xem tác vụ gửi đi.", "Only city administrators may see the outgoing jobs.")
@@ -127,7 +121,7 @@ func (h *Handler) jobRows(r *http.Request, list []*rivertype.JobRow) []jobRow {
 
 // jobsPage serves the page: failed jobs, then those waiting for a retry.
 func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request, s *staff) error {
-	if !cityAdmin(s) {
+	if !s.cityAdmin() {
 		return errJobsForbidden
 	}
 	if h.Jobs == nil {
@@ -154,7 +148,7 @@ func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request, s *staff) err
 
 // jobsPost retries one job (form field id) and goes back to the page.
 func (h *Handler) jobsPost(w http.ResponseWriter, r *http.Request, s *staff) error {
-	if !cityAdmin(s) {
+	if !s.cityAdmin() {
 		return errJobsForbidden
 	}
 	if h.Jobs == nil {

@@ -97,11 +97,10 @@ func (h *Handler) registerPopulation(mux *http.ServeMux) {
 // all of them (a city administrator, path ""), the unit's subtree (a unit
 // administrator), or none.
 func lookupScope(s *staff) (path string, ok bool) {
-	roles := s.rolesIn(s.Unit.UnitID)
 	switch {
-	case slices.Contains(roles, org.RoleCityAdmin):
+	case s.cityAdmin():
 		return "", true
-	case slices.Contains(roles, org.RoleUnitAdmin):
+	case slices.Contains(s.rolesIn(s.Unit.UnitID), org.RoleUnitAdmin):
 		return s.Unit.UnitPath, true
 	}
 	return "", false

@@ -9,7 +9,6 @@ import (
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
-	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 	"github.com/motcua/motcua/internal/webhook"
@@ -90,15 +89,9 @@ func (h *Handler) registerWebhooks(mux *http.ServeMux) {
 	mux.Handle("POST "+webhooksPath, h.cop.Handler(h.page(h.webhooksPost)))
 }
 
-// webhookAdmin reports whether the member manages webhooks in the acting
-// unit: a city administrator acting for the city.
-func webhookAdmin(s *staff) bool {
-	return slices.Contains(s.rolesIn(s.Unit.UnitID), org.RoleCityAdmin)
-}
-
 // WebhookAdmin reports whether the member may open the webhook page, for
 // the navigation's link.
-func (f Frame) WebhookAdmin() bool { return webhookAdmin(f.Staff) }
+func (f Frame) WebhookAdmin() bool { return f.Staff.cityAdmin() }
 
 var errWebhooksForbidden = apperr.New(apperr.Forbidden, "webhooks_city_admin_only",
 	"Chỉ quản trị viên thành phố được quản lý webhook.", "Only the city's administrators may manage webhooks.")
@@ -147,7 +140,7 @@ func (h *Handler) webhooksAllowed(s *staff) error {
 	if h.Webhooks == nil {
 		return apperr.ErrNotFound
 	}
-	if !webhookAdmin(s) {
+	if !s.cityAdmin() {
 		return errWebhooksForbidden
 	}
 	return nil
