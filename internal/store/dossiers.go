@@ -372,36 +372,61 @@ func (db *DB) updateDossierTx(ctx context.Context, d *dossier.Dossier, oldVersio
 
 // Events returns a dossier's event log, oldest first.
 func (db *DB) Events(ctx context.Context, dossierID int64) ([]dossier.Event, error) {
-	rows, err := db.query(ctx, `
-		SELECT e.id, e.at, e.actor_id, e.actor_name, e.role, e.unit_id, COALESCE(u.code, ''), e.action, e.from_status, e.to_status,
-			e.note, e.data, e.step_key, e.budget_hours, e.spent_hours, e.verdict
-		FROM events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.dossier_id = $1 ORDER BY e.id`, dossierID)
+	rows, err := db.query(ctx, `SELECT `+eventColumns+eventFrom+` WHERE e.dossier_id = $1 ORDER BY e.id`, dossierID)
 	if err != nil {
 		return nil, fmt.Errorf("reading events: %w", err)
 	}
 	defer rows.Close()
 	var out []dossier.Event
 	for rows.Next() {
-		var e dossier.Event
-		var actor, unit sql.NullInt64
-		var action string
-		var from, to int
-		var data []byte
-		if err := rows.Scan(&e.ID, &e.At, &actor, &e.ActorName, &e.Role, &unit, &e.UnitCode, &action, &from, &to,
-			&e.Note, &data, &e.StepKey, &e.BudgetHours, &e.SpentHours, &e.Verdict); err != nil {
-			return nil, fmt.Errorf("reading events: %w", err)
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
 		}
-		e.At = local(e.At)
-		e.ActorID, e.UnitID = actor.Int64, unit.Int64
-		e.Action, e.From, e.To = dossier.Action(action), dossier.Status(from), dossier.Status(to)
-		if len(data) > 0 {
-			if e.Data, err = dossier.DecodeEventData(e.Action, data); err != nil {
-				return nil, fmt.Errorf("decoding event data: %w", err)
-			}
-		}
-		out = append(out, e)
+		out = append(out, *e)
 	}
 	return out, rows.Err()
+}
+
+// Event returns one event of a dossier (jobs carry the event's id).
+func (db *DB) Event(ctx context.Context, dossierID, eventID int64) (*dossier.Event, error) {
+	e, err := scanEvent(db.queryRow(ctx, `SELECT `+eventColumns+eventFrom+` WHERE e.dossier_id = $1 AND e.id = $2`, dossierID, eventID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.ErrNotFound
+	}
+	return e, err
+}
+
+const (
+	eventColumns = `e.id, e.at, e.actor_id, e.actor_name, e.role, e.unit_id, COALESCE(u.code, ''), e.action, e.from_status, e.to_status,
+		e.note, e.data, e.step_key, e.budget_hours, e.spent_hours, e.verdict`
+	eventFrom = ` FROM events e LEFT JOIN units u ON u.id = e.unit_id`
+)
+
+// scanEvent reads a row of eventColumns.
+func scanEvent(sc interface{ Scan(...any) error }) (*dossier.Event, error) {
+	var e dossier.Event
+	var actor, unit sql.NullInt64
+	var action string
+	var from, to int
+	var data []byte
+	if err := sc.Scan(&e.ID, &e.At, &actor, &e.ActorName, &e.Role, &unit, &e.UnitCode, &action, &from, &to,
+		&e.Note, &data, &e.StepKey, &e.BudgetHours, &e.SpentHours, &e.Verdict); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("reading events: %w", err)
+	}
+	e.At = local(e.At)
+	e.ActorID, e.UnitID = actor.Int64, unit.Int64
+	e.Action, e.From, e.To = dossier.Action(action), dossier.Status(from), dossier.Status(to)
+	if len(data) > 0 {
+		var err error
+		if e.Data, err = dossier.DecodeEventData(e.Action, data); err != nil {
+			return nil, fmt.Errorf("decoding event data: %w", err)
+		}
+	}
+	return &e, nil
 }
 
 // Documents returns a dossier's files, oldest first.

@@ -52,20 +52,6 @@ func (db *DB) DossierByID(ctx context.Context, id int64) (*dossier.Dossier, erro
 	return d, nil
 }
 
-// Event returns one event of a dossier.
-func (db *DB) Event(ctx context.Context, dossierID, eventID int64) (*dossier.Event, error) {
-	evs, err := db.Events(ctx, dossierID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range evs {
-		if evs[i].ID == eventID {
-			return &evs[i], nil
-		}
-	}
-	return nil, apperr.ErrNotFound
-}
-
 // NoticeAudience answers who hears of a dossier's events, read inside tx:
 // the owner's contact, choices and language, or, for a dossier filed
 // without an account (at the counter), the applicant's contact with the
