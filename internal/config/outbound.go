@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -77,7 +78,7 @@ func (c *Config) validateOutbound() []error {
 			return
 		}
 		u, err := url.Parse(v)
-		if err != nil || u.Host == "" || !contains(schemes, u.Scheme) {
+		if err != nil || u.Host == "" || !slices.Contains(schemes, u.Scheme) {
 			errs = append(errs, fmt.Errorf("--%s must be a %s URL", flag, strings.Join(schemes, " or ")))
 		}
 	}
@@ -114,13 +115,4 @@ func ZaloTemplates(s string) (map[string]string, error) {
 		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -282,7 +282,3 @@ func (b Backoff) NextRetry(job *rivertype.JobRow) time.Time {
 	d += time.Duration(rand.Int64N(int64(d)/10 + 1))
 	return time.Now().Add(d)
 }
-
-// Client is River's client under the queue, for River's own listing and
-// periodic-job APIs.
-func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
