@@ -14,20 +14,14 @@ import (
 	"github.com/motcua/motcua/internal/stats"
 )
 
-// Report kinds of the routes, as their file names start.
-const (
-	reportII06a = "II06a"
-	report766   = "QD766"
-)
-
 var errBadFormat = apperr.New(apperr.Invalid, "bad_format", "Tham số format phải là xlsx, pdf hoặc json.", "format must be xlsx, pdf or json.")
 
 func (h *Handler) reportII06a(w http.ResponseWriter, r *http.Request) error {
-	return h.serveReport(w, r, reportII06a)
+	return h.serveReport(w, r, report.KindII06a)
 }
 
 func (h *Handler) report766(w http.ResponseWriter, r *http.Request) error {
-	return h.serveReport(w, r, report766)
+	return h.serveReport(w, r, report.Kind766)
 }
 
 // serveReport answers one report of ?unit= for the period in ?format=.
@@ -45,14 +39,11 @@ func (h *Handler) serveReport(w http.ResponseWriter, r *http.Request, kind strin
 	default:
 		return errBadFormat
 	}
-	rq := report.Query{}
-	switch q.Get("scope") {
-	case "", "subtree":
-	case "own":
-		rq.Own = true
-	default:
-		return apperr.New(apperr.Invalid, "bad_scope", "Tham số scope phải là subtree hoặc own.", "scope must be subtree or own.")
+	own, err := ownScope(q.Get("scope"))
+	if err != nil {
+		return err
 	}
+	rq := report.Query{Own: own}
 	clk, err := h.Clock(r.Context(), "")
 	if err != nil {
 		return err
@@ -65,52 +56,22 @@ func (h *Handler) serveReport(w http.ResponseWriter, r *http.Request, kind strin
 	}
 	svc := &stats.Service{Store: h.Store, Now: h.now}
 	lang := Lang(r)
-	var body any
-	var buf bytes.Buffer
-	switch kind {
-	case reportII06a:
-		rep, err := report.BuildII06a(r.Context(), svc, rq)
-		if err != nil {
-			return err
-		}
-		body = rep
-		switch format {
-		case "xlsx":
-			err = report.WriteII06aXLSX(&buf, rep, lang)
-		case "pdf":
-			err = report.WriteII06aPDF(&buf, rep, lang)
-		}
-		if err != nil {
-			return err
-		}
-	default:
-		d, err := report.BuildD766(r.Context(), svc, h.Store, rq, lang)
-		if err != nil {
-			return err
-		}
-		body = d
-		switch format {
-		case "xlsx":
-			err = report.WriteD766XLSX(&buf, d, lang)
-		case "pdf":
-			err = report.WriteD766PDF(&buf, d, lang)
-		}
-		if err != nil {
-			return err
-		}
+	b, err := report.Build(r.Context(), svc, h.Store, kind, rq, lang)
+	if err != nil {
+		return err
 	}
-	name := report.FileName(kind, rq.Unit.Code, rq.From, rq.To, format)
+	name := b.FileName(format)
 	w.Header().Set("Cache-Control", "private, no-store")
-	switch format {
-	case "json":
+	if format == report.FormatJSON {
 		w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-		writeJSON(w, http.StatusOK, body)
+		writeJSON(w, http.StatusOK, b.Value())
 		return nil
-	case "xlsx":
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	case "pdf":
-		w.Header().Set("Content-Type", "application/pdf")
 	}
+	var buf bytes.Buffer
+	if err := b.Write(&buf, format, lang); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", report.ContentType(format))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = w.Write(buf.Bytes())

@@ -51,12 +51,8 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 	}
 	sq := stats.Query{Unit: u, From: from, To: to, By: q.Get("by"),
 		Filter: stats.Filter{Field: strings.TrimSpace(q.Get("field")), Level: q.Get("level"), Procedure: strings.TrimSpace(q.Get("procedure"))}}
-	switch q.Get("scope") {
-	case "", "subtree":
-	case "own":
-		sq.Own = true
-	default:
-		return apperr.New(apperr.Invalid, "bad_scope", "Tham số scope phải là subtree hoặc own.", "scope must be subtree or own.")
+	if sq.Own, err = ownScope(q.Get("scope")); err != nil {
+		return err
 	}
 	rep, err := (&stats.Service{Store: h.Store, Now: h.now}).Report(r.Context(), sq)
 	if err != nil {
@@ -228,4 +224,15 @@ func (h *Handler) deleteOverride(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// ownScope reads ?scope= of the figures: subtree (the default) or own.
+func ownScope(s string) (bool, error) {
+	switch s {
+	case "", "subtree":
+		return false, nil
+	case "own":
+		return true, nil
+	}
+	return false, apperr.New(apperr.Invalid, "bad_scope", "Tham số scope phải là subtree hoặc own.", "scope must be subtree or own.")
 }

@@ -117,8 +117,8 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, s *staff) 
 	}
 	switch v.Kind {
 	case "":
-		v.Kind = "ii06a"
-	case "ii06a", "766":
+		v.Kind = report.KindII06a
+	case report.KindII06a, report.Kind766:
 	default:
 		return apperr.New(apperr.Invalid, "bad_report", "Báo cáo phải là II.06a hoặc 766.", "The report must be II.06a or 766.")
 	}
@@ -170,48 +170,28 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, s *staff) 
 		return err
 	}
 	rq := report.Query{Unit: unit, From: qf, To: qt, Own: v.Own}
-	svc := &stats.Service{Store: st, Now: h.now}
-	var body any
-	var buf bytes.Buffer
-	name := ""
-	if v.Kind == "ii06a" {
-		if v.II06a, err = report.BuildII06a(ctx, svc, rq); err != nil {
-			return err
-		}
-		body, name = v.II06a, "II06a"
-		switch v.Format {
-		case "xlsx":
-			err = report.WriteII06aXLSX(&buf, v.II06a, lang)
-		case "pdf":
-			err = report.WriteII06aPDF(&buf, v.II06a, lang)
-		}
-	} else {
-		if v.D766, err = report.BuildD766(ctx, svc, st, rq, lang); err != nil {
-			return err
-		}
-		body, name = v.D766, "QD766"
-		switch v.Format {
-		case "xlsx":
-			err = report.WriteD766XLSX(&buf, v.D766, lang)
-		case "pdf":
-			err = report.WriteD766PDF(&buf, v.D766, lang)
-		}
-		v.ScoreLine = h.web.T(lang, "rp.766.score", number2(v.D766.Score, lang), number2(v.D766.Points, lang), number2(v.D766.MeasuredPoints, lang))
-	}
+	b, err := report.Build(ctx, &stats.Service{Store: st, Now: h.now}, st, v.Kind, rq, lang)
 	if err != nil {
 		return err
 	}
+	v.II06a, v.D766 = b.II06a, b.D766
+	if v.D766 != nil {
+		v.ScoreLine = h.web.T(lang, "rp.766.score", number2(v.D766.Score, lang), number2(v.D766.Points, lang), number2(v.D766.MeasuredPoints, lang))
+	}
 	if v.Format != "html" {
-		ct := map[string]string{"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf", "json": "application/json; charset=utf-8"}[v.Format]
-		if v.Format == "json" {
+		var buf bytes.Buffer
+		if v.Format == report.FormatJSON {
 			enc := json.NewEncoder(&buf)
 			enc.SetEscapeHTML(false)
-			if err := enc.Encode(body); err != nil {
-				return err
-			}
+			err = enc.Encode(b.Value())
+		} else {
+			err = b.Write(&buf, v.Format, lang)
 		}
-		w.Header().Set("Content-Type", ct)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+report.FileName(name, unit.Code, qf, qt, v.Format)+`"`)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", report.ContentType(v.Format))
+		w.Header().Set("Content-Disposition", `attachment; filename="`+b.FileName(v.Format)+`"`)
 		w.Header().Set("Cache-Control", "private, no-store")
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 		_, _ = w.Write(buf.Bytes())
