@@ -16,7 +16,9 @@ func TestValidateOutbound(t *testing.T) {
 		want string // "" = valid
 	}{
 		{"off", func(*Config) {}, ""},
-		{"smtp", func(c *Config) { c.Notices.SMTPURL, c.Notices.SMTPFrom = "smtp://u:p@mail.example:587", "Một cửa <a@b.vn>" }, ""},
+		{"smtp", func(c *Config) {
+			c.Notices.SMTPURL, c.Notices.SMTPFrom = "smtp://u:p@mail.example:587", "Một cửa <a@b.vn>"
+		}, ""},
 		{"smtps", func(c *Config) { c.Notices.SMTPURL, c.Notices.SMTPFrom = "smtps://mail.example", "a@b.vn" }, ""},
 		{"smtp without sender", func(c *Config) { c.Notices.SMTPURL = "smtp://mail.example" }, "--smtp-from is needed"},
 		{"smtp over http", func(c *Config) { c.Notices.SMTPURL, c.Notices.SMTPFrom = "http://mail.example", "a@b.vn" }, "--smtp-url must be a smtp or smtps URL"},
