@@ -24,8 +24,7 @@ const DefaultTimeout = 30 * time.Second
 // refHeader carries our reference, for bounces and support.
 const refHeader = "X-Motcua-Ref"
 
-// Message is one notice to one recipient. Template and Data belong to other
-// channels and are ignored here.
+// Message is one e-mail to one recipient.
 type Message struct {
 	// To is the recipient's bare address ("ten@example.vn").
 	To string
@@ -37,9 +36,7 @@ type Message struct {
 	// Text is the plain-text body; it is required.
 	Text string
 	// HTML, when set, is sent as an alternative to Text.
-	HTML     string
-	Template string
-	Data     map[string]string
+	HTML string
 }
 
 // Config configures a Client.

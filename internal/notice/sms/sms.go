@@ -22,8 +22,7 @@ const DefaultTimeout = 15 * time.Second
 // is a few hundred bytes, and a gateway gone wrong must not fill memory.
 const maxAnswer = 64 << 10
 
-// Message is one notice to one recipient. Subject, HTML, Template and Data
-// belong to other channels and are ignored here.
+// Message is one text message to one recipient.
 type Message struct {
 	// To is the recipient's mobile number; see Normalize for the accepted
 	// forms.
@@ -31,12 +30,8 @@ type Message struct {
 	// Ref is our stable reference for this notice (e.g. "N12345"): a retry
 	// of the same notice carries the same Ref, so that a gateway that
 	// deduplicates on it sends once.
-	Ref      string
-	Subject  string
-	Text     string
-	HTML     string
-	Template string
-	Data     map[string]string
+	Ref  string
+	Text string
 }
 
 // Config configures a Client.

@@ -41,18 +41,14 @@ const maxAnswer = 64 << 10
 // Config.RetryCodes rather than waiting for a release.
 func DefaultRetryCodes() []int { return []int{-100, -115, -133, -144, -147} }
 
-// Message is one notice to one recipient. Subject, Text and HTML belong to
-// other channels and are ignored here.
+// Message is one template message to one recipient.
 type Message struct {
 	// To is the recipient's mobile number; see Normalize for the accepted
 	// forms.
 	To string
 	// Ref is our stable reference for this notice (e.g. "N12345"), sent as
 	// tracking_id so that Zalo's delivery reports can be matched to it.
-	Ref     string
-	Subject string
-	Text    string
-	HTML    string
+	Ref string
 	// Template is the id of the approved ZNS template.
 	Template string
 	// Data fills the template's parameters (template_data).

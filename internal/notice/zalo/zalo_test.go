@@ -59,7 +59,7 @@ func TestSend(t *testing.T) {
 		{
 			name: "template with data",
 			m: Message{To: "0912345678", Ref: "N12345", Template: "231456",
-				Data: map[string]string{"ma_ho_so": "N12345", "ten": "Nguyễn Văn An"}, Text: "ignored"},
+				Data: map[string]string{"ma_ho_so": "N12345", "ten": "Nguyễn Văn An"}},
 			answer: success, wantRef: "a1b2c3",
 			wantBody: `{"phone":"84912345678","template_id":"231456","template_data":{"ma_ho_so":"N12345","ten":"Nguyễn Văn An"},"tracking_id":"N12345"}`,
 		},
