@@ -6,16 +6,14 @@ import (
 	"strings"
 
 	"github.com/signintech/gopdf"
-	"golang.org/x/text/unicode/norm"
 
+	"github.com/motcua/motcua/internal/pdfdoc"
 	"github.com/motcua/motcua/internal/slips"
 )
 
-// The layout is a minimal copy of the slips' (internal/slips/pdf.go), whose
-// flowing-layout layer is unexported; only the fonts are shared.
+// The layout is its own; the page helpers are pdfdoc's and the fonts the
+// slips'.
 const (
-	family = "serif"
-	ptMM   = 25.4 / 72
 	// A5 portrait, margins of 12 mm: receipts are small documents.
 	pageW, pageH = 148.0, 210.0
 	margin       = 12.0
@@ -32,98 +30,24 @@ var methodNames = map[Method]string{
 
 // page lays out one receipt in millimetres; the first error sticks.
 type page struct {
-	pdf  *gopdf.GoPdf
-	y    float64
-	size float64
-	err  error
-}
-
-func (p *page) fail(err error) {
-	if p.err == nil && err != nil {
-		p.err = err
-	}
-}
-
-func (p *page) font(bold bool, size float64) {
-	style := ""
-	if bold {
-		style = "B"
-	}
-	p.size = size
-	p.fail(p.pdf.SetFont(family, style, size))
-}
-
-func (p *page) lineH() float64 { return p.size * ptMM * leading }
-
-func (p *page) measure(s string) float64 {
-	if s == "" || p.err != nil {
-		return 0
-	}
-	w, err := p.pdf.MeasureTextWidth(s)
-	p.fail(err)
-	return w
-}
-
-// wrap breaks s into lines no wider than w; a word wider than a line is
-// broken between letters.
-func (p *page) wrap(s string, w float64) []string {
-	var out []string
-	line := ""
-	for _, word := range strings.Fields(norm.NFC.String(s)) {
-		cand := word
-		if line != "" {
-			cand = line + " " + word
-		}
-		if p.measure(cand) <= w {
-			line = cand
-			continue
-		}
-		if line != "" {
-			out = append(out, line)
-		}
-		var part []rune
-		for _, r := range word {
-			if len(part) > 0 && p.measure(string(append(part, r))) > w {
-				out = append(out, string(part))
-				part = part[:0]
-			}
-			part = append(part, r)
-		}
-		line = string(part)
-	}
-	return append(out, line)
+	*pdfdoc.Doc
+	y float64
 }
 
 // ensure starts a new page unless h more millimetres fit above the
 // footer note.
 func (p *page) ensure(h float64) {
 	if p.y+h > pageH-margin-footerH {
-		p.pdf.AddPage()
+		p.PDF.AddPage()
 		p.y = margin
 	}
 }
 
-// text draws one line with its top at (x, y), aligned in a box of width w:
-// align is 'l', 'c' or 'r'.
-func (p *page) text(x, y, w float64, s string, align byte) {
-	if s == "" || p.err != nil {
-		return
-	}
-	switch align {
-	case 'c':
-		x += (w - p.measure(s)) / 2
-	case 'r':
-		x += w - p.measure(s)
-	}
-	p.pdf.SetXY(x, y)
-	p.fail(p.pdf.Cell(nil, s))
-}
-
 // block draws wrapped text in a box and returns the y below it.
-func (p *page) block(x, y, w float64, s string, align byte) float64 {
-	for _, l := range p.wrap(s, w) {
-		p.text(x, y, w, l, align)
-		y += p.lineH()
+func (p *page) block(x, y, w float64, s string, align pdfdoc.Align) float64 {
+	for _, l := range p.Wrap(s, w) {
+		p.Text(x, y, w, l, align)
+		y += p.LineH()
 	}
 	return y
 }
@@ -132,56 +56,51 @@ func (p *page) block(x, y, w float64, s string, align byte) float64 {
 func (p *page) field(label, value string) {
 	const size = 9.5
 	w := pageW - 2*margin
-	p.font(false, size)
+	p.Font(false, size)
 	label += " "
-	lw := p.measure(label)
-	p.ensure(p.lineH())
-	p.text(margin, p.y, lw, label, 'l')
-	p.font(true, size)
-	lines := p.wrap(value, w-lw)
+	lw := p.Measure(label)
+	p.ensure(p.LineH())
+	p.Text(margin, p.y, lw, label, 'l')
+	p.Font(true, size)
+	lines := p.Wrap(value, w-lw)
 	if len(lines) > 1 { // the rest flows under the label
-		lines = append(lines[:1], p.wrap(strings.Join(lines[1:], " "), w)...)
+		lines = append(lines[:1], p.Wrap(strings.Join(lines[1:], " "), w)...)
 	}
 	for i, l := range lines {
 		x := margin
 		if i == 0 {
 			x += lw
 		} else {
-			p.ensure(p.lineH())
+			p.ensure(p.LineH())
 		}
-		p.text(x, p.y, w, l, 'l')
-		p.y += p.lineH()
+		p.Text(x, p.y, w, l, 'l')
+		p.y += p.LineH()
 	}
 }
 
 // Render draws the receipt as an A5 PDF. Labels are Vietnamese with the
 // English in brackets, as Decree 123/2020 allows for a foreign language.
 func Render(r *Receipt) ([]byte, error) {
-	p := &page{pdf: &gopdf.GoPdf{}}
-	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA5, Unit: gopdf.UnitMM})
-	p.pdf.SetCompressLevel(9)
-	p.pdf.SetInfo(gopdf.PdfInfo{Title: r.Title() + " " + r.Series + " " + r.NumberText(), Creator: "motcua"})
 	regular, bold := slips.Fonts()
-	reg := gopdf.TtfOption{Style: gopdf.Regular, OnGlyphNotFoundSubstitute: gopdf.DefaultOnGlyphNotFoundSubstitute}
-	bo := reg
-	bo.Style = gopdf.Bold
-	p.fail(p.pdf.AddTTFFontDataWithOption(family, regular, reg))
-	p.fail(p.pdf.AddTTFFontDataWithOption(family, bold, bo))
-	if p.err != nil {
-		return nil, fmt.Errorf("receipt: loading fonts: %w", p.err)
+	doc, err := pdfdoc.New(pdfdoc.Config{PageSize: *gopdf.PageSizeA5,
+		Info:    &gopdf.PdfInfo{Title: r.Title() + " " + r.Series + " " + r.NumberText(), Creator: "motcua"},
+		Regular: regular, Bold: bold, Leading: leading, Overflow: pdfdoc.BreakLetters})
+	if err != nil {
+		return nil, fmt.Errorf("receipt: %w", err)
 	}
-	p.pdf.AddPage()
+	p := &page{Doc: doc}
+	p.PDF.AddPage()
 	w := pageW - 2*margin
 
 	// Masthead: the collecting unit on the left, the receipt's identity
 	// on the right.
 	left, right := w*0.56, w*0.44
 	p.y = margin
-	p.font(false, 8.5)
+	p.Font(false, 8.5)
 	y1 := p.block(margin, p.y, left, "ĐƠN VỊ THU (Collecting agency)", 'l')
-	p.font(true, 9)
+	p.Font(true, 9)
 	y1 = p.block(margin, y1, left, r.UnitName, 'l')
-	p.font(false, 8.5)
+	p.Font(false, 8.5)
 	if r.UnitCode != "" {
 		y1 = p.block(margin, y1, left, "Mã đơn vị (Unit code): "+r.UnitCode, 'l')
 	}
@@ -192,9 +111,9 @@ func Render(r *Receipt) ([]byte, error) {
 	}
 	p.y = max(y1, y2) + 4
 
-	p.font(true, 14)
+	p.Font(true, 14)
 	p.y = p.block(margin, p.y, w, r.Title(), 'c')
-	p.font(false, 9)
+	p.Font(false, 9)
 	en := "Fee receipt"
 	if r.Kind == Charge {
 		en = "Charge receipt"
@@ -218,11 +137,11 @@ func Render(r *Receipt) ([]byte, error) {
 	p.table(r)
 	p.y += 3
 	p.field("Số tiền bằng chữ (In words):", AmountInWords(r.Total)+".")
-	p.font(false, 8.5)
-	for _, l := range p.wrap("("+AmountInWordsEN(r.Total)+")", w) {
-		p.ensure(p.lineH())
-		p.text(margin, p.y, w, l, 'l')
-		p.y += p.lineH()
+	p.Font(false, 8.5)
+	for _, l := range p.Wrap("("+AmountInWordsEN(r.Total)+")", w) {
+		p.ensure(p.LineH())
+		p.Text(margin, p.y, w, l, 'l')
+		p.y += p.LineH()
 	}
 	p.field("Hình thức thanh toán (Method):", methodNames[r.Method])
 	if r.PaymentRef != "" {
@@ -233,24 +152,24 @@ func Render(r *Receipt) ([]byte, error) {
 	p.y += 6
 	p.ensure(16)
 	half := w / 2
-	p.font(true, 9)
-	p.text(margin, p.y, half, "NGƯỜI NỘP TIỀN", 'c')
-	p.text(margin+half, p.y, half, "ĐƠN VỊ THU TIỀN", 'c')
-	p.y += p.lineH()
-	p.font(false, 8)
-	p.text(margin, p.y, half, "(Payer)", 'c')
-	p.text(margin+half, p.y, half, "(Collecting agency)", 'c')
-	p.y += p.lineH()
+	p.Font(true, 9)
+	p.Text(margin, p.y, half, "NGƯỜI NỘP TIỀN", 'c')
+	p.Text(margin+half, p.y, half, "ĐƠN VỊ THU TIỀN", 'c')
+	p.y += p.LineH()
+	p.Font(false, 8)
+	p.Text(margin, p.y, half, "(Payer)", 'c')
+	p.Text(margin+half, p.y, half, "(Collecting agency)", 'c')
+	p.y += p.LineH()
 	p.block(margin+half, p.y, half, "Biên lai điện tử, lập lúc "+d.Format("15:04 02/01/2006"), 'c')
 
-	p.font(false, 7.5)
-	p.block(margin, pageH-margin-2*p.lineH(), w,
+	p.Font(false, 7.5)
+	p.block(margin, pageH-margin-2*p.LineH(), w,
 		"Biên lai điện tử theo Nghị định 123/2020/NĐ-CP và Thông tư 78/2021/TT-BTC; tra cứu tại đơn vị thu theo ký hiệu và số biên lai.", 'c')
-	if p.err != nil {
-		return nil, fmt.Errorf("receipt: laying out %s %s: %w", r.Series, r.NumberText(), p.err)
+	if p.Err != nil {
+		return nil, fmt.Errorf("receipt: laying out %s %s: %w", r.Series, r.NumberText(), p.Err)
 	}
 	var buf bytes.Buffer
-	if _, err := p.pdf.WriteTo(&buf); err != nil {
+	if _, err := p.PDF.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("receipt: writing PDF: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -264,26 +183,26 @@ func (p *page) table(r *Receipt) {
 	xs := []float64{margin, margin + cols[0], margin + cols[0] + cols[1]}
 	const padX, padY = 1.5, 1.0
 	row := func(cells []string, bold bool, aligns string) {
-		p.font(bold, size)
-		h := p.lineH()
+		p.Font(bold, size)
+		h := p.LineH()
 		lines := make([][]string, len(cells))
 		for i, c := range cells {
-			lines[i] = p.wrap(c, cols[i]-2*padX)
-			h = max(h, float64(len(lines[i]))*p.lineH())
+			lines[i] = p.Wrap(c, cols[i]-2*padX)
+			h = max(h, float64(len(lines[i]))*p.LineH())
 		}
 		h += 2 * padY
 		p.ensure(h)
 		for i := range cells {
-			p.pdf.RectFromUpperLeft(xs[i], p.y, cols[i], h)
+			p.PDF.RectFromUpperLeft(xs[i], p.y, cols[i], h)
 			y := p.y + padY
 			for _, l := range lines[i] {
-				p.text(xs[i]+padX, y, cols[i]-2*padX, l, aligns[i])
-				y += p.lineH()
+				p.Text(xs[i]+padX, y, cols[i]-2*padX, l, pdfdoc.Align(aligns[i]))
+				y += p.LineH()
 			}
 		}
 		p.y += h
 	}
-	p.pdf.SetLineWidth(0.2)
+	p.PDF.SetLineWidth(0.2)
 	row([]string{"STT", "Nội dung khoản thu (Item)", "Số tiền (đồng)"}, true, "ccc")
 	for i, it := range r.Items {
 		name := it.Name

@@ -5,128 +5,52 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/signintech/gopdf"
-	"golang.org/x/text/unicode/norm"
 
+	"github.com/motcua/motcua/internal/pdfdoc"
 	"github.com/motcua/motcua/internal/slips"
 )
 
 // The PDFs are A4 landscape in the slips' Noto Serif, in millimetres.
 const (
-	family  = "serif"
 	pageW   = 297.0
 	pageH   = 210.0
 	margin  = 12.0
-	ptMM    = 25.4 / 72
 	leading = 1.25
 	padX    = 1.2
 	padY    = 0.8
 )
 
-// page is a small flowing layer over gopdf; the first error sticks.
+// page is a small flowing layer over pdfdoc; the first error sticks.
 type page struct {
-	pdf  *gopdf.GoPdf
-	y    float64
-	size float64
-	bold bool
-	err  error
+	*pdfdoc.Doc
+	y float64
 	// head redraws the table's header on a new page.
 	head func()
 }
 
 func newPage(title string) (*page, error) {
-	p := &page{pdf: &gopdf.GoPdf{}}
-	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4Landscape, Unit: gopdf.UnitMM})
-	p.pdf.SetCompressLevel(9)
-	p.pdf.SetInfo(gopdf.PdfInfo{Title: title, Creator: "motcua"})
 	regular, bold := slips.Fonts()
-	reg := gopdf.TtfOption{Style: gopdf.Regular, OnGlyphNotFoundSubstitute: gopdf.DefaultOnGlyphNotFoundSubstitute}
-	bo := reg
-	bo.Style = gopdf.Bold
-	p.fail(p.pdf.AddTTFFontDataWithOption(family, regular, reg))
-	p.fail(p.pdf.AddTTFFontDataWithOption(family, bold, bo))
-	if p.err != nil {
-		return nil, fmt.Errorf("loading the fonts: %w", p.err)
+	d, err := pdfdoc.New(pdfdoc.Config{PageSize: *gopdf.PageSizeA4Landscape,
+		Info: &gopdf.PdfInfo{Title: title, Creator: "motcua"}, Regular: regular, Bold: bold,
+		Leading: leading, Overflow: pdfdoc.KeepWhole})
+	if err != nil {
+		return nil, err
 	}
-	p.pdf.AddPage()
+	p := &page{Doc: d}
+	p.PDF.AddPage()
 	p.y = margin
-	p.font(false, 10)
+	p.Font(false, 10)
 	return p, nil
 }
 
-func (p *page) fail(err error) {
-	if p.err == nil && err != nil {
-		p.err = err
-	}
-}
-
-func (p *page) font(bold bool, size float64) {
-	style := ""
-	if bold {
-		style = "B"
-	}
-	p.bold, p.size = bold, size
-	p.fail(p.pdf.SetFont(family, style, size))
-}
-
-func (p *page) lineH() float64 { return p.size * ptMM * leading }
-
-func (p *page) measure(s string) float64 {
-	if s == "" || p.err != nil {
-		return 0
-	}
-	w, err := p.pdf.MeasureTextWidth(s)
-	p.fail(err)
-	return w
-}
-
-// wrap breaks s into lines no wider than w; a word wider than w stays
-// whole on its own line (codes are short).
-func (p *page) wrap(s string, w float64) []string {
-	var out []string
-	line := ""
-	for _, word := range strings.Fields(norm.NFC.String(s)) {
-		cand := word
-		if line != "" {
-			cand = line + " " + word
-		}
-		if line == "" || p.measure(cand) <= w {
-			line = cand
-			continue
-		}
-		out = append(out, line)
-		line = word
-	}
-	if line != "" || len(out) == 0 {
-		out = append(out, line)
-	}
-	return out
-}
-
-// text draws one line with its top at (x, y) in a box of width w, aligned
-// 'l', 'c' or 'r'.
-func (p *page) text(x, y, w float64, s string, a byte) {
-	if s == "" || p.err != nil {
-		return
-	}
-	switch a {
-	case 'c':
-		x += (w - p.measure(s)) / 2
-	case 'r':
-		x += w - p.measure(s)
-	}
-	p.pdf.SetXY(x, y)
-	p.fail(p.pdf.Cell(nil, s))
-}
-
 // line draws wrapped text across the page.
-func (p *page) line(s string, bold bool, size float64, a byte) {
-	p.font(bold, size)
-	for _, l := range p.wrap(s, pageW-2*margin) {
-		p.text(margin, p.y, pageW-2*margin, l, a)
-		p.y += p.lineH()
+func (p *page) line(s string, bold bool, size float64, a pdfdoc.Align) {
+	p.Font(bold, size)
+	for _, l := range p.Wrap(s, pageW-2*margin) {
+		p.Text(margin, p.y, pageW-2*margin, l, a)
+		p.y += p.LineH()
 	}
 }
 
@@ -135,12 +59,12 @@ func (p *page) ensure(h float64) {
 	if p.y+h <= pageH-margin {
 		return
 	}
-	p.pdf.AddPage()
+	p.PDF.AddPage()
 	p.y = margin
 	if p.head != nil {
-		size, bold := p.size, p.bold
+		size, bold := p.Size, p.Bold
 		p.head()
-		p.font(bold, size)
+		p.Font(bold, size)
 	}
 }
 
@@ -159,8 +83,8 @@ func scaled(widths []float64) []float64 {
 
 // header draws a grid of head cells (rows title rows) with merged cells.
 func (p *page) header(head []headCell, rows int, widths []float64, lang string) {
-	p.font(true, 8.5)
-	lh := p.lineH()
+	p.Font(true, 8.5)
+	lh := p.LineH()
 	// Each title row is as tall as its tallest unmerged-down cell needs.
 	rowH := make([]float64, rows)
 	for r := range rowH {
@@ -174,7 +98,7 @@ func (p *page) header(head []headCell, rows int, widths []float64, lang string) 
 		return w
 	}
 	for _, c := range head {
-		n := float64(len(p.wrap(pick(c.text, lang), span(c)-2*padX)))
+		n := float64(len(p.Wrap(pick(c.text, lang), span(c)-2*padX)))
 		need := n*lh + 2*padY
 		have := 0.0
 		for r := c.row; r < c.row+c.rows; r++ {
@@ -189,20 +113,20 @@ func (p *page) header(head []headCell, rows int, widths []float64, lang string) 
 	for r := range rows {
 		top[r+1] = top[r] + rowH[r]
 	}
-	p.pdf.SetLineWidth(0.2)
+	p.PDF.SetLineWidth(0.2)
 	for _, c := range head {
 		x := margin
 		for i := 0; i < c.col; i++ {
 			x += widths[i]
 		}
 		w, h := span(c), top[c.row+c.rows]-top[c.row]
-		p.pdf.SetFillColor(235, 235, 235)
-		p.pdf.RectFromUpperLeftWithStyle(x, top[c.row], w, h, "FD")
-		p.pdf.SetFillColor(0, 0, 0)
-		lines := p.wrap(pick(c.text, lang), w-2*padX)
+		p.PDF.SetFillColor(235, 235, 235)
+		p.PDF.RectFromUpperLeftWithStyle(x, top[c.row], w, h, "FD")
+		p.PDF.SetFillColor(0, 0, 0)
+		lines := p.Wrap(pick(c.text, lang), w-2*padX)
 		y := top[c.row] + (h-float64(len(lines))*lh)/2
 		for _, l := range lines {
-			p.text(x+padX, y, w-2*padX, l, 'c')
+			p.Text(x+padX, y, w-2*padX, l, 'c')
 			y += lh
 		}
 	}
@@ -212,27 +136,27 @@ func (p *page) header(head []headCell, rows int, widths []float64, lang string) 
 // row draws one table row; left are the columns aligned left, others are
 // centred.
 func (p *page) row(cells []string, widths []float64, bold bool, left map[int]bool) {
-	p.font(bold, 8.5)
-	lh := p.lineH()
+	p.Font(bold, 8.5)
+	lh := p.LineH()
 	wrapped := make([][]string, len(cells))
 	n := 1
 	for i, c := range cells {
-		wrapped[i] = p.wrap(c, widths[i]-2*padX)
+		wrapped[i] = p.Wrap(c, widths[i]-2*padX)
 		n = max(n, len(wrapped[i]))
 	}
 	h := float64(n)*lh + 2*padY
 	p.ensure(h)
-	p.font(bold, 8.5)
-	p.pdf.SetLineWidth(0.2)
+	p.Font(bold, 8.5)
+	p.PDF.SetLineWidth(0.2)
 	x := margin
 	for i, w := range widths {
-		p.pdf.RectFromUpperLeftWithStyle(x, p.y, w, h, "D")
-		a := byte('c')
+		p.PDF.RectFromUpperLeftWithStyle(x, p.y, w, h, "D")
+		a := pdfdoc.Center
 		if left[i] {
-			a = 'l'
+			a = pdfdoc.Left
 		}
 		for j, l := range wrapped[i] {
-			p.text(x+padX, p.y+padY+float64(j)*lh, w-2*padX, l, a)
+			p.Text(x+padX, p.y+padY+float64(j)*lh, w-2*padX, l, a)
 		}
 		x += w
 	}
@@ -240,11 +164,11 @@ func (p *page) row(cells []string, widths []float64, bold bool, left map[int]boo
 }
 
 func (p *page) finish(w io.Writer) error {
-	if p.err != nil {
-		return fmt.Errorf("drawing the PDF: %w", p.err)
+	if p.Err != nil {
+		return fmt.Errorf("drawing the PDF: %w", p.Err)
 	}
 	var buf bytes.Buffer
-	if _, err := p.pdf.WriteTo(&buf); err != nil {
+	if _, err := p.PDF.WriteTo(&buf); err != nil {
 		return fmt.Errorf("writing the PDF: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
@@ -254,14 +178,14 @@ func (p *page) finish(w io.Writer) error {
 // masthead draws the form's number and the motto, the title and the lines
 // about the unit and period.
 func (p *page) masthead(form, title string, lines []string, lang string) {
-	p.font(false, 10)
-	p.text(margin, p.y, 80, form, 'l')
-	p.font(true, 10)
-	p.text(pageW/2, p.y, pageW/2-margin, tr("motto1", lang), 'c')
-	p.y += p.lineH()
-	p.font(true, 10)
-	p.text(pageW/2, p.y, pageW/2-margin, tr("motto2", lang), 'c')
-	p.y += p.lineH() + 4
+	p.Font(false, 10)
+	p.Text(margin, p.y, 80, form, 'l')
+	p.Font(true, 10)
+	p.Text(pageW/2, p.y, pageW/2-margin, tr("motto1", lang), 'c')
+	p.y += p.LineH()
+	p.Font(true, 10)
+	p.Text(pageW/2, p.y, pageW/2-margin, tr("motto2", lang), 'c')
+	p.y += p.LineH() + 4
 	p.line(title, true, 13, 'c')
 	p.y += 1
 	for _, l := range lines {
@@ -280,9 +204,9 @@ func WriteII06aPDF(w io.Writer, rep *II06a, lang string) error {
 	}
 	widths := scaled(ii06aWidths)
 	p.masthead(tr("ii06a.form", lang), tr("ii06a.title", lang), headerLines(rep.Unit, rep.UnitName, rep.Own, rep.From, rep.To, lang), lang)
-	p.font(false, 9)
-	p.text(margin, p.y, pageW-2*margin, tr("measure", lang), 'r')
-	p.y += p.lineH() + 1
+	p.Font(false, 9)
+	p.Text(margin, p.y, pageW-2*margin, tr("measure", lang), 'r')
+	p.y += p.LineH() + 1
 	nums := make([]string, 13)
 	for i := range nums {
 		nums[i] = strconv.Itoa(i + 1)

@@ -11,6 +11,8 @@ import (
 	"github.com/signintech/gopdf"
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/motcua/motcua/internal/pdfdoc"
 )
 
 // Noto Serif from Debian fonts-noto-core, SIL Open Font License 1.1
@@ -82,18 +84,14 @@ const (
 	mottoLine  = "Độc lập - Tự do - Hạnh phúc"
 	// QRCaption is printed under the QR code.
 	QRCaption = "Quét mã để kiểm tra tính hợp lệ"
-	family    = "serif"
-	ptMM      = 25.4 / 72
 )
 
-// page is a minimal layout over gopdf in millimetres (A4, the margins of
+// page is a minimal layout over pdfdoc in millimetres (A4, the margins of
 // Decree 30/2020: top and bottom 20, left 30, right 15); the first error
 // sticks.
 type page struct {
-	pdf  *gopdf.GoPdf
-	y    float64
-	size float64
-	err  error
+	*pdfdoc.Doc
+	y float64
 }
 
 const (
@@ -102,80 +100,23 @@ const (
 	textW                    = pageW - left - right
 )
 
-func (p *page) fail(err error) {
-	if p.err == nil && err != nil {
-		p.err = err
-	}
-}
-
-func (p *page) font(bold bool, size float64) {
-	style := ""
-	if bold {
-		style = "B"
-	}
-	p.size = size
-	p.fail(p.pdf.SetFont(family, style, size))
-}
-
-func (p *page) lineH() float64 { return p.size * ptMM * 1.3 }
-
-func (p *page) measure(s string) float64 {
-	if p.err != nil || s == "" {
-		return 0
-	}
-	w, err := p.pdf.MeasureTextWidth(s)
-	p.fail(err)
-	return w
-}
-
 // fit sets the largest size from size down to least at which s fits in w
 // on one line (least if none does: the text then wraps).
 func (p *page) fit(bold bool, size, least float64, s string, w float64) {
 	for ; size > least; size -= 0.5 {
-		p.font(bold, size)
-		if p.measure(s) <= w {
+		p.Font(bold, size)
+		if p.Measure(s) <= w {
 			return
 		}
 	}
-	p.font(bold, least)
-}
-
-// wrap breaks s into lines no wider than w (a longer word stays whole on
-// its own line; result texts have no such words in practice).
-func (p *page) wrap(s string, w float64) []string {
-	var out []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		cand := word
-		if line != "" {
-			cand = line + " " + word
-		}
-		if line != "" && p.measure(cand) > w {
-			out = append(out, line)
-			cand = word
-		}
-		line = cand
-	}
-	return append(out, line)
-}
-
-// text draws s centred (or from x when !center) in the box [x, x+w] at y.
-func (p *page) text(x, y, w float64, s string, center bool) {
-	if p.err != nil || s == "" {
-		return
-	}
-	if center {
-		x += (w - p.measure(s)) / 2
-	}
-	p.pdf.SetXY(x, y)
-	p.fail(p.pdf.Cell(nil, s))
+	p.Font(bold, least)
 }
 
 // block draws wrapped lines in [x, x+w] from y and returns the y below.
-func (p *page) block(x, y, w float64, s string, center bool) float64 {
-	for _, l := range p.wrap(s, w) {
-		p.text(x, y, w, l, center)
-		y += p.lineH()
+func (p *page) block(x, y, w float64, s string, a pdfdoc.Align) float64 {
+	for _, l := range p.Wrap(s, w) {
+		p.Text(x, y, w, l, a)
+		y += p.LineH()
 	}
 	return y
 }
@@ -183,7 +124,7 @@ func (p *page) block(x, y, w float64, s string, center bool) float64 {
 // ensure starts a new page unless h millimetres fit above the bottom.
 func (p *page) ensure(h float64) {
 	if p.y+h > pageH-bottom {
-		p.pdf.AddPage()
+		p.PDF.AddPage()
 		p.y = top
 	}
 }
@@ -207,25 +148,20 @@ func RenderResult(meta Metadata, body []string, qrURL string) ([]byte, error) {
 	if meta.IssueDate.IsZero() {
 		return nil, errors.New("render result: issue date is required")
 	}
-	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitMM})
-	pdf.SetCompressLevel(9)
-	pdf.SetInfo(gopdf.PdfInfo{
-		Title:        clean(meta.Title) + " " + clean(meta.NumberSymbol()),
-		Author:       clean(meta.Agency),
-		Creator:      "motcua",
-		Producer:     "motcua",
-		CreationDate: meta.IssueDate,
-	})
-	p := &page{pdf: pdf}
-	reg := gopdf.TtfOption{Style: gopdf.Regular, OnGlyphNotFoundSubstitute: gopdf.DefaultOnGlyphNotFoundSubstitute}
-	bold := reg
-	bold.Style = gopdf.Bold
-	p.fail(pdf.AddTTFFontDataWithOption(family, fontRegular, reg))
-	p.fail(pdf.AddTTFFontDataWithOption(family, fontBold, bold))
-	if p.err != nil {
-		return nil, fmt.Errorf("render result: load fonts: %w", p.err)
+	d, err := pdfdoc.New(pdfdoc.Config{PageSize: *gopdf.PageSizeA4,
+		Info: &gopdf.PdfInfo{
+			Title:        clean(meta.Title) + " " + clean(meta.NumberSymbol()),
+			Author:       clean(meta.Agency),
+			Creator:      "motcua",
+			Producer:     "motcua",
+			CreationDate: meta.IssueDate,
+		},
+		Regular: fontRegular, Bold: fontBold, Leading: 1.3, Overflow: pdfdoc.KeepWhole})
+	if err != nil {
+		return nil, fmt.Errorf("render result: %w", err)
 	}
+	p := &page{Doc: d}
+	pdf := p.PDF
 	pdf.AddPage()
 	p.y = top
 
@@ -234,51 +170,51 @@ func RenderResult(meta Metadata, body []string, qrURL string) ([]byte, error) {
 	rx, rw := left+lw, textW-lw
 	agency := strings.ToUpper(clean(meta.Agency))
 	p.fit(true, 12, 10, agency, lw-2)
-	ly := p.block(left, p.y, lw, agency, true)
+	ly := p.block(left, p.y, lw, agency, pdfdoc.Center)
 	pdf.SetLineWidth(0.3)
 	pdf.Line(left+lw/3, ly+1, left+2*lw/3, ly+1)
 	ly += 3
 	if ns := clean(meta.NumberSymbol()); ns != "" {
-		p.font(false, 12)
-		ly = p.block(left, ly, lw, "Số: "+ns, true)
+		p.Font(false, 12)
+		ly = p.block(left, ly, lw, "Số: "+ns, pdfdoc.Center)
 	}
-	p.font(true, 12)
-	ry := p.block(rx, p.y, rw, mottoState, true)
-	p.font(true, 13)
-	mw := p.measure(mottoLine)
-	ry = p.block(rx, ry, rw, mottoLine, true)
+	p.Font(true, 12)
+	ry := p.block(rx, p.y, rw, mottoState, pdfdoc.Center)
+	p.Font(true, 13)
+	mw := p.Measure(mottoLine)
+	ry = p.block(rx, ry, rw, mottoLine, pdfdoc.Center)
 	pdf.Line(rx+(rw-mw)/2, ry+0.5, rx+(rw+mw)/2, ry+0.5)
 	ry += 2.5
-	p.font(false, 12)
+	p.Font(false, 12)
 	date := vnDate(meta.IssueDate)
 	if pl := clean(strings.TrimSpace(meta.Place)); pl != "" {
 		date = pl + ", " + date
 	}
-	ry = p.block(rx, ry, rw, date, true)
+	ry = p.block(rx, ry, rw, date, pdfdoc.Center)
 	p.y = max(ly, ry) + 8
 
-	p.font(true, 14)
-	p.y = p.block(left, p.y, textW, strings.ToUpper(clean(meta.Title)), true) + 4
+	p.Font(true, 14)
+	p.y = p.block(left, p.y, textW, strings.ToUpper(clean(meta.Title)), pdfdoc.Center) + 4
 
-	p.font(false, 13)
+	p.Font(false, 13)
 	for _, para := range body {
-		for _, l := range p.wrap(clean(para), textW-10) {
-			p.ensure(p.lineH())
-			p.text(left+10, p.y, textW-10, l, false)
-			p.y += p.lineH()
+		for _, l := range p.Wrap(clean(para), textW-10) {
+			p.ensure(p.LineH())
+			p.Text(left+10, p.y, textW-10, l, pdfdoc.Left)
+			p.y += p.LineH()
 		}
 		p.y += 1.5
 	}
-	p.font(false, 12)
+	p.Font(false, 12)
 	if code := clean(meta.ResultCode); code != "" {
-		p.ensure(p.lineH())
-		p.text(left+10, p.y, textW-10, "Mã kết quả: "+code, false)
-		p.y += p.lineH()
+		p.ensure(p.LineH())
+		p.Text(left+10, p.y, textW-10, "Mã kết quả: "+code, pdfdoc.Left)
+		p.y += p.LineH()
 	}
 	if !meta.ValidUntil.IsZero() {
-		p.ensure(p.lineH())
-		p.text(left+10, p.y, textW-10, "Có giá trị đến "+vnDate(meta.ValidUntil)+".", false)
-		p.y += p.lineH()
+		p.ensure(p.LineH())
+		p.Text(left+10, p.y, textW-10, "Có giá trị đến "+vnDate(meta.ValidUntil)+".", pdfdoc.Left)
+		p.y += p.LineH()
 	}
 
 	// The signature block on the right, the QR code on the left, side by
@@ -287,14 +223,14 @@ func RenderResult(meta Metadata, body []string, qrURL string) ([]byte, error) {
 	p.ensure(qrSide + 14)
 	p.y += 6
 	sy := p.y
-	p.font(true, 13)
+	p.Font(true, 13)
 	if t := clean(meta.SignerTitle); t != "" {
-		sy = p.block(rx, sy, rw, strings.ToUpper(t), true)
+		sy = p.block(rx, sy, rw, strings.ToUpper(t), pdfdoc.Center)
 	}
-	p.font(false, 11)
-	sy = p.block(rx, sy, rw, "(Đã ký số)", true) + 12
-	p.font(true, 13)
-	p.block(rx, sy, rw, clean(meta.Signer), true)
+	p.Font(false, 11)
+	sy = p.block(rx, sy, rw, "(Đã ký số)", pdfdoc.Center) + 12
+	p.Font(true, 13)
+	p.block(rx, sy, rw, clean(meta.Signer), pdfdoc.Center)
 	if qrURL != "" {
 		png, err := qrcode.Encode(qrURL, qrcode.Medium, 256)
 		if err != nil {
@@ -304,14 +240,14 @@ func RenderResult(meta Metadata, body []string, qrURL string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("render result: QR code: %w", err)
 		}
-		p.fail(pdf.ImageByHolder(img, left, p.y, &gopdf.Rect{W: qrSide, H: qrSide}))
-		p.font(false, 9)
-		y := p.block(left-2, p.y+qrSide, lw, QRCaption, false)
-		p.font(false, 7)
-		p.block(left-2, y, lw, qrURL, false)
+		p.Fail(pdf.ImageByHolder(img, left, p.y, &gopdf.Rect{W: qrSide, H: qrSide}))
+		p.Font(false, 9)
+		y := p.block(left-2, p.y+qrSide, lw, QRCaption, pdfdoc.Left)
+		p.Font(false, 7)
+		p.block(left-2, y, lw, qrURL, pdfdoc.Left)
 	}
-	if p.err != nil {
-		return nil, fmt.Errorf("render result: %w", p.err)
+	if p.Err != nil {
+		return nil, fmt.Errorf("render result: %w", p.Err)
 	}
 	out, err := pdf.GetBytesPdfReturnErr()
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"github.com/signintech/gopdf"
 	"github.com/skip2/go-qrcode"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/motcua/motcua/internal/pdfdoc"
 )
 
 // Noto Serif from Debian fonts-noto-core, SIL Open Font License 1.1
@@ -21,9 +23,8 @@ var (
 )
 
 const (
-	family = "serif"
 	// ptMM converts a size in points to millimetres.
-	ptMM = 25.4 / 72
+	ptMM = pdfdoc.PtMM
 	// leading is the line height as a multiple of the font size.
 	leading  = 1.3
 	cellPadX = 1.5
@@ -40,7 +41,10 @@ const (
 )
 
 // doc is a thin flowing-layout layer over gopdf, in millimetres. The first
-// error sticks: later calls do nothing and finish reports it.
+// error sticks: later calls do nothing and finish reports it. It keeps its
+// own current font and error rather than a pdfdoc.Doc because the other
+// slips files use them by these names, beside the pagination state; the
+// document start, the fonts and wrapping are pdfdoc's.
 type doc struct {
 	pdf                      *gopdf.GoPdf
 	landscape                bool
@@ -56,7 +60,7 @@ type doc struct {
 }
 
 func newDoc(landscape bool) *doc {
-	d := &doc{pdf: &gopdf.GoPdf{}, landscape: landscape}
+	d := &doc{landscape: landscape}
 	size := *gopdf.PageSizeA4
 	d.pageW, d.pageH = 210, 297
 	// Decree 30/2020 margins: top and bottom 20, left 30, right 15 (mm).
@@ -66,16 +70,9 @@ func newDoc(landscape bool) *doc {
 		d.pageW, d.pageH = 297, 210
 		d.left, d.right, d.top, d.bottom = 20, 15, 15, 15
 	}
-	d.pdf.Start(gopdf.Config{PageSize: size, Unit: gopdf.UnitMM})
-	d.pdf.SetCompressLevel(9)
-	reg := gopdf.TtfOption{Style: gopdf.Regular, OnGlyphNotFoundSubstitute: gopdf.DefaultOnGlyphNotFoundSubstitute}
-	bold := reg
-	bold.Style = gopdf.Bold
-	if err := d.pdf.AddTTFFontDataWithOption(family, fontRegular, reg); err != nil {
-		d.fail(fmt.Errorf("slips: load regular font: %w", err))
-	}
-	if err := d.pdf.AddTTFFontDataWithOption(family, fontBold, bold); err != nil {
-		d.fail(fmt.Errorf("slips: load bold font: %w", err))
+	d.pdf = pdfdoc.Start(size, nil)
+	if err := pdfdoc.AddFonts(d.pdf, fontRegular, fontBold); err != nil {
+		d.fail(fmt.Errorf("slips: loading the fonts: %w", err))
 	}
 	d.font(false, 12)
 	return d
@@ -99,7 +96,7 @@ func (d *doc) font(bold bool, size float64) {
 		style = "B"
 	}
 	d.bold, d.size = bold, size
-	d.fail(d.pdf.SetFont(family, style, size))
+	d.fail(d.pdf.SetFont(pdfdoc.Family, style, size))
 }
 
 // lineH is the height of one line in the current font.
@@ -145,55 +142,15 @@ func clean(s string) string {
 
 // wrap breaks text into lines no wider than first (the first line) and rest
 // (the others) in the current font. Explicit newlines are kept; a word wider
-// than a line is broken between letters.
+// than a line is broken after a hyphen or slash, else between letters.
 func (d *doc) wrap(text string, first, rest float64) []string {
 	var out []string
-	avail := func() float64 {
-		if len(out) == 0 {
-			return first
-		}
-		return rest
-	}
 	for _, para := range strings.Split(clean(text), "\n") {
-		line := ""
-		for _, word := range strings.Fields(para) {
-			cand := word
-			if line != "" {
-				cand = line + " " + word
-			}
-			if d.measure(cand) <= avail() {
-				line = cand
-				continue
-			}
-			if line != "" {
-				out = append(out, line)
-				line = ""
-			}
-			if d.measure(word) <= avail() {
-				line = word
-				continue
-			}
-			// A word longer than a whole line: break it after the last
-			// hyphen or slash that fits (codes, dates), else by letters.
-			var part []rune
-			cut := 0 // part[:cut] ends with a hyphen or slash
-			for _, r := range word {
-				if len(part) > 0 && d.measure(string(append(part, r))) > avail() {
-					if cut == 0 {
-						cut = len(part)
-					}
-					out = append(out, string(part[:cut]))
-					part = append(part[:0], part[cut:]...)
-					cut = 0
-				}
-				part = append(part, r)
-				if r == '-' || r == '/' {
-					cut = len(part)
-				}
-			}
-			line = string(part)
+		w := first
+		if len(out) > 0 {
+			w = rest
 		}
-		out = append(out, line)
+		out = append(out, pdfdoc.Wrap(para, w, rest, pdfdoc.BreakAfterHyphen, d.measure)...)
 		if d.err != nil {
 			return nil
 		}
