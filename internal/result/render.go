@@ -1,7 +1,6 @@
 package result
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"net/url"
@@ -13,16 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/motcua/motcua/internal/pdfdoc"
-)
-
-// Noto Serif from Debian fonts-noto-core, SIL Open Font License 1.1
-// (fonts/OFL.txt), the same files as internal/slips. gopdf embeds only the
-// glyphs a document uses.
-var (
-	//go:embed fonts/NotoSerif-Regular.ttf
-	fontRegular []byte
-	//go:embed fonts/NotoSerif-Bold.ttf
-	fontBold []byte
+	"github.com/motcua/motcua/internal/slips"
 )
 
 // Metadata is what is kept about an electronic result and printed on it.
@@ -148,6 +138,9 @@ func RenderResult(meta Metadata, body []string, qrURL string) ([]byte, error) {
 	if meta.IssueDate.IsZero() {
 		return nil, errors.New("render result: issue date is required")
 	}
+	// The slips' Noto Serif (SIL Open Font License 1.1); gopdf embeds only
+	// the glyphs a document uses.
+	regular, bold := slips.Fonts()
 	d, err := pdfdoc.New(pdfdoc.Config{PageSize: *gopdf.PageSizeA4,
 		Info: &gopdf.PdfInfo{
 			Title:        clean(meta.Title) + " " + clean(meta.NumberSymbol()),
@@ -156,7 +149,7 @@ func RenderResult(meta Metadata, body []string, qrURL string) ([]byte, error) {
 			Producer:     "motcua",
 			CreationDate: meta.IssueDate,
 		},
-		Regular: fontRegular, Bold: fontBold, Leading: 1.3, Overflow: pdfdoc.KeepWhole})
+		Regular: regular, Bold: bold, Leading: 1.3, Overflow: pdfdoc.KeepWhole})
 	if err != nil {
 		return nil, fmt.Errorf("render result: %w", err)
 	}
