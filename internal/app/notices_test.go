@@ -95,6 +95,26 @@ func TestNoticesAfterOutage(t *testing.T) {
 				err := env.DB.ReadDB().QueryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN error <> '' THEN 1 ELSE 0 END), 0) FROM outbound_notices WHERE status = 'queued'`).Scan(&n, &tried)
 				return err == nil && n == 2 && tried >= 1
 			})
+			// The administrators' page lists the notice's job as waiting for
+			// its next attempt, with the connection's error; nothing failed.
+			admin := env.Browser()
+			if p := admin.Do("POST", "/dang-nhap", url.Values{"username": {"city.admin"}, "password": {apptest.Password}}, admin.SameSite()); p.Status != 303 {
+				t.Fatalf("admin login: %d", p.Status)
+			}
+			var jobs apptest.Page
+			waitFor(t, "the retrying job on the jobs page", func() bool {
+				jobs = admin.Do("GET", "/can-bo/quan-tri/tac-vu", nil, nil)
+				return strings.Contains(jobs.Body, `id="retrying-heading"`) && !strings.Contains(jobs.Body, `id="retrying-none"`)
+			})
+			retrying := jobs.Body[strings.Index(jobs.Body, `id="retrying-heading"`):]
+			for _, want := range []string{"Thử lại lúc", "Gửi thông báo cho công dân", `"notice_id":`, "connection refused"} {
+				if !strings.Contains(retrying, want) {
+					t.Errorf("the retrying table lacks %q:\n%.3000s", want, retrying)
+				}
+			}
+			if !strings.Contains(jobs.Body, `id="failed-none"`) {
+				t.Error("a job is listed as failed while the mail server is only down")
+			}
 			mail := apptest.StartSMTP(t, addr)
 			waitFor(t, "both e-mails after the outage", func() bool { return len(mail.To("an@example.vn")) >= 2 })
 			time.Sleep(time.Second)

@@ -76,19 +76,26 @@ var errJobsForbidden = apperr.New(apperr.Forbidden, "jobs_admin_only",
 	"Chỉ quản trị viên thành phố được xem tác vụ gửi đi.", "Only city administrators may see the outgoing jobs.")
 
 type jobRow struct {
-	ID       int64
+	ID int64
+	// Kind names the job, with its state for a failed one.
 	Kind     string
 	Args     string
-	State    string
 	Attempts string
 	Error    string
-	At       time.Time
-	Next     time.Time
+	// When is when a failed job ended, or when a retrying one runs next.
+	When time.Time
+}
+
+// jobTable is one of the page's tables: its id ("failed", "retrying"),
+// the heading of its time column, and its rows.
+type jobTable struct {
+	ID, WhenKey string
+	Rows        []jobRow
 }
 
 type jobsView struct {
 	Frame
-	Failed, Retrying []jobRow
+	Failed, Retrying jobTable
 	Retried          string
 	// Backlog lists the dossiers behind at the national portal; Sync is
 	// false while sync is off.
@@ -96,23 +103,33 @@ type jobsView struct {
 	Backlog []store.SyncStatus
 }
 
-func (h *Handler) jobRows(r *http.Request, list []*rivertype.JobRow) []jobRow {
+// jobRows lists jobs for a table; failed says they ended (their state
+// and end are shown) rather than wait for a retry (their next run).
+func (h *Handler) jobRows(r *http.Request, list []*rivertype.JobRow, failed bool) []jobRow {
 	lang := web.LangOf(r)
 	out := make([]jobRow, 0, len(list))
 	for _, j := range list {
 		row := jobRow{ID: j.ID, Kind: j.Kind, Args: string(j.EncodedArgs), Attempts: strconv.Itoa(j.Attempt) + "/" + strconv.Itoa(j.MaxAttempts),
-			State: string(j.State), Next: j.ScheduledAt}
+			When: j.ScheduledAt}
 		if h.web.Has("jb.kind." + j.Kind) {
 			row.Kind = h.web.T(lang, "jb.kind."+j.Kind)
 		}
-		if h.web.Has("jb.state." + string(j.State)) {
-			row.State = h.web.T(lang, "jb.state."+string(j.State))
-		}
 		if n := len(j.Errors); n > 0 {
-			row.Error, row.At = j.Errors[n-1].Error, j.Errors[n-1].At
+			row.Error = j.Errors[n-1].Error
 		}
-		if j.FinalizedAt != nil {
-			row.At = *j.FinalizedAt
+		if failed {
+			state := string(j.State)
+			if h.web.Has("jb.state." + state) {
+				state = h.web.T(lang, "jb.state."+state)
+			}
+			row.Kind += " (" + state + ")"
+			row.When = time.Time{}
+			if n := len(j.Errors); n > 0 {
+				row.When = j.Errors[n-1].At
+			}
+			if j.FinalizedAt != nil {
+				row.When = *j.FinalizedAt
+			}
 		}
 		out = append(out, row)
 	}
@@ -135,7 +152,9 @@ func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request, s *staff) err
 	if err != nil {
 		return err
 	}
-	v := &jobsView{Frame: Frame{s, jobsPath}, Failed: h.jobRows(r, failed), Retrying: h.jobRows(r, retrying), Retried: r.URL.Query().Get("xong")}
+	v := &jobsView{Frame: Frame{s, jobsPath}, Retried: r.URL.Query().Get("xong"),
+		Failed:   jobTable{ID: "failed", WhenKey: "jb.col.at", Rows: h.jobRows(r, failed, true)},
+		Retrying: jobTable{ID: "retrying", WhenKey: "jb.col.next", Rows: h.jobRows(r, retrying, false)}}
 	if h.Sync != nil {
 		v.Sync = true
 		if v.Backlog, err = h.Sync.SyncBacklog(r.Context(), 200); err != nil {
