@@ -6,10 +6,11 @@
 package notice
 
 import (
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/notice/email"
+	"github.com/motcua/motcua/internal/vn"
 )
 
 // Status is where a notice stands.
@@ -47,21 +48,13 @@ type Record struct {
 
 // Masked is the recipient with its middle hidden, for pages and logs:
 // staff see that a notice went out and roughly where, not the contact.
-func (r Record) Masked() string { return Mask(r.Recipient) }
-
-// Mask hides the middle of a phone number or the local part of an e-mail
-// address ("84912***678", "n***@example.vn").
-func Mask(s string) string {
-	if at := strings.LastIndexByte(s, '@'); at >= 0 {
-		if at <= 1 {
-			return "***" + s[at:]
-		}
-		return s[:1] + "***" + s[at:]
+// E-mail addresses and phone numbers are masked as everywhere else
+// (email.MaskAddress, vn.MaskPhone).
+func (r Record) Masked() string {
+	if r.Channel == account.ChannelEmail {
+		return email.MaskAddress(r.Recipient)
 	}
-	if len(s) <= 6 {
-		return "***"
-	}
-	return s[:len(s)-6] + "***" + s[len(s)-3:]
+	return vn.MaskPhone(r.Recipient)
 }
 
 // Audience is who hears of a dossier's events: its owner's account, or
