@@ -52,7 +52,7 @@ func IsPermanent(err error) bool {
 
 // Store is what the service reads and writes.
 type Store interface {
-	NoticeAudience(ctx context.Context, tx *sql.Tx, dossierID int64) (Audience, error)
+	NoticeAudience(ctx context.Context, tx *sql.Tx, d *dossier.Dossier) (Audience, error)
 	InsertNotice(ctx context.Context, tx *sql.Tx, r *Record) (bool, error)
 	Notice(ctx context.Context, id int64) (*Record, error)
 	EarlierQueued(ctx context.Context, r *Record) (bool, error)
@@ -105,7 +105,7 @@ func (s *Service) Plan(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, ev *
 	if !ok {
 		return nil
 	}
-	au, err := s.Store.NoticeAudience(ctx, tx, d.ID)
+	au, err := s.Store.NoticeAudience(ctx, tx, d)
 	if err != nil {
 		return err
 	}

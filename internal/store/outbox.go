@@ -10,7 +10,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -52,31 +51,23 @@ func (db *DB) DossierByID(ctx context.Context, id int64) (*dossier.Dossier, erro
 	return d, nil
 }
 
-// NoticeAudience answers who hears of a dossier's events, read inside tx:
-// the owner's contact, choices and language, or, for a dossier filed
-// without an account (at the counter), the applicant's contact with the
-// default choices.
-func (db *DB) NoticeAudience(ctx context.Context, tx *sql.Tx, dossierID int64) (notice.Audience, error) {
-	var owner sql.NullInt64
-	var app string
-	if err := tx.QueryRowContext(ctx, `SELECT owner_id, applicant FROM dossiers WHERE id = $1`, dossierID).Scan(&owner, &app); err != nil {
-		return notice.Audience{}, fmt.Errorf("reading the owner of dossier %d: %w", dossierID, err)
-	}
-	if !owner.Valid {
-		a, err := decodeApplicant(app)
-		if err != nil {
-			return notice.Audience{}, err
-		}
+// NoticeAudience answers who hears of d's events, read inside tx: the
+// owner's contact, choices and language, or, for a dossier filed without
+// an account (at the counter), the applicant's contact with the default
+// choices.
+func (db *DB) NoticeAudience(ctx context.Context, tx *sql.Tx, d *dossier.Dossier) (notice.Audience, error) {
+	if d.OwnerID == 0 {
+		a := d.Applicant
 		return notice.Audience{Email: a.Email, Phone: a.Phone, Lang: "vi",
 			Prefs: account.Preferences{HasEmail: a.Email != "", HasPhone: a.Phone != ""}}, nil
 	}
-	au := notice.Audience{AccountID: owner.Int64}
+	au := notice.Audience{AccountID: d.OwnerID}
 	var email, phone sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT email, phone, notice_lang FROM accounts WHERE id = $1`, owner.Int64).Scan(&email, &phone, &au.Lang); err != nil {
-		return notice.Audience{}, fmt.Errorf("reading the contact of account %d: %w", owner.Int64, err)
+	if err := tx.QueryRowContext(ctx, `SELECT email, phone, notice_lang FROM accounts WHERE id = $1`, d.OwnerID).Scan(&email, &phone, &au.Lang); err != nil {
+		return notice.Audience{}, fmt.Errorf("reading the contact of account %d: %w", d.OwnerID, err)
 	}
 	au.Email, au.Phone = email.String, phone.String
-	on, chosen, err := notificationPrefs(ctx, tx, owner.Int64)
+	on, chosen, err := notificationPrefs(ctx, tx, d.OwnerID)
 	if err != nil {
 		return notice.Audience{}, err
 	}
@@ -177,13 +168,4 @@ func (db *DB) DossierNotices(ctx context.Context, dossierID int64) ([]notice.Rec
 		out = append(out, *r)
 	}
 	return out, rows.Err()
-}
-
-// decodeApplicant reads the applicant column.
-func decodeApplicant(s string) (dossier.Applicant, error) {
-	var a dossier.Applicant
-	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		return a, fmt.Errorf("decoding applicant: %w", err)
-	}
-	return a, nil
 }
