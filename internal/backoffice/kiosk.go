@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/notice"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
@@ -154,20 +155,21 @@ func (h *Handler) kioskPost(w http.ResponseWriter, r *http.Request, s *staff) er
 // satisfaction figures, kept beside them and added to the back office's
 // catalogue at start.
 var kioskMessages = web.Messages{
-	"kiosk.title":             {"Đánh giá sự hài lòng", "How satisfied are you?"},
-	"kiosk.dossier":           {"Hồ sơ", "Dossier"},
-	"kiosk.question":          {"Ông/bà có hài lòng với việc giải quyết hồ sơ này không? Xin chạm vào một ô.", "Are you satisfied with how this dossier was handled? Please tap one."},
-	"kiosk.comment":           {"Góp ý (không bắt buộc), viết trước khi chọn mức", "Comment (optional), written before you choose"},
-	"kiosk.thanks":            {"Cảm ơn ông/bà đã đánh giá.", "Thank you for your rating."},
-	"kiosk.chosen":            {"Ông/bà đã chọn: %s.", "You chose: %s."},
-	"kiosk.rated":             {"Hồ sơ đã được đánh giá: %s.", "The dossier was rated: %s."},
-	"kiosk.stale":             {"Hồ sơ vừa được thay đổi; xin chọn lại.", "The dossier has just changed; please choose again."},
-	"kiosk.back":              {"Cán bộ: quay lại hồ sơ", "Officer: back to the dossier"},
-	"kiosk.open":              {"Mời người nộp đánh giá trên màn hình", "Ask the applicant to rate on the screen"},
-	"d.rating":                {"Người nộp đã đánh giá: %s.", "The applicant rated it: %s."},
-	"rating.very_satisfied":   {"Rất hài lòng", "Very satisfied"},
-	"rating.satisfied":        {"Hài lòng", "Satisfied"},
-	"rating.dissatisfied":     {"Không hài lòng", "Dissatisfied"},
+	"kiosk.title":    {"Đánh giá sự hài lòng", "How satisfied are you?"},
+	"kiosk.dossier":  {"Hồ sơ", "Dossier"},
+	"kiosk.question": {"Ông/bà có hài lòng với việc giải quyết hồ sơ này không? Xin chạm vào một ô.", "Are you satisfied with how this dossier was handled? Please tap one."},
+	"kiosk.comment":  {"Góp ý (không bắt buộc), viết trước khi chọn mức", "Comment (optional), written before you choose"},
+	"kiosk.thanks":   {"Cảm ơn ông/bà đã đánh giá.", "Thank you for your rating."},
+	"kiosk.chosen":   {"Ông/bà đã chọn: %s.", "You chose: %s."},
+	"kiosk.rated":    {"Hồ sơ đã được đánh giá: %s.", "The dossier was rated: %s."},
+	"kiosk.stale":    {"Hồ sơ vừa được thay đổi; xin chọn lại.", "The dossier has just changed; please choose again."},
+	"kiosk.back":     {"Cán bộ: quay lại hồ sơ", "Officer: back to the dossier"},
+	"kiosk.open":     {"Mời người nộp đánh giá trên màn hình", "Ask the applicant to rate on the screen"},
+	"d.rating":       {"Người nộp đã đánh giá: %s.", "The applicant rated it: %s."},
+	// The rating labels are the citizens' timeline's (notice.Messages).
+	"rating.very_satisfied":   notice.Messages["rating.very_satisfied"],
+	"rating.satisfied":        notice.Messages["rating.satisfied"],
+	"rating.dissatisfied":     notice.Messages["rating.dissatisfied"],
 	"dash.satisfaction":       {"Mức độ hài lòng tháng %s", "Satisfaction, %s"},
 	"dash.satisfaction.hint":  {"Theo Quyết định 766/QĐ-TTg: đánh giá của người nộp trong tháng, tính cho đơn vị đã giải quyết hồ sơ, gồm cả đơn vị cấp dưới.", "As in Decision 766/QĐ-TTg: the applicants' ratings given this month, counted at the unit that decided the dossier, units below included."},
 	"dash.satisfaction.none":  {"Chưa có đánh giá nào trong tháng.", "No rating this month yet."},
