@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,23 +37,31 @@ type Options struct {
 	Concurrency int           // clients at once (default 64)
 	Queries     int           // worklist queries (default 2,000)
 	Log         io.Writer     // progress
+	// Spawn, when set, starts n serve processes on the same store and
+	// files and returns their base URLs and how to stop them; the run then
+	// measures submissions and tracking through one address in front of
+	// one and of two processes.
+	Spawn func(ctx context.Context, n int) (urls []string, stop func(), err error)
 }
 
 // Report holds the measured figures.
 type Report struct {
-	Engine          store.Dialect
-	Concurrency     int
-	RawCommits      float64 // single-row INSERT transactions per second
-	Submissions     float64 // POST /api/v1/dossiers 201s per second
-	Tracking        float64 // GET /api/v1/track/{code} per second
-	Trivial         float64 // a handler that writes "ok" per second
-	Dossiers        int
-	WorklistQueries int
-	WorklistP50     time.Duration
-	WorklistP95     time.Duration
-	WorklistP99     time.Duration
-	WorklistByKind  []string
-	SeedSeconds     float64
+	Engine      store.Dialect
+	Concurrency int
+	RawCommits  float64 // single-row INSERT transactions per second
+	Submissions float64 // POST /api/v1/dossiers 201s per second
+	Tracking    float64 // GET /api/v1/track/{code} per second
+	Trivial     float64 // a handler that writes "ok" per second
+	// SubmissionsLat, TrackingLat and TrivialLat are the same measures
+	// with their latencies.
+	SubmissionsLat, TrackingLat, TrivialLat Throughput
+	Dossiers                                int
+	WorklistQueries                         int
+	WorklistP50                             time.Duration
+	WorklistP95                             time.Duration
+	WorklistP99                             time.Duration
+	WorklistByKind                          []string
+	SeedSeconds                             float64
 	// RebuildSeconds is the time RebuildSummary took over the seeded
 	// dossiers (the seed bypasses the per-event upkeep).
 	RebuildSeconds float64
@@ -61,15 +70,22 @@ type Report struct {
 	// and counted from the dossiers; CityYearEqual says they agree.
 	CityYearSummary, CityYearScan time.Duration
 	CityYearEqual                 bool
+	// DrillQueries drill-down lists were timed (drilldown.go).
+	DrillQueries                 int
+	DrillP50, DrillP95, DrillP99 time.Duration
+	// Processes holds the submissions and tracking measured through one
+	// address in front of separate serve processes, by their number
+	// (processes.go); empty unless Options.Spawn is set.
+	Processes []ProcessesRun
 }
 
 // Print writes the report as the lines BENCHMARKS.md quotes.
 func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "engine: %s, %d concurrent clients\n", r.Engine, r.Concurrency)
 	fmt.Fprintf(w, "raw single-row insert commits/s: %.0f\n", r.RawCommits)
-	fmt.Fprintf(w, "API dossier submissions/s:       %.0f  (%.2f× raw commits; target ≥ 1.0×)\n", r.Submissions, r.Submissions/r.RawCommits)
-	fmt.Fprintf(w, "trivial handler requests/s:      %.0f\n", r.Trivial)
-	fmt.Fprintf(w, "public tracking lookups/s:       %.0f  (%.2f× trivial; target ≥ 0.6×)\n", r.Tracking, r.Tracking/r.Trivial)
+	fmt.Fprintf(w, "API dossier submissions (multipart, two PDF scans): %s  (%.2f× raw commits)\n", r.SubmissionsLat, r.Submissions/r.RawCommits)
+	fmt.Fprintf(w, "trivial handler requests:        %s\n", r.TrivialLat)
+	fmt.Fprintf(w, "public tracking lookups:         %s  (%.2f× trivial)\n", r.TrackingLat, r.Tracking/r.Trivial)
 	fmt.Fprintf(w, "staff worklist on %d dossiers, %d queries: p50 %s, p95 %s, p99 %s (target p95 < 20ms)\n",
 		r.Dossiers, r.WorklistQueries, r.WorklistP50.Round(10*time.Microsecond), r.WorklistP95.Round(10*time.Microsecond), r.WorklistP99.Round(10*time.Microsecond))
 	for _, k := range r.WorklistByKind {
@@ -77,6 +93,11 @@ func (r Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "city's yearly report: %s from the summary, %s scanning the dossiers (same figures: %v)\n",
 		r.CityYearSummary.Round(10*time.Microsecond), r.CityYearScan.Round(10*time.Microsecond), r.CityYearEqual)
+	fmt.Fprintf(w, "drill-down lists (city, districts, communes; overdue, late, in progress, received online), %d queries: p50 %s, p95 %s, p99 %s\n",
+		r.DrillQueries, r.DrillP50.Round(10*time.Microsecond), r.DrillP95.Round(10*time.Microsecond), r.DrillP99.Round(10*time.Microsecond))
+	for _, p := range r.Processes {
+		fmt.Fprintf(w, "%d serve process(es) behind one address: submissions %s; tracking %s\n", p.N, p.Submissions, p.Tracking)
+	}
 	fmt.Fprintf(w, "(seeding the dossiers took %.0f s, rebuilding the statistics summary %.0f s)\n", r.SeedSeconds, r.RebuildSeconds)
 }
 
@@ -127,22 +148,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 
-	cfg := config.Default()
-	cfg.DB, cfg.FilesDir = "bench", o.FilesDir
-	a, err := app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
+	h, err := Handler(ctx, db, o.FilesDir, o.Log)
 	if err != nil {
 		return rep, err
 	}
-	// The trivial handler goes through the same middleware as the API.
-	trivial := func(mux *http.ServeMux) {
-		mux.HandleFunc("GET /bench/trivial", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"ok":true}` + "\n"))
-		})
-	}
-	srv := server.New(server.Options{Log: slog.New(slog.DiscardHandler), Health: db,
-		Register: []func(*http.ServeMux){a.API.Register, trivial}})
-	ts := httptest.NewServer(srv.Handler)
+	ts := httptest.NewServer(h)
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Concurrency * 2, MaxConnsPerHost: o.Concurrency * 2}}
 
@@ -154,7 +164,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	body := func(i int) (string, []byte) { return fx.submission(fx.communes[i%len(fx.communes)].Code) }
 	var codesMu sync.Mutex
 	var codes []string
-	rep.Submissions, err = load(ctx, o, func(worker, i int) error {
+	rep.SubmissionsLat, err = loadLat(ctx, o, func(worker, i int) error {
 		ct, b := body(worker*7919 + i)
 		req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(b))
 		req.Header.Set("Content-Type", ct)
@@ -178,6 +188,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if err != nil {
 		return rep, fmt.Errorf("submissions: %w", err)
 	}
+	rep.Submissions = rep.SubmissionsLat.PerSecond
 	// Tracking reads codes spread over the whole table.
 	codes = append(codes, fx.sampleCodes...)
 	get := func(path string) func(worker, i int) error {
@@ -199,12 +210,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 	}
 	fmt.Fprintln(o.Log, "measuring the trivial handler and public tracking…")
-	if rep.Trivial, err = load(ctx, o, get("/bench/trivial")); err != nil {
+	if rep.TrivialLat, err = loadLat(ctx, o, get("/bench/trivial")); err != nil {
 		return rep, err
 	}
-	if rep.Tracking, err = load(ctx, o, get("")); err != nil {
+	if rep.TrackingLat, err = loadLat(ctx, o, get("")); err != nil {
 		return rep, err
 	}
+	rep.Trivial, rep.Tracking = rep.TrivialLat.PerSecond, rep.TrackingLat.PerSecond
 	fmt.Fprintln(o.Log, "measuring the staff worklist…")
 	if err := worklist(ctx, db, fx, o, ts, client, &rep); err != nil {
 		return rep, err
@@ -213,7 +225,43 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if err := cityYear(ctx, db, fx, &rep); err != nil {
 		return rep, err
 	}
+	fmt.Fprintln(o.Log, "measuring the drill-down lists…")
+	if err := drillDown(ctx, db, fx, o, &rep); err != nil {
+		return rep, err
+	}
+	if o.Spawn != nil {
+		ts.Close()
+		for _, n := range []int{1, 2} {
+			fmt.Fprintf(o.Log, "measuring %d serve process(es) behind one address…\n", n)
+			pr, err := processes(ctx, o, n, tokens, codes, body)
+			if err != nil {
+				return rep, err
+			}
+			rep.Processes = append(rep.Processes, pr)
+		}
+	}
 	return rep, nil
+}
+
+// Handler is the API as serve runs it on db, behind the same middleware,
+// with a trivial handler at /bench/trivial beside it.
+func Handler(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer) (http.Handler, error) {
+	cfg := config.Default()
+	cfg.DB, cfg.FilesDir = "bench", filesDir
+	a, err := app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
+	if err != nil {
+		return nil, err
+	}
+	// The trivial handler goes through the same middleware as the API.
+	trivial := func(mux *http.ServeMux) {
+		mux.HandleFunc("GET /bench/trivial", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"ok":true}` + "\n"))
+		})
+	}
+	srv := server.New(server.Options{Log: slog.New(slog.DiscardHandler), Health: db,
+		Register: []func(*http.ServeMux){a.API.Register, trivial}})
+	return srv.Handler, nil
 }
 
 // cityYear times the city's II.06a report over the last calendar year,
@@ -265,29 +313,51 @@ func cityYear(ctx context.Context, db *store.DB, fx *fixture, rep *Report) error
 // load runs fn from Concurrency workers for Duration and returns successful
 // calls per second; the first error stops it.
 func load(ctx context.Context, o Options, fn func(worker, i int) error) (float64, error) {
+	m, err := loadLat(ctx, o, fn)
+	return m.PerSecond, err
+}
+
+// Throughput is a load measure: successful calls per second and the
+// latency of the calls.
+type Throughput struct {
+	PerSecond float64
+	P50, P99  time.Duration
+}
+
+func (t Throughput) String() string {
+	return fmt.Sprintf("%.0f/s, p50 %s, p99 %s", t.PerSecond, t.P50.Round(10*time.Microsecond), t.P99.Round(10*time.Microsecond))
+}
+
+// loadLat is load that also records each call's latency.
+func loadLat(ctx context.Context, o Options, fn func(worker, i int) error) (Throughput, error) {
 	var n atomic.Int64
 	var firstErr atomic.Value
 	deadline := time.Now().Add(o.Duration)
 	start := time.Now()
 	var wg sync.WaitGroup
+	lat := make([][]time.Duration, o.Concurrency)
 	for w := range o.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				t0 := time.Now()
 				if err := fn(w, i); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
+				lat[w] = append(lat[w], time.Since(t0))
 				n.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
 	if e := firstErr.Load(); e != nil {
-		return 0, e.(error)
+		return Throughput{}, e.(error)
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), nil
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	return Throughput{PerSecond: float64(n.Load()) / time.Since(start).Seconds(), P50: percentile(all, 0.5), P99: percentile(all, 0.99)}, nil
 }
 
 // rawCommits measures single-row INSERT transactions through the same

@@ -3,6 +3,8 @@ package bench
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,14 +19,41 @@ func TestRunSmall(t *testing.T) {
 	for _, e := range storetest.Engines {
 		t.Run(string(e), func(t *testing.T) {
 			db := storetest.Open(t, e)
-			rep, err := Run(context.Background(), Options{DB: db, FilesDir: t.TempDir(), Dossiers: 3000,
-				Duration: 300 * time.Millisecond, Concurrency: 8, Queries: 40})
+			files := t.TempDir()
+			// Two API servers on the one store stand for two serve
+			// processes (the bench command starts real ones).
+			var spawned int
+			spawn := func(ctx context.Context, n int) ([]string, func(), error) {
+				var urls []string
+				var servers []*httptest.Server
+				for range n {
+					h, err := Handler(ctx, db, files, io.Discard)
+					if err != nil {
+						return nil, nil, err
+					}
+					s := httptest.NewServer(h)
+					servers = append(servers, s)
+					urls = append(urls, s.URL)
+				}
+				spawned += n
+				return urls, func() {
+					for _, s := range servers {
+						s.Close()
+					}
+				}, nil
+			}
+			rep, err := Run(context.Background(), Options{DB: db, FilesDir: files, Dossiers: 3000,
+				Duration: 300 * time.Millisecond, Concurrency: 8, Queries: 40, Spawn: spawn})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if rep.RawCommits <= 0 || rep.Submissions <= 0 || rep.Tracking <= 0 || rep.Trivial <= 0 || rep.WorklistP95 <= 0 || rep.WorklistQueries < 40 ||
-				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 {
+				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 || rep.DrillQueries < 10 || rep.DrillP95 <= 0 ||
+				rep.SubmissionsLat.P99 <= 0 || rep.TrackingLat.P99 <= 0 {
 				t.Fatalf("missing figures: %+v", rep)
+			}
+			if spawned != 3 || len(rep.Processes) != 2 || rep.Processes[1].N != 2 || rep.Processes[1].Submissions.PerSecond <= 0 || rep.Processes[1].Tracking.PerSecond <= 0 {
+				t.Errorf("the measure through one and two servers is missing: %d servers started, %+v", spawned, rep.Processes)
 			}
 			if !rep.CityYearEqual {
 				t.Errorf("the city's yearly report from the summary differs from the scan")
@@ -35,7 +64,7 @@ func TestRunSmall(t *testing.T) {
 			}
 			var out bytes.Buffer
 			rep.Print(&out)
-			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions/s", "public tracking lookups/s", "p95", "city's yearly report"} {
+			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions", "public tracking lookups", "p95", "2 serve process(es) behind one address", "city's yearly report", "drill-down lists"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("report lacks %q:\n%s", want, out.String())
 				}

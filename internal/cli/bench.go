@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -23,6 +26,7 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	duration := fs.Duration("duration", 5*time.Second, "length of each throughput measure")
 	conc := fs.Int("concurrency", 64, "concurrent clients")
 	queries := fs.Int("queries", 2000, "worklist queries")
+	procs := fs.Bool("processes", false, "also measure submissions and tracking through one address in front of one, then two, `motcua serve` processes on the same store")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,11 +61,80 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	if _, err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	rep, err := bench.Run(ctx, bench.Options{DB: db, FilesDir: filepath.Join(tmp, "files"), Dossiers: *dossiers,
-		Duration: *duration, Concurrency: *conc, Queries: *queries, Log: env.Stderr})
+	o := bench.Options{DB: db, FilesDir: filepath.Join(tmp, "files"), Dossiers: *dossiers,
+		Duration: *duration, Concurrency: *conc, Queries: *queries, Log: env.Stderr}
+	if *procs {
+		o.Spawn = func(ctx context.Context, n int) ([]string, func(), error) {
+			return spawnServe(ctx, n, target, o.FilesDir)
+		}
+	}
+	rep, err := bench.Run(ctx, o)
 	if err != nil {
 		return err
 	}
 	rep.Print(env.Stdout)
 	return nil
+}
+
+// servingAt is the line serve prints once it listens.
+var servingAt = regexp.MustCompile(`open (http://\S+)/`)
+
+// spawnServe starts n `motcua serve` processes (this executable) on the
+// store dsn and the files directory, each on a free loopback port, and
+// waits until each serves.
+func spawnServe(ctx context.Context, n int, dsn, filesDir string) ([]string, func(), error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, nil, err
+	}
+	var cmds []*exec.Cmd
+	stop := func() {
+		for _, c := range cmds {
+			_ = c.Process.Signal(os.Interrupt)
+		}
+		for _, c := range cmds {
+			_ = c.Wait()
+		}
+	}
+	var urls []string
+	for range n {
+		cmd := exec.CommandContext(ctx, self, "serve", "--db", dsn, "--files", filesDir, "--addr", "127.0.0.1:0", "--log-level", "warn")
+		cmd.Env = os.Environ()
+		cmd.Stderr = os.Stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		if err := cmd.Start(); err != nil {
+			stop()
+			return nil, nil, fmt.Errorf("starting serve: %w", err)
+		}
+		cmds = append(cmds, cmd)
+		found := make(chan string, 1)
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				if m := servingAt.FindStringSubmatch(sc.Text()); m != nil {
+					select {
+					case found <- m[1]:
+					default:
+					}
+				}
+			}
+			close(found)
+		}()
+		select {
+		case u, ok := <-found:
+			if !ok {
+				stop()
+				return nil, nil, fmt.Errorf("serve exited before serving")
+			}
+			urls = append(urls, u)
+		case <-time.After(time.Minute):
+			stop()
+			return nil, nil, fmt.Errorf("serve not serving after a minute")
+		}
+	}
+	return urls, stop, nil
 }

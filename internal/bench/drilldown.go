@@ -1,0 +1,66 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/stats"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// drillKinds are the figures a leader follows most: the overdue list, the
+// late and the in-progress ones, what was received online.
+var drillKinds = []store.DrillKind{store.DrillOverdue, store.DrillFinishedLate, store.DrillWithin, store.DrillReceivedOnline}
+
+// drillDown times the dashboards' drill-down lists (store.DrillDown, the
+// query behind /can-bo/thong-ke/ho-so) over the last twelve months: the
+// first page of 50 and, where there is one, the next, for the city, 10
+// districts and 30 communes drawn at random, each figure of drillKinds.
+// It is timed at the store, not through the page: the page needs a staff
+// session, and its rendering is not what grows with the dossiers.
+func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *Report) error {
+	r := rand.New(rand.NewPCG(5, 13))
+	var units []*org.Unit
+	for i := range fx.units {
+		if fx.units[i].Kind == org.KindCity {
+			units = append(units, &fx.units[i])
+		}
+	}
+	for range 10 {
+		units = append(units, &fx.districts[r.IntN(len(fx.districts))])
+	}
+	for range 30 {
+		units = append(units, &fx.communes[r.IntN(len(fx.communes))])
+	}
+	now := time.Now()
+	to := now
+	from := now.AddDate(-1, 0, 0)
+	var lat []time.Duration
+	for round := 0; len(lat) < o.Queries/4 || round == 0; round++ {
+		for _, u := range units {
+			for _, k := range drillKinds {
+				t0 := time.Now()
+				_, next, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, 0, 50)
+				if err != nil {
+					return fmt.Errorf("drill-down: %w", err)
+				}
+				lat = append(lat, time.Since(t0))
+				if next != 0 {
+					t0 = time.Now()
+					if _, _, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, next, 50); err != nil {
+						return fmt.Errorf("drill-down: %w", err)
+					}
+					lat = append(lat, time.Since(t0))
+				}
+			}
+		}
+	}
+	slices.Sort(lat)
+	rep.DrillQueries = len(lat)
+	rep.DrillP50, rep.DrillP95, rep.DrillP99 = percentile(lat, 0.5), percentile(lat, 0.95), percentile(lat, 0.99)
+	return nil
+}
