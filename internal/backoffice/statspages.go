@@ -156,28 +156,6 @@ func (h *Handler) registerStats(mux *http.ServeMux) {
 	mux.Handle("GET "+statsPath+"/ho-so", h.page(h.drillPage))
 }
 
-// statsRoles are the roles that read figures: leaders, heads of offices
-// and administrators. Desk and specialist staff have their own worklists.
-var statsRoles = []org.Role{org.RoleLeader, org.RoleHead, org.RoleUnitAdmin, org.RoleCityAdmin}
-
-// statsReader reports whether a role of the member in the acting unit
-// reads figures.
-func statsReader(s *staff) bool {
-	for _, r := range s.rolesIn(s.Unit.UnitID) {
-		if slices.Contains(statsRoles, r) {
-			return true
-		}
-	}
-	return false
-}
-
-// StatsReader reports whether the member may open the dashboards in the
-// acting unit, for the navigation's link.
-func (f Frame) StatsReader() bool { return statsReader(f.Staff) }
-
-var errStatsForbidden = apperr.New(apperr.Forbidden, "stats_readers_only",
-	"Chỉ lãnh đạo, trưởng phòng và quản trị viên được xem thống kê.", "Only leaders, heads of office and administrators may read the statistics.")
-
 // statsScope is what a dashboard or a drill-down is about, read from the
 // query: the unit, the period (a preset ky or the dates typed), the scope
 // (pham-vi=rieng: the unit's own dossiers) and a procedure.
@@ -437,9 +415,6 @@ func (h *Handler) periodOptions(lang string, now time.Time, loc *time.Location, 
 
 // statsPage serves /can-bo/thong-ke?unit=&ky=&from=&to=&pham-vi=&sap-xep=.
 func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) error {
-	if !statsReader(s) {
-		return errStatsForbidden
-	}
 	st, err := h.statsStoreOf()
 	if err != nil {
 		return err
@@ -655,9 +630,6 @@ type drillView struct {
 // drillPage serves /can-bo/thong-ke/ho-so?unit=&ky=&from=&to=&loai=&thu-tuc=&pham-vi=&sau=:
 // the dossiers behind one figure, 50 a page, in the order of their ids.
 func (h *Handler) drillPage(w http.ResponseWriter, r *http.Request, s *staff) error {
-	if !statsReader(s) {
-		return errStatsForbidden
-	}
 	st, err := h.statsStoreOf()
 	if err != nil {
 		return err

@@ -55,12 +55,13 @@ func TestStatsPages(t *testing.T) {
 			finish(&d3)
 			clk.Set(time.Date(2025, 3, 5, 10, 0, 0, 0, vn))
 
-			// Who reads: leaders and administrators; not the desk.
+			// Who reads: every member, the units stats.CanRead allows (as
+			// the API and the reports): the desk its own ward, not above.
 			recB := login(t, env, "ht.receptionist")
-			want(t, "receptionist", recB.get("/can-bo/thong-ke"), 403)
-			if p := recB.get("/can-bo/"); strings.Contains(p.body, `href="/can-bo/thong-ke"`) {
-				t.Fatal("the desk is offered the statistics")
-			}
+			want(t, "receptionist's nav", recB.get("/can-bo/"), 200, `href="/can-bo/thong-ke"`)
+			want(t, "receptionist", recB.get("/can-bo/thong-ke?ky=2025-03"), 200, "Phường Hàng Trống", `id="h-online"`)
+			want(t, "receptionist reads the district", recB.get("/can-bo/thong-ke?unit="+apptest.HoanKiem), 404)
+			want(t, "receptionist drills into the district", recB.get("/can-bo/thong-ke/ho-so?loai=overdue&unit="+apptest.HoanKiem), 404)
 			htLead := login(t, env, "ht.leader")
 			want(t, "ward leader's nav", htLead.get("/can-bo/"), 200, `href="/can-bo/thong-ke"`)
 			want(t, "ward leader", htLead.get("/can-bo/thong-ke?ky=2025-03"), 200, "Phường Hàng Trống", `id="h-online"`)
@@ -191,6 +192,38 @@ func TestDashboardCountsSubtree(t *testing.T) {
 			}
 			// The statistics say the same of the city.
 			want(t, "city statistics", login(t, env, "city.admin").get("/can-bo/thong-ke?ky=2025-04"), 200, `id="h-overdue"><a href="`, `">4</a></dd>`)
+		})
+	}
+}
+
+// TestDashboardMoreOverdueKeepsTheSubtree: past a page of overdue dossiers
+// the city's dashboard links to the whole list, and the link keeps the
+// subtree (it once dropped it, and the city saw only its own dossiers).
+func TestDashboardMoreOverdueKeepsTheSubtree(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env, clk := startMonday(t, e)
+			citizen := env.Login(apptest.CitizenA)
+			rec := env.Login("ht.receptionist")
+			const pageSize = 50 // the back office's page
+			var last string
+			for range pageSize + 1 {
+				d := citizen.Submit(apptest.HangTrong)
+				rec.MustAct(&d, "receive", nil)
+				last = d.Code
+			}
+			clk.Set(time.Date(2025, 4, 1, 10, 0, 0, 0, vn))
+			admin := login(t, env, "city.admin")
+			p := admin.get("/can-bo/")
+			want(t, "city dashboard", p, 200, `id="count-overdue">51</a>`, `href="/can-bo/ho-so?loai=qua-han&pham-vi=cap-duoi" id="overdue-more"`)
+			if got := strings.Count(p.body, `<tr id="overdue-`); got != pageSize {
+				t.Errorf("%d overdue dossiers listed on the dashboard, want %d", got, pageSize)
+			}
+			// The link lists the ward's dossiers to the city.
+			l := admin.get("/can-bo/ho-so?loai=qua-han&pham-vi=cap-duoi")
+			want(t, "the whole overdue list", l, 200, last)
+			// The ward's own dashboard has no subtree to keep.
+			want(t, "ward dashboard", login(t, env, "ht.receptionist").get("/can-bo/"), 200, `href="/can-bo/ho-so?loai=qua-han" id="overdue-more"`)
 		})
 	}
 }
