@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -198,11 +199,10 @@ func (h *Handler) indexPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		units = append(units, kids...)
 	}
-	rows, err := h.indexRows(ctx, src, units, from, to, now)
+	rows, err := h.rankedRows(ctx, src, units, from, to, now)
 	if err != nil {
 		return err
 	}
-	stats.RankPeers(rows)
 	v := h.indexView(r, from, to, sortBy)
 	v.Groups = h.indexGroups(r, rows, sortBy)
 	h.renderIndex(w, r, "index", v)
@@ -249,11 +249,10 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("listing the units below %s for the index: %w", u.Code, err)
 	}
-	rows, err := h.indexRows(ctx, src, append(peers, kids...), from, to, now)
+	rows, err := h.rankedRows(ctx, src, append(peers, kids...), from, to, now)
 	if err != nil {
 		return err
 	}
-	stats.RankPeers(rows)
 	v := h.indexView(r, from, to, sortBy)
 	v.Parent = parent
 	for _, row := range rows[:len(peers)] {
@@ -264,19 +263,27 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Groups = h.indexGroups(r, rows[len(peers):], sortBy)
 
-	svc := stats.Service{Store: src, Now: h.now}
-	rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to, By: "procedure", NoLevel4: true})
-	if err != nil {
-		return fmt.Errorf("reading the figures of %s by procedure for the index: %w", u.Code, err)
-	}
-	times, err := src.IndexTimesByProcedure(ctx, u, from, to)
+	cached, err := h.indexFigures.get(ctx, "procedures|"+u.Code+"|"+from.Format(time.RFC3339), now, h.cacheTTL(), func() (any, error) {
+		svc := stats.Service{Store: src, Now: h.now}
+		rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to, By: "procedure", NoLevel4: true})
+		if err != nil {
+			return nil, fmt.Errorf("reading the figures of %s by procedure for the index: %w", u.Code, err)
+		}
+		times, err := src.IndexTimesByProcedure(ctx, u, from, to)
+		if err != nil {
+			return nil, err
+		}
+		procs := make([]stats.IndexRow, 0, len(rep.Rows))
+		for _, pr := range rep.Rows {
+			procs = append(procs, stats.NewIndexRow(pr.Procedure, pr.ProcedureName, pr, times[pr.Procedure]))
+		}
+		return procs, nil
+	})
 	if err != nil {
 		return err
 	}
-	procs := make([]stats.IndexRow, 0, len(rep.Rows))
-	for _, pr := range rep.Rows {
-		procs = append(procs, stats.NewIndexRow(pr.Procedure, pr.ProcedureName, pr, times[pr.Procedure]))
-	}
+	// A copy: the cached rows are shared by concurrent requests.
+	procs := slices.Clone(cached.([]stats.IndexRow))
 	stats.SortIndex(procs, sortBy)
 	for _, p := range procs {
 		line := h.indexLine(r, p, sortBy)
@@ -285,6 +292,28 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.renderIndex(w, r, "index-unit", v)
 	return nil
+}
+
+// rankedRows is indexRows ranked among peers, kept for the cache TTL by
+// the period's first day and the units (indexmemo.go). Callers must not
+// change the rows: they are shared.
+func (h *Handler) rankedRows(ctx context.Context, src IndexStore, units []org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
+	codes := make([]string, len(units))
+	for i, u := range units {
+		codes[i] = u.Code
+	}
+	v, err := h.indexFigures.get(ctx, "units|"+from.Format(time.RFC3339)+"|"+strings.Join(codes, ","), now, h.cacheTTL(), func() (any, error) {
+		rows, err := h.indexRows(ctx, src, units, from, to, now)
+		if err != nil {
+			return nil, err
+		}
+		stats.RankPeers(rows)
+		return rows, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]stats.IndexRow), nil
 }
 
 // indexRows reads the figures of each unit's subtree (Own false) and

@@ -114,6 +114,8 @@ type Handler struct {
 	cop   *http.CrossOriginProtection
 	mu    sync.Mutex
 	cache *snapshot
+	// indexFigures keeps the public index's figures (indexmemo.go).
+	indexFigures indexMemo
 	// Index is the public service index's store (index.go).
 	Index IndexStore
 }
@@ -301,13 +303,18 @@ type snapshot struct {
 
 const topProcedures = 8
 
+// cacheTTL is CacheTTL, a minute by default.
+func (h *Handler) cacheTTL() time.Duration {
+	if h.CacheTTL == 0 {
+		return time.Minute
+	}
+	return h.CacheTTL
+}
+
 // snapshot returns the cached figures, refreshed when older than the TTL
 // or when fresh is set.
 func (h *Handler) snapshot(ctx context.Context, fresh bool) (*snapshot, error) {
-	ttl := h.CacheTTL
-	if ttl == 0 {
-		ttl = time.Minute
-	}
+	ttl := h.cacheTTL()
 	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()

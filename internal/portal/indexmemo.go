@@ -1,0 +1,88 @@
+package portal
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// indexMemo keeps the public index's figures for the portal's cache TTL
+// (the page already tells browsers to keep it five minutes): the page is
+// public, the same for everyone and costly (a year of dossiers for the
+// medians), so that a crowd of visitors, or one visitor reloading, costs
+// one computation per key and TTL, not one per request. Concurrent
+// requests for a key being computed wait for it instead of computing it
+// again. The figures are aggregates over twelve months; no dossier's
+// status is ever read from here.
+type indexMemo struct {
+	mu sync.Mutex
+	m  map[string]*memoEntry
+}
+
+type memoEntry struct {
+	at   time.Time
+	done chan struct{}
+	v    any
+	err  error
+}
+
+// memoMax bounds the keys kept (units × periods); past it, expired keys
+// are dropped, and if none is, the new answer is not kept.
+const memoMax = 2048
+
+// get answers key's value computed at most ttl ago (by the portal's
+// clock), computing it with fn otherwise. Errors are not kept.
+func (c *indexMemo) get(ctx context.Context, key string, now time.Time, ttl time.Duration, fn func() (any, error)) (any, error) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]*memoEntry{}
+	}
+	e := c.m[key]
+	if e != nil {
+		select {
+		case <-e.done:
+			if age := now.Sub(e.at); e.err == nil && age < ttl && age >= 0 {
+				c.mu.Unlock()
+				return e.v, nil
+			}
+			e = nil
+		default:
+		}
+	}
+	if e != nil { // being computed by another request
+		c.mu.Unlock()
+		select {
+		case <-e.done:
+			return e.v, e.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if len(c.m) >= memoMax {
+		for k, old := range c.m {
+			select {
+			case <-old.done:
+				if now.Sub(old.at) >= ttl || old.err != nil {
+					delete(c.m, k)
+				}
+			default:
+			}
+		}
+	}
+	e = &memoEntry{at: now, done: make(chan struct{})}
+	keep := len(c.m) < memoMax
+	if keep {
+		c.m[key] = e
+	}
+	c.mu.Unlock()
+	e.v, e.err = fn()
+	close(e.done)
+	if e.err != nil && keep {
+		c.mu.Lock()
+		if c.m[key] == e {
+			delete(c.m, key)
+		}
+		c.mu.Unlock()
+	}
+	return e.v, e.err
+}

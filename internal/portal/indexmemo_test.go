@@ -1,0 +1,71 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestIndexMemo(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	var calls atomic.Int64
+	count := func() (any, error) { return calls.Add(1), nil }
+	var m indexMemo
+	get := func(key string, at time.Time) int64 {
+		v, err := m.get(ctx, key, at, time.Minute, count)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(int64)
+	}
+	for _, tc := range []struct {
+		name string
+		key  string
+		at   time.Time
+		want int64
+	}{
+		{"first computes", "a", t0, 1},
+		{"within the TTL is kept", "a", t0.Add(59 * time.Second), 1},
+		{"another key computes", "b", t0, 2},
+		{"past the TTL computes again", "a", t0.Add(time.Minute), 3},
+		{"a clock set back computes again", "a", t0.Add(-time.Second), 4},
+	} {
+		if got := get(tc.key, tc.at); got != tc.want {
+			t.Errorf("%s: got answer %d, want %d", tc.name, got, tc.want)
+		}
+	}
+
+	// An error is answered, not kept.
+	boom := errors.New("boom")
+	if _, err := m.get(ctx, "c", t0, time.Minute, func() (any, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatalf("error: %v", err)
+	}
+	if v, err := m.get(ctx, "c", t0, time.Minute, count); err != nil || v.(int64) != 5 {
+		t.Fatalf("after an error: %v, %v; want a new computation", v, err)
+	}
+
+	// Concurrent requests for one key share one computation.
+	var n atomic.Int64
+	release := make(chan struct{})
+	slow := func() (any, error) { n.Add(1); <-release; return "figures", nil }
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if v, err := m.get(ctx, "d", t0, time.Minute, slow); err != nil || v != "figures" {
+				t.Errorf("shared computation: %v, %v", v, err)
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n.Load() != 1 {
+		t.Errorf("%d computations for 8 concurrent requests, want 1", n.Load())
+	}
+}
