@@ -139,7 +139,16 @@ func (db *DB) satisfaction(ctx context.Context, unit *org.Unit, from, to time.Ti
 func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
 	// Periods of whole days read the summary kept with each event (see
 	// summary.go); the others scan the dossiers.
-	if out, ok, err := db.summaryRows(ctx, unit, from, to, now, own, flt, group); ok || err != nil {
+	sumTo := to
+	if !midnight(to) && !to.Before(now) {
+		// A period running to now (the dashboards' default, the public
+		// index): nothing is received, finished or rated after now, so
+		// the rest of today adds nothing, and the summary, which counts
+		// whole days, answers it; overdue is still judged at now.
+		y, m, d := to.In(Zone).Date()
+		sumTo = time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
+	}
+	if out, ok, err := db.summaryRows(ctx, unit, from, sumTo, now, own, flt, group); ok || err != nil {
 		return out, err
 	}
 	return db.scanStatsRows(ctx, unit, from, to, now, own, flt, group)

@@ -301,6 +301,10 @@ func checkSummaryAnswers(t *testing.T, f *fixture) {
 		{day(4, 10), day(4, 11), driveHorizon.Add(time.Hour)},
 		{day(2, 1), day(4, 1), day(4, 10)},
 		{day(3, 1), day(3, 2), day(3, 1).Add(9 * time.Hour)},
+		// Up to now, a time of day (the dashboards' default period, the
+		// public index): answered from the summary's whole days.
+		{day(3, 1), driveHorizon.Add(2 * time.Hour), driveHorizon.Add(2 * time.Hour)},
+		{day(4, 1), driveHorizon.Add(3 * time.Hour), driveHorizon.Add(2 * time.Hour)},
 	}
 	compared := 0
 	for _, p := range periods {
