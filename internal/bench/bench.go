@@ -70,6 +70,9 @@ type Report struct {
 	// and counted from the dossiers; CityYearEqual says they agree.
 	CityYearSummary, CityYearScan time.Duration
 	CityYearEqual                 bool
+	// Pages are the monitoring centre's pages and reports, timed whole
+	// (dashboard.go).
+	Pages []PageTiming
 	// DrillQueries drill-down lists were timed (drilldown.go).
 	DrillQueries                 int
 	DrillP50, DrillP95, DrillP99 time.Duration
@@ -93,6 +96,9 @@ func (r Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "city's yearly report: %s from the summary, %s scanning the dossiers (same figures: %v)\n",
 		r.CityYearSummary.Round(10*time.Microsecond), r.CityYearScan.Round(10*time.Microsecond), r.CityYearEqual)
+	for _, p := range r.Pages {
+		fmt.Fprintln(w, p)
+	}
 	fmt.Fprintf(w, "drill-down lists (city, districts, communes; overdue, late, in progress, received online), %d queries: p50 %s, p95 %s, p99 %s\n",
 		r.DrillQueries, r.DrillP50.Round(10*time.Microsecond), r.DrillP95.Round(10*time.Microsecond), r.DrillP99.Round(10*time.Microsecond))
 	for _, p := range r.Processes {
@@ -223,6 +229,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	fmt.Fprintln(o.Log, "measuring the city's yearly report…")
 	if err := cityYear(ctx, db, fx, &rep); err != nil {
+		return rep, err
+	}
+	fmt.Fprintln(o.Log, "measuring the dashboards and reports…")
+	if err := dashboards(ctx, db, fx, o, &rep); err != nil {
 		return rep, err
 	}
 	fmt.Fprintln(o.Log, "measuring the drill-down lists…")

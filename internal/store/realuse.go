@@ -24,17 +24,29 @@ import (
 // offers a service online or received a dossier of one, by unit name
 // (then code).
 func (db *DB) RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
-	return db.realUse(ctx, unit, from, to, now, false)
+	return db.realUse(ctx, unit, from, to, now, false, true)
 }
 
 // RealUseByProcedure returns one row per procedure offered online in the
 // subtree of unit or with a dossier received there, by procedure code:
 // Offered and Used count units.
 func (db *DB) RealUseByProcedure(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
-	return db.realUse(ctx, unit, from, to, now, true)
+	return db.realUse(ctx, unit, from, to, now, true, true)
 }
 
-func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, byProcedure bool) ([]stats.RealUse, error) {
+// ScanRealUse is RealUseByUnit (RealUseByProcedure with byProcedure)
+// counted from the dossiers themselves, without the summary: for checking
+// the summary.
+func (db *DB) ScanRealUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, byProcedure bool) ([]stats.RealUse, error) {
+	return db.realUse(ctx, unit, from, to, now, byProcedure, false)
+}
+
+// realUse counts from the summary's reception counters (stats_daily:
+// recv_online says a (unit, procedure) received an online dossier on a
+// day, recv_l3 and recv_l3_online are the dossiers of versions offered
+// online) when the period is whole local days, or runs to now; from the
+// dossiers otherwise, or without useSummary.
+func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, byProcedure, useSummary bool) ([]stats.RealUse, error) {
 	at := to
 	if now.Before(at) {
 		at = now
@@ -60,12 +72,43 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		}
 		return r
 	}
-	lo, hi, f, t := unit.Path, pathUpper(unit.Path), utc(from), utc(to)
+	lo, hi := unit.Path, pathUpper(unit.Path)
+	var f, t any = utc(from), utc(to)
+	sumTo := to
+	if !midnight(to) && !to.Before(now) {
+		// Nothing is received after now (see statsRows).
+		y, m, d := to.In(Zone).Date()
+		sumTo = time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
+	}
+	// A (unit, procedure) used: an online dossier received there in the
+	// period; and the dossiers of versions offered online.
+	usedSQL := `EXISTS (SELECT 1 FROM dossiers d WHERE d.received_unit_id = u.id AND d.procedure_id = p.id
+				AND d.channel = 'online' AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (` + sqlUncounted + `))`
+	dossiersSQL := `
+		SELECT ` + dkey + `, ` + dname + `, COUNT(*), COALESCE(SUM(CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END), 0)
+		FROM dossiers d
+		JOIN units ru ON ru.id = d.received_unit_id
+		JOIN procedures p ON p.id = d.procedure_id
+		JOIN procedure_versions v ON v.id = d.procedure_version_id
+		WHERE ru.path >= $1 AND ru.path < $2 AND v.level >= 3
+			AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (` + sqlUncounted + `)
+		GROUP BY ` + dkey + `, ` + dname
+	if useSummary && midnight(from) && midnight(sumTo) {
+		f, t = dayOf(from), dayOf(sumTo)
+		usedSQL = `EXISTS (SELECT 1 FROM stats_daily s WHERE s.unit_id = u.id AND s.procedure_id = p.id
+				AND s.day >= $3 AND s.day < $4 AND s.recv_online > 0)`
+		dossiersSQL = `
+		SELECT ` + dkey + `, ` + dname + `, SUM(s.recv_l3), SUM(s.recv_l3_online)
+		FROM stats_daily s
+		JOIN units ru ON ru.id = s.unit_id
+		JOIN procedures p ON p.id = s.procedure_id
+		WHERE ru.path >= $1 AND ru.path < $2 AND s.day >= $3 AND s.day < $4
+		GROUP BY ` + dkey + `, ` + dname + `
+		HAVING SUM(s.recv_l3) > 0`
+	}
 	rows, err := db.reportQuery(ctx, `
 		SELECT `+key+`, `+name+`, COUNT(*),
-			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossiers d WHERE d.received_unit_id = u.id AND d.procedure_id = p.id
-				AND d.channel = 'online' AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (`+sqlUncounted+`))
-				THEN 1 ELSE 0 END), 0)
+			COALESCE(SUM(CASE WHEN `+usedSQL+` THEN 1 ELSE 0 END), 0)
 		FROM procedure_units pu
 		JOIN units u ON u.id = pu.unit_id
 		JOIN procedures p ON p.id = pu.procedure_id
@@ -89,15 +132,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
 	}
 	rows.Close()
-	rows, err = db.reportQuery(ctx, `
-		SELECT `+dkey+`, `+dname+`, COUNT(*), COALESCE(SUM(CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END), 0)
-		FROM dossiers d
-		JOIN units ru ON ru.id = d.received_unit_id
-		JOIN procedures p ON p.id = d.procedure_id
-		JOIN procedure_versions v ON v.id = d.procedure_version_id
-		WHERE ru.path >= $1 AND ru.path < $2 AND v.level >= 3
-			AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (`+sqlUncounted+`)
-		GROUP BY `+dkey+`, `+dname, lo, hi, f, t)
+	rows, err = db.reportQuery(ctx, dossiersSQL, lo, hi, f, t)
 	if err != nil {
 		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
 	}

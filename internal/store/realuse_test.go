@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -93,6 +95,51 @@ func TestRealUse(t *testing.T) {
 			if used := r.Unit == f.cy.Code; (r.Used == 1) != used {
 				t.Errorf("February, %s: %+v", r.Unit, r)
 			}
+		}
+	})
+}
+
+// TestRealUseSummaryAnswersAsTheScan: after a random mix of actions, the
+// measure of real use read from the summary's reception counters equals
+// the count from the dossiers, for whole-day periods and periods to now.
+func TestRealUseSummaryAnswersAsTheScan(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		driveSummary(t, f, 1500, true)
+		day := func(m, d int) time.Time { return time.Date(2025, time.Month(m), d, 0, 0, 0, 0, ict) }
+		compared := 0
+		for _, p := range []struct{ from, to, now time.Time }{
+			{day(1, 1), day(2, 1), day(6, 1)},
+			{day(2, 15), day(4, 1), day(6, 1)},
+			{day(3, 1), driveHorizon.Add(2 * time.Hour), driveHorizon.Add(2 * time.Hour)},
+			{day(1, 1), day(12, 31), driveHorizon},
+		} {
+			for _, u := range []*org.Unit{f.city, f.district, f.cx, f.dep} {
+				for _, byProc := range []bool{false, true} {
+					var got []stats.RealUse
+					var err error
+					if byProc {
+						got, err = f.db.RealUseByProcedure(ctx, u, p.from, p.to, p.now)
+					} else {
+						got, err = f.db.RealUseByUnit(ctx, u, p.from, p.to, p.now)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := f.db.ScanRealUse(ctx, u, p.from, p.to, p.now, byProc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					compared += len(want)
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%s–%s, %s by procedure %v:\nsummary %+v\nscan    %+v", p.from.Format("02/01"), p.to.Format("02/01 15:04"), u.Code, byProc, got, want)
+					}
+				}
+			}
+		}
+		if compared == 0 {
+			t.Fatal("nothing compared")
 		}
 	})
 }

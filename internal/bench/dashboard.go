@@ -1,0 +1,128 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/motcua/motcua/internal/account"
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/config"
+	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/store"
+)
+
+// PageTiming is how long one page or report took, over several requests.
+type PageTiming struct {
+	Name     string
+	Runs     int
+	Min, P50 time.Duration
+}
+
+func (p PageTiming) String() string {
+	return fmt.Sprintf("%-58s best %8s, median %8s (%d requests)", p.Name, p.Min.Round(10*time.Microsecond), p.P50.Round(10*time.Microsecond), p.Runs)
+}
+
+// dashboards times what a city administrator opens, through the whole
+// application (session, page or API, rendering): the statistics dashboard
+// of the city for last calendar year (headline, a table per child unit
+// and per procedure, 12-month trends, real use), and form II.06a of the
+// same year as JSON and .xlsx; then the public index (no login).
+func dashboards(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *Report) error {
+	var city *org.Unit
+	for i := range fx.units {
+		if fx.units[i].Kind == org.KindCity {
+			city = &fx.units[i]
+		}
+	}
+	if city == nil {
+		return fmt.Errorf("the fixture has no city")
+	}
+	cfg := config.Default()
+	cfg.DB, cfg.FilesDir = "bench", o.FilesDir
+	a, err := app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
+	if err != nil {
+		return err
+	}
+	ts := httptest.NewServer(a.Server.Handler)
+	defer ts.Close()
+	const password = "Bench-city-admin-2026!"
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	admin := &account.Account{Kind: account.KindStaff, Username: "bench.city.admin", FullName: "Quản trị thành phố (thử)", PasswordHash: hash}
+	if err := db.CreateStaff(ctx, admin, city.Code, org.RoleCityAdmin); err != nil {
+		return fmt.Errorf("creating the city administrator: %w", err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := browser.PostForm(ts.URL+"/dang-nhap", url.Values{"username": {admin.Username}, "password": {password}, "next": {"/can-bo/"}})
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return fmt.Errorf("the city administrator's login answered %d", resp.StatusCode)
+	}
+	tok, err := staffToken(ctx, db, *city, org.RoleLeader)
+	if err != nil {
+		return err
+	}
+	year := strconv.Itoa(time.Now().In(store.Zone).Year() - 1)
+	anon := &http.Client{}
+	get := func(c *http.Client, path, bearer string) error {
+		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+path, nil)
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("GET %s answered %d", path, resp.StatusCode)
+		}
+		return nil
+	}
+	for _, m := range []struct {
+		name   string
+		c      *http.Client
+		path   string
+		bearer string
+	}{
+		{"city dashboard, last year (/can-bo/thong-ke)", browser, "/can-bo/thong-ke?ky=" + year + "&unit=" + url.QueryEscape(city.Code), ""},
+		{"city II.06a, last year, JSON", anon, "/api/v1/reports/ii06a?format=json&period=" + year + "&unit=" + url.QueryEscape(city.Code), tok},
+		{"city II.06a, last year, .xlsx", anon, "/api/v1/reports/ii06a?format=xlsx&period=" + year + "&unit=" + url.QueryEscape(city.Code), tok},
+		{"city dashboard, this month to now (/can-bo/thong-ke)", browser, "/can-bo/thong-ke?unit=" + url.QueryEscape(city.Code), ""},
+		{"public index /chi-so (first visit, no cache)", anon, "/chi-so", ""},
+	} {
+		runs := 5
+		if m.path == "/chi-so" {
+			runs = 1 // later visits are answered from the portal's cache
+		}
+		var lat []time.Duration
+		for range runs {
+			t0 := time.Now()
+			if err := get(m.c, m.path, m.bearer); err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		slices.Sort(lat)
+		rep.Pages = append(rep.Pages, PageTiming{Name: m.name, Runs: runs, Min: lat[0], P50: percentile(lat, 0.5)})
+	}
+	return nil
+}
