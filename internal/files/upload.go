@@ -58,7 +58,8 @@ func (c *capped) Read(p []byte) (int, error) {
 
 // Accept checks that r holds a PDF, JPEG or PNG of at most limit bytes (by
 // its content, whatever its name says) and stages it in st; the caller
-// keeps or discards it. On error nothing is left in st.
+// syncs st before committing anything that refers to it (ReadMultipart
+// does), then keeps or discards it. On error nothing is left in st.
 func Accept(ctx context.Context, st Store, r io.Reader, filename string, limit int64) (Stored, error) {
 	br := bufio.NewReaderSize(r, 3072)
 	head, err := br.Peek(3072)
@@ -114,8 +115,8 @@ type Upload struct {
 	Stored
 }
 
-// Multipart is what ReadMultipart read. Its uploads are staged: Keep them
-// once the request is accepted; Discard (deferred right after
+// Multipart is what ReadMultipart read. Its uploads are staged and durable:
+// Keep them once the request is accepted; Discard (deferred right after
 // ReadMultipart) removes those not kept.
 type Multipart struct {
 	Fields  map[string]string // plain fields; a name sent twice keeps its last value
@@ -129,20 +130,22 @@ type Multipart struct {
 	kept bool
 }
 
-// Keep moves every upload into the store for good. A failure leaves the
-// staged files for Sweep, which recovers those a dossier refers to.
+// Keep moves every upload into the store for good and returns once the
+// moves are durable (one sync for all). A failure leaves the staged files
+// for Sweep, which recovers those a dossier refers to.
 func (m *Multipart) Keep(ctx context.Context) error {
 	return m.KeepSome(ctx, nil)
 }
 
-// KeepSome keeps the uploads which (nil: all) selects and discards the
-// others.
+// KeepSome keeps the uploads which (nil: all) selects, durably like Keep,
+// and discards the others.
 func (m *Multipart) KeepSome(ctx context.Context, which func(Upload) bool) error {
 	if m == nil || m.kept {
 		return nil
 	}
 	m.kept = true
 	var errs []error
+	kept := 0
 	for _, u := range m.Uploads {
 		if which != nil && !which(u) {
 			_ = m.st.Discard(u.Staged)
@@ -150,6 +153,13 @@ func (m *Multipart) KeepSome(ctx context.Context, which func(Upload) bool) error
 		}
 		if err := m.st.Keep(ctx, u.Staged); err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		kept++
+	}
+	if kept > 0 {
+		if err := m.st.Sync(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("keeping uploads: %w", err))
 		}
 	}
 	return errors.Join(errs...)
@@ -204,8 +214,11 @@ func bodyError(err error, lim Limits) error {
 // a 400 (bad_multipart). A file part with an empty file name (a file input
 // left empty) reads as an empty plain field. With keepGoing, a file Accept
 // refuses is recorded in Rejected and reading goes on, so that a form can
-// show every problem at once; everything else stays fatal. On error
-// nothing is left staged.
+// show every problem at once; everything else stays fatal. The staged
+// files are durable when it returns (one Sync for the request, shared with
+// the requests staging at the same time), so that the caller may commit
+// what refers to them; a failing sync is a 503 (file_store_unavailable).
+// On error nothing is left staged.
 func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits, keepGoing bool) (_ *Multipart, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, lim.Dossier+lim.Field)
 	mr, err := r.MultipartReader()
@@ -284,7 +297,24 @@ func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits,
 			return nil, TooLargeDossier(lim.Dossier)
 		}
 	}
+	// This is the one place every surface (API, portal, back office)
+	// stages uploads through: the rule "durable before commit" lives here.
+	if len(out.Uploads) > 0 {
+		if err := st.Sync(r.Context()); err != nil {
+			return nil, errSync(err)
+		}
+	}
 	return out, nil
+}
+
+// errSync is the error for uploads the disk could not make durable: the
+// request fails whole (its files are discarded) and may be sent again.
+func errSync(err error) error {
+	e := apperr.New(apperr.Unavailable, "file_store_unavailable",
+		"Không lưu được tệp đính kèm lúc này. Vui lòng gửi lại sau ít phút.",
+		"The attached files could not be saved just now. Please send them again in a few minutes.")
+	e.Err = err
+	return e
 }
 
 // TooManyFiles is the error for more files than a document or a dossier

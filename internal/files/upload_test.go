@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,11 +204,12 @@ func TestCutUTF8(t *testing.T) {
 
 // TestSweep: old temporary files go, young ones stay; a stored file no one
 // refers to goes once old; a referenced one stays; a staged file whose key
-// is referenced but missing in place is moved there.
+// is referenced but missing in place is moved there, durably.
 func TestSweep(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	l, _ := NewLocal(dir)
+	f := &recFS{}
+	l, _ := NewLocalFS(dir, f)
 	old := time.Now().Add(-2 * time.Hour)
 	age := func(p string) {
 		if err := os.Chtimes(p, old, old); err != nil {
@@ -239,6 +241,12 @@ func TestSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	age(unref.Temp)
+	// A crash cut the copy of another request (same content, never
+	// committed) short: it must not be recovered in place of the whole one.
+	torn := filepath.Join(dir, "tmp", stagedPrefix+lost.Key+"-0")
+	os.WriteFile(torn, []byte("committed"), 0o600)
+	age(torn)
+	f.reset()
 	refs := map[string]bool{kept: true, lost.Key: true}
 	rep, err := l.Sweep(ctx, time.Hour, func(_ context.Context, keys []string) (map[string]bool, error) {
 		out := map[string]bool{}
@@ -250,16 +258,22 @@ func TestSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep != (SweepReport{Temporary: 2, Orphans: 1, Recovered: 1}) {
+	if rep != (SweepReport{Temporary: 3, Orphans: 1, Recovered: 1}) {
 		t.Errorf("report %+v", rep)
+	}
+	if ops := f.seen(); !slices.Contains(ops, op{"rename", l.path(lost.Key)}) || count(after(ops, "rename"), "syncfs") != 1 {
+		t.Errorf("recovery without a sync after its rename: %v", ops)
 	}
 	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
 	for p, want := range map[string]bool{
 		l.path(orphan): false, l.path(kept): true, l.path(young): true,
-		crashed: false, fresh: true, lost.Temp: false, l.path(lost.Key): true, unref.Temp: false,
+		crashed: false, fresh: true, lost.Temp: false, l.path(lost.Key): true, unref.Temp: false, torn: false,
 	} {
 		if exists(p) != want {
 			t.Errorf("%s exists %v, want %v", p, !want, want)
 		}
+	}
+	if b, _ := os.ReadFile(l.path(lost.Key)); string(b) != "committed before a crash" {
+		t.Errorf("recovered %q", b)
 	}
 }

@@ -1,0 +1,447 @@
+package files
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/internal/apperr"
+)
+
+// op is one call recFS saw.
+type op struct{ kind, path string }
+
+// recFS is the OS file system, recording the calls durability depends on
+// in their order; it can hide syncfs (the fallback), fail syncs, and hold
+// each syncfs until the test lets it go.
+type recFS struct {
+	OS
+	noSyncFS bool
+
+	mu   sync.Mutex
+	ops  []op
+	fail []error // the next syncs' errors, one each (syncfs or fsync)
+
+	entered chan string   // if set, a sync tells it has begun…
+	hold    chan struct{} // …and waits for this
+}
+
+func (f *recFS) rec(kind, path string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ops = append(f.ops, op{kind, path})
+}
+
+func (f *recFS) takeFail() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.fail) == 0 {
+		return nil
+	}
+	err := f.fail[0]
+	f.fail = f.fail[1:]
+	return err
+}
+
+func (f *recFS) wait(what string) {
+	if f.entered != nil {
+		f.entered <- what
+		<-f.hold
+	}
+}
+
+func (f *recFS) CreateTemp(dir, pattern string) (*os.File, error) {
+	tf, err := f.OS.CreateTemp(dir, pattern)
+	if err == nil {
+		f.rec("create", tf.Name())
+	}
+	return tf, err
+}
+
+func (f *recFS) Rename(oldpath, newpath string) error {
+	f.rec("rename", newpath)
+	return f.OS.Rename(oldpath, newpath)
+}
+
+func (f *recFS) Mkdir(name string, perm fs.FileMode) error {
+	err := f.OS.Mkdir(name, perm)
+	if err == nil {
+		f.rec("mkdir", name)
+	}
+	return err
+}
+
+func (f *recFS) Fsync(name string) error {
+	f.rec("fsync", name)
+	if err := f.takeFail(); err != nil {
+		return err
+	}
+	return f.OS.Fsync(name)
+}
+
+func (f *recFS) SyncFS(root *os.File) error {
+	if f.noSyncFS {
+		return errors.ErrUnsupported
+	}
+	f.rec("syncfs", root.Name())
+	f.wait("syncfs")
+	if err := f.takeFail(); err != nil {
+		return err
+	}
+	return f.OS.SyncFS(root)
+}
+
+// stuck bounds the tests' waits on each other, so that a broken barrier
+// fails them instead of hanging the run; it is no speed limit.
+const stuck = 10 * time.Second
+
+func recv[T any](t *testing.T, what string, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(stuck):
+		t.Fatalf("still waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+// release lets a held sync go on.
+func (f *recFS) release(t *testing.T) {
+	t.Helper()
+	select {
+	case f.hold <- struct{}{}:
+	case <-time.After(stuck):
+		t.Fatal("no sync is held")
+	}
+}
+
+// reset forgets the calls seen so far.
+func (f *recFS) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ops = nil
+}
+
+func (f *recFS) seen() []op {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.ops)
+}
+
+// count counts the calls of a kind.
+func count(ops []op, kind string) int {
+	n := 0
+	for _, o := range ops {
+		if o.kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// after returns the calls after the last of a kind.
+func after(ops []op, kind string) []op {
+	for i := len(ops) - 1; i >= 0; i-- {
+		if ops[i].kind == kind {
+			return ops[i+1:]
+		}
+	}
+	return ops
+}
+
+// newRec returns a Local on a recording FS whose first round (the store's
+// own directory) has run, so that the test sees its own calls only.
+func newRec(t testing.TB, noSyncFS bool) (*Local, *recFS) {
+	t.Helper()
+	f := &recFS{noSyncFS: noSyncFS}
+	l, err := NewLocalFS(t.TempDir(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.reset()
+	return l, f
+}
+
+var modes = []struct {
+	name     string
+	noSyncFS bool
+}{{"syncfs", false}, {"fsync each", true}}
+
+// TestReadMultipartSyncsOnce: a request with two documents is durable when
+// ReadMultipart returns, with one sync after both files are named (syncfs),
+// or one round fsyncing each file and the tmp directory once; a request
+// without files syncs nothing.
+func TestReadMultipartSyncsOnce(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			l, f := newRec(t, mode.noSyncFS)
+			ct, b := body(part{"note", "", "x"}, part{"doc.x", "a.pdf", string(testPDF)}, part{"doc.y", "b.pdf", string(testPDF) + " "})
+			m, err := read(t, l, ct, b, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Discard()
+			ops := f.seen()
+			if n := count(ops, "rename"); n != 2 {
+				t.Fatalf("%d renames, want 2: %v", n, ops)
+			}
+			synced := after(ops, "rename") // what runs after both files are named
+			if mode.noSyncFS {
+				want := []string{m.Uploads[0].Staged.Temp, m.Uploads[1].Staged.Temp, l.tmpDir()}
+				var got []string
+				for _, o := range synced {
+					got = append(got, o.path)
+				}
+				slices.Sort(want)
+				slices.Sort(got)
+				if !slices.Equal(got, want) || count(ops, "fsync") != 3 {
+					t.Errorf("fsynced %v after the renames (all: %v), want %v", got, ops, want)
+				}
+			} else if count(ops, "syncfs") != 1 || count(synced, "syncfs") != 1 || count(ops, "fsync") != 0 {
+				t.Errorf("calls %v, want one syncfs after the renames and no fsync", ops)
+			}
+
+			f.reset()
+			ct, b = body(part{"note", "", "x"})
+			if _, err := read(t, l, ct, b, false); err != nil {
+				t.Fatal(err)
+			}
+			if ops := f.seen(); len(ops) != 0 {
+				t.Errorf("a request without files did %v", ops)
+			}
+		})
+	}
+}
+
+// TestSyncGroups: callers arriving while a sync runs wait together for the
+// next one, never the running one (they may have written after it began):
+// nine requests of two files each cost two syncs.
+func TestSyncGroups(t *testing.T) {
+	ctx := context.Background()
+	l, f := newRec(t, false)
+	f.entered, f.hold = make(chan string), make(chan struct{})
+	request := func(i int) error {
+		for j := range 2 {
+			if _, err := l.Stage(ctx, strings.NewReader(fmt.Sprintf("request %d file %d", i, j))); err != nil {
+				return err
+			}
+		}
+		return l.Sync(ctx)
+	}
+	first := make(chan error, 1)
+	go func() { first <- request(-1) }()
+	recv(t, "the first round", f.entered) // it runs, held
+
+	const n = 8
+	results := make(chan error, n)
+	for i := range n {
+		go func() { results <- request(i) }()
+	}
+	// All of them wait for the next round.
+	for deadline := time.Now().Add(stuck); ; time.Sleep(time.Millisecond) {
+		l.g.mu.Lock()
+		waiting := 0
+		if l.g.next != nil {
+			waiting = l.g.next.waiters
+		}
+		l.g.mu.Unlock()
+		if waiting == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d callers wait for the next round", waiting, n)
+		}
+	}
+	f.release(t)                           // the first round ends…
+	recv(t, "the second round", f.entered) // …and the second begins, held
+	if err := recv(t, "the first caller", first); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-results:
+		t.Fatalf("a caller returned before its round (%v)", err)
+	default:
+	}
+	f.release(t)
+	for range n {
+		if err := recv(t, "the callers of the second round", results); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := count(f.seen(), "syncfs"); got != 2 {
+		t.Errorf("%d syncs for %d requests, want 2", got, n+1)
+	}
+}
+
+// TestSyncCancel: a caller whose context ends stops waiting; the round
+// goes on and serves the others.
+func TestSyncCancel(t *testing.T) {
+	l, f := newRec(t, false)
+	f.entered, f.hold = make(chan string), make(chan struct{})
+	other := make(chan error, 1)
+	go func() { other <- l.Sync(context.Background()) }()
+	recv(t, "the first round", f.entered)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := l.Sync(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sync with a canceled context: %v", err)
+	}
+	f.release(t)
+	recv(t, "the canceled caller's round", f.entered) // it still runs
+	f.release(t)
+	if err := recv(t, "the other caller", other); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKeepSyncsDirectories: keeping a request's files renames them into
+// place, then one round makes the renames durable: the destination
+// directories, the tmp directory and (for a new directory) the store's own.
+func TestKeepSyncsDirectories(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			l, f := newRec(t, mode.noSyncFS)
+			ct, b := body(part{"doc.x", "a.pdf", string(testPDF)}, part{"doc.y", "b.pdf", string(testPDF) + " "})
+			m, err := read(t, l, ct, b, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.reset()
+			if err := m.Keep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			ops := f.seen()
+			var dsts []string
+			for _, u := range m.Uploads {
+				dst := l.path(u.Key)
+				if !slices.Contains(ops, op{"rename", dst}) {
+					t.Errorf("no rename to %s: %v", dst, ops)
+				}
+				dsts = append(dsts, filepath.Dir(dst))
+			}
+			synced := after(ops, "rename")
+			if !mode.noSyncFS {
+				if count(ops, "syncfs") != 1 || count(synced, "syncfs") != 1 {
+					t.Errorf("calls %v, want one syncfs after the renames", ops)
+				}
+				return
+			}
+			want := append([]string{l.tmpDir(), l.Dir}, dsts...)
+			slices.Sort(want)
+			want = slices.Compact(want)
+			var got []string
+			for _, o := range synced {
+				if o.kind == "fsync" {
+					got = append(got, o.path)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) || count(ops, "fsync") != len(want) {
+				t.Errorf("fsynced %v after the renames (all: %v), want each of %v once", got, ops, want)
+			}
+		})
+	}
+}
+
+// TestPutDurable: Put syncs the content before renaming it into place and
+// the rename after; so does a Put of content already stored.
+func TestPutDurable(t *testing.T) {
+	l, f := newRec(t, false)
+	for i := range 2 {
+		f.reset()
+		if _, _, _, err := l.Put(context.Background(), strings.NewReader("same content")); err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, o := range f.seen() {
+			if o.kind == "rename" || o.kind == "syncfs" {
+				kinds = append(kinds, o.kind)
+			}
+		}
+		want := []string{"rename", "syncfs", "rename", "syncfs"}
+		if i == 1 {
+			want = []string{"rename", "syncfs", "syncfs"} // the copy is removed, not renamed
+		}
+		if !slices.Equal(kinds, want) {
+			t.Errorf("Put %d: %v, want %v", i+1, kinds, want)
+		}
+	}
+}
+
+// TestSyncFails: a failing sync fails the request with a 503 that names
+// the cause, and leaves nothing; the next round fails too (the error may
+// have been its data's), the one after succeeds.
+func TestSyncFails(t *testing.T) {
+	disk := errors.New("disk on fire")
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			l, f := newRec(t, mode.noSyncFS)
+			f.fail = []error{disk}
+			ct, b := body(part{"doc.x", "a.pdf", string(testPDF)}, part{"doc.y", "b.pdf", string(testPDF) + " "})
+			for i, want := range []bool{true, true, false} {
+				m, err := read(t, l, ct, b, true)
+				if !want {
+					if err != nil {
+						t.Fatalf("request %d: %v", i+1, err)
+					}
+					m.Discard()
+					break
+				}
+				e, ok := apperr.As(err)
+				if !ok || e.Code != "file_store_unavailable" || apperr.Status(err) != 503 || !errors.Is(err, disk) {
+					t.Fatalf("request %d: %v, want file_store_unavailable caused by %v", i+1, err, disk)
+				}
+				if left := filesIn(t, l.Dir); len(left) > 0 {
+					t.Fatalf("request %d left %v", i+1, left)
+				}
+			}
+		})
+	}
+}
+
+// TestKeepSyncFails: keeping reports a failing sync.
+func TestKeepSyncFails(t *testing.T) {
+	disk := errors.New("disk on fire")
+	l, f := newRec(t, false)
+	ct, b := body(part{"doc.x", "a.pdf", string(testPDF)})
+	m, err := read(t, l, ct, b, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fail = []error{disk}
+	if err := m.Keep(context.Background()); !errors.Is(err, disk) {
+		t.Errorf("Keep: %v, want %v", err, disk)
+	}
+}
+
+// TestSyncSkipsDiscarded: file by file, a staged file discarded before the
+// round is no error.
+func TestSyncSkipsDiscarded(t *testing.T) {
+	ctx := context.Background()
+	l, f := newRec(t, true)
+	s, err := l.Stage(ctx, strings.NewReader("refused"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Discard(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(f.seen(), op{"fsync", s.Temp}) {
+		t.Errorf("the round did not try the discarded file: %v", f.seen())
+	}
+}
