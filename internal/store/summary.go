@@ -80,6 +80,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -359,17 +360,84 @@ func newSumState(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Ev
 	return s, nil
 }
 
-// applyDelta adds the changes to stats_daily and deletes the rows they
-// leave at zero.
+// applyDelta adds the changes to stats_daily, and to stats_subtree_monthly
+// for every ancestor-or-self of each daily row's unit, and deletes the rows
+// they leave at zero.
 func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
+	monthly := sumDelta{}
+	anc := map[int64][]int64{}
+	for k, c := range delta {
+		if *c == (sumCounters{}) {
+			continue
+		}
+		ids, ok := anc[k.Unit]
+		if !ok {
+			var err error
+			if ids, err = unitAncestors(ctx, tx, k.Unit); err != nil {
+				return err
+			}
+			anc[k.Unit] = ids
+		}
+		// Deltas merged per monthly key: one statement a row, whatever
+		// the number of daily rows moving into it.
+		for _, a := range ids {
+			mk := sumKey{a, k.Procedure, k.Day / 100}
+			m := monthly[mk]
+			if m == nil {
+				m = new(sumCounters)
+				monthly[mk] = m
+			}
+			for i, v := range c {
+				m[i] += v
+			}
+		}
+	}
+	// Daily rows first, then monthly, each in key order: every transaction
+	// locks rows in one order, so concurrent upkeeps cannot deadlock.
+	if err := writeDelta(ctx, tx, delta, qUpsertDaily, qDeleteZeroDaily); err != nil {
+		return err
+	}
+	return writeDelta(ctx, tx, monthly, qUpsertMonthly, qDeleteZeroMonthly)
+}
+
+// unitAncestors answers the ids of the unit and the units above it, read
+// from its materialised path ("/1/5/17/") in the transaction, so that a
+// unit created in it is known.
+func unitAncestors(ctx context.Context, tx *Tx, unit int64) ([]int64, error) {
+	var path string
+	if err := tx.QueryRowContext(ctx, qUnitPath, unit).Scan(&path); err != nil {
+		return nil, fmt.Errorf("reading the path of unit %d: %w", unit, err)
+	}
+	return pathIDs(path)
+}
+
+// pathIDs parses a materialised path into its units' ids, top first.
+func pathIDs(path string) ([]int64, error) {
+	var ids []int64
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if part == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("unit path %q: %w", path, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+const qUnitPath = `SELECT path FROM units WHERE id = $1`
+
+// writeDelta applies the non-zero changes of delta with upsert, in key
+// order, deleting with del the rows a decrement may have left at zero.
+func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string) error {
 	keys := make([]sumKey, 0, len(delta))
 	for k, c := range delta {
 		if *c != (sumCounters{}) {
 			keys = append(keys, k)
 		}
 	}
-	// The same order in every transaction: concurrent upkeeps lock rows in
-	// one order and cannot deadlock.
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
 		if a.Unit != b.Unit {
@@ -388,11 +456,11 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
 			args = append(args, v)
 			neg = neg || v < 0
 		}
-		if _, err := tx.ExecContext(ctx, qUpsertDaily, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, upsert, args...); err != nil {
 			return err
 		}
 		if neg {
-			if _, err := tx.ExecContext(ctx, qDeleteZeroDaily, k.Unit, k.Procedure, k.Day); err != nil {
+			if _, err := tx.ExecContext(ctx, del, k.Unit, k.Procedure, k.Day); err != nil {
 				return err
 			}
 		}
@@ -400,21 +468,44 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
 	return nil
 }
 
-var qUpsertDaily, qDeleteZeroDaily, qInsertSumState, qUpdateSumState string
+var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qInsertSumState, qUpdateSumState, qRebuildMonthly string
 
-func init() {
+// counterQueries answers the upsert adding to a counter table's row and
+// the delete of the row if it is zero, the table keyed by (unit_id,
+// procedure_id, period).
+func counterQueries(table, period string) (upsert, del string) {
 	ph := make([]string, len(sumCols))
 	set := make([]string, len(sumCols))
 	zero := make([]string, len(sumCols))
 	for i, c := range sumCols {
 		ph[i] = fmt.Sprintf("$%d", i+4)
-		set[i] = fmt.Sprintf("%s = stats_daily.%s + excluded.%s", c, c, c)
+		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
 		zero[i] = c + " = 0"
 	}
-	qUpsertDaily = `INSERT INTO stats_daily (unit_id, procedure_id, day, ` + strings.Join(sumCols, ", ") + `)
+	upsert = `INSERT INTO ` + table + ` (unit_id, procedure_id, ` + period + `, ` + strings.Join(sumCols, ", ") + `)
 		VALUES ($1, $2, $3, ` + strings.Join(ph, ", ") + `)
-		ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET ` + strings.Join(set, ", ")
-	qDeleteZeroDaily = `DELETE FROM stats_daily WHERE unit_id = $1 AND procedure_id = $2 AND day = $3 AND ` + strings.Join(zero, " AND ")
+		ON CONFLICT (unit_id, procedure_id, ` + period + `) DO UPDATE SET ` + strings.Join(set, ", ")
+	del = `DELETE FROM ` + table + ` WHERE unit_id = $1 AND procedure_id = $2 AND ` + period + ` = $3 AND ` + strings.Join(zero, " AND ")
+	return upsert, del
+}
+
+func init() {
+	qUpsertDaily, qDeleteZeroDaily = counterQueries("stats_daily", "day")
+	qUpsertMonthly, qDeleteZeroMonthly = counterQueries("stats_subtree_monthly", "month")
+	sums := make([]string, len(sumCols))
+	for i, c := range sumCols {
+		sums[i] = "SUM(s." + c + ")"
+	}
+	// The ancestors-or-self of a unit are the units whose path prefixes
+	// its own (the range of pathUpper); the upkeep reads the same from the
+	// unit's path (pathIDs).
+	qRebuildMonthly = `INSERT INTO stats_subtree_monthly (unit_id, procedure_id, month, ` + strings.Join(sumCols, ", ") + `)
+		SELECT anc.aid, s.procedure_id, s.day / 100, ` + strings.Join(sums, ", ") + `
+		FROM stats_daily s
+		JOIN (SELECT u.id AS uid, a.id AS aid FROM units u JOIN units a
+				ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0') anc
+			ON anc.uid = s.unit_id
+		GROUP BY anc.aid, s.procedure_id, s.day / 100`
 	qInsertSumState = `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3, recv_day, fin_day,
 		verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
@@ -423,7 +514,8 @@ func init() {
 		rated_day = $14, rating = $15, rate_desk = $16 WHERE dossier_id = $1`
 	// Prepared once at start with the other statements of the write path
 	// (SQLite re-parses unprepared ones at every call).
-	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily, qInsertSumState, qUpdateSumState)
+	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily,
+		qUnitPath, qUpsertMonthly, qDeleteZeroMonthly, qInsertSumState, qUpdateSumState)
 }
 
 const qVersionLevel = `SELECT procedure_id, level FROM procedure_versions WHERE id = $1`
@@ -455,11 +547,11 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 		if db.dialect == Postgres {
 			// Concurrent events wait for the rebuild; their upkeep then
 			// applies on top of the rebuilt states.
-			if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily IN EXCLUSIVE MODE`); err != nil {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily, stats_subtree_monthly IN EXCLUSIVE MODE`); err != nil {
 				return fmt.Errorf("locking the summary: %w", err)
 			}
 		}
-		for _, q := range []string{`DELETE FROM stats_daily`, `DELETE FROM stats_dossiers`} {
+		for _, q := range []string{`DELETE FROM stats_subtree_monthly`, `DELETE FROM stats_daily`, `DELETE FROM stats_dossiers`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("emptying the summary: %w", err)
 			}
@@ -494,7 +586,13 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 			}
 			daily = append(daily, r)
 		}
-		return insertMany(ctx, tx, `INSERT INTO stats_daily (unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+`)`, daily)
+		if err := insertMany(ctx, tx, `INSERT INTO stats_daily (unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+`)`, daily); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, qRebuildMonthly); err != nil {
+			return fmt.Errorf("summing the months of the subtrees: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("rebuilding the statistics summary: %w", err)
@@ -593,7 +691,11 @@ type SummaryRow struct {
 
 // SummaryRows reads stats_daily in key order (for checks and tests).
 func (db *DB) SummaryRows(ctx context.Context) ([]SummaryRow, error) {
-	rows, err := db.query(ctx, `SELECT unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+` FROM stats_daily ORDER BY unit_id, procedure_id, day`)
+	return db.counterRows(ctx, `SELECT unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+` FROM stats_daily ORDER BY unit_id, procedure_id, day`)
+}
+
+func (db *DB) counterRows(ctx context.Context, q string) ([]SummaryRow, error) {
+	rows, err := db.query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("reading the summary: %w", err)
 	}
@@ -611,6 +713,114 @@ func (db *DB) SummaryRows(ctx context.Context) ([]SummaryRow, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// SubtreeRows reads stats_subtree_monthly in key order (for checks and
+// tests); a row's Day is its month, yyyymm.
+func (db *DB) SubtreeRows(ctx context.Context) ([]SummaryRow, error) {
+	return db.counterRows(ctx, `SELECT unit_id, procedure_id, month, `+strings.Join(sumCols, ", ")+` FROM stats_subtree_monthly ORDER BY unit_id, procedure_id, month`)
+}
+
+// refreshSubtrees recomputes stats_subtree_monthly from stats_daily and
+// the units' present paths: after units moved to another parent, since
+// the rows of the subtrees they left and joined are stale.
+func (db *DB) refreshSubtrees(ctx context.Context, tx *Tx) error {
+	if db.dialect == Postgres {
+		// In the upkeep's order (stats_dossiers is locked first there), so
+		// that a running upkeep finishes before and the next waits.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily, stats_subtree_monthly IN EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("locking the summary: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM stats_subtree_monthly`); err != nil {
+		return fmt.Errorf("emptying the subtrees' summary: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, qRebuildMonthly); err != nil {
+		return fmt.Errorf("summing the months of the subtrees: %w", err)
+	}
+	return nil
+}
+
+// summaryQuery builds the sums of summaryRows for the period of days
+// [fd, to) with overdue judged before od. Every figure is a difference of
+// prefix sums P_X = the counters of the days before X (the design at the
+// top of this file). For a subtree, P_X is the unit's monthly subtree rows
+// of the months before X's plus the daily rows of the units below it from
+// the first of X's month; for a unit alone (own), its daily rows before X.
+func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	uid := arg(unit.ID)
+	fField, fLevel, fProc := arg(flt.Field), arg(flt.Level), arg(flt.Procedure)
+	filters := "(" + fField + " = '' OR p.field = " + fField + ") AND (" + fLevel + " = '' OR p.unit_level = " + fLevel +
+		") AND (" + fProc + " = '' OR p.code = " + fProc + ")"
+	// The days before X the daily rows give: from the first of X's month
+	// below a subtree's monthly rows, all of them for a unit alone.
+	first := func(x int) int {
+		if own {
+			return 0
+		}
+		return x / 100 * 100
+	}
+	// in answers the condition that a row of the union is in P_X.
+	in := func(x int) string {
+		c := "(s.m = 0 AND s.k >= " + arg(first(x)) + " AND s.k < " + arg(x) + ")"
+		if !own {
+			c = "(" + c + " OR (s.m = 1 AND s.k < " + arg(x/100) + "))"
+		}
+		return c
+	}
+	sum := func(col, cond string) string {
+		return "COALESCE(SUM(CASE WHEN " + cond + " THEN " + col + " ELSE 0 END), 0)"
+	}
+	inF, inT, inO := in(fd), in(td), in(od)
+	// Figures over [from, to): P_to − P_from.
+	period := func(col string) string { return sum(col, inT) + " - " + sum(col, inF) }
+	cols := "s." + strings.Join(sumCols, ", s.")
+	var src []string
+	if own {
+		src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
+			FROM stats_daily s JOIN procedures p ON p.id = s.procedure_id
+			WHERE s.unit_id = `+uid+` AND s.day < `+arg(max(td, od))+` AND `+filters)
+	} else {
+		src = append(src, `SELECT 1 AS m, s.month AS k, `+cols+`, `+group+` AS grp
+			FROM stats_subtree_monthly s JOIN procedures p ON p.id = s.procedure_id
+			WHERE s.unit_id = `+uid+` AND s.month < `+arg(max(td, od)/100)+` AND `+filters)
+		// The daily rows of the edges' months, up to the edges: none for
+		// edges on the first of a month (a calendar year).
+		var windows []string
+		seen := map[int]bool{}
+		for _, x := range []int{fd, td, od} {
+			if seen[x] || x%100 == 1 {
+				continue
+			}
+			seen[x] = true
+			windows = append(windows, "(s.day >= "+arg(first(x))+" AND s.day < "+arg(x)+")")
+		}
+		if len(windows) > 0 {
+			src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
+				FROM stats_daily s
+				JOIN units u ON u.id = s.unit_id
+				JOIN procedures p ON p.id = s.procedure_id
+				WHERE u.path >= `+arg(unit.Path)+` AND u.path < `+arg(pathUpper(unit.Path))+`
+					AND (`+strings.Join(windows, " OR ")+`) AND `+filters)
+		}
+	}
+	return `
+		SELECT grp,
+			` + period("s.recv_online") + `, ` + period("s.recv_counter") + `,
+			` + sum("s.recv_online + s.recv_counter - s.recv_fin", inF) + `,
+			` + period("s.recv_l3") + `, ` + period("s.recv_l3_online") + `,
+			` + period("s.fin_early") + `, ` + period("s.fin_on_time") + `, ` + period("s.fin_late") + `,
+			` + sum("s.held_recv - s.held_fin", inT) + `,
+			` + sum("s.due_all - s.due_fin - s.due_paused", inO) + `,
+			` + sum("s.supp_recv", inT) + ` - ` + sum("s.supp_fin", inF) + `,
+			` + period("s.rate_very") + `, ` + period("s.rate_sat") + `, ` + period("s.rate_dis") + `, ` + period("s.rate_desk") + `
+		FROM (` + strings.Join(src, "\n\t\tUNION ALL\n\t\t") + `) s
+		GROUP BY grp`, args
 }
 
 // midnight reports whether t is the start of a local day.
@@ -639,31 +849,11 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 		end := time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
 		od, corrFrom, corrTo = dayOf(end), now, end
 	}
-	upto := max(td, od)
 	if group == "" {
 		group = "''"
 	}
-	sum := func(col, cond string) string {
-		return "COALESCE(SUM(CASE WHEN " + cond + " THEN " + col + " ELSE 0 END), 0)"
-	}
-	const inP, beforeF, beforeT, beforeO = "s.day >= $3 AND s.day < $4", "s.day < $3", "s.day < $4", "s.day < $5"
-	rows, err := db.reportQuery(ctx, `
-		SELECT `+group+` AS grp,
-			`+sum("s.recv_online", inP)+`, `+sum("s.recv_counter", inP)+`,
-			`+sum("s.recv_online + s.recv_counter - s.recv_fin", beforeF)+`,
-			`+sum("s.recv_l3", inP)+`, `+sum("s.recv_l3_online", inP)+`,
-			`+sum("s.fin_early", inP)+`, `+sum("s.fin_on_time", inP)+`, `+sum("s.fin_late", inP)+`,
-			`+sum("s.held_recv - s.held_fin", beforeT)+`,
-			`+sum("s.due_all - s.due_fin - s.due_paused", beforeO)+`,
-			`+sum("s.supp_recv", beforeT)+` - `+sum("s.supp_fin", beforeF)+`,
-			`+sum("s.rate_very", inP)+`, `+sum("s.rate_sat", inP)+`, `+sum("s.rate_dis", inP)+`, `+sum("s.rate_desk", inP)+`
-		FROM stats_daily s
-		JOIN units u ON u.id = s.unit_id
-		JOIN procedures p ON p.id = s.procedure_id
-		WHERE u.path >= $1 AND u.path < $2 AND (NOT $6 OR u.path = $1) AND s.day < $10
-			AND ($7 = '' OR p.field = $7) AND ($8 = '' OR p.unit_level = $8) AND ($9 = '' OR p.code = $9)
-		GROUP BY 1`,
-		unit.Path, pathUpper(unit.Path), fd, td, od, own, flt.Field, flt.Level, flt.Procedure, upto)
+	q, args := summaryQuery(unit, own, fd, td, od, flt, group)
+	rows, err := db.reportQuery(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
 	}

@@ -36,6 +36,28 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		keptSub, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The city is above every unit of the drive: its months hold
+		// every daily row's counters.
+		var all, city [19]int64
+		for _, r := range kept {
+			for i, v := range r.Counters {
+				all[i] += v
+			}
+		}
+		for _, r := range keptSub {
+			if r.Unit == f.city.ID {
+				for i, v := range r.Counters {
+					city[i] += v
+				}
+			}
+		}
+		if city != all {
+			t.Errorf("the city's subtree months sum to %v, the daily rows to %v", city, all)
+		}
 		// Every counter moved: the drive reached each case.
 		var sums [19]int64
 		for _, r := range kept {
@@ -59,7 +81,12 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		diffSummaries(t, kept, rebuilt)
+		diffSummaries(t, "daily", kept, rebuilt)
+		rebuiltSub, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree monthly", keptSub, rebuiltSub)
 	})
 }
 
@@ -256,7 +283,7 @@ func driveSummary(t *testing.T, f *fixture, actions int, realistic bool) {
 
 // diffSummaries reports the rows that differ between the maintained and
 // the rebuilt summary, by key.
-func diffSummaries(t *testing.T, kept, rebuilt []store.SummaryRow) {
+func diffSummaries(t *testing.T, table string, kept, rebuilt []store.SummaryRow) {
 	t.Helper()
 	type key struct {
 		u, p int64
@@ -272,7 +299,7 @@ func diffSummaries(t *testing.T, kept, rebuilt []store.SummaryRow) {
 		if w, ok := m[k]; !ok || w != r {
 			bad++
 			if bad <= 5 {
-				t.Errorf("maintained %v, rebuilt %v", r, w)
+				t.Errorf("%s: maintained %v, rebuilt %v", table, r, w)
 			}
 		}
 		delete(m, k)
@@ -280,11 +307,11 @@ func diffSummaries(t *testing.T, kept, rebuilt []store.SummaryRow) {
 	for _, r := range m {
 		bad++
 		if bad <= 5 {
-			t.Errorf("rebuilt only %v", r)
+			t.Errorf("%s: rebuilt only %v", table, r)
 		}
 	}
 	if bad > 0 {
-		t.Errorf("%d rows of %d differ", bad, len(rebuilt))
+		t.Errorf("%s: %d rows of %d differ", table, bad, len(rebuilt))
 	}
 }
 
@@ -301,6 +328,17 @@ func checkSummaryAnswers(t *testing.T, f *fixture) {
 		{day(4, 10), day(4, 11), driveHorizon.Add(time.Hour)},
 		{day(2, 1), day(4, 1), day(4, 10)},
 		{day(3, 1), day(3, 2), day(3, 1).Add(9 * time.Hour)},
+		// Edges inside months: the subtrees read the edges' months' days.
+		{day(1, 15), day(3, 17), day(6, 1)},
+		{day(2, 28), day(3, 1), day(6, 1)},
+		{day(1, 31), day(4, 2), day(4, 2)},
+		{day(2, 10), day(4, 20), driveHorizon.Add(5 * time.Hour)},
+		{day(3, 20), day(4, 10), driveHorizon},
+		// One edge on a month's first, the other inside.
+		{day(2, 1), day(3, 15), day(6, 1)},
+		{day(2, 14), day(4, 1), day(6, 1)},
+		// Months after the last change.
+		{day(1, 1), day(12, 1), day(12, 2)},
 	}
 	compared := 0
 	for _, p := range periods {
