@@ -57,6 +57,29 @@ package store
 // Counter rows that fall to zero are deleted, so that the maintained tables
 // and a rebuild are equal row for row.
 //
+// Subtrees by month. The figures "before T" sum every day since the
+// beginning, and a city's subtree holds every unit: summed from the daily
+// rows, the city's year read all the rows there are. So the same counters
+// are also kept in stats_subtree_monthly, keyed by (unit_id, procedure_id,
+// month yyyymm), where unit_id is every ancestor-or-self of the daily row's
+// unit (its materialised path): the upkeep adds each daily key's change to
+// (ancestor, procedure, day/100) for each ancestor, merged per key, the
+// daily rows then the monthly ones written in key order (concurrent upkeeps
+// lock rows in one order and cannot deadlock). For a subtree, every figure
+// is a difference of prefix sums
+//
+//	P_X = Σ the unit's monthly rows of the months before X's
+//	    + Σ the daily rows of its subtree from the first of X's month to X
+//
+// (a figure over [from, to) is P_to − P_from), so the city's year reads
+// its own rows, procedures × months, and the daily rows of the edges'
+// months only (none for a calendar year: the edges are months' firsts).
+// A unit alone (own) sums its own daily rows, as before.
+//
+// The monthly rows depend on the tree: UpsertUnits recomputes them from
+// the daily rows when it moves a unit to another parent (refreshSubtrees);
+// a unit moved by any other way (SQL by hand) needs motcua stats rebuild.
+//
 // Reading (summaryRows): StatsFiltered and StatsRows sum the counters for
 // periods of whole local days that start before now; other periods scan
 // the dossiers (scanStatsRows). When now falls inside the period, overdue

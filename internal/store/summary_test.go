@@ -90,6 +90,50 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 	})
 }
 
+// TestSummaryFollowsMovedUnits moves a commune from its district to the
+// city: the counters summed by subtree must leave the district for the
+// city at once, as a rebuild computes them from the new tree.
+func TestSummaryFollowsMovedUnits(t *testing.T) {
+	each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, engine)
+		driveSummary(t, f, 600, true)
+		before, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := *f.cy
+		moved.ParentCode = f.city.Code
+		if err := f.db.UpsertUnits(ctx, []org.Unit{moved}); err != nil {
+			t.Fatal(err)
+		}
+		kept, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reflect.DeepEqual(before, kept) {
+			t.Fatal("moving a unit with counters changed no subtree row")
+		}
+		if _, err := f.db.RebuildSummary(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rebuilt, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree monthly", kept, rebuilt)
+		// Saving the units again without a move leaves the rows as they are.
+		if err := f.db.UpsertUnits(ctx, []org.Unit{moved}); err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree monthly", again, rebuilt)
+	})
+}
+
 // TestSummaryAnswersAsTheScan drives dossiers along the workflow's order
 // (time moves forward, ratings after the result) and checks that the
 // reports read from the summary equal the scan of the dossiers.
