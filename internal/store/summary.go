@@ -85,7 +85,7 @@ package store
 // the dossiers (scanStatsRows). When now falls inside the period, overdue
 // is judged at now, a time of day: the sums give the count at the end of
 // today, less the open dossiers falling due between now and midnight (one
-// small query on dossiers). TestSummaryAnswersAsTheScan checks the two
+// small query on dossiers, on the index of the open ones' due dates). TestSummaryAnswersAsTheScan checks the two
 // paths agree.
 //
 // Limits: dossiers written by Batch (the demo's bulk loader) do not go
