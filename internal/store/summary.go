@@ -70,11 +70,16 @@ package store
 //
 //	P_X = Σ the unit's monthly rows of the months before X's
 //	    + Σ the daily rows of its subtree from the first of X's month to X
+//	    (early in a month), or
+//	P_X = Σ the unit's monthly rows of the months up to X's
+//	    − Σ the daily rows of its subtree from X to the next month's first
+//	    (late in a month)
 //
 // (a figure over [from, to) is P_to − P_from), so the city's year reads
-// its own rows, procedures × months, and the daily rows of the edges'
-// months only (none for a calendar year: the edges are months' firsts).
-// A unit alone (own) sums its own daily rows, as before.
+// its own rows, procedures × months, and at most half a month of daily
+// rows of the whole subtree at each edge (none for a calendar year: the
+// edges are months' firsts). A unit alone (own) sums its own daily rows,
+// as before.
 //
 // The monthly rows depend on the tree: UpsertUnits recomputes them from
 // the daily rows when it moves a unit to another parent (refreshSubtrees);
@@ -85,8 +90,8 @@ package store
 // the dossiers (scanStatsRows). When now falls inside the period, overdue
 // is judged at now, a time of day: the sums give the count at the end of
 // today, less the open dossiers falling due between now and midnight (one
-// small query on dossiers, on the index of the open ones' due dates). TestSummaryAnswersAsTheScan checks the two
-// paths agree.
+// small query on dossiers, on the index of the open ones' due dates).
+// TestSummaryAnswersAsTheScan checks the two paths agree.
 //
 // Limits: dossiers written by Batch (the demo's bulk loader) do not go
 // through the upkeep; run RebuildSummary (motcua stats rebuild) after a
@@ -866,28 +871,42 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 	fField, fLevel, fProc := arg(flt.Field), arg(flt.Level), arg(flt.Procedure)
 	filters := "(" + fField + " = '' OR p.field = " + fField + ") AND (" + fLevel + " = '' OR p.unit_level = " + fLevel +
 		") AND (" + fProc + " = '' OR p.code = " + fProc + ")"
-	// The days before X the daily rows give: from the first of X's month
-	// below a subtree's monthly rows, all of them for a unit alone.
-	first := func(x int) int {
+	// Each P_X from the nearer edge of X's month: the months before X's
+	// plus its days before X, or the months up to X's less its days from
+	// X on. A unit alone has no monthly rows: its days before X.
+	type prefix struct {
+		months     int  // the monthly rows of the months before this, added
+		lo, hi     int  // the daily rows of the days in [lo, hi),
+		sub        bool // subtracted, else added
+		hasWindows bool
+	}
+	mk := func(x int) prefix {
 		if own {
-			return 0
+			return prefix{lo: 0, hi: x, hasWindows: true}
 		}
-		return x / 100 * 100
+		y, m, d := x/10000, x/100%100, x%100
+		month := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		if days := month.AddDate(0, 1, -1).Day(); days-d+1 < d-1 {
+			next := month.AddDate(0, 1, 0)
+			return prefix{months: x/100 + 1, lo: x, hi: next.Year()*10000 + int(next.Month())*100 + 1, sub: true, hasWindows: true}
+		}
+		return prefix{months: x / 100, lo: x / 100 * 100, hi: x, hasWindows: d > 1}
 	}
-	// in answers the condition that a row of the union is in P_X.
-	in := func(x int) string {
-		c := "(s.m = 0 AND s.k >= " + arg(first(x)) + " AND s.k < " + arg(x) + ")"
+	pf, pt, po := mk(fd), mk(td), mk(od)
+	sum := func(col string, p prefix) string {
+		c := "CASE"
 		if !own {
-			c = "(" + c + " OR (s.m = 1 AND s.k < " + arg(x/100) + "))"
+			c += " WHEN s.m = 1 AND s.k < " + arg(p.months) + " THEN " + col
 		}
-		return c
+		sign := ""
+		if p.sub {
+			sign = "-"
+		}
+		c += " WHEN s.m = 0 AND s.k >= " + arg(p.lo) + " AND s.k < " + arg(p.hi) + " THEN " + sign + "(" + col + ") ELSE 0 END"
+		return "COALESCE(SUM(" + c + "), 0)"
 	}
-	sum := func(col, cond string) string {
-		return "COALESCE(SUM(CASE WHEN " + cond + " THEN " + col + " ELSE 0 END), 0)"
-	}
-	inF, inT, inO := in(fd), in(td), in(od)
 	// Figures over [from, to): P_to − P_from.
-	period := func(col string) string { return sum(col, inT) + " - " + sum(col, inF) }
+	period := func(col string) string { return sum(col, pt) + " - " + sum(col, pf) }
 	cols := "s." + strings.Join(sumCols, ", s.")
 	var src []string
 	if own {
@@ -897,17 +916,18 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 	} else {
 		src = append(src, `SELECT 1 AS m, s.month AS k, `+cols+`, `+group+` AS grp
 			FROM stats_subtree_monthly s JOIN procedures p ON p.id = s.procedure_id
-			WHERE s.unit_id = `+uid+` AND s.month < `+arg(max(td, od)/100)+` AND `+filters)
-		// The daily rows of the edges' months, up to the edges: none for
-		// edges on the first of a month (a calendar year).
+			WHERE s.unit_id = `+uid+` AND s.month < `+arg(max(pf.months, pt.months, po.months))+` AND `+filters)
+		// The daily rows of the edges' months between the edges and the
+		// nearer end of their month: none for edges on the first of a
+		// month (a calendar year).
 		var windows []string
-		seen := map[int]bool{}
-		for _, x := range []int{fd, td, od} {
-			if seen[x] || x%100 == 1 {
+		seen := map[prefix]bool{}
+		for _, p := range []prefix{pf, pt, po} {
+			if seen[p] || !p.hasWindows {
 				continue
 			}
-			seen[x] = true
-			windows = append(windows, "(s.day >= "+arg(first(x))+" AND s.day < "+arg(x)+")")
+			seen[p] = true
+			windows = append(windows, "(s.day >= "+arg(p.lo)+" AND s.day < "+arg(p.hi)+")")
 		}
 		if len(windows) > 0 {
 			src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
@@ -921,12 +941,12 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 	return `
 		SELECT grp,
 			` + period("s.recv_online") + `, ` + period("s.recv_counter") + `,
-			` + sum("s.recv_online + s.recv_counter - s.recv_fin", inF) + `,
+			` + sum("s.recv_online + s.recv_counter - s.recv_fin", pf) + `,
 			` + period("s.recv_l3") + `, ` + period("s.recv_l3_online") + `,
 			` + period("s.fin_early") + `, ` + period("s.fin_on_time") + `, ` + period("s.fin_late") + `,
-			` + sum("s.held_recv - s.held_fin", inT) + `,
-			` + sum("s.due_all - s.due_fin - s.due_paused", inO) + `,
-			` + sum("s.supp_recv", inT) + ` - ` + sum("s.supp_fin", inF) + `,
+			` + sum("s.held_recv - s.held_fin", pt) + `,
+			` + sum("s.due_all - s.due_fin - s.due_paused", po) + `,
+			` + sum("s.supp_recv", pt) + ` - ` + sum("s.supp_fin", pf) + `,
 			` + period("s.rate_very") + `, ` + period("s.rate_sat") + `, ` + period("s.rate_dis") + `, ` + period("s.rate_desk") + `
 		FROM (` + strings.Join(src, "\n\t\tUNION ALL\n\t\t") + `) s
 		GROUP BY grp`, args

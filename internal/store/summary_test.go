@@ -372,7 +372,9 @@ func checkSummaryAnswers(t *testing.T, f *fixture) {
 		{day(4, 10), day(4, 11), driveHorizon.Add(time.Hour)},
 		{day(2, 1), day(4, 1), day(4, 10)},
 		{day(3, 1), day(3, 2), day(3, 1).Add(9 * time.Hour)},
-		// Edges inside months: the subtrees read the edges' months' days.
+		// Edges inside months: the subtrees read the days between the
+		// edges and the nearer end of their months (early in a month
+		// forward from its first, late back from the next month's).
 		{day(1, 15), day(3, 17), day(6, 1)},
 		{day(2, 28), day(3, 1), day(6, 1)},
 		{day(1, 31), day(4, 2), day(4, 2)},
@@ -381,8 +383,10 @@ func checkSummaryAnswers(t *testing.T, f *fixture) {
 		// One edge on a month's first, the other inside.
 		{day(2, 1), day(3, 15), day(6, 1)},
 		{day(2, 14), day(4, 1), day(6, 1)},
-		// Months after the last change.
+		// Months after the last change; an edge late in December, read
+		// back from the next year's first.
 		{day(1, 1), day(12, 1), day(12, 2)},
+		{day(1, 3), day(12, 28), day(12, 29)},
 	}
 	compared := 0
 	for _, p := range periods {
