@@ -57,13 +57,41 @@ package store
 // Counter rows that fall to zero are deleted, so that the maintained tables
 // and a rebuild are equal row for row.
 //
+// Subtrees by month. The figures "before T" sum every day since the
+// beginning, and a city's subtree holds every unit: summed from the daily
+// rows, the city's year read all the rows there are. So the same counters
+// are also kept in stats_subtree_monthly, keyed by (unit_id, procedure_id,
+// month yyyymm), where unit_id is every ancestor-or-self of the daily row's
+// unit (its materialised path): the upkeep adds each daily key's change to
+// (ancestor, procedure, day/100) for each ancestor, merged per key, the
+// daily rows then the monthly ones written in key order (concurrent upkeeps
+// lock rows in one order and cannot deadlock). For a subtree, every figure
+// is a difference of prefix sums
+//
+//	P_X = Σ the unit's monthly rows of the months before X's
+//	    + Σ the daily rows of its subtree from the first of X's month to X
+//	    (early in a month), or
+//	P_X = Σ the unit's monthly rows of the months up to X's
+//	    − Σ the daily rows of its subtree from X to the next month's first
+//	    (late in a month)
+//
+// (a figure over [from, to) is P_to − P_from), so the city's year reads
+// its own rows, procedures × months, and at most half a month of daily
+// rows of the whole subtree at each edge (none for a calendar year: the
+// edges are months' firsts). A unit alone (own) sums its own daily rows,
+// as before.
+//
+// The monthly rows depend on the tree: UpsertUnits recomputes them from
+// the daily rows when it moves a unit to another parent (refreshSubtrees);
+// a unit moved by any other way (SQL by hand) needs motcua stats rebuild.
+//
 // Reading (summaryRows): StatsFiltered and StatsRows sum the counters for
 // periods of whole local days that start before now; other periods scan
 // the dossiers (scanStatsRows). When now falls inside the period, overdue
 // is judged at now, a time of day: the sums give the count at the end of
 // today, less the open dossiers falling due between now and midnight (one
-// small query on dossiers). TestSummaryAnswersAsTheScan checks the two
-// paths agree.
+// small query on dossiers, on the index of the open ones' due dates).
+// TestSummaryAnswersAsTheScan checks the two paths agree.
 //
 // Limits: dossiers written by Batch (the demo's bulk loader) do not go
 // through the upkeep; run RebuildSummary (motcua stats rebuild) after a
@@ -80,6 +108,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -359,17 +388,84 @@ func newSumState(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Ev
 	return s, nil
 }
 
-// applyDelta adds the changes to stats_daily and deletes the rows they
-// leave at zero.
+// applyDelta adds the changes to stats_daily, and to stats_subtree_monthly
+// for every ancestor-or-self of each daily row's unit, and deletes the rows
+// they leave at zero.
 func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
+	monthly := sumDelta{}
+	anc := map[int64][]int64{}
+	for k, c := range delta {
+		if *c == (sumCounters{}) {
+			continue
+		}
+		ids, ok := anc[k.Unit]
+		if !ok {
+			var err error
+			if ids, err = unitAncestors(ctx, tx, k.Unit); err != nil {
+				return err
+			}
+			anc[k.Unit] = ids
+		}
+		// Deltas merged per monthly key: one statement a row, whatever
+		// the number of daily rows moving into it.
+		for _, a := range ids {
+			mk := sumKey{a, k.Procedure, k.Day / 100}
+			m := monthly[mk]
+			if m == nil {
+				m = new(sumCounters)
+				monthly[mk] = m
+			}
+			for i, v := range c {
+				m[i] += v
+			}
+		}
+	}
+	// Daily rows first, then monthly, each in key order: every transaction
+	// locks rows in one order, so concurrent upkeeps cannot deadlock.
+	if err := writeDelta(ctx, tx, delta, qUpsertDaily, qDeleteZeroDaily); err != nil {
+		return err
+	}
+	return writeDelta(ctx, tx, monthly, qUpsertMonthly, qDeleteZeroMonthly)
+}
+
+// unitAncestors answers the ids of the unit and the units above it, read
+// from its materialised path ("/1/5/17/") in the transaction, so that a
+// unit created in it is known.
+func unitAncestors(ctx context.Context, tx *Tx, unit int64) ([]int64, error) {
+	var path string
+	if err := tx.QueryRowContext(ctx, qUnitPath, unit).Scan(&path); err != nil {
+		return nil, fmt.Errorf("reading the path of unit %d: %w", unit, err)
+	}
+	return pathIDs(path)
+}
+
+// pathIDs parses a materialised path into its units' ids, top first.
+func pathIDs(path string) ([]int64, error) {
+	var ids []int64
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if part == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("unit path %q: %w", path, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+const qUnitPath = `SELECT path FROM units WHERE id = $1`
+
+// writeDelta applies the non-zero changes of delta with upsert, in key
+// order, deleting with del the rows a decrement may have left at zero.
+func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string) error {
 	keys := make([]sumKey, 0, len(delta))
 	for k, c := range delta {
 		if *c != (sumCounters{}) {
 			keys = append(keys, k)
 		}
 	}
-	// The same order in every transaction: concurrent upkeeps lock rows in
-	// one order and cannot deadlock.
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
 		if a.Unit != b.Unit {
@@ -388,11 +484,11 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
 			args = append(args, v)
 			neg = neg || v < 0
 		}
-		if _, err := tx.ExecContext(ctx, qUpsertDaily, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, upsert, args...); err != nil {
 			return err
 		}
 		if neg {
-			if _, err := tx.ExecContext(ctx, qDeleteZeroDaily, k.Unit, k.Procedure, k.Day); err != nil {
+			if _, err := tx.ExecContext(ctx, del, k.Unit, k.Procedure, k.Day); err != nil {
 				return err
 			}
 		}
@@ -400,21 +496,101 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
 	return nil
 }
 
-var qUpsertDaily, qDeleteZeroDaily, qInsertSumState, qUpdateSumState string
+var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly string
 
-func init() {
+// rebuildDailySQL counts stats_daily from stats_dossiers: contribute's
+// rules as one SELECT a kind of key (unit, day), its counters given as
+// column: expression, the others 0, summed by key.
+func rebuildDailySQL() string {
+	b := func(c string) string { return "CASE WHEN " + c + " THEN 1 ELSE 0 END" }
+	greatest := func(a, c string) string { return "CASE WHEN " + a + " > " + c + " THEN " + a + " ELSE " + c + " END" }
+	due := greatest("recv_day", "due_day")
+	type part struct {
+		unit, day, where string
+		cols             map[string]string
+	}
+	parts := []part{
+		{"recv_unit_id", "recv_day", "", map[string]string{
+			"recv_online": b("online"), "recv_counter": b("NOT online"),
+			"recv_l3": b("l3"), "recv_l3_online": b("l3 AND online")}},
+		{"recv_unit_id", "fin_day", "fin_day <> 0", map[string]string{"recv_fin": "1"}},
+		{"held_unit_id", "recv_day", "", map[string]string{"held_recv": "1", "supp_recv": b("supp_multi")}},
+		{"held_unit_id", "fin_day", "fin_day <> 0", map[string]string{
+			"held_fin": "1", "fin_early": b("verdict = 'early'"), "fin_on_time": b("verdict = 'on_time'"),
+			"fin_late": b("verdict = 'late'"), "supp_fin": b("supp_multi")}},
+		{"held_unit_id", due, "due_day <> 0", map[string]string{"due_all": "1"}},
+		{"held_unit_id", greatest(due, "fin_day"), "due_day <> 0 AND fin_day <> 0", map[string]string{"due_fin": "1"}},
+		{"held_unit_id", greatest(due, "paused_day"), "due_day <> 0 AND fin_day = 0 AND paused", map[string]string{"due_paused": "1"}},
+		{"held_unit_id", "rated_day", "rated_day <> 0", map[string]string{
+			"rate_very": b("rating = '" + dossier.RatingVerySatisfied + "'"), "rate_sat": b("rating = '" + dossier.RatingSatisfied + "'"),
+			"rate_dis": b("rating = '" + dossier.RatingDissatisfied + "'"), "rate_desk": b("rate_desk")}},
+	}
+	var sel []string
+	for _, p := range parts {
+		cols := make([]string, len(sumCols))
+		for i, c := range sumCols {
+			cols[i] = "0"
+			if e, ok := p.cols[c]; ok {
+				cols[i] = e
+			}
+			cols[i] += " AS " + c
+		}
+		q := "SELECT " + p.unit + " AS unit_id, procedure_id, " + p.day + " AS day, " + strings.Join(cols, ", ") + " FROM stats_dossiers"
+		if p.where != "" {
+			q += " WHERE " + p.where
+		}
+		sel = append(sel, q)
+	}
+	sums := make([]string, len(sumCols))
+	for i, c := range sumCols {
+		sums[i] = "SUM(" + c + ")"
+	}
+	// A rating of another value at the applicant's hand counts nothing:
+	// no row for it, as contribute adds none.
+	return `INSERT INTO stats_daily (unit_id, procedure_id, day, ` + strings.Join(sumCols, ", ") + `)
+		SELECT unit_id, procedure_id, day, ` + strings.Join(sums, ", ") + `
+		FROM (` + strings.Join(sel, "\n\t\tUNION ALL ") + `) c
+		GROUP BY unit_id, procedure_id, day
+		HAVING ` + strings.Join(sums, " + ") + ` > 0`
+}
+
+// counterQueries answers the upsert adding to a counter table's row and
+// the delete of the row if it is zero, the table keyed by (unit_id,
+// procedure_id, period).
+func counterQueries(table, period string) (upsert, del string) {
 	ph := make([]string, len(sumCols))
 	set := make([]string, len(sumCols))
 	zero := make([]string, len(sumCols))
 	for i, c := range sumCols {
 		ph[i] = fmt.Sprintf("$%d", i+4)
-		set[i] = fmt.Sprintf("%s = stats_daily.%s + excluded.%s", c, c, c)
+		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
 		zero[i] = c + " = 0"
 	}
-	qUpsertDaily = `INSERT INTO stats_daily (unit_id, procedure_id, day, ` + strings.Join(sumCols, ", ") + `)
+	upsert = `INSERT INTO ` + table + ` (unit_id, procedure_id, ` + period + `, ` + strings.Join(sumCols, ", ") + `)
 		VALUES ($1, $2, $3, ` + strings.Join(ph, ", ") + `)
-		ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET ` + strings.Join(set, ", ")
-	qDeleteZeroDaily = `DELETE FROM stats_daily WHERE unit_id = $1 AND procedure_id = $2 AND day = $3 AND ` + strings.Join(zero, " AND ")
+		ON CONFLICT (unit_id, procedure_id, ` + period + `) DO UPDATE SET ` + strings.Join(set, ", ")
+	del = `DELETE FROM ` + table + ` WHERE unit_id = $1 AND procedure_id = $2 AND ` + period + ` = $3 AND ` + strings.Join(zero, " AND ")
+	return upsert, del
+}
+
+func init() {
+	qUpsertDaily, qDeleteZeroDaily = counterQueries("stats_daily", "day")
+	qUpsertMonthly, qDeleteZeroMonthly = counterQueries("stats_subtree_monthly", "month")
+	qRebuildDaily = rebuildDailySQL()
+	sums := make([]string, len(sumCols))
+	for i, c := range sumCols {
+		sums[i] = "SUM(s." + c + ")"
+	}
+	// The ancestors-or-self of a unit are the units whose path prefixes
+	// its own (the range of pathUpper); the upkeep reads the same from the
+	// unit's path (pathIDs).
+	qRebuildMonthly = `INSERT INTO stats_subtree_monthly (unit_id, procedure_id, month, ` + strings.Join(sumCols, ", ") + `)
+		SELECT anc.aid, s.procedure_id, s.day / 100, ` + strings.Join(sums, ", ") + `
+		FROM stats_daily s
+		JOIN (SELECT u.id AS uid, a.id AS aid FROM units u JOIN units a
+				ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0') anc
+			ON anc.uid = s.unit_id
+		GROUP BY anc.aid, s.procedure_id, s.day / 100`
 	qInsertSumState = `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3, recv_day, fin_day,
 		verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
@@ -423,7 +599,8 @@ func init() {
 		rated_day = $14, rating = $15, rate_desk = $16 WHERE dossier_id = $1`
 	// Prepared once at start with the other statements of the write path
 	// (SQLite re-parses unprepared ones at every call).
-	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily, qInsertSumState, qUpdateSumState)
+	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily,
+		qUnitPath, qUpsertMonthly, qDeleteZeroMonthly, qInsertSumState, qUpdateSumState)
 }
 
 const qVersionLevel = `SELECT procedure_id, level FROM procedure_versions WHERE id = $1`
@@ -455,21 +632,26 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 		if db.dialect == Postgres {
 			// Concurrent events wait for the rebuild; their upkeep then
 			// applies on top of the rebuilt states.
-			if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily IN EXCLUSIVE MODE`); err != nil {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily, stats_subtree_monthly IN EXCLUSIVE MODE`); err != nil {
 				return fmt.Errorf("locking the summary: %w", err)
 			}
 		}
-		for _, q := range []string{`DELETE FROM stats_daily`, `DELETE FROM stats_dossiers`} {
+		for _, q := range []string{`DELETE FROM stats_subtree_monthly`, `DELETE FROM stats_daily`, `DELETE FROM stats_dossiers`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("emptying the summary: %w", err)
 			}
 		}
-		delta := sumDelta{}
+		ins, err := newInserter(ctx, tx, db.dialect, `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3,
+			recv_day, fin_day, verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)`, 16)
+		if err != nil {
+			return err
+		}
+		defer ins.close()
 		// Page by id: neither memory nor the connection (pgx cannot write
 		// while rows are open) holds the whole table.
 		var last int64
 		for {
-			states, err := rebuildPage(ctx, tx, last, delta)
+			states, err := rebuildPage(ctx, tx, last)
 			if err != nil {
 				return err
 			}
@@ -478,23 +660,19 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 			}
 			last = states[len(states)-1][0].(int64)
 			n += int64(len(states))
-			if err := insertMany(ctx, tx, `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3,
-				recv_day, fin_day, verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)`, states); err != nil {
+			if err := ins.insert(ctx, states); err != nil {
 				return err
 			}
 		}
-		var daily [][]any
-		for k, c := range delta {
-			if *c == (sumCounters{}) {
-				continue
-			}
-			r := []any{k.Unit, k.Procedure, k.Day}
-			for _, v := range c {
-				r = append(r, v)
-			}
-			daily = append(daily, r)
+		// The counters, from the states (contribute's rules in SQL: the
+		// equality test holds the two to each other).
+		if _, err := tx.ExecContext(ctx, qRebuildDaily); err != nil {
+			return fmt.Errorf("counting the days: %w", err)
 		}
-		return insertMany(ctx, tx, `INSERT INTO stats_daily (unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+`)`, daily)
+		if _, err := tx.ExecContext(ctx, qRebuildMonthly); err != nil {
+			return fmt.Errorf("summing the months of the subtrees: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("rebuilding the statistics summary: %w", err)
@@ -503,8 +681,8 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 }
 
 // rebuildPage summarises the next rebuildPageSize counted dossiers after
-// id last, adding their counters to delta, and answers their states' rows.
-func rebuildPage(ctx context.Context, tx *Tx, last int64, delta sumDelta) ([][]any, error) {
+// id last and answers their states' rows.
+func rebuildPage(ctx context.Context, tx *Tx, last int64) ([][]any, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT d.id, d.procedure_id, v.level, d.received_unit_id, `+decidedUnitSQL+`, d.channel, d.status,
 			d.received_at, d.finished_at, d.legal_due_at, d.paused_at, d.verdict, d.supplement_requests, d.rating,
@@ -535,7 +713,6 @@ func rebuildPage(ctx context.Context, tx *Tx, last int64, delta sumDelta) ([][]a
 		if rated.Valid {
 			s.RatedDay, s.RateDesk = dayOf(rated.Time), role != dossier.RoleApplicant
 		}
-		s.contribute(delta, 1)
 		out = append(out, s.args(id))
 	}
 	if err := rows.Err(); err != nil {
@@ -546,42 +723,77 @@ func rebuildPage(ctx context.Context, tx *Tx, last int64, delta sumDelta) ([][]a
 
 const rebuildPageSize = 5000
 
-// insertMany inserts rows with multi-row VALUES statements, under the
-// engines' limits on bound parameters.
-func insertMany(ctx context.Context, tx *Tx, head string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
+// inserter inserts rows of a fixed width with a multi-row VALUES
+// statement prepared once for the transaction.
+type inserter struct {
+	tx    *Tx
+	head  string
+	width int
+	per   int       // rows a statement
+	stmt  *sql.Stmt // for per rows
+}
+
+// newInserter prepares head's insert of width columns. On SQLite, one row
+// a statement: SQLite looks "$n" parameters up by name, so binding costs
+// the square of a statement's parameters; PostgreSQL takes ~1000
+// parameters a statement, fewer round trips.
+func newInserter(ctx context.Context, tx *Tx, dialect Dialect, head string, width int) (*inserter, error) {
+	in := &inserter{tx: tx, head: head, width: width, per: 1}
+	if dialect == Postgres {
+		in.per = max(1, 1000/width)
 	}
-	// Small statements: SQLite looks "$n" parameters up by name, so a
-	// statement's preparation grows with the square of its parameters.
-	per := max(1, 1000/len(rows[0]))
-	for len(rows) > 0 {
-		chunk := rows[:min(per, len(rows))]
-		rows = rows[len(chunk):]
-		var b strings.Builder
-		b.WriteString(head)
-		b.WriteString(" VALUES ")
-		var args []any
-		for i, r := range chunk {
-			if i > 0 {
+	var err error
+	if in.stmt, err = tx.tx.PrepareContext(ctx, in.sql(in.per)); err != nil {
+		return nil, fmt.Errorf("preparing the summary's insert: %w", err)
+	}
+	return in, nil
+}
+
+func (in *inserter) sql(rows int) string {
+	var b strings.Builder
+	b.WriteString(in.head)
+	b.WriteString(" VALUES ")
+	n := 0
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for j := range in.width {
+			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(")
-			for j, v := range r {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				args = append(args, v)
-				fmt.Fprintf(&b, "$%d", len(args))
-			}
-			b.WriteString(")")
+			n++
+			fmt.Fprintf(&b, "$%d", n)
 		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// insert writes rows, each of the inserter's width.
+func (in *inserter) insert(ctx context.Context, rows [][]any) error {
+	for len(rows) > 0 {
+		chunk := rows[:min(in.per, len(rows))]
+		rows = rows[len(chunk):]
+		args := make([]any, 0, len(chunk)*in.width)
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		var err error
+		if len(chunk) == in.per {
+			_, err = in.stmt.ExecContext(ctx, args...)
+		} else {
+			_, err = in.tx.tx.ExecContext(ctx, in.sql(len(chunk)), args...)
+		}
+		if err != nil {
 			return fmt.Errorf("inserting the summary: %w", err)
 		}
 	}
 	return nil
 }
+
+func (in *inserter) close() { in.stmt.Close() }
 
 // SummaryRow is a row of stats_daily: a unit's counters for a procedure
 // on a local day (yyyymmdd), in the order of the table's columns.
@@ -593,7 +805,11 @@ type SummaryRow struct {
 
 // SummaryRows reads stats_daily in key order (for checks and tests).
 func (db *DB) SummaryRows(ctx context.Context) ([]SummaryRow, error) {
-	rows, err := db.query(ctx, `SELECT unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+` FROM stats_daily ORDER BY unit_id, procedure_id, day`)
+	return db.counterRows(ctx, `SELECT unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+` FROM stats_daily ORDER BY unit_id, procedure_id, day`)
+}
+
+func (db *DB) counterRows(ctx context.Context, q string) ([]SummaryRow, error) {
+	rows, err := db.query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("reading the summary: %w", err)
 	}
@@ -611,6 +827,129 @@ func (db *DB) SummaryRows(ctx context.Context) ([]SummaryRow, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// SubtreeRows reads stats_subtree_monthly in key order (for checks and
+// tests); a row's Day is its month, yyyymm.
+func (db *DB) SubtreeRows(ctx context.Context) ([]SummaryRow, error) {
+	return db.counterRows(ctx, `SELECT unit_id, procedure_id, month, `+strings.Join(sumCols, ", ")+` FROM stats_subtree_monthly ORDER BY unit_id, procedure_id, month`)
+}
+
+// refreshSubtrees recomputes stats_subtree_monthly from stats_daily and
+// the units' present paths: after units moved to another parent, since
+// the rows of the subtrees they left and joined are stale.
+func (db *DB) refreshSubtrees(ctx context.Context, tx *Tx) error {
+	if db.dialect == Postgres {
+		// In the upkeep's order (stats_dossiers is locked first there), so
+		// that a running upkeep finishes before and the next waits.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily, stats_subtree_monthly IN EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("locking the summary: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM stats_subtree_monthly`); err != nil {
+		return fmt.Errorf("emptying the subtrees' summary: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, qRebuildMonthly); err != nil {
+		return fmt.Errorf("summing the months of the subtrees: %w", err)
+	}
+	return nil
+}
+
+// summaryQuery builds the sums of summaryRows for the period of days
+// [fd, to) with overdue judged before od. Every figure is a difference of
+// prefix sums P_X = the counters of the days before X (the design at the
+// top of this file). For a subtree, P_X is the unit's monthly subtree rows
+// of the months before X's plus the daily rows of the units below it from
+// the first of X's month; for a unit alone (own), its daily rows before X.
+func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	uid := arg(unit.ID)
+	fField, fLevel, fProc := arg(flt.Field), arg(flt.Level), arg(flt.Procedure)
+	filters := "(" + fField + " = '' OR p.field = " + fField + ") AND (" + fLevel + " = '' OR p.unit_level = " + fLevel +
+		") AND (" + fProc + " = '' OR p.code = " + fProc + ")"
+	// Each P_X from the nearer edge of X's month: the months before X's
+	// plus its days before X, or the months up to X's less its days from
+	// X on. A unit alone has no monthly rows: its days before X.
+	type prefix struct {
+		months     int  // the monthly rows of the months before this, added
+		lo, hi     int  // the daily rows of the days in [lo, hi),
+		sub        bool // subtracted, else added
+		hasWindows bool
+	}
+	mk := func(x int) prefix {
+		if own {
+			return prefix{lo: 0, hi: x, hasWindows: true}
+		}
+		y, m, d := x/10000, x/100%100, x%100
+		month := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		if days := month.AddDate(0, 1, -1).Day(); days-d+1 < d-1 {
+			next := month.AddDate(0, 1, 0)
+			return prefix{months: x/100 + 1, lo: x, hi: next.Year()*10000 + int(next.Month())*100 + 1, sub: true, hasWindows: true}
+		}
+		return prefix{months: x / 100, lo: x / 100 * 100, hi: x, hasWindows: d > 1}
+	}
+	pf, pt, po := mk(fd), mk(td), mk(od)
+	sum := func(col string, p prefix) string {
+		c := "CASE"
+		if !own {
+			c += " WHEN s.m = 1 AND s.k < " + arg(p.months) + " THEN " + col
+		}
+		sign := ""
+		if p.sub {
+			sign = "-"
+		}
+		c += " WHEN s.m = 0 AND s.k >= " + arg(p.lo) + " AND s.k < " + arg(p.hi) + " THEN " + sign + "(" + col + ") ELSE 0 END"
+		return "COALESCE(SUM(" + c + "), 0)"
+	}
+	// Figures over [from, to): P_to − P_from.
+	period := func(col string) string { return sum(col, pt) + " - " + sum(col, pf) }
+	cols := "s." + strings.Join(sumCols, ", s.")
+	var src []string
+	if own {
+		src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
+			FROM stats_daily s JOIN procedures p ON p.id = s.procedure_id
+			WHERE s.unit_id = `+uid+` AND s.day < `+arg(max(td, od))+` AND `+filters)
+	} else {
+		src = append(src, `SELECT 1 AS m, s.month AS k, `+cols+`, `+group+` AS grp
+			FROM stats_subtree_monthly s JOIN procedures p ON p.id = s.procedure_id
+			WHERE s.unit_id = `+uid+` AND s.month < `+arg(max(pf.months, pt.months, po.months))+` AND `+filters)
+		// The daily rows of the edges' months between the edges and the
+		// nearer end of their month: none for edges on the first of a
+		// month (a calendar year).
+		var windows []string
+		seen := map[prefix]bool{}
+		for _, p := range []prefix{pf, pt, po} {
+			if seen[p] || !p.hasWindows {
+				continue
+			}
+			seen[p] = true
+			windows = append(windows, "(s.day >= "+arg(p.lo)+" AND s.day < "+arg(p.hi)+")")
+		}
+		if len(windows) > 0 {
+			src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
+				FROM stats_daily s
+				JOIN units u ON u.id = s.unit_id
+				JOIN procedures p ON p.id = s.procedure_id
+				WHERE u.path >= `+arg(unit.Path)+` AND u.path < `+arg(pathUpper(unit.Path))+`
+					AND (`+strings.Join(windows, " OR ")+`) AND `+filters)
+		}
+	}
+	return `
+		SELECT grp,
+			` + period("s.recv_online") + `, ` + period("s.recv_counter") + `,
+			` + sum("s.recv_online + s.recv_counter - s.recv_fin", pf) + `,
+			` + period("s.recv_l3") + `, ` + period("s.recv_l3_online") + `,
+			` + period("s.fin_early") + `, ` + period("s.fin_on_time") + `, ` + period("s.fin_late") + `,
+			` + sum("s.held_recv - s.held_fin", pt) + `,
+			` + sum("s.due_all - s.due_fin - s.due_paused", po) + `,
+			` + sum("s.supp_recv", pt) + ` - ` + sum("s.supp_fin", pf) + `,
+			` + period("s.rate_very") + `, ` + period("s.rate_sat") + `, ` + period("s.rate_dis") + `, ` + period("s.rate_desk") + `
+		FROM (` + strings.Join(src, "\n\t\tUNION ALL\n\t\t") + `) s
+		GROUP BY grp`, args
 }
 
 // midnight reports whether t is the start of a local day.
@@ -639,31 +978,11 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 		end := time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
 		od, corrFrom, corrTo = dayOf(end), now, end
 	}
-	upto := max(td, od)
 	if group == "" {
 		group = "''"
 	}
-	sum := func(col, cond string) string {
-		return "COALESCE(SUM(CASE WHEN " + cond + " THEN " + col + " ELSE 0 END), 0)"
-	}
-	const inP, beforeF, beforeT, beforeO = "s.day >= $3 AND s.day < $4", "s.day < $3", "s.day < $4", "s.day < $5"
-	rows, err := db.reportQuery(ctx, `
-		SELECT `+group+` AS grp,
-			`+sum("s.recv_online", inP)+`, `+sum("s.recv_counter", inP)+`,
-			`+sum("s.recv_online + s.recv_counter - s.recv_fin", beforeF)+`,
-			`+sum("s.recv_l3", inP)+`, `+sum("s.recv_l3_online", inP)+`,
-			`+sum("s.fin_early", inP)+`, `+sum("s.fin_on_time", inP)+`, `+sum("s.fin_late", inP)+`,
-			`+sum("s.held_recv - s.held_fin", beforeT)+`,
-			`+sum("s.due_all - s.due_fin - s.due_paused", beforeO)+`,
-			`+sum("s.supp_recv", beforeT)+` - `+sum("s.supp_fin", beforeF)+`,
-			`+sum("s.rate_very", inP)+`, `+sum("s.rate_sat", inP)+`, `+sum("s.rate_dis", inP)+`, `+sum("s.rate_desk", inP)+`
-		FROM stats_daily s
-		JOIN units u ON u.id = s.unit_id
-		JOIN procedures p ON p.id = s.procedure_id
-		WHERE u.path >= $1 AND u.path < $2 AND (NOT $6 OR u.path = $1) AND s.day < $10
-			AND ($7 = '' OR p.field = $7) AND ($8 = '' OR p.unit_level = $8) AND ($9 = '' OR p.code = $9)
-		GROUP BY 1`,
-		unit.Path, pathUpper(unit.Path), fd, td, od, own, flt.Field, flt.Level, flt.Procedure, upto)
+	q, args := summaryQuery(unit, own, fd, td, od, flt, group)
+	rows, err := db.reportQuery(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
 	}

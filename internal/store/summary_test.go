@@ -36,6 +36,28 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		keptSub, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The city is above every unit of the drive: its months hold
+		// every daily row's counters.
+		var all, city [19]int64
+		for _, r := range kept {
+			for i, v := range r.Counters {
+				all[i] += v
+			}
+		}
+		for _, r := range keptSub {
+			if r.Unit == f.city.ID {
+				for i, v := range r.Counters {
+					city[i] += v
+				}
+			}
+		}
+		if city != all {
+			t.Errorf("the city's subtree months sum to %v, the daily rows to %v", city, all)
+		}
 		// Every counter moved: the drive reached each case.
 		var sums [19]int64
 		for _, r := range kept {
@@ -59,7 +81,56 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		diffSummaries(t, kept, rebuilt)
+		diffSummaries(t, "daily", kept, rebuilt)
+		rebuiltSub, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree monthly", keptSub, rebuiltSub)
+	})
+}
+
+// TestSummaryFollowsMovedUnits moves a commune from its district to the
+// city: the counters summed by subtree must leave the district for the
+// city at once, as a rebuild computes them from the new tree.
+func TestSummaryFollowsMovedUnits(t *testing.T) {
+	each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, engine)
+		driveSummary(t, f, 600, true)
+		before, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := *f.cy
+		moved.ParentCode = f.city.Code
+		if err := f.db.UpsertUnits(ctx, []org.Unit{moved}); err != nil {
+			t.Fatal(err)
+		}
+		kept, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reflect.DeepEqual(before, kept) {
+			t.Fatal("moving a unit with counters changed no subtree row")
+		}
+		if _, err := f.db.RebuildSummary(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rebuilt, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree monthly", kept, rebuilt)
+		// Saving the units again without a move leaves the rows as they are.
+		if err := f.db.UpsertUnits(ctx, []org.Unit{moved}); err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.db.SubtreeRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree monthly", again, rebuilt)
 	})
 }
 
@@ -256,7 +327,7 @@ func driveSummary(t *testing.T, f *fixture, actions int, realistic bool) {
 
 // diffSummaries reports the rows that differ between the maintained and
 // the rebuilt summary, by key.
-func diffSummaries(t *testing.T, kept, rebuilt []store.SummaryRow) {
+func diffSummaries(t *testing.T, table string, kept, rebuilt []store.SummaryRow) {
 	t.Helper()
 	type key struct {
 		u, p int64
@@ -272,7 +343,7 @@ func diffSummaries(t *testing.T, kept, rebuilt []store.SummaryRow) {
 		if w, ok := m[k]; !ok || w != r {
 			bad++
 			if bad <= 5 {
-				t.Errorf("maintained %v, rebuilt %v", r, w)
+				t.Errorf("%s: maintained %v, rebuilt %v", table, r, w)
 			}
 		}
 		delete(m, k)
@@ -280,11 +351,11 @@ func diffSummaries(t *testing.T, kept, rebuilt []store.SummaryRow) {
 	for _, r := range m {
 		bad++
 		if bad <= 5 {
-			t.Errorf("rebuilt only %v", r)
+			t.Errorf("%s: rebuilt only %v", table, r)
 		}
 	}
 	if bad > 0 {
-		t.Errorf("%d rows of %d differ", bad, len(rebuilt))
+		t.Errorf("%s: %d rows of %d differ", table, bad, len(rebuilt))
 	}
 }
 
@@ -305,6 +376,21 @@ func checkSummaryAnswers(t *testing.T, f *fixture) {
 		// public index): answered from the summary's whole days.
 		{day(3, 1), driveHorizon.Add(2 * time.Hour), driveHorizon.Add(2 * time.Hour)},
 		{day(4, 1), driveHorizon.Add(3 * time.Hour), driveHorizon.Add(2 * time.Hour)},
+		// Edges inside months: the subtrees read the days between the
+		// edges and the nearer end of their months (early in a month
+		// forward from its first, late back from the next month's).
+		{day(1, 15), day(3, 17), day(6, 1)},
+		{day(2, 28), day(3, 1), day(6, 1)},
+		{day(1, 31), day(4, 2), day(4, 2)},
+		{day(2, 10), day(4, 20), driveHorizon.Add(5 * time.Hour)},
+		{day(3, 20), day(4, 10), driveHorizon},
+		// One edge on a month's first, the other inside.
+		{day(2, 1), day(3, 15), day(6, 1)},
+		{day(2, 14), day(4, 1), day(6, 1)},
+		// Months after the last change; an edge late in December, read
+		// back from the next year's first.
+		{day(1, 1), day(12, 1), day(12, 2)},
+		{day(1, 3), day(12, 28), day(12, 29)},
 	}
 	compared := 0
 	for _, p := range periods {

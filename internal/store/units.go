@@ -21,9 +21,18 @@ func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
 		// Parents usually come earlier in the list: remember what was
 		// written instead of reading it back (a round trip a unit).
 		written := map[string]unitRef{}
+		moved := false
 		for _, u := range units {
-			if err := upsertUnit(ctx, tx, u, written); err != nil {
+			m, err := upsertUnit(ctx, tx, u, written)
+			if err != nil {
 				return fmt.Errorf("saving unit %s (%s): %w", u.Code, u.Name, err)
+			}
+			moved = moved || m
+		}
+		if moved {
+			// The statistics summed by subtree follow the tree.
+			if err := db.refreshSubtrees(ctx, tx); err != nil {
+				return err
 			}
 		}
 		return bumpCatalog(ctx, tx)
@@ -36,7 +45,9 @@ type unitRef struct {
 	path string
 }
 
-func upsertUnit(ctx context.Context, tx *Tx, u org.Unit, written map[string]unitRef) error {
+// upsertUnit writes u and reports whether it moved: an existing unit whose
+// path changed.
+func upsertUnit(ctx context.Context, tx *Tx, u org.Unit, written map[string]unitRef) (bool, error) {
 	var parentID sql.NullInt64
 	parentPath := "/"
 	if p, ok := written[u.ParentCode]; ok && u.ParentCode != "" {
@@ -45,30 +56,31 @@ func upsertUnit(ctx context.Context, tx *Tx, u org.Unit, written map[string]unit
 		var pp string
 		err := tx.QueryRowContext(ctx, `SELECT id, path FROM units WHERE code = $1`, u.ParentCode).Scan(&parentID, &pp)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("parent %s not found", u.ParentCode)
+			return false, fmt.Errorf("parent %s not found", u.ParentCode)
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		parentPath = pp
 	}
 	pred := strings.Join(u.PredecessorGSO, ",")
 	var id int64
+	var oldPath string // the upsert leaves path as it was: '' for a new unit
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO units (code, gso_code, name, name_folded, kind, parent_id, valid_from, valid_to, predecessor_gso)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (code) DO UPDATE SET gso_code = excluded.gso_code, name = excluded.name,
 			name_folded = excluded.name_folded, kind = excluded.kind, parent_id = excluded.parent_id,
 			valid_from = excluded.valid_from, valid_to = excluded.valid_to, predecessor_gso = excluded.predecessor_gso
-		RETURNING id`,
-		u.Code, u.GSOCode, vn.NFC(u.Name), vn.Fold(u.Name), string(u.Kind), parentID, nutc(u.ValidFrom), nutc(u.ValidTo), pred).Scan(&id)
+		RETURNING id, path`,
+		u.Code, u.GSOCode, vn.NFC(u.Name), vn.Fold(u.Name), string(u.Kind), parentID, nutc(u.ValidFrom), nutc(u.ValidTo), pred).Scan(&id, &oldPath)
 	if err != nil {
-		return err
+		return false, err
 	}
 	path := fmt.Sprintf("%s%d/", parentPath, id)
 	written[u.Code] = unitRef{id, path}
 	_, err = tx.ExecContext(ctx, `UPDATE units SET path = $1 WHERE id = $2`, path, id)
-	return err
+	return oldPath != "" && oldPath != path, err
 }
 
 const unitCols = `u.id, u.code, u.gso_code, u.name, u.kind, u.parent_id, COALESCE(p.code, ''), u.path, u.valid_from, u.valid_to, u.predecessor_gso`
