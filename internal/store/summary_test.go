@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +132,56 @@ func TestSummaryFollowsMovedUnits(t *testing.T) {
 			t.Fatal(err)
 		}
 		diffSummaries(t, "subtree monthly", again, rebuilt)
+
+		// A unit with units below moves: the paths below follow (units,
+		// dossiers), and the subtree it joins counts their dossiers, by
+		// the summary and by the scan alike.
+		from, to, now := time.Date(2025, 1, 1, 0, 0, 0, 0, ict), time.Date(2025, 7, 1, 0, 0, 0, 0, ict), time.Date(2025, 7, 1, 0, 0, 0, 0, ict)
+		district, err := f.db.StatsFiltered(ctx, f.district, from, to, now, false, stats.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		depBefore, err := f.db.StatsFiltered(ctx, f.dep, from, to, now, false, stats.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if district.Received.Online+district.Received.Counter == 0 {
+			t.Fatal("the district received nothing: the move would show nothing")
+		}
+		md := *f.district
+		md.ParentCode = f.dep.Code
+		if err := f.db.UpsertUnits(ctx, []org.Unit{md}); err != nil {
+			t.Fatal(err)
+		}
+		dep, err := f.db.UnitByCode(ctx, f.dep.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cx, err := f.db.UnitByCode(ctx, f.cx.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(cx.Path, dep.Path) {
+			t.Fatalf("commune X's path %s is not below the department's %s", cx.Path, dep.Path)
+		}
+		var stale int
+		if err := f.db.ReadDB().QueryRow(`SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE d.unit_path <> u.path`).Scan(&stale); err != nil || stale != 0 {
+			t.Fatalf("%d dossiers keep a stale path (%v)", stale, err)
+		}
+		sum, err := f.db.StatsFiltered(ctx, dep, from, to, now, false, stats.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scan, err := f.db.ScanStats(ctx, dep, from, to, now, false, stats.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(sum, scan) {
+			t.Errorf("the department after the move:\nsummary %+v\nscan    %+v", sum, scan)
+		}
+		if got, want := sum.Received.Online+sum.Received.Counter, depBefore.Received.Online+depBefore.Received.Counter+district.Received.Online+district.Received.Counter; got != want {
+			t.Errorf("the department received %d after the move, want %d (its own and the district's)", got, want)
+		}
 	})
 }
 

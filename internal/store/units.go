@@ -79,8 +79,44 @@ func upsertUnit(ctx context.Context, tx *Tx, u org.Unit, written map[string]unit
 	}
 	path := fmt.Sprintf("%s%d/", parentPath, id)
 	written[u.Code] = unitRef{id, path}
-	_, err = tx.ExecContext(ctx, `UPDATE units SET path = $1 WHERE id = $2`, path, id)
-	return oldPath != "" && oldPath != path, err
+	if _, err = tx.ExecContext(ctx, `UPDATE units SET path = $1 WHERE id = $2`, path, id); err != nil {
+		return false, err
+	}
+	moved := oldPath != "" && oldPath != path
+	if moved {
+		if err := movePaths(ctx, tx, oldPath, path); err != nil {
+			return false, fmt.Errorf("moving the paths below: %w", err)
+		}
+		for code, r := range written {
+			if strings.HasPrefix(r.path, oldPath) && r.id != id {
+				written[code] = unitRef{r.id, path + strings.TrimPrefix(r.path, oldPath)}
+			}
+		}
+	}
+	return moved, nil
+}
+
+// pathTables are the tables that copy a unit's path beside its id (so
+// that a subtree's rows are one range of an index): the dossiers, the walk-in
+// counts and the population lookups.
+var pathTables = []string{"dossiers", "walkins", "population_lookups"}
+
+// movePaths rewrites the paths under a moved unit, from old to new: the
+// units below it and the rows of pathTables held by it or below, so that a
+// subtree's worklists, statistics and reports follow the tree.
+func movePaths(ctx context.Context, tx *Tx, old, new string) error {
+	n := len(old) // paths are ASCII: bytes and characters agree
+	if _, err := tx.ExecContext(ctx, `UPDATE units SET path = $1 || substr(path, $2) WHERE path > $3 AND path < $4`,
+		new, n+1, old, pathUpper(old)); err != nil {
+		return fmt.Errorf("units: %w", err)
+	}
+	for _, t := range pathTables {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+t+` SET unit_path = $1 || substr(unit_path, $2) WHERE unit_path >= $3 AND unit_path < $4`,
+			new, n+1, old, pathUpper(old)); err != nil {
+			return fmt.Errorf("%s: %w", t, err)
+		}
+	}
+	return nil
 }
 
 const unitCols = `u.id, u.code, u.gso_code, u.name, u.kind, u.parent_id, COALESCE(p.code, ''), u.path, u.valid_from, u.valid_to, u.predecessor_gso`
