@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -26,13 +27,23 @@ type directory struct {
 	procByCode map[string]*dirProc
 	procByID   map[int64]*dirProc
 	offers     map[[2]int64]struct{}
+	// procs are the procedures in code order (byte order, as the keyset
+	// cursor compares them): what catalogue searches walk (search_mem.go).
+	procs []*dirProc
+	// encoded caches what lists and pages send of a version, for this
+	// generation only: the procedure's name, field or units may change.
+	encoded encodedCache
 }
 
 type dirProc struct {
 	id                int64
 	code, name, field string
 	unitLevel         string
-	versions          []dirVersion
+	// nameFolded is procedures.name_folded (the folded name and code) and
+	// lifeEvents procedures.life_events: what searches match.
+	nameFolded, lifeEvents string
+	versions               []dirVersion
+	units                  []int64 // ids of the units offering it
 }
 
 type dirVersion struct {
@@ -40,11 +51,22 @@ type dirVersion struct {
 	number int
 	from   time.Time
 	to     *time.Time
+	level  int    // procedure_versions.level
+	class  string // procedure_versions.class
 }
 
 // inForce returns the id of the version in force at t, the newest number
 // winning, or 0.
 func (p *dirProc) inForce(t time.Time) int64 {
+	if v := p.inForceVersion(t); v != nil {
+		return v.id
+	}
+	return 0
+}
+
+// inForceVersion returns the version in force at t, the newest number
+// winning, or nil.
+func (p *dirProc) inForceVersion(t time.Time) *dirVersion {
 	var best *dirVersion
 	for i := range p.versions {
 		v := &p.versions[i]
@@ -55,10 +77,7 @@ func (p *dirProc) inForce(t time.Time) int64 {
 			best = v
 		}
 	}
-	if best == nil {
-		return 0
-	}
-	return best.id
+	return best
 }
 
 type dirCache struct {
@@ -118,7 +137,8 @@ func (db *DB) loadDirectory(ctx context.Context, gen int64) (*directory, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("loading units: %w", err)
 	}
-	rows, err = db.query(ctx, `SELECT p.id, p.code, p.name, p.field, p.unit_level, v.id, v.number, v.effective_from, v.effective_to
+	rows, err = db.query(ctx, `SELECT p.id, p.code, p.name, p.field, p.unit_level, p.name_folded, p.life_events,
+			v.id, v.number, v.effective_from, v.effective_to, v.level, v.class
 		FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id ORDER BY p.id, v.number`)
 	if err != nil {
 		return nil, fmt.Errorf("loading procedures: %w", err)
@@ -127,7 +147,8 @@ func (db *DB) loadDirectory(ctx context.Context, gen int64) (*directory, error) 
 		var p dirProc
 		var v dirVersion
 		var to sql.NullTime
-		if err := rows.Scan(&p.id, &p.code, &p.name, &p.field, &p.unitLevel, &v.id, &v.number, &v.from, &to); err != nil {
+		if err := rows.Scan(&p.id, &p.code, &p.name, &p.field, &p.unitLevel, &p.nameFolded, &p.lifeEvents,
+			&v.id, &v.number, &v.from, &to, &v.level, &v.class); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("loading procedures: %w", err)
 		}
@@ -136,6 +157,7 @@ func (db *DB) loadDirectory(ctx context.Context, gen int64) (*directory, error) 
 		if cur == nil {
 			cur = &p
 			d.procByID[p.id], d.procByCode[p.code] = cur, cur
+			d.procs = append(d.procs, cur)
 		}
 		cur.versions = append(cur.versions, v)
 	}
@@ -154,8 +176,15 @@ func (db *DB) loadDirectory(ctx context.Context, gen int64) (*directory, error) 
 			return nil, fmt.Errorf("loading offers: %w", err)
 		}
 		d.offers[k] = struct{}{}
+		if p := d.procByID[k[0]]; p != nil {
+			p.units = append(p.units, k[1])
+		}
 	}
-	return d, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("loading offers: %w", err)
+	}
+	sort.Slice(d.procs, func(i, j int) bool { return d.procs[i].code < d.procs[j].code })
+	return d, nil
 }
 
 // bumpCatalog marks units or the catalogue changed, for every process.
