@@ -1,7 +1,8 @@
 // Package bench measures the figures the platform promises, in one run on
 // one engine: raw single-row commits per second, API submissions per second
 // (durable before the 201), public tracking lookups per second beside a
-// trivial handler, and the staff worklist's latency on a million dossiers.
+// trivial handler, the catalogue search at one and many clients, and the
+// staff worklist's latency on a million dossiers.
 package bench
 
 import (
@@ -61,6 +62,9 @@ type Report struct {
 	// and counted from the dossiers; CityYearEqual says they agree.
 	CityYearSummary, CityYearScan time.Duration
 	CityYearEqual                 bool
+	// Search is GET /api/v1/procedures?q= at one client and at
+	// Concurrency clients.
+	Search []SearchFigures
 }
 
 // Print writes the report as the lines BENCHMARKS.md quotes.
@@ -70,6 +74,14 @@ func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "API dossier submissions/s:       %.0f  (%.2f× raw commits; target ≥ 1.0×)\n", r.Submissions, r.Submissions/r.RawCommits)
 	fmt.Fprintf(w, "trivial handler requests/s:      %.0f\n", r.Trivial)
 	fmt.Fprintf(w, "public tracking lookups/s:       %.0f  (%.2f× trivial; target ≥ 0.6×)\n", r.Tracking, r.Tracking/r.Trivial)
+	fmt.Fprint(w, "catalogue search ?q=: ")
+	for i, f := range r.Search {
+		if i > 0 {
+			fmt.Fprint(w, "; ")
+		}
+		fmt.Fprint(w, f)
+	}
+	fmt.Fprintln(w, "  (target p99 < 2ms at 1 client, < 20ms at 64)")
 	fmt.Fprintf(w, "staff worklist on %d dossiers, %d queries: p50 %s, p95 %s, p99 %s (target p95 < 20ms)\n",
 		r.Dossiers, r.WorklistQueries, r.WorklistP50.Round(10*time.Microsecond), r.WorklistP95.Round(10*time.Microsecond), r.WorklistP99.Round(10*time.Microsecond))
 	for _, k := range r.WorklistByKind {
@@ -203,6 +215,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 	if rep.Tracking, err = load(ctx, o, get("")); err != nil {
+		return rep, err
+	}
+	fmt.Fprintln(o.Log, "measuring the catalogue search…")
+	if rep.Search, err = search(ctx, o, ts.URL, client); err != nil {
 		return rep, err
 	}
 	fmt.Fprintln(o.Log, "measuring the staff worklist…")

@@ -23,7 +23,7 @@ func TestRunSmall(t *testing.T) {
 				t.Fatal(err)
 			}
 			if rep.RawCommits <= 0 || rep.Submissions <= 0 || rep.Tracking <= 0 || rep.Trivial <= 0 || rep.WorklistP95 <= 0 || rep.WorklistQueries < 40 ||
-				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 {
+				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 || len(rep.Search) != 2 || rep.Search[1].Rate <= 0 || rep.Search[1].P99 <= 0 {
 				t.Fatalf("missing figures: %+v", rep)
 			}
 			if !rep.CityYearEqual {
@@ -35,7 +35,7 @@ func TestRunSmall(t *testing.T) {
 			}
 			var out bytes.Buffer
 			rep.Print(&out)
-			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions/s", "public tracking lookups/s", "p95", "city's yearly report"} {
+			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions/s", "public tracking lookups/s", "p95", "city's yearly report", "catalogue search ?q=: 1 client"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("report lacks %q:\n%s", want, out.String())
 				}

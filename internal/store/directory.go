@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/internal/org"
@@ -16,12 +17,15 @@ import (
 const directoryTTL = time.Second
 
 // directory is an in-memory copy of the read-mostly tables every
-// submission and tracking lookup needs (units, procedures and their
-// versions' dates, which unit offers what). The database stays the truth:
+// submission, tracking lookup and catalogue search needs (units,
+// procedures and their versions' dates and levels, which unit offers
+// what). The database stays the truth:
 // the copy is reloaded when catalog_generation moves.
 type directory struct {
-	gen        int64
-	checked    time.Time
+	gen int64
+	// checked is when gen was last found current (Unix nanoseconds),
+	// read without the cache's lock.
+	checked    atomic.Int64
 	unitByCode map[string]*org.Unit
 	unitByID   map[int64]*org.Unit
 	procByCode map[string]*dirProc
@@ -81,40 +85,53 @@ func (p *dirProc) inForceVersion(t time.Time) *dirVersion {
 }
 
 type dirCache struct {
-	mu  sync.Mutex
-	cur *directory
+	mu  sync.Mutex // serialises checks and reloads
+	cur atomic.Pointer[directory]
 }
 
-// invalidate drops the copy after a local change.
+// invalidate drops the copy after a local change. It takes the lock so
+// that a reload begun before the change cannot install its copy after.
 func (c *dirCache) invalidate() {
 	c.mu.Lock()
-	c.cur = nil
+	c.cur.Store(nil)
 	c.mu.Unlock()
 }
 
-// dir returns a current copy of the directory.
+// fresh returns the copy if it was found current within directoryTTL.
+func (c *dirCache) fresh(now time.Time) *directory {
+	if d := c.cur.Load(); d != nil && now.Sub(time.Unix(0, d.checked.Load())) < directoryTTL {
+		return d
+	}
+	return nil
+}
+
+// dir returns a current copy of the directory. Within directoryTTL of the
+// last check it takes no lock: every search and submission asks.
 func (db *DB) dir(ctx context.Context) (*directory, error) {
 	c := &db.dirs
+	if d := c.fresh(time.Now()); d != nil {
+		return d, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	if c.cur != nil && now.Sub(c.cur.checked) < directoryTTL {
-		return c.cur, nil
+	if d := c.fresh(now); d != nil {
+		return d, nil // checked by another caller meanwhile
 	}
 	var gen int64
 	if err := db.queryRow(ctx, `SELECT n FROM catalog_generation WHERE id = 1`).Scan(&gen); err != nil {
 		return nil, fmt.Errorf("reading catalogue generation: %w", err)
 	}
-	if c.cur != nil && c.cur.gen == gen {
-		c.cur.checked = now
-		return c.cur, nil
+	if d := c.cur.Load(); d != nil && d.gen == gen {
+		d.checked.Store(now.UnixNano())
+		return d, nil
 	}
 	d, err := db.loadDirectory(ctx, gen)
 	if err != nil {
 		return nil, err
 	}
-	d.checked = now
-	c.cur = d
+	d.checked.Store(now.UnixNano())
+	c.cur.Store(d)
 	return d, nil
 }
 

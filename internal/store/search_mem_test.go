@@ -294,3 +294,55 @@ func TestProcedureSummaries(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchDuringImport: searches running while the catalogue is
+// re-imported see either the old or the new catalogue, never a torn one,
+// and the new one once the import returns (run with -race).
+func TestSearchDuringImport(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		ctx := context.Background()
+		f := newFixture(t, e)
+		stop := make(chan struct{})
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				for {
+					select {
+					case <-stop:
+						errs <- nil
+						return
+					default:
+					}
+					page, err := f.db.ProcedureSummaries(ctx, store.ProcedureFilter{Q: "ket hon", At: f.now})
+					if err == nil && len(page.Items) != 1 {
+						err = fmt.Errorf("%d items", len(page.Items))
+					}
+					if err == nil {
+						_, err = f.db.ProcedureJSON(ctx, "1.000894", f.now)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		for i := range 5 {
+			s := marriageSpec()
+			s.Name = fmt.Sprintf("Đăng ký kết hôn %d", i)
+			if _, err := f.db.ImportCatalogue(ctx, []catalog.Spec{s}); err != nil {
+				t.Fatal(err)
+			}
+			page, err := f.db.ProcedureSummaries(ctx, store.ProcedureFilter{Q: "ket hon", At: f.now})
+			if err != nil || len(page.Items) != 1 || page.Items[0].Name != s.Name {
+				t.Fatalf("after import %d: %+v %v", i, page.Items, err)
+			}
+		}
+		close(stop)
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
