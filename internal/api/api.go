@@ -21,7 +21,6 @@ import (
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/auth"
 	"github.com/motcua/motcua/internal/calendar"
-	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
@@ -35,8 +34,8 @@ import (
 type Store interface {
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
-	Procedures(ctx context.Context, f store.ProcedureFilter) ([]catalog.Procedure, string, error)
-	Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error)
+	ProcedureSummaries(ctx context.Context, f store.ProcedureFilter) (store.SummaryPage, error)
+	ProcedureJSON(ctx context.Context, code string, at time.Time) ([]byte, error)
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error)
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)

@@ -601,24 +601,26 @@ func TestPublicEndpoints(t *testing.T) {
 		if st := ua.Do("DELETE", "/api/v1/calendar/overrides/2025-05-05?unit="+apptest.HangTrong, nil, nil); st != 404 {
 			t.Fatalf("second delete: %d", st)
 		}
-		var procs struct {
-			Items []struct {
-				Code    string
-				Version struct {
-					Form struct {
-						Fields []struct {
-							Name, Label, Type string
-							Required          bool
-							Options           []any
-						}
+		var procs struct{ Items []struct{ Code string } }
+		if st := anon.Do("GET", "/api/v1/procedures?q=dang+ky+ket+hon", nil, &procs); st != 200 || len(procs.Items) != 1 || procs.Items[0].Code != apptest.Marriage {
+			t.Fatalf("procedure search: %d %+v", st, procs)
+		}
+		// The list sends summaries; the form is on the procedure's own page.
+		var proc struct {
+			Version struct {
+				Form struct {
+					Fields []struct {
+						Name, Label, Type string
+						Required          bool
+						Options           []any
 					}
 				}
 			}
 		}
-		if st := anon.Do("GET", "/api/v1/procedures?q=dang+ky+ket+hon", nil, &procs); st != 200 || len(procs.Items) != 1 || procs.Items[0].Code != apptest.Marriage {
-			t.Fatalf("procedure search: %d %+v", st, procs)
+		if st := anon.Do("GET", "/api/v1/procedures/"+apptest.Marriage, nil, &proc); st != 200 || len(proc.Version.Form.Fields) == 0 {
+			t.Fatalf("procedure: %d %+v", st, proc)
 		}
-		f := procs.Items[0].Version.Form.Fields[0]
+		f := proc.Version.Form.Fields[0]
 		if f.Name == "" || f.Label == "" || f.Type == "" || f.Options == nil {
 			t.Fatalf("form field shape: %+v", f)
 		}

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/motcua/motcua/internal/apperr"
-	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -71,23 +73,53 @@ func (h *Handler) listProcedures(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	ps, next, err := h.Store.Procedures(r.Context(), f)
+	page, err := h.Store.ProcedureSummaries(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	var nc any
-	if next != "" {
-		nc = next
+	// The items come encoded from the store's cache: the list is written
+	// around them rather than encoded again (issue 14).
+	var b bytes.Buffer
+	b.WriteString(`{"items":[`)
+	for i, item := range page.JSON {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(item)
 	}
-	writeJSON(w, http.StatusOK, newList[catalog.Procedure](ps, nc))
+	b.WriteString(`],"next_cursor":`)
+	if page.Next == "" {
+		b.WriteString("null")
+	} else {
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(page.Next); err != nil {
+			return fmt.Errorf("encoding the cursor: %w", err)
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+	}
+	b.WriteString("}\n")
+	writeRawJSON(w, http.StatusOK, b.Bytes())
 	return nil
 }
 
 func (h *Handler) getProcedure(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.Store.Procedure(r.Context(), r.PathValue("code"), h.now())
+	body, err := h.Store.ProcedureJSON(r.Context(), r.PathValue("code"), h.now())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeRawJSON(w, http.StatusOK, body, []byte("\n"))
 	return nil
+}
+
+// writeRawJSON is writeJSON for a body already encoded, in parts.
+func writeRawJSON(w http.ResponseWriter, status int, parts ...[]byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return // the client left
+		}
+	}
 }

@@ -1,7 +1,8 @@
 // Package bench measures the figures the platform promises, in one run on
 // one engine: raw single-row commits per second, API submissions per second
 // (durable before the 201), public tracking lookups per second beside a
-// trivial handler, and the staff worklist's latency on a million dossiers.
+// trivial handler, the catalogue search at one and many clients, and the
+// staff worklist's latency on a million dossiers.
 package bench
 
 import (
@@ -80,6 +81,9 @@ type Report struct {
 	// address in front of separate serve processes, by their number
 	// (processes.go); empty unless Options.Spawn is set.
 	Processes []ProcessesRun
+	// Search is GET /api/v1/procedures?q= at one client and at
+	// Concurrency clients.
+	Search []SearchFigures
 }
 
 // Print writes the report as the lines BENCHMARKS.md quotes.
@@ -89,6 +93,14 @@ func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "API dossier submissions (multipart, two PDF scans): %s  (%.2f× raw commits)\n", r.SubmissionsLat, r.Submissions/r.RawCommits)
 	fmt.Fprintf(w, "trivial handler requests:        %s\n", r.TrivialLat)
 	fmt.Fprintf(w, "public tracking lookups:         %s  (%.2f× trivial)\n", r.TrackingLat, r.Tracking/r.Trivial)
+	fmt.Fprint(w, "catalogue search ?q=: ")
+	for i, f := range r.Search {
+		if i > 0 {
+			fmt.Fprint(w, "; ")
+		}
+		fmt.Fprint(w, f)
+	}
+	fmt.Fprintln(w, "  (target p99 < 2ms at 1 client, < 20ms at 64)")
 	fmt.Fprintf(w, "staff worklist on %d dossiers, %d queries: p50 %s, p95 %s, p99 %s (target p95 < 20ms)\n",
 		r.Dossiers, r.WorklistQueries, r.WorklistP50.Round(10*time.Microsecond), r.WorklistP95.Round(10*time.Microsecond), r.WorklistP99.Round(10*time.Microsecond))
 	for _, k := range r.WorklistByKind {
@@ -223,6 +235,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 	rep.Trivial, rep.Tracking = rep.TrivialLat.PerSecond, rep.TrackingLat.PerSecond
+	fmt.Fprintln(o.Log, "measuring the catalogue search…")
+	if rep.Search, err = search(ctx, o, ts.URL, client); err != nil {
+		return rep, err
+	}
 	fmt.Fprintln(o.Log, "measuring the staff worklist…")
 	if err := worklist(ctx, db, fx, o, ts, client, &rep); err != nil {
 		return rep, err

@@ -3,10 +3,14 @@ package bench
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/config"
@@ -85,6 +89,43 @@ func BenchmarkTrack(b *testing.B) {
 					resp.Body.Close()
 				}
 			})
+		})
+	}
+}
+
+// BenchmarkSearch measures the catalogue search, GET /api/v1/procedures?q=
+// with the queries of the bench's search measure, and reports the p99.
+func BenchmarkSearch(b *testing.B) {
+	for _, e := range storetest.Engines {
+		b.Run(string(e), func(b *testing.B) {
+			ts, _, _ := benchServer(b, e, 0)
+			// Enough idle connections for every goroutine: the measure is
+			// the search, not opening connections.
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
+			b.Cleanup(client.CloseIdleConnections)
+			var mu sync.Mutex
+			var lat []time.Duration
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				var mine []time.Duration
+				for i := 0; pb.Next(); i++ {
+					t0 := time.Now()
+					resp, err := client.Get(ts.URL + searchPath(i))
+					if err != nil || resp.StatusCode != 200 {
+						b.Fatal(err, resp.StatusCode)
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					mine = append(mine, time.Since(t0))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			})
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
 		})
 	}
 }

@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/vn"
 )
@@ -134,70 +132,6 @@ func scanProcedure(sc interface{ Scan(...any) error }) (*catalog.Procedure, erro
 	return &p, nil
 }
 
-// Procedures lists procedures in force, by code, with keyset pagination.
-func (db *DB) Procedures(ctx context.Context, f ProcedureFilter) ([]catalog.Procedure, string, error) {
-	if err := CheckQuery(f.Q); err != nil {
-		return nil, "", err
-	}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	at := f.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	atp := arg(utc(at))
-	where := []string{"v.id = " + versionInForce(atp)}
-	where = append(where, nameMatches(f.Q, arg)...)
-	if f.Unit != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM procedure_units pu JOIN units u ON u.id = pu.unit_id WHERE pu.procedure_id = p.id AND u.code = "+arg(f.Unit)+")")
-	}
-	if f.Field != "" {
-		where = append(where, "p.field = "+arg(f.Field))
-	}
-	if f.Level != "" {
-		if n, err := strconv.Atoi(f.Level); err == nil {
-			where = append(where, "v.level = "+arg(n))
-		} else {
-			where = append(where, "v.class = "+arg(f.Level))
-		}
-	}
-	if f.Cursor != "" {
-		where = append(where, "p.code > "+arg(f.Cursor))
-	}
-	return db.procedurePage(ctx, where, args, f.Limit)
-}
-
-// procedurePage runs a procedure list query (versions in force joined as v)
-// ordered by code, one row more than the page to tell if another follows.
-func (db *DB) procedurePage(ctx context.Context, where []string, args []any, limit int) ([]catalog.Procedure, string, error) {
-	limit = clampLimit(limit)
-	args = append(args, limit+1)
-	q := `SELECT ` + procCols + ` FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE ` +
-		strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.code LIMIT $%d`, len(args))
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("listing procedures: %w", err)
-	}
-	defer rows.Close()
-	var out []catalog.Procedure
-	for rows.Next() {
-		p, err := scanProcedure(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, *p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("listing procedures: %w", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Code
-	}
-	return out, next, nil
-}
-
 func clampLimit(n int) int {
 	if n <= 0 {
 		return 50
@@ -206,32 +140,6 @@ func clampLimit(n int) int {
 		return 200
 	}
 	return n
-}
-
-// Procedure returns one procedure with the version in force at `at` and the
-// units that offer it.
-func (db *DB) Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error) {
-	p, err := scanProcedure(db.queryRow(ctx, `SELECT `+procCols+` FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id
-		WHERE p.code = $1 AND v.id = `+versionInForce("$2"), code, utc(at)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, apperr.Newf(apperr.NotFound, "procedure_not_found", "Không tìm thấy thủ tục «%s».", "Procedure %q not found.", code)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading procedure %s: %w", code, err)
-	}
-	rows, err := db.query(ctx, `SELECT u.code FROM procedure_units pu JOIN units u ON u.id = pu.unit_id WHERE pu.procedure_id = $1 ORDER BY u.path`, p.ID)
-	if err != nil {
-		return nil, fmt.Errorf("reading units of %s: %w", code, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		p.Units = append(p.Units, c)
-	}
-	return p, rows.Err()
 }
 
 // Offers reports whether the unit offers the procedure.
@@ -278,33 +186,17 @@ func (db *DB) OffersProcedure(ctx context.Context, code string, unitID int64) (b
 // without the list of offering units: what a submission needs. It reads
 // the in-memory directory (see directory.go).
 func (db *DB) ProcedureInForce(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error) {
-	d, err := db.dir(ctx)
+	_, dp, err := db.dirProcedure(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	dp, ok := d.procByCode[code]
-	if !ok {
-		// Perhaps imported by another process within directoryTTL: reload
-		// only if the table has it, so unknown codes cannot force reloads.
-		var n int
-		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM procedures WHERE code = $1`, code).Scan(&n); err != nil {
-			return nil, fmt.Errorf("reading procedure %s: %w", code, err)
-		}
-		if n > 0 {
-			db.dirs.invalidate()
-			if d, err = db.dir(ctx); err != nil {
-				return nil, err
-			}
-			dp, ok = d.procByCode[code]
-		}
-	}
 	var vid int64
-	if ok {
+	if dp != nil {
 		vid = dp.inForce(at)
 	}
 	// A procedure with no version in force at `at` is as good as unknown.
 	if vid == 0 {
-		return nil, apperr.Newf(apperr.NotFound, "procedure_not_found", "Không tìm thấy thủ tục «%s».", "Procedure %q not found.", code)
+		return nil, procedureNotFound(code)
 	}
 	p := &catalog.Procedure{ID: dp.id, Code: dp.code, Name: dp.name, Field: dp.field, UnitLevel: catalog.UnitLevel(dp.unitLevel)}
 	if p.Current, err = db.Version(ctx, vid); err != nil {
@@ -332,19 +224,4 @@ func (db *DB) Version(ctx context.Context, id int64) (*catalog.Version, error) {
 	v.ID = id
 	db.versions.Store(id, &v)
 	return &v, nil
-}
-
-// nameMatches is the condition a procedure's folded name meets for a
-// catalogue query: every group of catalog.SearchTerms, each by any of its
-// terms. arg binds a value and returns its placeholder.
-func nameMatches(q string, arg func(any) string) []string {
-	var where []string
-	for _, group := range catalog.SearchTerms(q) {
-		var ors []string
-		for _, term := range group {
-			ors = append(ors, "p.name_folded LIKE "+arg("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
-	}
-	return where
 }

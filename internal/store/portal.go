@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/org"
-	"github.com/motcua/motcua/internal/vn"
 )
 
 // This file holds the read queries of the citizen portal (internal/portal).
@@ -21,73 +19,6 @@ type PortalFilter struct {
 	ProcedureFilter
 	UnitLevel string // province, district or commune
 	LifeEvent string // a key of procedures.life_events, e.g. ket_hon
-}
-
-// portalWhere builds the conditions of a PortalFilter; arg binds a value
-// and returns its placeholder.
-func portalWhere(f PortalFilter, arg func(any) string) []string {
-	at := f.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	where := []string{"v.id = " + versionInForce(arg(utc(at)))}
-	where = append(where, nameMatches(f.Q, arg)...)
-	if f.Unit != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM procedure_units pu JOIN units u ON u.id = pu.unit_id WHERE pu.procedure_id = p.id AND u.code = "+arg(f.Unit)+")")
-	}
-	if f.Field != "" {
-		where = append(where, "p.field = "+arg(vn.NFC(f.Field)))
-	}
-	if f.Level != "" {
-		if n, err := strconv.Atoi(f.Level); err == nil {
-			where = append(where, "v.level = "+arg(n))
-		} else {
-			where = append(where, "v.class = "+arg(f.Level))
-		}
-	}
-	if f.UnitLevel != "" {
-		where = append(where, "p.unit_level = "+arg(f.UnitLevel))
-	}
-	if f.LifeEvent != "" {
-		// life_events is a comma-separated list of snake-case keys; framing
-		// it with commas matches whole keys only.
-		where = append(where, "(',' || p.life_events || ',') LIKE "+arg("%,"+escapeLike(f.LifeEvent)+",%")+` ESCAPE '\'`)
-	}
-	return where
-}
-
-// PortalProcedures lists procedures in force, by code, with keyset
-// pagination, like Procedures, and also filters by unit level and life
-// event.
-func (db *DB) PortalProcedures(ctx context.Context, f PortalFilter) ([]catalog.Procedure, string, error) {
-	if err := CheckQuery(f.Q); err != nil {
-		return nil, "", err
-	}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	where := portalWhere(f, arg)
-	if f.Cursor != "" {
-		where = append(where, "p.code > "+arg(f.Cursor))
-	}
-	return db.procedurePage(ctx, where, args, f.Limit)
-}
-
-// CountPortalProcedures counts the procedures PortalProcedures would list
-// over all its pages (the cursor and limit are ignored).
-func (db *DB) CountPortalProcedures(ctx context.Context, f PortalFilter) (int, error) {
-	if err := CheckQuery(f.Q); err != nil {
-		return 0, err
-	}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	where := portalWhere(f, arg)
-	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id WHERE `+
-		strings.Join(where, " AND "), args...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("counting portal procedures: %w", err)
-	}
-	return n, nil
 }
 
 // ProcedureUse is a procedure in force with the number of dossiers
