@@ -702,20 +702,9 @@ func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, 
 	if err != nil {
 		return nil, err
 	}
-	var t *trackRow
-	if db.track != nil {
-		if t, err = db.track.lookup(ctx, code); err != nil {
-			return nil, err
-		}
-	} else {
-		t = new(trackRow)
-		err = t.scan(db.queryRow(ctx, `SELECT `+trackColumns+` FROM dossiers WHERE code = $1`, code))
-		if errors.Is(err, sql.ErrNoRows) {
-			t, err = nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading dossier for tracking: %w", err)
-		}
+	t, err := db.track.lookup(ctx, code)
+	if err != nil {
+		return nil, err
 	}
 	if t == nil {
 		return nil, apperr.ErrNotFound

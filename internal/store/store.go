@@ -58,12 +58,15 @@ type DB struct {
 	onEvent EventHook
 	// tokens caches bearer-token answers (tokencache.go).
 	tokens *tokenCache
-	// track batches tracking lookups (trackbatch.go); nil on SQLite.
+	// track batches tracking lookups (trackbatch.go).
 	track *trackBatcher
 }
 
 // pgWriteConns is the size of the PostgreSQL write pool.
 const pgWriteConns = 32
+
+// sqliteReadConns is the size of the SQLite read pool.
+const sqliteReadConns = 8
 
 // pgReadConns sizes the PostgreSQL read pool: four connections a core,
 // between 8 and pgWriteConns.
@@ -98,8 +101,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		ro.SetMaxIdleConns(n)
 		ro.SetConnMaxIdleTime(5 * time.Minute)
 		db.rw, db.ro = rw, ro
-		// Half the read pool: batches form while the other half reads.
-		db.track = newTrackBatcher(db, max(n/2, 1))
 	default:
 		db.dialect = SQLite
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -141,10 +142,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			rw.Close()
 			return nil, fmt.Errorf("opening sqlite: %w", err)
 		}
-		ro.SetMaxOpenConns(8)
-		ro.SetMaxIdleConns(8)
+		ro.SetMaxOpenConns(sqliteReadConns)
+		ro.SetMaxIdleConns(sqliteReadConns)
 		db.rw, db.ro = rw, ro
 	}
+	// Half the read pool batches tracking lookups: batches form while the
+	// other half serves the other reads.
+	db.track = newTrackBatcher(db, max(db.ro.Stats().MaxOpenConnections/2, 1))
 	if err := db.rw.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connecting to %s store: %w", db.dialect, err)

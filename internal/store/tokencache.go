@@ -157,6 +157,12 @@ func (s scanPlus) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extr
 // the generation an answer read now must be stored under.
 func (db *DB) tokenCacheBegin(ctx context.Context) (gen uint64, ok bool) {
 	c := db.tokens
+	c.mu.Lock()
+	off := c.ttl <= 0
+	c.mu.Unlock()
+	if off {
+		return 0, false
+	}
 	if db.dialect == Postgres {
 		c.start.Do(func() { c.startListener() })
 		c.mu.Lock()

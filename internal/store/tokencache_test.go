@@ -239,3 +239,41 @@ func TestTokenCacheNeverPastExpiry(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkAccountByToken: a token lookup from the cache (SQLite: with its
+// auth_epoch read) and from the database (TTL 0: cache off).
+func BenchmarkAccountByToken(b *testing.B) {
+	for _, e := range storetest.Engines {
+		for _, c := range []struct {
+			name string
+			ttl  time.Duration
+		}{{"cached", time.Minute}, {"uncached", 0}} {
+			b.Run(string(e)+"/"+c.name, func(b *testing.B) {
+				ctx := context.Background()
+				now := time.Now()
+				db := storetest.Open(b, e)
+				db.SetTokenTTL(c.ttl)
+				acc := &account.Account{Kind: account.KindCitizen, Username: "001090001234", FullName: "Lê Văn Cường", PasswordHash: "x", CreatedAt: now}
+				if err := db.CreateAccount(ctx, acc); err != nil {
+					b.Fatal(err)
+				}
+				_, hash, _ := account.NewToken()
+				if err := db.SaveToken(ctx, hash, acc.ID, now, now.Add(time.Hour)); err != nil {
+					b.Fatal(err)
+				}
+				for c.ttl > 0 && !db.TokenCached(hash) { // PostgreSQL: the listener connects
+					if _, err := db.AccountByToken(ctx, hash, now); err != nil {
+						b.Fatal(err)
+					}
+					time.Sleep(time.Millisecond)
+				}
+				b.ResetTimer()
+				for b.Loop() {
+					if _, err := db.AccountByToken(ctx, hash, now); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
