@@ -40,10 +40,12 @@ import (
 //     it first (one primary-key read on a prepared statement); a new value
 //     empties the cache.
 //
-// The revoking methods of this package (DeleteToken, SetPassword, the
-// suspensions of ClaimIDNumber, VerifyAccount) also empty the local cache
+// The methods of this package that write what an answer carries
+// (DeleteToken, SetPassword, the suspensions of ClaimIDNumber,
+// VerifyAccount, UpdateContact, RefreshIdentity) also empty the local cache
 // right after their commit, so the writing process refuses a revoked token
-// without waiting for its own listener.
+// without waiting for its own listener. Any other writer (another process,
+// an operator's SQL, a path added later) is covered by the triggers.
 //
 // Entries live DefaultTokenTTL and never past the token's expiry; unknown
 // or expired tokens are not cached.

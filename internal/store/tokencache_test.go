@@ -107,6 +107,11 @@ func TestTokenRevokedOnEveryProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, isNotFound, true},
+		{"contact changed", func(t *testing.T, a *store.DB, _ func(string, ...any), acc *account.Account, _ string) {
+			if err := a.UpdateContact(context.Background(), acc.ID, account.Contact{Phone: "0912345678"}, now, dossier.Actor{AccountID: acc.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}, func(a *account.Account, err error) bool { return err == nil && a.Phone == "0912345678" }, true},
 		{"account suspended by another writer", func(t *testing.T, _ *store.DB, raw func(string, ...any), acc *account.Account, _ string) {
 			raw(`UPDATE accounts SET suspended_at = $2, suspended_reason = 'test' WHERE id = $1`, acc.ID, now.UTC())
 		}, isSuspended, false},
