@@ -165,20 +165,6 @@ func (db *DB) SaveToken(ctx context.Context, hash string, accountID int64, now, 
 	})
 }
 
-// AccountByToken finds the account of an unexpired token hash.
-func (db *DB) AccountByToken(ctx context.Context, hash string, now time.Time) (*account.Account, error) {
-	a, err := scanAccount(db.queryRow(ctx, `
-		SELECT `+accountCols+`
-		FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.hash = $1 AND t.expires_at > $2`, hash, utc(now)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, apperr.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading token: %w", err)
-	}
-	return a, nil
-}
-
 // OwnerByIDNumber finds the verified, active citizen account of an ID
 // number: only such an account follows the dossiers taken at the counter or
 // by post (a self-declared one could be anybody's).

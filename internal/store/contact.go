@@ -54,7 +54,7 @@ func notificationPrefs(ctx context.Context, q interface {
 // (not the values: the audit log is read by administrators who need not
 // see them). NotFound when the account does not exist.
 func (db *DB) UpdateContact(ctx context.Context, accountID int64, c account.Contact, at time.Time, by dossier.Actor) error {
-	return db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		var phone, email string
 		err := tx.QueryRowContext(ctx, `SELECT phone, email FROM accounts WHERE id = $1`, accountID).Scan(&phone, &email)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -106,6 +106,9 @@ func (db *DB) UpdateContact(ctx context.Context, accountID int64, c account.Cont
 		return tx.AppendAudit(ctx, AuditEntry{At: at, ActorID: by.AccountID, ActorName: by.Name, Action: "account.contact",
 			Subject: accountSubject(accountID), Detail: detail})
 	})
+	// The cached bearer-token answers carry the contact details (tokencache.go).
+	db.tokens.clear()
+	return err
 }
 
 // RefreshIdentity replaces a citizen account's name, date of birth and
@@ -145,5 +148,9 @@ func (db *DB) RefreshIdentity(ctx context.Context, accountID int64, u account.Id
 		return tx.AppendAudit(ctx, AuditEntry{At: at, ActorName: verifier, Action: "account.identity",
 			Subject: accountSubject(accountID), Detail: map[string]any{"changed": fields, "reason": reason}})
 	})
+	if changed {
+		// The cached bearer-token answers carry the identity (tokencache.go).
+		db.tokens.clear()
+	}
 	return changed, err
 }

@@ -702,29 +702,23 @@ func (db *DB) TrackDossier(ctx context.Context, code string) (*dossier.Dossier, 
 	if err != nil {
 		return nil, err
 	}
-	var d dossier.Dossier
-	var status int
-	var procID int64
-	// Both dates, not COALESCE: SQLite gives an expression no declared
-	// type, and the driver would answer text.
-	var recv, due, appointed, fin sql.NullTime
-	err = db.queryRow(ctx, `SELECT code, status, procedure_id, unit_id, submitted_at, received_at, legal_due_at, appointed_due_at, finished_at
-		FROM dossiers WHERE code = $1`, code).Scan(&d.Code, &status, &procID, &d.UnitID, &d.SubmittedAt, &recv, &due, &appointed, &fin)
-	if errors.Is(err, sql.ErrNoRows) {
+	t, err := db.track.lookup(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
 		return nil, apperr.ErrNotFound
 	}
-	if err != nil {
-		return nil, fmt.Errorf("reading dossier for tracking: %w", err)
-	}
-	p, pok := dir.procByID[procID]
+	d := dossier.Dossier{Code: t.code, UnitID: t.unitID}
+	p, pok := dir.procByID[t.procID]
 	u, uok := dir.unitByID[d.UnitID]
 	if !pok || !uok {
 		// Changed by another process within directoryTTL: read the full row.
 		return db.DossierByCode(ctx, code)
 	}
 	d.ProcedureCode, d.ProcedureName, d.UnitCode, d.UnitName = p.code, p.name, u.Code, u.Name
-	d.Status = dossier.Status(status)
-	d.SubmittedAt = local(d.SubmittedAt)
-	d.ReceivedAt, d.LegalDueAt, d.AppointedDueAt, d.FinishedAt = ntime(recv), ntime(due), ntime(appointed), ntime(fin)
+	d.Status = dossier.Status(t.status)
+	d.SubmittedAt = local(t.submitted)
+	d.ReceivedAt, d.LegalDueAt, d.AppointedDueAt, d.FinishedAt = ntime(t.recv), ntime(t.due), ntime(t.appointed), ntime(t.fin)
 	return &d, nil
 }

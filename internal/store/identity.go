@@ -66,6 +66,8 @@ func (db *DB) VerifyAccount(ctx context.Context, accountID int64, v account.Veri
 		return tx.AppendAudit(ctx, AuditEntry{At: v.At, ActorID: v.By, ActorName: v.ByName, Action: "account.verify",
 			Subject: accountSubject(accountID), Detail: map[string]any{"how": v.How, "dossiers_attached": attached}})
 	})
+	// Empty this process's token cache now; other processes hear the trigger.
+	db.tokens.clear()
 	return attached, err
 }
 
@@ -154,6 +156,8 @@ func (db *DB) ClaimIDNumber(ctx context.Context, a *account.Account, verifier, r
 		return tx.AppendAudit(ctx, AuditEntry{At: a.CreatedAt, ActorID: a.VerifiedBy, ActorName: verifier, Action: "account.claim",
 			Subject: accountSubject(a.ID), Detail: map[string]any{"how": a.VerifiedHow, "suspended": suspended, "dossiers_attached": attached}})
 	})
+	// Empty this process's token cache now; other processes hear the trigger.
+	db.tokens.clear()
 	return suspended, err
 }
 
@@ -161,7 +165,7 @@ func (db *DB) ClaimIDNumber(ctx context.Context, a *account.Account, verifier, r
 // (credentials_changed_at) moves, which ends the sessions opened with the
 // old one, and its API tokens are revoked.
 func (db *DB) SetPassword(ctx context.Context, accountID int64, hash string, mustChange bool, now time.Time, by dossier.Actor) error {
-	return db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		var prev sql.NullTime
 		err := tx.QueryRowContext(ctx, `SELECT credentials_changed_at FROM accounts WHERE id = $1`, accountID).Scan(&prev)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -184,11 +188,14 @@ func (db *DB) SetPassword(ctx context.Context, accountID int64, hash string, mus
 		return tx.AppendAudit(ctx, AuditEntry{At: now, ActorID: by.AccountID, ActorName: by.Name, Action: "account.password",
 			Subject: accountSubject(accountID), Detail: map[string]any{"must_change": mustChange}})
 	})
+	// Empty this process's token cache now; other processes hear the trigger.
+	db.tokens.clear()
+	return err
 }
 
 // DeleteToken revokes one API token; NotFound when it is unknown.
 func (db *DB) DeleteToken(ctx context.Context, hash string) error {
-	return db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE hash = $1`, hash)
 		if err != nil {
 			return fmt.Errorf("revoking token: %w", err)
@@ -198,4 +205,7 @@ func (db *DB) DeleteToken(ctx context.Context, hash string) error {
 		}
 		return nil
 	})
+	// Empty this process's token cache now; other processes hear the trigger.
+	db.tokens.clear()
+	return err
 }

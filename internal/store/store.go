@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +41,7 @@ type DB struct {
 	// rw takes every write. On SQLite it has a single connection so that
 	// writers queue in Go instead of spinning on the busy handler.
 	rw *sql.DB
-	// ro serves reads; on PostgreSQL it is the same pool as rw.
+	// ro serves reads, from a pool of its own on both engines.
 	ro  *sql.DB
 	dsn string
 	sub *submitter
@@ -55,7 +56,21 @@ type DB struct {
 	// onEvent runs inside every transaction that writes a dossier event
 	// (see OnEvent).
 	onEvent EventHook
+	// tokens caches bearer-token answers (tokencache.go).
+	tokens *tokenCache
+	// track batches tracking lookups (trackbatch.go).
+	track *trackBatcher
 }
+
+// pgWriteConns is the size of the PostgreSQL write pool.
+const pgWriteConns = 32
+
+// sqliteReadConns is the size of the SQLite read pool.
+const sqliteReadConns = 8
+
+// pgReadConns sizes the PostgreSQL read pool: four connections a core,
+// between 8 and pgWriteConns.
+func pgReadConns() int { return min(max(4*runtime.GOMAXPROCS(0), 8), pgWriteConns) }
 
 // Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)
 // or "postgres://…". It does not migrate; call Migrate.
@@ -64,14 +79,28 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
-		pool, err := sql.Open("pgx", dsn)
+		rw, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("opening postgres: %w", err)
 		}
-		pool.SetMaxOpenConns(32)
-		pool.SetMaxIdleConns(32)
-		pool.SetConnMaxIdleTime(5 * time.Minute)
-		db.rw, db.ro = pool, pool
+		rw.SetMaxOpenConns(pgWriteConns)
+		rw.SetMaxIdleConns(pgWriteConns)
+		rw.SetConnMaxIdleTime(5 * time.Minute)
+		// Reads get a pool of their own, sized for the cores: more
+		// connections than that only queue on the server's CPUs (pools of
+		// 8 on 2 cores were 9-14 % faster for reads), while commits, which
+		// wait on the disk, want the larger write pool. Reads in a
+		// transaction go through the transaction, never through ro.
+		ro, err := sql.Open("pgx", dsn)
+		if err != nil {
+			rw.Close()
+			return nil, fmt.Errorf("opening postgres: %w", err)
+		}
+		n := pgReadConns()
+		ro.SetMaxOpenConns(n)
+		ro.SetMaxIdleConns(n)
+		ro.SetConnMaxIdleTime(5 * time.Minute)
+		db.rw, db.ro = rw, ro
 	default:
 		db.dialect = SQLite
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -113,10 +142,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			rw.Close()
 			return nil, fmt.Errorf("opening sqlite: %w", err)
 		}
-		ro.SetMaxOpenConns(8)
-		ro.SetMaxIdleConns(8)
+		ro.SetMaxOpenConns(sqliteReadConns)
+		ro.SetMaxIdleConns(sqliteReadConns)
 		db.rw, db.ro = rw, ro
 	}
+	// Half the read pool batches tracking lookups: batches form while the
+	// other half serves the other reads.
+	db.track = newTrackBatcher(db, max(db.ro.Stats().MaxOpenConnections/2, 1))
 	if err := db.rw.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connecting to %s store: %w", db.dialect, err)
@@ -125,6 +157,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.roStmts, db.rwStmts = &stmtCache{pool: db.ro}, &stmtCache{pool: db.rw, fixed: true}
 	}
 	db.sub = newSubmitter(db)
+	db.tokens = newTokenCache(db.dialect, dsn)
 	return db, nil
 }
 
@@ -144,6 +177,12 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 func (db *DB) Close() error {
 	if db.sub != nil {
 		db.sub.stop()
+	}
+	if db.tokens != nil {
+		db.tokens.stop()
+	}
+	if db.track != nil {
+		db.track.stop()
 	}
 	db.roStmts.close()
 	db.rwStmts.close()
