@@ -55,12 +55,15 @@ type DB struct {
 	// onEvent runs inside every transaction that writes a dossier event
 	// (see OnEvent).
 	onEvent EventHook
+	// ckpt checkpoints SQLite's WAL in the background (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)
 // or "postgres://…". It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{dsn: dsn}
+	var sqlitePath, sqliteBase string // the file and the readers' DSN
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
@@ -101,7 +104,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		q.Add("_pragma", "mmap_size(2147483648)")
 		q.Add("_time_format", "sqlite")
 		base := "file:" + path + "?" + q.Encode()
-		rw, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		// The writer never checkpoints: the checkpointer does, beside it
+		// (checkpoint.go), so that no commit waits for one.
+		rw, err := sql.Open("sqlite", base+"&"+url.Values{"_pragma": {"wal_autocheckpoint(0)"}}.Encode()+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("opening sqlite: %w", err)
 		}
@@ -116,6 +121,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		ro.SetMaxOpenConns(8)
 		ro.SetMaxIdleConns(8)
 		db.rw, db.ro = rw, ro
+		sqlitePath, sqliteBase = path, base
 	}
 	if err := db.rw.PingContext(ctx); err != nil {
 		db.Close()
@@ -123,6 +129,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if db.dialect == SQLite {
 		db.roStmts, db.rwStmts = &stmtCache{pool: db.ro}, &stmtCache{pool: db.rw, fixed: true}
+		c, err := newCheckpointer(ctx, db.rw, sqliteBase, sqlitePath)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.ckpt = c
+		c.start()
 	}
 	db.sub = newSubmitter(db)
 	return db, nil
@@ -145,9 +158,16 @@ func (db *DB) Close() error {
 	if db.sub != nil {
 		db.sub.stop()
 	}
+	var ckErr error
+	if db.ckpt != nil {
+		ckErr = db.ckpt.stop()
+	}
 	db.roStmts.close()
 	db.rwStmts.close()
 	err := db.rw.Close()
+	if err == nil {
+		err = ckErr
+	}
 	if db.ro != db.rw {
 		if e := db.ro.Close(); err == nil {
 			err = e
