@@ -64,8 +64,10 @@ func (db *DB) CreateDossier(ctx context.Context, in *dossier.NewDossier) (*dossi
 	return db.sub.submit(ctx, in)
 }
 
-// createDossierTx is the body of one submission inside a (group) transaction.
-func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
+// createDossierTx is the body of one submission inside a (group)
+// transaction; s was prepared outside it (prepareSubmission).
+func (db *DB) createDossierTx(ctx context.Context, tx *Tx, s *submission) (*dossier.Dossier, bool, error) {
+	in := s.in
 	d := in.Dossier
 	if in.IdemKey != "" {
 		var id int64
@@ -83,35 +85,22 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossie
 			return nil, false, fmt.Errorf("reading idempotency key: %w", err)
 		}
 	}
-	day := d.SubmittedAt.In(codeZone).Format("060102")
 	var n int64
-	err := tx.QueryRowContext(ctx, qNextCode, d.ReceivedUnitID, day).Scan(&n)
+	err := tx.QueryRowContext(ctx, qNextCode, d.ReceivedUnitID, s.day).Scan(&n)
 	if err != nil {
 		return nil, false, fmt.Errorf("allocating dossier code: %w", err)
 	}
-	d.Code = fmt.Sprintf("%s-%s-%04d", in.UnitCode, day, n)
+	d.Code = fmt.Sprintf("%s-%s-%04d", in.UnitCode, s.day, n)
 	// The first event is hashed before the dossier row is written, so that
 	// the row carries the head of its chain from the start.
-	evData, err := eventData(in.Event)
-	if err != nil {
-		return nil, false, err
-	}
-	head, err := eventHash(d.Code, 1, "", in.Event, evData)
-	if err != nil {
-		return nil, false, err
-	}
-	app, err := json.Marshal(d.Applicant)
-	if err != nil {
-		return nil, false, err
-	}
-	form, err := json.Marshal(d.Form)
+	head, err := firstEventHash(d.Code, s.evTail)
 	if err != nil {
 		return nil, false, err
 	}
 	err = tx.QueryRowContext(ctx, qInsertDossier,
 		d.Code, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
-		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
-		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
+		s.applicant, s.name, s.folded, d.Applicant.IDNumber,
+		string(d.Channel), s.form, int(d.Status), d.Substate, nint64(d.AssigneeID),
 		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head,
 		deliveryMethod(d), d.Delivery.Address, externalCode(in)).Scan(&d.ID)
 	if err != nil {
@@ -123,7 +112,7 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossie
 		}
 	}
 	d.Documents = in.Documents
-	if err := insertEvent(ctx, tx, d.ID, in.Event, evData, 1, "", head); err != nil {
+	if err := insertEvent(ctx, tx, d.ID, in.Event, s.evData, 1, "", head); err != nil {
 		return nil, false, err
 	}
 	d.Events = []dossier.Event{*in.Event}

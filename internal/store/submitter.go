@@ -27,7 +27,7 @@ type submitter struct {
 
 type submitReq struct {
 	ctx  context.Context
-	in   *dossier.NewDossier
+	sub  *submission
 	done chan submitRes
 }
 
@@ -59,7 +59,13 @@ func (s *submitter) stop() {
 }
 
 func (s *submitter) submit(ctx context.Context, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
-	r := &submitReq{ctx: ctx, in: in, done: make(chan submitRes, 1)}
+	// Encoding and folding are done here, in the caller's goroutine, not
+	// in the worker that holds the transaction.
+	sub, err := prepareSubmission(in)
+	if err != nil {
+		return nil, false, err
+	}
+	r := &submitReq{ctx: ctx, sub: sub, done: make(chan submitRes, 1)}
 	select {
 	case s.reqs <- r:
 	case <-ctx.Done():
@@ -109,11 +115,11 @@ func (s *submitter) commit(group []*submitReq) {
 	// groups committing at once on several workers or servers never wait
 	// on each other in a cycle.
 	sort.SliceStable(group, func(i, j int) bool {
-		a, b := group[i].in.Dossier, group[j].in.Dossier
-		if a.ReceivedUnitID != b.ReceivedUnitID {
-			return a.ReceivedUnitID < b.ReceivedUnitID
+		a, b := group[i].sub, group[j].sub
+		if ua, ub := a.in.Dossier.ReceivedUnitID, b.in.Dossier.ReceivedUnitID; ua != ub {
+			return ua < ub
 		}
-		return a.SubmittedAt.In(codeZone).Format("060102") < b.SubmittedAt.In(codeZone).Format("060102")
+		return a.day < b.day
 	})
 	results := make([]submitRes, len(group))
 	pending := make([]int, len(group))
@@ -130,13 +136,16 @@ func (s *submitter) commit(group []*submitReq) {
 		failed, failErr := -1, error(nil)
 		err := s.db.inTx(ctx, func(tx *Tx) error {
 			for _, i := range pending {
-				in := *group[i].in
+				// A fresh copy each attempt: the writing sets ids and the code.
+				sub := *group[i].sub
+				in := *sub.in
 				d := *in.Dossier
 				in.Dossier = &d
 				in.Documents = append([]dossier.Document(nil), in.Documents...)
 				ev := *in.Event
 				in.Event = &ev
-				out, replayed, err := s.db.createDossierTx(ctx, tx, &in)
+				sub.in = &in
+				out, replayed, err := s.db.createDossierTx(ctx, tx, &sub)
 				if err != nil {
 					failed, failErr = i, err
 					return errGroupAborted
