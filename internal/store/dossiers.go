@@ -116,7 +116,7 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, s *submission) (*doss
 		return nil, false, err
 	}
 	d.Events = []dossier.Event{*in.Event}
-	if err := db.eventHook(ctx, tx, d, in.Event); err != nil {
+	if err := db.eventWritten(ctx, tx, d, in.Event); err != nil {
 		return nil, false, err
 	}
 	if err := db.upkeepSummary(ctx, tx, d, in.Event); err != nil {
@@ -355,7 +355,7 @@ func (db *DB) updateDossierTx(ctx context.Context, d *dossier.Dossier, oldVersio
 		if err := db.upkeepSummary(ctx, tx, d, ev); err != nil {
 			return err
 		}
-		return db.eventHook(ctx, tx, d, ev)
+		return db.eventWritten(ctx, tx, d, ev)
 	})
 }
 

@@ -55,6 +55,9 @@ type DB struct {
 	// onEvent runs inside every transaction that writes a dossier event
 	// (see OnEvent).
 	onEvent EventHook
+	// onEvents, in its place, runs once before each commit of a
+	// transaction that wrote events (see OnEvents).
+	onEvents EventsHook
 	// ckpt checkpoints SQLite's WAL in the background (checkpoint.go).
 	ckpt *checkpointer
 }
@@ -202,6 +205,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 	}()
 	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = db.flushEvents(ctx, tx); err != nil {
 		return err
 	}
 	if err = stx.Commit(); err != nil {
