@@ -70,19 +70,9 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, s *submission) (*doss
 	in := s.in
 	d := in.Dossier
 	if in.IdemKey != "" {
-		var id int64
-		var hash string
-		err := tx.QueryRowContext(ctx, qSelectIdem,
-			in.IdemAccount, in.IdemKey).Scan(&id, &hash)
-		switch {
-		case err == nil:
-			if hash != in.RequestHash {
-				return nil, false, errIdemReused
-			}
-			prev, err := dossierByID(ctx, tx, id)
-			return prev, true, err
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, false, fmt.Errorf("reading idempotency key: %w", err)
+		prev, err := idemReplay(ctx, tx, in)
+		if prev != nil || err != nil {
+			return prev, prev != nil, err
 		}
 	}
 	var n int64
@@ -116,25 +106,54 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, s *submission) (*doss
 		return nil, false, err
 	}
 	d.Events = []dossier.Event{*in.Event}
-	if err := db.eventWritten(ctx, tx, d, in.Event); err != nil {
+	if err := db.afterDossierTx(ctx, tx, in); err != nil {
 		return nil, false, err
 	}
+	return d, false, nil
+}
+
+// afterDossierTx is the rest of a submission once its rows are written
+// (createDossierTx, or the batch of writeGroupPG): the event hook, the
+// summary's upkeep and the idempotency key.
+func (db *DB) afterDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) error {
+	d := in.Dossier
+	if err := db.eventWritten(ctx, tx, d, in.Event); err != nil {
+		return err
+	}
 	if err := db.upkeepSummary(ctx, tx, d, in.Event); err != nil {
-		return nil, false, err
+		return err
 	}
 	if in.IdemKey != "" {
 		_, err := tx.ExecContext(ctx, qInsertIdem,
 			in.IdemAccount, in.IdemKey, in.RequestHash, d.ID, utc(d.SubmittedAt))
 		if err != nil {
-			// A concurrent twin won the race; the caller's savepoint is rolled
-			// back and the twin's dossier answered (see submitter).
+			// A concurrent twin won the race; the group is written again
+			// and the twin's dossier answered (see submitter).
 			if isUnique(err) {
-				return nil, false, errIdemRace
+				return errIdemRace
 			}
-			return nil, false, fmt.Errorf("saving idempotency key: %w", err)
+			return fmt.Errorf("saving idempotency key: %w", err)
 		}
 	}
-	return d, false, nil
+	return nil
+}
+
+// idemReplay looks for the submission's idempotency key: a dossier
+// already filed under it is answered (replayed), the key reused for
+// another request refused.
+func idemReplay(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*dossier.Dossier, error) {
+	var id int64
+	var hash string
+	err := tx.QueryRowContext(ctx, qSelectIdem, in.IdemAccount, in.IdemKey).Scan(&id, &hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading idempotency key: %w", err)
+	case hash != in.RequestHash:
+		return nil, errIdemReused
+	}
+	return dossierByID(ctx, tx, id)
 }
 
 var errIdemRace = errors.New("idempotency key taken concurrently")

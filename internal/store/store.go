@@ -194,6 +194,12 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
+	return db.runTx(ctx, stx, fn)
+}
+
+// runTx runs fn in stx: it commits if fn returns nil, after the batch
+// event hook, and rolls back on error or panic.
+func (db *DB) runTx(ctx context.Context, stx *sql.Tx, fn func(tx *Tx) error) (err error) {
 	tx := &Tx{tx: stx, c: db.rwStmts}
 	defer func() {
 		if p := recover(); p != nil {

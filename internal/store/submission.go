@@ -95,3 +95,17 @@ func firstEventHash(code string, tail []byte) (string, error) {
 	h.Write(tail)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// fresh copies s for one attempt at writing it: the writing sets the
+// dossier's, the documents' and the event's ids and the code.
+func (s *submission) fresh() *submission {
+	c := *s
+	in := *s.in
+	d := *in.Dossier
+	in.Dossier = &d
+	in.Documents = append([]dossier.Document(nil), in.Documents...)
+	ev := *in.Event
+	in.Event = &ev
+	c.in = &in
+	return &c
+}

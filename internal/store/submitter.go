@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -133,19 +134,15 @@ func (s *submitter) commit(group []*submitReq) {
 	// is rolled back and the group written again without it; a transient
 	// conflict (deadlock victim, concurrent idempotency key) retries it.
 	for attempt := 0; len(pending) > 0; attempt++ {
+		// A fresh copy each attempt: the writing sets ids and the code.
+		subs := make([]*submission, len(pending))
+		for k, i := range pending {
+			subs[k] = group[i].sub.fresh()
+		}
 		failed, failErr := -1, error(nil)
-		err := s.db.inTx(ctx, func(tx *Tx) error {
-			for _, i := range pending {
-				// A fresh copy each attempt: the writing sets ids and the code.
-				sub := *group[i].sub
-				in := *sub.in
-				d := *in.Dossier
-				in.Dossier = &d
-				in.Documents = append([]dossier.Document(nil), in.Documents...)
-				ev := *in.Event
-				in.Event = &ev
-				sub.in = &in
-				out, replayed, err := s.db.createDossierTx(ctx, tx, &sub)
+		write := func(tx *Tx) error {
+			for k, i := range pending {
+				out, replayed, err := s.db.createDossierTx(ctx, tx, subs[k])
 				if err != nil {
 					failed, failErr = i, err
 					return errGroupAborted
@@ -153,7 +150,20 @@ func (s *submitter) commit(group []*submitReq) {
 				results[i] = submitRes{d: out, replayed: replayed}
 			}
 			return nil
-		})
+		}
+		var err error
+		if s.db.dialect == Postgres {
+			err = s.db.inConnTx(ctx, func(tx *Tx, conn *sql.Conn) error {
+				k, err := s.db.writeGroupPG(ctx, tx, conn, subs, func(k int, r submitRes) { results[pending[k]] = r })
+				if err != nil && k >= 0 {
+					failed, failErr = pending[k], err
+					return errGroupAborted
+				}
+				return err
+			})
+		} else {
+			err = s.db.inTx(ctx, write)
+		}
 		switch {
 		case err == nil:
 			pending = nil
