@@ -66,8 +66,8 @@ func walFileSize(t *testing.T, path string) int64 {
 }
 
 // TestWriterDoesNotCheckpoint: the writer's connection has automatic
-// checkpoints off (they ran inside commits); the readers' keep SQLite's
-// default, which never fires on a connection that does not write.
+// checkpoints off (they ran inside commits); the checkpointer's keeps
+// SQLite's default, which never fires on a connection that does not write.
 func TestWriterDoesNotCheckpoint(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
