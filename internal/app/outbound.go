@@ -39,6 +39,11 @@ func (o *outbound) enqueue(ctx context.Context, tx *sql.Tx, args river.JobArgs, 
 	return err
 }
 
+// enqueueMany inserts jobs at once through the queue once it exists.
+func (o *outbound) enqueueMany(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) error {
+	return o.queue.EnqueueMany(ctx, tx, params)
+}
+
 // lateQueue is the queue for services built before it exists.
 type lateQueue struct{ o *outbound }
 
@@ -119,7 +124,7 @@ func (o *outbound) start(cfg config.Config, a *App) error {
 		return err
 	}
 	o.queue = q
-	a.DB.OnEvent(outbox.Hook(o.enqueue))
+	a.DB.OnEvents(outbox.HookMany(o.enqueueMany))
 	return nil
 }
 

@@ -175,6 +175,16 @@ func (q *Queue) Enqueue(ctx context.Context, tx *sql.Tx, args river.JobArgs, opt
 	return Inserted{ID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate}, nil
 }
 
+// EnqueueMany inserts jobs inside the caller's transaction in one insert
+// (River's InsertManyTx); like Enqueue, they exist if and only if the
+// transaction commits.
+func (q *Queue) EnqueueMany(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) error {
+	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("enqueuing %d jobs: %w", len(params), err)
+	}
+	return nil
+}
+
 // Run works jobs until ctx ends, then lets running jobs finish for up to
 // grace before cancelling them. It returns nil on a clean stop.
 func (q *Queue) Run(ctx context.Context, grace time.Duration) error {

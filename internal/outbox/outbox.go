@@ -1,7 +1,9 @@
 // Package outbox connects dossier events to everything that leaves the
-// building because of them. The store calls Hook inside the transaction
-// that writes each event; the hook enqueues one EventArgs job there, so a
-// committed change always has it and a rolled-back one never does. The
+// building because of them. The store calls HookMany inside the
+// transaction that writes events, before it commits; the hook enqueues one
+// EventArgs job per event there, all in one insert, so a committed change
+// always has its jobs and a rolled-back one never does (Hook is the same
+// one event at a time). The
 // job's worker then records, in one transaction of its own, the notices to
 // the citizen, the webhook deliveries and the national-portal sync the
 // event calls for, each with its own job; doing it twice adds nothing, so
@@ -17,6 +19,7 @@ import (
 
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/store"
 )
 
 // EventArgs is the job of fanning out one dossier event.
@@ -39,6 +42,24 @@ type Enqueue func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *riv
 func Hook(enqueue Enqueue) func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, ev *dossier.Event) error {
 	return func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, ev *dossier.Event) error {
 		return enqueue(ctx, tx, EventArgs{DossierID: d.ID, EventID: ev.ID}, nil)
+	}
+}
+
+// EnqueueMany inserts jobs in the caller's transaction at once
+// (jobs.Queue.EnqueueMany).
+type EnqueueMany func(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) error
+
+// HookMany returns the store's batch event hook: the fan-out jobs of all
+// the events of a transaction (the submissions of a group commit, whose
+// River inserts were a third of a submission's cost on PostgreSQL) in one
+// insert, in that transaction, just before it commits.
+func HookMany(enqueue EnqueueMany) store.EventsHook {
+	return func(ctx context.Context, tx *sql.Tx, evs []store.EventRef) error {
+		params := make([]river.InsertManyParams, len(evs))
+		for i, e := range evs {
+			params[i] = river.InsertManyParams{Args: EventArgs{DossierID: e.Dossier.ID, EventID: e.Event.ID}}
+		}
+		return enqueue(ctx, tx, params)
 	}
 }
 

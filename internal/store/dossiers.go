@@ -64,54 +64,33 @@ func (db *DB) CreateDossier(ctx context.Context, in *dossier.NewDossier) (*dossi
 	return db.sub.submit(ctx, in)
 }
 
-// createDossierTx is the body of one submission inside a (group) transaction.
-func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
+// createDossierTx is the body of one submission inside a (group)
+// transaction; s was prepared outside it (prepareSubmission).
+func (db *DB) createDossierTx(ctx context.Context, tx *Tx, s *submission) (*dossier.Dossier, bool, error) {
+	in := s.in
 	d := in.Dossier
 	if in.IdemKey != "" {
-		var id int64
-		var hash string
-		err := tx.QueryRowContext(ctx, qSelectIdem,
-			in.IdemAccount, in.IdemKey).Scan(&id, &hash)
-		switch {
-		case err == nil:
-			if hash != in.RequestHash {
-				return nil, false, errIdemReused
-			}
-			prev, err := dossierByID(ctx, tx, id)
-			return prev, true, err
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, false, fmt.Errorf("reading idempotency key: %w", err)
+		prev, err := idemReplay(ctx, tx, in)
+		if prev != nil || err != nil {
+			return prev, prev != nil, err
 		}
 	}
-	day := d.SubmittedAt.In(codeZone).Format("060102")
 	var n int64
-	err := tx.QueryRowContext(ctx, qNextCode, d.ReceivedUnitID, day).Scan(&n)
+	err := tx.QueryRowContext(ctx, qNextCode, d.ReceivedUnitID, s.day).Scan(&n)
 	if err != nil {
 		return nil, false, fmt.Errorf("allocating dossier code: %w", err)
 	}
-	d.Code = fmt.Sprintf("%s-%s-%04d", in.UnitCode, day, n)
+	d.Code = fmt.Sprintf("%s-%s-%04d", in.UnitCode, s.day, n)
 	// The first event is hashed before the dossier row is written, so that
 	// the row carries the head of its chain from the start.
-	evData, err := eventData(in.Event)
-	if err != nil {
-		return nil, false, err
-	}
-	head, err := eventHash(d.Code, 1, "", in.Event, evData)
-	if err != nil {
-		return nil, false, err
-	}
-	app, err := json.Marshal(d.Applicant)
-	if err != nil {
-		return nil, false, err
-	}
-	form, err := json.Marshal(d.Form)
+	head, err := firstEventHash(d.Code, s.evTail)
 	if err != nil {
 		return nil, false, err
 	}
 	err = tx.QueryRowContext(ctx, qInsertDossier,
 		d.Code, d.ProcedureVersionID, d.UnitID, d.UnitPath, d.ReceivedUnitID, nint64(d.OwnerID),
-		string(app), d.Applicant.DisplayName(), vn.Fold(d.Applicant.DisplayName()), d.Applicant.IDNumber,
-		string(d.Channel), string(form), int(d.Status), d.Substate, nint64(d.AssigneeID),
+		s.applicant, s.name, s.folded, d.Applicant.IDNumber,
+		string(d.Channel), s.form, int(d.Status), d.Substate, nint64(d.AssigneeID),
 		utc(d.SubmittedAt), nutc(d.ReceivedAt), nutc(d.LegalDueAt), nutc(d.AppointedDueAt), d.StepIndex, utc(d.StepStartedAt), d.FeeVND, d.Version, utc(d.UpdatedAt), head,
 		deliveryMethod(d), d.Delivery.Address, externalCode(in)).Scan(&d.ID)
 	if err != nil {
@@ -123,29 +102,58 @@ func (db *DB) createDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossie
 		}
 	}
 	d.Documents = in.Documents
-	if err := insertEvent(ctx, tx, d.ID, in.Event, evData, 1, "", head); err != nil {
+	if err := insertEvent(ctx, tx, d.ID, in.Event, s.evData, 1, "", head); err != nil {
 		return nil, false, err
 	}
 	d.Events = []dossier.Event{*in.Event}
-	if err := db.eventHook(ctx, tx, d, in.Event); err != nil {
+	if err := db.afterDossierTx(ctx, tx, in); err != nil {
 		return nil, false, err
 	}
+	return d, false, nil
+}
+
+// afterDossierTx is the rest of a submission once its rows are written
+// (createDossierTx, or the batch of writeGroupPG): the event hook, the
+// summary's upkeep and the idempotency key.
+func (db *DB) afterDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier) error {
+	d := in.Dossier
+	if err := db.eventWritten(ctx, tx, d, in.Event); err != nil {
+		return err
+	}
 	if err := db.upkeepSummary(ctx, tx, d, in.Event); err != nil {
-		return nil, false, err
+		return err
 	}
 	if in.IdemKey != "" {
 		_, err := tx.ExecContext(ctx, qInsertIdem,
 			in.IdemAccount, in.IdemKey, in.RequestHash, d.ID, utc(d.SubmittedAt))
 		if err != nil {
-			// A concurrent twin won the race; the caller's savepoint is rolled
-			// back and the twin's dossier answered (see submitter).
+			// A concurrent twin won the race; the group is written again
+			// and the twin's dossier answered (see submitter).
 			if isUnique(err) {
-				return nil, false, errIdemRace
+				return errIdemRace
 			}
-			return nil, false, fmt.Errorf("saving idempotency key: %w", err)
+			return fmt.Errorf("saving idempotency key: %w", err)
 		}
 	}
-	return d, false, nil
+	return nil
+}
+
+// idemReplay looks for the submission's idempotency key: a dossier
+// already filed under it is answered (replayed), the key reused for
+// another request refused.
+func idemReplay(ctx context.Context, tx *Tx, in *dossier.NewDossier) (*dossier.Dossier, error) {
+	var id int64
+	var hash string
+	err := tx.QueryRowContext(ctx, qSelectIdem, in.IdemAccount, in.IdemKey).Scan(&id, &hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading idempotency key: %w", err)
+	case hash != in.RequestHash:
+		return nil, errIdemReused
+	}
+	return dossierByID(ctx, tx, id)
 }
 
 var errIdemRace = errors.New("idempotency key taken concurrently")
@@ -366,7 +374,7 @@ func (db *DB) updateDossierTx(ctx context.Context, d *dossier.Dossier, oldVersio
 		if err := db.upkeepSummary(ctx, tx, d, ev); err != nil {
 			return err
 		}
-		return db.eventHook(ctx, tx, d, ev)
+		return db.eventWritten(ctx, tx, d, ev)
 	})
 }
 

@@ -26,7 +26,8 @@ import (
 type EventHook func(ctx context.Context, tx *sql.Tx, d *dossier.Dossier, ev *dossier.Event) error
 
 // OnEvent installs the event hook; call it before serving. Nil removes it.
-func (db *DB) OnEvent(h EventHook) { db.onEvent = h }
+// It replaces a batch hook (OnEvents).
+func (db *DB) OnEvent(h EventHook) { db.onEvent, db.onEvents = h, nil }
 
 // eventHook runs the hook, if any, inside tx.
 func (db *DB) eventHook(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Event) error {

@@ -96,6 +96,8 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 type Tx struct {
 	tx *sql.Tx
 	c  *stmtCache
+	// events wait here for the batch event hook (eventbatch.go).
+	events []EventRef
 }
 
 // QueryRowContext runs a query returning one row in the transaction.

@@ -60,6 +60,11 @@ type DB struct {
 	tokens *tokenCache
 	// track batches tracking lookups (trackbatch.go).
 	track *trackBatcher
+	// onEvents, in its place, runs once before each commit of a
+	// transaction that wrote events (see OnEvents).
+	onEvents EventsHook
+	// ckpt checkpoints SQLite's WAL in the background (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // pgWriteConns is the size of the PostgreSQL write pool.
@@ -76,6 +81,7 @@ func pgReadConns() int { return min(max(4*runtime.GOMAXPROCS(0), 8), pgWriteConn
 // or "postgres://…". It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{dsn: dsn}
+	var sqlitePath, sqliteBase string // the file and the readers' DSN
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
@@ -130,7 +136,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		q.Add("_pragma", "mmap_size(2147483648)")
 		q.Add("_time_format", "sqlite")
 		base := "file:" + path + "?" + q.Encode()
-		rw, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		// The writer never checkpoints: the checkpointer does, beside it
+		// (checkpoint.go), so that no commit waits for one.
+		rw, err := sql.Open("sqlite", base+"&"+url.Values{"_pragma": {"wal_autocheckpoint(0)"}}.Encode()+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("opening sqlite: %w", err)
 		}
@@ -145,6 +153,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		ro.SetMaxOpenConns(sqliteReadConns)
 		ro.SetMaxIdleConns(sqliteReadConns)
 		db.rw, db.ro = rw, ro
+		sqlitePath, sqliteBase = path, base
 	}
 	// Half the read pool batches tracking lookups: batches form while the
 	// other half serves the other reads.
@@ -155,6 +164,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if db.dialect == SQLite {
 		db.roStmts, db.rwStmts = &stmtCache{pool: db.ro}, &stmtCache{pool: db.rw, fixed: true}
+		c, err := newCheckpointer(ctx, db.rw, sqliteBase, sqlitePath)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.ckpt = c
+		c.start()
 	}
 	db.sub = newSubmitter(db)
 	db.tokens = newTokenCache(db.dialect, dsn)
@@ -184,9 +200,16 @@ func (db *DB) Close() error {
 	if db.track != nil {
 		db.track.stop()
 	}
+	var ckErr error
+	if db.ckpt != nil {
+		ckErr = db.ckpt.stop()
+	}
 	db.roStmts.close()
 	db.rwStmts.close()
 	err := db.rw.Close()
+	if err == nil {
+		err = ckErr
+	}
 	if db.ro != db.rw {
 		if e := db.ro.Close(); err == nil {
 			err = e
@@ -210,6 +233,12 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
+	return db.runTx(ctx, stx, fn)
+}
+
+// runTx runs fn in stx: it commits if fn returns nil, after the batch
+// event hook, and rolls back on error or panic.
+func (db *DB) runTx(ctx context.Context, stx *sql.Tx, fn func(tx *Tx) error) (err error) {
 	tx := &Tx{tx: stx, c: db.rwStmts}
 	defer func() {
 		if p := recover(); p != nil {
@@ -221,6 +250,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 	}()
 	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = db.flushEvents(ctx, tx); err != nil {
 		return err
 	}
 	if err = stx.Commit(); err != nil {

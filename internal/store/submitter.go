@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -27,7 +28,7 @@ type submitter struct {
 
 type submitReq struct {
 	ctx  context.Context
-	in   *dossier.NewDossier
+	sub  *submission
 	done chan submitRes
 }
 
@@ -59,7 +60,13 @@ func (s *submitter) stop() {
 }
 
 func (s *submitter) submit(ctx context.Context, in *dossier.NewDossier) (*dossier.Dossier, bool, error) {
-	r := &submitReq{ctx: ctx, in: in, done: make(chan submitRes, 1)}
+	// Encoding and folding are done here, in the caller's goroutine, not
+	// in the worker that holds the transaction.
+	sub, err := prepareSubmission(in)
+	if err != nil {
+		return nil, false, err
+	}
+	r := &submitReq{ctx: ctx, sub: sub, done: make(chan submitRes, 1)}
 	select {
 	case s.reqs <- r:
 	case <-ctx.Done():
@@ -109,11 +116,11 @@ func (s *submitter) commit(group []*submitReq) {
 	// groups committing at once on several workers or servers never wait
 	// on each other in a cycle.
 	sort.SliceStable(group, func(i, j int) bool {
-		a, b := group[i].in.Dossier, group[j].in.Dossier
-		if a.ReceivedUnitID != b.ReceivedUnitID {
-			return a.ReceivedUnitID < b.ReceivedUnitID
+		a, b := group[i].sub, group[j].sub
+		if ua, ub := a.in.Dossier.ReceivedUnitID, b.in.Dossier.ReceivedUnitID; ua != ub {
+			return ua < ub
 		}
-		return a.SubmittedAt.In(codeZone).Format("060102") < b.SubmittedAt.In(codeZone).Format("060102")
+		return a.day < b.day
 	})
 	results := make([]submitRes, len(group))
 	pending := make([]int, len(group))
@@ -127,16 +134,15 @@ func (s *submitter) commit(group []*submitReq) {
 	// is rolled back and the group written again without it; a transient
 	// conflict (deadlock victim, concurrent idempotency key) retries it.
 	for attempt := 0; len(pending) > 0; attempt++ {
+		// A fresh copy each attempt: the writing sets ids and the code.
+		subs := make([]*submission, len(pending))
+		for k, i := range pending {
+			subs[k] = group[i].sub.fresh()
+		}
 		failed, failErr := -1, error(nil)
-		err := s.db.inTx(ctx, func(tx *Tx) error {
-			for _, i := range pending {
-				in := *group[i].in
-				d := *in.Dossier
-				in.Dossier = &d
-				in.Documents = append([]dossier.Document(nil), in.Documents...)
-				ev := *in.Event
-				in.Event = &ev
-				out, replayed, err := s.db.createDossierTx(ctx, tx, &in)
+		write := func(tx *Tx) error {
+			for k, i := range pending {
+				out, replayed, err := s.db.createDossierTx(ctx, tx, subs[k])
 				if err != nil {
 					failed, failErr = i, err
 					return errGroupAborted
@@ -144,7 +150,20 @@ func (s *submitter) commit(group []*submitReq) {
 				results[i] = submitRes{d: out, replayed: replayed}
 			}
 			return nil
-		})
+		}
+		var err error
+		if s.db.dialect == Postgres {
+			err = s.db.inConnTx(ctx, func(tx *Tx, conn *sql.Conn) error {
+				k, err := s.db.writeGroupPG(ctx, tx, conn, subs, func(k int, r submitRes) { results[pending[k]] = r })
+				if err != nil && k >= 0 {
+					failed, failErr = pending[k], err
+					return errGroupAborted
+				}
+				return err
+			})
+		} else {
+			err = s.db.inTx(ctx, write)
+		}
 		switch {
 		case err == nil:
 			pending = nil
