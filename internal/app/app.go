@@ -63,7 +63,7 @@ type Options struct {
 
 // OpenStore opens and migrates the store named by the config.
 func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := store.OpenWith(ctx, cfg.DB, store.Options{SQLiteMmapMB: cfg.SQLiteMmapMB})
 	if err != nil {
 		return nil, err
 	}

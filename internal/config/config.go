@@ -13,6 +13,7 @@ import (
 
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
+	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
 )
 
@@ -38,6 +39,8 @@ type Config struct {
 	MetricsAddr string
 	// DBReplica is a PostgreSQL hot standby that takes the report queries.
 	DBReplica string
+	// SQLiteMmapMB sizes each SQLite connection's memory map (MiB).
+	SQLiteMmapMB int
 	// ConsultDays is the time a consulted unit is given to answer, in
 	// working days, when the officer asking gives none.
 	ConsultDays int
@@ -106,6 +109,7 @@ func Default() Config {
 		MaxFileMB:    10,
 		MaxDossierMB: 50,
 		ConsultDays:  dossier.DefaultConsultDays,
+		SQLiteMmapMB: store.DefaultSQLiteMmapMB,
 	}
 }
 
@@ -124,6 +128,7 @@ func (c *Config) StoreFlags(fs *flag.FlagSet) {
 // ServeFlags registers the flags of the serve command.
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
+	fs.IntVar(&c.SQLiteMmapMB, "sqlite-mmap-mb", envInt("SQLITE_MMAP_MB", c.SQLiteMmapMB), "SQLite: MiB of the database file each connection maps; 0 for none (env MOTCUA_SQLITE_MMAP_MB; RSS counts mapped pages once per connection, see docs/scaling.md)")
 	fs.StringVar(&c.DBReplica, "db-replica", envOr("DB_REPLICA", c.DBReplica), "read-only PostgreSQL replica (postgres://…) for statistics, reports and dashboards (env MOTCUA_DB_REPLICA; default: the primary)")
 	fs.StringVar(&c.Addr, "addr", envOr("ADDR", c.Addr), "listen address (env MOTCUA_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "load Hà Nội demo data into an empty store (env MOTCUA_DEMO)")
@@ -196,6 +201,9 @@ func (c *Config) Validate() error {
 	}
 	if err := (org.CodeScheme{Suffix: c.AgencySuffix}).Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("--agency-suffix: %w", err))
+	}
+	if c.SQLiteMmapMB < 0 {
+		errs = append(errs, fmt.Errorf("--sqlite-mmap-mb must be 0 or more, got %d", c.SQLiteMmapMB))
 	}
 	if c.MaxFileMB < 1 || c.MaxDossierMB < c.MaxFileMB {
 		errs = append(errs, errors.New("--max-file-mb must be ≥ 1 and --max-dossier-mb ≥ --max-file-mb"))

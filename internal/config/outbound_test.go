@@ -31,6 +31,8 @@ func TestValidateOutbound(t *testing.T) {
 		}, ""},
 		{"dvcqg without paths", func(c *Config) { c.DVCQG.URL = "https://dvc.example" }, "--dvcqg-create-path"},
 		{"negative retry", func(c *Config) { c.Jobs.RetryBase = -time.Second }, "must not be negative"},
+		{"no memory map", func(c *Config) { c.SQLiteMmapMB = 0 }, ""},
+		{"negative memory map", func(c *Config) { c.SQLiteMmapMB = -1 }, "--sqlite-mmap-mb must be 0 or more"},
 	} {
 		c := Default()
 		tc.edit(&c)

@@ -77,9 +77,32 @@ const sqliteReadConns = 8
 // between 8 and pgWriteConns.
 func pgReadConns() int { return min(max(4*runtime.GOMAXPROCS(0), 8), pgWriteConns) }
 
+// DefaultSQLiteMmapMB is the size of each SQLite connection's memory map
+// of the database file, in MiB, unless Options say otherwise.
+const DefaultSQLiteMmapMB = 2048
+
+// Options tune how Open connects.
+type Options struct {
+	// SQLiteMmapMB sizes each SQLite connection's memory map of the file
+	// (MiB; 0 reads with system calls only). Reads through the map skip a
+	// system call per page, but the kernel counts a mapped page in the
+	// process's RSS once per connection that touched it: see
+	// docs/scaling.md on memory.
+	SQLiteMmapMB int
+}
+
 // Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)
-// or "postgres://…". It does not migrate; call Migrate.
+// or "postgres://…", with the default options. It does not migrate; call
+// Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{SQLiteMmapMB: DefaultSQLiteMmapMB})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
+	if o.SQLiteMmapMB < 0 {
+		return nil, fmt.Errorf("opening the store: a memory map of %d MiB", o.SQLiteMmapMB)
+	}
 	db := &DB{dsn: dsn}
 	var sqlitePath, sqliteBase string // the file and the readers' DSN
 	switch {
@@ -133,7 +156,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Add("_pragma", "cache_size(-32000)") // 32 MB a connection
 		// Reads through a memory map skip a system call per page.
-		q.Add("_pragma", "mmap_size(2147483648)")
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", int64(o.SQLiteMmapMB)<<20))
 		q.Add("_time_format", "sqlite")
 		base := "file:" + path + "?" + q.Encode()
 		// The writer never checkpoints: the checkpointer does, beside it
