@@ -127,7 +127,9 @@ func BuildII06a(ctx context.Context, svc *stats.Service, q Query) (*II06a, error
 	if q.Unit == nil {
 		return nil, fmt.Errorf("building II.06a: no unit")
 	}
-	head, err := svc.Report(ctx, stats.Query{Unit: q.Unit, From: q.From, To: q.To, Own: q.Own, By: "level"})
+	// The form has no level-4 column: NoLevel4 spares the count of
+	// electronic results and payments, which reads the dossiers.
+	head, err := svc.Report(ctx, stats.Query{Unit: q.Unit, From: q.From, To: q.To, Own: q.Own, By: "level", NoLevel4: true})
 	if err != nil {
 		return nil, fmt.Errorf("building II.06a of %s: %w", q.Unit.Code, err)
 	}
