@@ -48,11 +48,17 @@ const sqlMedianOver = `
 	GROUP BY grp`
 
 // sqlDecided selects the dossiers decided in [$1, $2) with the path of
-// the unit that decided them, their time and channel.
+// the unit that decided them, their time and channel. The deciding unit is
+// the summary's holding unit of the dossier (stats_dossiers.held_unit_id,
+// kept with each event by sqlDecidedPath's rule), so that a year of
+// dossiers does not each look through its events for it.
 func (db *DB) sqlDecided() string {
-	return `SELECT ` + sqlDecidedPath + ` AS hpath, p.code AS pcode, ` + db.sqlDays() + ` AS dur,
+	return `SELECT hu.path AS hpath, p.code AS pcode, ` + db.sqlDays() + ` AS dur,
 			CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END AS online
-		FROM dossiers d JOIN procedures p ON p.id = d.procedure_id
+		FROM dossiers d
+		JOIN procedures p ON p.id = d.procedure_id
+		JOIN stats_dossiers sd ON sd.dossier_id = d.id
+		JOIN units hu ON hu.id = sd.held_unit_id
 		WHERE d.status IN (` + sqlDecidedStatuses + `) AND d.received_at IS NOT NULL
 			AND d.finished_at >= $1 AND d.finished_at < $2`
 }
@@ -74,7 +80,7 @@ func (db *DB) IndexTimesByUnit(ctx context.Context, units []org.Unit, from, to t
 		marks[i] = fmt.Sprintf("$%d", len(args))
 	}
 	rows := `SELECT u.code AS grp, x.dur, x.online FROM (` + db.sqlDecided() + `) x
-		JOIN units u ON substr(x.hpath, 1, length(u.path)) = u.path
+		JOIN units u ON x.hpath >= u.path AND x.hpath < substr(u.path, 1, length(u.path) - 1) || '0'
 		WHERE u.id IN (` + strings.Join(marks, ", ") + `)`
 	if err := db.scanIndexTimes(ctx, fmt.Sprintf(sqlMedianOver, rows), args, out); err != nil {
 		return nil, fmt.Errorf("measuring processing times of %d units: %w", len(units), err)
