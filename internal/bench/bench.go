@@ -272,9 +272,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 // Handler is the API as serve runs it on db, behind the same middleware,
 // with a trivial handler at /bench/trivial beside it.
 func Handler(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer) (http.Handler, error) {
-	cfg := config.Default()
-	cfg.DB, cfg.FilesDir = "bench", filesDir
-	a, err := app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
+	a, err := newApp(ctx, db, filesDir, logTo)
 	if err != nil {
 		return nil, err
 	}
@@ -288,6 +286,14 @@ func Handler(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer
 	srv := server.New(server.Options{Log: slog.New(slog.DiscardHandler), Health: db,
 		Register: []func(*http.ServeMux){a.API.Register, trivial}})
 	return srv.Handler, nil
+}
+
+// newApp assembles the application on db as serve would, logging
+// warnings and errors to logTo.
+func newApp(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer) (*app.App, error) {
+	cfg := config.Default()
+	cfg.DB, cfg.FilesDir = "bench", filesDir
+	return app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
 }
 
 // cityYear times the city's II.06a report over the last calendar year,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -14,8 +13,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
-	"github.com/motcua/motcua/internal/app"
-	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -46,9 +43,7 @@ func dashboards(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *
 	if city == nil {
 		return fmt.Errorf("the fixture has no city")
 	}
-	cfg := config.Default()
-	cfg.DB, cfg.FilesDir = "bench", o.FilesDir
-	a, err := app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
+	a, err := newApp(ctx, db, o.FilesDir, o.Log)
 	if err != nil {
 		return err
 	}

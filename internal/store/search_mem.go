@@ -306,18 +306,28 @@ func procedureNotFound(code string) error {
 // units that offer it (agency identifiers, in tree order). The version is
 // shared with other callers: read-only.
 func (db *DB) Procedure(ctx context.Context, code string, at time.Time) (*catalog.Procedure, error) {
-	d, dp, err := db.dirProcedure(ctx, code)
+	d, dp, vid, err := db.versionInForceOf(ctx, code, at)
 	if err != nil {
 		return nil, err
+	}
+	return db.procedureWithUnits(ctx, d, dp, vid)
+}
+
+// versionInForceOf finds procedure code in the directory with the id of
+// its version in force at `at`; NotFound when there is none.
+func (db *DB) versionInForceOf(ctx context.Context, code string, at time.Time) (*directory, *dirProc, int64, error) {
+	d, dp, err := db.dirProcedure(ctx, code)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	var vid int64
 	if dp != nil {
 		vid = dp.inForce(utc(at))
 	}
 	if vid == 0 {
-		return nil, procedureNotFound(code)
+		return nil, nil, 0, procedureNotFound(code)
 	}
-	return db.procedureWithUnits(ctx, d, dp, vid)
+	return d, dp, vid, nil
 }
 
 func (db *DB) procedureWithUnits(ctx context.Context, d *directory, dp *dirProc, vid int64) (*catalog.Procedure, error) {
@@ -344,16 +354,9 @@ func (db *DB) procedureWithUnits(ctx context.Context, d *directory, dp *dirProc,
 // ProcedureJSON is Procedure encoded as the API sends it (no HTML
 // escaping, no newline), cached per version for the catalogue generation.
 func (db *DB) ProcedureJSON(ctx context.Context, code string, at time.Time) ([]byte, error) {
-	d, dp, err := db.dirProcedure(ctx, code)
+	d, dp, vid, err := db.versionInForceOf(ctx, code, at)
 	if err != nil {
 		return nil, err
-	}
-	var vid int64
-	if dp != nil {
-		vid = dp.inForce(utc(at))
-	}
-	if vid == 0 {
-		return nil, procedureNotFound(code)
 	}
 	if b, ok := d.encoded.details.Load(vid); ok {
 		return b.([]byte), nil
