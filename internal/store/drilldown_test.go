@@ -148,6 +148,15 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 					if len(rows) > rep.Received.Counter {
 						t.Errorf("%s: %d by post, more than %d at the counter", sc.name, len(rows), rep.Received.Counter)
 					}
+					for _, r := range rows {
+						if r.Channel != dossier.ChannelPost {
+							t.Errorf("%s: %s listed by post, received %s", sc.name, r.Code, r.Channel)
+						}
+					}
+					// One dossier came by post, at commune X.
+					if want, ok := map[string]int{"city": 1, "commune X": 1, "commune Y": 0, "department": 0}[sc.name]; ok && len(rows) != want {
+						t.Errorf("%s: %d listed by post, want %d", sc.name, len(rows), want)
+					}
 					continue
 				}
 				if want := figure(rep, k); len(rows) != want {
