@@ -132,6 +132,22 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
 	}
 	rows.Close()
+	if byProcedure && useSummary {
+		// By procedure over the subtree, the dossiers of versions offered
+		// online are the report's Received.Offered and OfferedOnline by
+		// procedure, which the subtree's monthly counters answer.
+		reps, err := db.statsRows(ctx, unit, from, to, now, false, stats.Filter{}, sqlProcedureGroup)
+		if err != nil {
+			return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+		}
+		for _, rep := range reps {
+			if rep.Received.Offered > 0 {
+				r := row(rep.Procedure, rep.ProcedureName)
+				r.Dossiers, r.Online = rep.Received.Offered, rep.Received.OfferedOnline
+			}
+		}
+		return finishRealUse(byKey, byProcedure), nil
+	}
 	rows, err = db.reportQuery(ctx, dossiersSQL, lo, hi, f, t)
 	if err != nil {
 		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
@@ -149,6 +165,11 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
 	}
+	return finishRealUse(byKey, byProcedure), nil
+}
+
+// finishRealUse computes the rates and orders the rows.
+func finishRealUse(byKey map[string]*stats.RealUse, byProcedure bool) []stats.RealUse {
 	out := make([]stats.RealUse, 0, len(byKey))
 	for _, r := range byKey {
 		r.Finish()
@@ -164,5 +185,5 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		}
 		return out[i].Unit < out[j].Unit
 	})
-	return out, nil
+	return out
 }
