@@ -86,6 +86,9 @@ func TestUnitPickerDistrictThenWard(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("after choosing Quận Đống Đa the list is %v, want %v", got, want)
 	}
+	// The count is swapped in beside the list, not always in the same
+	// frame: wait for it rather than read it at once.
+	b.waitFor("the count of Đống Đa's wards", `(document.querySelector("#unit-count") || {}).textContent === "2 đơn vị trong danh sách."`)
 	b.contains("#unit-count", "2 đơn vị trong danh sách.")
 	b.do(chromedp.SetValue(chromedp.CSS("#unit"), apptest.QuangTrungDD))
 	b.fillMarriage(map[string]string{
