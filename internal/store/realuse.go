@@ -74,12 +74,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 	}
 	lo, hi := unit.Path, pathUpper(unit.Path)
 	var f, t any = utc(from), utc(to)
-	sumTo := to
-	if !midnight(to) && !to.Before(now) {
-		// Nothing is received after now (see statsRows).
-		y, m, d := to.In(Zone).Date()
-		sumTo = time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
-	}
+	sumTo := summaryEnd(to, now)
 	// A (unit, procedure) used: an online dossier received there in the
 	// period; and the dossiers of versions offered online.
 	usedSQL := `EXISTS (SELECT 1 FROM dossiers d WHERE d.received_unit_id = u.id AND d.procedure_id = p.id

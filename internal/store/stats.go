@@ -41,24 +41,14 @@ func (db *DB) Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time
 // StatsFiltered is Stats over the dossiers of the procedures flt selects.
 func (db *DB) StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error) {
 	rows, err := db.statsRows(ctx, unit, from, to, now, own, flt, "")
-	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
-	if len(rows) > 0 {
-		r = rows[0]
-	}
-	r.Finish()
-	return r, err
+	return firstReport(unit, rows), err
 }
 
 // ScanStats is StatsFiltered counted from the dossiers themselves,
 // without the summary: for checking the summary and measuring it.
 func (db *DB) ScanStats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error) {
 	rows, err := db.scanStatsRows(ctx, unit, from, to, now, own, flt, "")
-	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
-	if len(rows) > 0 {
-		r = rows[0]
-	}
-	r.Finish()
-	return r, err
+	return firstReport(unit, rows), err
 }
 
 // StatsRows is StatsFiltered split into one row per field of the
@@ -136,19 +126,34 @@ func (db *DB) satisfaction(ctx context.Context, unit *org.Unit, from, to time.Ti
 	return out, nil
 }
 
+// summaryEnd is the end of a period as the summary's whole days count it:
+// a period running to now or later (the dashboards' default, the public
+// index) ends at the next midnight, since nothing is received, finished or
+// rated after now, so the rest of today adds nothing (overdue is still
+// judged at now); any other end is kept.
+func summaryEnd(to, now time.Time) time.Time {
+	if midnight(to) || to.Before(now) {
+		return to
+	}
+	y, m, d := to.In(Zone).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
+}
+
+// firstReport is the report of a query without grouping: its one row, or
+// the unit's empty report when nothing counted.
+func firstReport(unit *org.Unit, rows []stats.Report) stats.Report {
+	r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
+	if len(rows) > 0 {
+		r = rows[0]
+	}
+	r.Finish()
+	return r
+}
+
 func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
 	// Periods of whole days read the summary kept with each event (see
 	// summary.go); the others scan the dossiers.
-	sumTo := to
-	if !midnight(to) && !to.Before(now) {
-		// A period running to now (the dashboards' default, the public
-		// index): nothing is received, finished or rated after now, so
-		// the rest of today adds nothing, and the summary, which counts
-		// whole days, answers it; overdue is still judged at now.
-		y, m, d := to.In(Zone).Date()
-		sumTo = time.Date(y, m, d+1, 0, 0, 0, 0, Zone)
-	}
-	if out, ok, err := db.summaryRows(ctx, unit, from, sumTo, now, own, flt, group); ok || err != nil {
+	if out, ok, err := db.summaryRows(ctx, unit, from, summaryEnd(to, now), now, own, flt, group); ok || err != nil {
 		return out, err
 	}
 	return db.scanStatsRows(ctx, unit, from, to, now, own, flt, group)
