@@ -23,7 +23,6 @@ import (
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/config"
-	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/server"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
@@ -299,15 +298,7 @@ func newApp(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer)
 // cityYear times the city's II.06a report over the last calendar year,
 // from the summary and by the scan, best of five each.
 func cityYear(ctx context.Context, db *store.DB, fx *fixture, rep *Report) error {
-	var city *org.Unit
-	for i := range fx.units {
-		if fx.units[i].Kind == org.KindCity {
-			city = &fx.units[i]
-		}
-	}
-	if city == nil {
-		return fmt.Errorf("the fixture has no city")
-	}
+	city := fx.city
 	now := time.Now()
 	y := now.In(store.Zone).Year() - 1
 	from, to := time.Date(y, 1, 1, 0, 0, 0, 0, store.Zone), time.Date(y+1, 1, 1, 0, 0, 0, 0, store.Zone)

@@ -34,15 +34,7 @@ func (p PageTiming) String() string {
 // and per procedure, 12-month trends, real use), and form II.06a of the
 // same year as JSON and .xlsx; then the public index (no login).
 func dashboards(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *Report) error {
-	var city *org.Unit
-	for i := range fx.units {
-		if fx.units[i].Kind == org.KindCity {
-			city = &fx.units[i]
-		}
-	}
-	if city == nil {
-		return fmt.Errorf("the fixture has no city")
-	}
+	city := fx.city
 	a, err := newApp(ctx, db, o.FilesDir, o.Log)
 	if err != nil {
 		return err

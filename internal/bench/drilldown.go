@@ -25,12 +25,7 @@ var drillKinds = []store.DrillKind{store.DrillOverdue, store.DrillFinishedLate, 
 // session, and its rendering is not what grows with the dossiers.
 func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *Report) error {
 	r := rand.New(rand.NewPCG(5, 13))
-	var units []*org.Unit
-	for i := range fx.units {
-		if fx.units[i].Kind == org.KindCity {
-			units = append(units, &fx.units[i])
-		}
-	}
+	units := []*org.Unit{fx.city}
 	for range 10 {
 		units = append(units, &fx.districts[r.IntN(len(fx.districts))])
 	}

@@ -26,6 +26,7 @@ type fixture struct {
 	communes    []org.Unit
 	districts   []org.Unit
 	units       []org.Unit
+	city        *org.Unit // the city, whose figures the reports time
 	procs       []catalog.Procedure
 	sampleCodes []string
 }
@@ -42,13 +43,18 @@ func loadFixture(ctx context.Context, db *store.DB) (*fixture, error) {
 	if fx.units, err = db.Units(ctx, store.UnitFilter{Limit: 1000}); err != nil {
 		return nil, err
 	}
-	for _, u := range fx.units {
+	for i, u := range fx.units {
 		switch u.Kind {
 		case org.KindCommune:
 			fx.communes = append(fx.communes, u)
 		case org.KindDistrict:
 			fx.districts = append(fx.districts, u)
+		case org.KindCity:
+			fx.city = &fx.units[i]
 		}
+	}
+	if fx.city == nil {
+		return nil, fmt.Errorf("the fixture has no city")
 	}
 	p, err := db.Procedure(ctx, "1.000894", time.Now())
 	if err != nil {
