@@ -66,11 +66,9 @@ type DrillRow struct {
 }
 
 // drillPredicate is each kind's condition over the columns of drillBase,
-// the same as the sums of statsRows.
+// the same as the sums of statsRows; the kinds of dossiers received in the
+// period are receivedChannel's instead.
 var drillPredicate = map[DrillKind]string{
-	DrillReceivedOnline:  "y.rin AND y.received_at >= $3 AND y.channel = 'online'",
-	DrillReceivedCounter: "y.rin AND y.received_at >= $3 AND y.channel <> 'online'",
-	DrillReceivedPost:    "y.rin AND y.received_at >= $3 AND y.channel = 'post'",
 	DrillCarriedOver:     "y.rin AND y.received_at < $3",
 	DrillFinishedEarly:   "y.hin AND y.finished_at < $4 AND y.verdict = 'early'",
 	DrillFinishedOnTime:  "y.hin AND y.finished_at < $4 AND y.verdict = 'on_time'",
@@ -85,7 +83,7 @@ var drillPredicate = map[DrillKind]string{
 // It returns the cursor of the next page, 0 at the end. The caller checks
 // that the reader may read the unit's figures.
 func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind, after int64, limit int) ([]DrillRow, int64, error) {
-	if _, ok := drillPredicate[kind]; !ok {
+	if !knownDrill(kind) {
 		return nil, 0, fmt.Errorf("drill-down of %q", kind)
 	}
 	limit = clampLimit(limit)
@@ -131,6 +129,13 @@ func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.
 	return out, next, nil
 }
 
+// knownDrill reports whether kind is a figure the drill-down lists.
+func knownDrill(kind DrillKind) bool {
+	_, pred := drillPredicate[kind]
+	_, recv := receivedChannel[kind]
+	return pred || recv
+}
+
 // receivedChannel is the channel condition of the figures of dossiers
 // received in the period, which drillReceivedSQL answers.
 var receivedChannel = map[DrillKind]string{
@@ -165,11 +170,11 @@ func drillReceivedSQL(channel, cols string) string {
 // statsRows, so that a listed dossier is one the figure counts; inner is
 // a further condition on them (the page's cursor).
 func drillSQL(kind DrillKind, cols, inner string) string {
-	// The received kinds name the receiving desk, the others the unit
-	// that decided or holds the dossier.
+	// Carried-over dossiers name the receiving desk (as drillReceivedSQL
+	// does for the period's receptions), the others the unit that decided
+	// or holds the dossier.
 	unitPath := "hpath"
-	switch kind {
-	case DrillReceivedOnline, DrillReceivedCounter, DrillReceivedPost, DrillCarriedOver:
+	if kind == DrillCarriedOver {
 		unitPath = "rpath"
 	}
 	return `
@@ -202,7 +207,7 @@ func drillSQL(kind DrillKind, cols, inner string) string {
 // DrillCount counts the dossiers DrillDown lists: the figure kind of the
 // report, or the received-by-post part of the counter figure.
 func (db *DB) DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind) (int, error) {
-	if _, ok := drillPredicate[kind]; !ok {
+	if !knownDrill(kind) {
 		return 0, fmt.Errorf("drill-down of %q", kind)
 	}
 	cut := to
