@@ -69,12 +69,12 @@ type DrillRow struct {
 // the same as the sums of statsRows; the kinds of dossiers received in the
 // period are receivedChannel's instead.
 var drillPredicate = map[DrillKind]string{
-	DrillCarriedOver:     "y.rin AND y.received_at < $3",
-	DrillFinishedEarly:   "y.hin AND y.finished_at < $4 AND y.verdict = 'early'",
-	DrillFinishedOnTime:  "y.hin AND y.finished_at < $4 AND y.verdict = 'on_time'",
-	DrillFinishedLate:    "y.hin AND y.finished_at < $4 AND y.verdict = 'late'",
-	DrillWithin:          "y.hin AND (y.finished_at IS NULL OR y.finished_at >= $4) AND NOT y.overdue",
-	DrillOverdue:         "y.hin AND (y.finished_at IS NULL OR y.finished_at >= $4) AND y.overdue",
+	DrillCarriedOver:    "y.rin AND y.received_at < $3",
+	DrillFinishedEarly:  "y.hin AND y.finished_at < $4 AND y.verdict = 'early'",
+	DrillFinishedOnTime: "y.hin AND y.finished_at < $4 AND y.verdict = 'on_time'",
+	DrillFinishedLate:   "y.hin AND y.finished_at < $4 AND y.verdict = 'late'",
+	DrillWithin:         "y.hin AND (y.finished_at IS NULL OR y.finished_at >= $4) AND NOT y.overdue",
+	DrillOverdue:        "y.hin AND (y.finished_at IS NULL OR y.finished_at >= $4) AND y.overdue",
 }
 
 // DrillDown lists the dossiers Stats counts in figure kind for the subtree
