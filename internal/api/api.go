@@ -41,6 +41,7 @@ type Store interface {
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
 	Level4(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Level4, error)
 	ChildUnits(ctx context.Context, parentCode string) ([]org.Unit, error)
+	StatsChildren(ctx context.Context, unit *org.Unit, kids []org.Unit, from, to, now time.Time, flt stats.Filter) ([]stats.Report, error)
 	report.Figures766
 	SetCalendarOverride(ctx context.Context, o calendar.Override, by dossier.Actor) error
 	DeleteCalendarOverride(ctx context.Context, unitID int64, day string, by dossier.Actor) error

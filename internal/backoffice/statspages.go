@@ -146,6 +146,7 @@ type StatsStore interface {
 	DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind) (int, error)
 	RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error)
 	RealUseByProcedure(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error)
+	StatsMonths(ctx context.Context, unit *org.Unit, first time.Time, n int, own bool, flt stats.Filter) ([]stats.Report, error)
 }
 
 const statsPath = "/can-bo/thong-ke"
@@ -446,11 +447,7 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) er
 		return err
 	}
 	v.Head = h.rowView(lang, sc, rep)
-	post, err := st.DrillCount(ctx, sc.Unit, sc.From, sc.To, now, sc.Own, flt, store.DrillReceivedPost)
-	if err != nil {
-		return err
-	}
-	v.Head.Post = figureLink{post, sc.drillHref(store.DrillReceivedPost)}
+	v.Head.Post = figureLink{rep.Received.Post, sc.drillHref(store.DrillReceivedPost)}
 	if l := rep.Level4; l != nil {
 		v.Level4 = h.web.T(lang, "st.level4.words", l.SolvedFullyOnline, l.Finished, stats.FormatPercent(l.SolvedFullyOnlineRate, lang))
 	}
@@ -492,7 +489,7 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) er
 	if err := h.statsUnits(ctx, s, st, sc, v); err != nil {
 		return err
 	}
-	if v.Received, v.OnTime, err = h.trends(ctx, lang, svc, sc, now); err != nil {
+	if v.Received, v.OnTime, err = h.trends(ctx, lang, st, sc, now); err != nil {
 		return err
 	}
 	if err := h.realUse(ctx, lang, st, sc, now, &v.RealUse); err != nil {
@@ -542,20 +539,19 @@ func (h *Handler) statsUnits(ctx context.Context, s *staff, st StatsStore, sc st
 
 // trends draws the last twelve months up to now: dossiers received online
 // and at the counter, and the on-time rate.
-func (h *Handler) trends(ctx context.Context, lang string, svc *stats.Service, sc statsScope, now time.Time) (template.HTML, template.HTML, error) {
+func (h *Handler) trends(ctx context.Context, lang string, st StatsStore, sc statsScope, now time.Time) (template.HTML, template.HTML, error) {
 	y, m, _ := now.In(sc.Loc).Date()
 	first := time.Date(y, m, 1, 0, 0, 0, 0, sc.Loc).AddDate(0, -11, 0)
 	var labels []string
 	online := chart.Series{Name: h.web.T(lang, "st.received.online")}
 	counter := chart.Series{Name: h.web.T(lang, "st.received.counter")}
 	onTime := chart.Series{Name: h.web.T(lang, "st.on_time_rate")}
-	for i := 0; i < 12; i++ {
-		from := first.AddDate(0, i, 0)
-		rep, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: from, To: from.AddDate(0, 1, 0), Own: sc.Own, Filter: stats.Filter{Procedure: sc.Procedure}, NoLevel4: true})
-		if err != nil {
-			return "", "", err
-		}
-		labels = append(labels, from.Format("01/2006"))
+	months, err := st.StatsMonths(ctx, sc.Unit, first, 12, sc.Own, stats.Filter{Procedure: sc.Procedure})
+	if err != nil {
+		return "", "", err
+	}
+	for i, rep := range months {
+		labels = append(labels, first.AddDate(0, i, 0).Format("01/2006"))
 		online.Values = append(online.Values, float64(rep.Received.Online))
 		counter.Values = append(counter.Values, float64(rep.Received.Counter))
 		onTime.Values = append(onTime.Values, rep.OnTimeRate)

@@ -99,6 +99,10 @@ func (f *fake) Level4(context.Context, *org.Unit, time.Time, time.Time, bool) (s
 
 func (f *fake) ChildUnits(context.Context, string) ([]org.Unit, error) { return nil, nil }
 
+func (f *fake) StatsChildren(context.Context, *org.Unit, []org.Unit, time.Time, time.Time, time.Time, stats.Filter) ([]stats.Report, error) {
+	return nil, nil
+}
+
 func (f *fake) Figures766(context.Context, *org.Unit, time.Time, time.Time, bool) (store.Figures766, error) {
 	return f.figs, nil
 }

@@ -37,6 +37,9 @@ type Store interface {
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt Filter, by string) ([]Report, error)
 	Level4(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (Level4, error)
 	ChildUnits(ctx context.Context, parentCode string) ([]org.Unit, error)
+	// StatsChildren answers StatsFiltered over the subtree of each of
+	// kids, the units right below unit, in their order.
+	StatsChildren(ctx context.Context, unit *org.Unit, kids []org.Unit, from, to, now time.Time, flt Filter) ([]Report, error)
 }
 
 // Service answers queries.
@@ -86,13 +89,11 @@ func (s *Service) Report(ctx context.Context, q Query) (Report, error) {
 		if err != nil {
 			return Report{}, err
 		}
-		rep.Children = []Report{}
-		for i := range kids {
-			cr, err := s.Store.StatsFiltered(ctx, &kids[i], q.From, q.To, now, false, q.Filter)
-			if err != nil {
-				return Report{}, err
-			}
-			rep.Children = append(rep.Children, cr)
+		if rep.Children, err = s.Store.StatsChildren(ctx, q.Unit, kids, q.From, q.To, now, q.Filter); err != nil {
+			return Report{}, err
+		}
+		if rep.Children == nil {
+			rep.Children = []Report{}
 		}
 	case "field", "level", "procedure":
 		rep.Rows, err = s.Store.StatsRows(ctx, q.Unit, q.From, q.To, now, q.Own, q.Filter, q.By)

@@ -15,6 +15,8 @@ type Received struct {
 	Online      int `json:"online"`
 	CarriedOver int `json:"carried_over"`
 	Counter     int `json:"counter"` // in person or by post
+	// Post counts those of Counter received by post.
+	Post int `json:"post"`
 	// Offered and OfferedOnline count the dossiers received in the period
 	// (online + counter) whose procedure version was offered online (level
 	// 3 or 4), and of those the ones submitted online: the base of Decision

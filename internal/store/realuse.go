@@ -98,6 +98,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		JOIN units ru ON ru.id = s.unit_id
 		JOIN procedures p ON p.id = s.procedure_id
 		WHERE ru.path >= $1 AND ru.path < $2 AND s.day >= $3 AND s.day < $4
+			AND (s.recv_online > 0 OR s.recv_l3 > 0) -- the rows of stats_daily_receptions
 		GROUP BY ` + dkey + `, ` + dname + `
 		HAVING SUM(s.recv_l3) > 0`
 	}

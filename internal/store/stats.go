@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,7 +154,7 @@ func firstReport(unit *org.Unit, rows []stats.Report) stats.Report {
 func (db *DB) statsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) ([]stats.Report, error) {
 	// Periods of whole days read the summary kept with each event (see
 	// summary.go); the others scan the dossiers.
-	if out, ok, err := db.summaryRows(ctx, unit, from, summaryEnd(to, now), now, own, flt, group); ok || err != nil {
+	if out, ok, err := db.summaryRows(ctx, unit, from, summaryEnd(to, now), now, own, flt, group, false); ok || err != nil {
 		return out, err
 	}
 	return db.scanStatsRows(ctx, unit, from, to, now, own, flt, group)
@@ -175,6 +176,7 @@ func (db *DB) scanStatsRows(ctx context.Context, unit *org.Unit, from, to, now t
 		SELECT grp,
 			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND channel = 'online' THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND channel <> 'online' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND channel = 'post' THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN rin AND received_at < $3 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND lvl >= 3 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN rin AND received_at >= $3 AND lvl >= 3 AND channel = 'online' THEN 1 ELSE 0 END), 0),
@@ -217,7 +219,7 @@ func (db *DB) scanStatsRows(ctx context.Context, unit *org.Unit, from, to, now t
 		var g string
 		r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
 		if err := rows.Scan(&g,
-			&r.Received.Online, &r.Received.Counter, &r.Received.CarriedOver,
+			&r.Received.Online, &r.Received.Counter, &r.Received.Post, &r.Received.CarriedOver,
 			&r.Received.Offered, &r.Received.OfferedOnline,
 			&r.Finished.Early, &r.Finished.OnTime, &r.Finished.Late,
 			&r.InProgress.Within, &r.InProgress.Overdue, &r.FurtherSupplementRequests); err != nil {
@@ -276,4 +278,35 @@ func sortReports(out []stats.Report) {
 // (stats.Store).
 func (db *DB) ChildUnits(ctx context.Context, parentCode string) ([]org.Unit, error) {
 	return db.Units(ctx, UnitFilter{Parent: parentCode})
+}
+
+// StatsChildren answers StatsFiltered for the subtree of each of kids, the
+// units right below unit, in their order (stats.Store): from the summary in
+// one query when the period allows it (summaryRows), else one scan a child.
+func (db *DB) StatsChildren(ctx context.Context, unit *org.Unit, kids []org.Unit, from, to, now time.Time, flt stats.Filter) ([]stats.Report, error) {
+	out := make([]stats.Report, len(kids))
+	rows, ok, err := db.summaryRows(ctx, unit, from, summaryEnd(to, now), now, false, flt, "", true)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		for i := range kids {
+			if out[i], err = db.StatsFiltered(ctx, &kids[i], from, to, now, false, flt); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	byID := map[string]stats.Report{}
+	for _, r := range rows {
+		byID[r.Unit] = r
+	}
+	for i, k := range kids {
+		// A child without a row has only zeros, as StatsFiltered answers.
+		r := byID[strconv.FormatInt(k.ID, 10)]
+		r.Unit, r.UnitName = k.Code, k.Name
+		r.Finish()
+		out[i] = r
+	}
+	return out, nil
 }

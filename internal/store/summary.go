@@ -17,6 +17,8 @@ package store
 //	  recv_online, recv_counter  the reception day, by channel
 //	  recv_l3, recv_l3_online    the same for versions of level >= 3
 //	  recv_fin                   the finishing day (for "carried over")
+//	  recv_post                  the reception day, of recv_counter those
+//	                             received by post
 //	at the holding unit (the unit that decided a finished dossier, the
 //	one holding an open one: sqlDecidedPath's rule):
 //	  held_recv                  the reception day  } in progress at T =
@@ -62,8 +64,11 @@ package store
 // rows, the city's year read all the rows there are. So the same counters
 // are also kept in stats_subtree_monthly, keyed by (unit_id, procedure_id,
 // month yyyymm), where unit_id is every ancestor-or-self of the daily row's
-// unit (its materialised path): the upkeep adds each daily key's change to
-// (ancestor, procedure, day/100) for each ancestor, merged per key, the
+// unit (its materialised path), and once more with procedure_id 0 for all
+// procedures together (a report without a filter reads a row a month,
+// not one per procedure; joins on procedures leave these rows out): the
+// upkeep adds each daily key's change to (ancestor, procedure, day/100)
+// and (ancestor, 0, day/100) for each ancestor, merged per key, the
 // daily rows then the monthly ones written in key order (concurrent upkeeps
 // lock rows in one order and cannot deadlock). For a subtree, every figure
 // is a difference of prefix sums
@@ -107,6 +112,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,6 +128,7 @@ import (
 type sumState struct {
 	ProcedureID, RecvUnit, HeldUnit int64
 	Online, L3                      bool
+	Post                            bool // received by post (a part of the counter's)
 	RecvDay, FinDay                 int
 	Verdict                         string
 	DueDay                          int
@@ -137,7 +144,7 @@ type sumState struct {
 var sumCols = []string{"recv_online", "recv_counter", "recv_l3", "recv_l3_online", "recv_fin",
 	"held_recv", "held_fin", "fin_early", "fin_on_time", "fin_late",
 	"due_all", "due_fin", "due_paused", "supp_recv", "supp_fin",
-	"rate_very", "rate_sat", "rate_dis", "rate_desk"}
+	"rate_very", "rate_sat", "rate_dis", "rate_desk", "recv_post"}
 
 const (
 	cRecvOnline = iota
@@ -159,6 +166,7 @@ const (
 	cRateSat
 	cRateDis
 	cRateDesk
+	cRecvPost
 	nCounters
 )
 
@@ -191,6 +199,9 @@ func (s *sumState) contribute(m sumDelta, n int64) {
 		m.add(r, p, s.RecvDay, cRecvOnline, n)
 	} else {
 		m.add(r, p, s.RecvDay, cRecvCounter, n)
+		if s.Post {
+			m.add(r, p, s.RecvDay, cRecvPost, n)
+		}
 	}
 	if s.L3 {
 		m.add(r, p, s.RecvDay, cRecvL3, n)
@@ -266,6 +277,7 @@ func closedSet(s dossier.Status) bool { return finishedSet(s) || s == dossier.St
 // stateFields fills the parts of s that the dossier's columns give.
 func (s *sumState) stateFields(channel dossier.Channel, status dossier.Status, recv, fin, due, paused *time.Time, verdict string, suppRequests int, rating string) {
 	s.Online = channel == dossier.ChannelOnline
+	s.Post = channel == dossier.ChannelPost
 	s.RecvDay, s.FinDay, s.DueDay = dayOfPtr(recv), dayOfPtr(fin), dayOfPtr(due)
 	s.Verdict = verdict
 	s.Paused = fin == nil && (status == dossier.StatusSupplement || (status == dossier.StatusFee && paused != nil))
@@ -278,7 +290,7 @@ func (s *sumState) stateFields(channel dossier.Channel, status dossier.Status, r
 }
 
 const qSumState = `SELECT procedure_id, recv_unit_id, held_unit_id, online, l3, recv_day, fin_day, verdict, due_day,
-	paused, paused_day, supp_multi, rated_day, rating, rate_desk FROM stats_dossiers WHERE dossier_id = $1`
+	paused, paused_day, supp_multi, rated_day, rating, rate_desk, post FROM stats_dossiers WHERE dossier_id = $1`
 
 // decidedUnitSQL is sqlDecidedPath answering the unit's id.
 var decidedUnitSQL = fmt.Sprintf(`CASE WHEN d.finished_at IS NOT NULL AND d.unit_id = d.received_unit_id THEN COALESCE((
@@ -301,7 +313,7 @@ func (db *DB) upkeepSummary(ctx context.Context, tx *Tx, d *dossier.Dossier, ev 
 		q += " FOR UPDATE"
 	}
 	err := tx.QueryRowContext(ctx, q, d.ID).Scan(&o.ProcedureID, &o.RecvUnit, &o.HeldUnit, &o.Online, &o.L3,
-		&o.RecvDay, &o.FinDay, &o.Verdict, &o.DueDay, &o.Paused, &o.PausedDay, &o.SuppMulti, &o.RatedDay, &o.Rating, &o.RateDesk)
+		&o.RecvDay, &o.FinDay, &o.Verdict, &o.DueDay, &o.Paused, &o.PausedDay, &o.SuppMulti, &o.RatedDay, &o.Rating, &o.RateDesk, &o.Post)
 	switch {
 	case err == nil:
 		old = &o
@@ -407,16 +419,19 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
 			anc[k.Unit] = ids
 		}
 		// Deltas merged per monthly key: one statement a row, whatever
-		// the number of daily rows moving into it.
+		// the number of daily rows moving into it. Each change also goes
+		// to the row of every procedure (procedure_id 0).
 		for _, a := range ids {
-			mk := sumKey{a, k.Procedure, k.Day / 100}
-			m := monthly[mk]
-			if m == nil {
-				m = new(sumCounters)
-				monthly[mk] = m
-			}
-			for i, v := range c {
-				m[i] += v
+			for _, proc := range []int64{k.Procedure, 0} {
+				mk := sumKey{a, proc, k.Day / 100}
+				m := monthly[mk]
+				if m == nil {
+					m = new(sumCounters)
+					monthly[mk] = m
+				}
+				for i, v := range c {
+					m[i] += v
+				}
 			}
 		}
 	}
@@ -496,7 +511,7 @@ func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string)
 	return nil
 }
 
-var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly string
+var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly, qRebuildMonthlyAll string
 
 // rebuildDailySQL counts stats_daily from stats_dossiers: contribute's
 // rules as one SELECT a kind of key (unit, day), its counters given as
@@ -512,7 +527,7 @@ func rebuildDailySQL() string {
 	parts := []part{
 		{"recv_unit_id", "recv_day", "", map[string]string{
 			"recv_online": b("online"), "recv_counter": b("NOT online"),
-			"recv_l3": b("l3"), "recv_l3_online": b("l3 AND online")}},
+			"recv_l3": b("l3"), "recv_l3_online": b("l3 AND online"), "recv_post": b("post")}},
 		{"recv_unit_id", "fin_day", "fin_day <> 0", map[string]string{"recv_fin": "1"}},
 		{"held_unit_id", "recv_day", "", map[string]string{"held_recv": "1", "supp_recv": b("supp_multi")}},
 		{"held_unit_id", "fin_day", "fin_day <> 0", map[string]string{
@@ -591,12 +606,18 @@ func init() {
 				ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0') anc
 			ON anc.uid = s.unit_id
 		GROUP BY anc.aid, s.procedure_id, s.day / 100`
+	// The rows of every procedure, summed from the procedures' rows (run
+	// after qRebuildMonthly).
+	qRebuildMonthlyAll = `INSERT INTO stats_subtree_monthly (unit_id, procedure_id, month, ` + strings.Join(sumCols, ", ") + `)
+		SELECT s.unit_id, 0, s.month, ` + strings.Join(sums, ", ") + `
+		FROM stats_subtree_monthly s WHERE s.procedure_id <> 0
+		GROUP BY s.unit_id, s.month`
 	qInsertSumState = `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3, recv_day, fin_day,
-		verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+		verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk, post)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 	qUpdateSumState = `UPDATE stats_dossiers SET procedure_id = $2, recv_unit_id = $3, held_unit_id = $4, online = $5, l3 = $6,
 		recv_day = $7, fin_day = $8, verdict = $9, due_day = $10, paused = $11, paused_day = $12, supp_multi = $13,
-		rated_day = $14, rating = $15, rate_desk = $16 WHERE dossier_id = $1`
+		rated_day = $14, rating = $15, rate_desk = $16, post = $17 WHERE dossier_id = $1`
 	// Prepared once at start with the other statements of the write path
 	// (SQLite re-parses unprepared ones at every call).
 	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily,
@@ -607,7 +628,7 @@ const qVersionLevel = `SELECT procedure_id, level FROM procedure_versions WHERE 
 
 func (s *sumState) args(id int64) []any {
 	return []any{id, s.ProcedureID, s.RecvUnit, s.HeldUnit, s.Online, s.L3, s.RecvDay, s.FinDay,
-		s.Verdict, s.DueDay, s.Paused, s.PausedDay, s.SuppMulti, s.RatedDay, s.Rating, s.RateDesk}
+		s.Verdict, s.DueDay, s.Paused, s.PausedDay, s.SuppMulti, s.RatedDay, s.Rating, s.RateDesk, s.Post}
 }
 
 func writeSumState(ctx context.Context, tx *Tx, id int64, existed bool, s *sumState) error {
@@ -642,7 +663,7 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 			}
 		}
 		ins, err := newInserter(ctx, tx, db.dialect, `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3,
-			recv_day, fin_day, verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk)`, 16)
+			recv_day, fin_day, verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk, post)`, 17)
 		if err != nil {
 			return err
 		}
@@ -669,8 +690,10 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 		if _, err := tx.ExecContext(ctx, qRebuildDaily); err != nil {
 			return fmt.Errorf("counting the days: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, qRebuildMonthly); err != nil {
-			return fmt.Errorf("summing the months of the subtrees: %w", err)
+		for _, q := range []string{qRebuildMonthly, qRebuildMonthlyAll} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("summing the months of the subtrees: %w", err)
+			}
 		}
 		return nil
 	})
@@ -849,8 +872,10 @@ func (db *DB) refreshSubtrees(ctx context.Context, tx *Tx) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM stats_subtree_monthly`); err != nil {
 		return fmt.Errorf("emptying the subtrees' summary: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, qRebuildMonthly); err != nil {
-		return fmt.Errorf("summing the months of the subtrees: %w", err)
+	for _, q := range []string{qRebuildMonthly, qRebuildMonthlyAll} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("summing the months of the subtrees: %w", err)
+		}
 	}
 	return nil
 }
@@ -861,16 +886,24 @@ func (db *DB) refreshSubtrees(ctx context.Context, tx *Tx) error {
 // top of this file). For a subtree, P_X is the unit's monthly subtree rows
 // of the months before X's plus the daily rows of the units below it from
 // the first of X's month; for a unit alone (own), its daily rows before X.
-func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string) (string, []any) {
+// With byChild, the rows are grouped by the units right below unit (group
+// is then the child's id as text), each counting its subtree: the
+// children's monthly rows, and the daily rows of each child's subtree.
+func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string, byChild bool) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
 	uid := arg(unit.ID)
-	fField, fLevel, fProc := arg(flt.Field), arg(flt.Level), arg(flt.Procedure)
-	filters := "(" + fField + " = '' OR p.field = " + fField + ") AND (" + fLevel + " = '' OR p.unit_level = " + fLevel +
-		") AND (" + fProc + " = '' OR p.code = " + fProc + ")"
+	// Without a filter, no parameter for it (PostgreSQL wants a type for
+	// every parameter, and a part may not read procedures).
+	filters := "1 = 1"
+	if flt != (stats.Filter{}) {
+		fField, fLevel, fProc := arg(flt.Field), arg(flt.Level), arg(flt.Procedure)
+		filters = "(" + fField + " = '' OR p.field = " + fField + ") AND (" + fLevel + " = '' OR p.unit_level = " + fLevel +
+			") AND (" + fProc + " = '' OR p.code = " + fProc + ")"
+	}
 	// Each P_X from the nearer edge of X's month: the months before X's
 	// plus its days before X, or the months up to X's less its days from
 	// X on. A unit alone has no monthly rows: its days before X.
@@ -893,30 +926,57 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 		return prefix{months: x / 100, lo: x / 100 * 100, hi: x, hasWindows: d > 1}
 	}
 	pf, pt, po := mk(fd), mk(td), mk(od)
-	sum := func(col string, p prefix) string {
+	// The rows are first summed by group, source (m) and whether they
+	// fall in each prefix (the flags b0–b2 of pf, pt, po), with plain
+	// sums; the prefixes are then taken over those few rows, so that the
+	// conditions are not evaluated for every counter of every row.
+	pfx := []prefix{pf, pt, po}
+	flags := make([]string, len(pfx))
+	for i, p := range pfx {
 		c := "CASE"
 		if !own {
-			c += " WHEN s.m = 1 AND s.k < " + arg(p.months) + " THEN " + col
+			c += " WHEN s.m = 1 THEN CASE WHEN s.k < " + arg(p.months) + " THEN 1 ELSE 0 END"
 		}
-		sign := ""
+		flags[i] = c + " WHEN s.k >= " + arg(p.lo) + " AND s.k < " + arg(p.hi) + " THEN 1 ELSE 0 END AS b" + strconv.Itoa(i)
+	}
+	sum := func(col string, p prefix) string {
+		b := "s.b" + strconv.Itoa(slices.Index(pfx, p))
 		if p.sub {
-			sign = "-"
+			// The months up to X's, less the days from X on.
+			col = "CASE WHEN s.m = 0 THEN -(" + col + ") ELSE " + col + " END"
 		}
-		c += " WHEN s.m = 0 AND s.k >= " + arg(p.lo) + " AND s.k < " + arg(p.hi) + " THEN " + sign + "(" + col + ") ELSE 0 END"
-		return "COALESCE(SUM(" + c + "), 0)"
+		return "COALESCE(SUM(CASE WHEN " + b + " = 1 THEN " + col + " ELSE 0 END), 0)"
 	}
 	// Figures over [from, to): P_to − P_from.
 	period := func(col string) string { return sum(col, pt) + " - " + sum(col, pf) }
 	cols := "s." + strings.Join(sumCols, ", s.")
+	colSums := make([]string, len(sumCols))
+	for i, c := range sumCols {
+		colSums[i] = "SUM(s." + c + ") AS " + c
+	}
 	var src []string
 	if own {
 		src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
 			FROM stats_daily s JOIN procedures p ON p.id = s.procedure_id
 			WHERE s.unit_id = `+uid+` AND s.day < `+arg(max(td, od))+` AND `+filters)
 	} else {
+		monthly, days, dayGroup := `s.unit_id = `+uid, "", group
+		if byChild {
+			// Each daily row of the subtree is the child's whose path
+			// prefixes its unit's (pathUpper in SQL).
+			monthly = `s.unit_id IN (SELECT c.id FROM units c WHERE c.parent_id = ` + uid + `)`
+			days = ` JOIN units c ON c.parent_id = ` + uid + ` AND u.path >= c.path AND u.path < substr(c.path, 1, length(c.path) - 1) || '0'`
+			group, dayGroup = "CAST(s.unit_id AS TEXT)", "CAST(c.id AS TEXT)"
+		}
+		// Without a filter or a group by procedure, the rows of every
+		// procedure (0): a row a month instead of one per procedure.
+		procs, where := ` JOIN procedures p ON p.id = s.procedure_id`, filters
+		if flt == (stats.Filter{}) && (group == "''" || byChild) {
+			procs, where = "", "s.procedure_id = 0"
+		}
 		src = append(src, `SELECT 1 AS m, s.month AS k, `+cols+`, `+group+` AS grp
-			FROM stats_subtree_monthly s JOIN procedures p ON p.id = s.procedure_id
-			WHERE s.unit_id = `+uid+` AND s.month < `+arg(max(pf.months, pt.months, po.months))+` AND `+filters)
+			FROM stats_subtree_monthly s`+procs+`
+			WHERE `+monthly+` AND s.month < `+arg(max(pf.months, pt.months, po.months))+` AND `+where)
 		// The daily rows of the edges' months between the edges and the
 		// nearer end of their month: none for edges on the first of a
 		// month (a calendar year).
@@ -930,9 +990,9 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 			windows = append(windows, "(s.day >= "+arg(p.lo)+" AND s.day < "+arg(p.hi)+")")
 		}
 		if len(windows) > 0 {
-			src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
+			src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+dayGroup+` AS grp
 				FROM stats_daily s
-				JOIN units u ON u.id = s.unit_id
+				JOIN units u ON u.id = s.unit_id`+days+`
 				JOIN procedures p ON p.id = s.procedure_id
 				WHERE u.path >= `+arg(unit.Path)+` AND u.path < `+arg(pathUpper(unit.Path))+`
 					AND (`+strings.Join(windows, " OR ")+`) AND `+filters)
@@ -940,7 +1000,7 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 	}
 	return `
 		SELECT grp,
-			` + period("s.recv_online") + `, ` + period("s.recv_counter") + `,
+			` + period("s.recv_online") + `, ` + period("s.recv_counter") + `, ` + period("s.recv_post") + `,
 			` + sum("s.recv_online + s.recv_counter - s.recv_fin", pf) + `,
 			` + period("s.recv_l3") + `, ` + period("s.recv_l3_online") + `,
 			` + period("s.fin_early") + `, ` + period("s.fin_on_time") + `, ` + period("s.fin_late") + `,
@@ -948,7 +1008,11 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 			` + sum("s.due_all - s.due_fin - s.due_paused", po) + `,
 			` + sum("s.supp_recv", pt) + ` - ` + sum("s.supp_fin", pf) + `,
 			` + period("s.rate_very") + `, ` + period("s.rate_sat") + `, ` + period("s.rate_dis") + `, ` + period("s.rate_desk") + `
-		FROM (` + strings.Join(src, "\n\t\tUNION ALL\n\t\t") + `) s
+		FROM (
+			SELECT s.grp, s.m, ` + strings.Join(flags, ", ") + `, ` + strings.Join(colSums, ", ") + `
+			FROM (` + strings.Join(src, "\n\t\tUNION ALL\n\t\t") + `) s
+			GROUP BY 1, 2, 3, 4, 5
+		) s
 		GROUP BY grp`, args
 }
 
@@ -965,7 +1029,10 @@ func midnight(t time.Time) bool {
 // file); the one figure the days cannot give, overdue at a time of day
 // (`now` inside the period), is the summary's count at the end of today
 // less the open dossiers falling due between now and then.
-func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string) (out []stats.Report, ok bool, err error) {
+//
+// With byChild (and not own), the rows are the subtrees of the units right
+// below unit, each row's Unit the child's id (StatsChildren names them).
+func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, group string, byChild bool) (out []stats.Report, ok bool, err error) {
 	if !midnight(from) || !midnight(to) || !from.Before(to) || !from.Before(now) {
 		return nil, false, nil
 	}
@@ -981,7 +1048,7 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 	if group == "" {
 		group = "''"
 	}
-	q, args := summaryQuery(unit, own, fd, td, od, flt, group)
+	q, args := summaryQuery(unit, own, fd, td, od, flt, group, byChild)
 	rows, err := db.reportQuery(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
@@ -993,7 +1060,7 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 		var inProgress int
 		r := stats.Report{Unit: unit.Code, UnitName: unit.Name}
 		if err := rows.Scan(&g,
-			&r.Received.Online, &r.Received.Counter, &r.Received.CarriedOver,
+			&r.Received.Online, &r.Received.Counter, &r.Received.Post, &r.Received.CarriedOver,
 			&r.Received.Offered, &r.Received.OfferedOnline,
 			&r.Finished.Early, &r.Finished.OnTime, &r.Finished.Late,
 			&inProgress, &r.InProgress.Overdue, &r.FurtherSupplementRequests,
@@ -1001,7 +1068,11 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 			return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
 		}
 		r.InProgress.Within = inProgress - r.InProgress.Overdue
-		nameGroup(&r, group, g)
+		if byChild {
+			r.Unit = g
+		} else {
+			nameGroup(&r, group, g)
+		}
 		byGroup[g] = len(out)
 		out = append(out, r)
 	}
@@ -1012,14 +1083,20 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 	if !corrFrom.IsZero() {
 		// Open dossiers, their clock running, due later today: in the
 		// day's count, not yet overdue.
+		grp, child := group, ""
+		args := []any{unit.Path, pathUpper(unit.Path), utc(corrFrom), utc(corrTo), own, flt.Field, flt.Level, flt.Procedure}
+		if byChild {
+			args = append(args, unit.ID)
+			grp = "CAST(c.id AS TEXT)"
+			child = ` JOIN units c ON c.parent_id = $9 AND d.unit_path >= c.path AND d.unit_path < substr(c.path, 1, length(c.path) - 1) || '0'`
+		}
 		rows, err := db.reportQuery(ctx, `
-			SELECT `+group+`, COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id
+			SELECT `+grp+`, COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id`+child+`
 			WHERE d.status IN (`+sqlOpen+`) AND NOT `+sqlPaused("d.")+` AND d.legal_due_at >= $3 AND d.legal_due_at < $4
 				AND d.received_at IS NOT NULL
 				AND d.unit_path >= $1 AND d.unit_path < $2 AND (NOT $5 OR d.unit_path = $1)
 				AND ($6 = '' OR p.field = $6) AND ($7 = '' OR p.unit_level = $7) AND ($8 = '' OR p.code = $8)
-			GROUP BY 1`,
-			unit.Path, pathUpper(unit.Path), utc(corrFrom), utc(corrTo), own, flt.Field, flt.Level, flt.Procedure)
+			GROUP BY 1`, args...)
 		if err != nil {
 			return nil, false, fmt.Errorf("counting the dossiers due today in %s: %w", unit.Code, err)
 		}
@@ -1051,4 +1128,81 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 	}
 	sortReports(kept)
 	return kept, true, nil
+}
+
+// StatsMonths answers, for each of n local months from the one starting at
+// first (the first of a month, local time), the figures of the month that
+// do not look back before it: received (Online, Counter, Post, Offered,
+// OfferedOnline), finished and the ratings, with the rates — those of
+// StatsFiltered over the month — read from the summary in one query (the
+// subtree's monthly rows, or the unit's own daily rows grouped by month),
+// for the dashboards' trends. CarriedOver, InProgress and
+// FurtherSupplementRequests are left at zero.
+func (db *DB) StatsMonths(ctx context.Context, unit *org.Unit, first time.Time, n int, own bool, flt stats.Filter) ([]stats.Report, error) {
+	if !midnight(first) || first.In(Zone).Day() != 1 || n <= 0 || n > 1200 {
+		return nil, fmt.Errorf("monthly figures of %s: %d months from %s", unit.Code, n, first)
+	}
+	first = first.In(Zone)
+	fm := dayOf(first) / 100
+	last := first.AddDate(0, n, 0)
+	lm := dayOf(last) / 100
+	cols := []string{"recv_online", "recv_counter", "recv_post", "recv_l3", "recv_l3_online",
+		"fin_early", "fin_on_time", "fin_late", "rate_very", "rate_sat", "rate_dis", "rate_desk"}
+	sums := make([]string, len(cols))
+	for i, c := range cols {
+		sums[i] = "COALESCE(SUM(s." + c + "), 0)"
+	}
+	args := []any{unit.ID, 0, 0}
+	filters := "1 = 1"
+	if flt != (stats.Filter{}) {
+		args = append(args, flt.Field, flt.Level, flt.Procedure)
+		filters = `($4 = '' OR p.field = $4) AND ($5 = '' OR p.unit_level = $5) AND ($6 = '' OR p.code = $6)`
+	}
+	q := `SELECT s.month, ` + strings.Join(sums, ", ") + `
+		FROM stats_subtree_monthly s JOIN procedures p ON p.id = s.procedure_id
+		WHERE s.unit_id = $1 AND s.month >= $2 AND s.month < $3 AND ` + filters + `
+		GROUP BY s.month`
+	if flt == (stats.Filter{}) && !own {
+		// The rows of every procedure (applyDelta).
+		q = `SELECT s.month, ` + strings.Join(sums, ", ") + `
+		FROM stats_subtree_monthly s
+		WHERE s.unit_id = $1 AND s.month >= $2 AND s.month < $3 AND s.procedure_id = 0
+		GROUP BY s.month`
+	}
+	lo, hi := fm, lm
+	if own {
+		q = `SELECT s.day / 100, ` + strings.Join(sums, ", ") + `
+		FROM stats_daily s JOIN procedures p ON p.id = s.procedure_id
+		WHERE s.unit_id = $1 AND s.day >= $2 AND s.day < $3 AND ` + filters + `
+		GROUP BY s.day / 100`
+		lo, hi = fm*100, lm*100
+	}
+	args[1], args[2] = lo, hi
+	rows, err := db.reportQuery(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("summing the months of %s: %w", unit.Code, err)
+	}
+	defer rows.Close()
+	byMonth := map[int]stats.Report{}
+	for rows.Next() {
+		var m int
+		var r stats.Report
+		if err := rows.Scan(&m, &r.Received.Online, &r.Received.Counter, &r.Received.Post, &r.Received.Offered, &r.Received.OfferedOnline,
+			&r.Finished.Early, &r.Finished.OnTime, &r.Finished.Late,
+			&r.Satisfaction.VerySatisfied, &r.Satisfaction.Satisfied, &r.Satisfaction.Dissatisfied, &r.Satisfaction.AtDesk); err != nil {
+			return nil, fmt.Errorf("summing the months of %s: %w", unit.Code, err)
+		}
+		byMonth[m] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("summing the months of %s: %w", unit.Code, err)
+	}
+	out := make([]stats.Report, n)
+	for i := range out {
+		r := byMonth[dayOf(first.AddDate(0, i, 0))/100]
+		r.Unit, r.UnitName = unit.Code, unit.Name
+		r.Finish()
+		out[i] = r
+	}
+	return out, nil
 }

@@ -42,25 +42,46 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The city is above every unit of the drive: its months hold
-		// every daily row's counters.
-		var all, city [19]int64
+		// every daily row's counters, once by procedure and once in the
+		// rows of all procedures (procedure 0), which sum each month's.
+		var all, city, city0 [len(store.SummaryRow{}.Counters)]int64
 		for _, r := range kept {
 			for i, v := range r.Counters {
 				all[i] += v
 			}
 		}
+		byMonth := map[[2]int64][len(store.SummaryRow{}.Counters)]int64{}
 		for _, r := range keptSub {
+			k := [2]int64{r.Unit, int64(r.Day)}
+			m := byMonth[k]
+			for i, v := range r.Counters {
+				if r.Procedure != 0 {
+					m[i] += v
+				} else {
+					m[i] -= v
+				}
+			}
+			byMonth[k] = m
 			if r.Unit == f.city.ID {
 				for i, v := range r.Counters {
-					city[i] += v
+					if r.Procedure == 0 {
+						city0[i] += v
+					} else {
+						city[i] += v
+					}
 				}
 			}
 		}
-		if city != all {
-			t.Errorf("the city's subtree months sum to %v, the daily rows to %v", city, all)
+		if city != all || city0 != all {
+			t.Errorf("the city's subtree months sum to %v (all procedures: %v), the daily rows to %v", city, city0, all)
+		}
+		for k, m := range byMonth {
+			if m != ([len(store.SummaryRow{}.Counters)]int64{}) {
+				t.Errorf("unit %d, month %d: the row of all procedures is off the procedures' sum by %v", k[0], k[1], m)
+			}
 		}
 		// Every counter moved: the drive reached each case.
-		var sums [19]int64
+		var sums [len(store.SummaryRow{}.Counters)]int64
 		for _, r := range kept {
 			for i, v := range r.Counters {
 				sums[i] += v
@@ -252,6 +273,9 @@ func driveSummary(t *testing.T, f *fixture, actions int, realistic bool) {
 				d.Status, d.Channel, d.ReceivedAt = dossier.StatusSubmitted, dossier.ChannelOnline, nil
 				if rng.Intn(2) == 0 {
 					d.Status, d.Channel, d.ReceivedAt = dossier.StatusReceived, dossier.ChannelCounter, ptr(d.SubmittedAt)
+					if rng.Intn(3) == 0 {
+						d.Channel = dossier.ChannelPost
+					}
 					d.LegalDueAt = ptr(d.SubmittedAt.Add(time.Duration(rng.Intn(20*24)) * time.Hour))
 					if realistic && rng.Intn(8) == 0 {
 						// Due on the reports' "today", before or after now.
@@ -483,5 +507,58 @@ func checkSummaryAnswers(t *testing.T, f *fixture) {
 	}
 	if compared == 0 {
 		t.Fatal("nothing compared")
+	}
+	// The units below a unit, in one query, as each unit's own report;
+	// and the months of a year as each month's report.
+	for _, p := range periods {
+		for _, u := range []*org.Unit{f.city, f.district} {
+			kids, err := f.db.ChildUnits(ctx, u.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(kids) == 0 {
+				t.Fatalf("%s has no units below", u.Code)
+			}
+			got, err := f.db.StatsChildren(ctx, u, kids, p.from, p.to, p.now, stats.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range kids {
+				want, err := f.db.StatsFiltered(ctx, &kids[i], p.from, p.to, p.now, false, stats.Filter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got[i], want) {
+					t.Errorf("%s–%s at %s, child %s of %s:\ntogether %+v\nalone    %+v",
+						p.from.Format("02/01"), p.to.Format("02/01"), p.now.Format("02/01 15:04"), kids[i].Code, u.Code, got[i], want)
+				}
+			}
+		}
+	}
+	now := day(12, 20)
+	for _, u := range []*org.Unit{f.city, f.district, f.cx} {
+		for _, own := range []bool{false, true} {
+			months, err := f.db.StatsMonths(ctx, u, day(1, 1), 12, own, stats.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for i, got := range months {
+				from := day(1, 1).AddDate(0, i, 0)
+				want, err := f.db.StatsFiltered(ctx, u, from, from.AddDate(0, 1, 0), now, own, stats.Filter{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want.Received.CarriedOver, want.InProgress, want.FurtherSupplementRequests = 0, stats.InProgress{}, 0
+				want.Finish()
+				seen += want.Received.Total + want.Finished.Total
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("month %s of %s own=%v:\nmonths %+v\nreport %+v", from.Format("01/2006"), u.Code, own, got, want)
+				}
+			}
+			if seen == 0 && (!own || u == f.cx) {
+				t.Errorf("%s own=%v: no month with figures", u.Code, own)
+			}
+		}
 	}
 }
