@@ -126,7 +126,7 @@ var (
 			CASE WHEN ` + l4ResultSQL + ` THEN 1 ELSE 0 END,
 			CASE WHEN ` + l4SolvedSQL + ` THEN 1 ELSE 0 END
 		FROM dossiers d WHERE d.id >= $1 AND d.id <= $2 AND d.finished_at IS NOT NULL`
-	qL4Stored = `SELECT unit_id, day, ` + strings.Join(l4Cols, ", ") + ` FROM stats_level4_dossiers WHERE dossier_id = $1`
+	qL4Stored       = `SELECT unit_id, day, ` + strings.Join(l4Cols, ", ") + ` FROM stats_level4_dossiers WHERE dossier_id = $1`
 	qL4DeleteStored = `DELETE FROM stats_level4_dossiers WHERE dossier_id = $1`
 	qL4InsertStored = `INSERT INTO stats_level4_dossiers (dossier_id, unit_id, day, ` + strings.Join(l4Cols, ", ") + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`

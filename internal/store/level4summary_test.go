@@ -348,5 +348,3 @@ func diffLevel4(t *testing.T, table string, kept, rebuilt []store.Level4Row) {
 		t.Errorf("%s: no rows rebuilt", table)
 	}
 }
-
-
