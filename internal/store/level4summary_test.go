@@ -2,17 +2,22 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand"
+	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	pmt "github.com/motcua/motcua/internal/payment"
 	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/store/storetest"
 )
 
 // TestLevel4CountersEqualRebuild drives a random mix of dossier changes
@@ -347,4 +352,159 @@ func diffLevel4(t *testing.T, table string, kept, rebuilt []store.Level4Row) {
 	if len(rebuilt) == 0 {
 		t.Errorf("%s: no rows rebuilt", table)
 	}
+}
+
+// BenchmarkLevel4 times the city's Level4 for last calendar year, from the
+// counters and by the scan, on a store of MOTCUA_L4BENCH_DOSSIERS dossiers
+// (default 50 000) over three years ending today, 132 units, with paid
+// requests (gateway and desk), attempts and result documents, written
+// directly and counted by RebuildSummary.
+func BenchmarkLevel4(b *testing.B) {
+	n := 50000
+	if v, err := strconv.Atoi(os.Getenv("MOTCUA_L4BENCH_DOSSIERS")); err == nil && v > 0 {
+		n = v
+	}
+	for _, e := range storetest.Engines {
+		b.Run(string(e), func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, e)
+			city := fillLevel4Bench(b, db, n)
+			y := time.Now().In(store.Zone).Year() - 1
+			from, to := time.Date(y, 1, 1, 0, 0, 0, 0, store.Zone), time.Date(y+1, 1, 1, 0, 0, 0, 0, store.Zone)
+			want, err := db.ScanLevel4(ctx, city, from, to, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got, err := db.Level4(ctx, city, from, to, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if got != want || want.FeesPaid == 0 || want.ResultsElectronic == 0 {
+				b.Fatalf("counters %+v, scan %+v", got, want)
+			}
+			b.Logf("%s, %d dossiers, the city's %d: %+v", e, n, y, want)
+			b.Run("scan", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.ScanLevel4(ctx, city, from, to, false); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("counters", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.Level4(ctx, city, from, to, false); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			// Edges inside months: the windows of daily rows.
+			mf, mt := time.Date(y, 2, 10, 0, 0, 0, 0, store.Zone), time.Date(y, 11, 20, 0, 0, 0, 0, store.Zone)
+			b.Run("counters-mid-month", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.Level4(ctx, city, mf, mt, false); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// fillLevel4Bench writes n dossiers of a city of 12 districts of 10
+// communes, with their payments and result documents, and rebuilds the
+// counters; it answers the city.
+func fillLevel4Bench(b *testing.B, db *store.DB, n int) *org.Unit {
+	b.Helper()
+	ctx := context.Background()
+	units := []org.Unit{{Code: "B.00", Name: "Thành phố", Kind: org.KindCity}}
+	for i := range 12 {
+		dc := fmt.Sprintf("B.%02d", i+1)
+		units = append(units, org.Unit{Code: dc, Name: "Quận " + dc, Kind: org.KindDistrict, ParentCode: "B.00"})
+		for j := range 10 {
+			units = append(units, org.Unit{Code: fmt.Sprintf("%s.%02d", dc, j), Name: "Phường", Kind: org.KindCommune, ParentCode: dc})
+		}
+	}
+	if err := db.UpsertUnits(ctx, units); err != nil {
+		b.Fatal(err)
+	}
+	if rep, err := db.ImportCatalogue(ctx, []catalog.Spec{marriageSpec()}); err != nil || len(rep.Rejected) > 0 {
+		b.Fatalf("import: %v %v", err, rep.Rejected)
+	}
+	var procID, verID int64
+	if err := db.ReadDB().QueryRow(`SELECT procedure_id, id FROM procedure_versions LIMIT 1`).Scan(&procID, &verID); err != nil {
+		b.Fatal(err)
+	}
+	var all []*org.Unit
+	for _, u := range units {
+		x, err := db.UnitByCode(ctx, u.Code)
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, x)
+	}
+	rng := rand.New(rand.NewSource(766))
+	today := time.Now().In(store.Zone)
+	start := today.AddDate(-3, 0, 0)
+	span := today.Sub(start)
+	for done := 0; done < n; {
+		err := db.WriteTx(ctx, func(tx *sql.Tx) error {
+			for k := 0; k < 2000 && done < n; k, done = k+1, done+1 {
+				at := start.Add(time.Duration(float64(span) * float64(done) / float64(n))).UTC()
+				u := all[1+rng.Intn(len(all)-1)]
+				channel := []string{"online", "online", "counter"}[rng.Intn(3)]
+				var fin, deliv any
+				status := []int{2, 4, 9, 10, 10, 10}[rng.Intn(6)]
+				if status >= 9 {
+					fin = at.AddDate(0, 0, rng.Intn(9))
+					if status == 10 {
+						deliv = fin.(time.Time).Add(time.Hour)
+					}
+				}
+				var id int64
+				err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_id, procedure_version_id, unit_id, unit_path,
+						received_unit_id, applicant, applicant_name, applicant_folded, applicant_id_number, channel, form, status, substate,
+						submitted_at, received_at, finished_at, delivered_at, fee, step_index, step_started_at, version, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $4, '{}', 'A', 'a', '001', $6, '{}', $7, '', $8, $8, $9, $10, $11, 0, $8, 1, $8) RETURNING id`,
+					fmt.Sprintf("B-%d", done), procID, verID, u.ID, u.Path, channel, status, at, fin, deliv, 50000*rng.Intn(2)).Scan(&id)
+				if err != nil {
+					return err
+				}
+				if fin != nil && rng.Intn(10) < 6 {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO documents (dossier_id, kind, filename, content_type, size, sha256, storage_key, uploaded_at)
+						VALUES ($1, 'result', 'kq.pdf', 'application/pdf', 1, 'x', $2, $3)`, id, fmt.Sprintf("kq-%d", id), fin); err != nil {
+						return err
+					}
+				}
+				if rng.Intn(10) < 4 {
+					paid := at.Add(time.Duration(rng.Intn(72)) * time.Hour)
+					gw, method := "vnpay", "online"
+					if rng.Intn(3) == 0 {
+						gw, method = "cash", "cash"
+					}
+					var req int64
+					if err := tx.QueryRowContext(ctx, `INSERT INTO payment_requests (dossier_id, unit_id, lines, amount, state, method, created_at, paid_at)
+						VALUES ($1, $2, '[]', 50000, 'paid', $3, $4, $5) RETURNING id`, id, u.ID, method, at, paid).Scan(&req); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, `INSERT INTO payment_attempts (request_id, gateway, ref, amount, state, created_at, settled_at)
+						VALUES ($1, $2, $3, 50000, 'paid', $4, $5)`, req, gw, fmt.Sprintf("R%d", req), at, paid); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := db.RebuildSummary(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if db.Dialect() == store.Postgres {
+		if _, err := db.ReadDB().Exec(`ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return all[0]
 }

@@ -16,6 +16,9 @@ CREATE TABLE stats_level4_daily (
     solved_fully_online BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (unit_id, day)
 );
+-- A subtree's period with edges inside months reads the days between the
+-- edges and the nearer end of their months, of every unit below.
+CREATE INDEX stats_level4_daily_day ON stats_level4_daily(day);
 
 CREATE TABLE stats_level4_subtree_monthly (
     unit_id             BIGINT NOT NULL,
