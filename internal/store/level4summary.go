@@ -41,10 +41,12 @@ package store
 // rows (one query on most events, submissions included).
 //
 // Reading (level4Counters): periods of whole local days read the unit's
-// daily rows (own), or for a subtree the prefix sums of summary.go: its
-// monthly rows before each edge's month and the daily rows of its subtree
-// between the edge and the nearer end of its month; a calendar year reads
-// only the unit's monthly rows.
+// daily rows (own), or for a subtree the prefix sums of summary.go taken
+// as a difference: the unit's monthly rows between the edges' months, and
+// at each edge the daily rows of its subtree between the edge and the
+// nearer end of its month, added or subtracted; a calendar year reads the
+// unit's twelve monthly rows. (A figure of these is always over the period,
+// never "before T", so no month before the period is read.)
 //
 // RebuildSummary recomputes these tables too (rebuildLevel4), and a move
 // of units recomputes the monthly rows (refreshLevel4Subtrees, from
