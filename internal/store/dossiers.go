@@ -123,6 +123,9 @@ func (db *DB) afterDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier
 	if err := db.upkeepSummary(ctx, tx, d, in.Event); err != nil {
 		return err
 	}
+	if err := db.upkeepLevel4Dossier(ctx, tx, d); err != nil {
+		return err
+	}
 	if in.IdemKey != "" {
 		_, err := tx.ExecContext(ctx, qInsertIdem,
 			in.IdemAccount, in.IdemKey, in.RequestHash, d.ID, utc(d.SubmittedAt))
@@ -372,6 +375,9 @@ func (db *DB) updateDossierTx(ctx context.Context, d *dossier.Dossier, oldVersio
 			return fmt.Errorf("saving the history head of %s: %w", d.Code, err)
 		}
 		if err := db.upkeepSummary(ctx, tx, d, ev); err != nil {
+			return err
+		}
+		if err := db.upkeepLevel4Dossier(ctx, tx, d); err != nil {
 			return err
 		}
 		return db.eventWritten(ctx, tx, d, ev)

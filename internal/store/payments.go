@@ -199,6 +199,9 @@ func (db *DB) SettleAttempt(ctx context.Context, s payment.Settlement, at time.T
 		} else if err := reopen(ctx, tx, req); err != nil {
 			return err
 		}
+		if err := db.upkeepLevel4Request(ctx, tx, req); err != nil {
+			return err
+		}
 		r, err = scanRequest(tx.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM payment_requests r JOIN dossiers d ON d.id = r.dossier_id WHERE r.id = $1`, req))
 		return err
 	})
@@ -306,6 +309,9 @@ func (db *DB) MarkRefunded(ctx context.Context, dossierID, requestID int64) (boo
 			return err
 		}
 		n, err = res.RowsAffected()
+		if err == nil && n > 0 {
+			err = db.upkeepLevel4(ctx, tx, dossierID, nil)
+		}
 		return err
 	})
 	if err != nil {

@@ -695,7 +695,7 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 				return fmt.Errorf("summing the months of the subtrees: %w", err)
 			}
 		}
-		return nil
+		return db.rebuildLevel4(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("rebuilding the statistics summary: %w", err)

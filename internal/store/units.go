@@ -34,6 +34,9 @@ func (db *DB) UpsertUnits(ctx context.Context, units []org.Unit) error {
 			if err := db.refreshSubtrees(ctx, tx); err != nil {
 				return err
 			}
+			if err := db.refreshLevel4Subtrees(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return bumpCatalog(ctx, tx)
 	})
