@@ -14,3 +14,14 @@ func (db *DB) ScanStatsRows(ctx context.Context, unit *org.Unit, from, to, now t
 	group := map[string]string{"": "", "field": "p.field", "level": "p.unit_level", "procedure": sqlProcedureGroup}[by]
 	return db.scanStatsRows(ctx, unit, from, to, now, own, flt, group)
 }
+
+// MigrateDownTo rolls the schema back to version v (for tests of a
+// migration's data step).
+func (db *DB) MigrateDownTo(ctx context.Context, v int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, v)
+	return err
+}

@@ -42,6 +42,10 @@ func (db *DB) SchemaVersions(ctx context.Context) (current, latest int64, err er
 	return current, latest, nil
 }
 
+// level4Migration is the migration that creates the level-4 counters'
+// tables (00035), which Migrate fills.
+const level4Migration = 35
+
 // Migrate applies pending migrations. A database migrated by a newer binary
 // is refused rather than touched.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
@@ -57,6 +61,16 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("applying migrations: %w", err)
+	}
+	for _, r := range res {
+		if r.Source != nil && r.Source.Version == level4Migration {
+			// The level-4 counters' tables start empty: filled once from
+			// the dossiers and payments already there, so that an upgraded
+			// city's figures do not drop to zero until a manual rebuild.
+			if err := db.inTx(ctx, func(tx *Tx) error { return db.rebuildLevel4(ctx, tx) }); err != nil {
+				return len(res), fmt.Errorf("filling the level-4 counters: %w", err)
+			}
+		}
 	}
 	// River's tables (internal/jobs) migrate with motcua's.
 	if err := db.migrateRiver(ctx); err != nil {

@@ -4,8 +4,8 @@
 -- local day (yyyymmdd, Asia/Ho_Chi_Minh), per ancestor-or-self unit and month
 -- (yyyymm), and what each dossier adds to them, from which the next change's
 -- difference is computed. A figure counts at the dossier's present unit.
--- The tables start empty: a database with payments or finished dossiers
--- needs `motcua stats rebuild` once after this migration (as after 00031).
+-- The tables start empty: Migrate fills them from the dossiers and
+-- payments once, right after this migration (store/migrate.go).
 CREATE TABLE stats_level4_daily (
     unit_id             BIGINT NOT NULL,
     day                 INTEGER NOT NULL,
