@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/motcua/motcua/internal/apperr"
 	"github.com/motcua/motcua/internal/catalog"
 	"github.com/motcua/motcua/internal/chart"
@@ -441,7 +443,28 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) er
 	for _, o := range statsSorts {
 		v.Sorts = append(v.Sorts, option{Value: o, Label: h.web.T(lang, "st.sort."+o), Selected: o == by})
 	}
-	// The headline with the units below.
+	// The page's parts read different figures: they are read at once,
+	// each on its own connection, so that the page waits for the slowest
+	// part rather than for their sum.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return h.statsHead(gctx, lang, svc, sc, flt, by, v) })
+	g.Go(func() error { return h.statsByProcedure(gctx, lang, svc, sc, flt, by, v) })
+	g.Go(func() error { return h.statsUnits(gctx, s, st, sc, v) })
+	g.Go(func() error {
+		var err error
+		v.Received, v.OnTime, err = h.trends(gctx, lang, st, sc, now)
+		return err
+	})
+	g.Go(func() error { return h.realUse(gctx, lang, st, sc, now, &v.RealUse) })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	h.web.Render(w, r, web.View{Name: "stats", NoIndex: true, Data: v})
+	return nil
+}
+
+// statsHead fills the headline and the table of the units below.
+func (h *Handler) statsHead(ctx context.Context, lang string, svc *stats.Service, sc statsScope, flt stats.Filter, by string, v *statsView) error {
 	rep, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: sc.From, To: sc.To, Own: sc.Own, Filter: flt, By: "child"})
 	if err != nil {
 		return err
@@ -473,7 +496,11 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) er
 			v.OwnHref = statsPath + "?" + own.values().Encode()
 		}
 	}
-	// By procedure.
+	return nil
+}
+
+// statsByProcedure fills the table by procedure.
+func (h *Handler) statsByProcedure(ctx context.Context, lang string, svc *stats.Service, sc statsScope, flt stats.Filter, by string, v *statsView) error {
 	byProc, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: sc.From, To: sc.To, Own: sc.Own, Filter: flt, By: "procedure", NoLevel4: true})
 	if err != nil {
 		return err
@@ -486,16 +513,6 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) er
 		row.Key, row.Name = p.Procedure, p.ProcedureName
 		v.Procedures.Rows = append(v.Procedures.Rows, row)
 	}
-	if err := h.statsUnits(ctx, s, st, sc, v); err != nil {
-		return err
-	}
-	if v.Received, v.OnTime, err = h.trends(ctx, lang, st, sc, now); err != nil {
-		return err
-	}
-	if err := h.realUse(ctx, lang, st, sc, now, &v.RealUse); err != nil {
-		return err
-	}
-	h.web.Render(w, r, web.View{Name: "stats", NoIndex: true, Data: v})
 	return nil
 }
 
@@ -566,12 +583,17 @@ func (h *Handler) trends(ctx context.Context, lang string, st StatsStore, sc sta
 
 // realUse fills the measure of real use over the scope's subtree.
 func (h *Handler) realUse(ctx context.Context, lang string, st StatsStore, sc statsScope, now time.Time, v *realUseView) error {
-	byUnit, err := st.RealUseByUnit(ctx, sc.Unit, sc.From, sc.To, now)
-	if err != nil {
+	var byUnit, byProc []stats.RealUse
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		byUnit, err = st.RealUseByUnit(gctx, sc.Unit, sc.From, sc.To, now)
 		return err
-	}
-	byProc, err := st.RealUseByProcedure(ctx, sc.Unit, sc.From, sc.To, now)
-	if err != nil {
+	})
+	g.Go(func() (err error) {
+		byProc, err = st.RealUseByProcedure(gctx, sc.Unit, sc.From, sc.To, now)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	row := func(r stats.RealUse) realUseRow {

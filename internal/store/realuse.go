@@ -90,6 +90,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		GROUP BY ` + dkey + `, ` + dname
 	if useSummary && midnight(from) && midnight(sumTo) {
 		f, t = dayOf(from), dayOf(sumTo)
+		// Along the index stats_daily_online.
 		usedSQL = `EXISTS (SELECT 1 FROM stats_daily s WHERE s.unit_id = u.id AND s.procedure_id = p.id
 				AND s.day >= $3 AND s.day < $4 AND s.recv_online > 0)`
 		dossiersSQL = `
@@ -109,7 +110,8 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		JOIN units u ON u.id = pu.unit_id
 		JOIN procedures p ON p.id = pu.procedure_id
 		WHERE u.path >= $1 AND u.path < $2
-			AND EXISTS (SELECT 1 FROM procedure_versions v WHERE v.id = `+versionInForce("$5")+` AND v.level >= 3)
+			AND pu.procedure_id IN (SELECT p.id FROM procedures p
+				WHERE EXISTS (SELECT 1 FROM procedure_versions v WHERE v.id = `+versionInForce("$5")+` AND v.level >= 3))
 		GROUP BY `+key+`, `+name, lo, hi, f, t, utc(at))
 	if err != nil {
 		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)

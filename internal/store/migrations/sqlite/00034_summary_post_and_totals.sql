@@ -38,8 +38,12 @@ GROUP BY unit_id, month;
 -- reception, with the columns it reads, instead of every row of the period.
 CREATE INDEX stats_daily_receptions ON stats_daily(day, unit_id, procedure_id, recv_online, recv_l3, recv_l3_online)
     WHERE recv_online > 0 OR recv_l3 > 0;
+-- And whether a unit's service received an online dossier in the period:
+-- one probe of this index for each service offered.
+CREATE INDEX stats_daily_online ON stats_daily(unit_id, procedure_id, day) WHERE recv_online > 0;
 
 -- +goose Down
+DROP INDEX stats_daily_online;
 DROP INDEX stats_daily_receptions;
 DELETE FROM stats_subtree_monthly WHERE procedure_id = 0;
 ALTER TABLE stats_subtree_monthly DROP COLUMN recv_post;
