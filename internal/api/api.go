@@ -39,7 +39,7 @@ type Store interface {
 	Stats(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Report, error)
 	StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter) (stats.Report, error)
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, by string) ([]stats.Report, error)
-	Level4(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Level4, error)
+	Level4(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Level4, error)
 	ChildUnits(ctx context.Context, parentCode string) ([]org.Unit, error)
 	StatsChildren(ctx context.Context, unit *org.Unit, kids []org.Unit, from, to, now time.Time, flt stats.Filter) ([]stats.Report, error)
 	report.Figures766

@@ -90,7 +90,7 @@ func (f *fake) StatsRows(_ context.Context, _ *org.Unit, _, _, _ time.Time, _ bo
 	return out, nil
 }
 
-func (f *fake) Level4(context.Context, *org.Unit, time.Time, time.Time, bool) (stats.Level4, error) {
+func (f *fake) Level4(context.Context, *org.Unit, time.Time, time.Time, time.Time, bool) (stats.Level4, error) {
 	f.l4Calls++
 	l := f.l4
 	l.Finish()

@@ -35,7 +35,7 @@ type Query struct {
 type Store interface {
 	StatsFiltered(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt Filter) (Report, error)
 	StatsRows(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt Filter, by string) ([]Report, error)
-	Level4(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (Level4, error)
+	Level4(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (Level4, error)
 	ChildUnits(ctx context.Context, parentCode string) ([]org.Unit, error)
 	// StatsChildren answers StatsFiltered over the subtree of each of
 	// kids, the units right below unit, in their order.
@@ -77,7 +77,7 @@ func (s *Service) Report(ctx context.Context, q Query) (Report, error) {
 		return Report{}, err
 	}
 	if q.Filter == (Filter{}) && !q.NoLevel4 {
-		l, err := s.Store.Level4(ctx, q.Unit, q.From, q.To, q.Own)
+		l, err := s.Store.Level4(ctx, q.Unit, q.From, q.To, now, q.Own)
 		if err != nil {
 			return Report{}, err
 		}

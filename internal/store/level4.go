@@ -34,8 +34,8 @@ const (
 // result delivered online). Periods of whole local days (a period running
 // to now ends at the next midnight, as for the other statistics) read the
 // counters kept with each change (level4summary.go); others scan.
-func (db *DB) Level4(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (stats.Level4, error) {
-	if l, ok, err := db.level4Counters(ctx, unit, from, summaryEnd(to, time.Now()), own); ok || err != nil {
+func (db *DB) Level4(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool) (stats.Level4, error) {
+	if l, ok, err := db.level4Counters(ctx, unit, from, summaryEnd(to, now), own); ok || err != nil {
 		return l, err
 	}
 	return db.ScanLevel4(ctx, unit, from, to, own)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/org"
@@ -74,6 +75,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 	}
 	lo, hi := unit.Path, pathUpper(unit.Path)
 	var f, t any = utc(from), utc(to)
+	dossiersArgs := []any{lo, hi, f, t}
 	sumTo := summaryEnd(to, now)
 	// A (unit, procedure) used: an online dossier received there in the
 	// period; and the dossiers of versions offered online.
@@ -93,15 +95,8 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		// Along the index stats_daily_online.
 		usedSQL = `EXISTS (SELECT 1 FROM stats_daily s WHERE s.unit_id = u.id AND s.procedure_id = p.id
 				AND s.day >= $3 AND s.day < $4 AND s.recv_online > 0)`
-		dossiersSQL = `
-		SELECT ` + dkey + `, ` + dname + `, SUM(s.recv_l3), SUM(s.recv_l3_online)
-		FROM stats_daily s
-		JOIN units ru ON ru.id = s.unit_id
-		JOIN procedures p ON p.id = s.procedure_id
-		WHERE ru.path >= $1 AND ru.path < $2 AND s.day >= $3 AND s.day < $4
-			AND (s.recv_online > 0 OR s.recv_l3 > 0) -- the rows of stats_daily_receptions
-		GROUP BY ` + dkey + `, ` + dname + `
-		HAVING SUM(s.recv_l3) > 0`
+		dossiersSQL = ownReceptionsSQL(dayOf(from), dayOf(sumTo))
+		dossiersArgs = dossiersArgs[:2] // its days are in its text
 	}
 	rows, err := db.reportQuery(ctx, `
 		SELECT `+key+`, `+name+`, COUNT(*),
@@ -146,7 +141,7 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 		}
 		return finishRealUse(byKey, byProcedure), nil
 	}
-	rows, err = db.reportQuery(ctx, dossiersSQL, lo, hi, f, t)
+	rows, err = db.reportQuery(ctx, dossiersSQL, dossiersArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
 	}
@@ -184,4 +179,62 @@ func finishRealUse(byKey map[string]*stats.RealUse, byProcedure bool) []stats.Re
 		return out[i].Unit < out[j].Unit
 	})
 	return out
+}
+
+// ownReceptionsSQL sums, for each unit of the subtree ($1, $2), the
+// dossiers of versions offered online it received itself over the days
+// [fd, td), and of them those received online (recv_l3, recv_l3_online),
+// answering realUse's dossiersSQL columns by unit. The whole months of the
+// period read the subtrees' rows of all procedures (procedure 0): a unit's
+// own figure is its subtree's less those of the units right below it, a
+// few rows a unit and month instead of a row per procedure and day. The
+// days before the first whole month and after the last one read the daily
+// rows, along stats_daily_receptions.
+func ownReceptionsSQL(fd, td int) string {
+	first := func(day int) bool { return day%100 == 1 }
+	nextMonth := func(day int) int {
+		y, m := day/10000, day/100%100+1
+		if m > 12 {
+			y, m = y+1, 1
+		}
+		return y*10000 + m*100 + 1
+	}
+	m1 := fd / 100 // the first whole month
+	if !first(fd) {
+		m1 = nextMonth(fd) / 100
+	}
+	m2 := td / 100 // past the last whole month
+	var windows []string
+	window := func(lo, hi int) {
+		if lo < hi {
+			windows = append(windows, fmt.Sprintf("(s.day >= %d AND s.day < %d)", lo, hi))
+		}
+	}
+	if m1 >= m2 {
+		// No whole month: the days.
+		m1, m2 = 0, 0
+		window(fd, td)
+	} else {
+		window(fd, m1*100+1)
+		window(m2*100+1, td)
+	}
+	// The bounds are integers of the query's text: a plan made for them.
+	src := []string{fmt.Sprintf(`SELECT s.unit_id AS uid, s.recv_l3 AS l3, s.recv_l3_online AS l3o
+			FROM stats_subtree_monthly s JOIN units u ON u.id = s.unit_id
+			WHERE s.procedure_id = 0 AND u.path >= $1 AND u.path < $2 AND s.month >= %d AND s.month < %d`, m1, m2),
+		fmt.Sprintf(`SELECT u.parent_id, -s.recv_l3, -s.recv_l3_online
+			FROM stats_subtree_monthly s JOIN units u ON u.id = s.unit_id
+			WHERE s.procedure_id = 0 AND u.path > $1 AND u.path < $2 AND s.month >= %d AND s.month < %d`, m1, m2)}
+	if len(windows) > 0 {
+		src = append(src, `SELECT s.unit_id, s.recv_l3, s.recv_l3_online
+			FROM stats_daily s JOIN units u ON u.id = s.unit_id
+			WHERE u.path >= $1 AND u.path < $2 AND (s.recv_online > 0 OR s.recv_l3 > 0)
+				AND (`+strings.Join(windows, " OR ")+`)`)
+	}
+	return `
+		SELECT ru.code, ru.name, x.l3, x.l3o
+		FROM (SELECT c.uid, SUM(c.l3) AS l3, SUM(c.l3o) AS l3o
+			FROM (` + strings.Join(src, "\n\t\t\tUNION ALL ") + `) c
+			GROUP BY c.uid HAVING SUM(c.l3) > 0) x
+		JOIN units ru ON ru.id = x.uid`
 }

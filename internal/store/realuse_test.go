@@ -114,6 +114,9 @@ func TestRealUseSummaryAnswersAsTheScan(t *testing.T) {
 			{day(2, 15), day(4, 1), day(6, 1)},
 			{day(3, 1), driveHorizon.Add(2 * time.Hour), driveHorizon.Add(2 * time.Hour)},
 			{day(1, 1), day(12, 31), driveHorizon},
+			// Edges inside one month, and inside two.
+			{day(2, 10), day(2, 20), day(6, 1)},
+			{day(1, 20), day(3, 10), day(6, 1)},
 		} {
 			for _, u := range []*org.Unit{f.city, f.district, f.cx, f.dep} {
 				for _, byProc := range []bool{false, true} {

@@ -28,7 +28,7 @@ func TestReportsFromReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if _, err := primary.Level4(ctx, u, now.AddDate(-1, 0, 0), now, false); err != nil {
+	if _, err := primary.Level4(ctx, u, now.AddDate(-1, 0, 0), now, now, false); err != nil {
 		t.Fatalf("the report on the primary: %v", err)
 	}
 	if err := replica.WriteTx(ctx, func(tx *sql.Tx) error {
@@ -47,7 +47,7 @@ func TestReportsFromReplica(t *testing.T) {
 	if err := primary.UseReplica(ctx, replicaDSN); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := primary.Level4(ctx, u, now.AddDate(-1, 0, 0), now, false); err == nil {
+	if _, err := primary.Level4(ctx, u, now.AddDate(-1, 0, 0), now, now, false); err == nil {
 		t.Error("the report still reads the primary")
 	}
 	if _, err := primary.UnitByCode(ctx, city.Code); err != nil {
