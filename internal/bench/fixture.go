@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"mime/multipart"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/internal/account"
@@ -29,6 +30,9 @@ type fixture struct {
 	city        *org.Unit // the city, whose figures the reports time
 	procs       []catalog.Procedure
 	sampleCodes []string
+	// scans numbers the submissions' scans, so that each is new content
+	// (the file store keeps the same content once).
+	scans atomic.Int64
 }
 
 func loadFixture(ctx context.Context, db *store.DB) (*fixture, error) {
@@ -272,8 +276,11 @@ func utcOrNil(v any) any {
 }
 
 // submission is the multipart body of an online submission of the
-// fixture's procedure at unit, with a sample scan for every required
-// document (an online submission needs them all), and its content type.
+// fixture's procedure at unit, with a sample scan, new content each time,
+// for every document a citizen uploads (the required ones among them: an
+// online submission needs them all), and its content type. The marriage
+// procedure's required documents are not uploads (the form, the identity
+// paper): without the optional ones the measure sent no file at all.
 func (fx *fixture) submission(unit string) (string, []byte) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -281,9 +288,12 @@ func (fx *fixture) submission(unit string) (string, []byte) {
 	_ = w.WriteField("procedure", fx.proc.Code)
 	_ = w.WriteField("unit", unit)
 	_ = w.WriteField("form", string(form))
-	for _, d := range fx.proc.Current.MissingDocuments(func(string) bool { return false }) {
+	for _, d := range fx.proc.Current.Documents {
+		if !d.Upload() {
+			continue
+		}
 		part, _ := w.CreateFormFile("doc."+d.Key, d.Key+".pdf")
-		_, _ = part.Write(demo.SamplePDF("Ban quet mau: " + d.Key))
+		_, _ = part.Write(demo.SamplePDF(fmt.Sprintf("Ban quet mau: %s %d", d.Key, fx.scans.Add(1))))
 	}
 	_ = w.Close()
 	return w.FormDataContentType(), buf.Bytes()

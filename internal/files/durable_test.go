@@ -32,6 +32,10 @@ type recFS struct {
 
 	entered chan string   // if set, a sync tells it has begun…
 	hold    chan struct{} // …and waits for this
+
+	// beforeRename, if set, runs before each rename (another process
+	// acting between a check and the rename).
+	beforeRename func(oldpath, newpath string)
 }
 
 func (f *recFS) rec(kind, path string) {
@@ -68,6 +72,9 @@ func (f *recFS) CreateTemp(dir, pattern string) (*os.File, error) {
 
 func (f *recFS) Rename(oldpath, newpath string) error {
 	f.rec("rename", newpath)
+	if f.beforeRename != nil {
+		f.beforeRename(oldpath, newpath)
+	}
 	return f.OS.Rename(oldpath, newpath)
 }
 
@@ -96,7 +103,9 @@ func (f *recFS) SyncFS(root *os.File) error {
 	if err := f.takeFail(); err != nil {
 		return err
 	}
-	return f.OS.SyncFS(root)
+	err := f.OS.SyncFS(root)
+	f.rec("synced", root.Name()) // the round's end, for the order of commits
+	return err
 }
 
 // stuck bounds the tests' waits on each other, so that a broken barrier
@@ -306,10 +315,12 @@ func TestSyncCancel(t *testing.T) {
 	}
 }
 
-// TestKeepSyncsDirectories: keeping a request's files renames them into
-// place, then one round makes the renames durable: the destination
-// directories, the tmp directory and (for a new directory) the store's own.
-func TestKeepSyncsDirectories(t *testing.T) {
+// TestKeepRidesNextRound: keeping a request's files renames them into
+// place and syncs nothing (the request has committed already, its staged
+// copies durable); the next round, whoever calls it, makes the renames
+// durable: one syncfs, or the fsyncs of the destination directories, the
+// tmp directory and (for a new directory) the store's own.
+func TestKeepRidesNextRound(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
 			l, f := newRec(t, mode.noSyncFS)
@@ -331,10 +342,18 @@ func TestKeepSyncsDirectories(t *testing.T) {
 				}
 				dsts = append(dsts, filepath.Dir(dst))
 			}
-			synced := after(ops, "rename")
+			if n := count(ops, "syncfs") + count(ops, "fsync"); n != 0 {
+				t.Fatalf("Keep synced (%v): the request waits for a second round", ops)
+			}
+			// Another request's round.
+			f.reset()
+			if err := l.Sync(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			ops = f.seen()
 			if !mode.noSyncFS {
-				if count(ops, "syncfs") != 1 || count(synced, "syncfs") != 1 {
-					t.Errorf("calls %v, want one syncfs after the renames", ops)
+				if count(ops, "syncfs") != 1 {
+					t.Errorf("calls %v, want one syncfs", ops)
 				}
 				return
 			}
@@ -342,16 +361,149 @@ func TestKeepSyncsDirectories(t *testing.T) {
 			slices.Sort(want)
 			want = slices.Compact(want)
 			var got []string
-			for _, o := range synced {
+			for _, o := range ops {
 				if o.kind == "fsync" {
 					got = append(got, o.path)
 				}
 			}
 			slices.Sort(got)
-			if !slices.Equal(got, want) || count(ops, "fsync") != len(want) {
-				t.Errorf("fsynced %v after the renames (all: %v), want each of %v once", got, ops, want)
+			if !slices.Equal(got, want) {
+				t.Errorf("the next round fsynced %v, want each of %v once", got, want)
 			}
 		})
+	}
+}
+
+// submitOne is one request with two documents as the API runs it: read
+// (stage and sync), commit (recorded in f's log), keep.
+func submitOne(t *testing.T, l *Local, f *recFS, i int) (*Multipart, error) {
+	ct, b := body(part{"doc.x", "a.pdf", fmt.Sprintf("%s request %d x", testPDF, i)}, part{"doc.y", "b.pdf", fmt.Sprintf("%s request %d y", testPDF, i)})
+	m, err := read(t, l, ct, b, false)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Discard()
+	f.rec("commit", fmt.Sprint(i))
+	return m, m.Keep(context.Background())
+}
+
+// committedAfterRound checks, in ops, that request i's commit comes after
+// a whole round (syncfs … synced) that began after both its files were
+// staged (named in tmp), and that nothing of the request syncs after its
+// commit.
+func committedAfterRound(t *testing.T, ops []op, i int, m *Multipart) {
+	t.Helper()
+	commit := slices.Index(ops, op{"commit", fmt.Sprint(i)})
+	staged := -1
+	for _, u := range m.Uploads {
+		staged = max(staged, slices.Index(ops, op{"rename", u.Staged.Temp}))
+	}
+	if commit < 0 || staged < 0 || len(m.Uploads) != 2 {
+		t.Fatalf("request %d: commit at %d, staged at %d in %v", i, commit, staged, ops)
+	}
+	start := -1
+	for j := staged + 1; j < commit; j++ {
+		if ops[j].kind == "syncfs" {
+			start = j
+			break
+		}
+	}
+	if start < 0 || !slices.Contains(ops[start:commit], op{"synced", ops[start].path}) {
+		t.Errorf("request %d committed without a whole round after its files were staged: %v", i, ops)
+	}
+}
+
+// TestSubmissionOneRound: a request with two documents syncs once, before
+// its commit, after both files are staged; keeping them after the commit
+// renames them into place and syncs nothing (the second round issue 14
+// removed). File by file, the round fsyncs both files and the tmp
+// directory before the commit.
+func TestSubmissionOneRound(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			l, f := newRec(t, mode.noSyncFS)
+			m, err := submitOne(t, l, f, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ops := f.seen()
+			commit := slices.Index(ops, op{"commit", "1"})
+			before, after := ops[:commit], ops[commit+1:]
+			if mode.noSyncFS {
+				want := []string{m.Uploads[0].Staged.Temp, m.Uploads[1].Staged.Temp, l.tmpDir()}
+				for _, p := range want {
+					if !slices.Contains(before, op{"fsync", p}) {
+						t.Errorf("%s not fsynced before the commit: %v", p, ops)
+					}
+				}
+			} else {
+				committedAfterRound(t, ops, 1, m)
+				if n := count(ops, "syncfs"); n != 1 {
+					t.Errorf("%d syncfs for one request, want 1: %v", n, ops)
+				}
+			}
+			if n := count(after, "syncfs") + count(after, "fsync"); n != 0 {
+				t.Errorf("synced after the commit: %v", after)
+			}
+			for _, u := range m.Uploads {
+				if !slices.Contains(after, op{"rename", l.path(u.Key)}) {
+					t.Errorf("%s not moved into place after the commit: %v", u.Key, after)
+				}
+			}
+		})
+	}
+}
+
+// TestSubmissionGroupRounds: requests arriving while a round runs share
+// the next one: nine requests of two documents each, committed and kept,
+// cost two syncs in all (one round each before its commit, none after),
+// where each syncing twice cost three or more.
+func TestSubmissionGroupRounds(t *testing.T) {
+	l, f := newRec(t, false)
+	f.entered, f.hold = make(chan string), make(chan struct{})
+	type res struct {
+		i   int
+		m   *Multipart
+		err error
+	}
+	results := make(chan res, 9)
+	go func() { m, err := submitOne(t, l, f, 0); results <- res{0, m, err} }()
+	recv(t, "the first round", f.entered) // held
+	const n = 8
+	for i := 1; i <= n; i++ {
+		go func() { m, err := submitOne(t, l, f, i); results <- res{i, m, err} }()
+	}
+	for deadline := time.Now().Add(stuck); ; time.Sleep(time.Millisecond) {
+		l.g.mu.Lock()
+		waiting := 0
+		if l.g.next != nil {
+			waiting = l.g.next.waiters
+		}
+		l.g.mu.Unlock()
+		if waiting == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d requests wait for the next round", waiting, n)
+		}
+	}
+	f.release(t)
+	recv(t, "the second round", f.entered)
+	f.release(t)
+	ms := map[int]*Multipart{}
+	for range n + 1 {
+		r := recv(t, "the requests", results)
+		if r.err != nil {
+			t.Fatalf("request %d: %v", r.i, r.err)
+		}
+		ms[r.i] = r.m
+	}
+	ops := f.seen()
+	for i, m := range ms {
+		committedAfterRound(t, ops, i, m)
+	}
+	if got := count(ops, "syncfs"); got != 2 {
+		t.Errorf("%d syncs for %d requests, want 2: %v", got, n+1, ops)
 	}
 }
 
@@ -408,21 +560,6 @@ func TestSyncFails(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestKeepSyncFails: keeping reports a failing sync.
-func TestKeepSyncFails(t *testing.T) {
-	disk := errors.New("disk on fire")
-	l, f := newRec(t, false)
-	ct, b := body(part{"doc.x", "a.pdf", string(testPDF)})
-	m, err := read(t, l, ct, b, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.fail = []error{disk}
-	if err := m.Keep(context.Background()); !errors.Is(err, disk) {
-		t.Errorf("Keep: %v, want %v", err, disk)
 	}
 }
 

@@ -7,9 +7,13 @@
 // behind: old temporary files, and stored files nothing refers to.
 //
 // Nothing is durable until Sync: a request stages all its files, syncs once
-// (shared with the requests staging at the same time), commits, keeps its
-// files and syncs again, so that a power cut never leaves a committed
-// dossier referring to a file or a rename the disk lost.
+// (shared with the requests staging at the same time), commits, then keeps
+// its files without waiting for another sync. A power cut never leaves a
+// committed dossier referring to content the disk lost: the staged copy,
+// named after its content, was durable before the commit; if the rename
+// into place did not reach the disk (the next round, whoever's, makes it
+// durable), Sweep, which runs when the server starts, moves the staged copy
+// into place again.
 package files
 
 import (
@@ -37,7 +41,8 @@ type Store interface {
 	// Discard settles it. The content is durable once Sync returns.
 	Stage(ctx context.Context, r io.Reader) (Staged, error)
 	// Keep moves a staged content into place under its key; the move is
-	// durable once Sync returns.
+	// durable once the next Sync returns, and need not be waited for: the
+	// staged copy it moves was durable before anything referred to it.
 	Keep(ctx context.Context, s Staged) error
 	// Discard forgets a staged content.
 	Discard(s Staged) error
@@ -146,10 +151,13 @@ func (l *Local) Stage(ctx context.Context, r io.Reader) (Staged, error) {
 	return Staged{Key: sum, SHA256: sum, Size: n, Temp: name}, nil
 }
 
-// Keep moves a staged file into place; the next Sync makes the move (and
-// the directory it may create) durable. Content already stored is kept
-// once: the staged copy is removed and the stored one's time renewed, so
-// that Sweep sees it as fresh.
+// Keep moves a staged file into place; the next Sync, whoever calls it,
+// makes the move (and the directory it may create) durable. A caller that
+// synced the staged file before committing what refers to it need not wait
+// for that: until the move is durable, a power cut leaves the staged copy,
+// which Sweep moves into place. Content already stored is kept once: the
+// staged copy is removed and the stored one's time renewed, so that Sweep
+// sees it as fresh.
 func (l *Local) Keep(ctx context.Context, s Staged) error {
 	if !keyRE.MatchString(s.Key) || !l.isTemp(s.Temp) {
 		return fmt.Errorf("keeping file: not a staged file of this store")
@@ -175,6 +183,10 @@ func (l *Local) Keep(ctx context.Context, s Staged) error {
 		return nil
 	}
 	if err := fsys.Rename(s.Temp, dst); err != nil {
+		// Sweep may have moved it first (its dossier is committed).
+		if _, serr := os.Stat(dst); errors.Is(err, fs.ErrNotExist) && serr == nil {
+			return nil
+		}
 		return fmt.Errorf("moving file into place: %w", err)
 	}
 	return nil
@@ -226,10 +238,11 @@ type SweepReport struct {
 const sweepBatch = 500
 
 // Sweep removes files last changed before now-olderThan that no request
-// will settle any more: temporary files (a staged file whose key is
-// referenced but missing in place is moved there instead: its dossier was
-// committed just before a crash), and stored files that referenced does not
-// report. Younger files are left alone: a request may still be using them.
+// will settle any more: temporary files, and stored files that referenced
+// does not report. Younger files are left alone: a request may still be
+// using them. A staged file whose key is referenced but missing in place is
+// moved there instead, however young: its dossier was committed and the
+// move lost by a crash (or not made yet: Keep copes with finding it done).
 func (l *Local) Sweep(ctx context.Context, olderThan time.Duration, referenced Referenced) (SweepReport, error) {
 	var rep SweepReport
 	cutoff := time.Now().Add(-olderThan)
@@ -246,11 +259,16 @@ func (l *Local) Sweep(ctx context.Context, olderThan time.Duration, referenced R
 	staged := map[string][]string{} // key → staged files
 	for _, e := range ents {
 		p := filepath.Join(tmpDir, e.Name())
-		if e.IsDir() || !old(p) {
+		if e.IsDir() {
 			continue
 		}
+		// Staged files of any age: a young one may belong to a dossier
+		// committed just before a power cut that lost its move into place.
 		if rest, ok := strings.CutPrefix(e.Name(), stagedPrefix); ok && len(rest) > 64 && keyRE.MatchString(rest[:64]) {
 			staged[rest[:64]] = append(staged[rest[:64]], p)
+			continue
+		}
+		if !old(p) {
 			continue
 		}
 		if err := l.fsys().Remove(p); err == nil {
@@ -279,6 +297,9 @@ func (l *Local) Sweep(ctx context.Context, olderThan time.Duration, referenced R
 							continue
 						}
 					}
+				}
+				if !old(p) {
+					continue // its request may still keep or discard it
 				}
 				if err := l.fsys().Remove(p); err == nil {
 					rep.Temporary++

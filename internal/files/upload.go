@@ -116,8 +116,8 @@ type Upload struct {
 }
 
 // Multipart is what ReadMultipart read. Its uploads are staged and durable:
-// Keep them once the request is accepted; Discard (deferred right after
-// ReadMultipart) removes those not kept.
+// Keep them once what refers to them is committed; Discard (deferred right
+// after ReadMultipart) removes those not kept.
 type Multipart struct {
 	Fields  map[string]string // plain fields; a name sent twice keeps its last value
 	Uploads []Upload
@@ -130,35 +130,32 @@ type Multipart struct {
 	kept bool
 }
 
-// Keep moves every upload into the store for good and returns once the
-// moves are durable (one sync for all). A failure leaves the staged files
-// for Sweep, which recovers those a dossier refers to.
+// Keep moves every upload into the store for good. It does not wait for
+// the moves to be durable: ReadMultipart synced the staged files before
+// the caller committed what refers to them, the next sync round (any
+// request's) carries the moves, and should a power cut come first, Sweep
+// moves the staged copies into place again. A failure likewise leaves the
+// staged files for Sweep.
 func (m *Multipart) Keep(ctx context.Context) error {
 	return m.KeepSome(ctx, nil)
 }
 
-// KeepSome keeps the uploads which (nil: all) selects, durably like Keep,
-// and discards the others.
+// KeepSome keeps the uploads which (nil: all) selects, as Keep does, and
+// discards the others.
 func (m *Multipart) KeepSome(ctx context.Context, which func(Upload) bool) error {
 	if m == nil || m.kept {
 		return nil
 	}
 	m.kept = true
+	// No sync here: it was the second round of every request with files,
+	// on its critical path after the commit (issue 14).
 	var errs []error
-	kept := 0
 	for _, u := range m.Uploads {
 		if which != nil && !which(u) {
 			_ = m.st.Discard(u.Staged)
 			continue
 		}
 		if err := m.st.Keep(ctx, u.Staged); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		kept++
-	}
-	if kept > 0 {
-		if err := m.st.Sync(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("keeping uploads: %w", err))
 		}
 	}

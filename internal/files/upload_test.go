@@ -204,7 +204,10 @@ func TestCutUTF8(t *testing.T) {
 
 // TestSweep: old temporary files go, young ones stay; a stored file no one
 // refers to goes once old; a referenced one stays; a staged file whose key
-// is referenced but missing in place is moved there, durably.
+// is referenced but missing in place is moved there, durably, even a young
+// one (the server restarting right after a power cut that lost the move of
+// a committed dossier's file); a young staged file no one refers to yet
+// stays for its request.
 func TestSweep(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -241,13 +244,21 @@ func TestSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	age(unref.Temp)
+	youngLost, err := l.Stage(ctx, strings.NewReader("committed just before a power cut"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFlight, err := l.Stage(ctx, strings.NewReader("its request is still running"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A crash cut the copy of another request (same content, never
 	// committed) short: it must not be recovered in place of the whole one.
 	torn := filepath.Join(dir, "tmp", stagedPrefix+lost.Key+"-0")
 	os.WriteFile(torn, []byte("committed"), 0o600)
 	age(torn)
 	f.reset()
-	refs := map[string]bool{kept: true, lost.Key: true}
+	refs := map[string]bool{kept: true, lost.Key: true, youngLost.Key: true}
 	rep, err := l.Sweep(ctx, time.Hour, func(_ context.Context, keys []string) (map[string]bool, error) {
 		out := map[string]bool{}
 		for _, k := range keys {
@@ -258,7 +269,7 @@ func TestSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep != (SweepReport{Temporary: 3, Orphans: 1, Recovered: 1}) {
+	if rep != (SweepReport{Temporary: 3, Orphans: 1, Recovered: 2}) {
 		t.Errorf("report %+v", rep)
 	}
 	if ops := f.seen(); !slices.Contains(ops, op{"rename", l.path(lost.Key)}) || count(after(ops, "rename"), "syncfs") != 1 {
@@ -268,6 +279,7 @@ func TestSweep(t *testing.T) {
 	for p, want := range map[string]bool{
 		l.path(orphan): false, l.path(kept): true, l.path(young): true,
 		crashed: false, fresh: true, lost.Temp: false, l.path(lost.Key): true, unref.Temp: false, torn: false,
+		youngLost.Temp: false, l.path(youngLost.Key): true, inFlight.Temp: true, l.path(inFlight.Key): false,
 	} {
 		if exists(p) != want {
 			t.Errorf("%s exists %v, want %v", p, !want, want)
@@ -275,5 +287,44 @@ func TestSweep(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(l.path(lost.Key)); string(b) != "committed before a crash" {
 		t.Errorf("recovered %q", b)
+	}
+}
+
+// TestKeepAfterSweep: Sweep may move a committed dossier's staged file
+// into place before its request keeps it, or while Keep runs (between its
+// look at the place and its rename); keeping it then is no error.
+func TestKeepAfterSweep(t *testing.T) {
+	ctx := context.Background()
+	for _, during := range []bool{false, true} {
+		f := &recFS{}
+		l, _ := NewLocalFS(t.TempDir(), f)
+		s, err := l.Stage(ctx, strings.NewReader("committed, not kept yet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sweep := func() {
+			rep, err := l.Sweep(ctx, time.Hour, func(_ context.Context, keys []string) (map[string]bool, error) {
+				return map[string]bool{s.Key: true}, nil
+			})
+			if err != nil || rep.Recovered != 1 {
+				t.Fatalf("sweep: %+v %v", rep, err)
+			}
+		}
+		if during {
+			f.beforeRename = func(oldpath, _ string) {
+				if oldpath == s.Temp {
+					f.beforeRename = nil
+					sweep()
+				}
+			}
+		} else {
+			sweep()
+		}
+		if err := l.Keep(ctx, s); err != nil {
+			t.Errorf("Keep with the sweep moving the file (during %v): %v", during, err)
+		}
+		if b, err := os.ReadFile(l.path(s.Key)); err != nil || string(b) != "committed, not kept yet" {
+			t.Errorf("in place: %q %v", b, err)
+		}
 	}
 }
