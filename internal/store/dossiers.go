@@ -120,11 +120,18 @@ func (db *DB) afterDossierTx(ctx context.Context, tx *Tx, in *dossier.NewDossier
 	if err := db.eventWritten(ctx, tx, d, in.Event); err != nil {
 		return err
 	}
-	if err := db.upkeepSummary(ctx, tx, d, in.Event); err != nil {
-		return err
+	// A new dossier has no summary state yet: an online submission
+	// (not counted) writes nothing and reads nothing; and no level-4
+	// figure until it is finished or paid.
+	if d.Status.Counted() && d.ReceivedAt != nil {
+		if err := db.upkeepSummary(ctx, tx, d, in.Event); err != nil {
+			return err
+		}
 	}
-	if err := db.upkeepLevel4Dossier(ctx, tx, d); err != nil {
-		return err
+	if d.FinishedAt != nil {
+		if err := db.upkeepLevel4Dossier(ctx, tx, d); err != nil {
+			return err
+		}
 	}
 	if in.IdemKey != "" {
 		_, err := tx.ExecContext(ctx, qInsertIdem,
