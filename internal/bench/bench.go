@@ -191,9 +191,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return err
 		}
 		defer resp.Body.Close()
-		var d struct{ Code string }
+		var d struct {
+			Code      string
+			Documents []json.RawMessage
+		}
 		if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != 201 {
 			return fmt.Errorf("submission answered %d", resp.StatusCode)
+		}
+		if len(d.Documents) < 2 {
+			// For a while the measure sent none, unnoticed.
+			return fmt.Errorf("submission %s holds %d documents, not the two scans sent", d.Code, len(d.Documents))
 		}
 		if i%8 == 0 {
 			codesMu.Lock()

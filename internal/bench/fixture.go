@@ -65,6 +65,17 @@ func loadFixture(ctx context.Context, db *store.DB) (*fixture, error) {
 		return nil, err
 	}
 	fx.proc = *p
+	// The submissions measure is of requests carrying scans, as citizens
+	// send them: refuse to measure a procedure that takes fewer.
+	uploads := 0
+	for _, d := range p.Current.Documents {
+		if d.Upload() {
+			uploads++
+		}
+	}
+	if uploads < 2 {
+		return nil, fmt.Errorf("procedure %s takes %d uploaded documents; the submissions measure sends two scans", p.Code, uploads)
+	}
 	fx.form = demo.SampleForm(p.Current.Form, rand.New(rand.NewPCG(1, 2)))
 	cursor := ""
 	for {
