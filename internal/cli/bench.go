@@ -26,15 +26,22 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	duration := fs.Duration("duration", 5*time.Second, "length of each throughput measure")
 	conc := fs.Int("concurrency", 64, "concurrent clients")
 	queries := fs.Int("queries", 2000, "worklist queries")
+	keep := fs.String("keep", "", "with SQLite, create the store in this new directory and keep it afterwards (to time pieces on it again: see internal/bench/pieces_test.go)")
 	procs := fs.Bool("processes", false, "also measure submissions and tracking through one address in front of one, then two, `motcua serve` processes on the same store")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "motcua-bench-")
-	if err != nil {
-		return err
+	tmp := *keep
+	if tmp == "" {
+		dir, err := os.MkdirTemp("", "motcua-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		tmp = dir
+	} else if err := os.Mkdir(tmp, 0o755); err != nil {
+		return fmt.Errorf("--keep wants a new directory: %w", err)
 	}
-	defer os.RemoveAll(tmp)
 	target := "sqlite:" + filepath.Join(tmp, "bench.db")
 	if strings.HasPrefix(*dsn, "postgres") {
 		schema := fmt.Sprintf("bench_%d", os.Getpid())
