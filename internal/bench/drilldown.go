@@ -32,9 +32,13 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 	for range 30 {
 		units = append(units, &fx.communes[r.IntN(len(fx.communes))])
 	}
+	// The dashboards' kind of period: whole local days, from the first
+	// of the month twelve months ago to the end of today (the summary's
+	// path, as the page's periods).
 	now := time.Now()
-	to := now
-	from := now.AddDate(-1, 0, 0)
+	y, m, d := now.In(store.Zone).Date()
+	from := time.Date(y, m-12, 1, 0, 0, 0, 0, store.Zone)
+	to := time.Date(y, m, d+1, 0, 0, 0, 0, store.Zone)
 	var lat []time.Duration
 	// Bounded in time too: on a large store, where the lists are slow,
 	// the measure would otherwise take many minutes.
@@ -47,12 +51,12 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 			}
 			for _, k := range drillKinds {
 				t0 := time.Now()
-				_, next, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, 0, 50)
+				_, next, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, store.DrillCursor{}, 50)
 				if err != nil {
 					return fmt.Errorf("drill-down: %w", err)
 				}
 				lat = append(lat, time.Since(t0))
-				if next != 0 {
+				if !next.IsZero() {
 					t0 = time.Now()
 					if _, _, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, next, 50); err != nil {
 						return fmt.Errorf("drill-down: %w", err)

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/internal/dossier"
@@ -77,54 +80,120 @@ var drillPredicate = map[DrillKind]string{
 	DrillOverdue:        "y.hin AND (y.finished_at IS NULL OR y.finished_at >= $4) AND y.overdue",
 }
 
+// DrillCursor is where a page of a drill-down ends: the order key and the
+// id of its last dossier. Key is a local day (yyyymmdd) on the lists read
+// from the summary (drillDays), 0 on the others, which go by id alone.
+type DrillCursor struct {
+	Key int
+	ID  int64
+}
+
+// IsZero reports whether c is the start of the list.
+func (c DrillCursor) IsZero() bool { return c == DrillCursor{} }
+
+// String is the cursor as the pages carry it, "" at the start.
+func (c DrillCursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	return strconv.Itoa(c.Key) + "." + strconv.FormatInt(c.ID, 10)
+}
+
+// ErrDrillCursor is the error of ParseDrillCursor.
+var ErrDrillCursor = errors.New("invalid drill-down cursor")
+
+// ParseDrillCursor reads a cursor written by String; "" is the start.
+func ParseDrillCursor(s string) (DrillCursor, error) {
+	if s == "" {
+		return DrillCursor{}, nil
+	}
+	k, id, ok := strings.Cut(s, ".")
+	key, err1 := strconv.Atoi(k)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || key < 0 || key > 99991231 || n <= 0 {
+		return DrillCursor{}, ErrDrillCursor
+	}
+	return DrillCursor{key, n}, nil
+}
+
 // DrillDown lists the dossiers Stats counts in figure kind for the subtree
-// of unit (with own, the unit alone) over [from, to), narrowed by flt, in
-// the order of their ids after the cursor `after` (0 for the first page).
-// It returns the cursor of the next page, 0 at the end. The caller checks
-// that the reader may read the unit's figures.
-func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind, after int64, limit int) ([]DrillRow, int64, error) {
+// of unit (with own, the unit alone) over [from, to), narrowed by flt, a
+// page of limit after the cursor (zero for the first page), and answers
+// the cursor of the next page, zero at the end. The caller checks that the
+// reader may read the unit's figures.
+//
+// For periods of whole local days (the reports' and dashboards' periods,
+// which the figures answer from the summary; a period running to now ends
+// at the next midnight, as for the figures: summaryEnd), the dossiers are read from
+// the summary's states (stats_dossiers, drillStreams) in the order a
+// leader reads them: the received by reception day, the finished by
+// finishing day, the carried over still open first then by finishing day,
+// the in-progress by due day (those without a due date first, then the
+// most overdue), each day by id. Other periods are listed by computing every
+// dossier's unit as the scan of the figures does (drillSQL), by id.
+func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind, after DrillCursor, limit int) ([]DrillRow, DrillCursor, error) {
 	if !knownDrill(kind) {
-		return nil, 0, fmt.Errorf("drill-down of %q", kind)
+		return nil, DrillCursor{}, fmt.Errorf("drill-down of %q", kind)
 	}
 	limit = clampLimit(limit)
+	if days, ok := drillDaysOf(from, summaryEnd(to, now), now); ok {
+		out, next, err := db.drillSummary(ctx, unit, own, flt, kind, days, after, limit)
+		if err != nil {
+			return nil, DrillCursor{}, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
+		}
+		return out, next, nil
+	}
 	cut := to
 	if now.Before(cut) {
 		cut = now
 	}
 	q := drillSQL(kind, `dd.id, dd.code, y.pcode, y.pname, dd.status, dd.channel, dd.received_at, dd.legal_due_at, dd.finished_at,
-			su.code, su.name, dd.procedure_version_id, dd.step_index`, " AND d.id > $10") + " ORDER BY dd.id LIMIT $11"
-	args := []any{unit.Path, pathUpper(unit.Path), utc(from), utc(to), utc(cut), own, flt.Field, flt.Level, flt.Procedure, after, limit + 1}
+			su.code, su.name, dd.procedure_version_id, dd.step_index, 0`, " AND d.id > $10") + " ORDER BY dd.id LIMIT $11"
+	args := []any{unit.Path, pathUpper(unit.Path), utc(from), utc(to), utc(cut), own, flt.Field, flt.Level, flt.Procedure, after.ID, limit + 1}
 	if ch, ok := receivedChannel[kind]; ok {
 		q = drillReceivedSQL(ch, `d.id, d.code, p.code, p.name, d.status, d.channel, d.received_at, d.legal_due_at, d.finished_at,
-			ru.code, ru.name, d.procedure_version_id, d.step_index`) + " AND d.id > $9 ORDER BY d.id LIMIT $10"
-		args = []any{unit.Path, pathUpper(unit.Path), utc(from), utc(to), own, flt.Field, flt.Level, flt.Procedure, after, limit + 1}
+			ru.code, ru.name, d.procedure_version_id, d.step_index, 0`) + " AND d.id > $9 ORDER BY d.id LIMIT $10"
+		args = []any{unit.Path, pathUpper(unit.Path), utc(from), utc(to), own, flt.Field, flt.Level, flt.Procedure, after.ID, limit + 1}
 	}
+	out, next, err := db.drillRows(ctx, limit, q, args...)
+	if err != nil {
+		return nil, DrillCursor{}, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
+	}
+	return out, next, nil
+}
+
+// drillRows runs a drill-down's query, whose columns are those of DrillRow
+// then the order key, for a page of limit (the query asks one more, to
+// know whether there is a next page).
+func (db *DB) drillRows(ctx context.Context, limit int, q string, args ...any) ([]DrillRow, DrillCursor, error) {
 	rows, err := db.reportQuery(ctx, q, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
+		return nil, DrillCursor{}, err
 	}
 	defer rows.Close()
 	var out []DrillRow
+	var keys []int
 	for rows.Next() {
 		var r DrillRow
-		var status int
+		var status, key int
 		var channel string
 		var due, fin sql.NullTime
 		if err := rows.Scan(&r.ID, &r.Code, &r.ProcedureCode, &r.ProcedureName, &status, &channel, &r.ReceivedAt, &due, &fin,
-			&r.UnitCode, &r.UnitName, &r.VersionID, &r.StepIndex); err != nil {
-			return nil, 0, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
+			&r.UnitCode, &r.UnitName, &r.VersionID, &r.StepIndex, &key); err != nil {
+			return nil, DrillCursor{}, err
 		}
 		r.Status, r.Channel = dossier.Status(status), dossier.Channel(channel)
 		r.ReceivedAt, r.LegalDueAt, r.FinishedAt = local(r.ReceivedAt), ntime(due), ntime(fin)
 		out = append(out, r)
+		keys = append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
+		return nil, DrillCursor{}, err
 	}
-	var next int64
+	var next DrillCursor
 	if len(out) > limit {
 		out = out[:limit]
-		next = out[limit-1].ID
+		next = DrillCursor{keys[limit-1], out[limit-1].ID}
 	}
 	return out, next, nil
 }
@@ -205,10 +274,20 @@ func drillSQL(kind DrillKind, cols, inner string) string {
 }
 
 // DrillCount counts the dossiers DrillDown lists: the figure kind of the
-// report, or the received-by-post part of the counter figure.
+// report, or the received-by-post part of the counter figure. Over whole
+// days the figure is the report's own, summed from the summary's counters
+// (summaryRows), and the post part is counted from the summary's states;
+// over other periods both are counted as the scan counts the figures.
 func (db *DB) DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind) (int, error) {
 	if !knownDrill(kind) {
 		return 0, fmt.Errorf("drill-down of %q", kind)
+	}
+	if d, ok := drillDaysOf(from, summaryEnd(to, now), now); ok {
+		n, err := db.drillFigure(ctx, unit, from, summaryEnd(to, now), now, own, flt, kind, d)
+		if err != nil {
+			return 0, fmt.Errorf("counting the dossiers behind %s of %s: %w", kind, unit.Code, err)
+		}
+		return n, nil
 	}
 	cut := to
 	if now.Before(cut) {
@@ -226,4 +305,311 @@ func (db *DB) DrillCount(ctx context.Context, unit *org.Unit, from, to, now time
 		return 0, fmt.Errorf("counting the dossiers behind %s of %s: %w", kind, unit.Code, err)
 	}
 	return n, nil
+}
+
+// drillDays is a period of whole local days as the summary answers it
+// (summaryRows): [fd, td) as yyyymmdd, overdue judged before day od. When
+// now falls inside the period (corr), od is the day after today and the
+// open dossiers due between now and the end of today (end) are not yet
+// overdue.
+type drillDays struct {
+	fd, td, od int
+	corr       bool
+	today      int
+	now, end   time.Time
+}
+
+// drillDaysOf is summaryRows's choice: the periods of whole local days
+// starting before now are answered from the summary, the others not.
+func drillDaysOf(from, to, now time.Time) (drillDays, bool) {
+	if !midnight(from) || !midnight(to) || !from.Before(to) || !from.Before(now) {
+		return drillDays{}, false
+	}
+	d := drillDays{fd: dayOf(from), td: dayOf(to)}
+	d.od = d.td
+	if now.Before(to) {
+		y, m, dd := now.In(Zone).Date()
+		d.end = time.Date(y, m, dd+1, 0, 0, 0, 0, Zone)
+		d.corr, d.now, d.today, d.od = true, now, dayOf(now), dayOf(d.end)
+	}
+	return d, true
+}
+
+// drillStream is one part of a drill-down read from stats_dossiers s: the
+// rows meeting where, in the order of key then dossier_id, which one of
+// the indexes of migration 00036 gives for each scope (or, for the parts
+// noted, a sort of a set bounded by the dossiers in progress at a day).
+// The parts of a kind are disjoint; the list is their merge.
+type drillStream struct {
+	unit  string // the unit column the scope applies to
+	where string
+	key   string // the order key, a day column
+	// seek: the stream is read along the index of its day range, the
+	// scope checked on each row rather than sought.
+	seek bool
+}
+
+// drillStreams are the parts of figure kind over the days d: contribute's
+// rules in summary.go (the figures summaryRows sums) as conditions on a
+// state's days. Numbers are written into the SQL, so that SQLite sees the
+// conditions of its partial indexes (fin_day = 0) and both engines plan
+// for the actual days; $1 and $2 are d.now and d.end.
+func drillStreams(kind DrillKind, d drillDays) []drillStream {
+	n := strconv.Itoa
+	fd, td, od := n(d.fd), n(d.td), n(d.od)
+	recv := func(cond string) []drillStream {
+		return []drillStream{{unit: "s.recv_unit_id", key: "s.recv_day",
+			where: "s.recv_day >= " + fd + " AND s.recv_day < " + td + " AND " + cond}}
+	}
+	held := func(key, where string) drillStream {
+		return drillStream{unit: "s.held_unit_id", key: key, where: where}
+	}
+	// The open dossiers counted in the day's sums but due later today,
+	// which summaryRows takes out of overdue.
+	dueToday := `EXISTS (SELECT 1 FROM dossiers d WHERE d.id = s.dossier_id AND d.status IN (` + sqlOpen + `) AND NOT ` + sqlPaused("d.") + `
+		AND d.legal_due_at >= $1 AND d.legal_due_at < $2 AND d.received_at IS NOT NULL)`
+	// Overdue at od, for a state received and due before od.
+	dueBefore := "s.due_day > 0 AND s.due_day < " + od + " AND s.recv_day < " + od
+	switch kind {
+	case DrillReceivedOnline:
+		return recv("s.online = TRUE")
+	case DrillReceivedCounter:
+		return recv("s.online = FALSE")
+	case DrillReceivedPost:
+		return recv("s.online = FALSE AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id = s.dossier_id AND d.channel = 'post')")
+	case DrillCarriedOver:
+		// Received before the period, open (key 0) or finished in it or
+		// after.
+		return []drillStream{
+			{unit: "s.recv_unit_id", key: "s.fin_day", where: "s.fin_day = 0 AND s.recv_day < " + fd},
+			{unit: "s.recv_unit_id", key: "s.fin_day", where: "s.fin_day >= " + fd + " AND s.recv_day < " + fd},
+		}
+	case DrillFinishedEarly, DrillFinishedOnTime, DrillFinishedLate:
+		verdict := map[DrillKind]string{DrillFinishedEarly: "early", DrillFinishedOnTime: "on_time", DrillFinishedLate: "late"}[kind]
+		return []drillStream{held("s.fin_day", "s.fin_day >= "+fd+" AND s.fin_day < "+td+" AND s.verdict = '"+verdict+"'")}
+	case DrillOverdue:
+		// Received and due before od, not finished before it, not an open
+		// dossier whose clock stopped before it.
+		open := "s.fin_day = 0 AND s.paused = FALSE AND " + dueBefore
+		if d.corr {
+			open += " AND (s.due_day <> " + n(d.today) + " OR NOT " + dueToday + ")"
+		}
+		return []drillStream{
+			held("s.due_day", open),
+			held("s.due_day", "s.fin_day = 0 AND s.paused = TRUE AND "+dueBefore+" AND s.paused_day >= "+od),
+			// Finished on od or later: none when od is tomorrow; else
+			// sorted, at most the dossiers in progress at od.
+			held("s.due_day", "s.fin_day >= "+od+" AND "+dueBefore),
+		}
+	case DrillWithin:
+		// In progress at td (received before it, not finished before
+		// it) and not overdue.
+		out := []drillStream{
+			// Open, their clock running: without a due date, or due
+			// on od or later (the overdue ones, due before, between
+			// the two ranges of the index, are not read).
+			held("s.due_day", "s.fin_day = 0 AND s.paused = FALSE AND s.due_day = 0 AND s.recv_day < "+td),
+			held("s.due_day", "s.fin_day = 0 AND s.paused = FALSE AND s.due_day >= "+od+" AND s.recv_day < "+td),
+			// Open, their clock stopped: all but the few stopped on od
+			// or later.
+			held("s.due_day", "s.fin_day = 0 AND s.paused = TRUE AND s.recv_day < "+td+
+				" AND NOT ("+dueBefore+" AND s.paused_day >= "+od+")"),
+			// Finished on td or later: none when td is tomorrow; else
+			// sorted, at most the dossiers in progress at td.
+			held("s.due_day", "s.fin_day >= "+td+" AND s.recv_day < "+td+" AND NOT ("+dueBefore+")"),
+		}
+		if d.corr {
+			// Due later today: not yet overdue.
+			out = append(out, held("s.due_day", "s.fin_day = 0 AND s.paused = FALSE AND s.due_day = "+n(d.today)+
+				" AND s.recv_day < "+od+" AND s.recv_day < "+td+" AND "+dueToday))
+		}
+		if d.od < d.td {
+			// Received on od or later (after today): read along the
+			// reception days, of which there are none yet.
+			out = append(out, drillStream{unit: "s.held_unit_id", key: "s.due_day", seek: true,
+				where: "s.fin_day + 0 = 0 AND s.paused = FALSE AND s.due_day > 0 AND s.due_day < " + od +
+					" AND s.recv_day >= " + od + " AND s.recv_day < " + td})
+		}
+		return out
+	}
+	return nil
+}
+
+// drillScope is the units and procedures a drill-down reads: all the units
+// there are (all), else the ids, sought in the unit-led indexes or, for a
+// big subtree (walk), checked along the day-led ones; procs, when not nil,
+// the procedures of the filter.
+type drillScope struct {
+	all   bool
+	ids   []int64
+	walk  bool
+	procs []int64
+}
+
+// drillWalkShare: a subtree holding at least 1/drillWalkShare of the units
+// is listed by walking the day-led indexes of the whole city and checking
+// the unit, which reads about a page times the city's share of the subtree
+// (a district: a few thousand index entries); a smaller one by seeking its
+// units in the unit-led indexes and sorting their rows, which reads the
+// subtree's rows of the stream (a commune: a few hundred). Measured with
+// the bench (internal/bench/drilldown.go).
+const drillWalkShare = 32
+
+// drillScopeOf reads the scope's units and the filter's procedures.
+func (db *DB) drillScopeOf(ctx context.Context, unit *org.Unit, own bool, flt stats.Filter) (drillScope, error) {
+	var sc drillScope
+	if own {
+		sc.ids = []int64{unit.ID}
+	} else {
+		var err error
+		if sc.ids, err = db.drillIDs(ctx, `SELECT id FROM units WHERE path >= $1 AND path < $2 ORDER BY id`, unit.Path, pathUpper(unit.Path)); err != nil {
+			return sc, fmt.Errorf("reading the units of the subtree: %w", err)
+		}
+		var total int
+		if err := db.reportQueryRow(ctx, `SELECT COUNT(*) FROM units`).Scan(&total); err != nil {
+			return sc, fmt.Errorf("counting the units: %w", err)
+		}
+		sc.all = len(sc.ids) == total
+		sc.walk = len(sc.ids)*drillWalkShare >= total
+	}
+	if flt != (stats.Filter{}) {
+		var err error
+		sc.procs, err = db.drillIDs(ctx, `SELECT id FROM procedures p WHERE ($1 = '' OR p.field = $1) AND ($2 = '' OR p.unit_level = $2) AND ($3 = '' OR p.code = $3) ORDER BY id`,
+			flt.Field, flt.Level, flt.Procedure)
+		if err != nil {
+			return sc, fmt.Errorf("reading the procedures of the filter: %w", err)
+		}
+		if sc.procs == nil {
+			sc.procs = []int64{}
+		}
+	}
+	return sc, nil
+}
+
+func (db *DB) drillIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := db.reportQuery(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// idList writes ids as an SQL list of integer literals.
+func idList(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
+}
+
+// whereIn is the stream's condition with the scope's.
+func (st drillStream) whereIn(sc drillScope) string {
+	w := st.where
+	if !sc.all {
+		col := st.unit
+		if sc.walk || st.seek {
+			// An expression: no index of the unit is sought.
+			col += " + 0"
+		}
+		if len(sc.ids) == 1 {
+			w += " AND " + col + " = " + strconv.FormatInt(sc.ids[0], 10)
+		} else {
+			w += " AND " + col + " IN (" + idList(sc.ids) + ")"
+		}
+	}
+	if sc.procs != nil {
+		w += " AND s.procedure_id IN (" + idList(sc.procs) + ")"
+	}
+	return w
+}
+
+// drillSummary is DrillDown over whole days: the first limit+1 rows after
+// the cursor of each stream, merged.
+func (db *DB) drillSummary(ctx context.Context, unit *org.Unit, own bool, flt stats.Filter, kind DrillKind, d drillDays, after DrillCursor, limit int) ([]DrillRow, DrillCursor, error) {
+	sc, err := db.drillScopeOf(ctx, unit, own, flt)
+	if err != nil || (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
+		return nil, DrillCursor{}, err
+	}
+	var parts []string
+	for i, st := range drillStreams(kind, d) {
+		w, order := st.whereIn(sc), st.key+", s.dossier_id"
+		switch {
+		case !after.IsZero():
+			w += " AND (" + st.key + ", s.dossier_id) > (" + strconv.Itoa(after.Key) + ", " + strconv.FormatInt(after.ID, 10) + ")"
+		}
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT s.dossier_id AS id, %s AS k, %s AS uid FROM stats_dossiers s
+			WHERE %s ORDER BY %s LIMIT %d) AS s%d`, st.key, st.unit, w, order, limit+1, i))
+	}
+	if len(parts) == 0 {
+		return nil, DrillCursor{}, nil
+	}
+	q := `SELECT d.id, d.code, p.code, p.name, d.status, d.channel, d.received_at, d.legal_due_at, d.finished_at,
+			u.code, u.name, d.procedure_version_id, d.step_index, x.k
+		FROM (` + strings.Join(parts, "\n\t\tUNION ALL ") + `) x
+		JOIN dossiers d ON d.id = x.id
+		JOIN procedures p ON p.id = d.procedure_id
+		JOIN units u ON u.id = x.uid
+		ORDER BY x.k, x.id LIMIT ` + strconv.Itoa(limit+1)
+	return db.drillRows(ctx, limit, q, d.args(q)...)
+}
+
+// args are the times the streams' SQL q refers to.
+func (d drillDays) args(q string) []any {
+	if strings.Contains(q, "$1") {
+		return []any{utc(d.now), utc(d.end)}
+	}
+	return nil
+}
+
+// drillSummaryCount is DrillCount over whole days for the received by post
+// (the one list that is no figure of the report): the streams counted.
+func (db *DB) drillSummaryCount(ctx context.Context, unit *org.Unit, own bool, flt stats.Filter, kind DrillKind, d drillDays) (int, error) {
+	sc, err := db.drillScopeOf(ctx, unit, own, flt)
+	if err != nil || (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
+		return 0, err
+	}
+	total := 0
+	for _, st := range drillStreams(kind, d) {
+		q := `SELECT COUNT(*) FROM stats_dossiers s WHERE ` + st.whereIn(sc)
+		var n int
+		if err := db.reportQueryRow(ctx, q, d.args(q)...).Scan(&n); err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// drillFigure is DrillCount over the whole days d.
+func (db *DB) drillFigure(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind, d drillDays) (int, error) {
+	if kind == DrillReceivedPost {
+		return db.drillSummaryCount(ctx, unit, own, flt, kind, d)
+	}
+	reps, ok, err := db.summaryRows(ctx, unit, from, to, now, own, flt, "")
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("the summary does not answer the period")
+	}
+	if len(reps) == 0 {
+		// Every figure zero: no row.
+		return 0, nil
+	}
+	r := reps[0]
+	return map[DrillKind]int{
+		DrillReceivedOnline: r.Received.Online, DrillReceivedCounter: r.Received.Counter, DrillCarriedOver: r.Received.CarriedOver,
+		DrillFinishedEarly: r.Finished.Early, DrillFinishedOnTime: r.Finished.OnTime, DrillFinishedLate: r.Finished.Late,
+		DrillWithin: r.InProgress.Within, DrillOverdue: r.InProgress.Overdue,
+	}[kind], nil
 }
