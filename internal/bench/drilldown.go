@@ -17,7 +17,8 @@ import (
 var drillKinds = []store.DrillKind{store.DrillOverdue, store.DrillFinishedLate, store.DrillWithin, store.DrillReceivedOnline}
 
 // drillDown times the dashboards' drill-down lists (store.DrillDown, the
-// query behind /can-bo/thong-ke/ho-so) over the last twelve months: the
+// query behind /can-bo/thong-ke/ho-so) over the dashboards' kind of
+// period, whole local days (the twelve months to the end of today): the
 // first page of 50 and, where there is one, the next, for the city, 10
 // districts and 30 communes drawn at random, each figure of drillKinds,
 // until Queries/4 lists or, past 40 lists, four times Duration.

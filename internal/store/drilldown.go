@@ -274,16 +274,15 @@ func drillSQL(kind DrillKind, cols, inner string) string {
 }
 
 // DrillCount counts the dossiers DrillDown lists: the figure kind of the
-// report, or the received-by-post part of the counter figure. Over whole
-// days the figure is the report's own, summed from the summary's counters
-// (summaryRows), and the post part is counted from the summary's states;
-// over other periods both are counted as the scan counts the figures.
+// report, or the received-by-post part of the counter figure: over whole
+// days, the summary's states DrillDown lists, counted; over other periods,
+// the dossiers, as the scan counts the figures.
 func (db *DB) DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind) (int, error) {
 	if !knownDrill(kind) {
 		return 0, fmt.Errorf("drill-down of %q", kind)
 	}
 	if d, ok := drillDaysOf(from, summaryEnd(to, now), now); ok {
-		n, err := db.drillFigure(ctx, unit, from, summaryEnd(to, now), now, own, flt, kind, d)
+		n, err := db.drillSummaryCount(ctx, unit, own, flt, kind, d)
 		if err != nil {
 			return 0, fmt.Errorf("counting the dossiers behind %s of %s: %w", kind, unit.Code, err)
 		}
@@ -344,8 +343,9 @@ type drillStream struct {
 	unit  string // the unit column the scope applies to
 	where string
 	key   string // the order key, a day column
-	// seek: the stream is read along the index of its day range, the
-	// scope checked on each row rather than sought.
+	// seek: the stream is read along the index of its own range (a
+	// few rows), the scope checked on each row rather than sought, then
+	// sorted.
 	seek bool
 }
 
@@ -354,7 +354,7 @@ type drillStream struct {
 // state's days. Numbers are written into the SQL, so that SQLite sees the
 // conditions of its partial indexes (fin_day = 0) and both engines plan
 // for the actual days; $1 and $2 are d.now and d.end.
-func drillStreams(kind DrillKind, d drillDays) []drillStream {
+func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 	n := strconv.Itoa
 	fd, td, od := n(d.fd), n(d.td), n(d.od)
 	recv := func(cond string) []drillStream {
@@ -386,7 +386,13 @@ func drillStreams(kind DrillKind, d drillDays) []drillStream {
 		}
 	case DrillFinishedEarly, DrillFinishedOnTime, DrillFinishedLate:
 		verdict := map[DrillKind]string{DrillFinishedEarly: "early", DrillFinishedOnTime: "on_time", DrillFinishedLate: "late"}[kind]
-		return []drillStream{held("s.fin_day", "s.fin_day >= "+fd+" AND s.fin_day < "+td+" AND s.verdict = '"+verdict+"'")}
+		// Walking the city's days, along the verdict's (a late one is
+		// one finished dossier in several); seeking units, along theirs.
+		col := "s.verdict"
+		if !sc.all && !sc.walk {
+			col += " || ''"
+		}
+		return []drillStream{held("s.fin_day", "s.fin_day >= "+fd+" AND s.fin_day < "+td+" AND "+col+" = '"+verdict+"'")}
 	case DrillOverdue:
 		// Received and due before od, not finished before it, not an open
 		// dossier whose clock stopped before it.
@@ -396,7 +402,12 @@ func drillStreams(kind DrillKind, d drillDays) []drillStream {
 		}
 		return []drillStream{
 			held("s.due_day", open),
-			held("s.due_day", "s.fin_day = 0 AND s.paused = TRUE AND "+dueBefore+" AND s.paused_day >= "+od),
+			// Stopped on od or later (none when od is tomorrow): read
+			// along the days the clocks stopped, every other index made
+			// unusable by writing its columns as expressions.
+			{unit: "s.held_unit_id", key: "s.due_day", seek: true,
+				where: "s.fin_day + 0 = 0 AND CASE WHEN s.paused THEN 1 ELSE 0 END = 1 AND s.paused_day >= " + od +
+					" AND s.due_day + 0 > 0 AND s.due_day + 0 < " + od + " AND s.recv_day + 0 < " + od},
 			// Finished on od or later: none when od is tomorrow; else
 			// sorted, at most the dossiers in progress at od.
 			held("s.due_day", "s.fin_day >= "+od+" AND "+dueBefore),
@@ -453,7 +464,7 @@ type drillScope struct {
 // units in the unit-led indexes and sorting their rows, which reads the
 // subtree's rows of the stream (a commune: a few hundred). Measured with
 // the bench (internal/bench/drilldown.go).
-const drillWalkShare = 32
+const drillWalkShare = 64
 
 // drillScopeOf reads the scope's units and the filter's procedures.
 func (db *DB) drillScopeOf(ctx context.Context, unit *org.Unit, own bool, flt stats.Filter) (drillScope, error) {
@@ -541,8 +552,14 @@ func (db *DB) drillSummary(ctx context.Context, unit *org.Unit, own bool, flt st
 		return nil, DrillCursor{}, err
 	}
 	var parts []string
-	for i, st := range drillStreams(kind, d) {
+	for i, st := range drillStreams(kind, d, sc) {
 		w, order := st.whereIn(sc), st.key+", s.dossier_id"
+		if st.seek || !sc.all && !sc.walk && len(sc.ids) > 1 {
+			// Sorted, not read in order: several units are sought
+			// (each in order, but not all together), or the stream's
+			// own range is.
+			order = st.key + " + 0, s.dossier_id"
+		}
 		switch {
 		case !after.IsZero():
 			w += " AND (" + st.key + ", s.dossier_id) > (" + strconv.Itoa(after.Key) + ", " + strconv.FormatInt(after.ID, 10) + ")"
@@ -571,15 +588,14 @@ func (d drillDays) args(q string) []any {
 	return nil
 }
 
-// drillSummaryCount is DrillCount over whole days for the received by post
-// (the one list that is no figure of the report): the streams counted.
+// drillSummaryCount is DrillCount over whole days: the streams counted.
 func (db *DB) drillSummaryCount(ctx context.Context, unit *org.Unit, own bool, flt stats.Filter, kind DrillKind, d drillDays) (int, error) {
 	sc, err := db.drillScopeOf(ctx, unit, own, flt)
 	if err != nil || (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
 		return 0, err
 	}
 	total := 0
-	for _, st := range drillStreams(kind, d) {
+	for _, st := range drillStreams(kind, d, sc) {
 		q := `SELECT COUNT(*) FROM stats_dossiers s WHERE ` + st.whereIn(sc)
 		var n int
 		if err := db.reportQueryRow(ctx, q, d.args(q)...).Scan(&n); err != nil {
@@ -588,28 +604,4 @@ func (db *DB) drillSummaryCount(ctx context.Context, unit *org.Unit, own bool, f
 		total += n
 	}
 	return total, nil
-}
-
-// drillFigure is DrillCount over the whole days d.
-func (db *DB) drillFigure(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind DrillKind, d drillDays) (int, error) {
-	if kind == DrillReceivedPost {
-		return db.drillSummaryCount(ctx, unit, own, flt, kind, d)
-	}
-	reps, ok, err := db.summaryRows(ctx, unit, from, to, now, own, flt, "")
-	if err != nil {
-		return 0, err
-	}
-	if !ok {
-		return 0, fmt.Errorf("the summary does not answer the period")
-	}
-	if len(reps) == 0 {
-		// Every figure zero: no row.
-		return 0, nil
-	}
-	r := reps[0]
-	return map[DrillKind]int{
-		DrillReceivedOnline: r.Received.Online, DrillReceivedCounter: r.Received.Counter, DrillCarriedOver: r.Received.CarriedOver,
-		DrillFinishedEarly: r.Finished.Early, DrillFinishedOnTime: r.Finished.OnTime, DrillFinishedLate: r.Finished.Late,
-		DrillWithin: r.InProgress.Within, DrillOverdue: r.InProgress.Overdue,
-	}[kind], nil
 }
