@@ -124,9 +124,9 @@ func ParseDrillCursor(s string) (DrillCursor, error) {
 //
 // For periods of whole local days (the reports' and dashboards' periods,
 // which the figures answer from the summary; a period running to now ends
-// at the next midnight, as for the figures: summaryEnd), the dossiers are read from
-// the summary's states (stats_dossiers, drillStreams) in the order a
-// leader reads them: the received by reception day, the finished by
+// at the next midnight, as for the figures: summaryEnd), the dossiers are
+// read from the summary's states (stats_dossiers, drillStreams) in the
+// order a leader reads them: the received by reception day, the finished by
 // finishing day, the carried over still open first then by finishing day,
 // the in-progress by due day (those without a due date first, then the
 // most overdue), each day by id. Other periods are listed by computing every
@@ -137,7 +137,11 @@ func (db *DB) DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.
 	}
 	limit = clampLimit(limit)
 	if days, ok := drillDaysOf(from, summaryEnd(to, now), now); ok {
-		out, next, err := db.drillSummary(ctx, unit, own, flt, kind, days, after, limit)
+		sc, err := db.drillScopeOf(ctx, unit, own, flt)
+		if err != nil {
+			return nil, DrillCursor{}, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
+		}
+		out, next, err := db.drillSummary(ctx, sc, kind, days, after, limit)
 		if err != nil {
 			return nil, DrillCursor{}, fmt.Errorf("listing the dossiers behind %s of %s: %w", kind, unit.Code, err)
 		}
@@ -546,10 +550,9 @@ func (st drillStream) whereIn(sc drillScope) string {
 
 // drillSummary is DrillDown over whole days: the first limit+1 rows after
 // the cursor of each stream, merged.
-func (db *DB) drillSummary(ctx context.Context, unit *org.Unit, own bool, flt stats.Filter, kind DrillKind, d drillDays, after DrillCursor, limit int) ([]DrillRow, DrillCursor, error) {
-	sc, err := db.drillScopeOf(ctx, unit, own, flt)
-	if err != nil || (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
-		return nil, DrillCursor{}, err
+func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d drillDays, after DrillCursor, limit int) ([]DrillRow, DrillCursor, error) {
+	if (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
+		return nil, DrillCursor{}, nil
 	}
 	var parts []string
 	for i, st := range drillStreams(kind, d, sc) {

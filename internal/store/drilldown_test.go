@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,15 +101,24 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 			}
 			return -1
 		}
-		// keyed: a cursor of the lists read had a key (a day).
-		var keyed bool
-		drill := func(t *testing.T, u *org.Unit, own bool, flt stats.Filter, k store.DrillKind) []store.DrillRow {
+		// keyed: a cursor of the lists read had a key (a day); summary:
+		// the period is one of whole days.
+		var keyed, summary bool
+		// drillAs lists every page of one row, the plan forced ("walk",
+		// "seek") or not ("").
+		drillAs := func(t *testing.T, plan string, u *org.Unit, own bool, flt stats.Filter, k store.DrillKind) []store.DrillRow {
 			t.Helper()
 			var all []store.DrillRow
 			seen := map[string]bool{}
 			var after store.DrillCursor
 			for page := 0; ; page++ {
-				rows, next, err := f.db.DrillDown(ctx, u, from, to, now, own, flt, k, after, 1)
+				list := f.db.DrillDown
+				if plan != "" {
+					list = func(ctx context.Context, u *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, k store.DrillKind, after store.DrillCursor, limit int) ([]store.DrillRow, store.DrillCursor, error) {
+						return f.db.DrillDownAs(ctx, plan, u, from, to, now, own, flt, k, after, limit)
+					}
+				}
+				rows, next, err := list(ctx, u, from, to, now, own, flt, k, after, 1)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -135,6 +145,17 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 				}
 			}
 			return all
+		}
+		drill := func(t *testing.T, u *org.Unit, own bool, flt stats.Filter, k store.DrillKind) []store.DrillRow {
+			t.Helper()
+			return drillAs(t, "", u, own, flt, k)
+		}
+		codes := func(rows []store.DrillRow) string {
+			var s []string
+			for _, r := range rows {
+				s = append(s, r.Code)
+			}
+			return strings.Join(s, " ")
 		}
 		// checkFigures compares, for every scope and kind, the dossiers
 		// listed with the report's figure and DrillCount; nonZero notes
@@ -185,6 +206,15 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 					if want := figure(rep, k); len(rows) != want {
 						t.Errorf("%s, %s: %d dossiers listed, the figure is %d", sc.name, k, len(rows), want)
 					}
+					// Whatever the plan the subtree's size chooses, the
+					// same dossiers in the same order.
+					if summary && !sc.own {
+						for _, plan := range []string{"walk", "seek"} {
+							if got, want := codes(drillAs(t, plan, sc.u, sc.own, sc.flt, k)), codes(rows); got != want {
+								t.Errorf("%s, %s, plan %s: listed %s, want %s", sc.name, k, plan, got, want)
+							}
+						}
+					}
 				}
 			}
 		}
@@ -213,7 +243,7 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 			t.Fatalf("the last is due %v, not in March, a minute after midnight", dueLast)
 		}
 		for _, pe := range periods {
-			from, to, now = pe.from, pe.to, pe.now
+			from, to, now, summary = pe.from, pe.to, pe.now, pe.summary
 			keyed = false
 			t.Run(pe.name, checkFigures)
 			// The summary's lists go by day (a key in their cursors), the
