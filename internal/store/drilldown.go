@@ -396,7 +396,8 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 		if !sc.all && !sc.walk {
 			col += " || ''"
 		}
-		return []drillStream{held("s.fin_day", "s.fin_day >= "+fd+" AND s.fin_day < "+td+" AND "+col+" = '"+verdict+"'")}
+		// (fin_day <> 0: the condition of the verdicts' partial index.)
+		return []drillStream{held("s.fin_day", "s.fin_day <> 0 AND s.fin_day >= "+fd+" AND s.fin_day < "+td+" AND "+col+" = '"+verdict+"'")}
 	case DrillOverdue:
 		// Received and due before od, not finished before it, not an open
 		// dossier whose clock stopped before it.
@@ -410,7 +411,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 			// along the days the clocks stopped, every other index made
 			// unusable by writing its columns as expressions.
 			{unit: "s.held_unit_id", key: "s.due_day", seek: true,
-				where: "s.fin_day + 0 = 0 AND CASE WHEN s.paused THEN 1 ELSE 0 END = 1 AND s.paused_day >= " + od +
+				where: "s.fin_day + 0 = 0 AND CASE WHEN s.paused THEN 1 ELSE 0 END = 1 AND s.paused_day <> 0 AND s.paused_day >= " + od +
 					" AND s.due_day + 0 > 0 AND s.due_day + 0 < " + od + " AND s.recv_day + 0 < " + od},
 			// Finished on od or later: none when od is tomorrow; else
 			// sorted, at most the dossiers in progress at od.
