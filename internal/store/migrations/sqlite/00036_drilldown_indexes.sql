@@ -7,10 +7,11 @@
 -- alone); the day-led ones the city and big subtrees, walked in order and
 -- filtered by unit; the finished ones by verdict. The open dossiers
 -- (fin_day = 0) are kept apart by due day, paused or not: the overdue and
--- in-progress lists; paused_day finds the few whose clock stopped after a
--- past period's end. Indexes a new dossier's state need not enter are
--- partial: the summary's upkeep writes these rows at every event that
--- changes a state.
+-- in-progress lists, carrying the other columns those lists and their
+-- counts test, so that they are read without the table; paused_day finds
+-- the few whose clock stopped after a past period's end. The indexes a new
+-- dossier's state need not enter are partial: the summary's upkeep writes
+-- these rows at every event that changes a state.
 CREATE INDEX stats_dossiers_recv ON stats_dossiers(recv_unit_id, recv_day, dossier_id);
 CREATE INDEX stats_dossiers_recv_day ON stats_dossiers(recv_day, dossier_id);
 CREATE INDEX stats_dossiers_recv_fin ON stats_dossiers(recv_unit_id, fin_day, dossier_id);
@@ -18,8 +19,8 @@ CREATE INDEX stats_dossiers_held_fin ON stats_dossiers(held_unit_id, fin_day, do
 CREATE INDEX stats_dossiers_fin_day ON stats_dossiers(fin_day, dossier_id);
 CREATE INDEX stats_dossiers_verdict ON stats_dossiers(verdict, fin_day, dossier_id) WHERE fin_day <> 0;
 CREATE INDEX stats_dossiers_paused_day ON stats_dossiers(paused_day, dossier_id) WHERE paused_day <> 0;
-CREATE INDEX stats_dossiers_open_due ON stats_dossiers(held_unit_id, paused, due_day, dossier_id) WHERE fin_day = 0;
-CREATE INDEX stats_dossiers_open_due_day ON stats_dossiers(paused, due_day, dossier_id) WHERE fin_day = 0;
+CREATE INDEX stats_dossiers_open_due ON stats_dossiers(held_unit_id, paused, due_day, dossier_id, recv_day, paused_day, fin_day) WHERE fin_day = 0;
+CREATE INDEX stats_dossiers_open_due_day ON stats_dossiers(paused, due_day, dossier_id, recv_day, paused_day, held_unit_id, fin_day) WHERE fin_day = 0;
 
 -- +goose Down
 DROP INDEX stats_dossiers_open_due_day;
