@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -355,12 +356,13 @@ type drillStream struct {
 
 // drillStreams are the parts of figure kind over the days d: contribute's
 // rules in summary.go (the figures summaryRows sums) as conditions on a
-// state's days. Numbers are written into the SQL, so that SQLite sees the
-// conditions of its partial indexes (fin_day = 0) and both engines plan
-// for the actual days; $1 and $2 are d.now and d.end.
+// state's days, the days named as bind names them. The conditions of the
+// partial indexes (fin_day = 0) are written as they are, so that SQLite
+// sees them.
 func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
-	n := strconv.Itoa
-	fd, td, od := n(d.fd), n(d.td), n(d.od)
+	// The days are bound (bindDrill): one text a kind and plan, which
+	// PostgreSQL prepares once per connection.
+	fd, td, od := "{fd}", "{td}", "{od}"
 	recv := func(cond string) []drillStream {
 		return []drillStream{{unit: "s.recv_unit_id", key: "s.recv_day",
 			where: "s.recv_day >= " + fd + " AND s.recv_day < " + td + " AND " + cond}}
@@ -371,7 +373,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 	// The open dossiers counted in the day's sums but due later today,
 	// which summaryRows takes out of overdue.
 	dueToday := `EXISTS (SELECT 1 FROM dossiers d WHERE d.id = s.dossier_id AND d.status IN (` + sqlOpen + `) AND NOT ` + sqlPaused("d.") + `
-		AND d.legal_due_at >= $1 AND d.legal_due_at < $2 AND d.received_at IS NOT NULL)`
+		AND d.legal_due_at >= {now} AND d.legal_due_at < {end} AND d.received_at IS NOT NULL)`
 	// Overdue at od, for a state received and due before od.
 	dueBefore := "s.due_day > 0 AND s.due_day < " + od + " AND s.recv_day < " + od
 	switch kind {
@@ -403,7 +405,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 		// dossier whose clock stopped before it.
 		open := "s.fin_day = 0 AND s.paused = FALSE AND " + dueBefore
 		if d.corr {
-			open += " AND (s.due_day <> " + n(d.today) + " OR NOT " + dueToday + ")"
+			open += " AND (s.due_day <> {today} OR NOT " + dueToday + ")"
 		}
 		return []drillStream{
 			held("s.due_day", open),
@@ -436,7 +438,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 		}
 		if d.corr {
 			// Due later today: not yet overdue.
-			out = append(out, held("s.due_day", "s.fin_day = 0 AND s.paused = FALSE AND s.due_day = "+n(d.today)+
+			out = append(out, held("s.due_day", "s.fin_day = 0 AND s.paused = FALSE AND s.due_day = {today}"+
 				" AND s.recv_day < "+od+" AND s.recv_day < "+td+" AND "+dueToday))
 		}
 		if d.od < d.td {
@@ -456,6 +458,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 // big subtree (walk), checked along the day-led ones; procs, when not nil,
 // the procedures of the filter.
 type drillScope struct {
+	pg    bool // PostgreSQL: the lists bound as arrays
 	all   bool
 	ids   []int64
 	walk  bool
@@ -473,7 +476,7 @@ const drillWalkShare = 64
 
 // drillScopeOf reads the scope's units and the filter's procedures.
 func (db *DB) drillScopeOf(ctx context.Context, unit *org.Unit, own bool, flt stats.Filter) (drillScope, error) {
-	var sc drillScope
+	sc := drillScope{pg: db.dialect == Postgres}
 	if own {
 		sc.ids = []int64{unit.ID}
 	} else {
@@ -537,16 +540,51 @@ func (st drillStream) whereIn(sc drillScope) string {
 			// An expression: no index of the unit is sought.
 			col += " + 0"
 		}
-		if len(sc.ids) == 1 {
-			w += " AND " + col + " = " + strconv.FormatInt(sc.ids[0], 10)
-		} else {
+		switch {
+		case len(sc.ids) == 1:
+			w += " AND " + col + " = {unit}"
+		case sc.pg:
+			w += " AND " + col + " = ANY({units})"
+		default:
+			// SQLite binds no lists.
 			w += " AND " + col + " IN (" + idList(sc.ids) + ")"
 		}
 	}
-	if sc.procs != nil {
+	switch {
+	case sc.procs == nil:
+	case sc.pg:
+		w += " AND s.procedure_id = ANY({procs})"
+	default:
 		w += " AND s.procedure_id IN (" + idList(sc.procs) + ")"
 	}
 	return w
+}
+
+// drillToken is a value of bind.
+var drillToken = regexp.MustCompile(`\{(fd|td|od|today|now|end|unit|units|procs|akey|aid)\}`)
+
+// bind replaces the named values of q ({fd}: d.fd, {units}: sc.ids, {akey}
+// and {aid}: after...) with numbered parameters, in the order they first
+// appear, and answers the parameters' values: the text of a list depends
+// on its kind and plan only, not on the days, units or page.
+func (d drillDays) bind(q string, sc drillScope, after DrillCursor) (string, []any) {
+	vals := map[string]any{"fd": d.fd, "td": d.td, "od": d.od, "today": d.today, "now": utc(d.now), "end": utc(d.end),
+		"units": sc.ids, "procs": sc.procs, "akey": after.Key, "aid": after.ID}
+	if len(sc.ids) > 0 {
+		vals["unit"] = sc.ids[0]
+	}
+	num := map[string]string{}
+	var args []any
+	q = drillToken.ReplaceAllStringFunc(q, func(tok string) string {
+		name := tok[1 : len(tok)-1]
+		if p, ok := num[name]; ok {
+			return p
+		}
+		args = append(args, vals[name])
+		num[name] = "$" + strconv.Itoa(len(args))
+		return num[name]
+	})
+	return q, args
 }
 
 // drillSummary is DrillDown over whole days: the first limit+1 rows after
@@ -564,9 +602,8 @@ func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d
 			// own range is.
 			order = st.key + " + 0, s.dossier_id"
 		}
-		switch {
-		case !after.IsZero():
-			w += " AND (" + st.key + ", s.dossier_id) > (" + strconv.Itoa(after.Key) + ", " + strconv.FormatInt(after.ID, 10) + ")"
+		if !after.IsZero() {
+			w += " AND (" + st.key + ", s.dossier_id) > ({akey}, {aid})"
 		}
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT s.dossier_id AS id, %s AS k, %s AS uid FROM stats_dossiers s
 			WHERE %s ORDER BY %s LIMIT %d) AS s%d`, st.key, st.unit, w, order, limit+1, i))
@@ -581,15 +618,8 @@ func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d
 		JOIN procedures p ON p.id = d.procedure_id
 		JOIN units u ON u.id = x.uid
 		ORDER BY x.k, x.id LIMIT ` + strconv.Itoa(limit+1)
-	return db.drillRows(ctx, limit, q, d.args(q)...)
-}
-
-// args are the times the streams' SQL q refers to.
-func (d drillDays) args(q string) []any {
-	if strings.Contains(q, "$1") {
-		return []any{utc(d.now), utc(d.end)}
-	}
-	return nil
+	q, args := d.bind(q, sc, after)
+	return db.drillRows(ctx, limit, q, args...)
 }
 
 // drillSummaryCount is DrillCount over whole days: the streams counted.
@@ -600,9 +630,9 @@ func (db *DB) drillSummaryCount(ctx context.Context, unit *org.Unit, own bool, f
 	}
 	total := 0
 	for _, st := range drillStreams(kind, d, sc) {
-		q := `SELECT COUNT(*) FROM stats_dossiers s WHERE ` + st.whereIn(sc)
+		q, args := d.bind(`SELECT COUNT(*) FROM stats_dossiers s WHERE `+st.whereIn(sc), sc, DrillCursor{})
 		var n int
-		if err := db.reportQueryRow(ctx, q, d.args(q)...).Scan(&n); err != nil {
+		if err := db.reportQueryRow(ctx, q, args...).Scan(&n); err != nil {
 			return 0, err
 		}
 		total += n
