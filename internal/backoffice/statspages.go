@@ -144,7 +144,7 @@ type StatsStore interface {
 	stats.Store
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
-	DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind, after int64, limit int) ([]store.DrillRow, int64, error)
+	DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind, after store.DrillCursor, limit int) ([]store.DrillRow, store.DrillCursor, error)
 	DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind) (int, error)
 	RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error)
 	RealUseByProcedure(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error)
@@ -646,7 +646,8 @@ type drillView struct {
 }
 
 // drillPage serves /can-bo/thong-ke/ho-so?unit=&ky=&from=&to=&loai=&thu-tuc=&pham-vi=&sau=:
-// the dossiers behind one figure, 50 a page, in the order of their ids.
+// the dossiers behind one figure, 50 a page, in store.DrillDown's order
+// (sau: the opaque cursor of the page after).
 func (h *Handler) drillPage(w http.ResponseWriter, r *http.Request, s *staff) error {
 	st, err := h.statsStoreOf()
 	if err != nil {
@@ -663,11 +664,9 @@ func (h *Handler) drillPage(w http.ResponseWriter, r *http.Request, s *staff) er
 	if err != nil {
 		return err
 	}
-	var after int64
-	if c := q.Get("sau"); c != "" {
-		if after, err = strconv.ParseInt(c, 10, 64); err != nil || after <= 0 {
-			return apperr.New(apperr.Invalid, "bad_cursor", "Trang không hợp lệ.", "The page is not valid.")
-		}
+	after, err := store.ParseDrillCursor(q.Get("sau"))
+	if err != nil {
+		return apperr.New(apperr.Invalid, "bad_cursor", "Trang không hợp lệ.", "The page is not valid.")
 	}
 	now := h.now()
 	flt := stats.Filter{Procedure: sc.Procedure}
@@ -708,11 +707,11 @@ func (h *Handler) drillPage(w http.ResponseWriter, r *http.Request, s *staff) er
 	base := sc.values()
 	v.Back = statsPath + "?" + base.Encode()
 	base.Set("loai", string(kind))
-	if after > 0 {
+	if !after.IsZero() {
 		v.First = statsPath + "/ho-so?" + base.Encode()
 	}
-	if next > 0 {
-		base.Set("sau", strconv.FormatInt(next, 10))
+	if !next.IsZero() {
+		base.Set("sau", next.String())
 		v.Next = statsPath + "/ho-so?" + base.Encode()
 	}
 	h.web.Render(w, r, web.View{Name: "statsdrill", NoIndex: true, Data: v})

@@ -78,7 +78,9 @@ func TestStatsPages(t *testing.T) {
 			want(t, "bad period", admin.get("/can-bo/thong-ke?ky=2025-13"), 400)
 			want(t, "bad sort", admin.get("/can-bo/thong-ke?sap-xep=x"), 400)
 			want(t, "bad kind", admin.get("/can-bo/thong-ke/ho-so?loai=x"), 400)
-			want(t, "bad cursor", admin.get("/can-bo/thong-ke/ho-so?loai=overdue&sau=-1"), 400)
+			for _, c := range []string{"-1", "12", "x.1", "20250301.0", "20250301.-5", "-1.3"} {
+				want(t, "bad cursor "+c, admin.get("/can-bo/thong-ke/ho-so?loai=overdue&sau="+c), 400, "Trang không hợp lệ")
+			}
 
 			p := admin.get("/can-bo/thong-ke?ky=2025-03&sap-xep=qua-han")
 			want(t, "city", p, 200, "Thành phố Hà Nội", "Từ 01/03/2025 đến 31/03/2025",
@@ -133,6 +135,16 @@ func TestStatsPages(t *testing.T) {
 			want(t, "overdue", admin.get("/can-bo/thong-ke/ho-so?ky=2025-03&loai=overdue"), 200,
 				`id="drill-`+d2.Code+`"`, `href="/can-bo/ho-so/`+d2.Code+`"`, "Phường Hàng Trống", "Đơn vị đang giữ", "2. Được tiếp nhận")
 			want(t, "english", admin.get("/can-bo/thong-ke/ho-so?ky=2025-03&loai=overdue&lang=en"), 200, "Unit holding it", "in progress and overdue")
+			// The cursor (the day and id of the last dossier shown) goes
+			// on after it: after every day, nothing; before every day,
+			// the overdue dossier.
+			last := admin.get("/can-bo/thong-ke/ho-so?ky=2025-03&loai=overdue&sau=99991231.999999999")
+			want(t, "after every day", last, 200, `id="drill-first"`)
+			if strings.Contains(last.body, `id="drill-`+d2.Code+`"`) {
+				t.Error("the page after every day lists the overdue dossier")
+			}
+			want(t, "before every day", admin.get("/can-bo/thong-ke/ho-so?ky=2025-03&loai=overdue&sau=19000101.1"), 200,
+				`id="drill-`+d2.Code+`"`, `id="drill-first"`)
 			admin.get("/can-bo/?lang=vi")
 		})
 	}

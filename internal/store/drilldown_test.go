@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 		// February: one carried over into March (left open), one finished
 		// in February (counted nowhere in March).
 		f.now = time.Date(2025, 2, 24, 9, 0, 0, 0, ict)
-		online(f.citizenA)
+		feb := online(f.citizenA)
 		finish(f.leadX, online(f.citizenB))
 		// March 3: online and counter and post at commune X, a counter one
 		// at commune Y, one transferred to the department.
@@ -66,10 +67,19 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 		finish(f.leadX, onTime)
 		f.now = time.Date(2025, 3, 12, 10, 0, 0, 0, ict)
 		finish(f.leadX, late)
+		// The February one, past its due date, waits for a supplement
+		// from 12/3: its clock stopped, it is no longer overdue after that
+		// day, it was before.
+		f.act(t, f.specX, feb, dossier.Command{Action: dossier.ActRequestSupplement, Reason: "Thiếu giấy xác nhận",
+			Documents: []string{"xac_nhan_hon_nhan"}})
 		// Received on 12/3, within its deadline.
-		online(f.citizenA)
-
-		from, to := time.Date(2025, 3, 1, 0, 0, 0, 0, ict), time.Date(2025, 4, 1, 0, 0, 0, 0, ict)
+		last := online(f.citizenA)
+		if last.LegalDueAt == nil {
+			t.Fatal("no due date")
+		}
+		dueLast := *last.LegalDueAt
+		monthNow := f.now
+		var from, to, now time.Time
 		figure := func(r stats.Report, k store.DrillKind) int {
 			switch k {
 			case store.DrillReceivedOnline:
@@ -91,13 +101,24 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 			}
 			return -1
 		}
-		drill := func(u *org.Unit, own bool, flt stats.Filter, k store.DrillKind) []store.DrillRow {
+		// keyed: a cursor of the lists read had a key (a day); summary:
+		// the period is one of whole days.
+		var keyed, summary bool
+		// drillAs lists every page of one row, the plan forced ("walk",
+		// "seek") or not ("").
+		drillAs := func(t *testing.T, plan string, u *org.Unit, own bool, flt stats.Filter, k store.DrillKind) []store.DrillRow {
 			t.Helper()
 			var all []store.DrillRow
 			seen := map[string]bool{}
-			var after int64
+			var after store.DrillCursor
 			for page := 0; ; page++ {
-				rows, next, err := f.db.DrillDown(ctx, u, from, to, f.now, own, flt, k, after, 1)
+				list := f.db.DrillDown
+				if plan != "" {
+					list = func(ctx context.Context, u *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, k store.DrillKind, after store.DrillCursor, limit int) ([]store.DrillRow, store.DrillCursor, error) {
+						return f.db.DrillDownAs(ctx, plan, u, from, to, now, own, flt, k, after, limit)
+					}
+				}
+				rows, next, err := list(ctx, u, from, to, now, own, flt, k, after, 1)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -111,57 +132,124 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 					seen[r.Code] = true
 				}
 				all = append(all, rows...)
-				if next == 0 {
+				if next.IsZero() {
 					break
 				}
+				keyed = keyed || next.Key != 0
 				if page > 50 {
 					t.Fatal("pages never end")
 				}
-				after = next
+				// The cursor goes through the page's link as text.
+				if after, err = store.ParseDrillCursor(next.String()); err != nil || after != next {
+					t.Fatalf("cursor %v read back as %v (%v)", next, after, err)
+				}
 			}
 			return all
 		}
-		nonZero := map[store.DrillKind]bool{}
-		for _, sc := range []struct {
-			name string
-			u    *org.Unit
-			own  bool
-			flt  stats.Filter
-		}{
-			{"city", f.city, false, stats.Filter{}}, {"district", f.district, false, stats.Filter{}}, {"district own", f.district, true, stats.Filter{}},
-			{"commune X", f.cx, false, stats.Filter{}}, {"commune Y", f.cy, false, stats.Filter{}}, {"department", f.dep, false, stats.Filter{}},
-			{"city, marriage", f.city, false, stats.Filter{Procedure: "1.000894"}}, {"city, other procedure", f.city, false, stats.Filter{Procedure: "2.000908"}},
-		} {
-			rep, err := f.db.StatsFiltered(ctx, sc.u, from, to, f.now, sc.own, sc.flt)
-			if err != nil {
-				t.Fatal(err)
+		drill := func(t *testing.T, u *org.Unit, own bool, flt stats.Filter, k store.DrillKind) []store.DrillRow {
+			t.Helper()
+			return drillAs(t, "", u, own, flt, k)
+		}
+		codes := func(rows []store.DrillRow) string {
+			var s []string
+			for _, r := range rows {
+				s = append(s, r.Code)
 			}
-			for _, k := range store.DrillKinds {
-				rows := drill(sc.u, sc.own, sc.flt, k)
-				if n, err := f.db.DrillCount(ctx, sc.u, from, to, f.now, sc.own, sc.flt, k); err != nil || n != len(rows) {
-					t.Errorf("%s, %s: counted %d (%v), listed %d", sc.name, k, n, err, len(rows))
+			return strings.Join(s, " ")
+		}
+		// checkFigures compares, for every scope and kind, the dossiers
+		// listed with the report's figure and DrillCount; nonZero notes
+		// the kinds with a dossier city-wide.
+		nonZero := map[store.DrillKind]bool{}
+		checkFigures := func(t *testing.T) {
+			for _, sc := range []struct {
+				name string
+				u    *org.Unit
+				own  bool
+				flt  stats.Filter
+			}{
+				{"city", f.city, false, stats.Filter{}}, {"district", f.district, false, stats.Filter{}}, {"district own", f.district, true, stats.Filter{}},
+				{"commune X", f.cx, false, stats.Filter{}}, {"commune Y", f.cy, false, stats.Filter{}}, {"department", f.dep, false, stats.Filter{}},
+				{"city, marriage", f.city, false, stats.Filter{Procedure: "1.000894"}}, {"city, other procedure", f.city, false, stats.Filter{Procedure: "2.000908"}},
+			} {
+				rep, err := f.db.StatsFiltered(ctx, sc.u, from, to, now, sc.own, sc.flt)
+				if err != nil {
+					t.Fatal(err)
 				}
-				if len(rows) > 0 && sc.name == "city" {
-					nonZero[k] = true
-				}
-				if k == store.DrillReceivedPost {
-					if len(rows) > rep.Received.Counter {
-						t.Errorf("%s: %d by post, more than %d at the counter", sc.name, len(rows), rep.Received.Counter)
+				for _, k := range store.DrillKinds {
+					rows := drill(t, sc.u, sc.own, sc.flt, k)
+					if n, err := f.db.DrillCount(ctx, sc.u, from, to, now, sc.own, sc.flt, k); err != nil || n != len(rows) {
+						t.Errorf("%s, %s: counted %d (%v), listed %d", sc.name, k, n, err, len(rows))
 					}
-					for _, r := range rows {
-						if r.Channel != dossier.ChannelPost {
-							t.Errorf("%s: %s listed by post, received %s", sc.name, r.Code, r.Channel)
+					if len(rows) > 0 && sc.name == "city" {
+						nonZero[k] = true
+					}
+					if k == store.DrillReceivedPost {
+						if len(rows) > rep.Received.Counter {
+							t.Errorf("%s: %d by post, more than %d at the counter", sc.name, len(rows), rep.Received.Counter)
+						}
+						for _, r := range rows {
+							if r.Channel != dossier.ChannelPost {
+								t.Errorf("%s: %s listed by post, received %s", sc.name, r.Code, r.Channel)
+							}
+						}
+						// One dossier came by post, at commune X, on 3/3.
+						one := 0
+						if postAt := time.Date(2025, 3, 3, 9, 0, 0, 0, ict); !postAt.Before(from) && postAt.Before(to) {
+							one = 1
+						}
+						if want, ok := map[string]int{"city": one, "commune X": one, "commune Y": 0, "department": 0}[sc.name]; ok && len(rows) != want {
+							t.Errorf("%s: %d listed by post, want %d", sc.name, len(rows), want)
+						}
+						continue
+					}
+					if want := figure(rep, k); len(rows) != want {
+						t.Errorf("%s, %s: %d dossiers listed, the figure is %d", sc.name, k, len(rows), want)
+					}
+					// Whatever the plan the subtree's size chooses, the
+					// same dossiers in the same order.
+					if summary && !sc.own {
+						for _, plan := range []string{"walk", "seek"} {
+							if got, want := codes(drillAs(t, plan, sc.u, sc.own, sc.flt, k)), codes(rows); got != want {
+								t.Errorf("%s, %s, plan %s: listed %s, want %s", sc.name, k, plan, got, want)
+							}
 						}
 					}
-					// One dossier came by post, at commune X.
-					if want, ok := map[string]int{"city": 1, "commune X": 1, "commune Y": 0, "department": 0}[sc.name]; ok && len(rows) != want {
-						t.Errorf("%s: %d listed by post, want %d", sc.name, len(rows), want)
-					}
-					continue
 				}
-				if want := figure(rep, k); len(rows) != want {
-					t.Errorf("%s, %s: %d dossiers listed, the figure is %d", sc.name, k, len(rows), want)
-				}
+			}
+		}
+		// The periods: whole days (the summary's states), with now inside
+		// (overdue judged at now), with an open dossier due later today,
+		// running to now (to the next midnight), or before now (a dossier
+		// finished after the end is in progress at it); and periods not of
+		// whole days (the dossiers scanned).
+		type period struct {
+			name          string
+			from, to, now time.Time
+			summary       bool
+		}
+		march := time.Date(2025, 3, 1, 0, 0, 0, 0, ict)
+		periods := []period{
+			{"March", march, march.AddDate(0, 1, 0), monthNow, true},
+			{"March, before the last is due", march, march.AddDate(0, 1, 0), dueLast.Add(-time.Minute), true},
+			{"3–11 March", march.AddDate(0, 0, 2), march.AddDate(0, 0, 11), monthNow, true},
+			{"1–3 March", march, march.AddDate(0, 0, 3), monthNow, true},
+			{"10–11 March", march.AddDate(0, 0, 9), march.AddDate(0, 0, 11), monthNow, true},
+			{"March to now", march, monthNow, monthNow, true},
+			{"March from 8:00", march.Add(8 * time.Hour), march.AddDate(0, 1, 0), monthNow, false},
+			{"March to noon on the 10th", march, march.AddDate(0, 0, 9).Add(12 * time.Hour), monthNow, false},
+		}
+		if y, m, d := dueLast.In(ict).Date(); y != 2025 || m != 3 || dueLast.Add(-time.Minute).In(ict).Day() != d {
+			t.Fatalf("the last is due %v, not in March, a minute after midnight", dueLast)
+		}
+		for _, pe := range periods {
+			from, to, now, summary = pe.from, pe.to, pe.now, pe.summary
+			keyed = false
+			t.Run(pe.name, checkFigures)
+			// The summary's lists go by day (a key in their cursors), the
+			// scan's by id.
+			if keyed != pe.summary {
+				t.Errorf("%s: cursors keyed by day: %v", pe.name, keyed)
 			}
 		}
 		// The set puts a dossier behind every figure.
@@ -170,22 +258,32 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 				t.Errorf("no dossier behind %s city-wide: the set does not test it", k)
 			}
 		}
+		// Due later today, the last is in progress within its deadline.
+		from, to, now = periods[1].from, periods[1].to, periods[1].now
+		within := map[string]bool{}
+		for _, r := range drill(t, f.city, false, stats.Filter{}, store.DrillWithin) {
+			within[r.Code] = true
+		}
+		if !within[last.Code] {
+			t.Errorf("due later today, %s is not listed in progress within its deadline: %v", last.Code, within)
+		}
+		from, to, now = periods[0].from, periods[0].to, periods[0].now
 		// The unit named is where the figure counts the dossier: the
 		// department for the dossier it decided, the desk for its
 		// reception.
 		got := map[string]string{}
-		for _, r := range drill(f.city, false, stats.Filter{}, store.DrillFinishedEarly) {
+		for _, r := range drill(t, f.city, false, stats.Filter{}, store.DrillFinishedEarly) {
 			got[r.Code] = r.UnitCode
 		}
 		if got[moved.Code] != f.dep.Code || got[early.Code] != f.cx.Code {
 			t.Errorf("finished early at %v", got)
 		}
-		for _, r := range drill(f.city, false, stats.Filter{}, store.DrillReceivedCounter) {
+		for _, r := range drill(t, f.city, false, stats.Filter{}, store.DrillReceivedCounter) {
 			if r.Code == moved.Code && r.UnitCode != f.cx.Code {
 				t.Errorf("%s received at %s, want the commune", r.Code, r.UnitCode)
 			}
 		}
-		if _, _, err := f.db.DrillDown(ctx, f.city, from, to, f.now, false, stats.Filter{}, "nonsense", 0, 10); err == nil {
+		if _, _, err := f.db.DrillDown(ctx, f.city, from, to, now, false, stats.Filter{}, "nonsense", store.DrillCursor{}, 10); err == nil {
 			t.Error("an unknown kind listed dossiers")
 		}
 	})

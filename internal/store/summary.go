@@ -98,6 +98,11 @@ package store
 // small query on dossiers, on the index of the open ones' due dates).
 // TestSummaryAnswersAsTheScan checks the two paths agree.
 //
+// The drill-down lists (drilldown.go) read the same states: a figure's
+// dossiers over whole days are the rows of stats_dossiers meeting
+// contribute's rules on their days, read along the indexes of migration
+// 00036; TestDrillDownEqualsFigures checks they are as many as the figure.
+//
 // Limits: dossiers written by Batch (the demo's bulk loader) do not go
 // through the upkeep; run RebuildSummary (motcua stats rebuild) after a
 // bulk load. A rating is counted once per dossier (the service lets a
