@@ -382,7 +382,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 	case DrillReceivedCounter:
 		return recv("s.online = FALSE")
 	case DrillReceivedPost:
-		return recv("s.online = FALSE AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id = s.dossier_id AND d.channel = 'post')")
+		return recv("s.post = TRUE")
 	case DrillCarriedOver:
 		// Received before the period, open (key 0) or finished in it or
 		// after.
