@@ -26,13 +26,13 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	duration := fs.Duration("duration", 5*time.Second, "length of each throughput measure")
 	conc := fs.Int("concurrency", 64, "concurrent clients")
 	queries := fs.Int("queries", 2000, "worklist queries")
-	keep := fs.String("keep", "", "with SQLite, create the store in this new directory and keep it afterwards (to time pieces on it again: see internal/bench/pieces_test.go)")
+	keep := fs.String("keep", "", "keep the store afterwards (to time pieces on it again: see internal/bench/pieces_test.go): with SQLite, a new directory to create it in; with PostgreSQL, the name of a new schema")
 	procs := fs.Bool("processes", false, "also measure submissions and tracking through one address in front of one, then two, `motcua serve` processes on the same store")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	tmp := *keep
-	if tmp == "" {
+	if tmp == "" || strings.HasPrefix(*dsn, "postgres") {
 		dir, err := os.MkdirTemp("", "motcua-bench-")
 		if err != nil {
 			return err
@@ -45,6 +45,12 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	target := "sqlite:" + filepath.Join(tmp, "bench.db")
 	if strings.HasPrefix(*dsn, "postgres") {
 		schema := fmt.Sprintf("bench_%d", os.Getpid())
+		if *keep != "" {
+			if !schemaName.MatchString(*keep) {
+				return fmt.Errorf("--keep: %q is not a schema name (lower-case letters, digits, _)", *keep)
+			}
+			schema = *keep
+		}
 		admin, err := sql.Open("pgx", *dsn)
 		if err != nil {
 			return err
@@ -53,7 +59,11 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 			return fmt.Errorf("creating schema: %w", err)
 		}
-		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		if *keep == "" {
+			defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		} else {
+			fmt.Fprintf(env.Stderr, "keeping the store in schema %s\n", schema)
+		}
 		sep := "?"
 		if strings.Contains(*dsn, "?") {
 			sep = "&"
@@ -82,6 +92,9 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	rep.Print(env.Stdout)
 	return nil
 }
+
+// schemaName is what --keep may name a PostgreSQL schema.
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // servingAt is the line serve prints once it listens.
 var servingAt = regexp.MustCompile(`open (http://\S+)/`)

@@ -894,7 +894,7 @@ func (db *DB) refreshSubtrees(ctx context.Context, tx *Tx) error {
 // With byChild, the rows are grouped by the units right below unit (group
 // is then the child's id as text), each counting its subtree: the
 // children's monthly rows, and the daily rows of each child's subtree.
-func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string, byChild bool) (string, []any) {
+func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string, byChild bool, childOf func(path string) string) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -967,11 +967,10 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 	} else {
 		monthly, days, dayGroup := `s.unit_id = `+uid, "", group
 		if byChild {
-			// Each daily row of the subtree is the child's whose path
-			// prefixes its unit's (pathUpper in SQL).
+			// Each daily row of the subtree below the unit is the child's
+			// whose id follows the unit's path in its unit's path.
 			monthly = `s.unit_id IN (SELECT c.id FROM units c WHERE c.parent_id = ` + uid + `)`
-			days = ` JOIN units c ON c.parent_id = ` + uid + ` AND u.path >= c.path AND u.path < substr(c.path, 1, length(c.path) - 1) || '0'`
-			group, dayGroup = "CAST(s.unit_id AS TEXT)", "CAST(c.id AS TEXT)"
+			group, dayGroup = "CAST(s.unit_id AS TEXT)", childOf("u.path")
 		}
 		// Without a filter or a group by procedure, the rows of every
 		// procedure (0): a row a month instead of one per procedure.
@@ -995,6 +994,9 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 			windows = append(windows, "(s.day >= "+arg(p.lo)+" AND s.day < "+arg(p.hi)+")")
 		}
 		if len(windows) > 0 {
+			if byChild {
+				days = ` AND u.path > ` + arg(unit.Path) // the unit's own rows are no child's
+			}
 			src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+dayGroup+` AS grp
 				FROM stats_daily s
 				JOIN units u ON u.id = s.unit_id`+days+`
@@ -1053,7 +1055,8 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 	if group == "" {
 		group = "''"
 	}
-	q, args := summaryQuery(unit, own, fd, td, od, flt, group, byChild)
+	childOf := func(path string) string { return db.childIDSQL(path, len(unit.Path)) }
+	q, args := summaryQuery(unit, own, fd, td, od, flt, group, byChild, childOf)
 	rows, err := db.reportQuery(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)
@@ -1088,15 +1091,13 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 	if !corrFrom.IsZero() {
 		// Open dossiers, their clock running, due later today: in the
 		// day's count, not yet overdue.
-		grp, child := group, ""
+		grp := group
 		args := []any{unit.Path, pathUpper(unit.Path), utc(corrFrom), utc(corrTo), own, flt.Field, flt.Level, flt.Procedure}
 		if byChild {
-			args = append(args, unit.ID)
-			grp = "CAST(c.id AS TEXT)"
-			child = ` JOIN units c ON c.parent_id = $9 AND d.unit_path >= c.path AND d.unit_path < substr(c.path, 1, length(c.path) - 1) || '0'`
+			grp = childOf("d.unit_path")
 		}
 		rows, err := db.reportQuery(ctx, `
-			SELECT `+grp+`, COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id`+child+`
+			SELECT `+grp+`, COUNT(*) FROM dossiers d JOIN procedures p ON p.id = d.procedure_id
 			WHERE d.status IN (`+sqlOpen+`) AND NOT `+sqlPaused("d.")+` AND d.legal_due_at >= $3 AND d.legal_due_at < $4
 				AND d.received_at IS NOT NULL
 				AND d.unit_path >= $1 AND d.unit_path < $2 AND (NOT $5 OR d.unit_path = $1)
@@ -1210,4 +1211,17 @@ func (db *DB) StatsMonths(ctx context.Context, unit *org.Unit, first time.Time, 
 		out[i] = r
 	}
 	return out, nil
+}
+
+// childIDSQL is the SQL text of the id (as text) of the unit right below
+// a unit whose path is parentLen long, on the way to the unit whose path
+// is the column path (the materialised path's next part): a string
+// operation on the row, where a join on units would compare the row's
+// path with each child's.
+func (db *DB) childIDSQL(path string, parentLen int) string {
+	rest := fmt.Sprintf("substr(%s, %d)", path, parentLen+1)
+	if db.dialect == Postgres {
+		return "split_part(" + rest + ", '/', 1)"
+	}
+	return fmt.Sprintf("substr(%s, 1, instr(%s, '/') - 1)", rest, rest)
 }
