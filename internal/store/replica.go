@@ -26,7 +26,7 @@ func (db *DB) UseReplica(ctx context.Context, dsn string) error {
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return errors.New("--db-replica must be a postgres:// URL")
 	}
-	pool, err := sql.Open("pgx", dsn)
+	pool, err := sql.Open("pgx", pgDSN(dsn))
 	if err != nil {
 		return fmt.Errorf("opening the replica: %w", err)
 	}

@@ -108,6 +108,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
+		dsn := pgDSN(dsn)
 		rw, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("opening postgres: %w", err)
@@ -370,4 +371,22 @@ func CheckQuery(q string) error {
 		"The search text is too long (%d characters and %d words at most).", vn.MaxQueryRunes, vn.MaxQueryWords)
 	e.Fields = []apperr.Field{{Name: "q", Code: "query_too_long", Message: e.VI, MessageEN: e.EN}}
 	return e
+}
+
+// pgDSN is a PostgreSQL connection string with the session settings motcua
+// wants unless it sets them itself: no JIT compilation (the report queries'
+// estimated costs made PostgreSQL spend 30-40 ms compiling a query that
+// then ran in a few: JIT pays for long analytic queries, not for these).
+func pgDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // pgx reports it
+	}
+	q := u.Query()
+	if q.Has("jit") {
+		return dsn
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
