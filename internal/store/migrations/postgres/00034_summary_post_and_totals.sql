@@ -33,6 +33,11 @@ SELECT unit_id, 0, month, SUM(recv_online), SUM(recv_counter), SUM(recv_l3), SUM
 FROM stats_subtree_monthly WHERE procedure_id <> 0
 GROUP BY unit_id, month;
 
+-- The rows of all procedures of a period's months, for every unit at once
+-- (a unit's own receptions, realuse.go): read from this index alone.
+CREATE INDEX stats_subtree_monthly_all ON stats_subtree_monthly(month, unit_id, recv_l3, recv_l3_online)
+    WHERE procedure_id = 0;
+
 -- The measure of real use by unit (realuse.go) sums the period's
 -- receptions by unit: this index holds only the daily rows that count a
 -- reception, with the columns it reads, instead of every row of the period.
@@ -43,6 +48,7 @@ CREATE INDEX stats_daily_receptions ON stats_daily(day, unit_id, procedure_id, r
 CREATE INDEX stats_daily_online ON stats_daily(unit_id, procedure_id, day) WHERE recv_online > 0;
 
 -- +goose Down
+DROP INDEX stats_subtree_monthly_all;
 DROP INDEX stats_daily_online;
 DROP INDEX stats_daily_receptions;
 DELETE FROM stats_subtree_monthly WHERE procedure_id = 0;
