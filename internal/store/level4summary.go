@@ -140,8 +140,8 @@ var (
 )
 
 func init() {
-	qL4UpsertDaily, qL4DeleteZeroDaily = l4CounterQueries("stats_level4_daily", "day")
-	qL4UpsertMonthly, qL4DeleteZeroMonthly = l4CounterQueries("stats_level4_subtree_monthly", "month")
+	qL4UpsertDaily, qL4DeleteZeroDaily = counterQueries("stats_level4_daily", []string{"unit_id", "day"}, l4Cols)
+	qL4UpsertMonthly, qL4DeleteZeroMonthly = counterQueries("stats_level4_subtree_monthly", []string{"unit_id", "month"}, l4Cols)
 	sums := make([]string, len(l4Cols))
 	for i, c := range l4Cols {
 		sums[i] = "SUM(s." + c + ")"
@@ -161,24 +161,6 @@ func init() {
 	// unprepared ones at every call).
 	writeStatements = append(writeStatements, qL4Fees, qL4Tx, qL4Fin, qL4Stored, qL4DeleteStored, qL4InsertStored,
 		qL4DossierOfRequest, qL4UpsertDaily, qL4DeleteZeroDaily, qL4UpsertMonthly, qL4DeleteZeroMonthly)
-}
-
-// l4CounterQueries answers the upsert adding to a level-4 counter table's
-// row and the delete of the row if it is zero.
-func l4CounterQueries(table, period string) (upsert, del string) {
-	ph := make([]string, len(l4Cols))
-	set := make([]string, len(l4Cols))
-	zero := make([]string, len(l4Cols))
-	for i, c := range l4Cols {
-		ph[i] = fmt.Sprintf("$%d", i+3)
-		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
-		zero[i] = c + " = 0"
-	}
-	upsert = `INSERT INTO ` + table + ` (unit_id, ` + period + `, ` + strings.Join(l4Cols, ", ") + `)
-		VALUES ($1, $2, ` + strings.Join(ph, ", ") + `)
-		ON CONFLICT (unit_id, ` + period + `) DO UPDATE SET ` + strings.Join(set, ", ")
-	del = `DELETE FROM ` + table + ` WHERE unit_id = $1 AND ` + period + ` = $2 AND ` + strings.Join(zero, " AND ")
-	return upsert, del
 }
 
 // l4Contributions answers what the dossiers with ids in [lo, hi] add to
@@ -413,20 +395,8 @@ func sortedL4Keys(m l4Delta) []l4Key {
 // order, deleting with del the rows a decrement may have left at zero.
 func writeL4Delta(ctx context.Context, tx *Tx, delta l4Delta, upsert, del string) error {
 	for _, k := range sortedL4Keys(delta) {
-		c := delta[k]
-		args := []any{k.Unit, k.Period}
-		neg := false
-		for _, v := range c {
-			args = append(args, v)
-			neg = neg || v < 0
-		}
-		if _, err := tx.ExecContext(ctx, upsert, args...); err != nil {
+		if err := writeCounterRow(ctx, tx, upsert, del, []any{k.Unit, k.Period}, delta[k][:]); err != nil {
 			return err
-		}
-		if neg {
-			if _, err := tx.ExecContext(ctx, del, k.Unit, k.Period); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

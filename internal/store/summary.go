@@ -497,20 +497,30 @@ func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string)
 		return a.Day < b.Day
 	})
 	for _, k := range keys {
-		c := delta[k]
-		args := []any{k.Unit, k.Procedure, k.Day}
-		neg := false
-		for _, v := range c {
-			args = append(args, v)
-			neg = neg || v < 0
-		}
-		if _, err := tx.ExecContext(ctx, upsert, args...); err != nil {
+		if err := writeCounterRow(ctx, tx, upsert, del, []any{k.Unit, k.Procedure, k.Day}, delta[k][:]); err != nil {
 			return err
 		}
-		if neg {
-			if _, err := tx.ExecContext(ctx, del, k.Unit, k.Procedure, k.Day); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// writeCounterRow adds the changes c to the row of a counter table keyed
+// by key (counterQueries' upsert and del), and deletes the row if a
+// decrement may have left it at zero: the one way the summary's and the
+// level-4 counters are written.
+func writeCounterRow(ctx context.Context, tx *Tx, upsert, del string, key []any, c []int64) error {
+	args := append(make([]any, 0, len(key)+len(c)), key...)
+	neg := false
+	for _, v := range c {
+		args = append(args, v)
+		neg = neg || v < 0
+	}
+	if _, err := tx.ExecContext(ctx, upsert, args...); err != nil {
+		return err
+	}
+	if neg {
+		if _, err := tx.ExecContext(ctx, del, key...); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -575,27 +585,34 @@ func rebuildDailySQL() string {
 }
 
 // counterQueries answers the upsert adding to a counter table's row and
-// the delete of the row if it is zero, the table keyed by (unit_id,
-// procedure_id, period).
-func counterQueries(table, period string) (upsert, del string) {
-	ph := make([]string, len(sumCols))
-	set := make([]string, len(sumCols))
-	zero := make([]string, len(sumCols))
-	for i, c := range sumCols {
-		ph[i] = fmt.Sprintf("$%d", i+4)
+// the delete of the row if every counter is zero, the table keyed by the
+// columns keys (a row's key arguments, in this order) with the counters
+// cols: the summary's tables and the level-4 counters'.
+func counterQueries(table string, keys, cols []string) (upsert, del string) {
+	ph := make([]string, len(cols))
+	set := make([]string, len(cols))
+	zero := make([]string, len(cols))
+	for i, c := range cols {
+		ph[i] = fmt.Sprintf("$%d", len(keys)+i+1)
 		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
 		zero[i] = c + " = 0"
 	}
-	upsert = `INSERT INTO ` + table + ` (unit_id, procedure_id, ` + period + `, ` + strings.Join(sumCols, ", ") + `)
-		VALUES ($1, $2, $3, ` + strings.Join(ph, ", ") + `)
-		ON CONFLICT (unit_id, procedure_id, ` + period + `) DO UPDATE SET ` + strings.Join(set, ", ")
-	del = `DELETE FROM ` + table + ` WHERE unit_id = $1 AND procedure_id = $2 AND ` + period + ` = $3 AND ` + strings.Join(zero, " AND ")
+	keyPh := make([]string, len(keys))
+	keyEq := make([]string, len(keys))
+	for i, k := range keys {
+		keyPh[i] = fmt.Sprintf("$%d", i+1)
+		keyEq[i] = fmt.Sprintf("%s = $%d", k, i+1)
+	}
+	upsert = `INSERT INTO ` + table + ` (` + strings.Join(keys, ", ") + `, ` + strings.Join(cols, ", ") + `)
+		VALUES (` + strings.Join(keyPh, ", ") + `, ` + strings.Join(ph, ", ") + `)
+		ON CONFLICT (` + strings.Join(keys, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
+	del = `DELETE FROM ` + table + ` WHERE ` + strings.Join(keyEq, " AND ") + ` AND ` + strings.Join(zero, " AND ")
 	return upsert, del
 }
 
 func init() {
-	qUpsertDaily, qDeleteZeroDaily = counterQueries("stats_daily", "day")
-	qUpsertMonthly, qDeleteZeroMonthly = counterQueries("stats_subtree_monthly", "month")
+	qUpsertDaily, qDeleteZeroDaily = counterQueries("stats_daily", []string{"unit_id", "procedure_id", "day"}, sumCols)
+	qUpsertMonthly, qDeleteZeroMonthly = counterQueries("stats_subtree_monthly", []string{"unit_id", "procedure_id", "month"}, sumCols)
 	qRebuildDaily = rebuildDailySQL()
 	sums := make([]string, len(sumCols))
 	for i, c := range sumCols {
