@@ -148,14 +148,9 @@ func init() {
 	}
 	qL4RebuildDaily = `INSERT INTO stats_level4_daily (unit_id, day, ` + strings.Join(l4Cols, ", ") + `)
 		SELECT s.unit_id, s.day, ` + strings.Join(sums, ", ") + ` FROM stats_level4_dossiers s GROUP BY s.unit_id, s.day`
-	// The ancestors-or-self of a unit: the units whose path prefixes its
-	// own, as for stats_subtree_monthly (qRebuildMonthly).
 	qL4RebuildMonthly = `INSERT INTO stats_level4_subtree_monthly (unit_id, month, ` + strings.Join(l4Cols, ", ") + `)
 		SELECT anc.aid, s.day / 100, ` + strings.Join(sums, ", ") + `
-		FROM stats_level4_daily s
-		JOIN (SELECT u.id AS uid, a.id AS aid FROM units u JOIN units a
-				ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0') anc
-			ON anc.uid = s.unit_id
+		FROM stats_level4_daily s JOIN ` + sqlUnitAncestry + ` anc ON anc.uid = s.unit_id
 		GROUP BY anc.aid, s.day / 100`
 	// Prepared once with the write path's statements (SQLite re-parses
 	// unprepared ones at every call).
@@ -485,25 +480,6 @@ func (db *DB) refreshLevel4Subtrees(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// l4Prefix is how the prefix sum P_X of a subtree (the counters of the
-// days before X, yyyymmdd) is read: the unit's monthly rows of the months
-// before months, plus (or, with sub, less) its subtree's daily rows of the
-// days in [lo, hi), from the nearer end of X's month (summary.go's rule).
-type l4Prefix struct {
-	months, lo, hi int
-	sub, window    bool
-}
-
-func l4PrefixOf(x int) l4Prefix {
-	y, m, d := x/10000, x/100%100, x%100
-	month := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
-	if days := month.AddDate(0, 1, -1).Day(); days-d+1 < d-1 {
-		next := month.AddDate(0, 1, 0)
-		return l4Prefix{months: x/100 + 1, lo: x, hi: next.Year()*10000 + int(next.Month())*100 + 1, sub: true, window: true}
-	}
-	return l4Prefix{months: x / 100, lo: x / 100 * 100, hi: x, window: d > 1}
-}
-
 // level4Counters is Level4 read from the counters, for periods of whole
 // local days; ok is false for the others.
 func (db *DB) level4Counters(ctx context.Context, unit *org.Unit, from, to time.Time, own bool) (l stats.Level4, ok bool, err error) {
@@ -526,15 +502,15 @@ func (db *DB) level4Counters(ctx context.Context, unit *org.Unit, from, to time.
 		src = append(src, fmt.Sprintf(`SELECT 1 AS sg, %s FROM stats_level4_daily s WHERE s.unit_id = %s AND s.day >= %d AND s.day < %d`,
 			cols, arg(unit.ID), fd, td))
 	} else {
-		// P_to − P_from (l4Prefix): the unit's months in [pf.months,
+		// P_to − P_from (prefixOf): the unit's months in [pf.months,
 		// pt.months), and each edge's days, with their signs.
-		pf, pt := l4PrefixOf(fd), l4PrefixOf(td)
+		pf, pt := prefixOf(fd), prefixOf(td)
 		if pf.months < pt.months {
 			src = append(src, fmt.Sprintf(`SELECT 1 AS sg, %s FROM stats_level4_subtree_monthly s WHERE s.unit_id = %s AND s.month >= %d AND s.month < %d`,
 				cols, arg(unit.ID), pf.months, pt.months))
 		}
 		var lo, hi string // the subtree's paths, arguments once a window needs them
-		for i, x := range []l4Prefix{pf, pt} {
+		for i, x := range []dayPrefix{pf, pt} {
 			sign := 1
 			if x.sub {
 				sign = -1

@@ -191,17 +191,9 @@ func finishRealUse(byKey map[string]*stats.RealUse, byProcedure bool) []stats.Re
 // days before the first whole month and after the last one read the daily
 // rows, along stats_daily_receptions.
 func ownReceptionsSQL(fd, td int) string {
-	first := func(day int) bool { return day%100 == 1 }
-	nextMonth := func(day int) int {
-		y, m := day/10000, day/100%100+1
-		if m > 12 {
-			y, m = y+1, 1
-		}
-		return y*10000 + m*100 + 1
-	}
 	m1 := fd / 100 // the first whole month
-	if !first(fd) {
-		m1 = nextMonth(fd) / 100
+	if fd%100 != 1 {
+		m1 = nextMonthFirst(fd) / 100
 	}
 	m2 := td / 100 // past the last whole month
 	var windows []string

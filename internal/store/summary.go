@@ -526,6 +526,13 @@ func writeCounterRow(ctx context.Context, tx *Tx, upsert, del string, key []any,
 	return nil
 }
 
+// sqlUnitAncestry pairs each unit (uid) with each of its ancestors-or-self
+// (aid): the units whose path prefixes its own (the range of pathUpper),
+// as the upkeep reads them from the unit's path (pathIDs). The rebuilds
+// sum the daily rows into the subtrees' months by it.
+const sqlUnitAncestry = `(SELECT u.id AS uid, a.id AS aid FROM units u JOIN units a
+	ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0')`
+
 var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly, qRebuildMonthlyAll string
 
 // rebuildDailySQL counts stats_daily from stats_dossiers: contribute's
@@ -618,15 +625,10 @@ func init() {
 	for i, c := range sumCols {
 		sums[i] = "SUM(s." + c + ")"
 	}
-	// The ancestors-or-self of a unit are the units whose path prefixes
-	// its own (the range of pathUpper); the upkeep reads the same from the
-	// unit's path (pathIDs).
 	qRebuildMonthly = `INSERT INTO stats_subtree_monthly (unit_id, procedure_id, month, ` + strings.Join(sumCols, ", ") + `)
 		SELECT anc.aid, s.procedure_id, s.day / 100, ` + strings.Join(sums, ", ") + `
 		FROM stats_daily s
-		JOIN (SELECT u.id AS uid, a.id AS aid FROM units u JOIN units a
-				ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0') anc
-			ON anc.uid = s.unit_id
+		JOIN ` + sqlUnitAncestry + ` anc ON anc.uid = s.unit_id
 		GROUP BY anc.aid, s.procedure_id, s.day / 100`
 	// The rows of every procedure, summed from the procedures' rows (run
 	// after qRebuildMonthly).
@@ -911,6 +913,37 @@ func (db *DB) refreshSubtrees(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
+// dayPrefix is how a subtree's prefix sum P_X (the counters of the days
+// before X, yyyymmdd) is read, from the nearer end of X's month: the
+// unit's monthly rows of the months before months, plus (or, with sub,
+// less) its subtree's daily rows of the days in [lo, hi), if window.
+type dayPrefix struct {
+	months, lo, hi int
+	sub, window    bool
+}
+
+// prefixOf is P_X's reading (the design at the top of this file): the
+// months before X's plus its days before X early in a month, or the
+// months up to X's less its days from X on late in one. The summary's
+// reports and the level-4 counters read their prefixes so.
+func prefixOf(x int) dayPrefix {
+	d := x % 100
+	next := nextMonthFirst(x)
+	if days := time.Date(x/10000, time.Month(x/100%100)+1, 0, 0, 0, 0, 0, time.UTC).Day(); days-d+1 < d-1 {
+		return dayPrefix{months: x/100 + 1, lo: x, hi: next, sub: true, window: true}
+	}
+	return dayPrefix{months: x / 100, lo: x / 100 * 100, hi: x, window: d > 1}
+}
+
+// nextMonthFirst is the first of the month after day's (yyyymmdd).
+func nextMonthFirst(day int) int {
+	y, m := day/10000, day/100%100+1
+	if m > 12 {
+		y, m = y+1, 1
+	}
+	return y*10000 + m*100 + 1
+}
+
 // summaryQuery builds the sums of summaryRows for the period of days
 // [fd, to) with overdue judged before od. Every figure is a difference of
 // prefix sums P_X = the counters of the days before X (the design at the
@@ -935,33 +968,20 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 		filters = "(" + fField + " = '' OR p.field = " + fField + ") AND (" + fLevel + " = '' OR p.unit_level = " + fLevel +
 			") AND (" + fProc + " = '' OR p.code = " + fProc + ")"
 	}
-	// Each P_X from the nearer edge of X's month: the months before X's
-	// plus its days before X, or the months up to X's less its days from
-	// X on. A unit alone has no monthly rows: its days before X.
-	type prefix struct {
-		months     int  // the monthly rows of the months before this, added
-		lo, hi     int  // the daily rows of the days in [lo, hi),
-		sub        bool // subtracted, else added
-		hasWindows bool
-	}
-	mk := func(x int) prefix {
+	// Each P_X from the nearer edge of X's month (prefixOf). A unit alone
+	// has no monthly rows: its days before X.
+	mk := func(x int) dayPrefix {
 		if own {
-			return prefix{lo: 0, hi: x, hasWindows: true}
+			return dayPrefix{lo: 0, hi: x, window: true}
 		}
-		y, m, d := x/10000, x/100%100, x%100
-		month := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
-		if days := month.AddDate(0, 1, -1).Day(); days-d+1 < d-1 {
-			next := month.AddDate(0, 1, 0)
-			return prefix{months: x/100 + 1, lo: x, hi: next.Year()*10000 + int(next.Month())*100 + 1, sub: true, hasWindows: true}
-		}
-		return prefix{months: x / 100, lo: x / 100 * 100, hi: x, hasWindows: d > 1}
+		return prefixOf(x)
 	}
 	pf, pt, po := mk(fd), mk(td), mk(od)
 	// The rows are first summed by group, source (m) and whether they
 	// fall in each prefix (the flags b0–b2 of pf, pt, po), with plain
 	// sums; the prefixes are then taken over those few rows, so that the
 	// conditions are not evaluated for every counter of every row.
-	pfx := []prefix{pf, pt, po}
+	pfx := []dayPrefix{pf, pt, po}
 	flags := make([]string, len(pfx))
 	for i, p := range pfx {
 		c := "CASE"
@@ -970,7 +990,7 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 		}
 		flags[i] = c + " WHEN s.k >= " + arg(p.lo) + " AND s.k < " + arg(p.hi) + " THEN 1 ELSE 0 END AS b" + strconv.Itoa(i)
 	}
-	sum := func(col string, p prefix) string {
+	sum := func(col string, p dayPrefix) string {
 		b := "s.b" + strconv.Itoa(slices.Index(pfx, p))
 		if p.sub {
 			// The months up to X's, less the days from X on.
@@ -1011,9 +1031,9 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 		// nearer end of their month: none for edges on the first of a
 		// month (a calendar year).
 		var windows []string
-		seen := map[prefix]bool{}
-		for _, p := range []prefix{pf, pt, po} {
-			if seen[p] || !p.hasWindows {
+		seen := map[dayPrefix]bool{}
+		for _, p := range []dayPrefix{pf, pt, po} {
+			if seen[p] || !p.window {
 				continue
 			}
 			seen[p] = true
