@@ -465,7 +465,11 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request, s *staff) er
 
 // statsHead fills the headline and the table of the units below.
 func (h *Handler) statsHead(ctx context.Context, lang string, svc *stats.Service, sc statsScope, flt stats.Filter, by string, v *statsView) error {
-	rep, err := svc.Report(ctx, stats.Query{Unit: sc.Unit, From: sc.From, To: sc.To, Own: sc.Own, Filter: flt, By: "child"})
+	q := stats.Query{Unit: sc.Unit, From: sc.From, To: sc.To, Own: sc.Own, Filter: flt}
+	if !sc.Own {
+		q.By = "child" // the units below are shown for a subtree only
+	}
+	rep, err := svc.Report(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -479,8 +483,8 @@ func (h *Handler) statsHead(ctx context.Context, lang string, svc *stats.Service
 			v.Satisfaction = append(v.Satisfaction, shareLine{sh.Label, h.web.T(lang, "st.satisfaction.share", sh.Share, sh.Count)})
 		}
 	}
-	v.HasChildren = len(rep.Children) > 0
 	if !sc.Own {
+		v.HasChildren = len(rep.Children) > 0
 		sortReports(rep.Children, by, func(r stats.Report) string { return r.UnitName })
 		for _, c := range rep.Children {
 			csc := sc
