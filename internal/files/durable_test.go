@@ -123,6 +123,25 @@ func recv[T any](t *testing.T, what string, ch <-chan T) T {
 	}
 }
 
+// waitNextRound waits until n of who wait for the next sync round.
+func waitNextRound(t *testing.T, l *Local, n int, who string) {
+	t.Helper()
+	for deadline := time.Now().Add(stuck); ; time.Sleep(time.Millisecond) {
+		l.g.mu.Lock()
+		waiting := 0
+		if l.g.next != nil {
+			waiting = l.g.next.waiters
+		}
+		l.g.mu.Unlock()
+		if waiting == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d %s wait for the next round", waiting, n, who)
+		}
+	}
+}
+
 // release lets a held sync go on.
 func (f *recFS) release(t *testing.T) {
 	t.Helper()
@@ -259,20 +278,7 @@ func TestSyncGroups(t *testing.T) {
 		go func() { results <- request(i) }()
 	}
 	// All of them wait for the next round.
-	for deadline := time.Now().Add(stuck); ; time.Sleep(time.Millisecond) {
-		l.g.mu.Lock()
-		waiting := 0
-		if l.g.next != nil {
-			waiting = l.g.next.waiters
-		}
-		l.g.mu.Unlock()
-		if waiting == n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d callers wait for the next round", waiting, n)
-		}
-	}
+	waitNextRound(t, l, n, "callers")
 	f.release(t)                           // the first round ends…
 	recv(t, "the second round", f.entered) // …and the second begins, held
 	if err := recv(t, "the first caller", first); err != nil {
@@ -473,20 +479,7 @@ func TestSubmissionGroupRounds(t *testing.T) {
 	for i := 1; i <= n; i++ {
 		go func() { m, err := submitOne(t, l, f, i); results <- res{i, m, err} }()
 	}
-	for deadline := time.Now().Add(stuck); ; time.Sleep(time.Millisecond) {
-		l.g.mu.Lock()
-		waiting := 0
-		if l.g.next != nil {
-			waiting = l.g.next.waiters
-		}
-		l.g.mu.Unlock()
-		if waiting == n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d requests wait for the next round", waiting, n)
-		}
-	}
+	waitNextRound(t, l, n, "requests")
 	f.release(t)
 	recv(t, "the second round", f.entered)
 	f.release(t)

@@ -348,30 +348,7 @@ func diffLevel4(t *testing.T, table string, kept, rebuilt []store.Level4Row) {
 		u int64
 		p int
 	}
-	m := map[key]store.Level4Row{}
-	for _, r := range rebuilt {
-		m[key{r.Unit, r.Period}] = r
-	}
-	bad := 0
-	for _, r := range kept {
-		k := key{r.Unit, r.Period}
-		if w, ok := m[k]; !ok || w != r {
-			bad++
-			if bad <= 5 {
-				t.Errorf("%s: maintained %v, rebuilt %v", table, r, w)
-			}
-		}
-		delete(m, k)
-	}
-	for _, r := range m {
-		bad++
-		if bad <= 5 {
-			t.Errorf("%s: rebuilt only %v", table, r)
-		}
-	}
-	if bad > 0 {
-		t.Errorf("%s: %d rows of %d differ", table, bad, len(rebuilt))
-	}
+	diffRows(t, table, kept, rebuilt, func(r store.Level4Row) key { return key{r.Unit, r.Period} })
 	if len(rebuilt) == 0 {
 		t.Errorf("%s: no rows rebuilt", table)
 	}

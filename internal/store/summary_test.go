@@ -408,13 +408,20 @@ func diffSummaries(t *testing.T, table string, kept, rebuilt []store.SummaryRow)
 		u, p int64
 		d    int
 	}
-	m := map[key]store.SummaryRow{}
+	diffRows(t, table, kept, rebuilt, func(r store.SummaryRow) key { return key{r.Unit, r.Procedure, r.Day} })
+}
+
+// diffRows reports the rows that differ between the maintained and the
+// rebuilt rows of a counter table, matched by key.
+func diffRows[R, K comparable](t *testing.T, table string, kept, rebuilt []R, key func(R) K) {
+	t.Helper()
+	m := map[K]R{}
 	for _, r := range rebuilt {
-		m[key{r.Unit, r.Procedure, r.Day}] = r
+		m[key(r)] = r
 	}
 	bad := 0
 	for _, r := range kept {
-		k := key{r.Unit, r.Procedure, r.Day}
+		k := key(r)
 		if w, ok := m[k]; !ok || w != r {
 			bad++
 			if bad <= 5 {
