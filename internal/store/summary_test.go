@@ -543,28 +543,46 @@ func checkSummaryAnswers(t *testing.T, f *fixture) {
 		}
 	}
 	now := day(12, 20)
-	for _, u := range []*org.Unit{f.city, f.district, f.cx} {
-		for _, own := range []bool{false, true} {
-			months, err := f.db.StatsMonths(ctx, u, day(1, 1), 12, own, stats.Filter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			seen := 0
-			for i, got := range months {
-				from := day(1, 1).AddDate(0, i, 0)
-				want, err := f.db.StatsFiltered(ctx, u, from, from.AddDate(0, 1, 0), now, own, stats.Filter{})
+	// The months of one procedure too (a dashboard narrowed to it), read
+	// from the procedures' rows rather than those of all procedures; and
+	// that month's report against the scan.
+	procs, err := f.db.StatsRows(ctx, f.city, day(1, 1), day(12, 1), now, false, stats.Filter{}, "procedure")
+	if err != nil || len(procs) == 0 {
+		t.Fatalf("no procedure with figures (%v)", err)
+	}
+	for _, flt := range []stats.Filter{{}, {Procedure: procs[0].Procedure}} {
+		for _, u := range []*org.Unit{f.city, f.district, f.cx} {
+			for _, own := range []bool{false, true} {
+				months, err := f.db.StatsMonths(ctx, u, day(1, 1), 12, own, flt)
 				if err != nil {
 					t.Fatal(err)
 				}
-				want.Received.CarriedOver, want.InProgress, want.FurtherSupplementRequests = 0, stats.InProgress{}, 0
-				want.Finish()
-				seen += want.Received.Total + want.Finished.Total
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("month %s of %s own=%v:\nmonths %+v\nreport %+v", from.Format("01/2006"), u.Code, own, got, want)
+				seen := 0
+				for i, got := range months {
+					from := day(1, 1).AddDate(0, i, 0)
+					want, err := f.db.StatsFiltered(ctx, u, from, from.AddDate(0, 1, 0), now, own, flt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if flt != (stats.Filter{}) {
+						scan, err := f.db.ScanStats(ctx, u, from, from.AddDate(0, 1, 0), now, own, flt)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !reflect.DeepEqual(want, scan) {
+							t.Errorf("month %s of %s own=%v, procedure %s:\nsummary %+v\nscan    %+v", from.Format("01/2006"), u.Code, own, flt.Procedure, want, scan)
+						}
+					}
+					want.Received.CarriedOver, want.InProgress, want.FurtherSupplementRequests = 0, stats.InProgress{}, 0
+					want.Finish()
+					seen += want.Received.Total + want.Finished.Total
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("month %s of %s own=%v:\nmonths %+v\nreport %+v", from.Format("01/2006"), u.Code, own, got, want)
+					}
 				}
-			}
-			if seen == 0 && (!own || u == f.cx) {
-				t.Errorf("%s own=%v: no month with figures", u.Code, own)
+				if seen == 0 && (flt == (stats.Filter{}) && (!own || u == f.cx) || u == f.city && !own) {
+					t.Errorf("%s own=%v: no month with figures", u.Code, own)
+				}
 			}
 		}
 	}
