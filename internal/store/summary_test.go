@@ -75,6 +75,33 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 		if city != all || city0 != all {
 			t.Errorf("the city's subtree months sum to %v (all procedures: %v), the daily rows to %v", city, city0, all)
 		}
+		// The subtrees' days: the city's hold every daily row's counters,
+		// and each is the sum of its day's daily rows.
+		keptDays, err := f.db.SubtreeDayRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cityDays := map[int][len(store.SummaryRow{}.Counters)]int64{}
+		for _, r := range kept {
+			d := cityDays[r.Day]
+			for i, v := range r.Counters {
+				d[i] += v
+			}
+			cityDays[r.Day] = d
+		}
+		var seenDays int
+		for _, r := range keptDays {
+			if r.Unit != f.city.ID {
+				continue
+			}
+			seenDays++
+			if r.Counters != cityDays[r.Day] {
+				t.Errorf("the city's subtree day %d holds %v, its daily rows sum to %v", r.Day, r.Counters, cityDays[r.Day])
+			}
+		}
+		if seenDays != len(cityDays) || seenDays == 0 {
+			t.Errorf("the city's subtree has %d days, its daily rows %d", seenDays, len(cityDays))
+		}
 		for k, m := range byMonth {
 			if m != ([len(store.SummaryRow{}.Counters)]int64{}) {
 				t.Errorf("unit %d, month %d: the row of all procedures is off the procedures' sum by %v", k[0], k[1], m)
@@ -109,6 +136,11 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		diffSummaries(t, "subtree monthly", keptSub, rebuiltSub)
+		rebuiltDays, err := f.db.SubtreeDayRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree daily", keptDays, rebuiltDays)
 	})
 }
 
@@ -124,6 +156,10 @@ func TestSummaryFollowsMovedUnits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		beforeDays, err := f.db.SubtreeDayRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		moved := *f.cy
 		moved.ParentCode = f.city.Code
 		if err := f.db.UpsertUnits(ctx, []org.Unit{moved}); err != nil {
@@ -136,6 +172,13 @@ func TestSummaryFollowsMovedUnits(t *testing.T) {
 		if reflect.DeepEqual(before, kept) {
 			t.Fatal("moving a unit with counters changed no subtree row")
 		}
+		keptDays, err := f.db.SubtreeDayRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reflect.DeepEqual(beforeDays, keptDays) {
+			t.Fatal("moving a unit with counters changed no subtree day")
+		}
 		if _, err := f.db.RebuildSummary(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -144,6 +187,11 @@ func TestSummaryFollowsMovedUnits(t *testing.T) {
 			t.Fatal(err)
 		}
 		diffSummaries(t, "subtree monthly", kept, rebuilt)
+		rebuiltDays, err := f.db.SubtreeDayRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "subtree daily", keptDays, rebuiltDays)
 		// Saving the units again without a move leaves the rows as they are.
 		if err := f.db.UpsertUnits(ctx, []org.Unit{moved}); err != nil {
 			t.Fatal(err)
