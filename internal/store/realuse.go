@@ -188,8 +188,8 @@ func finishRealUse(byKey map[string]*stats.RealUse, byProcedure bool) []stats.Re
 // period read the subtrees' rows of all procedures (procedure 0): a unit's
 // own figure is its subtree's less those of the units right below it, a
 // few rows a unit and month instead of a row per procedure and day. The
-// days before the first whole month and after the last one read the daily
-// rows, along stats_daily_receptions.
+// days before the first whole month and after the last one read the
+// subtrees' days of all procedures in the same way: a row a unit and day.
 func ownReceptionsSQL(fd, td int) string {
 	m1 := fd / 100 // the first whole month
 	if fd%100 != 1 {
@@ -218,10 +218,14 @@ func ownReceptionsSQL(fd, td int) string {
 			FROM stats_subtree_monthly s JOIN units u ON u.id = s.unit_id
 			WHERE s.procedure_id = 0 AND u.path > $1 AND u.path < $2 AND s.month >= %d AND s.month < %d`, m1, m2)}
 	if len(windows) > 0 {
+		// The days, the same way from the subtrees' days.
+		w := strings.Join(windows, " OR ")
 		src = append(src, `SELECT s.unit_id, s.recv_l3, s.recv_l3_online
-			FROM stats_daily s JOIN units u ON u.id = s.unit_id
-			WHERE u.path >= $1 AND u.path < $2 AND (s.recv_online > 0 OR s.recv_l3 > 0)
-				AND (`+strings.Join(windows, " OR ")+`)`)
+			FROM stats_subtree_daily s JOIN units u ON u.id = s.unit_id
+			WHERE s.procedure_id = 0 AND u.path >= $1 AND u.path < $2 AND (`+w+`)`,
+			`SELECT u.parent_id, -s.recv_l3, -s.recv_l3_online
+			FROM stats_subtree_daily s JOIN units u ON u.id = s.unit_id
+			WHERE s.procedure_id = 0 AND u.path > $1 AND u.path < $2 AND (`+w+`)`)
 	}
 	return `
 		SELECT ru.code, ru.name, x.l3, x.l3o

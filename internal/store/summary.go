@@ -83,14 +83,12 @@ package store
 // (a figure over [from, to) is P_to − P_from), so the city's year reads
 // its own rows, procedures × months, and at most half a month of days at
 // each edge (none for a calendar year: the edges are months' firsts). The
-// edges' days come from stats_subtree_daily, keyed by (unit_id, day) for
-// every ancestor-or-self and every procedure together, when the figures
-// are not by procedure nor filtered by one (the headline, the units
-// below): a row a day. By procedure, they come from the daily rows of the
-// subtree's units, summed by day and procedure along the covering index
-// stats_daily_by_day: a row a unit, procedure and day, which grows with
-// the dossiers (10,075 rows for the city's first five days of a month at
-// a million). A unit alone (own) sums its own daily rows, as before.
+// edges' days come from stats_subtree_daily, stats_subtree_monthly by day
+// (keyed by unit_id, day, procedure_id, its procedure 0 the rows of every
+// procedure, kept by the same upkeep): a row a day and procedure, or a day
+// for the figures not by procedure, where the daily rows of the subtree's
+// units grow with the dossiers (10,075 rows for the city's first five days
+// of a month at a million). A unit alone (own) sums its own daily rows.
 //
 // The monthly rows and the subtrees' days depend on the tree: UpsertUnits
 // recomputes them from the daily rows when it moves a unit to another
@@ -444,31 +442,23 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
 			}
 		}
 		for _, a := range ids {
-			// The subtrees' days, of every procedure together.
-			add(subDaily, sumKey{a, 0, k.Day})
 			for _, proc := range []int64{k.Procedure, 0} {
 				add(monthly, sumKey{a, proc, k.Day / 100})
+				add(subDaily, sumKey{a, proc, k.Day})
 			}
 		}
 	}
 	// Daily rows first, then monthly, then the subtrees' days, each in key
 	// order: every transaction locks rows in one order, so concurrent
 	// upkeeps cannot deadlock.
-	if err := writeDelta(ctx, tx, delta, qUpsertDaily, qDeleteZeroDaily, sumKey.args); err != nil {
+	if err := writeDelta(ctx, tx, delta, qUpsertDaily, qDeleteZeroDaily); err != nil {
 		return err
 	}
-	if err := writeDelta(ctx, tx, monthly, qUpsertMonthly, qDeleteZeroMonthly, sumKey.args); err != nil {
+	if err := writeDelta(ctx, tx, monthly, qUpsertMonthly, qDeleteZeroMonthly); err != nil {
 		return err
 	}
-	return writeDelta(ctx, tx, subDaily, qUpsertSubDaily, qDeleteZeroSubDaily, sumKey.unitDay)
+	return writeDelta(ctx, tx, subDaily, qUpsertSubDaily, qDeleteZeroSubDaily)
 }
-
-// args is the key of a row of stats_daily or stats_subtree_monthly.
-func (k sumKey) args() []any { return []any{k.Unit, k.Procedure, k.Day} }
-
-// unitDay is the key of a row of stats_subtree_daily (no procedure: its
-// rows are of every procedure).
-func (k sumKey) unitDay() []any { return []any{k.Unit, k.Day} }
 
 // unitAncestors answers the ids of the unit and the units above it, read
 // from its materialised path ("/1/5/17/") in the transaction, so that a
@@ -501,7 +491,7 @@ const qUnitPath = `SELECT path FROM units WHERE id = $1`
 
 // writeDelta applies the non-zero changes of delta with upsert, in key
 // order, deleting with del the rows a decrement may have left at zero.
-func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string, key func(sumKey) []any) error {
+func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string) error {
 	keys := make([]sumKey, 0, len(delta))
 	for k, c := range delta {
 		if *c != (sumCounters{}) {
@@ -519,7 +509,7 @@ func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string,
 		return a.Day < b.Day
 	})
 	for _, k := range keys {
-		if err := writeCounterRow(ctx, tx, upsert, del, key(k), delta[k][:]); err != nil {
+		if err := writeCounterRow(ctx, tx, upsert, del, []any{k.Unit, k.Procedure, k.Day}, delta[k][:]); err != nil {
 			return err
 		}
 	}
@@ -555,7 +545,7 @@ func writeCounterRow(ctx context.Context, tx *Tx, upsert, del string, key []any,
 const sqlUnitAncestry = `(SELECT u.id AS uid, a.id AS aid FROM units u JOIN units a
 	ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0')`
 
-var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qUpsertSubDaily, qDeleteZeroSubDaily, qRebuildSubDaily, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly, qRebuildMonthlyAll string
+var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qUpsertSubDaily, qDeleteZeroSubDaily, qRebuildSubDaily, qRebuildSubDailyAll, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly, qRebuildMonthlyAll string
 
 // rebuildDailySQL counts stats_daily from stats_dossiers: contribute's
 // rules as one SELECT a kind of key (unit, day), its counters given as
@@ -642,7 +632,7 @@ func counterQueries(table string, keys, cols []string) (upsert, del string) {
 func init() {
 	qUpsertDaily, qDeleteZeroDaily = counterQueries("stats_daily", []string{"unit_id", "procedure_id", "day"}, sumCols)
 	qUpsertMonthly, qDeleteZeroMonthly = counterQueries("stats_subtree_monthly", []string{"unit_id", "procedure_id", "month"}, sumCols)
-	qUpsertSubDaily, qDeleteZeroSubDaily = counterQueries("stats_subtree_daily", []string{"unit_id", "day"}, sumCols)
+	qUpsertSubDaily, qDeleteZeroSubDaily = counterQueries("stats_subtree_daily", []string{"unit_id", "procedure_id", "day"}, sumCols)
 	qRebuildDaily = rebuildDailySQL()
 	sums := make([]string, len(sumCols))
 	for i, c := range sumCols {
@@ -653,11 +643,15 @@ func init() {
 		FROM stats_daily s
 		JOIN ` + sqlUnitAncestry + ` anc ON anc.uid = s.unit_id
 		GROUP BY anc.aid, s.procedure_id, s.day / 100`
-	qRebuildSubDaily = `INSERT INTO stats_subtree_daily (unit_id, day, ` + strings.Join(sumCols, ", ") + `)
-		SELECT anc.aid, s.day, ` + strings.Join(sums, ", ") + `
+	qRebuildSubDaily = `INSERT INTO stats_subtree_daily (unit_id, procedure_id, day, ` + strings.Join(sumCols, ", ") + `)
+		SELECT anc.aid, s.procedure_id, s.day, ` + strings.Join(sums, ", ") + `
 		FROM stats_daily s
 		JOIN ` + sqlUnitAncestry + ` anc ON anc.uid = s.unit_id
-		GROUP BY anc.aid, s.day`
+		GROUP BY anc.aid, s.procedure_id, s.day`
+	qRebuildSubDailyAll = `INSERT INTO stats_subtree_daily (unit_id, procedure_id, day, ` + strings.Join(sumCols, ", ") + `)
+		SELECT s.unit_id, 0, s.day, ` + strings.Join(sums, ", ") + `
+		FROM stats_subtree_daily s WHERE s.procedure_id <> 0
+		GROUP BY s.unit_id, s.day`
 	// The rows of every procedure, summed from the procedures' rows (run
 	// after qRebuildMonthly).
 	qRebuildMonthlyAll = `INSERT INTO stats_subtree_monthly (unit_id, procedure_id, month, ` + strings.Join(sumCols, ", ") + `)
@@ -742,7 +736,7 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 		if _, err := tx.ExecContext(ctx, qRebuildDaily); err != nil {
 			return fmt.Errorf("counting the days: %w", err)
 		}
-		for _, q := range []string{qRebuildMonthly, qRebuildMonthlyAll, qRebuildSubDaily} {
+		for _, q := range []string{qRebuildMonthly, qRebuildMonthlyAll, qRebuildSubDaily, qRebuildSubDailyAll} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("summing the months and days of the subtrees: %w", err)
 			}
@@ -920,9 +914,9 @@ func (db *DB) SubtreeRows(ctx context.Context) ([]SummaryRow, error) {
 }
 
 // SubtreeDayRows reads stats_subtree_daily in key order (for checks and
-// tests); a row's Procedure is 0, all procedures.
+// tests).
 func (db *DB) SubtreeDayRows(ctx context.Context) ([]SummaryRow, error) {
-	return db.counterRows(ctx, `SELECT unit_id, 0, day, `+strings.Join(sumCols, ", ")+` FROM stats_subtree_daily ORDER BY unit_id, day`)
+	return db.counterRows(ctx, `SELECT unit_id, procedure_id, day, `+strings.Join(sumCols, ", ")+` FROM stats_subtree_daily ORDER BY unit_id, procedure_id, day`)
 }
 
 // refreshSubtrees recomputes stats_subtree_monthly and stats_subtree_daily
@@ -942,7 +936,7 @@ func (db *DB) refreshSubtrees(ctx context.Context, tx *Tx) error {
 			return fmt.Errorf("emptying the subtrees' summary: %w", err)
 		}
 	}
-	for _, q := range []string{qRebuildMonthly, qRebuildMonthlyAll, qRebuildSubDaily} {
+	for _, q := range []string{qRebuildMonthly, qRebuildMonthlyAll, qRebuildSubDaily, qRebuildSubDailyAll} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("summing the months and days of the subtrees: %w", err)
 		}
@@ -985,12 +979,12 @@ func nextMonthFirst(day int) int {
 // [fd, to) with overdue judged before od. Every figure is a difference of
 // prefix sums P_X = the counters of the days before X (the design at the
 // top of this file). For a subtree, P_X is the unit's monthly subtree rows
-// of the months before X's plus the daily rows of the units below it from
-// the first of X's month; for a unit alone (own), its daily rows before X.
-// With byChild, the rows are grouped by the units right below unit (group
-// is then the child's id as text), each counting its subtree: the
-// children's monthly rows, and the daily rows of each child's subtree.
-func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string, byChild bool, childOf func(path string) string) (string, []any) {
+// of the months before X's plus (or less) its subtree's days between X and
+// the nearer end of X's month; for a unit alone (own), its daily rows
+// before X. With byChild, the rows are grouped by the units right below
+// unit (group is then the child's id as text), each counting its subtree:
+// the children's monthly and daily subtree rows.
+func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, group string, byChild bool) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -1048,26 +1042,24 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 			FROM stats_daily s JOIN procedures p ON p.id = s.procedure_id
 			WHERE s.unit_id = `+uid+` AND s.day < `+arg(max(td, od))+` AND `+filters)
 	} else {
-		monthly, days, dayGroup := `s.unit_id = `+uid, "", group
+		units := `s.unit_id = ` + uid
 		if byChild {
-			// Each daily row of the subtree below the unit is the child's
-			// whose id follows the unit's path in its unit's path.
-			monthly = `s.unit_id IN (SELECT c.id FROM units c WHERE c.parent_id = ` + uid + `)`
-			group, dayGroup = "CAST(s.unit_id AS TEXT)", childOf("u.path")
+			// The children's rows, each counting its subtree.
+			units = `s.unit_id IN (SELECT c.id FROM units c WHERE c.parent_id = ` + uid + `)`
+			group = "CAST(s.unit_id AS TEXT)"
 		}
 		// Without a filter or a group by procedure, the rows of every
-		// procedure (0): a row a month instead of one per procedure, and
-		// the edges' days from the subtrees' days, a row a day.
-		allProcs := flt == (stats.Filter{}) && (group == "''" || byChild)
+		// procedure (0): a row a month (a day) instead of one per
+		// procedure.
 		procs, where := ` JOIN procedures p ON p.id = s.procedure_id`, filters
-		if allProcs {
+		if flt == (stats.Filter{}) && (group == "''" || byChild) {
 			procs, where = "", "s.procedure_id = 0"
 		}
 		src = append(src, `SELECT 1 AS m, s.month AS k, `+cols+`, `+group+` AS grp
 			FROM stats_subtree_monthly s`+procs+`
-			WHERE `+monthly+` AND s.month < `+arg(max(pf.months, pt.months, po.months))+` AND `+where)
-		// The daily rows of the edges' months between the edges and the
-		// nearer end of their month: none for edges on the first of a
+			WHERE `+units+` AND s.month < `+arg(max(pf.months, pt.months, po.months))+` AND `+where)
+		// The subtrees' days of the edges' months between the edges and
+		// the nearer end of their month: none for edges on the first of a
 		// month (a calendar year).
 		var windows []string
 		seen := map[dayPrefix]bool{}
@@ -1078,29 +1070,10 @@ func summaryQuery(unit *org.Unit, own bool, fd, td, od int, flt stats.Filter, gr
 			seen[p] = true
 			windows = append(windows, "(s.day >= "+arg(p.lo)+" AND s.day < "+arg(p.hi)+")")
 		}
-		if len(windows) > 0 && allProcs {
+		if len(windows) > 0 {
 			src = append(src, `SELECT 0 AS m, s.day AS k, `+cols+`, `+group+` AS grp
-				FROM stats_subtree_daily s
-				WHERE `+monthly+` AND (`+strings.Join(windows, " OR ")+`)`)
-		} else if len(windows) > 0 {
-			if byChild {
-				days = ` AND u.path > ` + arg(unit.Path) // the unit's own rows are no child's
-			}
-			// Summed by day and procedure (and child) first: the group is
-			// a function of those, and the index stats_daily_by_day gives
-			// the rows in that order, so that the sums below read a row a
-			// procedure and day, not one a unit too.
-			grpBy := "s.day, s.procedure_id"
-			if byChild {
-				grpBy += ", " + dayGroup
-			}
-			src = append(src, `SELECT 0 AS m, s.day AS k, `+strings.Join(colSums, ", ")+`, MIN(`+dayGroup+`) AS grp
-				FROM stats_daily s
-				JOIN units u ON u.id = s.unit_id`+days+`
-				JOIN procedures p ON p.id = s.procedure_id
-				WHERE u.path >= `+arg(unit.Path)+` AND u.path < `+arg(pathUpper(unit.Path))+`
-					AND (`+strings.Join(windows, " OR ")+`) AND `+filters+`
-				GROUP BY `+grpBy)
+				FROM stats_subtree_daily s`+procs+`
+				WHERE `+units+` AND (`+strings.Join(windows, " OR ")+`) AND `+where)
 		}
 	}
 	return `
@@ -1154,7 +1127,7 @@ func (db *DB) summaryRows(ctx context.Context, unit *org.Unit, from, to, now tim
 		group = "''"
 	}
 	childOf := func(path string) string { return db.childIDSQL(path, len(unit.Path)) }
-	q, args := summaryQuery(unit, own, fd, td, od, flt, group, byChild, childOf)
+	q, args := summaryQuery(unit, own, fd, td, od, flt, group, byChild)
 	rows, err := db.reportQuery(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("summing the summary of %s: %w", unit.Code, err)

@@ -75,8 +75,9 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 		if city != all || city0 != all {
 			t.Errorf("the city's subtree months sum to %v (all procedures: %v), the daily rows to %v", city, city0, all)
 		}
-		// The subtrees' days: the city's hold every daily row's counters,
-		// and each is the sum of its day's daily rows.
+		// The subtrees' days: the city's rows of all procedures hold every
+		// daily row's counters of their day, and each unit's row of all
+		// procedures of a day is its procedures' sum.
 		keptDays, err := f.db.SubtreeDayRows(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -89,18 +90,33 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 			}
 			cityDays[r.Day] = d
 		}
-		var seenDays int
+		seenDays := 0
+		byDay := map[[2]int64][len(store.SummaryRow{}.Counters)]int64{}
 		for _, r := range keptDays {
-			if r.Unit != f.city.ID {
-				continue
+			k := [2]int64{r.Unit, int64(r.Day)}
+			m := byDay[k]
+			for i, v := range r.Counters {
+				if r.Procedure != 0 {
+					m[i] += v
+				} else {
+					m[i] -= v
+				}
 			}
-			seenDays++
-			if r.Counters != cityDays[r.Day] {
-				t.Errorf("the city's subtree day %d holds %v, its daily rows sum to %v", r.Day, r.Counters, cityDays[r.Day])
+			byDay[k] = m
+			if r.Unit == f.city.ID && r.Procedure == 0 {
+				seenDays++
+				if r.Counters != cityDays[r.Day] {
+					t.Errorf("the city's subtree day %d holds %v, its daily rows sum to %v", r.Day, r.Counters, cityDays[r.Day])
+				}
 			}
 		}
 		if seenDays != len(cityDays) || seenDays == 0 {
 			t.Errorf("the city's subtree has %d days, its daily rows %d", seenDays, len(cityDays))
+		}
+		for k, m := range byDay {
+			if m != ([len(store.SummaryRow{}.Counters)]int64{}) {
+				t.Errorf("unit %d, day %d: the row of all procedures is off the procedures' sum by %v", k[0], k[1], m)
+			}
 		}
 		for k, m := range byMonth {
 			if m != ([len(store.SummaryRow{}.Counters)]int64{}) {
