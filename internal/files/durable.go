@@ -117,7 +117,11 @@ func (l *Local) run(r *round, files []string, dirs map[string]bool) {
 	}
 }
 
-// syncOnce is one round's sync.
+// syncOnce is one round's sync. syncfs comes first although it also
+// writes back what others wrote on the file system: measured under the
+// bench's submissions (issue 14), a round of it took 4–20 ms where the
+// fsyncs of a round's 50–75 files and directories took 22–56 ms, and
+// submissions were faster with it in 10 of 12 paired runs.
 func (l *Local) syncOnce(files []string, dirs map[string]bool) error {
 	fsys, g := l.fsys(), &l.g
 	if !g.noSyncFS {

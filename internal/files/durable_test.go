@@ -2,6 +2,7 @@ package files
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,8 +21,9 @@ import (
 type op struct{ kind, path string }
 
 // recFS is the OS file system, recording the calls durability depends on
-// in their order; it can hide syncfs (the fallback), fail syncs, and hold
-// each syncfs until the test lets it go.
+// in their order (a sync both when it begins and when it has ended); it can
+// hide syncfs (the fallback), fail syncs, and hold each syncfs until the
+// test lets it go.
 type recFS struct {
 	OS
 	noSyncFS bool
@@ -29,6 +31,8 @@ type recFS struct {
 	mu   sync.Mutex
 	ops  []op
 	fail []error // the next syncs' errors, one each (syncfs or fsync)
+	// failOn fails the next fsync of a path, once.
+	failOn map[string]error
 
 	entered chan string   // if set, a sync tells it has begun…
 	hold    chan struct{} // …and waits for this
@@ -71,6 +75,7 @@ func (f *recFS) CreateTemp(dir, pattern string) (*os.File, error) {
 }
 
 func (f *recFS) Rename(oldpath, newpath string) error {
+	f.rec("rename-from", oldpath)
 	f.rec("rename", newpath)
 	if f.beforeRename != nil {
 		f.beforeRename(oldpath, newpath)
@@ -86,12 +91,31 @@ func (f *recFS) Mkdir(name string, perm fs.FileMode) error {
 	return err
 }
 
+func (f *recFS) Remove(name string) error {
+	err := f.OS.Remove(name)
+	if err == nil {
+		f.rec("remove", name)
+	}
+	return err
+}
+
 func (f *recFS) Fsync(name string) error {
 	f.rec("fsync", name)
+	f.mu.Lock()
+	err, ok := f.failOn[name]
+	delete(f.failOn, name)
+	f.mu.Unlock()
+	if ok {
+		return err
+	}
 	if err := f.takeFail(); err != nil {
 		return err
 	}
-	return f.OS.Fsync(name)
+	err = f.OS.Fsync(name)
+	if err == nil {
+		f.rec("fsynced", name) // ended: what the round waits for
+	}
+	return err
 }
 
 func (f *recFS) SyncFS(root *os.File) error {
@@ -230,7 +254,9 @@ func TestReadMultipartSyncsOnce(t *testing.T) {
 				want := []string{m.Uploads[0].Staged.Temp, m.Uploads[1].Staged.Temp, l.tmpDir()}
 				var got []string
 				for _, o := range synced {
-					got = append(got, o.path)
+					if o.kind == "fsync" {
+						got = append(got, o.path)
+					}
 				}
 				slices.Sort(want)
 				slices.Sort(got)
@@ -573,5 +599,171 @@ func TestSyncSkipsDiscarded(t *testing.T) {
 	}
 	if !slices.Contains(f.seen(), op{"fsync", s.Temp}) {
 		t.Errorf("the round did not try the discarded file: %v", f.seen())
+	}
+}
+
+// mustSync lists, from the calls in ops before index call (where the test
+// called Sync), what a power cut must find on the disk once Sync returns,
+// each with the index of its last change: every staged file still in tmp
+// (its content) and every directory whose entries a rename, in or out, or
+// a mkdir changed. A staged file moved or removed since needs nothing: it
+// was synced before anything referred to it, and a leftover copy in tmp is
+// harmless (Sweep removes it).
+func mustSync(ops []op, call int, tmp string) map[string]int {
+	need := map[string]int{}
+	for j, o := range ops[:call] {
+		switch o.kind {
+		case "rename":
+			need[filepath.Dir(o.path)] = j
+			if filepath.Dir(o.path) == tmp {
+				need[o.path] = j
+			}
+		case "rename-from", "remove":
+			delete(need, o.path)
+			if o.kind == "rename-from" {
+				need[filepath.Dir(o.path)] = j
+			}
+		case "mkdir":
+			need[filepath.Dir(o.path)] = j
+		}
+	}
+	return need
+}
+
+// syncedBetween reports whether a sync of path (or of the whole file
+// system) began after index from and ended before index to.
+func syncedBetween(ops []op, path string, from, to int) bool {
+	for k := from + 1; k < to; k++ {
+		switch ops[k] {
+		case op{"fsync", path}:
+			if slices.Contains(ops[k+1:to], op{"fsynced", path}) {
+				return true
+			}
+		case op{"syncfs", ops[k].path}:
+			if slices.Contains(ops[k+1:to], op{"synced", ops[k].path}) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// syncChecked calls Sync between two marks in f's log and checks that
+// everything mustSync names was synced after its change and before Sync
+// returned; it returns the names, for the test to check that it asked
+// for what it meant to.
+func syncChecked(t *testing.T, l *Local, f *recFS, id string) []string {
+	t.Helper()
+	f.rec("call", id)
+	if err := l.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.rec("returned", id)
+	ops := f.seen()
+	call, ret := slices.Index(ops, op{"call", id}), slices.Index(ops, op{"returned", id})
+	var names []string
+	for p, j := range mustSync(ops, call, l.tmpDir()) {
+		names = append(names, p)
+		if !syncedBetween(ops, p, j, ret) {
+			t.Errorf("round %s: %s, changed at call %d, was not synced before Sync returned: %v", id, p, j, ops)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// sameShard returns two contents whose keys share their directory and a
+// third whose key does not.
+func sameShard() (a, b, c string) {
+	shard := func(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s)))[:2] }
+	seen := map[string]string{} // a key's directory → a content in it
+	for i := 0; c == ""; i++ {
+		s := fmt.Sprintf("scan %d", i)
+		switch prev, ok := seen[shard(s)]; {
+		case b == "" && ok:
+			a, b = prev, s
+		case b != "" && shard(s) != shard(a):
+			c = s
+		}
+		seen[shard(s)] = s
+	}
+	return a, b, c
+}
+
+// TestEveryChangeSynced is the power-cut rule, checked call by call in
+// both modes: when Sync returns, every file staged before it and every
+// directory an earlier rename or mkdir changed (tmp for the staged files
+// and for the moves out of it; each key's directory for the moves into
+// it; the store's own for a new key directory) was synced by a round that
+// began after the change. Round 1 stages; round 2 follows only keeps: two
+// into one new directory, one into another, and one of content already
+// stored (its staged copy removed).
+func TestEveryChangeSynced(t *testing.T) {
+	ctx := context.Background()
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			l, f := newRec(t, mode.noSyncFS)
+			a, b, c := sameShard()
+			var staged []Staged
+			for _, s := range []string{a, b, c, a, "refused"} {
+				st, err := l.Stage(ctx, strings.NewReader(s))
+				if err != nil {
+					t.Fatal(err)
+				}
+				staged = append(staged, st)
+			}
+			if err := l.Discard(staged[4]); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{l.tmpDir(), staged[0].Temp, staged[1].Temp, staged[2].Temp, staged[3].Temp}
+			slices.Sort(want)
+			if got := syncChecked(t, l, f, "1"); !slices.Equal(got, want) {
+				t.Errorf("round 1 had to sync %v, want %v", got, want)
+			}
+
+			for _, st := range staged[:4] {
+				if err := l.Keep(ctx, st); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want = []string{l.Dir, l.tmpDir(), filepath.Dir(l.path(staged[0].Key)), filepath.Dir(l.path(staged[2].Key))}
+			slices.Sort(want)
+			if got := syncChecked(t, l, f, "2"); !slices.Equal(got, want) {
+				t.Errorf("round 2 had to sync %v, want %v", got, want)
+			}
+			if n := count(f.seen(), "mkdir"); n != 2 {
+				t.Errorf("%d directories made, want 2", n)
+			}
+		})
+	}
+}
+
+// TestDirSyncFails: file by file, a directory whose fsync fails (a move
+// into it may be lost) fails the round and the next one; the one after
+// succeeds.
+func TestDirSyncFails(t *testing.T) {
+	ctx := context.Background()
+	disk := errors.New("directory lost")
+	l, f := newRec(t, true)
+	st, err := l.Stage(ctx, strings.NewReader("scan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Keep(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(l.path(st.Key))
+	f.failOn = map[string]error{dir: disk}
+	for i, want := range []bool{true, true, false} {
+		err := l.Sync(ctx)
+		if got := errors.Is(err, disk); got != want {
+			t.Errorf("round %d: %v, want failed %v (caused by %v)", i+1, err, want, disk)
+		}
+		if i == 0 && !slices.Contains(f.seen(), op{"fsync", dir}) {
+			t.Errorf("the round did not fsync %s: %v", dir, f.seen())
+		}
 	}
 }
