@@ -344,7 +344,7 @@ func (db *DB) upkeepSummary(ctx context.Context, tx *Tx, d *dossier.Dossier, ev 
 	if nw != nil {
 		nw.contribute(delta, 1)
 	}
-	if err := applyDelta(ctx, tx, delta); err != nil {
+	if err := applyDelta(ctx, tx, delta, db.dialect == Postgres); err != nil {
 		return fmt.Errorf("updating the summary for %s: %w", d.Code, err)
 	}
 	if err := writeSumState(ctx, tx, d.ID, old != nil, nw); err != nil {
@@ -413,7 +413,9 @@ func newSumState(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Ev
 // applyDelta adds the changes to stats_daily, and to stats_subtree_monthly
 // for every ancestor-or-self of each daily row's unit, and deletes the rows
 // they leave at zero.
-func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
+// With batch (PostgreSQL, where each statement is a round trip), each
+// table's rows are written by one statement.
+func applyDelta(ctx context.Context, tx *Tx, delta sumDelta, batch bool) error {
 	monthly, subDaily := sumDelta{}, sumDelta{}
 	anc := map[int64][]int64{}
 	for k, c := range delta {
@@ -451,13 +453,13 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta) error {
 	// Daily rows first, then monthly, then the subtrees' days, each in key
 	// order: every transaction locks rows in one order, so concurrent
 	// upkeeps cannot deadlock.
-	if err := writeDelta(ctx, tx, delta, qUpsertDaily, qDeleteZeroDaily); err != nil {
+	if err := writeDelta(ctx, tx, delta, tDaily, batch); err != nil {
 		return err
 	}
-	if err := writeDelta(ctx, tx, monthly, qUpsertMonthly, qDeleteZeroMonthly); err != nil {
+	if err := writeDelta(ctx, tx, monthly, tMonthly, batch); err != nil {
 		return err
 	}
-	return writeDelta(ctx, tx, subDaily, qUpsertSubDaily, qDeleteZeroSubDaily)
+	return writeDelta(ctx, tx, subDaily, tSubDaily, batch)
 }
 
 // unitAncestors answers the ids of the unit and the units above it, read
@@ -489,9 +491,65 @@ func pathIDs(path string) ([]int64, error) {
 
 const qUnitPath = `SELECT path FROM units WHERE id = $1`
 
-// writeDelta applies the non-zero changes of delta with upsert, in key
-// order, deleting with del the rows a decrement may have left at zero.
-func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string) error {
+// counterTable is a summary table keyed by (unit, procedure, day or
+// month), with its one-row upsert and delete (counterQueries).
+type counterTable struct {
+	name        string
+	keys        []string
+	upsert, del string
+}
+
+func newCounterTable(name string, keys []string) counterTable {
+	t := counterTable{name: name, keys: keys}
+	t.upsert, t.del = counterQueries(name, keys, sumCols)
+	return t
+}
+
+var tDaily, tMonthly, tSubDaily counterTable
+
+// upsertRows is the upsert of n rows at once, in the order given (the
+// rows are locked in that order), each row's key then counters.
+func (t counterTable) upsertRows(n int) string {
+	width := len(t.keys) + len(sumCols)
+	rows := make([]string, n)
+	for i := range rows {
+		ph := make([]string, width)
+		for j := range ph {
+			ph[j] = fmt.Sprintf("$%d", i*width+j+1)
+		}
+		rows[i] = "(" + strings.Join(ph, ", ") + ")"
+	}
+	set := make([]string, len(sumCols))
+	for i, c := range sumCols {
+		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, t.name, c, c)
+	}
+	return `INSERT INTO ` + t.name + ` (` + strings.Join(t.keys, ", ") + `, ` + strings.Join(sumCols, ", ") + `)
+		VALUES ` + strings.Join(rows, ", ") + `
+		ON CONFLICT (` + strings.Join(t.keys, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
+}
+
+// deleteZeroRows deletes those of n keys whose counters are all zero.
+func (t counterTable) deleteZeroRows(n int) string {
+	rows := make([]string, n)
+	for i := range rows {
+		ph := make([]string, len(t.keys))
+		for j := range ph {
+			ph[j] = fmt.Sprintf("$%d", i*len(t.keys)+j+1)
+		}
+		rows[i] = "(" + strings.Join(ph, ", ") + ")"
+	}
+	zero := make([]string, len(sumCols))
+	for i, c := range sumCols {
+		zero[i] = c + " = 0"
+	}
+	return `DELETE FROM ` + t.name + ` WHERE (` + strings.Join(t.keys, ", ") + `) IN (` + strings.Join(rows, ", ") + `)
+		AND ` + strings.Join(zero, " AND ")
+}
+
+// writeDelta applies the non-zero changes of delta to t, in key order,
+// deleting the rows a decrement may have left at zero: a statement a row,
+// or with batch one upsert (and one delete) for them all.
+func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, t counterTable, batch bool) error {
 	keys := make([]sumKey, 0, len(delta))
 	for k, c := range delta {
 		if *c != (sumCounters{}) {
@@ -508,8 +566,32 @@ func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, upsert, del string)
 		}
 		return a.Day < b.Day
 	})
+	if !batch || len(keys) < 2 {
+		for _, k := range keys {
+			if err := writeCounterRow(ctx, tx, t.upsert, t.del, []any{k.Unit, k.Procedure, k.Day}, delta[k][:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	args := make([]any, 0, len(keys)*(3+len(sumCols)))
+	var negs []any
 	for _, k := range keys {
-		if err := writeCounterRow(ctx, tx, upsert, del, []any{k.Unit, k.Procedure, k.Day}, delta[k][:]); err != nil {
+		args = append(args, k.Unit, k.Procedure, k.Day)
+		neg := false
+		for _, v := range delta[k] {
+			args = append(args, v)
+			neg = neg || v < 0
+		}
+		if neg {
+			negs = append(negs, k.Unit, k.Procedure, k.Day)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, t.upsertRows(len(keys)), args...); err != nil {
+		return err
+	}
+	if len(negs) > 0 {
+		if _, err := tx.ExecContext(ctx, t.deleteZeroRows(len(negs)/3), negs...); err != nil {
 			return err
 		}
 	}
@@ -630,9 +712,12 @@ func counterQueries(table string, keys, cols []string) (upsert, del string) {
 }
 
 func init() {
-	qUpsertDaily, qDeleteZeroDaily = counterQueries("stats_daily", []string{"unit_id", "procedure_id", "day"}, sumCols)
-	qUpsertMonthly, qDeleteZeroMonthly = counterQueries("stats_subtree_monthly", []string{"unit_id", "procedure_id", "month"}, sumCols)
-	qUpsertSubDaily, qDeleteZeroSubDaily = counterQueries("stats_subtree_daily", []string{"unit_id", "procedure_id", "day"}, sumCols)
+	tDaily = newCounterTable("stats_daily", []string{"unit_id", "procedure_id", "day"})
+	tMonthly = newCounterTable("stats_subtree_monthly", []string{"unit_id", "procedure_id", "month"})
+	tSubDaily = newCounterTable("stats_subtree_daily", []string{"unit_id", "procedure_id", "day"})
+	qUpsertDaily, qDeleteZeroDaily = tDaily.upsert, tDaily.del
+	qUpsertMonthly, qDeleteZeroMonthly = tMonthly.upsert, tMonthly.del
+	qUpsertSubDaily, qDeleteZeroSubDaily = tSubDaily.upsert, tSubDaily.del
 	qRebuildDaily = rebuildDailySQL()
 	sums := make([]string, len(sumCols))
 	for i, c := range sumCols {
