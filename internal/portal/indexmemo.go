@@ -11,10 +11,9 @@ import (
 // the same for everyone and costly to compute (a year of dossiers for the
 // medians) or at least to read (the stored snapshot), so that a crowd of
 // visitors, or one visitor reloading, costs one reading per key and day,
-// not one per request. Concurrent
-// requests for a key being computed wait for it instead of computing it
-// again. The figures are aggregates over twelve months; no dossier's
-// status is ever read from here.
+// not one per request. Concurrent requests for a key being computed wait
+// for it instead of computing it again. The figures are aggregates over
+// twelve months; no dossier's status is ever read from here.
 type indexMemo struct {
 	mu sync.Mutex
 	m  map[string]*memoEntry
@@ -28,7 +27,7 @@ type memoEntry struct {
 	err   error
 }
 
-// memoMax bounds the keys kept (units × periods); past it, expired keys
+// memoMax bounds the keys kept (tables × days); past it, expired keys
 // are dropped, and if none is, the new answer is not kept.
 const memoMax = 2048
 
