@@ -49,7 +49,10 @@ type App struct {
 	// (outbound.go).
 	Jobs    *jobs.Queue
 	Notices *notice.Service
-	nowFn   func() time.Time
+	// Portal is the public portal; the daily job computes its index's
+	// figures (indexjob.go).
+	Portal *portal.Handler
+	nowFn  func() time.Time
 }
 
 func (a *App) now() time.Time { return a.nowFn() }
@@ -238,7 +241,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			})
 		},
 	})
-	a := &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop, Payments: pays, nowFn: now}
+	a := &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop, Payments: pays, Portal: ph, nowFn: now}
 	// --- outbound (outbound.go) ---
 	out, err := newOutbound(cfg, a)
 	if err != nil {

@@ -101,7 +101,14 @@ func newOutbound(cfg config.Config, a *App) (*outbound, error) {
 		}
 		o.periodic = append(o.periodic, reminder.PeriodicJob())
 	}
-	o.periodic = append(o.periodic,
+	// The public index's daily snapshot (indexjob.go).
+	if err := jobs.Register(o.workers, &indexSnapshotWorker{app: a, queue: lateQueue{o}}); err != nil {
+		return nil, err
+	}
+	if err := jobs.Register(o.workers, &indexPageWorker{app: a}); err != nil {
+		return nil, err
+	}
+	o.periodic = append(o.periodic, indexSnapshotJob(),
 		periodic(housekeepArgs{}, HousekeepEvery),
 		periodic(fileSweepArgs{}, SweepEvery),
 		periodic(anchorArgs{}, time.Hour),

@@ -7,9 +7,18 @@ package portal
 // months, with each unit's rank among its peers. Open to everyone, so it
 // shows no personal data: only units, procedures and counts, and no
 // figure resting on fewer than stats.MinBase dossiers.
+//
+// The figures are a daily snapshot: the period is the 12 months of whole
+// days ending at the start of today, so they change only with the day.
+// Each table (the units ranked together, a unit's procedures) is computed
+// once a day, by the job shortly after midnight (WarmIndexPage) or by the
+// day's first visitor, and stored (store.IndexSnapshot) for every process;
+// each process keeps what it read for the rest of the day (indexmemo.go).
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -36,7 +45,7 @@ func init() {
 
 var indexMessages = web.Messages{
 	"index.title":        {"Chỉ số phục vụ người dân", "Public service index"},
-	"index.lead":         {"Kết quả giải quyết thủ tục hành chính của các cơ quan trong 12 tháng qua (%s – %s), đo từ chính các hồ sơ.", "How the administration handled procedures over the last 12 months (%s – %s), measured from the dossiers themselves."},
+	"index.lead":         {"Kết quả giải quyết thủ tục hành chính của các cơ quan trong 12 tháng, từ ngày %s đến hết ngày %s, đo từ chính các hồ sơ.", "How the administration handled procedures over the 12 months from %s to %s inclusive, measured from the dossiers themselves."},
 	"index.footer":       {"Chỉ số phục vụ người dân", "Public service index"},
 	"index.units":        {"Cơ quan, đơn vị", "Agencies and units"},
 	"index.unit":         {"Đơn vị", "Unit"},
@@ -79,6 +88,8 @@ var indexMessages = web.Messages{
 		"Processing time: the median time from reception to decision, in calendar days (holidays included), of the dossiers decided in the period."},
 	"index.note.toofew": {"Dấu «—»: chỉ số dựa trên dưới %d hồ sơ (hoặc lượt đánh giá), quá ít để đánh giá.",
 		"“—”: the figure rests on fewer than %d dossiers (or ratings), too few to say."},
+	"index.note.daily": {"Chỉ số được tính một lần mỗi ngày (cập nhật hằng ngày), sau nửa đêm, cho 12 tháng kết thúc ở ngày hôm trước; hồ sơ được điều chỉnh về sau được tính vào lần cập nhật kế tiếp.",
+		"The index is computed once a day, after midnight, for the 12 months ending the day before; later corrections to past dossiers appear at the next day's update."},
 	"index.note.rank": {"Xếp hạng: so với các đơn vị cùng cấp trên và cùng loại (các phường của một quận, các quận, các sở).",
 		"Rank: among the units of the same parent and the same kind (the wards of one district, the districts, the departments)."},
 
@@ -96,6 +107,9 @@ type IndexStore interface {
 	Units(ctx context.Context, f store.UnitFilter) ([]org.Unit, error)
 	IndexTimesByUnit(ctx context.Context, units []org.Unit, from, to time.Time) (map[string]stats.IndexTimes, error)
 	IndexTimesByProcedure(ctx context.Context, unit *org.Unit, from, to time.Time) (map[string]stats.IndexTimes, error)
+	// The day's stored figures (store.IndexSnapshot).
+	IndexSnapshot(ctx context.Context, day time.Time, key string) (store.IndexSnapshot, bool, error)
+	SaveIndexSnapshot(ctx context.Context, s store.IndexSnapshot) error
 }
 
 // indexCacheControl lets browsers and proxies keep the index for five
@@ -158,11 +172,13 @@ type indexView struct {
 	Procedures []indexLine
 }
 
-// indexPeriod is the last 12 months ending now: from the start of the
-// day after the same day a year ago.
+// indexPeriod is the 12 months of whole days ending at the start of
+// now's day (Asia/Ho_Chi_Minh): [the same date a year ago, today 00:00).
+// It changes only with the day, so that its figures are computed once a
+// day.
 func indexPeriod(now time.Time) (time.Time, time.Time) {
 	y, m, d := now.In(store.Zone).Date()
-	return time.Date(y-1, m, d+1, 0, 0, 0, 0, store.Zone), now
+	return time.Date(y-1, m, d, 0, 0, 0, 0, store.Zone), time.Date(y, m, d, 0, 0, 0, 0, store.Zone)
 }
 
 // indexSource returns the store behind the index; the page is not found
@@ -187,17 +203,9 @@ func (h *Handler) indexPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, now := r.Context(), h.now()
 	from, to := indexPeriod(now)
-	roots, err := src.Units(ctx, store.UnitFilter{Roots: true, At: now})
+	_, units, err := indexTopUnits(ctx, src, now)
 	if err != nil {
-		return fmt.Errorf("listing the root units for the index: %w", err)
-	}
-	var units []org.Unit
-	for _, root := range roots {
-		kids, err := src.Units(ctx, store.UnitFilter{Parent: root.Code, At: now})
-		if err != nil {
-			return fmt.Errorf("listing the units below %s for the index: %w", root.Code, err)
-		}
-		units = append(units, kids...)
+		return err
 	}
 	rows, err := h.rankedRows(ctx, src, units, from, to, now)
 	if err != nil {
@@ -226,28 +234,9 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The unit's peers rank it; without a parent it has none but itself.
-	peers := []org.Unit{*u}
-	var parent *org.Unit
-	if u.ParentCode != "" {
-		if parent, err = src.UnitByCode(ctx, u.ParentCode); err != nil {
-			return err
-		}
-		sibs, err := src.Units(ctx, store.UnitFilter{Parent: u.ParentCode, At: now})
-		if err != nil {
-			return fmt.Errorf("listing the peers of %s for the index: %w", u.Code, err)
-		}
-		// A unit no longer in force is still shown, ranked among the
-		// peers in force.
-		for _, s := range sibs {
-			if s.Kind == u.Kind && s.Code != u.Code {
-				peers = append(peers, s)
-			}
-		}
-	}
-	kids, err := src.Units(ctx, store.UnitFilter{Parent: u.Code, At: now})
+	parent, peers, kids, err := indexUnitUnits(ctx, src, u, now)
 	if err != nil {
-		return fmt.Errorf("listing the units below %s for the index: %w", u.Code, err)
+		return err
 	}
 	rows, err := h.rankedRows(ctx, src, append(peers, kids...), from, to, now)
 	if err != nil {
@@ -263,8 +252,143 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Groups = h.indexGroups(r, rows[len(peers):], sortBy)
 
-	cached, err := h.indexFigures.get(ctx, "procedures|"+u.Code+"|"+from.Format(time.RFC3339), now, h.cacheTTL(), func() (any, error) {
-		svc := stats.Service{Store: src, Now: h.now}
+	cached, err := h.procedureRows(ctx, src, u, from, to, now)
+	if err != nil {
+		return err
+	}
+	// A copy: the cached rows are shared by concurrent requests.
+	procs := slices.Clone(cached)
+	stats.SortIndex(procs, sortBy)
+	for _, p := range procs {
+		line := h.indexLine(r, p, sortBy)
+		line.URL = "/thu-tuc/" + url.PathEscape(p.Code)
+		v.Procedures = append(v.Procedures, line)
+	}
+	h.renderIndex(w, r, "index-unit", v)
+	return nil
+}
+
+// indexTopUnits lists the root units and the top-level units the main
+// page ranks: the roots' children (departments, districts) in force at
+// now.
+func indexTopUnits(ctx context.Context, src IndexStore, now time.Time) (roots, units []org.Unit, err error) {
+	roots, err = src.Units(ctx, store.UnitFilter{Roots: true, At: now})
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing the root units for the index: %w", err)
+	}
+	for _, root := range roots {
+		kids, err := src.Units(ctx, store.UnitFilter{Parent: root.Code, At: now})
+		if err != nil {
+			return nil, nil, fmt.Errorf("listing the units below %s for the index: %w", root.Code, err)
+		}
+		units = append(units, kids...)
+	}
+	return roots, units, nil
+}
+
+// indexUnitUnits lists what u's page ranks: u first among its peers (the
+// parent's children of its kind in force at now; without a parent, none
+// but itself), then its children.
+func indexUnitUnits(ctx context.Context, src IndexStore, u *org.Unit, now time.Time) (parent *org.Unit, peers, kids []org.Unit, err error) {
+	peers = []org.Unit{*u}
+	if u.ParentCode != "" {
+		if parent, err = src.UnitByCode(ctx, u.ParentCode); err != nil {
+			return nil, nil, nil, err
+		}
+		sibs, err := src.Units(ctx, store.UnitFilter{Parent: u.ParentCode, At: now})
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("listing the peers of %s for the index: %w", u.Code, err)
+		}
+		// A unit no longer in force is still shown, ranked among the
+		// peers in force.
+		for _, s := range sibs {
+			if s.Kind == u.Kind && s.Code != u.Code {
+				peers = append(peers, s)
+			}
+		}
+	}
+	kids, err = src.Units(ctx, store.UnitFilter{Parent: u.Code, At: now})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("listing the units below %s for the index: %w", u.Code, err)
+	}
+	return parent, peers, kids, nil
+}
+
+// indexKeyMax bounds a stored key; a longer list of units is named by its
+// hash instead.
+const indexKeyMax = 200
+
+// unitsKey names the table of units ranked together: the units' codes in
+// order, so that a unit created or closed during the day makes a table of
+// its own rather than reading one that lacks it.
+func unitsKey(units []org.Unit) string {
+	codes := make([]string, len(units))
+	for i, u := range units {
+		codes[i] = u.Code
+	}
+	k := "units|" + strings.Join(codes, ",")
+	if len(k) > indexKeyMax {
+		sum := sha256.Sum256([]byte(k))
+		k = "units|sha256:" + hex.EncodeToString(sum[:])
+	}
+	return k
+}
+
+// procedureKey names the table of unit's procedures.
+func procedureKey(unit *org.Unit) string { return "procedures|" + unit.Code }
+
+// snapshotRows answers the rows of key for the period [from, to): from
+// this process's memo, else from the day's stored snapshot, else
+// computed by compute and stored for the other processes and the next
+// visitors. The memo keeps them until the day changes: the period ends
+// at the start of the day, so its figures are the day's. Callers must not
+// change the rows: they are shared.
+func (h *Handler) snapshotRows(ctx context.Context, src IndexStore, key string, to, now time.Time, compute func() ([]stats.IndexRow, error)) ([]stats.IndexRow, error) {
+	tomorrow := to.AddDate(0, 0, 1)
+	v, err := h.indexFigures.get(ctx, to.Format(time.DateOnly)+"|"+key, now, tomorrow, func() (any, error) {
+		s, ok, err := src.IndexSnapshot(ctx, to, key)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return s.Rows, nil
+		}
+		rows, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		// A failed write costs the next process a computation, not this
+		// answer: the figures are right.
+		if err := src.SaveIndexSnapshot(ctx, store.IndexSnapshot{Day: to, Key: key, Rows: rows, ComputedAt: now}); err != nil {
+			h.Log.WarnContext(ctx, "the public index's figures were not stored", "key", key, "err", err)
+		}
+		return rows, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]stats.IndexRow), nil
+}
+
+// rankedRows is indexRows ranked among peers, the day's snapshot
+// (snapshotRows). Callers must not change the rows: they are shared.
+func (h *Handler) rankedRows(ctx context.Context, src IndexStore, units []org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
+	return h.snapshotRows(ctx, src, unitsKey(units), to, now, func() ([]stats.IndexRow, error) {
+		rows, err := h.indexRows(ctx, src, units, from, to, now)
+		if err != nil {
+			return nil, err
+		}
+		stats.RankPeers(rows)
+		return rows, nil
+	})
+}
+
+// procedureRows is the figures of unit's subtree by procedure, the day's
+// snapshot (snapshotRows). Callers must not change the rows: they are
+// shared.
+func (h *Handler) procedureRows(ctx context.Context, src IndexStore, u *org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
+	return h.snapshotRows(ctx, src, procedureKey(u), to, now, func() ([]stats.IndexRow, error) {
+		svc := stats.Service{Store: src, Now: func() time.Time { return now }}
 		rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to, By: "procedure", NoLevel4: true})
 		if err != nil {
 			return nil, fmt.Errorf("reading the figures of %s by procedure for the index: %w", u.Code, err)
@@ -279,41 +403,59 @@ func (h *Handler) indexUnitPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return procs, nil
 	})
-	if err != nil {
-		return err
-	}
-	// A copy: the cached rows are shared by concurrent requests.
-	procs := slices.Clone(cached.([]stats.IndexRow))
-	stats.SortIndex(procs, sortBy)
-	for _, p := range procs {
-		line := h.indexLine(r, p, sortBy)
-		line.URL = "/thu-tuc/" + url.PathEscape(p.Code)
-		v.Procedures = append(v.Procedures, line)
-	}
-	h.renderIndex(w, r, "index-unit", v)
-	return nil
 }
 
-// rankedRows is indexRows ranked among peers, kept for the cache TTL by
-// the period's first day and the units (indexmemo.go). Callers must not
-// change the rows: they are shared.
-func (h *Handler) rankedRows(ctx context.Context, src IndexStore, units []org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
-	codes := make([]string, len(units))
-	for i, u := range units {
-		codes[i] = u.Code
-	}
-	v, err := h.indexFigures.get(ctx, "units|"+from.Format(time.RFC3339)+"|"+strings.Join(codes, ","), now, h.cacheTTL(), func() (any, error) {
-		rows, err := h.indexRows(ctx, src, units, from, to, now)
-		if err != nil {
-			return nil, err
-		}
-		stats.RankPeers(rows)
-		return rows, nil
-	})
+// IndexPages lists the pages whose figures WarmIndexPage computes ahead
+// of the day's visitors: "" for the main page, then each root unit's and
+// each top-level unit's code.
+func (h *Handler) IndexPages(ctx context.Context, now time.Time) ([]string, error) {
+	src, err := h.indexSource()
 	if err != nil {
 		return nil, err
 	}
-	return v.([]stats.IndexRow), nil
+	roots, units, err := indexTopUnits(ctx, src, now)
+	if err != nil {
+		return nil, err
+	}
+	pages := []string{""}
+	for _, u := range append(roots, units...) {
+		pages = append(pages, u.Code)
+	}
+	return pages, nil
+}
+
+// WarmIndexPage makes the figures of the index's page of unit ("" the
+// main page) for now's day ready: read from the stored snapshot, or
+// computed and stored when there is none, as the page would. The daily
+// job calls it shortly after midnight, so that the day's first visitor
+// does not wait for the computation.
+func (h *Handler) WarmIndexPage(ctx context.Context, now time.Time, unit string) error {
+	src, err := h.indexSource()
+	if err != nil {
+		return err
+	}
+	from, to := indexPeriod(now)
+	if unit == "" {
+		_, units, err := indexTopUnits(ctx, src, now)
+		if err != nil {
+			return err
+		}
+		_, err = h.rankedRows(ctx, src, units, from, to, now)
+		return err
+	}
+	u, err := src.UnitByCode(ctx, unit)
+	if err != nil {
+		return err
+	}
+	_, peers, kids, err := indexUnitUnits(ctx, src, u, now)
+	if err != nil {
+		return err
+	}
+	if _, err := h.rankedRows(ctx, src, append(peers, kids...), from, to, now); err != nil {
+		return err
+	}
+	_, err = h.procedureRows(ctx, src, u, from, to, now)
+	return err
 }
 
 // indexRows reads the figures of each unit's subtree (Own false) and
@@ -340,7 +482,8 @@ func (h *Handler) indexRows(ctx context.Context, src IndexStore, units []org.Uni
 
 // indexView fills the parts every index page has.
 func (h *Handler) indexView(r *http.Request, from, to time.Time, sortBy stats.Figure) *indexView {
-	v := &indexView{From: web.Date(from), To: web.Date(to), MinBase: stats.MinBase}
+	// The period's last day is the day before to (its end, excluded).
+	v := &indexView{From: web.Date(from), To: web.Date(to.AddDate(0, 0, -1)), MinBase: stats.MinBase}
 	for _, f := range stats.Figures {
 		q := url.Values{}
 		if f != stats.FigOnTime {

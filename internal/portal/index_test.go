@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/app/apptest"
+	"github.com/motcua/motcua/internal/store"
+	"github.com/motcua/motcua/internal/web"
 )
 
 // indexRow returns the table row of the page naming name, "" if none.
@@ -85,6 +87,12 @@ func TestPublicIndex(t *testing.T) {
 			rec.MustAct(&ht[i], "deliver", map[string]any{"method": "post"})
 			citizen.MustAct(&ht[i], "rate", map[string]any{"rating": rating})
 		}
+		// The index counts whole days up to the start of today: today's
+		// decisions and ratings show from tomorrow.
+		if body := get(t, env, "/chi-so/"+apptest.HangTrong, nil).body; !strings.Contains(indexRow(body, "Đúng hạn"), "—") {
+			t.Errorf("today's decisions are in the index already: %q", cells(indexRow(body, "Đúng hạn")))
+		}
+		clk.advance(day)
 
 		personal := append([]string{apptest.CitizenA, apptest.CitizenB, "Nguyễn Văn An", "Trần Thị Bình", "Lê Thị Cúc", "Cán bộ"}, codes...)
 		fetch := func(path string, status int) string {
@@ -123,6 +131,10 @@ func TestPublicIndex(t *testing.T) {
 		// Columns: name, rank (on the sorted figure), on time, online,
 		// solved online, satisfied, median time.
 		body := fetch("/chi-so", 200)
+		// The lead names the period: a year to yesterday inclusive.
+		y, m, dd := clk.now().In(store.Zone).Date()
+		contains(t, "/chi-so", body, []string{"từ ngày " + web.Date(time.Date(y-1, m, dd, 0, 0, 0, 0, store.Zone)) + " đến hết ngày " + web.Date(time.Date(y, m, dd-1, 0, 0, 0, 0, store.Zone)),
+			"cập nhật hằng ngày"}, nil)
 		contains(t, "/chi-so", body, []string{"Chỉ số phục vụ người dân", "Sở, ban, ngành", "Quận, huyện, thị xã", `href="/chi-so/` + apptest.HoanKiem + `"`, "ngày lịch"}, nil)
 		checkRow("/chi-so", body, "Quận Hoàn Kiếm", "1/1", "90,00 %", "100,00 %", "10", "80,00 % (5 lượt đánh giá)", "1 ngày")
 		checkRow("/chi-so", body, "Sở Tư pháp", "—", "—", "—", "—", "—", "—")
@@ -179,7 +191,7 @@ func TestPublicIndex(t *testing.T) {
 			t.Errorf("%s?lang=en: Set-Cookie %q with Cache-Control %q, want private", hk, p.header.Values("Set-Cookie"), p.header.Get("Cache-Control"))
 		}
 		body = fetch(hk+"?lang=en", 200)
-		contains(t, hk, body, []string{"Public service index", "calendar days"}, nil)
+		contains(t, hk, body, []string{"Public service index", "calendar days", "computed once a day"}, nil)
 		checkRow(hk, body, "Phường Hàng Trống", "2 of 2", "80.00%", "100.00%", "5", "80.00% (5 ratings)", "2 days")
 
 		fetch("/chi-so/000.99.99.H26", 404)

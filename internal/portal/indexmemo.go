@@ -6,33 +6,35 @@ import (
 	"time"
 )
 
-// indexMemo keeps the public index's figures for the portal's cache TTL
-// (the page already tells browsers to keep it five minutes): the page is
-// public, the same for everyone and costly (a year of dossiers for the
-// medians), so that a crowd of visitors, or one visitor reloading, costs
-// one computation per key and TTL, not one per request. Concurrent
-// requests for a key being computed wait for it instead of computing it
-// again. The figures are aggregates over twelve months; no dossier's
-// status is ever read from here.
+// indexMemo keeps the public index's figures in this process until the
+// day changes (they are the day's snapshot: index.go): the page is public,
+// the same for everyone and costly to compute (a year of dossiers for the
+// medians) or at least to read (the stored snapshot), so that a crowd of
+// visitors, or one visitor reloading, costs one reading per key and day,
+// not one per request. Concurrent requests for a key being computed wait
+// for it instead of computing it again. The figures are aggregates over
+// twelve months; no dossier's status is ever read from here.
 type indexMemo struct {
 	mu sync.Mutex
 	m  map[string]*memoEntry
 }
 
 type memoEntry struct {
-	at   time.Time
-	done chan struct{}
-	v    any
-	err  error
+	at    time.Time // when computed, by the portal's clock
+	until time.Time // when it expires
+	done  chan struct{}
+	v     any
+	err   error
 }
 
-// memoMax bounds the keys kept (units × periods); past it, expired keys
+// memoMax bounds the keys kept (tables × days); past it, expired keys
 // are dropped, and if none is, the new answer is not kept.
 const memoMax = 2048
 
-// get answers key's value computed at most ttl ago (by the portal's
-// clock), computing it with fn otherwise. Errors are not kept.
-func (c *indexMemo) get(ctx context.Context, key string, now time.Time, ttl time.Duration, fn func() (any, error)) (any, error) {
+// get answers key's value computed at or before now and kept until
+// until's instant (by the portal's clock), computing it with fn
+// otherwise. Errors are not kept.
+func (c *indexMemo) get(ctx context.Context, key string, now, until time.Time, fn func() (any, error)) (any, error) {
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[string]*memoEntry{}
@@ -41,7 +43,7 @@ func (c *indexMemo) get(ctx context.Context, key string, now time.Time, ttl time
 	if e != nil {
 		select {
 		case <-e.done:
-			if age := now.Sub(e.at); e.err == nil && age < ttl && age >= 0 {
+			if e.err == nil && now.Before(e.until) && !now.Before(e.at) {
 				c.mu.Unlock()
 				return e.v, nil
 			}
@@ -62,14 +64,14 @@ func (c *indexMemo) get(ctx context.Context, key string, now time.Time, ttl time
 		for k, old := range c.m {
 			select {
 			case <-old.done:
-				if now.Sub(old.at) >= ttl || old.err != nil {
+				if !now.Before(old.until) || now.Before(old.at) || old.err != nil {
 					delete(c.m, k)
 				}
 			default:
 			}
 		}
 	}
-	e = &memoEntry{at: now, done: make(chan struct{})}
+	e = &memoEntry{at: now, until: until, done: make(chan struct{})}
 	keep := len(c.m) < memoMax
 	if keep {
 		c.m[key] = e

@@ -16,7 +16,7 @@ func TestIndexMemo(t *testing.T) {
 	count := func() (any, error) { return calls.Add(1), nil }
 	var m indexMemo
 	get := func(key string, at time.Time) int64 {
-		v, err := m.get(ctx, key, at, time.Minute, count)
+		v, err := m.get(ctx, key, at, t0.Add(time.Minute), count)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,9 +29,9 @@ func TestIndexMemo(t *testing.T) {
 		want int64
 	}{
 		{"first computes", "a", t0, 1},
-		{"within the TTL is kept", "a", t0.Add(59 * time.Second), 1},
+		{"before it expires is kept", "a", t0.Add(59 * time.Second), 1},
 		{"another key computes", "b", t0, 2},
-		{"past the TTL computes again", "a", t0.Add(time.Minute), 3},
+		{"when it expires computes again", "a", t0.Add(time.Minute), 3},
 		{"a clock set back computes again", "a", t0.Add(-time.Second), 4},
 	} {
 		if got := get(tc.key, tc.at); got != tc.want {
@@ -41,10 +41,10 @@ func TestIndexMemo(t *testing.T) {
 
 	// An error is answered, not kept.
 	boom := errors.New("boom")
-	if _, err := m.get(ctx, "c", t0, time.Minute, func() (any, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, err := m.get(ctx, "c", t0, t0.Add(time.Minute), func() (any, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatalf("error: %v", err)
 	}
-	if v, err := m.get(ctx, "c", t0, time.Minute, count); err != nil || v.(int64) != 5 {
+	if v, err := m.get(ctx, "c", t0, t0.Add(time.Minute), count); err != nil || v.(int64) != 5 {
 		t.Fatalf("after an error: %v, %v; want a new computation", v, err)
 	}
 
@@ -57,7 +57,7 @@ func TestIndexMemo(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if v, err := m.get(ctx, "d", t0, time.Minute, slow); err != nil || v != "figures" {
+			if v, err := m.get(ctx, "d", t0, t0.Add(time.Minute), slow); err != nil || v != "figures" {
 				t.Errorf("shared computation: %v, %v", v, err)
 			}
 		}()
