@@ -274,8 +274,29 @@ func seed(ctx context.Context, db *store.DB, fx *fixture, n int) error {
 		return nil
 	}
 	return db.WriteTx(ctx, func(tx *sql.Tx) error {
-		// Fresh statistics, as a production database would have.
-		_, err := tx.ExecContext(ctx, "ANALYZE")
+		// Fresh statistics, as a production database would have, of the
+		// bench's own schema only: a plain ANALYZE takes every table of
+		// the database in turn, other schemas' too, where it held one
+		// table while waiting for another that a second bench's summary
+		// rebuild had locked, and that rebuild died a deadlock's victim.
+		rows, err := tx.QueryContext(ctx, `SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()`)
+		if err != nil {
+			return err
+		}
+		var tables []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return err
+			}
+			tables = append(tables, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(tables) == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "ANALYZE "+strings.Join(tables, ", "))
 		return err
 	})
 }

@@ -98,6 +98,9 @@ type Tx struct {
 	c  *stmtCache
 	// events wait here for the batch event hook (eventbatch.go).
 	events []EventRef
+	// sum gathers the summary's counter changes of the transaction's
+	// events, written once before the commit (runTx, applyDelta).
+	sum sumDelta
 }
 
 // QueryRowContext runs a query returning one row in the transaction.

@@ -276,6 +276,12 @@ func (db *DB) runTx(ctx context.Context, stx *sql.Tx, fn func(tx *Tx) error) (er
 	if err = fn(tx); err != nil {
 		return err
 	}
+	if len(tx.sum) > 0 {
+		if err = applyDelta(ctx, tx, tx.sum, db.dialect == Postgres); err != nil {
+			return fmt.Errorf("updating the statistics summary: %w", err)
+		}
+		tx.sum = nil
+	}
 	if err = db.flushEvents(ctx, tx); err != nil {
 		return err
 	}

@@ -344,8 +344,22 @@ func (db *DB) upkeepSummary(ctx context.Context, tx *Tx, d *dossier.Dossier, ev 
 	if nw != nil {
 		nw.contribute(delta, 1)
 	}
-	if err := applyDelta(ctx, tx, delta, db.dialect == Postgres); err != nil {
-		return fmt.Errorf("updating the summary for %s: %w", d.Code, err)
+	// The counters are written once, before the commit (runTx): every
+	// transaction then locks its counter rows last and in one order,
+	// however many dossiers it changed (a group of walk-in submissions, a
+	// batch of receptions), so that two cannot deadlock on them.
+	if tx.sum == nil {
+		tx.sum = sumDelta{}
+	}
+	for k, c := range delta {
+		m := tx.sum[k]
+		if m == nil {
+			m = new(sumCounters)
+			tx.sum[k] = m
+		}
+		for i, v := range c {
+			m[i] += v
+		}
 	}
 	if err := writeSumState(ctx, tx, d.ID, old != nil, nw); err != nil {
 		return fmt.Errorf("saving the summary state of %s: %w", d.Code, err)
