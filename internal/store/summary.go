@@ -192,13 +192,25 @@ type sumCounters [nCounters]int64
 type sumDelta map[sumKey]*sumCounters
 
 func (m sumDelta) add(unit, proc int64, day, col int, n int64) {
-	k := sumKey{unit, proc, day}
+	m.row(sumKey{unit, proc, day})[col] += n
+}
+
+// row is k's counters in m, created at zero.
+func (m sumDelta) row(k sumKey) *sumCounters {
 	c := m[k]
 	if c == nil {
 		c = new(sumCounters)
 		m[k] = c
 	}
-	c[col] += n
+	return c
+}
+
+// addRow adds the counters c to k's row.
+func (m sumDelta) addRow(k sumKey, c *sumCounters) {
+	r := m.row(k)
+	for i, v := range c {
+		r[i] += v
+	}
 }
 
 // contribute adds n times the counters of state s to m.
@@ -352,14 +364,7 @@ func (db *DB) upkeepSummary(ctx context.Context, tx *Tx, d *dossier.Dossier, ev 
 		tx.sum = sumDelta{}
 	}
 	for k, c := range delta {
-		m := tx.sum[k]
-		if m == nil {
-			m = new(sumCounters)
-			tx.sum[k] = m
-		}
-		for i, v := range c {
-			m[i] += v
-		}
+		tx.sum.addRow(k, c)
 	}
 	if err := writeSumState(ctx, tx, d.ID, old != nil, nw); err != nil {
 		return fmt.Errorf("saving the summary state of %s: %w", d.Code, err)
@@ -447,20 +452,10 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta, batch bool) error {
 		// Deltas merged per monthly key: one statement a row, whatever
 		// the number of daily rows moving into it. Each change also goes
 		// to the row of every procedure (procedure_id 0).
-		add := func(d sumDelta, k sumKey) {
-			m := d[k]
-			if m == nil {
-				m = new(sumCounters)
-				d[k] = m
-			}
-			for i, v := range c {
-				m[i] += v
-			}
-		}
 		for _, a := range ids {
 			for _, proc := range []int64{k.Procedure, 0} {
-				add(monthly, sumKey{a, proc, k.Day / 100})
-				add(subDaily, sumKey{a, proc, k.Day})
+				monthly.addRow(sumKey{a, proc, k.Day / 100}, c)
+				subDaily.addRow(sumKey{a, proc, k.Day}, c)
 			}
 		}
 	}
@@ -521,43 +516,9 @@ func newCounterTable(name string, keys []string) counterTable {
 
 var tDaily, tMonthly, tSubDaily counterTable
 
-// upsertRows is the upsert of n rows at once, in the order given (the
-// rows are locked in that order), each row's key then counters.
-func (t counterTable) upsertRows(n int) string {
-	width := len(t.keys) + len(sumCols)
-	rows := make([]string, n)
-	for i := range rows {
-		ph := make([]string, width)
-		for j := range ph {
-			ph[j] = fmt.Sprintf("$%d", i*width+j+1)
-		}
-		rows[i] = "(" + strings.Join(ph, ", ") + ")"
-	}
-	set := make([]string, len(sumCols))
-	for i, c := range sumCols {
-		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, t.name, c, c)
-	}
-	return `INSERT INTO ` + t.name + ` (` + strings.Join(t.keys, ", ") + `, ` + strings.Join(sumCols, ", ") + `)
-		VALUES ` + strings.Join(rows, ", ") + `
-		ON CONFLICT (` + strings.Join(t.keys, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
-}
-
-// deleteZeroRows deletes those of n keys whose counters are all zero.
-func (t counterTable) deleteZeroRows(n int) string {
-	rows := make([]string, n)
-	for i := range rows {
-		ph := make([]string, len(t.keys))
-		for j := range ph {
-			ph[j] = fmt.Sprintf("$%d", i*len(t.keys)+j+1)
-		}
-		rows[i] = "(" + strings.Join(ph, ", ") + ")"
-	}
-	zero := make([]string, len(sumCols))
-	for i, c := range sumCols {
-		zero[i] = c + " = 0"
-	}
-	return `DELETE FROM ` + t.name + ` WHERE (` + strings.Join(t.keys, ", ") + `) IN (` + strings.Join(rows, ", ") + `)
-		AND ` + strings.Join(zero, " AND ")
+// rowsSQL is t's upsert and delete of n rows at once (counterRowsSQL).
+func (t counterTable) rowsSQL(n int) (upsert, del string) {
+	return counterRowsSQL(t.name, t.keys, sumCols, n)
 }
 
 // writeDelta applies the non-zero changes of delta to t, in key order,
@@ -601,11 +562,13 @@ func writeDelta(ctx context.Context, tx *Tx, delta sumDelta, t counterTable, bat
 			negs = append(negs, k.Unit, k.Procedure, k.Day)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, t.upsertRows(len(keys)), args...); err != nil {
+	upsert, _ := t.rowsSQL(len(keys))
+	if _, err := tx.ExecContext(ctx, upsert, args...); err != nil {
 		return err
 	}
 	if len(negs) > 0 {
-		if _, err := tx.ExecContext(ctx, t.deleteZeroRows(len(negs)/3), negs...); err != nil {
+		_, del := t.rowsSQL(len(negs) / len(t.keys))
+		if _, err := tx.ExecContext(ctx, del, negs...); err != nil {
 			return err
 		}
 	}
@@ -704,24 +667,45 @@ func rebuildDailySQL() string {
 // columns keys (a row's key arguments, in this order) with the counters
 // cols: the summary's tables and the level-4 counters'.
 func counterQueries(table string, keys, cols []string) (upsert, del string) {
-	ph := make([]string, len(cols))
+	return counterRowsSQL(table, keys, cols, 1)
+}
+
+// counterRowsSQL is counterQueries for n rows at once: the upsert takes
+// each row's key then counters, in the order given (the rows are locked
+// in that order); the delete takes the n keys and deletes those whose
+// counters are all zero.
+func counterRowsSQL(table string, keys, cols []string, n int) (upsert, del string) {
+	width := len(keys) + len(cols)
+	rows := make([]string, n)
+	keyEqs := make([]string, n)
+	for r := range n {
+		ph := make([]string, width)
+		for j := range ph {
+			ph[j] = fmt.Sprintf("$%d", r*width+j+1)
+		}
+		rows[r] = "(" + strings.Join(ph, ", ") + ")"
+		eq := make([]string, len(keys))
+		for j, k := range keys {
+			eq[j] = fmt.Sprintf("%s = $%d", k, r*len(keys)+j+1)
+		}
+		keyEqs[r] = strings.Join(eq, " AND ")
+	}
 	set := make([]string, len(cols))
 	zero := make([]string, len(cols))
 	for i, c := range cols {
-		ph[i] = fmt.Sprintf("$%d", len(keys)+i+1)
 		set[i] = fmt.Sprintf("%s = %s.%s + excluded.%s", c, table, c, c)
 		zero[i] = c + " = 0"
 	}
-	keyPh := make([]string, len(keys))
-	keyEq := make([]string, len(keys))
-	for i, k := range keys {
-		keyPh[i] = fmt.Sprintf("$%d", i+1)
-		keyEq[i] = fmt.Sprintf("%s = $%d", k, i+1)
-	}
 	upsert = `INSERT INTO ` + table + ` (` + strings.Join(keys, ", ") + `, ` + strings.Join(cols, ", ") + `)
-		VALUES (` + strings.Join(keyPh, ", ") + `, ` + strings.Join(ph, ", ") + `)
+		VALUES ` + strings.Join(rows, ", ") + `
 		ON CONFLICT (` + strings.Join(keys, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
-	del = `DELETE FROM ` + table + ` WHERE ` + strings.Join(keyEq, " AND ") + ` AND ` + strings.Join(zero, " AND ")
+	// Row values with a list are PostgreSQL's, not SQLite's: the keys as
+	// a disjunction (one key: as counterQueries always wrote it).
+	match := keyEqs[0]
+	if n > 1 {
+		match = "((" + strings.Join(keyEqs, ") OR (") + "))"
+	}
+	del = `DELETE FROM ` + table + ` WHERE ` + match + ` AND ` + strings.Join(zero, " AND ")
 	return upsert, del
 }
 
