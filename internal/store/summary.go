@@ -89,6 +89,8 @@ package store
 // for the figures not by procedure, where the daily rows of the subtree's
 // units grow with the dossiers (10,075 rows for the city's first five days
 // of a month at a million). A unit alone (own) sums its own daily rows.
+// stats_monthly sums each unit's own daily rows by month: the real-use
+// measure's probes (realuse.go) read it over a period's whole months.
 //
 // The monthly rows and the subtrees' days depend on the tree: UpsertUnits
 // recomputes them from the daily rows when it moves a unit to another
@@ -429,18 +431,20 @@ func newSumState(ctx context.Context, tx *Tx, d *dossier.Dossier, ev *dossier.Ev
 	return s, nil
 }
 
-// applyDelta adds the changes to stats_daily, and to stats_subtree_monthly
-// for every ancestor-or-self of each daily row's unit, and deletes the rows
+// applyDelta adds the changes to stats_daily and its unit's own month in
+// stats_monthly, and to stats_subtree_monthly and stats_subtree_daily for
+// every ancestor-or-self of each daily row's unit, and deletes the rows
 // they leave at zero.
 // With batch (PostgreSQL, where each statement is a round trip), each
 // table's rows are written by one statement.
 func applyDelta(ctx context.Context, tx *Tx, delta sumDelta, batch bool) error {
-	monthly, subDaily := sumDelta{}, sumDelta{}
+	own, monthly, subDaily := sumDelta{}, sumDelta{}, sumDelta{}
 	anc := map[int64][]int64{}
 	for k, c := range delta {
 		if *c == (sumCounters{}) {
 			continue
 		}
+		own.addRow(sumKey{k.Unit, k.Procedure, k.Day / 100}, c)
 		ids, ok := anc[k.Unit]
 		if !ok {
 			var err error
@@ -459,10 +463,13 @@ func applyDelta(ctx context.Context, tx *Tx, delta sumDelta, batch bool) error {
 			}
 		}
 	}
-	// Daily rows first, then monthly, then the subtrees' days, each in key
-	// order: every transaction locks rows in one order, so concurrent
-	// upkeeps cannot deadlock.
+	// Daily rows first, then the own months, the subtrees' months, the
+	// subtrees' days, each in key order: every transaction locks rows in
+	// one order, so concurrent upkeeps cannot deadlock.
 	if err := writeDelta(ctx, tx, delta, tDaily, batch); err != nil {
+		return err
+	}
+	if err := writeDelta(ctx, tx, own, tOwnMonthly, batch); err != nil {
 		return err
 	}
 	if err := writeDelta(ctx, tx, monthly, tMonthly, batch); err != nil {
@@ -514,7 +521,7 @@ func newCounterTable(name string, keys []string) counterTable {
 	return t
 }
 
-var tDaily, tMonthly, tSubDaily counterTable
+var tDaily, tOwnMonthly, tMonthly, tSubDaily counterTable
 
 // rowsSQL is t's upsert and delete of n rows at once (counterRowsSQL).
 func (t counterTable) rowsSQL(n int) (upsert, del string) {
@@ -604,7 +611,7 @@ func writeCounterRow(ctx context.Context, tx *Tx, upsert, del string, key []any,
 const sqlUnitAncestry = `(SELECT u.id AS uid, a.id AS aid FROM units u JOIN units a
 	ON a.path <> '' AND u.path >= a.path AND u.path < substr(a.path, 1, length(a.path) - 1) || '0')`
 
-var qUpsertDaily, qDeleteZeroDaily, qUpsertMonthly, qDeleteZeroMonthly, qUpsertSubDaily, qDeleteZeroSubDaily, qRebuildSubDaily, qRebuildSubDailyAll, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly, qRebuildMonthlyAll string
+var qUpsertDaily, qDeleteZeroDaily, qUpsertOwnMonthly, qDeleteZeroOwnMonthly, qRebuildOwnMonthly, qUpsertMonthly, qDeleteZeroMonthly, qUpsertSubDaily, qDeleteZeroSubDaily, qRebuildSubDaily, qRebuildSubDailyAll, qInsertSumState, qUpdateSumState, qRebuildDaily, qRebuildMonthly, qRebuildMonthlyAll string
 
 // rebuildDailySQL counts stats_daily from stats_dossiers: contribute's
 // rules as one SELECT a kind of key (unit, day), its counters given as
@@ -711,9 +718,11 @@ func counterRowsSQL(table string, keys, cols []string, n int) (upsert, del strin
 
 func init() {
 	tDaily = newCounterTable("stats_daily", []string{"unit_id", "procedure_id", "day"})
+	tOwnMonthly = newCounterTable("stats_monthly", []string{"unit_id", "procedure_id", "month"})
 	tMonthly = newCounterTable("stats_subtree_monthly", []string{"unit_id", "procedure_id", "month"})
 	tSubDaily = newCounterTable("stats_subtree_daily", []string{"unit_id", "procedure_id", "day"})
 	qUpsertDaily, qDeleteZeroDaily = tDaily.upsert, tDaily.del
+	qUpsertOwnMonthly, qDeleteZeroOwnMonthly = tOwnMonthly.upsert, tOwnMonthly.del
 	qUpsertMonthly, qDeleteZeroMonthly = tMonthly.upsert, tMonthly.del
 	qUpsertSubDaily, qDeleteZeroSubDaily = tSubDaily.upsert, tSubDaily.del
 	qRebuildDaily = rebuildDailySQL()
@@ -721,6 +730,10 @@ func init() {
 	for i, c := range sumCols {
 		sums[i] = "SUM(s." + c + ")"
 	}
+	qRebuildOwnMonthly = `INSERT INTO stats_monthly (unit_id, procedure_id, month, ` + strings.Join(sumCols, ", ") + `)
+		SELECT s.unit_id, s.procedure_id, s.day / 100, ` + strings.Join(sums, ", ") + `
+		FROM stats_daily s
+		GROUP BY s.unit_id, s.procedure_id, s.day / 100`
 	qRebuildMonthly = `INSERT INTO stats_subtree_monthly (unit_id, procedure_id, month, ` + strings.Join(sumCols, ", ") + `)
 		SELECT anc.aid, s.procedure_id, s.day / 100, ` + strings.Join(sums, ", ") + `
 		FROM stats_daily s
@@ -750,7 +763,7 @@ func init() {
 	// Prepared once at start with the other statements of the write path
 	// (SQLite re-parses unprepared ones at every call).
 	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily,
-		qUnitPath, qUpsertMonthly, qDeleteZeroMonthly, qUpsertSubDaily, qDeleteZeroSubDaily, qInsertSumState, qUpdateSumState)
+		qUnitPath, qUpsertOwnMonthly, qDeleteZeroOwnMonthly, qUpsertMonthly, qDeleteZeroMonthly, qUpsertSubDaily, qDeleteZeroSubDaily, qInsertSumState, qUpdateSumState)
 }
 
 const qVersionLevel = `SELECT procedure_id, level FROM procedure_versions WHERE id = $1`
@@ -782,11 +795,11 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 		if db.dialect == Postgres {
 			// Concurrent events wait for the rebuild; their upkeep then
 			// applies on top of the rebuilt states.
-			if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily, stats_subtree_monthly, stats_subtree_daily IN EXCLUSIVE MODE`); err != nil {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE stats_dossiers, stats_daily, stats_monthly, stats_subtree_monthly, stats_subtree_daily IN EXCLUSIVE MODE`); err != nil {
 				return fmt.Errorf("locking the summary: %w", err)
 			}
 		}
-		for _, q := range []string{`DELETE FROM stats_subtree_daily`, `DELETE FROM stats_subtree_monthly`, `DELETE FROM stats_daily`, `DELETE FROM stats_dossiers`} {
+		for _, q := range []string{`DELETE FROM stats_subtree_daily`, `DELETE FROM stats_subtree_monthly`, `DELETE FROM stats_monthly`, `DELETE FROM stats_daily`, `DELETE FROM stats_dossiers`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("emptying the summary: %w", err)
 			}
@@ -819,6 +832,9 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 		if _, err := tx.ExecContext(ctx, qRebuildDaily); err != nil {
 			return fmt.Errorf("counting the days: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, qRebuildOwnMonthly); err != nil {
+			return fmt.Errorf("summing the units' months: %w", err)
+		}
 		for _, q := range []string{qRebuildMonthly, qRebuildMonthlyAll, qRebuildSubDaily, qRebuildSubDailyAll} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("summing the months and days of the subtrees: %w", err)
@@ -833,7 +849,7 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 		// Every row is new: without statistics the planner guessed a
 		// year's receptions at 2 % of their number, and without the
 		// visibility map no index-only scan (autovacuum would come, later).
-		if _, err := db.rw.ExecContext(ctx, `VACUUM (ANALYZE) stats_dossiers, stats_daily, stats_subtree_monthly, stats_subtree_daily,
+		if _, err := db.rw.ExecContext(ctx, `VACUUM (ANALYZE) stats_dossiers, stats_daily, stats_monthly, stats_subtree_monthly, stats_subtree_daily,
 			stats_level4_dossiers, stats_level4_daily, stats_level4_subtree_monthly`); err != nil {
 			return n, fmt.Errorf("analysing the rebuilt statistics summary: %w", err)
 		}
@@ -988,6 +1004,12 @@ func (db *DB) counterRows(ctx context.Context, q string) ([]SummaryRow, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// OwnMonthRows reads stats_monthly in key order (for checks and tests); a
+// row's Day is its month, yyyymm.
+func (db *DB) OwnMonthRows(ctx context.Context) ([]SummaryRow, error) {
+	return db.counterRows(ctx, `SELECT unit_id, procedure_id, month, `+strings.Join(sumCols, ", ")+` FROM stats_monthly ORDER BY unit_id, procedure_id, month`)
 }
 
 // SubtreeRows reads stats_subtree_monthly in key order (for checks and

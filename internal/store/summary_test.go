@@ -123,6 +123,28 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 				t.Errorf("unit %d, month %d: the row of all procedures is off the procedures' sum by %v", k[0], k[1], m)
 			}
 		}
+		// The units' own months: each the sum of its daily rows.
+		keptOwn, err := f.db.OwnMonthRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ownWant := map[[3]int64][len(store.SummaryRow{}.Counters)]int64{}
+		for _, r := range kept {
+			k := [3]int64{r.Unit, r.Procedure, int64(r.Day / 100)}
+			m := ownWant[k]
+			for i, v := range r.Counters {
+				m[i] += v
+			}
+			ownWant[k] = m
+		}
+		if len(keptOwn) != len(ownWant) || len(keptOwn) == 0 {
+			t.Errorf("%d own monthly rows, the daily rows make %d months", len(keptOwn), len(ownWant))
+		}
+		for _, r := range keptOwn {
+			if w := ownWant[[3]int64{r.Unit, r.Procedure, int64(r.Day)}]; r.Counters != w {
+				t.Errorf("unit %d, procedure %d, month %d: own month %v, its daily rows sum to %v", r.Unit, r.Procedure, r.Day, r.Counters, w)
+			}
+		}
 		// Every counter moved: the drive reached each case.
 		var sums [len(store.SummaryRow{}.Counters)]int64
 		for _, r := range kept {
@@ -157,6 +179,11 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		diffSummaries(t, "subtree daily", keptDays, rebuiltDays)
+		rebuiltOwn, err := f.db.OwnMonthRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffSummaries(t, "own monthly", keptOwn, rebuiltOwn)
 	})
 }
 
