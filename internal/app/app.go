@@ -66,7 +66,7 @@ type Options struct {
 
 // OpenStore opens and migrates the store named by the config.
 func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
-	db, err := store.OpenWith(ctx, cfg.DB, store.Options{SQLiteMmapMB: cfg.SQLiteMmapMB})
+	db, err := store.OpenWith(ctx, cfg.DB, store.Options{SQLiteMmapMB: cfg.SQLiteMmapMB, SQLiteReadCacheMB: cfg.SQLiteReadCacheMB})
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,8 @@ type Config struct {
 	DBReplica string
 	// SQLiteMmapMB sizes each SQLite connection's memory map (MiB).
 	SQLiteMmapMB int
+	// SQLiteReadCacheMB sizes each SQLite read connection's page cache (MiB).
+	SQLiteReadCacheMB int
 	// ConsultDays is the time a consulted unit is given to answer, in
 	// working days, when the officer asking gives none.
 	ConsultDays int
@@ -101,15 +103,16 @@ func (c Config) HTTPS() bool { return strings.HasPrefix(strings.ToLower(c.BaseUR
 // Default returns the defaults: SQLite in ./data, local files, demo off.
 func Default() Config {
 	return Config{
-		Addr:         "127.0.0.1:8080",
-		DB:           "sqlite:data/motcua.db",
-		FilesDir:     "data/files",
-		AgencySuffix: "H26",
-		LogLevel:     "info",
-		MaxFileMB:    10,
-		MaxDossierMB: 50,
-		ConsultDays:  dossier.DefaultConsultDays,
-		SQLiteMmapMB: store.DefaultSQLiteMmapMB,
+		Addr:              "127.0.0.1:8080",
+		DB:                "sqlite:data/motcua.db",
+		FilesDir:          "data/files",
+		AgencySuffix:      "H26",
+		LogLevel:          "info",
+		MaxFileMB:         10,
+		MaxDossierMB:      50,
+		ConsultDays:       dossier.DefaultConsultDays,
+		SQLiteMmapMB:      store.DefaultSQLiteMmapMB,
+		SQLiteReadCacheMB: store.DefaultSQLiteReadCacheMB,
 	}
 }
 
@@ -129,6 +132,7 @@ func (c *Config) StoreFlags(fs *flag.FlagSet) {
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.StoreFlags(fs)
 	fs.IntVar(&c.SQLiteMmapMB, "sqlite-mmap-mb", envInt("SQLITE_MMAP_MB", c.SQLiteMmapMB), "SQLite: MiB of the database file each connection maps; 0 for none (env MOTCUA_SQLITE_MMAP_MB; RSS counts mapped pages once per connection, see docs/scaling.md)")
+	fs.IntVar(&c.SQLiteReadCacheMB, "sqlite-read-cache-mb", envInt("SQLITE_READ_CACHE_MB", c.SQLiteReadCacheMB), "SQLite: MiB of page cache each read connection keeps (env MOTCUA_SQLITE_READ_CACHE_MB; see docs/scaling.md)")
 	fs.StringVar(&c.DBReplica, "db-replica", envOr("DB_REPLICA", c.DBReplica), "read-only PostgreSQL replica (postgres://…) for statistics, reports and dashboards (env MOTCUA_DB_REPLICA; default: the primary)")
 	fs.StringVar(&c.Addr, "addr", envOr("ADDR", c.Addr), "listen address (env MOTCUA_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "load Hà Nội demo data into an empty store (env MOTCUA_DEMO)")
@@ -204,6 +208,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SQLiteMmapMB < 0 {
 		errs = append(errs, fmt.Errorf("--sqlite-mmap-mb must be 0 or more, got %d", c.SQLiteMmapMB))
+	}
+	if c.SQLiteReadCacheMB < 1 {
+		errs = append(errs, fmt.Errorf("--sqlite-read-cache-mb must be 1 or more, got %d", c.SQLiteReadCacheMB))
 	}
 	if c.MaxFileMB < 1 || c.MaxDossierMB < c.MaxFileMB {
 		errs = append(errs, errors.New("--max-file-mb must be ≥ 1 and --max-dossier-mb ≥ --max-file-mb"))

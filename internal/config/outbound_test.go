@@ -33,6 +33,8 @@ func TestValidateOutbound(t *testing.T) {
 		{"negative retry", func(c *Config) { c.Jobs.RetryBase = -time.Second }, "must not be negative"},
 		{"no memory map", func(c *Config) { c.SQLiteMmapMB = 0 }, ""},
 		{"negative memory map", func(c *Config) { c.SQLiteMmapMB = -1 }, "--sqlite-mmap-mb must be 0 or more"},
+		{"small read cache", func(c *Config) { c.SQLiteReadCacheMB = 1 }, ""},
+		{"no read cache", func(c *Config) { c.SQLiteReadCacheMB = 0 }, "--sqlite-read-cache-mb must be 1 or more"},
 	} {
 		c := Default()
 		tc.edit(&c)

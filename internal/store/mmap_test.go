@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestSQLiteMmap(t *testing.T) {
 		{256, 256 << 20},
 		{0, 0},
 	} {
-		db, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "m.db"), store.Options{SQLiteMmapMB: tc.mb})
+		db, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "m.db"), store.Options{SQLiteMmapMB: tc.mb, SQLiteReadCacheMB: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,8 +35,40 @@ func TestSQLiteMmap(t *testing.T) {
 			t.Errorf("--sqlite-mmap-mb %d: mmap_size %d, want %d", tc.mb, got, tc.want)
 		}
 	}
-	if db, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "m.db"), store.Options{SQLiteMmapMB: -1}); err == nil {
+	if db, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "m.db"), store.Options{SQLiteMmapMB: -1, SQLiteReadCacheMB: 1}); err == nil {
 		db.Close()
 		t.Error("a negative memory map was accepted")
+	}
+}
+
+// TestSQLiteReadCache: the readers keep the page cache asked for, the
+// writer its own; a cache under 1 MiB is refused.
+func TestSQLiteReadCache(t *testing.T) {
+	ctx := context.Background()
+	for _, mb := range []int{1, store.DefaultSQLiteReadCacheMB} {
+		db, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"), store.Options{SQLiteMmapMB: 0, SQLiteReadCacheMB: mb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, writer int64
+		if err := db.ReadDB().QueryRowContext(ctx, "PRAGMA cache_size").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.WriteTx(ctx, func(tx *sql.Tx) error {
+			return tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&writer)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if got != int64(-mb<<10) {
+			t.Errorf("--sqlite-read-cache-mb %d: a reader's cache_size %d, want %d", mb, got, -mb<<10)
+		}
+		if writer != -32<<10 {
+			t.Errorf("--sqlite-read-cache-mb %d: the writer's cache_size %d, want %d", mb, writer, -32<<10)
+		}
+	}
+	if db, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"), store.Options{SQLiteReadCacheMB: 0}); err == nil {
+		db.Close()
+		t.Error("a read cache of 0 MiB was accepted")
 	}
 }

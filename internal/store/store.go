@@ -81,6 +81,15 @@ func pgReadConns() int { return min(max(4*runtime.GOMAXPROCS(0), 8), pgWriteConn
 // of the database file, in MiB, unless Options say otherwise.
 const DefaultSQLiteMmapMB = 2048
 
+// DefaultSQLiteReadCacheMB is the size of each SQLite read connection's
+// page cache, in MiB, unless Options say otherwise.
+const DefaultSQLiteReadCacheMB = 32
+
+// sqliteWriteCacheMB is the writer's page cache. The writer's pages stay
+// valid (no other connection writes); a reader's whole cache is dropped
+// at its first read after any commit.
+const sqliteWriteCacheMB = 32
+
 // Options tune how Open connects.
 type Options struct {
 	// SQLiteMmapMB sizes each SQLite connection's memory map of the file
@@ -89,19 +98,27 @@ type Options struct {
 	// process's RSS once per connection that touched it: see
 	// docs/scaling.md on memory.
 	SQLiteMmapMB int
+	// SQLiteReadCacheMB sizes each SQLite read connection's page cache
+	// (MiB, at least 1). Pages read through the map need none; the others
+	// do, and SQLite empties a reader's cache at its first read after any
+	// commit, freeing every page of it.
+	SQLiteReadCacheMB int
 }
 
 // Open connects to the store named by dsn: "sqlite:PATH" (or a bare path)
 // or "postgres://…", with the default options. It does not migrate; call
 // Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	return OpenWith(ctx, dsn, Options{SQLiteMmapMB: DefaultSQLiteMmapMB})
+	return OpenWith(ctx, dsn, Options{SQLiteMmapMB: DefaultSQLiteMmapMB, SQLiteReadCacheMB: DefaultSQLiteReadCacheMB})
 }
 
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	if o.SQLiteMmapMB < 0 {
 		return nil, fmt.Errorf("opening the store: a memory map of %d MiB", o.SQLiteMmapMB)
+	}
+	if o.SQLiteReadCacheMB < 1 {
+		return nil, fmt.Errorf("opening the store: a read cache of %d MiB", o.SQLiteReadCacheMB)
 	}
 	db := &DB{dsn: dsn}
 	var sqlitePath, sqliteBase string // the file and the readers' DSN
@@ -155,21 +172,20 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 		// Savepoints (one per submission in a group commit) journal to a
 		// temporary file unless temporary storage is in memory.
 		q.Add("_pragma", "temp_store(MEMORY)")
-		q.Add("_pragma", "cache_size(-32000)") // 32 MB a connection
 		// Reads through a memory map skip a system call per page.
 		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", int64(o.SQLiteMmapMB)<<20))
 		q.Add("_time_format", "sqlite")
 		base := "file:" + path + "?" + q.Encode()
 		// The writer never checkpoints: the checkpointer does, beside it
 		// (checkpoint.go), so that no commit waits for one.
-		rw, err := sql.Open("sqlite", base+"&"+url.Values{"_pragma": {"wal_autocheckpoint(0)"}}.Encode()+"&_txlock=immediate")
+		rw, err := sql.Open("sqlite", base+"&"+url.Values{"_pragma": {"wal_autocheckpoint(0)", fmt.Sprintf("cache_size(%d)", -sqliteWriteCacheMB<<10)}}.Encode()+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("opening sqlite: %w", err)
 		}
 		rw.SetMaxOpenConns(1)
 		rw.SetMaxIdleConns(1)
 		rw.SetConnMaxLifetime(0)
-		ro, err := sql.Open("sqlite", base)
+		ro, err := sql.Open("sqlite", base+"&"+url.Values{"_pragma": {fmt.Sprintf("cache_size(%d)", -o.SQLiteReadCacheMB<<10)}}.Encode())
 		if err != nil {
 			rw.Close()
 			return nil, fmt.Errorf("opening sqlite: %w", err)
