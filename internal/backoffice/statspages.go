@@ -146,8 +146,7 @@ type StatsStore interface {
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
 	DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind, after store.DrillCursor, limit int) ([]store.DrillRow, store.DrillCursor, error)
 	DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind) (int, error)
-	RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error)
-	RealUseByProcedure(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error)
+	RealUse(ctx context.Context, unit *org.Unit, from, to, now time.Time) (byUnit, byProc []stats.RealUse, err error)
 	StatsMonths(ctx context.Context, unit *org.Unit, first time.Time, n int, own bool, flt stats.Filter) ([]stats.Report, error)
 }
 
@@ -587,17 +586,8 @@ func (h *Handler) trends(ctx context.Context, lang string, st StatsStore, sc sta
 
 // realUse fills the measure of real use over the scope's subtree.
 func (h *Handler) realUse(ctx context.Context, lang string, st StatsStore, sc statsScope, now time.Time, v *realUseView) error {
-	var byUnit, byProc []stats.RealUse
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		byUnit, err = st.RealUseByUnit(gctx, sc.Unit, sc.From, sc.To, now)
-		return err
-	})
-	g.Go(func() (err error) {
-		byProc, err = st.RealUseByProcedure(gctx, sc.Unit, sc.From, sc.To, now)
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	byUnit, byProc, err := st.RealUse(ctx, sc.Unit, sc.From, sc.To, now)
+	if err != nil {
 		return err
 	}
 	row := func(r stats.RealUse) realUseRow {

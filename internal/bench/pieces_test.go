@@ -132,8 +132,7 @@ func TestDashboardPieces(t *testing.T) {
 		_, err := db.StatsRows(ctx, c, from, to, now, false, stats.Filter{}, "procedure")
 		return err
 	})
-	timed("real use by unit", func() error { _, err := db.RealUseByUnit(ctx, c, from, to, now); return err })
-	timed("real use by procedure", func() error { _, err := db.RealUseByProcedure(ctx, c, from, to, now); return err })
+	timed("real use (by unit and procedure)", func() error { _, _, err := db.RealUse(ctx, c, from, to, now); return err })
 	timed("12-month trends, one query", func() error {
 		_, err := db.StatsMonths(ctx, c, time.Date(y, 1, 1, 0, 0, 0, 0, store.Zone), 12, false, stats.Filter{})
 		return err

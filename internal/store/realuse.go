@@ -21,47 +21,59 @@ import (
 // counts are those of the report's Received.Offered and OfferedOnline:
 // dossiers received in the period whose own version was offered online.
 
-// RealUseByUnit returns one row per unit of the subtree of unit that
-// offers a service online or received a dossier of one, by unit name
-// (then code).
-func (db *DB) RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
-	return db.realUse(ctx, unit, from, to, now, false, true)
+// RealUse returns both tables of the measure over the subtree of unit:
+// byUnit, one row per unit that offers a service online or received a
+// dossier of one, by unit name (then code); byProc, one row per procedure
+// offered online there or with a dossier received there, by procedure code
+// (Offered and Used count units). The services offered and used are
+// probed once for both.
+func (db *DB) RealUse(ctx context.Context, unit *org.Unit, from, to, now time.Time) (byUnit, byProc []stats.RealUse, err error) {
+	return db.realUse(ctx, unit, from, to, now, true)
 }
 
-// RealUseByProcedure returns one row per procedure offered online in the
-// subtree of unit or with a dossier received there, by procedure code:
-// Offered and Used count units.
+// RealUseByUnit is RealUse's table by unit.
+func (db *DB) RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
+	byUnit, _, err := db.realUse(ctx, unit, from, to, now, true)
+	return byUnit, err
+}
+
+// RealUseByProcedure is RealUse's table by procedure.
 func (db *DB) RealUseByProcedure(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
-	return db.realUse(ctx, unit, from, to, now, true, true)
+	_, byProc, err := db.realUse(ctx, unit, from, to, now, true)
+	return byProc, err
 }
 
 // ScanRealUse is RealUseByUnit (RealUseByProcedure with byProcedure)
 // counted from the dossiers themselves, without the summary: for checking
 // the summary.
 func (db *DB) ScanRealUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, byProcedure bool) ([]stats.RealUse, error) {
-	return db.realUse(ctx, unit, from, to, now, byProcedure, false)
+	byUnit, byProc, err := db.realUse(ctx, unit, from, to, now, false)
+	if byProcedure {
+		return byProc, err
+	}
+	return byUnit, err
 }
 
-// realUse counts from the summary's reception counters (stats_daily:
-// recv_online says a (unit, procedure) received an online dossier on a
-// day, recv_l3 and recv_l3_online are the dossiers of versions offered
-// online) when the period is whole local days, or runs to now; from the
-// dossiers otherwise, or without useSummary.
-func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, byProcedure, useSummary bool) ([]stats.RealUse, error) {
+// realUse counts from the summary's reception counters (stats_monthly and
+// stats_daily: recv_online says a (unit, procedure) received an online
+// dossier in a month or on a day, recv_l3 and recv_l3_online are the
+// dossiers of versions offered online) when the period is whole local
+// days, or runs to now; from the dossiers otherwise, or without
+// useSummary.
+func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, useSummary bool) (byUnit, byProc []stats.RealUse, err error) {
 	at := to
 	if now.Before(at) {
 		at = now
 	}
 	// The versions in force at the period's last instant.
 	at = at.Add(-time.Microsecond)
-	key, name := "u.code", "u.name"
-	dkey, dname := "ru.code", "ru.name"
-	if byProcedure {
-		key, name, dkey, dname = "p.code", "p.name", "p.code", "p.name"
-	}
-	byKey := map[string]*stats.RealUse{}
-	row := func(k, n string) *stats.RealUse {
-		r := byKey[k]
+	units, procs := map[string]*stats.RealUse{}, map[string]*stats.RealUse{}
+	row := func(byProcedure bool, k, n string) *stats.RealUse {
+		m := units
+		if byProcedure {
+			m = procs
+		}
+		r := m[k]
 		if r == nil {
 			r = &stats.RealUse{}
 			if byProcedure {
@@ -69,98 +81,118 @@ func (db *DB) realUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 			} else {
 				r.Unit, r.UnitName = k, n
 			}
-			byKey[k] = r
+			m[k] = r
 		}
 		return r
 	}
 	lo, hi := unit.Path, pathUpper(unit.Path)
 	var f, t any = utc(from), utc(to)
-	dossiersArgs := []any{lo, hi, f, t}
-	// The offers' query: the subtree, the period (when usedSQL reads it
-	// from arguments), the instant of the versions in force.
-	offersArgs, atParam := []any{lo, hi, f, t, utc(at)}, "$5"
 	sumTo := summaryEnd(to, now)
+	summary := useSummary && midnight(from) && midnight(sumTo)
 	// A (unit, procedure) used: an online dossier received there in the
-	// period; and the dossiers of versions offered online.
-	usedSQL := `EXISTS (SELECT 1 FROM dossiers d WHERE d.received_unit_id = u.id AND d.procedure_id = p.id
+	// period. The offers' query takes the subtree, the period (when
+	// usedSQL reads it from arguments), the instant of the versions in
+	// force.
+	usedSQL := `EXISTS (SELECT 1 FROM dossiers d WHERE d.received_unit_id = pu.unit_id AND d.procedure_id = pu.procedure_id
 				AND d.channel = 'online' AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (` + sqlUncounted + `))`
-	dossiersSQL := `
-		SELECT ` + dkey + `, ` + dname + `, COUNT(*), COALESCE(SUM(CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END), 0)
+	offersArgs, atParam := []any{lo, hi, f, t, utc(at)}, "$5"
+	if summary {
+		usedSQL = usedSQLFor(dayOf(from), dayOf(sumTo), db.dialect) // its days are in its text
+		offersArgs, atParam = []any{lo, hi, utc(at)}, "$3"
+	}
+	// Each offer probed once (materialised), counted by unit and by
+	// procedure: the probes are the measure's cost (15,000 offers for the
+	// city).
+	rows, err := db.reportQuery(ctx, `
+		WITH o AS MATERIALIZED (
+			SELECT pu.unit_id, pu.procedure_id, CASE WHEN `+usedSQL+` THEN 1 ELSE 0 END AS used
+			FROM procedure_units pu
+			JOIN units u ON u.id = pu.unit_id
+			WHERE u.path >= $1 AND u.path < $2
+				AND pu.procedure_id IN (SELECT p.id FROM procedures p
+					WHERE EXISTS (SELECT 1 FROM procedure_versions v WHERE v.id = `+versionInForce(atParam)+` AND v.level >= 3)))
+		SELECT 0, u.code, u.name, x.n, x.used
+		FROM (SELECT unit_id, COUNT(*) AS n, SUM(used) AS used FROM o GROUP BY unit_id) x JOIN units u ON u.id = x.unit_id
+		UNION ALL
+		SELECT 1, p.code, p.name, x.n, x.used
+		FROM (SELECT procedure_id, COUNT(*) AS n, SUM(used) AS used FROM o GROUP BY procedure_id) x JOIN procedures p ON p.id = x.procedure_id`,
+		offersArgs...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var byProcedure int
+		var k, n string
+		var offered, used int
+		if err := rows.Scan(&byProcedure, &k, &n, &offered, &used); err != nil {
+			return nil, nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
+		}
+		r := row(byProcedure == 1, k, n)
+		r.Offered, r.Used = offered, used
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
+	}
+	rows.Close()
+	// The dossiers of versions offered online, and of them those received
+	// online: the report's Received.Offered and OfferedOnline.
+	dossiers := func(byProcedure bool, q string, args ...any) error {
+		rows, err := db.reportQuery(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k, n string
+			var total, online int
+			if err := rows.Scan(&k, &n, &total, &online); err != nil {
+				return fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+			}
+			r := row(byProcedure, k, n)
+			r.Dossiers, r.Online = total, online
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+		}
+		return nil
+	}
+	if summary {
+		// By unit: each unit's own receptions (ownReceptionsSQL). By
+		// procedure over the subtree: the subtree's counters by procedure.
+		if err := dossiers(false, ownReceptionsSQL(dayOf(from), dayOf(sumTo)), lo, hi); err != nil {
+			return nil, nil, err
+		}
+		reps, err := db.statsRows(ctx, unit, from, to, now, false, stats.Filter{}, sqlProcedureGroup)
+		if err != nil {
+			return nil, nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
+		}
+		for _, rep := range reps {
+			if rep.Received.Offered > 0 {
+				r := row(true, rep.Procedure, rep.ProcedureName)
+				r.Dossiers, r.Online = rep.Received.Offered, rep.Received.OfferedOnline
+			}
+		}
+		return finishRealUse(units, false), finishRealUse(procs, true), nil
+	}
+	for _, byProcedure := range []bool{false, true} {
+		key := "ru.code, ru.name"
+		if byProcedure {
+			key = "p.code, p.name"
+		}
+		if err := dossiers(byProcedure, `
+		SELECT `+key+`, COUNT(*), COALESCE(SUM(CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END), 0)
 		FROM dossiers d
 		JOIN units ru ON ru.id = d.received_unit_id
 		JOIN procedures p ON p.id = d.procedure_id
 		JOIN procedure_versions v ON v.id = d.procedure_version_id
 		WHERE ru.path >= $1 AND ru.path < $2 AND v.level >= 3
-			AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (` + sqlUncounted + `)
-		GROUP BY ` + dkey + `, ` + dname
-	if useSummary && midnight(from) && midnight(sumTo) {
-		fd, td := dayOf(from), dayOf(sumTo)
-		usedSQL = usedSQLFor(fd, td) // its days are in its text
-		offersArgs, atParam = []any{lo, hi, utc(at)}, "$3"
-		dossiersSQL = ownReceptionsSQL(fd, td)
-		dossiersArgs = dossiersArgs[:2] // its days are in its text
-	}
-	rows, err := db.reportQuery(ctx, `
-		SELECT `+key+`, `+name+`, COUNT(*),
-			COALESCE(SUM(CASE WHEN `+usedSQL+` THEN 1 ELSE 0 END), 0)
-		FROM procedure_units pu
-		JOIN units u ON u.id = pu.unit_id
-		JOIN procedures p ON p.id = pu.procedure_id
-		WHERE u.path >= $1 AND u.path < $2
-			AND pu.procedure_id IN (SELECT p.id FROM procedures p
-				WHERE EXISTS (SELECT 1 FROM procedure_versions v WHERE v.id = `+versionInForce(atParam)+` AND v.level >= 3))
-		GROUP BY `+key+`, `+name, offersArgs...)
-	if err != nil {
-		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, n string
-		var offered, used int
-		if err := rows.Scan(&k, &n, &offered, &used); err != nil {
-			return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
+			AND d.received_at >= $3 AND d.received_at < $4 AND d.status NOT IN (`+sqlUncounted+`)
+		GROUP BY `+key, lo, hi, f, t); err != nil {
+			return nil, nil, err
 		}
-		r := row(k, n)
-		r.Offered, r.Used = offered, used
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("counting the services offered online in %s: %w", unit.Code, err)
-	}
-	rows.Close()
-	if byProcedure && useSummary {
-		// By procedure over the subtree, the dossiers of versions offered
-		// online are the report's Received.Offered and OfferedOnline by
-		// procedure, which the subtree's monthly counters answer.
-		reps, err := db.statsRows(ctx, unit, from, to, now, false, stats.Filter{}, sqlProcedureGroup)
-		if err != nil {
-			return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
-		}
-		for _, rep := range reps {
-			if rep.Received.Offered > 0 {
-				r := row(rep.Procedure, rep.ProcedureName)
-				r.Dossiers, r.Online = rep.Received.Offered, rep.Received.OfferedOnline
-			}
-		}
-		return finishRealUse(byKey, byProcedure), nil
-	}
-	rows, err = db.reportQuery(ctx, dossiersSQL, dossiersArgs...)
-	if err != nil {
-		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, n string
-		var total, online int
-		if err := rows.Scan(&k, &n, &total, &online); err != nil {
-			return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
-		}
-		r := row(k, n)
-		r.Dossiers, r.Online = total, online
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("counting the dossiers of services offered online in %s: %w", unit.Code, err)
-	}
-	return finishRealUse(byKey, byProcedure), nil
+	return finishRealUse(units, false), finishRealUse(procs, true), nil
 }
 
 // finishRealUse computes the rates and orders the rows.
@@ -244,7 +276,7 @@ func wholeMonths(fd, td int) (m1, m2 int, windows []string) {
 	return m1, m2, windows
 }
 
-// usedSQLFor is realUse's test that the unit u itself received an online
+// usedSQLFor is realUse's test that the unit of the offer pu itself received an online
 // dossier of the procedure p over the days [fd, td): over the whole months
 // a probe of the unit's own months (stats_monthly's key, a row a month),
 // over the days outside them one of its days along the index
@@ -252,15 +284,23 @@ func wholeMonths(fd, td int) (m1, m2 int, windows []string) {
 // dossiers the daily rows' pages lie past the memory map, and 15,000
 // probes of them (an offer each) cost the city's dashboard most of its
 // time.
-func usedSQLFor(fd, td int) string {
+func usedSQLFor(fd, td int, d Dialect) string {
 	m1, m2, windows := wholeMonths(fd, td)
+	// The partial index of the months with an online reception holds a
+	// few bytes an entry where the table's rows hold twenty counters;
+	// SQLite's planner prefers the table's key (the same columns) unless
+	// told.
+	months := "stats_monthly s"
+	if d == SQLite {
+		months += " INDEXED BY stats_monthly_online"
+	}
 	var probes []string
 	if m1 < m2 {
-		probes = append(probes, fmt.Sprintf(`EXISTS (SELECT 1 FROM stats_monthly s WHERE s.unit_id = u.id AND s.procedure_id = p.id
+		probes = append(probes, fmt.Sprintf(`EXISTS (SELECT 1 FROM `+months+` WHERE s.unit_id = pu.unit_id AND s.procedure_id = pu.procedure_id
 				AND s.month >= %d AND s.month < %d AND s.recv_online > 0)`, m1, m2))
 	}
 	for _, w := range windows {
-		probes = append(probes, `EXISTS (SELECT 1 FROM stats_daily s WHERE s.unit_id = u.id AND s.procedure_id = p.id
+		probes = append(probes, `EXISTS (SELECT 1 FROM stats_daily s WHERE s.unit_id = pu.unit_id AND s.procedure_id = pu.procedure_id
 				AND `+w+` AND s.recv_online > 0)`)
 	}
 	if len(probes) == 0 {
