@@ -175,11 +175,15 @@ func (q *Queue) Enqueue(ctx context.Context, tx *sql.Tx, args river.JobArgs, opt
 	return Inserted{ID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate}, nil
 }
 
-// EnqueueMany inserts jobs inside the caller's transaction in one insert
-// (River's InsertManyTx); like Enqueue, they exist if and only if the
-// transaction commits.
+// EnqueueMany inserts jobs inside the caller's transaction in one insert;
+// like Enqueue, they exist if and only if the transaction commits. It is
+// River's InsertManyFastTx, the insert without RETURNING: InsertManyTx
+// reads every row back (all columns, JSON converted, scanned, decoded) for
+// nobody, and on SQLite it does so inside the single writer's group commit
+// (the outbox's fan-out jobs; profiled in issue 14). For jobs without
+// unique options only: a unique conflict fails the insert, not skipped.
 func (q *Queue) EnqueueMany(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) error {
-	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
+	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("enqueuing %d jobs: %w", len(params), err)
 	}
 	return nil
