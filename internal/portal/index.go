@@ -343,9 +343,9 @@ func procedureKey(unit *org.Unit) string { return "procedures|" + unit.Code }
 // visitors. The memo keeps them until the day changes: the period ends
 // at the start of the day, so its figures are the day's. Callers must not
 // change the rows: they are shared.
-func (h *Handler) snapshotRows(ctx context.Context, src IndexStore, key string, to, now time.Time, compute func() ([]stats.IndexRow, error)) ([]stats.IndexRow, error) {
+func (h *Handler) snapshotRows(ctx context.Context, src IndexStore, key string, to, now time.Time, compute func(context.Context) ([]stats.IndexRow, error)) ([]stats.IndexRow, error) {
 	tomorrow := to.AddDate(0, 0, 1)
-	v, err := h.indexFigures.get(ctx, to.Format(time.DateOnly)+"|"+key, now, tomorrow, func() (any, error) {
+	v, err := h.indexFigures.get(ctx, to.Format(time.DateOnly)+"|"+key, now, tomorrow, func(ctx context.Context) (any, error) {
 		s, ok, err := src.IndexSnapshot(ctx, to, key)
 		if err != nil {
 			return nil, err
@@ -353,7 +353,7 @@ func (h *Handler) snapshotRows(ctx context.Context, src IndexStore, key string, 
 		if ok {
 			return s.Rows, nil
 		}
-		rows, err := compute()
+		rows, err := compute(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +373,7 @@ func (h *Handler) snapshotRows(ctx context.Context, src IndexStore, key string, 
 // rankedRows is indexRows ranked among peers, the day's snapshot
 // (snapshotRows). Callers must not change the rows: they are shared.
 func (h *Handler) rankedRows(ctx context.Context, src IndexStore, units []org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
-	return h.snapshotRows(ctx, src, unitsKey(units), to, now, func() ([]stats.IndexRow, error) {
+	return h.snapshotRows(ctx, src, unitsKey(units), to, now, func(ctx context.Context) ([]stats.IndexRow, error) {
 		rows, err := h.indexRows(ctx, src, units, from, to, now)
 		if err != nil {
 			return nil, err
@@ -387,7 +387,7 @@ func (h *Handler) rankedRows(ctx context.Context, src IndexStore, units []org.Un
 // snapshot (snapshotRows). Callers must not change the rows: they are
 // shared.
 func (h *Handler) procedureRows(ctx context.Context, src IndexStore, u *org.Unit, from, to, now time.Time) ([]stats.IndexRow, error) {
-	return h.snapshotRows(ctx, src, procedureKey(u), to, now, func() ([]stats.IndexRow, error) {
+	return h.snapshotRows(ctx, src, procedureKey(u), to, now, func(ctx context.Context) ([]stats.IndexRow, error) {
 		svc := stats.Service{Store: src, Now: func() time.Time { return now }}
 		rep, err := svc.Report(ctx, stats.Query{Unit: u, From: from, To: to, By: "procedure", NoLevel4: true})
 		if err != nil {

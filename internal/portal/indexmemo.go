@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -12,8 +13,11 @@ import (
 // medians) or at least to read (the stored snapshot), so that a crowd of
 // visitors, or one visitor reloading, costs one reading per key and day,
 // not one per request. Concurrent requests for a key being computed wait
-// for it instead of computing it again. The figures are aggregates over
-// twelve months; no dossier's status is ever read from here.
+// for it instead of computing it again. The computation does not belong to
+// the request that started it: that visitor leaving (closing the tab, a
+// proxy's timeout) would otherwise cancel a minute of work the others wait
+// for. The figures are aggregates over twelve months; no dossier's status
+// is ever read from here.
 type indexMemo struct {
 	mu sync.Mutex
 	m  map[string]*memoEntry
@@ -27,14 +31,19 @@ type memoEntry struct {
 	err   error
 }
 
+// memoComputeMax bounds a computation once its first requester is gone.
+const memoComputeMax = 10 * time.Minute
+
 // memoMax bounds the keys kept (tables × days); past it, expired keys
 // are dropped, and if none is, the new answer is not kept.
 const memoMax = 2048
 
 // get answers key's value computed at or before now and kept until
 // until's instant (by the portal's clock), computing it with fn
-// otherwise. Errors are not kept.
-func (c *indexMemo) get(ctx context.Context, key string, now, until time.Time, fn func() (any, error)) (any, error) {
+// otherwise, on a context of its own that keeps ctx's values but not its
+// cancellation (memoComputeMax at most); ctx's end ends only the wait.
+// Errors are not kept.
+func (c *indexMemo) get(ctx context.Context, key string, now, until time.Time, fn func(context.Context) (any, error)) (any, error) {
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[string]*memoEntry{}
@@ -77,14 +86,28 @@ func (c *indexMemo) get(ctx context.Context, key string, now, until time.Time, f
 		c.m[key] = e
 	}
 	c.mu.Unlock()
-	e.v, e.err = fn()
-	close(e.done)
-	if e.err != nil && keep {
-		c.mu.Lock()
-		if c.m[key] == e {
-			delete(c.m, key)
-		}
-		c.mu.Unlock()
+	go func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), memoComputeMax)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				e.v, e.err = nil, fmt.Errorf("computing %s: panic: %v", key, r)
+			}
+			close(e.done)
+			if e.err != nil && keep {
+				c.mu.Lock()
+				if c.m[key] == e {
+					delete(c.m, key)
+				}
+				c.mu.Unlock()
+			}
+		}()
+		e.v, e.err = fn(cctx)
+	}()
+	select {
+	case <-e.done:
+		return e.v, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return e.v, e.err
 }
