@@ -76,6 +76,8 @@ type Report struct {
 	// DrillQueries drill-down lists were timed (drilldown.go).
 	DrillQueries                 int
 	DrillP50, DrillP95, DrillP99 time.Duration
+	// DrillByKind is the lists' p50/p95 by figure and level of unit.
+	DrillByKind []string
 	// Processes holds the submissions and tracking measured through one
 	// address in front of separate serve processes, by their number
 	// (processes.go); empty unless Options.Spawn is set.
@@ -112,6 +114,9 @@ func (r Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "drill-down lists (city, districts, communes; overdue, late, in progress, received online), %d queries: p50 %s, p95 %s, p99 %s\n",
 		r.DrillQueries, r.DrillP50.Round(10*time.Microsecond), r.DrillP95.Round(10*time.Microsecond), r.DrillP99.Round(10*time.Microsecond))
+	for _, k := range r.DrillByKind {
+		fmt.Fprintln(w, "  "+k)
+	}
 	for _, p := range r.Processes {
 		fmt.Fprintf(w, "%d serve process(es) behind one address: submissions %s; tracking %s\n", p.N, p.Submissions, p.Tracking)
 	}

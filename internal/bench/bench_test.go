@@ -48,7 +48,7 @@ func TestRunSmall(t *testing.T) {
 				t.Fatal(err)
 			}
 			if rep.RawCommits <= 0 || rep.Submissions <= 0 || rep.Tracking <= 0 || rep.Trivial <= 0 || rep.WorklistP95 <= 0 || rep.WorklistQueries < 40 ||
-				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 || rep.DrillQueries < 10 || len(rep.Pages) != 6 || rep.DrillP95 <= 0 ||
+				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 || rep.DrillQueries < 10 || len(rep.Pages) != 6 || rep.DrillP95 <= 0 || len(rep.DrillByKind) == 0 ||
 				rep.SubmissionsLat.P99 <= 0 || rep.TrackingLat.P99 <= 0 ||
 				len(rep.Search) != 2 || rep.Search[1].Rate <= 0 || rep.Search[1].P99 <= 0 {
 				t.Fatalf("missing figures: %+v", rep)
@@ -65,7 +65,7 @@ func TestRunSmall(t *testing.T) {
 			}
 			var out bytes.Buffer
 			rep.Print(&out)
-			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions", "public tracking lookups", "p95", "2 serve process(es) behind one address", "city's yearly report", "drill-down lists", "city dashboard, last year", "city II.06a, last year, .xlsx", "catalogue search ?q=: 1 client"} {
+			for _, want := range []string{"raw single-row insert commits/s", "API dossier submissions", "public tracking lookups", "p95", "2 serve process(es) behind one address", "city's yearly report", "drill-down lists", "overdue          city     first page", "city dashboard, last year", "city II.06a, last year, .xlsx", "catalogue search ?q=: 1 client"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("report lacks %q:\n%s", want, out.String())
 				}

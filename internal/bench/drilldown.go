@@ -54,12 +54,29 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 		}
 	}
 	var lat []time.Duration
+	// By figure and level (city, district, commune), the first page and
+	// the next apart.
+	type group struct {
+		kind  store.DrillKind
+		level string
+		next  bool
+	}
+	byGroup := map[group][]time.Duration{}
+	level := func(i int) string {
+		switch {
+		case i == 0:
+			return "city"
+		case i <= 10:
+			return "district"
+		}
+		return "commune"
+	}
 	// Bounded in time too: on a large store, where the lists are slow,
 	// the measure would otherwise take many minutes.
 	start, budget := time.Now(), 4*o.Duration
 	enough := func() bool { return len(lat) >= o.Queries/4 || len(lat) >= 40 && time.Since(start) > budget }
 	for !enough() {
-		for _, u := range units {
+		for i, u := range units {
 			if enough() {
 				break
 			}
@@ -69,13 +86,19 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 				if err != nil {
 					return fmt.Errorf("drill-down: %w", err)
 				}
-				lat = append(lat, time.Since(t0))
+				d := time.Since(t0)
+				lat = append(lat, d)
+				g := group{k, level(i), false}
+				byGroup[g] = append(byGroup[g], d)
 				if !next.IsZero() {
 					t0 = time.Now()
 					if _, _, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, next, 50); err != nil {
 						return fmt.Errorf("drill-down: %w", err)
 					}
-					lat = append(lat, time.Since(t0))
+					d := time.Since(t0)
+					lat = append(lat, d)
+					g.next = true
+					byGroup[g] = append(byGroup[g], d)
 				}
 			}
 		}
@@ -83,5 +106,22 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 	slices.Sort(lat)
 	rep.DrillQueries = len(lat)
 	rep.DrillP50, rep.DrillP95, rep.DrillP99 = percentile(lat, 0.5), percentile(lat, 0.95), percentile(lat, 0.99)
+	for _, k := range drillKinds {
+		for _, lv := range []string{"city", "district", "commune"} {
+			for _, next := range []bool{false, true} {
+				d := byGroup[group{k, lv, next}]
+				if len(d) == 0 {
+					continue
+				}
+				slices.Sort(d)
+				page := "first page"
+				if next {
+					page = "next page"
+				}
+				rep.DrillByKind = append(rep.DrillByKind, fmt.Sprintf("%-16s %-8s %-10s n=%4d p50 %8s p95 %8s", k, lv, page, len(d),
+					percentile(d, 0.5).Round(10*time.Microsecond), percentile(d, 0.95).Round(10*time.Microsecond)))
+			}
+		}
+	}
 	return nil
 }
