@@ -25,7 +25,8 @@ import (
 //	MOTCUA_BENCH_STORE=sqlite:/tmp/b200k/bench.db go test ./internal/bench -run TestDashboardPieces -v
 //
 // (MOTCUA_BENCH_MONTH=1: this month to now instead;
-// MOTCUA_SQLITE_READ_CACHE_MB: the readers' page cache). Each piece is
+// MOTCUA_SQLITE_READ_CACHE_MB: the readers' page cache;
+// MOTCUA_BENCH_SCAN=1: the level-4 figures by a scan too). Each piece is
 // timed warm (run again at once) and cold (after a commit, which makes
 // every SQLite reader drop its page cache, as the city's writes do all
 // day). The store is migrated, and the pages add a staff account to it:
@@ -57,8 +58,13 @@ func TestDashboardPieces(t *testing.T) {
 	}
 	fx := &fixture{units: units}
 	for i, u := range units {
-		if u.Kind == org.KindCity {
+		switch u.Kind {
+		case org.KindCity:
 			fx.city = &fx.units[i]
+		case org.KindDistrict:
+			fx.districts = append(fx.districts, u)
+		case org.KindCommune:
+			fx.communes = append(fx.communes, u)
 		}
 	}
 	if fx.city == nil {
@@ -127,7 +133,9 @@ func TestDashboardPieces(t *testing.T) {
 		return nil
 	})
 	timed("level-4 figures (counters)", func() error { _, err := db.Level4(ctx, c, from, to, now, false); return err })
-	timed("level-4 figures (scan)", func() error { _, err := db.ScanLevel4(ctx, c, from, to, false); return err })
+	if os.Getenv("MOTCUA_BENCH_SCAN") != "" { // a minute a run at 10M
+		timed("level-4 figures (scan)", func() error { _, err := db.ScanLevel4(ctx, c, from, to, false); return err })
+	}
 	timed("by procedure", func() error {
 		_, err := db.StatsRows(ctx, c, from, to, now, false, stats.Filter{}, "procedure")
 		return err
@@ -143,5 +151,15 @@ func TestDashboardPieces(t *testing.T) {
 	}
 	for _, p := range rep.Pages {
 		fmt.Println(p)
+	}
+	if len(fx.districts) > 0 && len(fx.communes) > 0 {
+		if err := drillDown(ctx, db, fx, Options{Queries: 400, Duration: 2 * time.Second}, &rep); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("drill-down lists, %d queries: p50 %s, p95 %s, p99 %s\n", rep.DrillQueries,
+			rep.DrillP50.Round(10*time.Microsecond), rep.DrillP95.Round(10*time.Microsecond), rep.DrillP99.Round(10*time.Microsecond))
+		for _, k := range rep.DrillByKind {
+			fmt.Println("  " + k)
+		}
 	}
 }

@@ -82,8 +82,14 @@ func pgReadConns() int { return min(max(4*runtime.GOMAXPROCS(0), 8), pgWriteConn
 const DefaultSQLiteMmapMB = 2048
 
 // DefaultSQLiteReadCacheMB is the size of each SQLite read connection's
-// page cache, in MiB, unless Options say otherwise.
-const DefaultSQLiteReadCacheMB = 32
+// page cache, in MiB, unless Options say otherwise. Small on purpose: a
+// reader's cache is emptied at its first read after any commit, which in
+// a city is all day; the pages within the memory map need none, and past
+// it (a file over 2 GiB) freeing a large cache at every commit cost more
+// than reading pages again. At 10M dossiers (9.6 GB), the city's
+// dashboard for a year: 105–111 ms with 2 MiB, 168 ms with 8, 176–187 ms
+// with 32 (BENCHMARKS.md, fourth pass).
+const DefaultSQLiteReadCacheMB = 2
 
 // sqliteWriteCacheMB is the writer's page cache. The writer's pages stay
 // valid (no other connection writes); a reader's whole cache is dropped
