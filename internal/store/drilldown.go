@@ -352,6 +352,13 @@ type drillStream struct {
 	// few rows), the scope checked on each row rather than sought, then
 	// sorted.
 	seek bool
+	// lo, when not 0, is a lower bound of the key in where: a page whose
+	// cursor's key lies below it reads the stream from its start.
+	// PostgreSQL starts an index scan at the cursor's row comparison
+	// rather than at the stream's own bound: the within list's next page
+	// read 18,777 pages of overdue dossiers to reach those due on od or
+	// later (560 ms at 10M dossiers).
+	lo int
 }
 
 // drillStreams are the parts of figure kind over the days d: contribute's
@@ -427,7 +434,8 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 			// on od or later (the overdue ones, due before, between
 			// the two ranges of the index, are not read).
 			held("s.due_day", "s.fin_day = 0 AND s.paused = FALSE AND s.due_day = 0 AND s.recv_day < "+td),
-			held("s.due_day", "s.fin_day = 0 AND s.paused = FALSE AND s.due_day >= "+od+" AND s.recv_day < "+td),
+			{unit: "s.held_unit_id", key: "s.due_day", lo: d.od,
+				where: "s.fin_day = 0 AND s.paused = FALSE AND s.due_day >= " + od + " AND s.recv_day < " + td},
 			// Open, their clock stopped: all but the few stopped on od
 			// or later.
 			held("s.due_day", "s.fin_day = 0 AND s.paused = TRUE AND s.recv_day < "+td+
@@ -615,7 +623,7 @@ func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d
 			// own range is.
 			order = st.key + " + 0, s.dossier_id"
 		}
-		if !after.IsZero() {
+		if !after.IsZero() && (st.lo == 0 || after.Key >= st.lo) {
 			w += " AND (" + st.key + ", s.dossier_id) > ({akey}, {aid})"
 		}
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT s.dossier_id AS id, %s AS k, %s AS uid FROM stats_dossiers s
