@@ -90,7 +90,7 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 
 // New assembles the process on an open store.
 func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger, opts Options) (*App, error) {
-	fs, err := files.NewLocal(cfg.FilesDir)
+	fs, err := files.NewLocalSync(cfg.FilesDir, cfg.FilesSync)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"slices"
 	"sync"
@@ -304,6 +305,9 @@ func Handler(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer
 func newApp(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer) (*app.App, error) {
 	cfg := config.Default()
 	cfg.DB, cfg.FilesDir = "bench", filesDir
+	if v := os.Getenv("MOTCUA_FILES_SYNC"); v != "" {
+		cfg.FilesSync = v // to compare the two ways
+	}
 	return app.New(ctx, cfg, db, slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua/internal/dossier"
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/store"
 	"github.com/motcua/motcua/internal/web"
@@ -19,10 +20,13 @@ import (
 
 // Config is every setting of a server process.
 type Config struct {
-	Addr         string
-	DB           string
-	Demo         bool
-	FilesDir     string
+	Addr     string
+	DB       string
+	Demo     bool
+	FilesDir string
+	// FilesSync is how the file store makes a round of writes durable:
+	// "syncfs" or "fsync" (files.NewLocalSync).
+	FilesSync    string
 	AgencySuffix string // last block of agency identifiers, e.g. "H26"
 	LogLevel     string
 	MaxFileMB    int
@@ -106,6 +110,7 @@ func Default() Config {
 		Addr:              "127.0.0.1:8080",
 		DB:                "sqlite:data/motcua.db",
 		FilesDir:          "data/files",
+		FilesSync:         files.SyncFSMode,
 		AgencySuffix:      "H26",
 		LogLevel:          "info",
 		MaxFileMB:         10,
@@ -169,6 +174,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 // uploaded documents (serve, backup, restore).
 func (c *Config) FilesFlag(fs *flag.FlagSet) {
 	fs.StringVar(&c.FilesDir, "files", envOr("FILES", c.FilesDir), "directory for uploaded documents (env MOTCUA_FILES)")
+	fs.StringVar(&c.FilesSync, "files-sync", envOr("FILES_SYNC", c.FilesSync), "how a round of uploaded files is made durable: syncfs (one call for the file system; best when the files have a file system of their own) or fsync (each file and directory) (env MOTCUA_FILES_SYNC)")
 }
 
 func envOr(name, def string) string {
@@ -208,6 +214,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SQLiteMmapMB < 0 {
 		errs = append(errs, fmt.Errorf("--sqlite-mmap-mb must be 0 or more, got %d", c.SQLiteMmapMB))
+	}
+	if c.FilesSync != files.SyncFSMode && c.FilesSync != files.FsyncMode {
+		errs = append(errs, fmt.Errorf("--files-sync must be %s or %s, got %q", files.SyncFSMode, files.FsyncMode, c.FilesSync))
 	}
 	if c.SQLiteReadCacheMB < 1 {
 		errs = append(errs, fmt.Errorf("--sqlite-read-cache-mb must be 1 or more, got %d", c.SQLiteReadCacheMB))

@@ -34,6 +34,8 @@ func TestValidateOutbound(t *testing.T) {
 		{"no memory map", func(c *Config) { c.SQLiteMmapMB = 0 }, ""},
 		{"negative memory map", func(c *Config) { c.SQLiteMmapMB = -1 }, "--sqlite-mmap-mb must be 0 or more"},
 		{"small read cache", func(c *Config) { c.SQLiteReadCacheMB = 1 }, ""},
+		{"files fsynced one by one", func(c *Config) { c.FilesSync = "fsync" }, ""},
+		{"unknown files sync", func(c *Config) { c.FilesSync = "none" }, "--files-sync must be syncfs or fsync"},
 		{"no read cache", func(c *Config) { c.SQLiteReadCacheMB = 0 }, "--sqlite-read-cache-mb must be 1 or more"},
 	} {
 		c := Default()

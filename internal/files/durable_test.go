@@ -767,3 +767,27 @@ func TestDirSyncFails(t *testing.T) {
 		}
 	}
 }
+
+// TestNewLocalSync: each mode gets its way of syncing; an unknown one is
+// refused.
+func TestNewLocalSync(t *testing.T) {
+	for _, tc := range []struct {
+		mode    string
+		perFile bool
+	}{{SyncFSMode, false}, {"", false}, {FsyncMode, true}} {
+		l, err := NewLocalSync(t.TempDir(), tc.mode)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.mode, err)
+		}
+		_, perFile := l.fsys().(FsyncEach)
+		if perFile != tc.perFile {
+			t.Errorf("%q: fsync file by file %v, want %v", tc.mode, perFile, tc.perFile)
+		}
+		if tc.perFile && !errors.Is(l.fsys().SyncFS(nil), errors.ErrUnsupported) {
+			t.Errorf("%q: syncfs not refused", tc.mode)
+		}
+	}
+	if _, err := NewLocalSync(t.TempDir(), "none"); err == nil {
+		t.Error("an unknown sync mode was accepted")
+	}
+}

@@ -1,6 +1,8 @@
 package files
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 )
@@ -24,6 +26,34 @@ type FS interface {
 
 // OS is the FS of the operating system, Local's default.
 type OS struct{}
+
+// FsyncEach is the OS without syncfs: a round fsyncs each file staged and
+// each directory touched since the last one. syncfs writes back every
+// dirty page of the file system, whoever wrote it: beside a busy
+// neighbour on the same file system (a database's log or checkpoints)
+// a round waits for the neighbour's data too.
+type FsyncEach struct{ OS }
+
+// SyncFS answers errors.ErrUnsupported, so that Local fsyncs file by file.
+func (FsyncEach) SyncFS(*os.File) error { return errors.ErrUnsupported }
+
+// The ways Local makes its writes durable (NewLocalSync).
+const (
+	SyncFSMode = "syncfs" // one syncfs(2) of the file system a round
+	FsyncMode  = "fsync"  // one fsync a file and directory a round
+)
+
+// NewLocalSync is NewLocal making its writes durable the given way
+// (SyncFSMode or FsyncMode).
+func NewLocalSync(dir, mode string) (*Local, error) {
+	switch mode {
+	case SyncFSMode, "":
+		return NewLocalFS(dir, OS{})
+	case FsyncMode:
+		return NewLocalFS(dir, FsyncEach{})
+	}
+	return nil, fmt.Errorf("file store %s: unknown sync mode %q (syncfs or fsync)", dir, mode)
+}
 
 // CreateTemp is os.CreateTemp.
 func (OS) CreateTemp(dir, pattern string) (*os.File, error) { return os.CreateTemp(dir, pattern) }
