@@ -31,19 +31,7 @@ func (db *DB) RealUse(ctx context.Context, unit *org.Unit, from, to, now time.Ti
 	return db.realUse(ctx, unit, from, to, now, true)
 }
 
-// RealUseByUnit is RealUse's table by unit.
-func (db *DB) RealUseByUnit(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
-	byUnit, _, err := db.realUse(ctx, unit, from, to, now, true)
-	return byUnit, err
-}
-
-// RealUseByProcedure is RealUse's table by procedure.
-func (db *DB) RealUseByProcedure(ctx context.Context, unit *org.Unit, from, to, now time.Time) ([]stats.RealUse, error) {
-	_, byProc, err := db.realUse(ctx, unit, from, to, now, true)
-	return byProc, err
-}
-
-// ScanRealUse is RealUseByUnit (RealUseByProcedure with byProcedure)
+// ScanRealUse is RealUse's table by unit (by procedure with byProcedure)
 // counted from the dossiers themselves, without the summary: for checking
 // the summary.
 func (db *DB) ScanRealUse(ctx context.Context, unit *org.Unit, from, to, now time.Time, byProcedure bool) ([]stats.RealUse, error) {

@@ -36,7 +36,7 @@ func TestRealUse(t *testing.T) {
 		f.now = time.Date(2025, 3, 12, 10, 0, 0, 0, ict)
 		from, to := time.Date(2025, 3, 1, 0, 0, 0, 0, ict), time.Date(2025, 4, 1, 0, 0, 0, 0, ict)
 
-		units, err := f.db.RealUseByUnit(ctx, f.city, from, to, f.now)
+		units, procs, err := f.db.RealUse(ctx, f.city, from, to, f.now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,21 +73,17 @@ func TestRealUse(t *testing.T) {
 			t.Errorf("real use counts %d/%d dossiers, the report %d/%d", online, dossiers, rep.Received.OfferedOnline, rep.Received.Offered)
 		}
 
-		procs, err := f.db.RealUseByProcedure(ctx, f.city, from, to, f.now)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if len(procs) != 2 || procs[0].Procedure != "1.000894" || procs[0].Offered != 2 || procs[0].Used != 1 || procs[0].UsedRate != 50 ||
 			procs[0].Dossiers != 3 || procs[0].Online != 2 || procs[1].Procedure != "2.000908" || !procs[1].Unused() {
 			t.Errorf("rows by procedure: %+v", procs)
 		}
 		// The district's subtree holds the two communes only.
-		district, err := f.db.RealUseByUnit(ctx, f.district, from, to, f.now)
+		district, _, err := f.db.RealUse(ctx, f.district, from, to, f.now)
 		if err != nil || len(district) != 2 {
 			t.Errorf("district: %+v %v", district, err)
 		}
 		// February: Y used its service, X did not.
-		feb, err := f.db.RealUseByUnit(ctx, f.district, time.Date(2025, 2, 1, 0, 0, 0, 0, ict), from, f.now)
+		feb, _, err := f.db.RealUse(ctx, f.district, time.Date(2025, 2, 1, 0, 0, 0, 0, ict), from, f.now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,12 +116,9 @@ func TestRealUseSummaryAnswersAsTheScan(t *testing.T) {
 		} {
 			for _, u := range []*org.Unit{f.city, f.district, f.cx, f.dep} {
 				for _, byProc := range []bool{false, true} {
-					var got []stats.RealUse
-					var err error
+					got, gotProcs, err := f.db.RealUse(ctx, u, p.from, p.to, p.now)
 					if byProc {
-						got, err = f.db.RealUseByProcedure(ctx, u, p.from, p.to, p.now)
-					} else {
-						got, err = f.db.RealUseByUnit(ctx, u, p.from, p.to, p.now)
+						got = gotProcs
 					}
 					if err != nil {
 						t.Fatal(err)
