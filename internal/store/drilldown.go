@@ -353,7 +353,8 @@ type drillStream struct {
 	// sorted.
 	seek bool
 	// lo, when not 0, is a lower bound of the key in where: a page whose
-	// cursor's key lies below it reads the stream from its start.
+	// cursor's key lies below it (a cursor from another stream of the
+	// list, whose keys start lower) reads the stream from its start.
 	// PostgreSQL starts an index scan at the cursor's row comparison
 	// rather than at the stream's own bound: the within list's next page
 	// read 18,777 pages of overdue dossiers to reach those due on od or
@@ -395,7 +396,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 		// after.
 		return []drillStream{
 			{unit: "s.recv_unit_id", key: "s.fin_day", where: "s.fin_day = 0 AND s.recv_day < " + fd},
-			{unit: "s.recv_unit_id", key: "s.fin_day", where: "s.fin_day >= " + fd + " AND s.recv_day < " + fd},
+			{unit: "s.recv_unit_id", key: "s.fin_day", lo: d.fd, where: "s.fin_day >= " + fd + " AND s.recv_day < " + fd},
 		}
 	case DrillFinishedEarly, DrillFinishedOnTime, DrillFinishedLate:
 		verdict := map[DrillKind]string{DrillFinishedEarly: "early", DrillFinishedOnTime: "on_time", DrillFinishedLate: "late"}[kind]
