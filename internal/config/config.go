@@ -215,8 +215,8 @@ func (c *Config) Validate() error {
 	if c.SQLiteMmapMB < 0 {
 		errs = append(errs, fmt.Errorf("--sqlite-mmap-mb must be 0 or more, got %d", c.SQLiteMmapMB))
 	}
-	if c.FilesSync != files.SyncFSMode && c.FilesSync != files.FsyncMode {
-		errs = append(errs, fmt.Errorf("--files-sync must be %s or %s, got %q", files.SyncFSMode, files.FsyncMode, c.FilesSync))
+	if err := files.CheckSyncMode(c.FilesSync); err != nil {
+		errs = append(errs, fmt.Errorf("--files-sync: %w", err))
 	}
 	if c.SQLiteReadCacheMB < 1 {
 		errs = append(errs, fmt.Errorf("--sqlite-read-cache-mb must be 1 or more, got %d", c.SQLiteReadCacheMB))

@@ -35,7 +35,7 @@ func TestValidateOutbound(t *testing.T) {
 		{"negative memory map", func(c *Config) { c.SQLiteMmapMB = -1 }, "--sqlite-mmap-mb must be 0 or more"},
 		{"small read cache", func(c *Config) { c.SQLiteReadCacheMB = 1 }, ""},
 		{"files fsynced one by one", func(c *Config) { c.FilesSync = "fsync" }, ""},
-		{"unknown files sync", func(c *Config) { c.FilesSync = "none" }, "--files-sync must be syncfs or fsync"},
+		{"unknown files sync", func(c *Config) { c.FilesSync = "none" }, "--files-sync: unknown sync mode \"none\": syncfs or fsync"},
 		{"no read cache", func(c *Config) { c.SQLiteReadCacheMB = 0 }, "--sqlite-read-cache-mb must be 1 or more"},
 	} {
 		c := Default()

@@ -774,7 +774,7 @@ func TestNewLocalSync(t *testing.T) {
 	for _, tc := range []struct {
 		mode    string
 		perFile bool
-	}{{SyncFSMode, false}, {"", false}, {FsyncMode, true}} {
+	}{{SyncFSMode, false}, {FsyncMode, true}} {
 		l, err := NewLocalSync(t.TempDir(), tc.mode)
 		if err != nil {
 			t.Fatalf("%q: %v", tc.mode, err)

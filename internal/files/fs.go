@@ -43,16 +43,24 @@ const (
 	FsyncMode  = "fsync"  // one fsync a file and directory a round
 )
 
+// CheckSyncMode reports whether mode names a way NewLocalSync knows.
+func CheckSyncMode(mode string) error {
+	if mode != SyncFSMode && mode != FsyncMode {
+		return fmt.Errorf("unknown sync mode %q: %s or %s", mode, SyncFSMode, FsyncMode)
+	}
+	return nil
+}
+
 // NewLocalSync is NewLocal making its writes durable the given way
 // (SyncFSMode or FsyncMode).
 func NewLocalSync(dir, mode string) (*Local, error) {
-	switch mode {
-	case SyncFSMode, "":
-		return NewLocalFS(dir, OS{})
-	case FsyncMode:
+	if err := CheckSyncMode(mode); err != nil {
+		return nil, fmt.Errorf("file store %s: %w", dir, err)
+	}
+	if mode == FsyncMode {
 		return NewLocalFS(dir, FsyncEach{})
 	}
-	return nil, fmt.Errorf("file store %s: unknown sync mode %q (syncfs or fsync)", dir, mode)
+	return NewLocalFS(dir, OS{})
 }
 
 // CreateTemp is os.CreateTemp.
