@@ -610,7 +610,9 @@ func (d drillDays) bind(q string, sc drillScope, after DrillCursor) (string, []a
 }
 
 // drillSummary is DrillDown over whole days: the first limit+1 rows after
-// the cursor of each stream, merged.
+// the cursor of each stream, merged, and only the page's rows joined to
+// their dossiers: a list of five streams would otherwise look up five
+// pages of dossiers to keep one (random reads of the largest table).
 func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d drillDays, after DrillCursor, limit int) ([]DrillRow, DrillCursor, error) {
 	if (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
 		return nil, DrillCursor{}, nil
@@ -635,7 +637,8 @@ func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d
 	}
 	q := `SELECT d.id, d.code, p.code, p.name, d.status, d.channel, d.received_at, d.legal_due_at, d.finished_at,
 			u.code, u.name, d.procedure_version_id, d.step_index, x.k
-		FROM (` + strings.Join(parts, "\n\t\tUNION ALL ") + `) x
+		FROM (SELECT * FROM (` + strings.Join(parts, "\n\t\tUNION ALL ") + `) AS y
+			ORDER BY y.k, y.id LIMIT ` + strconv.Itoa(limit+1) + `) x
 		JOIN dossiers d ON d.id = x.id
 		JOIN procedures p ON p.id = d.procedure_id
 		JOIN units u ON u.id = x.uid
