@@ -145,7 +145,9 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 				t.Errorf("unit %d, procedure %d, month %d: own month %v, its daily rows sum to %v", r.Unit, r.Procedure, r.Day, r.Counters, w)
 			}
 		}
-		// Every counter moved: the drive reached each case.
+		// Every counter moved: the drive reached each case. A short
+		// drive (1,500 actions) is too short to reach the rarest, so
+		// only the full drive, which CI runs, checks this.
 		var sums [len(store.SummaryRow{}.Counters)]int64
 		for _, r := range kept {
 			for i, v := range r.Counters {
@@ -153,7 +155,7 @@ func TestSummaryEqualsRebuild(t *testing.T) {
 			}
 		}
 		for i, v := range sums {
-			if v == 0 {
+			if v == 0 && !testing.Short() {
 				t.Errorf("counter %d never counted anything: the drive misses a case", i)
 			}
 		}
