@@ -79,6 +79,11 @@ type Report struct {
 	DrillP50, DrillP95, DrillP99 time.Duration
 	// DrillByKind is the lists' p50/p95 by figure and level of unit.
 	DrillByKind []string
+	// DrillPast* are the first pages of the same lists over last
+	// calendar year (not the dashboards' default period).
+	DrillPastQueries int
+	DrillPastP95     time.Duration
+	DrillPastByKind  []string
 	// Processes holds the submissions and tracking measured through one
 	// address in front of separate serve processes, by their number
 	// (processes.go); empty unless Options.Spawn is set.
@@ -116,6 +121,10 @@ func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "drill-down lists (city, districts, communes; overdue, late, in progress, received online), %d queries: p50 %s, p95 %s, p99 %s\n",
 		r.DrillQueries, r.DrillP50.Round(10*time.Microsecond), r.DrillP95.Round(10*time.Microsecond), r.DrillP99.Round(10*time.Microsecond))
 	for _, k := range r.DrillByKind {
+		fmt.Fprintln(w, "  "+k)
+	}
+	fmt.Fprintf(w, "drill-down lists over last calendar year, first pages, %d queries: p95 %s\n", r.DrillPastQueries, r.DrillPastP95.Round(10*time.Microsecond))
+	for _, k := range r.DrillPastByKind {
 		fmt.Fprintln(w, "  "+k)
 	}
 	for _, p := range r.Processes {

@@ -48,7 +48,7 @@ func TestRunSmall(t *testing.T) {
 				t.Fatal(err)
 			}
 			if rep.RawCommits <= 0 || rep.Submissions <= 0 || rep.Tracking <= 0 || rep.Trivial <= 0 || rep.WorklistP95 <= 0 || rep.WorklistQueries < 40 ||
-				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 || rep.DrillQueries < 10 || len(rep.Pages) != 6 || rep.DrillP95 <= 0 || len(rep.DrillByKind) == 0 ||
+				rep.CityYearSummary <= 0 || rep.CityYearScan <= 0 || rep.DrillQueries < 10 || len(rep.Pages) != 6 || rep.DrillP95 <= 0 || len(rep.DrillByKind) == 0 || rep.DrillPastQueries < len(drillKinds) || len(rep.DrillPastByKind) == 0 ||
 				rep.SubmissionsLat.P99 <= 0 || rep.TrackingLat.P99 <= 0 ||
 				len(rep.Search) != 2 || rep.Search[1].Rate <= 0 || rep.Search[1].P99 <= 0 {
 				t.Fatalf("missing figures: %+v", rep)

@@ -39,6 +39,7 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 	// path, as the page's periods).
 	now := time.Now()
 	y, m, d := now.In(store.Zone).Date()
+	var err error
 	from := time.Date(y, m-12, 1, 0, 0, 0, 0, store.Zone)
 	to := time.Date(y, m, d+1, 0, 0, 0, 0, store.Zone)
 	if db.Dialect() == store.Postgres {
@@ -53,6 +54,24 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 			return fmt.Errorf("analysing the summary's states: %w", err)
 		}
 	}
+	rep.DrillQueries, rep.DrillP50, rep.DrillP95, rep.DrillP99, rep.DrillByKind, err = timeDrills(ctx, db, units, from, to, now, true, o.Queries/4, 4*o.Duration)
+	if err != nil {
+		return err
+	}
+	// A past period too, last calendar year: its in-progress and overdue
+	// lists are those at the year's end, which read the dossiers
+	// finished since (drillStreams); first pages only, reported apart.
+	y--
+	past := []time.Time{time.Date(y, 1, 1, 0, 0, 0, 0, store.Zone), time.Date(y+1, 1, 1, 0, 0, 0, 0, store.Zone)}
+	rep.DrillPastQueries, _, rep.DrillPastP95, _, rep.DrillPastByKind, err = timeDrills(ctx, db, units, past[0], past[1], now, false, o.Queries/8, 2*o.Duration)
+	return err
+}
+
+// timeDrills times the first page of each figure of drillKinds (and the
+// next, with next) for each unit in turn, until queries lists or, past 40,
+// budget, and answers the count, p50, p95, p99 and the lines by figure,
+// level and page.
+func timeDrills(ctx context.Context, db *store.DB, units []*org.Unit, from, to, now time.Time, next bool, queries int, budget time.Duration) (int, time.Duration, time.Duration, time.Duration, []string, error) {
 	var lat []time.Duration
 	// By figure and level (city, district, commune), the first page and
 	// the next apart.
@@ -73,8 +92,8 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 	}
 	// Bounded in time too: on a large store, where the lists are slow,
 	// the measure would otherwise take many minutes.
-	start, budget := time.Now(), 4*o.Duration
-	enough := func() bool { return len(lat) >= o.Queries/4 || len(lat) >= 40 && time.Since(start) > budget }
+	start := time.Now()
+	enough := func() bool { return len(lat) >= queries || len(lat) >= 40 && time.Since(start) > budget }
 	for !enough() {
 		for i, u := range units {
 			if enough() {
@@ -82,18 +101,18 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 			}
 			for _, k := range drillKinds {
 				t0 := time.Now()
-				_, next, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, store.DrillCursor{}, 50)
+				_, cur, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, store.DrillCursor{}, 50)
 				if err != nil {
-					return fmt.Errorf("drill-down: %w", err)
+					return 0, 0, 0, 0, nil, fmt.Errorf("drill-down: %w", err)
 				}
 				d := time.Since(t0)
 				lat = append(lat, d)
 				g := group{k, level(i), false}
 				byGroup[g] = append(byGroup[g], d)
-				if !next.IsZero() {
+				if next && !cur.IsZero() {
 					t0 = time.Now()
-					if _, _, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, next, 50); err != nil {
-						return fmt.Errorf("drill-down: %w", err)
+					if _, _, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, cur, 50); err != nil {
+						return 0, 0, 0, 0, nil, fmt.Errorf("drill-down: %w", err)
 					}
 					d := time.Since(t0)
 					lat = append(lat, d)
@@ -104,24 +123,23 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 		}
 	}
 	slices.Sort(lat)
-	rep.DrillQueries = len(lat)
-	rep.DrillP50, rep.DrillP95, rep.DrillP99 = percentile(lat, 0.5), percentile(lat, 0.95), percentile(lat, 0.99)
+	var lines []string
 	for _, k := range drillKinds {
 		for _, lv := range []string{"city", "district", "commune"} {
-			for _, next := range []bool{false, true} {
-				d := byGroup[group{k, lv, next}]
+			for _, nx := range []bool{false, true} {
+				d := byGroup[group{k, lv, nx}]
 				if len(d) == 0 {
 					continue
 				}
 				slices.Sort(d)
 				page := "first page"
-				if next {
+				if nx {
 					page = "next page"
 				}
-				rep.DrillByKind = append(rep.DrillByKind, fmt.Sprintf("%-16s %-8s %-10s n=%4d p50 %8s p95 %8s", k, lv, page, len(d),
+				lines = append(lines, fmt.Sprintf("%-16s %-8s %-10s n=%4d p50 %8s p95 %8s", k, lv, page, len(d),
 					percentile(d, 0.5).Round(10*time.Microsecond), percentile(d, 0.95).Round(10*time.Microsecond)))
 			}
 		}
 	}
-	return nil
+	return len(lat), percentile(lat, 0.5), percentile(lat, 0.95), percentile(lat, 0.99), lines, nil
 }

@@ -161,5 +161,9 @@ func TestDashboardPieces(t *testing.T) {
 		for _, k := range rep.DrillByKind {
 			fmt.Println("  " + k)
 		}
+		fmt.Printf("drill-down lists over last calendar year, first pages, %d queries: p95 %s\n", rep.DrillPastQueries, rep.DrillPastP95.Round(10*time.Microsecond))
+		for _, k := range rep.DrillPastByKind {
+			fmt.Println("  " + k)
+		}
 	}
 }
