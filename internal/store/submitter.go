@@ -1,6 +1,7 @@
 package store
 
 import (
+	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -18,7 +19,9 @@ import (
 // submitter commits concurrent dossier submissions in groups: each worker
 // takes every submission waiting, writes them in one transaction (a bad
 // one is dropped and the rest written again) and commits once. Every caller gets its answer only after that commit, so a
-// 201 is always durable, and one disk sync serves the whole group.
+// 201 is always durable, and one disk sync serves the whole group. The
+// submissions' files (NewDossier.Durable) sync while the group is written
+// and before its COMMIT, so a request waits for one round, not two.
 type submitter struct {
 	db   *DB
 	reqs chan *submitReq
@@ -129,11 +132,50 @@ func (s *submitter) commit(group []*submitReq) {
 	}
 	// A background context: the group must not die because one caller left.
 	ctx := context.Background()
+	// The files of the group's submissions sync while the group is
+	// written; the COMMIT waits for them (awaitFiles).
+	files := startDurables(ctx, group)
+	failedFiles := func(i int, block bool) error {
+		f := files[i]
+		if f == nil {
+			return nil
+		}
+		if block {
+			<-f.done
+		} else {
+			select {
+			case <-f.done:
+			default:
+				return nil
+			}
+		}
+		return f.err
+	}
 	// Optimistic: write the whole group without savepoints (round trips
 	// are the cost that matters). If one submission fails, the transaction
 	// is rolled back and the group written again without it; a transient
 	// conflict (deadlock victim, concurrent idempotency key) retries it.
 	for attempt := 0; len(pending) > 0; attempt++ {
+		// Those whose files could not be made durable are not written
+		// (checked again before the COMMIT, once their sync is done).
+		pending = slices.DeleteFunc(pending, func(i int) bool {
+			if err := failedFiles(i, false); err != nil {
+				results[i] = submitRes{err: err}
+				return true
+			}
+			return false
+		})
+		if len(pending) == 0 {
+			break
+		}
+		awaitFiles := func() error {
+			for _, i := range pending {
+				if failedFiles(i, true) != nil {
+					return errFilesNotDurable
+				}
+			}
+			return nil
+		}
 		// A fresh copy each attempt: the writing sets ids and the code.
 		subs := make([]*submission, len(pending))
 		for k, i := range pending {
@@ -141,6 +183,7 @@ func (s *submitter) commit(group []*submitReq) {
 		}
 		failed, failErr := -1, error(nil)
 		write := func(tx *Tx) error {
+			tx.beforeCommit = awaitFiles
 			for k, i := range pending {
 				out, replayed, err := s.db.createDossierTx(ctx, tx, subs[k])
 				if err != nil {
@@ -154,6 +197,7 @@ func (s *submitter) commit(group []*submitReq) {
 		var err error
 		if s.db.dialect == Postgres {
 			err = s.db.inConnTx(ctx, func(tx *Tx, conn *sql.Conn) error {
+				tx.beforeCommit = awaitFiles
 				k, err := s.db.writeGroupPG(ctx, tx, conn, subs, func(k int, r submitRes) { results[pending[k]] = r })
 				if err != nil && k >= 0 {
 					failed, failErr = pending[k], err
@@ -167,6 +211,9 @@ func (s *submitter) commit(group []*submitReq) {
 		switch {
 		case err == nil:
 			pending = nil
+		case errors.Is(err, errFilesNotDurable):
+			// The next attempt drops the submissions whose sync failed
+			// and writes the others again.
 		case failed >= 0 && (retryable(failErr) || errors.Is(failErr, errIdemRace)) && attempt < 5:
 			time.Sleep(time.Duration(attempt+1) * time.Millisecond)
 		case failed >= 0:
@@ -184,7 +231,51 @@ func (s *submitter) commit(group []*submitReq) {
 	}
 }
 
-var errGroupAborted = errors.New("group aborted")
+var (
+	errGroupAborted    = errors.New("group aborted")
+	errFilesNotDurable = errors.New("a submission's files could not be made durable")
+)
+
+// durableRun is one sync of a group's files (dossier.NewDossier.Durable).
+type durableRun struct {
+	done chan struct{}
+	err  error // set before done closes
+}
+
+// startDurables starts the syncs of a group's files, one for each distinct
+// Durable (equal ones sync the same store: one round covers every
+// submission, all staged before they were queued), and returns each
+// member's (nil: it has none). They run while the group is written.
+func startDurables(ctx context.Context, group []*submitReq) []*durableRun {
+	runs := make([]*durableRun, len(group))
+	var keys []dossier.Durable
+	var started []*durableRun
+	for i, r := range group {
+		d := r.sub.in.Durable
+		if d == nil {
+			continue
+		}
+		if k := slices.IndexFunc(keys, func(k dossier.Durable) bool { return sameDurable(k, d) }); k >= 0 {
+			runs[i] = started[k]
+			continue
+		}
+		run := &durableRun{done: make(chan struct{})}
+		go func() {
+			defer close(run.done)
+			run.err = d.Sync(ctx)
+		}()
+		keys, started = append(keys, d), append(started, run)
+		runs[i] = run
+	}
+	return runs
+}
+
+// sameDurable reports whether a and b are equal, without the panic of ==
+// on values that cannot be compared (those are never the same).
+func sameDurable(a, b dossier.Durable) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Type() == vb.Type() && va.Comparable() && vb.Comparable() && a == b
+}
 
 // retryable reports a transient conflict between transactions.
 func retryable(err error) bool {
