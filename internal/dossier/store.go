@@ -30,10 +30,10 @@ type NewDossier struct {
 // Durable makes durable what a new dossier refers to outside the database:
 // its documents' staged files (files.Multipart.Durable). The store's group
 // commit runs Sync once for all the submissions of a group holding equal
-// Durables, as it takes the group, and awaits it before the group's
-// COMMIT; a failure fails those submissions with its error, whatever
-// others of the group commit. So a request waits for one sync round, not
-// one for its files and then the commit of its row.
+// Durables when it takes the group, before the group's transaction; a
+// failure fails those submissions with its error, whatever others of the
+// group commit. So a request waits for one sync round shared with its
+// group, not for one of its own and then for a worker.
 type Durable interface {
 	Sync(ctx context.Context) error
 }

@@ -101,9 +101,6 @@ type Tx struct {
 	// sum gathers the summary's counter changes of the transaction's
 	// events, written once before the commit (runTx, applyDelta).
 	sum sumDelta
-	// beforeCommit, if set, runs just before the COMMIT (after the
-	// summary and the events); an error rolls back.
-	beforeCommit func() error
 }
 
 // QueryRowContext runs a query returning one row in the transaction.

@@ -307,11 +307,6 @@ func (db *DB) runTx(ctx context.Context, stx *sql.Tx, fn func(tx *Tx) error) (er
 	if err = db.flushEvents(ctx, tx); err != nil {
 		return err
 	}
-	if tx.beforeCommit != nil {
-		if err = tx.beforeCommit(); err != nil {
-			return err
-		}
-	}
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
 	}
