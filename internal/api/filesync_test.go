@@ -59,8 +59,8 @@ func (f *syncRecFS) take() []int {
 
 // TestSubmitSyncsFilesBeforeCommit, on both engines, through the API with
 // the file store on a recording file system: a submission with documents
-// syncs its files in one round, before its dossier is committed (the round
-// sees no new dossier); a failing sync answers 503 file_store_unavailable,
+// syncs its files before its dossier is committed (every sync sees no new
+// dossier); a failing sync answers 503 file_store_unavailable,
 // commits no dossier and leaves none of the request's files, staged or
 // kept.
 func TestSubmitSyncsFilesBeforeCommit(t *testing.T) {
