@@ -48,8 +48,9 @@ type upload struct {
 // into fields, files (checked by content and size) staged in the file
 // store. The whole body is bounded by the dossier limit. The caller keeps
 // the files once the request is accepted (m.Keep) and defers m.Discard.
-func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request) (*files.Multipart, map[string]string, []upload, error) {
-	m, err := files.ReadMultipart(w, r, h.Files, files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}, false)
+// opts may defer the files' sync to the commit (files.DeferSync).
+func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request, opts ...files.Option) (*files.Multipart, map[string]string, []upload, error) {
+	m, err := files.ReadMultipart(w, r, h.Files, files.Limits{Field: h.Limits.JSONBody, File: h.Limits.FileSize, Dossier: h.Limits.DossierSize}, false, opts...)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -84,12 +85,14 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	hash := sha256.New()
 	var m *files.Multipart
 	if isMultipart(r) {
-		mp, fields, ups, err := h.readMultipart(w, r)
+		// The files sync with the dossier's group commit.
+		mp, fields, ups, err := h.readMultipart(w, r, files.DeferSync)
 		if err != nil {
 			return err
 		}
 		m = mp
 		defer m.Discard()
+		in.Durable = m.Durable()
 		in.Procedure, in.Unit, in.Channel = fields["procedure"], fields["unit"], dossier.Channel(fields["channel"])
 		var app dossier.Applicant
 		var delivery dossier.Delivery

@@ -212,7 +212,9 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 	if !s.mayIntake() {
 		return errNoIntake()
 	}
-	m, err := files.ReadMultipart(w, r, h.Files, h.Limits, true)
+	// The files sync with the dossier's group commit (in.Durable below);
+	// the other outcomes keep none.
+	m, err := files.ReadMultipart(w, r, h.Files, h.Limits, true, files.DeferSync)
 	if err != nil {
 		return err
 	}
@@ -294,6 +296,7 @@ func (h *Handler) intakePost(w http.ResponseWriter, r *http.Request, s *staff) e
 	in := dossier.SubmitInput{Procedure: v.P.Code, Unit: s.Unit.UnitCode, Form: form, Documents: docs, Received: received, Delivery: &v.Delivery, Applicant: &applicant}
 	in.Known = h.intakeKnown(r, v.P.Code, applicant.IDNumber)
 	if !bad {
+		in.Durable = m.Durable()
 		d, _, err := h.Dossiers.Submit(r.Context(), s.Actor, in)
 		if err == nil {
 			if err := m.Keep(r.Context()); err != nil {

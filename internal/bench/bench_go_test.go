@@ -3,12 +3,14 @@ package bench
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,6 +66,40 @@ func BenchmarkSubmit(b *testing.B) {
 						b.Fatal(err, resp.StatusCode)
 					}
 					resp.Body.Close()
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkRawCommit measures single-row INSERT transactions through the
+// application's writer, as the bench's raw commits do (rawCommits), at
+// BenchmarkSubmit's parallelism: what issue 14 compares submissions with.
+func BenchmarkRawCommit(b *testing.B) {
+	for _, e := range storetest.Engines {
+		b.Run(string(e), func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, e)
+			err := db.WriteTx(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `CREATE TABLE bench_raw (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)`)
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var seq atomic.Int64
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					id := seq.Add(1)
+					err := db.WriteTx(ctx, func(tx *sql.Tx) error {
+						_, err := tx.ExecContext(ctx, `INSERT INTO bench_raw (id, payload) VALUES ($1, $2)`, id, "một dòng dữ liệu thử")
+						return err
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
 				}
 			})
 		})

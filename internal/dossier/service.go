@@ -92,6 +92,9 @@ type SubmitInput struct {
 	Received []ReceivedDocument `json:"received,omitempty"`
 	// Documents were already written to the file store by the caller.
 	Documents []Document `json:"-"`
+	// Durable, if set, makes the documents' files durable before the
+	// dossier is committed (NewDossier.Durable).
+	Durable Durable `json:"-"`
 	// Citizen's own data, filled by the caller from the account.
 	Account     *Applicant `json:"-"`
 	IdemKey     string     `json:"-"`
@@ -222,7 +225,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, in SubmitInput) (*Dossier
 	d.StatusLabel = d.Status.Label("vi")
 	out, replayed, err := s.Store.CreateDossier(ctx, &NewDossier{
 		Dossier: d, UnitCode: u.Code, Documents: in.Documents, Event: ev,
-		IdemAccount: a.AccountID, IdemKey: in.IdemKey, RequestHash: in.RequestHash,
+		IdemAccount: a.AccountID, IdemKey: in.IdemKey, RequestHash: in.RequestHash, Durable: in.Durable,
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("storing dossier: %w", err)

@@ -21,6 +21,21 @@ type NewDossier struct {
 	// ExternalCode is the national portal's code of a dossier that came
 	// from it (SubmitExternal); unique among dossiers, "" for our own.
 	ExternalCode string
+	// Durable, if set, makes the documents' staged files durable: the
+	// store runs it before the COMMIT that stores the dossier, and
+	// commits nothing if it fails (see Durable).
+	Durable Durable
+}
+
+// Durable makes durable what a new dossier refers to outside the database:
+// its documents' staged files (files.Multipart.Durable). The store's group
+// commit runs Sync once for all the submissions of a group holding equal
+// Durables when it takes the group, before the group's transaction; a
+// failure fails those submissions with its error, whatever others of the
+// group commit. So a request waits for one sync round shared with its
+// group, not for one of its own and then for a worker.
+type Durable interface {
+	Sync(ctx context.Context) error
 }
 
 // Filter selects dossiers for a worklist or a citizen's list. The store

@@ -61,7 +61,8 @@ func (g *group) note(file string, dirs ...string) {
 // syncfs of the store's file system where the platform has it, else one
 // fsync of each file staged and each directory touched since the previous
 // round. A request calls it once, after staging all its files and before
-// committing anything that refers to them (ReadMultipart does); the moves
+// committing anything that refers to them (ReadMultipart does, or the
+// dossier's group commit it hands the sync to: DeferSync); the moves
 // into place that follow the commit (Keep) ride on the next round, whoever
 // calls it, and nobody waits for them.
 func (l *Local) Sync(ctx context.Context) error {

@@ -1,11 +1,13 @@
 package files
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -790,4 +792,90 @@ func TestNewLocalSync(t *testing.T) {
 	if _, err := NewLocalSync(t.TempDir(), "none"); err == nil {
 		t.Error("an unknown sync mode was accepted")
 	}
+}
+
+// TestDeferSync: with DeferSync, ReadMultipart stages without syncing;
+// Durable hands over one round that covers the request's files (a
+// failure is the same 503 ReadMultipart gives), equal for every request
+// on the store so that a group commit syncs once; Keep refuses uploads
+// whose sync was never handed over; nothing to sync is a nil Durable.
+func TestDeferSync(t *testing.T) {
+	ctx := context.Background()
+	l, f := newRec(t, false)
+	readDeferred := func(parts ...part) (*Multipart, error) {
+		ct, b := body(parts...)
+		r := httptest.NewRequest("POST", "/", bytes.NewReader(b))
+		r.Header.Set("Content-Type", ct)
+		return ReadMultipart(httptest.NewRecorder(), r, l, testLimits, false, DeferSync)
+	}
+	m1, err := readDeferred(part{"doc.x", "a.pdf", string(testPDF)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m1.Discard()
+	m2, err := readDeferred(part{"doc.y", "b.pdf", string(testPDF) + " "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Discard()
+	if ops := f.seen(); count(ops, "syncfs")+count(ops, "fsync") != 0 || count(ops, "rename") != 2 {
+		t.Fatalf("reading with DeferSync did %v, want the two files staged and no sync", ops)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("Keep of uploads whose sync was never handed over did not panic")
+			}
+		}()
+		_ = m1.Keep(ctx)
+	}()
+	d1, d2 := m1.Durable(), m2.Durable()
+	if d1 == nil || d1 != d2 {
+		t.Fatalf("Durables %v and %v, want equal ones for one store", d1, d2)
+	}
+	if d := m1.Durable(); d != nil {
+		t.Errorf("Durable handed over twice: %v", d)
+	}
+	if err := d1.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ops := f.seen(); count(after(ops, "rename"), "syncfs") != 1 || count(ops, "syncfs") != 1 {
+		t.Errorf("calls %v, want one syncfs after both files were staged", ops)
+	}
+	if err := m1.Keep(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// Nothing to sync: no files, or ReadMultipart synced them itself.
+	m4, err := readDeferred(part{"note", "", "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := m4.Durable(); d != nil {
+		t.Errorf("a request without files hands over %v", d)
+	}
+	ct, b := body(part{"doc.w", "d.pdf", string(testPDF) + "   "})
+	m5, err := read(t, l, ct, b, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := m5.Durable(); d != nil {
+		t.Errorf("a request ReadMultipart synced hands over %v", d)
+	}
+	if err := m5.Keep(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// A failing round: the 503 of ReadMultipart, caused by the disk.
+	disk := errors.New("disk on fire")
+	f.fail = []error{disk}
+	m3, err := readDeferred(part{"doc.z", "c.pdf", string(testPDF) + "  "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m3.Durable().Sync(ctx)
+	if e, ok := apperr.As(err); !ok || e.Code != "file_store_unavailable" || apperr.Status(err) != 503 || !errors.Is(err, disk) {
+		t.Errorf("failing sync: %v, want file_store_unavailable caused by %v", err, disk)
+	}
+	m3.Discard()
 }

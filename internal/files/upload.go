@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -115,9 +116,10 @@ type Upload struct {
 	Stored
 }
 
-// Multipart is what ReadMultipart read. Its uploads are staged and durable:
-// Keep them once what refers to them is committed; Discard (deferred right
-// after ReadMultipart) removes those not kept.
+// Multipart is what ReadMultipart read. Its uploads are staged and durable
+// (or, with DeferSync, made durable by the commit that refers to them, see
+// Durable): Keep them once what refers to them is committed; Discard
+// (deferred right after ReadMultipart) removes those not kept.
 type Multipart struct {
 	Fields  map[string]string // plain fields; a name sent twice keeps its last value
 	Uploads []Upload
@@ -128,6 +130,51 @@ type Multipart struct {
 
 	st   Store
 	kept bool
+	// deferred: ReadMultipart left the uploads' sync to the commit and
+	// Durable has not handed it over yet; Keep refuses to run then.
+	deferred bool
+}
+
+// Option changes how ReadMultipart reads a request.
+type Option int
+
+// DeferSync leaves the uploads' sync to the commit that refers to them, so
+// that a request waits for one sync, shared with that commit's group, where
+// it waited for two in turn (issue 14). The caller must hand
+// Multipart.Durable to that commit (dossier.NewDossier.Durable), which runs
+// it before committing and commits nothing that needs it if it fails.
+const DeferSync Option = 1
+
+// Syncer makes uploads durable. Two Syncers of the same store are equal
+// (==), so that a commit shared by several requests syncs once.
+type Syncer interface {
+	Sync(ctx context.Context) error
+}
+
+// storeSync is the Syncer of a store's staged uploads; comparable, equal
+// for every request on the same store.
+type storeSync struct{ st Store }
+
+// Sync runs a round of the store's sync; a failure is the 503 ReadMultipart
+// gives when it syncs itself.
+func (s storeSync) Sync(ctx context.Context) error {
+	if err := s.st.Sync(ctx); err != nil {
+		return errSync(err)
+	}
+	return nil
+}
+
+// Durable hands the uploads' sync, left pending by DeferSync, to the
+// commit that refers to them: it must run Sync before its COMMIT, and
+// commit nothing that refers to the uploads if Sync fails. Nil when there
+// is nothing to sync (no uploads, or ReadMultipart synced them). Keep
+// refuses uploads read with DeferSync until Durable was called.
+func (m *Multipart) Durable() Syncer {
+	if m == nil || !m.deferred {
+		return nil
+	}
+	m.deferred = false
+	return storeSync{m.st}
 }
 
 // Keep moves every upload into the store for good. It does not wait for
@@ -145,6 +192,11 @@ func (m *Multipart) Keep(ctx context.Context) error {
 func (m *Multipart) KeepSome(ctx context.Context, which func(Upload) bool) error {
 	if m == nil || m.kept {
 		return nil
+	}
+	if m.deferred {
+		// A programming error: the commit that refers to the uploads
+		// did not make them durable first (see DeferSync).
+		panic("files: uploads kept before their sync was handed to the commit (Multipart.Durable)")
 	}
 	m.kept = true
 	// No sync here: it was the second round of every request with files,
@@ -215,8 +267,9 @@ func bodyError(err error, lim Limits) error {
 // files are durable when it returns (one Sync for the request, shared with
 // the requests staging at the same time), so that the caller may commit
 // what refers to them; a failing sync is a 503 (file_store_unavailable).
-// On error nothing is left staged.
-func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits, keepGoing bool) (_ *Multipart, err error) {
+// With DeferSync it does not sync: the caller hands Multipart.Durable to
+// its commit. On error nothing is left staged.
+func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits, keepGoing bool, opts ...Option) (_ *Multipart, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, lim.Dossier+lim.Field)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -295,11 +348,18 @@ func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits,
 		}
 	}
 	// This is the one place every surface (API, portal, back office)
-	// stages uploads through: the rule "durable before commit" lives here.
-	if len(out.Uploads) > 0 {
-		if err := st.Sync(r.Context()); err != nil {
-			return nil, errSync(err)
-		}
+	// stages uploads through: the rule "durable before commit" lives here,
+	// kept here or handed to the commit (DeferSync, Durable), whose Keep
+	// refuses to run otherwise.
+	if len(out.Uploads) == 0 {
+		return out, nil
+	}
+	if slices.Contains(opts, DeferSync) {
+		out.deferred = true
+		return out, nil
+	}
+	if err := st.Sync(r.Context()); err != nil {
+		return nil, errSync(err)
 	}
 	return out, nil
 }

@@ -160,6 +160,10 @@ func (b *batch) CreateDossier(_ context.Context, in *dossier.NewDossier) (*dossi
 	if in.IdemKey != "" {
 		return nil, false, fmt.Errorf("submitting with an idempotency key: %w", errBatchUnsupported)
 	}
+	if in.Durable != nil {
+		// A batch commits when its loader says, not per dossier.
+		return nil, false, fmt.Errorf("submitting with files to make durable: %w", errBatchUnsupported)
+	}
 	d := *in.Dossier
 	ev := *in.Event
 	k := counterKey{d.ReceivedUnitID, d.SubmittedAt.In(codeZone).Format("060102")}

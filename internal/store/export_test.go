@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
+	"github.com/motcua/motcua/internal/dossier"
 	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 )
@@ -24,4 +26,24 @@ func (db *DB) MigrateDownTo(ctx context.Context, v int64) error {
 	}
 	_, err = p.DownTo(ctx, v)
 	return err
+}
+
+// CommitGroup commits ins as one group of the submitter, as if they had
+// been queued together, and returns each one's outcome in their order.
+func (db *DB) CommitGroup(ins []*dossier.NewDossier) ([]*dossier.Dossier, []error) {
+	group := make([]*submitReq, len(ins))
+	for i, in := range ins {
+		sub, err := prepareSubmission(in)
+		if err != nil {
+			panic(err)
+		}
+		group[i] = &submitReq{ctx: context.Background(), sub: sub, done: make(chan submitRes, 1)}
+	}
+	db.sub.commit(slices.Clone(group)) // commit sorts its group
+	ds, errs := make([]*dossier.Dossier, len(ins)), make([]error, len(ins))
+	for i, r := range group {
+		res := <-r.done
+		ds[i], errs[i] = res.d, res.err
+	}
+	return ds, errs
 }

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -100,6 +102,64 @@ func TestSubmissionRows(t *testing.T) {
 		var count int
 		if err := f.db.ReadDB().QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&count); err != nil || count != n+1 {
 			t.Fatalf("%d dossiers (%v), want %d", count, err, n+1)
+		}
+	})
+}
+
+// recDurable is a submission's files (dossier.Durable): each Sync counts
+// the dossiers committed at that moment, then answers err.
+type recDurable struct {
+	db  *store.DB
+	err error
+
+	mu   sync.Mutex
+	seen []int // dossiers committed at each Sync
+}
+
+func (r *recDurable) Sync(ctx context.Context) error {
+	var n int
+	if err := r.db.ReadDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers`).Scan(&n); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen = append(r.seen, n)
+	return r.err
+}
+
+// TestGroupSyncsFilesBeforeCommit, on both engines: in one group, the
+// submissions carrying files (NewDossier.Durable) have them synced before
+// the group's COMMIT (the sync sees none of the group committed), once for
+// all the submissions holding the same Durable; a failing sync fails its
+// submission with the sync's error and nothing of it is committed, while
+// the group's other submissions, with files or without, are committed.
+func TestGroupSyncsFilesBeforeCommit(t *testing.T) {
+	each(t, func(t *testing.T, e store.Dialect) {
+		f := newFixture(t, e)
+		tmpl := f.submitOnline(t, f.citizenA, f.cx.Code)
+		newDossier := func(d dossier.Durable) *dossier.NewDossier {
+			dd := *tmpl
+			dd.ID, dd.Code, dd.Events, dd.Documents = 0, "", nil, nil
+			return &dossier.NewDossier{Dossier: &dd, UnitCode: f.cx.Code, Documents: marriageScans(), Durable: d,
+				Event: &dossier.Event{At: dd.SubmittedAt, ActorName: "Nguyễn Văn An", Role: "applicant", Action: dossier.ActSubmit, To: dossier.StatusSubmitted}}
+		}
+		disk := errors.New("disk on fire")
+		shared, bad := &recDurable{db: f.db}, &recDurable{db: f.db, err: disk}
+		ds, errs := f.db.CommitGroup([]*dossier.NewDossier{newDossier(shared), newDossier(bad), newDossier(nil), newDossier(shared)})
+		for i, err := range errs {
+			if i == 1 {
+				if !errors.Is(err, disk) || ds[i] != nil {
+					t.Errorf("submission with failing files: stored %v, error %v; want none stored and the sync's error", ds[i] != nil, err)
+				}
+			} else if err != nil || ds[i] == nil {
+				t.Errorf("submission %d: %v", i, err)
+			}
+		}
+		if !slices.Equal(shared.seen, []int{1}) || !slices.Equal(bad.seen, []int{1}) {
+			t.Errorf("syncs saw %v and %v dossiers committed, want one sync each seeing only the first dossier", shared.seen, bad.seen)
+		}
+		if n := countDossiers(t, f.db); n != 4 {
+			t.Errorf("%d dossiers, want 4: the first and the group's three whose files are durable", n)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -18,7 +19,11 @@ import (
 // submitter commits concurrent dossier submissions in groups: each worker
 // takes every submission waiting, writes them in one transaction (a bad
 // one is dropped and the rest written again) and commits once. Every caller gets its answer only after that commit, so a
-// 201 is always durable, and one disk sync serves the whole group.
+// 201 is always durable, and one disk sync serves the whole group. The
+// submissions' files (NewDossier.Durable) sync in one round when the worker
+// takes the group, before its transaction (syncFiles), so that a request
+// waits for one round shared with its group, where it waited for a round
+// of its own and then for a worker.
 type submitter struct {
 	db   *DB
 	reqs chan *submitReq
@@ -123,12 +128,9 @@ func (s *submitter) commit(group []*submitReq) {
 		return a.day < b.day
 	})
 	results := make([]submitRes, len(group))
-	pending := make([]int, len(group))
-	for i := range pending {
-		pending[i] = i
-	}
 	// A background context: the group must not die because one caller left.
 	ctx := context.Background()
+	pending := syncFiles(ctx, group, results)
 	// Optimistic: write the whole group without savepoints (round trips
 	// are the cost that matters). If one submission fails, the transaction
 	// is rolled back and the group written again without it; a transient
@@ -185,6 +187,64 @@ func (s *submitter) commit(group []*submitReq) {
 }
 
 var errGroupAborted = errors.New("group aborted")
+
+// syncFiles makes the files of the group's submissions durable
+// (NewDossier.Durable) and returns the indexes of those to write: one Sync
+// for each distinct Durable (equal ones sync the same store, and one round
+// covers every submission, all staged before they were queued), run at
+// once. A submission whose sync failed gets its error and is not written.
+//
+// The syncs end before BEGIN rather than while the group is written,
+// measured (issue 14): on SQLite the one writer would hold every other
+// write of the store behind the round (a writer of single rows beside 32
+// submitting clients: p99 167–191 ms against 50–73 ms), on PostgreSQL the
+// group's code counters, held until COMMIT, would make the other workers'
+// groups of the same unit wait for its round (submissions 6–37 % slower in
+// 3 of 4 pairs). Writing a group takes a few milliseconds of a round's 4–20.
+func syncFiles(ctx context.Context, group []*submitReq, results []submitRes) []int {
+	type run struct {
+		d    dossier.Durable
+		done chan struct{}
+		err  error // set before done closes
+	}
+	runs := make([]*run, len(group))
+	var started []*run
+	for i, r := range group {
+		d := r.sub.in.Durable
+		if d == nil {
+			continue
+		}
+		if k := slices.IndexFunc(started, func(s *run) bool { return sameDurable(s.d, d) }); k >= 0 {
+			runs[i] = started[k]
+			continue
+		}
+		s := &run{d: d, done: make(chan struct{})}
+		go func() {
+			defer close(s.done)
+			s.err = d.Sync(ctx)
+		}()
+		started = append(started, s)
+		runs[i] = s
+	}
+	pending := make([]int, 0, len(group))
+	for i, s := range runs {
+		if s != nil {
+			if <-s.done; s.err != nil {
+				results[i] = submitRes{err: s.err}
+				continue
+			}
+		}
+		pending = append(pending, i)
+	}
+	return pending
+}
+
+// sameDurable reports whether a and b are equal, without the panic of ==
+// on values that cannot be compared (those are never the same).
+func sameDurable(a, b dossier.Durable) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Type() == vb.Type() && va.Comparable() && vb.Comparable() && a == b
+}
 
 // retryable reports a transient conflict between transactions.
 func retryable(err error) bool {
