@@ -821,14 +821,9 @@ func TestDeferSync(t *testing.T) {
 	if ops := f.seen(); count(ops, "syncfs")+count(ops, "fsync") != 0 || count(ops, "rename") != 2 {
 		t.Fatalf("reading with DeferSync did %v, want the two files staged and no sync", ops)
 	}
-	func() {
-		defer func() {
-			if recover() == nil {
-				t.Error("Keep of uploads whose sync was never handed over did not panic")
-			}
-		}()
-		_ = m1.Keep(ctx)
-	}()
+	if err := m1.Keep(ctx); !errors.Is(err, ErrSyncNotHandedOver) {
+		t.Errorf("Keep of uploads whose sync was never handed over: %v, want ErrSyncNotHandedOver", err)
+	}
 	d1, d2 := m1.Durable(), m2.Durable()
 	if d1 == nil || d1 != d2 {
 		t.Fatalf("Durables %v and %v, want equal ones for one store", d1, d2)

@@ -131,7 +131,7 @@ type Multipart struct {
 	st   Store
 	kept bool
 	// deferred: ReadMultipart left the uploads' sync to the commit and
-	// Durable has not handed it over yet; Keep refuses to run then.
+	// Durable has not handed it over yet; Keep refuses then.
 	deferred bool
 }
 
@@ -177,6 +177,11 @@ func (m *Multipart) Durable() Syncer {
 	return storeSync{m.st}
 }
 
+// ErrSyncNotHandedOver is Keep's error for uploads read with DeferSync
+// whose sync was never handed to a commit (Multipart.Durable): a surface
+// that forgot it, which its tests catch as a failed request.
+var ErrSyncNotHandedOver = errors.New("keeping uploads: their sync was never handed to the commit (files.DeferSync without Multipart.Durable)")
+
 // Keep moves every upload into the store for good. It does not wait for
 // the moves to be durable: ReadMultipart synced the staged files before
 // the caller committed what refers to them, the next sync round (any
@@ -195,8 +200,10 @@ func (m *Multipart) KeepSome(ctx context.Context, which func(Upload) bool) error
 	}
 	if m.deferred {
 		// A programming error: the commit that refers to the uploads
-		// did not make them durable first (see DeferSync).
-		panic("files: uploads kept before their sync was handed to the commit (Multipart.Durable)")
+		// did not make them durable first (see DeferSync). Nothing is
+		// moved; the staged files stay for Sweep, which moves those a
+		// committed dossier refers to.
+		return ErrSyncNotHandedOver
 	}
 	m.kept = true
 	// No sync here: it was the second round of every request with files,
