@@ -165,3 +165,54 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTrackBesideTrivial measures public tracking and the trivial
+// handler on one server (Handler: the API's middleware for both), so that
+// their CPU profiles compare request for request:
+//
+//	go test ./internal/bench -run XXX -bench 'TrackBesideTrivial/sqlite/track' -benchtime 60000x -cpuprofile track.prof
+//	go test ./internal/bench -run XXX -bench 'TrackBesideTrivial/sqlite/trivial' -benchtime 60000x -cpuprofile trivial.prof
+func BenchmarkTrackBesideTrivial(b *testing.B) {
+	for _, e := range storetest.Engines {
+		b.Run(string(e), func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, e)
+			fx, err := loadFixture(ctx, db)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := seed(ctx, db, fx, 20000); err != nil {
+				b.Fatal(err)
+			}
+			h, err := Handler(ctx, db, b.TempDir(), io.Discard)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ts := httptest.NewServer(h)
+			b.Cleanup(ts.Close)
+			codes := fx.sampleCodes
+			for _, path := range []string{"trivial", "track"} {
+				b.Run(path, func(b *testing.B) {
+					b.SetParallelism(16)
+					b.ResetTimer()
+					b.RunParallel(func(pb *testing.PB) {
+						i := 0
+						for pb.Next() {
+							i++
+							u := ts.URL + "/bench/trivial"
+							if path == "track" {
+								u = ts.URL + "/api/v1/track/" + codes[i%len(codes)]
+							}
+							resp, err := ts.Client().Get(u)
+							if err != nil || resp.StatusCode != 200 {
+								b.Fatal(err, resp.StatusCode)
+							}
+							_, _ = io.Copy(io.Discard, resp.Body)
+							resp.Body.Close()
+						}
+					})
+				})
+			}
+		})
+	}
+}
