@@ -168,7 +168,8 @@ func BenchmarkSearch(b *testing.B) {
 
 // BenchmarkTrackBesideTrivial measures public tracking and the trivial
 // handler on one server (Handler: the API's middleware for both), so that
-// their CPU profiles compare request for request:
+// their CPU profiles compare request for request, and reports how long
+// requests waited for a read connection:
 //
 //	go test ./internal/bench -run XXX -bench 'TrackBesideTrivial/sqlite/track' -benchtime 60000x -cpuprofile track.prof
 //	go test ./internal/bench -run XXX -bench 'TrackBesideTrivial/sqlite/trivial' -benchtime 60000x -cpuprofile trivial.prof
@@ -193,7 +194,9 @@ func BenchmarkTrackBesideTrivial(b *testing.B) {
 			codes := fx.sampleCodes
 			for _, path := range []string{"trivial", "track"} {
 				b.Run(path, func(b *testing.B) {
-					b.SetParallelism(16)
+					// 64 clients on 2 cores, as the bench command.
+					b.SetParallelism(32)
+					before, _ := db.PoolStats()
 					b.ResetTimer()
 					b.RunParallel(func(pb *testing.PB) {
 						i := 0
@@ -211,6 +214,9 @@ func BenchmarkTrackBesideTrivial(b *testing.B) {
 							resp.Body.Close()
 						}
 					})
+					// How long requests waited for a read connection.
+					after, _ := db.PoolStats()
+					b.ReportMetric(float64((after.WaitDuration-before.WaitDuration).Microseconds())/float64(b.N), "pool-wait-µs/op")
 				})
 			}
 		})

@@ -235,6 +235,11 @@ func (db *DB) prepareWrites(ctx context.Context) error {
 // Dialect reports the engine.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
+// PoolStats are the read pool's and the write pool's figures, among them
+// how often and how long callers waited for a connection (the bench
+// reports the read pool's waits beside tracking).
+func (db *DB) PoolStats() (read, write sql.DBStats) { return db.ro.Stats(), db.rw.Stats() }
+
 // Close stops background work and closes the connections.
 func (db *DB) Close() error {
 	if db.sub != nil {
