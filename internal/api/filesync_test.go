@@ -2,60 +2,13 @@ package api_test
 
 import (
 	"errors"
-	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/motcua/motcua/internal/app/apptest"
 	"github.com/motcua/motcua/internal/files"
-	"github.com/motcua/motcua/internal/store"
 )
-
-// syncRecFS is the OS file system recording, at each sync, how many
-// dossiers are committed; it fails the syncs while fail is set.
-type syncRecFS struct {
-	files.OS
-	db *store.DB
-
-	mu   sync.Mutex
-	seen []int // dossiers committed when each sync began
-	fail error
-}
-
-func (f *syncRecFS) sync() error {
-	var n int
-	if err := f.db.ReadDB().QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&n); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.seen = append(f.seen, n)
-	return f.fail
-}
-
-func (f *syncRecFS) SyncFS(root *os.File) error {
-	if err := f.sync(); err != nil {
-		return err
-	}
-	return f.OS.SyncFS(root)
-}
-
-func (f *syncRecFS) Fsync(name string) error {
-	if err := f.sync(); err != nil {
-		return err
-	}
-	return f.OS.Fsync(name)
-}
-
-func (f *syncRecFS) take() []int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s := f.seen
-	f.seen = nil
-	return s
-}
 
 // TestSubmitSyncsFilesBeforeCommit, on both engines, through the API with
 // the file store on a recording file system: a submission with documents
@@ -65,7 +18,7 @@ func (f *syncRecFS) take() []int {
 // kept.
 func TestSubmitSyncsFilesBeforeCommit(t *testing.T) {
 	each(t, func(t *testing.T, env *apptest.Env) {
-		fsys := &syncRecFS{db: env.DB}
+		fsys := &apptest.SyncRecorder{DB: env.DB}
 		l, err := files.NewLocalFS(env.App.Config.FilesDir, fsys)
 		if err != nil {
 			t.Fatal(err)
@@ -75,7 +28,7 @@ func TestSubmitSyncsFilesBeforeCommit(t *testing.T) {
 		before := countDossiers(t, env)
 
 		d := c.Submit(apptest.HangTrong)
-		if got := fsys.take(); len(got) == 0 || slices.ContainsFunc(got, func(n int) bool { return n != before }) {
+		if got := fsys.Take(); len(got) == 0 || slices.ContainsFunc(got, func(n int) bool { return n != before }) {
 			t.Errorf("syncs saw %v dossiers committed, want %d each: the files synced before the commit", got, before)
 		}
 		if n := countDossiers(t, env); n != before+1 {
@@ -83,9 +36,7 @@ func TestSubmitSyncsFilesBeforeCommit(t *testing.T) {
 		}
 
 		disk := errors.New("disk on fire")
-		fsys.mu.Lock()
-		fsys.fail = disk
-		fsys.mu.Unlock()
+		fsys.Fail(disk)
 		stored := env.StoredFiles()
 		// Other contents than the first submission's, so that a file
 		// kept in place would show.
@@ -99,7 +50,7 @@ func TestSubmitSyncsFilesBeforeCommit(t *testing.T) {
 		if r.Status != 503 || !strings.Contains(string(r.Body), "file_store_unavailable") {
 			t.Fatalf("failing sync: %d %s, want 503 file_store_unavailable", r.Status, r.Body)
 		}
-		if len(fsys.take()) == 0 {
+		if len(fsys.Take()) == 0 {
 			t.Error("the failing request synced nothing")
 		}
 		if n := countDossiers(t, env); n != before+1 {

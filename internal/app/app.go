@@ -52,7 +52,9 @@ type App struct {
 	// Portal is the public portal; the daily job computes its index's
 	// figures (indexjob.go).
 	Portal *portal.Handler
-	nowFn  func() time.Time
+	// Backoffice is the staff's pages (tests swap its file store).
+	Backoffice *backoffice.Handler
+	nowFn      func() time.Time
 }
 
 func (a *App) now() time.Time { return a.nowFn() }
@@ -241,7 +243,7 @@ func New(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger,
 			})
 		},
 	})
-	a := &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop, Payments: pays, Portal: ph, nowFn: now}
+	a := &App{Config: cfg, DB: db, Files: fs, Calendar: src, Dossiers: svc, Auth: au, API: h, Server: srv, Log: log, Population: pop, Payments: pays, Portal: ph, Backoffice: bo, nowFn: now}
 	// --- outbound (outbound.go) ---
 	out, err := newOutbound(cfg, a)
 	if err != nil {

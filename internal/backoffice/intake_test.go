@@ -2,15 +2,18 @@ package backoffice_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/app/apptest"
 	"github.com/motcua/motcua/internal/catalog"
+	"github.com/motcua/motcua/internal/files"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
@@ -241,6 +244,67 @@ func TestCounterIntakeShownPaper(t *testing.T) {
 			fields["recv.cccd"] = "1"
 			if p := rec.postMultipart(path, fields, nil); p.status != http.StatusSeeOther {
 				t.Fatalf("card shown: %d\n%s", p.status, p.body)
+			}
+		})
+	}
+}
+
+// TestCounterIntakeSyncsFilesBeforeCommit: the counter intake hands its
+// scans' sync to the dossier's group commit (files.DeferSync), so every
+// sync of the file store happens before the dossier is committed; a
+// failing sync stores no dossier and keeps no file. On both engines, the
+// file store on a recording file system.
+func TestCounterIntakeSyncsFilesBeforeCommit(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			env := apptest.Start(t, e, app.Options{})
+			fsys := &apptest.SyncRecorder{DB: env.DB}
+			l, err := files.NewLocalFS(env.App.Config.FilesDir, fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env.App.Backoffice.Files = l
+			count := func() int {
+				var n int
+				if err := env.DB.ReadDB().QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			rec := login(t, env, "ht.receptionist")
+			const path = "/can-bo/tiep-nhan/truc-tiep"
+			fields := map[string]string{"thu-tuc": apptest.Marriage, "applicant.id_number": "001185006789",
+				"applicant.full_name": "Phạm Thị Dung", "applicant.phone": "0901234567", "applicant.address": "12 Hàng Trống",
+				"chong_ho_ten": "Đỗ Văn Em", "vo_ho_ten": "Phạm Thị Dung", "recv.to_khai": "1", "recv.giay_xac_nhan": "1"}
+			docs := []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdf("to khai")},
+				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: pdf("xac nhan")}}
+
+			before := count()
+			fsys.Take()
+			p := rec.postMultipart(path, fields, docs)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("intake: %d\n%s", p.status, p.body)
+			}
+			if got := fsys.Take(); len(got) == 0 || slices.ContainsFunc(got, func(n int) bool { return n != before }) {
+				t.Errorf("syncs saw %v dossiers committed, want %d each: the scans synced before the dossier's commit", got, before)
+			}
+			if n := count(); n != before+1 {
+				t.Fatalf("%d dossiers after the intake, want %d", n, before+1)
+			}
+
+			fsys.Fail(errors.New("disk on fire"))
+			stored := env.StoredFiles()
+			other := []apptest.File{{Field: "doc.to_khai", Name: "to-khai.pdf", Content: pdf("to khai, lần hai")},
+				{Field: "doc.giay_xac_nhan", Name: "xac-nhan.pdf", Content: pdf("xac nhan, lần hai")}}
+			p = rec.postMultipart(path, fields, other)
+			if p.status != http.StatusServiceUnavailable {
+				t.Errorf("failing sync: %d, want 503\n%s", p.status, p.body)
+			}
+			if n := count(); n != before+1 {
+				t.Errorf("%d dossiers after a failing sync, want %d", n, before+1)
+			}
+			if after := env.StoredFiles(); !slices.Equal(after, stored) {
+				t.Errorf("files %v after a failing sync, want %v", after, stored)
 			}
 		})
 	}
