@@ -191,8 +191,9 @@ var errGroupAborted = errors.New("group aborted")
 // syncFiles makes the files of the group's submissions durable
 // (NewDossier.Durable) and returns the indexes of those to write: one Sync
 // for each distinct Durable (equal ones sync the same store, and one round
-// covers every submission, all staged before they were queued), run at
-// once. A submission whose sync failed gets its error and is not written.
+// covers every submission, all staged before they were queued; a process
+// has one file store, so one Sync a group). A submission whose sync failed
+// gets its error and is not written.
 //
 // The syncs end before BEGIN rather than while the group is written,
 // measured (issue 14): on SQLite the one writer would hold every other
@@ -202,35 +203,21 @@ var errGroupAborted = errors.New("group aborted")
 // groups of the same unit wait for its round (submissions 6–37 % slower in
 // 3 of 4 pairs). Writing a group takes a few milliseconds of a round's 4–20.
 func syncFiles(ctx context.Context, group []*submitReq, results []submitRes) []int {
-	type run struct {
-		d    dossier.Durable
-		done chan struct{}
-		err  error // set before done closes
+	type synced struct {
+		d   dossier.Durable
+		err error
 	}
-	runs := make([]*run, len(group))
-	var started []*run
-	for i, r := range group {
-		d := r.sub.in.Durable
-		if d == nil {
-			continue
-		}
-		if k := slices.IndexFunc(started, func(s *run) bool { return sameDurable(s.d, d) }); k >= 0 {
-			runs[i] = started[k]
-			continue
-		}
-		s := &run{d: d, done: make(chan struct{})}
-		go func() {
-			defer close(s.done)
-			s.err = d.Sync(ctx)
-		}()
-		started = append(started, s)
-		runs[i] = s
-	}
+	var done []synced
 	pending := make([]int, 0, len(group))
-	for i, s := range runs {
-		if s != nil {
-			if <-s.done; s.err != nil {
-				results[i] = submitRes{err: s.err}
+	for i, r := range group {
+		if d := r.sub.in.Durable; d != nil {
+			k := slices.IndexFunc(done, func(s synced) bool { return sameDurable(s.d, d) })
+			if k < 0 {
+				done = append(done, synced{d, d.Sync(ctx)})
+				k = len(done) - 1
+			}
+			if err := done[k].err; err != nil {
+				results[i] = submitRes{err: err}
 				continue
 			}
 		}
