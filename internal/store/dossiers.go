@@ -323,13 +323,7 @@ func (db *DB) UpdateDossier(ctx context.Context, d *dossier.Dossier, oldVersion 
 	number := ev.Action == dossier.ActFinish && d.Result != nil && d.Result.Number == ""
 	// A deadlock victim (PostgreSQL aborts one of two transactions taking
 	// the same summary counters in opposite orders) is written again.
-	var err error
-	for try := 0; try < 3; try++ {
-		if err = db.updateDossierTx(ctx, d, oldVersion, ev, docs, number); !retryable(err) {
-			return err
-		}
-	}
-	return err
+	return retryConflicts(3, func() error { return db.updateDossierTx(ctx, d, oldVersion, ev, docs, number) })
 }
 
 // updateDossierTx is one attempt at UpdateDossier.

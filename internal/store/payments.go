@@ -324,35 +324,20 @@ func (db *DB) MarkRefunded(ctx context.Context, dossierID, requestID int64) (boo
 // (payment.Store).
 func (db *DB) CancelAbandoned(ctx context.Context) (int, error) {
 	var n int64
-	q := `UPDATE payment_requests SET state = 'cancelled'
-			WHERE state IN ('unpaid', 'pending') AND dossier_id IN (SELECT id FROM dossiers WHERE status <> $1)`
-	if db.dialect == Postgres {
-		// The rows are locked in id order first, so that two sweeps at
-		// once (two processes) take them in one order. SQLite has one
-		// writer.
-		q = `UPDATE payment_requests SET state = 'cancelled'
-			WHERE id IN (SELECT r.id FROM payment_requests r
-				WHERE r.state IN ('unpaid', 'pending') AND r.dossier_id IN (SELECT id FROM dossiers WHERE status <> $1)
-				ORDER BY r.id FOR UPDATE OF r)`
-	}
-	var err error
 	// A deadlock with another writer of the same requests (40P01, seen in
 	// TestLevel4CountersEqualRebuild/postgres) rolls the sweep back whole;
-	// it is run again, as it may be any number of times.
-	for attempt := 0; ; attempt++ {
-		err = db.inTx(ctx, func(tx *Tx) error {
-			res, err := tx.ExecContext(ctx, q, int(dossier.StatusFee))
+	// it may run any number of times, so it runs again.
+	err := retryConflicts(5, func() error {
+		return db.inTx(ctx, func(tx *Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE payment_requests SET state = 'cancelled'
+				WHERE state IN ('unpaid', 'pending') AND dossier_id IN (SELECT id FROM dossiers WHERE status <> $1)`, int(dossier.StatusFee))
 			if err != nil {
 				return err
 			}
 			n, err = res.RowsAffected()
 			return err
 		})
-		if !retryable(err) || attempt == 4 {
-			break
-		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
-	}
+	})
 	if err != nil {
 		return 0, fmt.Errorf("cancelling abandoned payment requests: %w", err)
 	}

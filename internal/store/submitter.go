@@ -233,6 +233,20 @@ func sameDurable(a, b dossier.Durable) bool {
 	return va.Type() == vb.Type() && va.Comparable() && vb.Comparable() && a == b
 }
 
+// retryConflicts runs tx, a whole transaction, up to tries times while it
+// fails with a transient conflict (retryable): PostgreSQL aborted it as a
+// deadlock's victim or a serialization failure, and a new attempt goes
+// through once the other transaction is done.
+func retryConflicts(tries int, tx func() error) error {
+	var err error
+	for range tries {
+		if err = tx(); !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
 // retryable reports a transient conflict between transactions.
 func retryable(err error) bool {
 	var pe *pgconn.PgError
