@@ -10,7 +10,7 @@
 // (shared with the requests staging at the same time), commits, then keeps
 // its files without waiting for another sync. A dossier's submission
 // hands its sync to the store's group commit instead (DeferSync), which
-// runs one round for the group while writing it, before its COMMIT. A
+// runs one round for the group before its transaction. A
 // power cut never leaves a committed dossier referring to content the disk
 // lost: the staged copy, named after its content, was durable before the
 // commit; if the rename into place did not reach the disk (the next round,

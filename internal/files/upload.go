@@ -179,7 +179,9 @@ func (m *Multipart) Durable() Syncer {
 
 // ErrSyncNotHandedOver is Keep's error for uploads read with DeferSync
 // whose sync was never handed to a commit (Multipart.Durable): a surface
-// that forgot it, which its tests catch as a failed request.
+// that forgot it. Its handler logs the error and the staged files wait
+// for Sweep; a test of the order of syncs and commits catches it (as
+// api.TestSubmitSyncsFilesBeforeCommit does).
 var ErrSyncNotHandedOver = errors.New("keeping uploads: their sync was never handed to the commit (files.DeferSync without Multipart.Durable)")
 
 // Keep moves every upload into the store for good. It does not wait for
@@ -365,8 +367,8 @@ func ReadMultipart(w http.ResponseWriter, r *http.Request, st Store, lim Limits,
 		out.deferred = true
 		return out, nil
 	}
-	if err := st.Sync(r.Context()); err != nil {
-		return nil, errSync(err)
+	if err := (storeSync{st}).Sync(r.Context()); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
