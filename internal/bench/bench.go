@@ -118,15 +118,7 @@ func (r Report) Print(w io.Writer) {
 	for _, p := range r.Pages {
 		fmt.Fprintln(w, p)
 	}
-	fmt.Fprintf(w, "drill-down lists (city, districts, communes; overdue, late, in progress, received online), %d queries: p50 %s, p95 %s, p99 %s\n",
-		r.DrillQueries, r.DrillP50.Round(10*time.Microsecond), r.DrillP95.Round(10*time.Microsecond), r.DrillP99.Round(10*time.Microsecond))
-	for _, k := range r.DrillByKind {
-		fmt.Fprintln(w, "  "+k)
-	}
-	fmt.Fprintf(w, "drill-down lists over last calendar year, first pages, %d queries: p95 %s\n", r.DrillPastQueries, r.DrillPastP95.Round(10*time.Microsecond))
-	for _, k := range r.DrillPastByKind {
-		fmt.Fprintln(w, "  "+k)
-	}
+	r.printDrills(w)
 	for _, p := range r.Processes {
 		fmt.Fprintf(w, "%d serve process(es) behind one address: submissions %s; tracking %s\n", p.N, p.Submissions, p.Tracking)
 	}
@@ -290,6 +282,20 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	return rep, nil
 }
 
+// printDrills prints the drill-down lists' figures: the dashboards'
+// period by figure, level and page, then last calendar year's first pages.
+func (r Report) printDrills(w io.Writer) {
+	fmt.Fprintf(w, "drill-down lists (city, districts, communes; overdue, late, in progress, received online), %d queries: p50 %s, p95 %s, p99 %s\n",
+		r.DrillQueries, r.DrillP50.Round(10*time.Microsecond), r.DrillP95.Round(10*time.Microsecond), r.DrillP99.Round(10*time.Microsecond))
+	for _, k := range r.DrillByKind {
+		fmt.Fprintln(w, "  "+k)
+	}
+	fmt.Fprintf(w, "drill-down lists over last calendar year, first pages, %d queries: p95 %s\n", r.DrillPastQueries, r.DrillPastP95.Round(10*time.Microsecond))
+	for _, k := range r.DrillPastByKind {
+		fmt.Fprintln(w, "  "+k)
+	}
+}
+
 // Handler is the API as serve runs it on db, behind the same middleware,
 // with a trivial handler at /bench/trivial beside it.
 func Handler(ctx context.Context, db *store.DB, filesDir string, logTo io.Writer) (http.Handler, error) {
@@ -411,20 +417,31 @@ func loadLat(ctx context.Context, o Options, fn func(worker, i int) error) (Thro
 // rawCommits measures single-row INSERT transactions through the same
 // writer as the application: the price of one durable commit.
 func rawCommits(ctx context.Context, db *store.DB, o Options) (float64, error) {
+	if err := createRawTable(ctx, db); err != nil {
+		return 0, err
+	}
+	var seq atomic.Int64
+	return load(ctx, o, func(worker, i int) error { return rawCommit(ctx, db, seq.Add(1)) })
+}
+
+// createRawTable creates the table of rawCommit.
+func createRawTable(ctx context.Context, db *store.DB) error {
 	err := db.WriteTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)`)
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("creating bench table: %w", err)
+		return fmt.Errorf("creating bench table: %w", err)
 	}
-	var seq atomic.Int64
-	return load(ctx, o, func(worker, i int) error {
-		id := seq.Add(1)
-		return db.WriteTx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO bench_raw (id, payload) VALUES ($1, $2)`, id, "một dòng dữ liệu thử")
-			return err
-		})
+	return nil
+}
+
+// rawCommit is one single-row INSERT transaction through the application's
+// writer, row id.
+func rawCommit(ctx context.Context, db *store.DB, id int64) error {
+	return db.WriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO bench_raw (id, payload) VALUES ($1, $2)`, id, "một dòng dữ liệu thử")
+		return err
 	})
 }
 

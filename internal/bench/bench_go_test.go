@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,8 +19,16 @@ import (
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
-// benchServer is a server on a fresh store with the Hà Nội fixture.
+// benchServer is a server on a fresh store with the Hà Nội fixture and
+// seedN dossiers, and the citizens' tokens.
 func benchServer(b *testing.B, e store.Dialect, seedN int) (*httptest.Server, *fixture, []string) {
+	db, fx := benchStore(b, e, seedN)
+	ts, toks := serveApp(b, db, fx)
+	return ts, fx, toks
+}
+
+// benchStore is a fresh store with the Hà Nội fixture and seedN dossiers.
+func benchStore(b *testing.B, e store.Dialect, seedN int) (*store.DB, *fixture) {
 	ctx := context.Background()
 	db := storetest.Open(b, e)
 	fx, err := loadFixture(ctx, db)
@@ -33,6 +40,12 @@ func benchServer(b *testing.B, e store.Dialect, seedN int) (*httptest.Server, *f
 			b.Fatal(err)
 		}
 	}
+	return db, fx
+}
+
+// serveApp serves the application on db and answers the citizens' tokens.
+func serveApp(b *testing.B, db *store.DB, fx *fixture) (*httptest.Server, []string) {
+	ctx := context.Background()
 	cfg := config.Default()
 	cfg.FilesDir = b.TempDir()
 	a, err := app.New(ctx, cfg, db, slog.New(slog.DiscardHandler), app.Options{})
@@ -45,7 +58,25 @@ func benchServer(b *testing.B, e store.Dialect, seedN int) (*httptest.Server, *f
 	if err != nil {
 		b.Fatal(err)
 	}
-	return ts, fx, toks
+	return ts, toks
+}
+
+// submitOnce sends one submission (the multipart body of fx.submission)
+// as the citizen of tok and answers its status.
+func submitOnce(c *http.Client, ts *httptest.Server, ct string, body []byte, tok string) (int, error) {
+	req, err := http.NewRequest("POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
 
 // BenchmarkSubmit measures API submissions (durable before the 201).
@@ -58,14 +89,9 @@ func BenchmarkSubmit(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					req, _ := http.NewRequest("POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(body))
-					req.Header.Set("Content-Type", ct)
-					req.Header.Set("Authorization", "Bearer "+toks[0])
-					resp, err := ts.Client().Do(req)
-					if err != nil || resp.StatusCode != 201 {
-						b.Fatal(err, resp.StatusCode)
+					if status, err := submitOnce(ts.Client(), ts, ct, body, toks[0]); err != nil || status != 201 {
+						b.Fatal(err, status)
 					}
-					resp.Body.Close()
 				}
 			})
 		})
@@ -80,11 +106,7 @@ func BenchmarkRawCommit(b *testing.B) {
 		b.Run(string(e), func(b *testing.B) {
 			ctx := context.Background()
 			db := storetest.Open(b, e)
-			err := db.WriteTx(ctx, func(tx *sql.Tx) error {
-				_, err := tx.ExecContext(ctx, `CREATE TABLE bench_raw (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)`)
-				return err
-			})
-			if err != nil {
+			if err := createRawTable(ctx, db); err != nil {
 				b.Fatal(err)
 			}
 			var seq atomic.Int64
@@ -92,12 +114,7 @@ func BenchmarkRawCommit(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					id := seq.Add(1)
-					err := db.WriteTx(ctx, func(tx *sql.Tx) error {
-						_, err := tx.ExecContext(ctx, `INSERT INTO bench_raw (id, payload) VALUES ($1, $2)`, id, "một dòng dữ liệu thử")
-						return err
-					})
-					if err != nil {
+					if err := rawCommit(ctx, db, seq.Add(1)); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -176,16 +193,8 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkTrackBesideTrivial(b *testing.B) {
 	for _, e := range storetest.Engines {
 		b.Run(string(e), func(b *testing.B) {
-			ctx := context.Background()
-			db := storetest.Open(b, e)
-			fx, err := loadFixture(ctx, db)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := seed(ctx, db, fx, 20000); err != nil {
-				b.Fatal(err)
-			}
-			h, err := Handler(ctx, db, b.TempDir(), io.Discard)
+			db, fx := benchStore(b, e, 20000)
+			h, err := Handler(context.Background(), db, b.TempDir(), io.Discard)
 			if err != nil {
 				b.Fatal(err)
 			}

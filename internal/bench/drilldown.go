@@ -54,24 +54,33 @@ func drillDown(ctx context.Context, db *store.DB, fx *fixture, o Options, rep *R
 			return fmt.Errorf("analysing the summary's states: %w", err)
 		}
 	}
-	rep.DrillQueries, rep.DrillP50, rep.DrillP95, rep.DrillP99, rep.DrillByKind, err = timeDrills(ctx, db, units, from, to, now, true, o.Queries/4, 4*o.Duration)
+	cur, err := timeDrills(ctx, db, units, from, to, now, true, o.Queries/4, 4*o.Duration)
 	if err != nil {
 		return err
 	}
+	rep.DrillQueries, rep.DrillP50, rep.DrillP95, rep.DrillP99, rep.DrillByKind = cur.n, cur.p50, cur.p95, cur.p99, cur.lines
 	// A past period too, last calendar year: its in-progress and overdue
 	// lists are those at the year's end, which read the dossiers
 	// finished since (drillStreams); first pages only, reported apart.
 	y--
 	past := []time.Time{time.Date(y, 1, 1, 0, 0, 0, 0, store.Zone), time.Date(y+1, 1, 1, 0, 0, 0, 0, store.Zone)}
-	rep.DrillPastQueries, _, rep.DrillPastP95, _, rep.DrillPastByKind, err = timeDrills(ctx, db, units, past[0], past[1], now, false, o.Queries/8, 2*o.Duration)
+	last, err := timeDrills(ctx, db, units, past[0], past[1], now, false, o.Queries/8, 2*o.Duration)
+	rep.DrillPastQueries, rep.DrillPastP95, rep.DrillPastByKind = last.n, last.p95, last.lines
 	return err
+}
+
+// drillTimes is what timeDrills measured: n lists, their percentiles, and
+// the lines by figure, level and page.
+type drillTimes struct {
+	n             int
+	p50, p95, p99 time.Duration
+	lines         []string
 }
 
 // timeDrills times the first page of each figure of drillKinds (and the
 // next, with next) for each unit in turn, until queries lists or, past 40,
-// budget, and answers the count, p50, p95, p99 and the lines by figure,
-// level and page.
-func timeDrills(ctx context.Context, db *store.DB, units []*org.Unit, from, to, now time.Time, next bool, queries int, budget time.Duration) (int, time.Duration, time.Duration, time.Duration, []string, error) {
+// budget.
+func timeDrills(ctx context.Context, db *store.DB, units []*org.Unit, from, to, now time.Time, next bool, queries int, budget time.Duration) (drillTimes, error) {
 	var lat []time.Duration
 	// By figure and level (city, district, commune), the first page and
 	// the next apart.
@@ -103,7 +112,7 @@ func timeDrills(ctx context.Context, db *store.DB, units []*org.Unit, from, to, 
 				t0 := time.Now()
 				_, cur, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, store.DrillCursor{}, 50)
 				if err != nil {
-					return 0, 0, 0, 0, nil, fmt.Errorf("drill-down: %w", err)
+					return drillTimes{}, fmt.Errorf("drill-down: %w", err)
 				}
 				d := time.Since(t0)
 				lat = append(lat, d)
@@ -112,7 +121,7 @@ func timeDrills(ctx context.Context, db *store.DB, units []*org.Unit, from, to, 
 				if next && !cur.IsZero() {
 					t0 = time.Now()
 					if _, _, err := db.DrillDown(ctx, u, from, to, now, false, stats.Filter{}, k, cur, 50); err != nil {
-						return 0, 0, 0, 0, nil, fmt.Errorf("drill-down: %w", err)
+						return drillTimes{}, fmt.Errorf("drill-down: %w", err)
 					}
 					d := time.Since(t0)
 					lat = append(lat, d)
@@ -141,5 +150,5 @@ func timeDrills(ctx context.Context, db *store.DB, units []*org.Unit, from, to, 
 			}
 		}
 	}
-	return len(lat), percentile(lat, 0.5), percentile(lat, 0.95), percentile(lat, 0.99), lines, nil
+	return drillTimes{len(lat), percentile(lat, 0.5), percentile(lat, 0.95), percentile(lat, 0.99), lines}, nil
 }

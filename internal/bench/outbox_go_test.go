@@ -1,15 +1,8 @@
 package bench
 
 import (
-	"bytes"
-	"context"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
-	"github.com/motcua/motcua/internal/app"
-	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
@@ -26,40 +19,19 @@ func BenchmarkSubmitOutbox(b *testing.B) {
 				name = string(e) + "/no-outbox"
 			}
 			b.Run(name, func(b *testing.B) {
-				ctx := context.Background()
-				db := storetest.Open(b, e)
-				fx, err := loadFixture(ctx, db)
-				if err != nil {
-					b.Fatal(err)
-				}
-				cfg := config.Default()
-				cfg.FilesDir = b.TempDir()
-				a, err := app.New(ctx, cfg, db, slog.New(slog.DiscardHandler), app.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
+				db, fx := benchStore(b, e, 0)
+				ts, toks := serveApp(b, db, fx)
 				if !hook {
-					db.OnEvent(nil)
-				}
-				ts := httptest.NewServer(a.Server.Handler)
-				b.Cleanup(ts.Close)
-				toks, err := citizenTokens(ctx, db, fx)
-				if err != nil {
-					b.Fatal(err)
+					db.OnEvent(nil) // the hook app.New set
 				}
 				ct, body := fx.submission(fx.communes[0].Code)
 				b.SetParallelism(16)
 				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
-						req, _ := http.NewRequest("POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(body))
-						req.Header.Set("Content-Type", ct)
-						req.Header.Set("Authorization", "Bearer "+toks[0])
-						resp, err := ts.Client().Do(req)
-						if err != nil || resp.StatusCode != 201 {
-							b.Fatal(err, resp.StatusCode)
+						if status, err := submitOnce(ts.Client(), ts, ct, body, toks[0]); err != nil || status != 201 {
+							b.Fatal(err, status)
 						}
-						resp.Body.Close()
 					}
 				})
 			})

@@ -156,14 +156,6 @@ func TestDashboardPieces(t *testing.T) {
 		if err := drillDown(ctx, db, fx, Options{Queries: 400, Duration: 2 * time.Second}, &rep); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Printf("drill-down lists, %d queries: p50 %s, p95 %s, p99 %s\n", rep.DrillQueries,
-			rep.DrillP50.Round(10*time.Microsecond), rep.DrillP95.Round(10*time.Microsecond), rep.DrillP99.Round(10*time.Microsecond))
-		for _, k := range rep.DrillByKind {
-			fmt.Println("  " + k)
-		}
-		fmt.Printf("drill-down lists over last calendar year, first pages, %d queries: p95 %s\n", rep.DrillPastQueries, rep.DrillPastP95.Round(10*time.Microsecond))
-		for _, k := range rep.DrillPastByKind {
-			fmt.Println("  " + k)
-		}
+		rep.printDrills(os.Stdout)
 	}
 }

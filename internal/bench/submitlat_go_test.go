@@ -1,12 +1,8 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -15,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/internal/app"
-	"github.com/motcua/motcua/internal/config"
 	"github.com/motcua/motcua/internal/store/storetest"
 )
 
@@ -44,28 +38,9 @@ func BenchmarkSubmitBesideWriter(b *testing.B) {
 	for _, e := range storetest.Engines {
 		b.Run(string(e), func(b *testing.B) {
 			ctx := context.Background()
-			db := storetest.Open(b, e)
-			fx, err := loadFixture(ctx, db)
-			if err != nil {
-				b.Fatal(err)
-			}
-			cfg := config.Default()
-			cfg.FilesDir = b.TempDir()
-			a, err := app.New(ctx, cfg, db, slog.New(slog.DiscardHandler), app.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			ts := httptest.NewServer(a.Server.Handler)
-			b.Cleanup(ts.Close)
-			toks, err := citizenTokens(ctx, db, fx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			err = db.WriteTx(ctx, func(tx *sql.Tx) error {
-				_, err := tx.ExecContext(ctx, `CREATE TABLE bench_raw (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)`)
-				return err
-			})
-			if err != nil {
+			db, fx := benchStore(b, e, 0)
+			ts, toks := serveApp(b, db, fx)
+			if err := createRawTable(ctx, db); err != nil {
 				b.Fatal(err)
 			}
 			stop := make(chan struct{})
@@ -79,11 +54,7 @@ func BenchmarkSubmitBesideWriter(b *testing.B) {
 					default:
 					}
 					t0 := time.Now()
-					err := db.WriteTx(ctx, func(tx *sql.Tx) error {
-						_, err := tx.ExecContext(ctx, `INSERT INTO bench_raw (id, payload) VALUES ($1, $2)`, id, "một dòng dữ liệu thử")
-						return err
-					})
-					if err != nil {
+					if err := rawCommit(ctx, db, id); err != nil {
 						b.Error(err)
 						return
 					}
@@ -118,18 +89,13 @@ func submitClients(b *testing.B, ts *httptest.Server, fx *fixture, toks []string
 					return
 				}
 				t0 := time.Now()
-				req, _ := http.NewRequest("POST", ts.URL+"/api/v1/dossiers", bytes.NewReader(body))
-				req.Header.Set("Content-Type", ct)
-				req.Header.Set("Authorization", "Bearer "+toks[0])
-				resp, err := client.Do(req)
+				status, err := submitOnce(client, ts, ct, body, toks[0])
 				if err != nil {
 					b.Error(err)
 					return
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 201 {
-					b.Errorf("submission answered %d", resp.StatusCode)
+				if status != 201 {
+					b.Errorf("submission answered %d", status)
 					return
 				}
 				lat[i] = time.Since(t0)
