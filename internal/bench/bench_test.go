@@ -70,6 +70,20 @@ func TestRunSmall(t *testing.T) {
 					t.Errorf("report lacks %q:\n%s", want, out.String())
 				}
 			}
+			// The same store measured again as a kept one (--reuse):
+			// nothing seeded, the measures taken all the same.
+			again, err := Run(context.Background(), Options{DB: db, FilesDir: files, Dossiers: 1,
+				Duration: 200 * time.Millisecond, Concurrency: 8, Queries: 20, Reuse: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !again.Reused || again.SeedSeconds != 0 || again.Dossiers < n || again.Submissions <= 0 || again.Tracking <= 0 || again.RawCommits <= 0 || again.DrillPastQueries == 0 {
+				t.Fatalf("measuring a kept store again: %+v", again)
+			}
+			var m int
+			if err := db.ReadDB().QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&m); err != nil || m-n > 3000 {
+				t.Errorf("measuring again went from %d to %d dossiers (%v): seeded again?", n, m, err)
+			}
 		})
 	}
 }

@@ -44,7 +44,14 @@ func loadFixture(ctx context.Context, db *store.DB) (*fixture, error) {
 	if rep.Skipped {
 		return nil, fmt.Errorf("the benchmark needs an empty store")
 	}
+	return fixtureOf(ctx, db)
+}
+
+// fixtureOf reads the fixture's units and procedures from a store
+// loadFixture filled (a kept store, measured again: Options.Reuse).
+func fixtureOf(ctx context.Context, db *store.DB) (*fixture, error) {
 	fx := &fixture{}
+	var err error
 	if fx.units, err = db.Units(ctx, store.UnitFilter{Limit: 1000}); err != nil {
 		return nil, err
 	}
@@ -97,8 +104,10 @@ func loadFixture(ctx context.Context, db *store.DB) (*fixture, error) {
 func citizenTokens(ctx context.Context, db *store.DB, fx *fixture) ([]string, error) {
 	var out []string
 	now := time.Now()
+	// The run's own names: a kept store holds the last runs' accounts.
+	run := now.UnixNano() / 1000 % 1000
 	for i := range 32 {
-		a := &account.Account{Kind: account.KindCitizen, Username: fmt.Sprintf("0010990%05d", i), FullName: "Công dân thử " + fmt.Sprint(i), PasswordHash: "-"}
+		a := &account.Account{Kind: account.KindCitizen, Username: fmt.Sprintf("0010%03d%05d", run, i), FullName: "Công dân thử " + fmt.Sprint(i), PasswordHash: "-"}
 		if err := db.CreateAccount(ctx, a); err != nil {
 			return nil, err
 		}
@@ -346,4 +355,28 @@ func (fx *fixture) submission(unit string) (string, []byte) {
 	}
 	_ = w.Close()
 	return w.FormDataContentType(), buf.Bytes()
+}
+
+// storedSample reads about n codes of the dossiers of a kept store, spread
+// over their ids (the seed's sample, for a store measured again).
+func storedSample(ctx context.Context, db *store.DB, n int) ([]string, int, error) {
+	var last int64
+	var count int
+	rdb := db.ReadDB()
+	if err := rdb.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM dossiers`).Scan(&last); err != nil {
+		return nil, 0, fmt.Errorf("reading the kept store's dossiers: %w", err)
+	}
+	var codes []string
+	for i := range int64(n) {
+		var code string
+		err := rdb.QueryRowContext(ctx, `SELECT code FROM dossiers WHERE id >= $1 ORDER BY id LIMIT 1`, 1+last*i/int64(n)).Scan(&code)
+		if err != nil {
+			return nil, 0, fmt.Errorf("sampling the kept store's dossiers: %w", err)
+		}
+		codes = append(codes, code)
+	}
+	// The ids are the seed's rows and the runs' submissions: about the
+	// count, without counting ten million rows.
+	count = int(last)
+	return codes, count, nil
 }

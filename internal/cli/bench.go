@@ -27,12 +27,21 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	conc := fs.Int("concurrency", 64, "concurrent clients")
 	queries := fs.Int("queries", 2000, "worklist queries")
 	keep := fs.String("keep", "", "keep the store afterwards (to time pieces on it again: see internal/bench/pieces_test.go): with SQLite, a new directory to create it in; with PostgreSQL, the name of a new schema")
+	reuse := fs.String("reuse", "", "measure again a store an earlier run kept with --keep (its SQLite directory, or its PostgreSQL schema), as it is: no seeding; the store is migrated first (timed)")
 	procs := fs.Bool("processes", false, "also measure submissions and tracking through one address in front of one, then two, `motcua serve` processes on the same store")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *reuse != "" && *keep != "" {
+		return fmt.Errorf("--reuse measures a kept store: it cannot also --keep a new one")
+	}
 	tmp := *keep
-	if tmp == "" || strings.HasPrefix(*dsn, "postgres") {
+	if *reuse != "" && !strings.HasPrefix(*dsn, "postgres") {
+		if _, err := os.Stat(filepath.Join(*reuse, "bench.db")); err != nil {
+			return fmt.Errorf("--reuse wants the directory of a kept store: %w", err)
+		}
+		tmp = *reuse
+	} else if tmp == "" || strings.HasPrefix(*dsn, "postgres") {
 		dir, err := os.MkdirTemp("", "motcua-bench-")
 		if err != nil {
 			return err
@@ -45,24 +54,34 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 	target := "sqlite:" + filepath.Join(tmp, "bench.db")
 	if strings.HasPrefix(*dsn, "postgres") {
 		schema := fmt.Sprintf("bench_%d", os.Getpid())
-		if *keep != "" {
-			if !schemaName.MatchString(*keep) {
-				return fmt.Errorf("--keep: %q is not a schema name (lower-case letters, digits, _)", *keep)
+		for _, name := range []string{*keep, *reuse} {
+			if name != "" {
+				if !schemaName.MatchString(name) {
+					return fmt.Errorf("%q is not a schema name (lower-case letters, digits, _)", name)
+				}
+				schema = name
 			}
-			schema = *keep
 		}
 		admin, err := sql.Open("pgx", *dsn)
 		if err != nil {
 			return err
 		}
 		defer admin.Close()
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			return fmt.Errorf("creating schema: %w", err)
-		}
-		if *keep == "" {
-			defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		} else {
-			fmt.Fprintf(env.Stderr, "keeping the store in schema %s\n", schema)
+		switch {
+		case *reuse != "":
+			var n int
+			if err := admin.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = $1`, schema).Scan(&n); err != nil || n == 0 {
+				return fmt.Errorf("--reuse: no schema %s (%v)", schema, err)
+			}
+		default:
+			if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+				return fmt.Errorf("creating schema: %w", err)
+			}
+			if *keep == "" {
+				defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+			} else {
+				fmt.Fprintf(env.Stderr, "keeping the store in schema %s\n", schema)
+			}
 		}
 		sep := "?"
 		if strings.Contains(*dsn, "?") {
@@ -75,11 +94,16 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
+	t0 := time.Now()
+	n, err := db.Migrate(ctx)
+	if err != nil {
 		return err
 	}
+	if *reuse != "" {
+		fmt.Fprintf(env.Stderr, "migrating the kept store applied %d migrations in %.1f s\n", n, time.Since(t0).Seconds())
+	}
 	o := bench.Options{DB: db, FilesDir: filepath.Join(tmp, "files"), Dossiers: *dossiers,
-		Duration: *duration, Concurrency: *conc, Queries: *queries, Log: env.Stderr}
+		Duration: *duration, Concurrency: *conc, Queries: *queries, Log: env.Stderr, Reuse: *reuse != ""}
 	if *procs {
 		o.Spawn = func(ctx context.Context, n int) ([]string, func(), error) {
 			return spawnServe(ctx, n, target, o.FilesDir)

@@ -321,6 +321,10 @@ type drillDays struct {
 	corr       bool
 	today      int
 	now, end   time.Time
+	// The highest span buckets of the finished states (spanbucket.go), -1
+	// for none: with and without a due date, and finished late. Read by
+	// spanBucketsOf for the in-progress kinds only.
+	maxDue, maxNoDue, maxLate int
 }
 
 // drillDaysOf is summaryRows's choice: the periods of whole local days
@@ -329,7 +333,7 @@ func drillDaysOf(from, to, now time.Time) (drillDays, bool) {
 	if !midnight(from) || !midnight(to) || !from.Before(to) || !from.Before(now) {
 		return drillDays{}, false
 	}
-	d := drillDays{fd: dayOf(from), td: dayOf(to)}
+	d := drillDays{fd: dayOf(from), td: dayOf(to), maxDue: -1, maxNoDue: -1, maxLate: -1}
 	d.od = d.td
 	if now.Before(to) {
 		y, m, dd := now.In(Zone).Date()
@@ -341,9 +345,9 @@ func drillDaysOf(from, to, now time.Time) (drillDays, bool) {
 
 // drillStream is one part of a drill-down read from stats_dossiers s: the
 // rows meeting where, in the order of key then dossier_id, which one of
-// the indexes of migration 00036 gives for each scope (or, for the parts
-// noted, a sort of a set bounded by the dossiers in progress at a day).
-// The parts of a kind are disjoint; the list is their merge.
+// the indexes of migrations 00036 and 00041 gives for each scope (or, for
+// the parts noted, a sort of a small set). The parts of a kind are
+// disjoint; the list is their merge.
 type drillStream struct {
 	unit  string // the unit column the scope applies to
 	where string
@@ -352,6 +356,10 @@ type drillStream struct {
 	// few rows), the scope checked on each row rather than sought, then
 	// sorted.
 	seek bool
+	// inOrder: the stream is read along its own index, which gives its
+	// order whatever the scope: the scope is checked on each row (a span
+	// bucket's window, spanbucket.go).
+	inOrder bool
 	// lo, when not 0, is a lower bound of the key in where: a page whose
 	// cursor's key lies below it (a cursor from another stream of the
 	// list, whose keys start lower) reads the stream from its start.
@@ -415,7 +423,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 		if d.corr {
 			open += " AND (s.due_day <> {today} OR NOT " + dueToday + ")"
 		}
-		return []drillStream{
+		out := []drillStream{
 			held("s.due_day", open),
 			// Stopped on od or later (none when od is tomorrow): read
 			// along the days the clocks stopped, every other index made
@@ -423,10 +431,19 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 			{unit: "s.held_unit_id", key: "s.due_day", seek: true,
 				where: "s.fin_day + 0 = 0 AND CASE WHEN s.paused THEN 1 ELSE 0 END = 1 AND s.paused_day <> 0 AND s.paused_day >= " + od +
 					" AND s.due_day + 0 > 0 AND s.due_day + 0 < " + od + " AND s.recv_day + 0 < " + od},
-			// Finished on od or later: none when od is tomorrow; else
-			// sorted, at most the dossiers in progress at od.
-			held("s.due_day", "s.fin_day >= "+od+" AND "+dueBefore),
 		}
+		// Finished on od or later (none when od is tomorrow), so late:
+		// one window of due days per bucket of lateness, read in order.
+		for k := 0; k <= d.maxLate; k++ {
+			st := drillStream{unit: "s.held_unit_id", key: "s.due_day", inOrder: true,
+				where: fmt.Sprintf("s.late_bucket >= 0 AND s.late_bucket = %d AND s.due_day < %s AND s.fin_day + 0 >= %s AND s.recv_day + 0 < %s", k, od, od, od)}
+			if k < spanBucketCap {
+				st.where += fmt.Sprintf(" AND s.due_day >= {late%d}", k)
+				st.lo = dayPlus(d.od, -(2 << k))
+			}
+			out = append(out, st)
+		}
+		return out
 	case DrillWithin:
 		// In progress at td (received before it, not finished before
 		// it) and not overdue.
@@ -441,9 +458,32 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 			// or later.
 			held("s.due_day", "s.fin_day = 0 AND s.paused = TRUE AND s.recv_day < "+td+
 				" AND NOT ("+dueBefore+" AND s.paused_day >= "+od+")"),
-			// Finished on td or later: none when td is tomorrow; else
-			// sorted, at most the dossiers in progress at td.
-			held("s.due_day", "s.fin_day >= "+td+" AND s.recv_day < "+td+" AND NOT ("+dueBefore+")"),
+		}
+		// Finished on td or later (none when td is tomorrow), received
+		// before td, not overdue at od: due on od or later, one window of
+		// due days per bucket of the span from reception to the due day,
+		// read in order; without a due date, one window of reception days
+		// per bucket, sorted; due before od but received on od or later
+		// (none yet: after today), read along the reception days.
+		for k := 0; k <= d.maxDue; k++ {
+			st := drillStream{unit: "s.held_unit_id", key: "s.due_day", inOrder: true, lo: d.od,
+				where: fmt.Sprintf("s.due_bucket >= 0 AND s.due_day <> 0 AND s.due_bucket = %d AND s.due_day >= %s AND s.fin_day + 0 >= %s AND s.recv_day + 0 < %s", k, od, td, td)}
+			if k < spanBucketCap {
+				st.where += fmt.Sprintf(" AND s.due_day < {due%d}", k)
+			}
+			out = append(out, st)
+		}
+		for k := 0; k <= d.maxNoDue; k++ {
+			st := drillStream{unit: "s.held_unit_id", key: "s.due_day", seek: true,
+				where: fmt.Sprintf("s.due_bucket >= 0 AND s.due_day = 0 AND s.due_bucket = %d AND s.recv_day < %s AND s.fin_day + 0 >= %s", k, td, td)}
+			if k < spanBucketCap {
+				st.where += fmt.Sprintf(" AND s.recv_day >= {nodue%d}", k)
+			}
+			out = append(out, st)
+		}
+		if d.od < d.td {
+			out = append(out, drillStream{unit: "s.held_unit_id", key: "s.due_day", seek: true,
+				where: "s.fin_day + 0 >= " + td + " AND s.due_day + 0 > 0 AND s.due_day + 0 < " + od + " AND s.recv_day >= " + od + " AND s.recv_day < " + td})
 		}
 		if d.corr {
 			// Due later today: not yet overdue.
@@ -548,7 +588,7 @@ func (st drillStream) whereIn(sc drillScope) string {
 	w := st.where
 	if !sc.all {
 		col := st.unit
-		if sc.walk || st.seek {
+		if sc.walk || st.seek || st.inOrder {
 			// An expression: no index of the unit is sought.
 			col += " + 0"
 		}
@@ -573,7 +613,7 @@ func (st drillStream) whereIn(sc drillScope) string {
 }
 
 // drillToken is a value of bind.
-var drillToken = regexp.MustCompile(`\{(fd|td|od|today|now|end|unit|units|procs|akey|aid)\}`)
+var drillToken = regexp.MustCompile(`\{(fd|td|od|today|now|end|unit|units|procs|akey|aid|late\d+|due\d+|nodue\d+)\}`)
 
 // bind replaces the named values of q ({fd}: d.fd, {units}: sc.ids, {akey}
 // and {aid}: after...) with numbered parameters, in the order they first
@@ -586,6 +626,12 @@ func (d drillDays) bind(q string, sc drillScope, after DrillCursor) (string, []a
 		"units": sc.ids, "procs": sc.procs, "akey": after.Key, "aid": after.ID}
 	if len(sc.ids) > 0 {
 		vals["unit"] = sc.ids[0]
+	}
+	// The span buckets' windows (drillStreams).
+	for k := range spanBucketCap {
+		vals[fmt.Sprintf("late%d", k)] = dayPlus(d.od, -(2 << k))
+		vals[fmt.Sprintf("due%d", k)] = dayPlus(d.td, 2<<k)
+		vals[fmt.Sprintf("nodue%d", k)] = dayPlus(d.td, -(2 << k))
 	}
 	num := map[string]string{}
 	var args []any
@@ -617,10 +663,13 @@ func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d
 	if (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
 		return nil, DrillCursor{}, nil
 	}
+	if err := db.spanBucketsOf(ctx, kind, &d); err != nil {
+		return nil, DrillCursor{}, err
+	}
 	var parts []string
 	for i, st := range drillStreams(kind, d, sc) {
 		w, order := st.whereIn(sc), st.key+", s.dossier_id"
-		if st.seek || !sc.all && !sc.walk && len(sc.ids) > 1 {
+		if st.seek || !st.inOrder && !sc.all && !sc.walk && len(sc.ids) > 1 {
 			// Sorted, not read in order: several units are sought
 			// (each in order, but not all together), or the stream's
 			// own range is.
@@ -653,6 +702,9 @@ func (db *DB) drillSummaryCount(ctx context.Context, unit *org.Unit, own bool, f
 	if err != nil || (sc.procs != nil && len(sc.procs) == 0) || len(sc.ids) == 0 {
 		return 0, err
 	}
+	if err := db.spanBucketsOf(ctx, kind, &d); err != nil {
+		return 0, err
+	}
 	total := 0
 	for _, st := range drillStreams(kind, d, sc) {
 		q, args := d.bind(`SELECT COUNT(*) FROM stats_dossiers s WHERE `+st.whereIn(sc), sc, DrillCursor{})
@@ -663,4 +715,32 @@ func (db *DB) drillSummaryCount(ctx context.Context, unit *org.Unit, own bool, f
 		total += n
 	}
 	return total, nil
+}
+
+// spanBucketsOf reads into d the highest span buckets there are, for the
+// kinds whose streams read them (one stream per bucket up to the highest):
+// each an index's last entry.
+func (db *DB) spanBucketsOf(ctx context.Context, kind DrillKind, d *drillDays) error {
+	if kind != DrillWithin && kind != DrillOverdue {
+		return nil
+	}
+	var due, noDue, late sql.NullInt64
+	err := db.reportQueryRow(ctx, `SELECT
+		(SELECT due_bucket FROM stats_dossiers WHERE due_bucket >= 0 AND due_day <> 0 ORDER BY due_bucket DESC LIMIT 1),
+		(SELECT due_bucket FROM stats_dossiers WHERE due_bucket >= 0 AND due_day = 0 ORDER BY due_bucket DESC LIMIT 1),
+		(SELECT late_bucket FROM stats_dossiers WHERE late_bucket >= 0 ORDER BY late_bucket DESC LIMIT 1)`).Scan(&due, &noDue, &late)
+	if err != nil {
+		return fmt.Errorf("reading the span buckets: %w", err)
+	}
+	d.maxDue, d.maxNoDue, d.maxLate = -1, -1, -1
+	if due.Valid {
+		d.maxDue = int(due.Int64)
+	}
+	if noDue.Valid {
+		d.maxNoDue = int(noDue.Int64)
+	}
+	if late.Valid {
+		d.maxLate = int(late.Int64)
+	}
+	return nil
 }

@@ -107,8 +107,9 @@ package store
 //
 // The drill-down lists (drilldown.go) read the same states: a figure's
 // dossiers over whole days are the rows of stats_dossiers meeting
-// contribute's rules on their days, read along the indexes of migration
-// 00036; TestDrillDownEqualsFigures checks they are as many as the figure.
+// contribute's rules on their days, read along the indexes of migrations
+// 00036 and 00041 (the span buckets, spanbucket.go);
+// TestDrillDownEqualsFigures checks they are as many as the figure.
 //
 // Limits: dossiers written by Batch (the demo's bulk loader) do not go
 // through the upkeep; run RebuildSummary (motcua stats rebuild) after a
@@ -755,11 +756,11 @@ func init() {
 		FROM stats_subtree_monthly s WHERE s.procedure_id <> 0
 		GROUP BY s.unit_id, s.month`
 	qInsertSumState = `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3, recv_day, fin_day,
-		verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk, post)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
+		verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk, post, due_bucket, late_bucket)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`
 	qUpdateSumState = `UPDATE stats_dossiers SET procedure_id = $2, recv_unit_id = $3, held_unit_id = $4, online = $5, l3 = $6,
 		recv_day = $7, fin_day = $8, verdict = $9, due_day = $10, paused = $11, paused_day = $12, supp_multi = $13,
-		rated_day = $14, rating = $15, rate_desk = $16, post = $17 WHERE dossier_id = $1`
+		rated_day = $14, rating = $15, rate_desk = $16, post = $17, due_bucket = $18, late_bucket = $19 WHERE dossier_id = $1`
 	// Prepared once at start with the other statements of the write path
 	// (SQLite re-parses unprepared ones at every call).
 	writeStatements = append(writeStatements, qSumState, qVersionLevel, qUpsertDaily, qDeleteZeroDaily,
@@ -768,9 +769,12 @@ func init() {
 
 const qVersionLevel = `SELECT procedure_id, level FROM procedure_versions WHERE id = $1`
 
+// args are the values of a row of stats_dossiers, the span buckets
+// (derived from the days) included.
 func (s *sumState) args(id int64) []any {
+	dueB, lateB := spanBuckets(s.RecvDay, s.FinDay, s.DueDay)
 	return []any{id, s.ProcedureID, s.RecvUnit, s.HeldUnit, s.Online, s.L3, s.RecvDay, s.FinDay,
-		s.Verdict, s.DueDay, s.Paused, s.PausedDay, s.SuppMulti, s.RatedDay, s.Rating, s.RateDesk, s.Post}
+		s.Verdict, s.DueDay, s.Paused, s.PausedDay, s.SuppMulti, s.RatedDay, s.Rating, s.RateDesk, s.Post, dueB, lateB}
 }
 
 func writeSumState(ctx context.Context, tx *Tx, id int64, existed bool, s *sumState) error {
@@ -805,7 +809,7 @@ func (db *DB) RebuildSummary(ctx context.Context) (int64, error) {
 			}
 		}
 		ins, err := newInserter(ctx, tx, db.dialect, `INSERT INTO stats_dossiers (dossier_id, procedure_id, recv_unit_id, held_unit_id, online, l3,
-			recv_day, fin_day, verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk, post)`, 17)
+			recv_day, fin_day, verdict, due_day, paused, paused_day, supp_multi, rated_day, rating, rate_desk, post, due_bucket, late_bucket)`, 19)
 		if err != nil {
 			return err
 		}
