@@ -408,7 +408,10 @@ func (t Throughput) String() string {
 // loadLat is load that also records each call's latency.
 func loadLat(ctx context.Context, o Options, fn func(worker, i int) error) (Throughput, error) {
 	var n atomic.Int64
-	var firstErr atomic.Value
+	// The first error of any worker. (An atomic.Value panicked when two
+	// workers failed with errors of different types: a cancelled run.)
+	var errOnce sync.Once
+	var firstErr error
 	deadline := time.Now().Add(o.Duration)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -420,7 +423,7 @@ func loadLat(ctx context.Context, o Options, fn func(worker, i int) error) (Thro
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
 				t0 := time.Now()
 				if err := fn(w, i); err != nil {
-					firstErr.CompareAndSwap(nil, err)
+					errOnce.Do(func() { firstErr = err })
 					return
 				}
 				lat[w] = append(lat[w], time.Since(t0))
@@ -429,8 +432,8 @@ func loadLat(ctx context.Context, o Options, fn func(worker, i int) error) (Thro
 		}()
 	}
 	wg.Wait()
-	if e := firstErr.Load(); e != nil {
-		return Throughput{}, e.(error)
+	if firstErr != nil {
+		return Throughput{}, firstErr
 	}
 	all := slices.Concat(lat...)
 	slices.Sort(all)

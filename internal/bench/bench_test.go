@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -85,5 +86,20 @@ func TestRunSmall(t *testing.T) {
 				t.Errorf("measuring again went from %d to %d dossiers (%v): seeded again?", n, m, err)
 			}
 		})
+	}
+}
+
+// TestLoadLatFirstError: workers failing with errors of different types
+// end the measure with one of them (an atomic.Value panicked, which lost
+// a ten-million-dossier run stopped by Ctrl-C).
+func TestLoadLatFirstError(t *testing.T) {
+	_, err := loadLat(context.Background(), Options{Duration: time.Second, Concurrency: 8}, func(worker, i int) error {
+		if worker%2 == 0 {
+			return context.Canceled
+		}
+		return fmt.Errorf("submission answered %d", 503)
+	})
+	if err == nil {
+		t.Fatal("no error from failing workers")
 	}
 }
