@@ -95,9 +95,9 @@ func TestRunSmall(t *testing.T) {
 func TestLoadLatFirstError(t *testing.T) {
 	_, err := loadLat(context.Background(), Options{Duration: time.Second, Concurrency: 8}, func(worker, i int) error {
 		if worker%2 == 0 {
-			return context.Canceled
+			return context.Canceled // *errors.errorString
 		}
-		return fmt.Errorf("submission answered %d", 503)
+		return fmt.Errorf("submission: %w", context.Canceled) // *fmt.wrapError
 	})
 	if err == nil {
 		t.Fatal("no error from failing workers")
