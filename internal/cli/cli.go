@@ -40,7 +40,7 @@ Usage:
   motcua backup --to DIR [--db …] [--files data/files]
   motcua restore --from DIR [--db …] [--files data/files] [--force]
   motcua stats rebuild [--db …]      (recompute the statistics summary, after a bulk load)
-  motcua bench [--db sqlite|postgres://…] [--dossiers 1000000] [--duration 5s] [--concurrency 64]
+  motcua bench [--db sqlite|postgres://…] [--dossiers 1000000] [--duration 5s] [--concurrency 64] [--keep DIR|SCHEMA] [--reuse DIR|SCHEMA]
   motcua version
 
 Every flag may also be set as MOTCUA_<NAME> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DEMO).
