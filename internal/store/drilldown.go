@@ -360,11 +360,14 @@ type drillStream struct {
 	// order whatever the scope: the scope is checked on each row (a span
 	// bucket's window, spanbucket.go).
 	inOrder bool
-	// open: a stream of open dossiers (fin_day = 0), which a scope of
-	// sought units reads along stats_dossiers_open_due, covering and in
-	// order. SQLite is told so (INDEXED BY): on its own it took
-	// stats_dossiers_held_fin, a lookup of each of the unit's open
-	// dossiers then a sort (a commune's overdue list, 100 ms at 10M).
+	// open: a stream of open dossiers (fin_day = 0), read along
+	// stats_dossiers_open_due (a scope of sought units) or
+	// stats_dossiers_open_due_day (the city, a walked subtree), covering
+	// and in order. SQLite is told so (INDEXED BY): on its own it took
+	// stats_dossiers_held_fin, a lookup of each of a unit's open
+	// dossiers then a sort (a commune's overdue list, 100 ms at 10M),
+	// and, with statistics (ANALYZE), a skip-scan of it for the city
+	// (6 s).
 	open bool
 	// lo, when not 0, is a lower bound of the key in where: a page whose
 	// cursor's key lies below it (a cursor from another stream of the
@@ -688,8 +691,12 @@ func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d
 			w += " AND (" + st.key + ", s.dossier_id) > ({akey}, {aid})"
 		}
 		from := "stats_dossiers s"
-		if st.open && !sc.pg && !sc.all && !sc.walk {
+		switch {
+		case !st.open || sc.pg:
+		case !sc.all && !sc.walk:
 			from += " INDEXED BY stats_dossiers_open_due"
+		default:
+			from += " INDEXED BY stats_dossiers_open_due_day"
 		}
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT s.dossier_id AS id, %s AS k, %s AS uid FROM %s
 			WHERE %s ORDER BY %s LIMIT %d) AS s%d`, st.key, st.unit, from, w, order, limit+1, i))
