@@ -198,6 +198,9 @@ func TestCommandLine(t *testing.T) {
 		{"bad db scheme", []string{"migrate", "--db", "mysql://x"}, 1, "", "--db must start with sqlite: or postgres://", true},
 		{"bad log level", []string{"migrate", "--db", dsn, "--log-level", "loud"}, 1, "", "--log-level", true},
 		{"bad agency suffix", []string{"migrate", "--db", dsn, "--agency-suffix", "h2"}, 1, "", "--agency-suffix", true},
+		{"bench reuse and keep", []string{"bench", "--reuse", t.TempDir(), "--keep", filepath.Join(t.TempDir(), "new")}, 1, "", "cannot also --keep", true},
+		{"bench reuse of no store", []string{"bench", "--reuse", filepath.Join(t.TempDir(), "none")}, 1, "", "--reuse wants the directory of a kept store", true},
+		{"bench reuse of a bad schema name", []string{"bench", "--db", "postgres://postgres@127.0.0.1:1/x", "--reuse", "Bad-Name"}, 1, "", "is not a schema name", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
