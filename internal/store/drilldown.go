@@ -451,7 +451,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 				where: fmt.Sprintf("s.late_bucket >= 0 AND s.late_bucket = %d AND s.due_day < %s AND s.fin_day + 0 >= %s AND s.recv_day + 0 < %s", k, od, od, od)}
 			if k < spanBucketCap {
 				st.where += fmt.Sprintf(" AND s.due_day >= {late%d}", k)
-				st.lo = dayPlus(d.od, -(2 << k))
+				st.lo = d.spanWindow("late", k)
 			}
 			out = append(out, st)
 		}
@@ -476,7 +476,7 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 		// due days per bucket of the span from reception to the due day,
 		// read in order; without a due date, one window of reception days
 		// per bucket, sorted; due before od but received on od or later
-		// (none yet: after today), read along the reception days.
+		// (none yet: after today), with the open ones below.
 		for k := 0; k <= d.maxDue; k++ {
 			st := drillStream{unit: "s.held_unit_id", key: "s.due_day", inOrder: true, lo: d.od,
 				where: fmt.Sprintf("s.due_bucket >= 0 AND s.due_day <> 0 AND s.due_bucket = %d AND s.due_day >= %s AND s.fin_day + 0 >= %s AND s.recv_day + 0 < %s", k, od, td, td)}
@@ -493,20 +493,17 @@ func drillStreams(kind DrillKind, d drillDays, sc drillScope) []drillStream {
 			}
 			out = append(out, st)
 		}
-		if d.od < d.td {
-			out = append(out, drillStream{unit: "s.held_unit_id", key: "s.due_day", seek: true,
-				where: "s.fin_day + 0 >= " + td + " AND s.due_day + 0 > 0 AND s.due_day + 0 < " + od + " AND s.recv_day >= " + od + " AND s.recv_day < " + td})
-		}
 		if d.corr {
 			// Due later today: not yet overdue.
 			out = append(out, openHeld("s.fin_day = 0 AND s.paused = FALSE AND s.due_day = {today}"+
 				" AND s.recv_day < "+od+" AND s.recv_day < "+td+" AND "+dueToday))
 		}
 		if d.od < d.td {
-			// Received on od or later (after today): read along the
-			// reception days, of which there are none yet.
+			// Received on od or later (after today), due before od,
+			// open with their clock running or finished on td or later:
+			// read along the reception days, of which there are none yet.
 			out = append(out, drillStream{unit: "s.held_unit_id", key: "s.due_day", seek: true,
-				where: "s.fin_day + 0 = 0 AND s.paused = FALSE AND s.due_day > 0 AND s.due_day < " + od +
+				where: "(s.fin_day + 0 = 0 AND s.paused = FALSE OR s.fin_day + 0 >= " + td + ") AND s.due_day > 0 AND s.due_day < " + od +
 					" AND s.recv_day >= " + od + " AND s.recv_day < " + td})
 		}
 		return out
@@ -595,6 +592,19 @@ func idList(ids []int64) string {
 	return strings.Join(s, ", ")
 }
 
+// from is the stream's table, with the index of an open dossiers' stream
+// named to SQLite (drillStream.open).
+func (st drillStream) from(sc drillScope) string {
+	switch {
+	case !st.open || sc.pg:
+		return "stats_dossiers s"
+	case !sc.all && !sc.walk:
+		return "stats_dossiers s INDEXED BY stats_dossiers_open_due"
+	default:
+		return "stats_dossiers s INDEXED BY stats_dossiers_open_due_day"
+	}
+}
+
 // whereIn is the stream's condition with the scope's.
 func (st drillStream) whereIn(sc drillScope) string {
 	w := st.where
@@ -625,7 +635,27 @@ func (st drillStream) whereIn(sc drillScope) string {
 }
 
 // drillToken is a value of bind.
-var drillToken = regexp.MustCompile(`\{(fd|td|od|today|now|end|unit|units|procs|akey|aid|late\d+|due\d+|nodue\d+)\}`)
+var drillToken = regexp.MustCompile(`\{(fd|td|od|today|now|end|unit|units|procs|akey|aid|(?:late|due|nodue)\d+)\}`)
+
+// spanToken is a span bucket's window bound among drillToken's names.
+var spanToken = regexp.MustCompile(`^(late|due|nodue)(\d+)$`)
+
+// spanWindow is the bound of bucket k's window (spanbucket.go) of a kind
+// of span stream: "late", the first due day of the dossiers overdue at od
+// and finished on od or later; "due", the day after the last due day of
+// those received before td and due on td or later; "nodue", the first
+// reception day of those without a due date in progress at td.
+func (d drillDays) spanWindow(kind string, k int) int {
+	w := 2 << k
+	switch kind {
+	case "late":
+		return dayPlus(d.od, -w)
+	case "due":
+		return dayPlus(d.td, w)
+	default:
+		return dayPlus(d.td, -w)
+	}
+}
 
 // bind replaces the named values of q ({fd}: d.fd, {units}: sc.ids, {akey}
 // and {aid}: after...) with numbered parameters, in the order they first
@@ -639,18 +669,16 @@ func (d drillDays) bind(q string, sc drillScope, after DrillCursor) (string, []a
 	if len(sc.ids) > 0 {
 		vals["unit"] = sc.ids[0]
 	}
-	// The span buckets' windows (drillStreams).
-	for k := range spanBucketCap {
-		vals[fmt.Sprintf("late%d", k)] = dayPlus(d.od, -(2 << k))
-		vals[fmt.Sprintf("due%d", k)] = dayPlus(d.td, 2<<k)
-		vals[fmt.Sprintf("nodue%d", k)] = dayPlus(d.td, -(2 << k))
-	}
 	num := map[string]string{}
 	var args []any
 	q = drillToken.ReplaceAllStringFunc(q, func(tok string) string {
 		name := tok[1 : len(tok)-1]
 		if p, ok := num[name]; ok {
 			return p
+		}
+		if m := spanToken.FindStringSubmatch(name); m != nil {
+			k, _ := strconv.Atoi(m[2])
+			vals[name] = d.spanWindow(m[1], k)
 		}
 		if n, ok := vals[name].(int); ok && !sc.pg {
 			// SQLite plans each text anyway; its numbers are written,
@@ -690,16 +718,8 @@ func (db *DB) drillSummary(ctx context.Context, sc drillScope, kind DrillKind, d
 		if !after.IsZero() && (st.lo == 0 || after.Key >= st.lo) {
 			w += " AND (" + st.key + ", s.dossier_id) > ({akey}, {aid})"
 		}
-		from := "stats_dossiers s"
-		switch {
-		case !st.open || sc.pg:
-		case !sc.all && !sc.walk:
-			from += " INDEXED BY stats_dossiers_open_due"
-		default:
-			from += " INDEXED BY stats_dossiers_open_due_day"
-		}
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT s.dossier_id AS id, %s AS k, %s AS uid FROM %s
-			WHERE %s ORDER BY %s LIMIT %d) AS s%d`, st.key, st.unit, from, w, order, limit+1, i))
+			WHERE %s ORDER BY %s LIMIT %d) AS s%d`, st.key, st.unit, st.from(sc), w, order, limit+1, i))
 	}
 	if len(parts) == 0 {
 		return nil, DrillCursor{}, nil
@@ -725,14 +745,19 @@ func (db *DB) drillSummaryCount(ctx context.Context, unit *org.Unit, own bool, f
 	if err := db.spanBucketsOf(ctx, kind, &d); err != nil {
 		return 0, err
 	}
-	total := 0
+	// One statement, one round trip: a list has up to some twenty
+	// streams (one per span bucket).
+	var counts []string
 	for _, st := range drillStreams(kind, d, sc) {
-		q, args := d.bind(`SELECT COUNT(*) FROM stats_dossiers s WHERE `+st.whereIn(sc), sc, DrillCursor{})
-		var n int
-		if err := db.reportQueryRow(ctx, q, args...).Scan(&n); err != nil {
-			return 0, err
-		}
-		total += n
+		counts = append(counts, `(SELECT COUNT(*) FROM `+st.from(sc)+` WHERE `+st.whereIn(sc)+`)`)
+	}
+	if len(counts) == 0 {
+		return 0, nil
+	}
+	q, args := d.bind(`SELECT `+strings.Join(counts, " + "), sc, DrillCursor{})
+	var total int
+	if err := db.reportQueryRow(ctx, q, args...).Scan(&total); err != nil {
+		return 0, err
 	}
 	return total, nil
 }
@@ -752,15 +777,13 @@ func (db *DB) spanBucketsOf(ctx context.Context, kind DrillKind, d *drillDays) e
 	if err != nil {
 		return fmt.Errorf("reading the span buckets: %w", err)
 	}
-	d.maxDue, d.maxNoDue, d.maxLate = -1, -1, -1
-	if due.Valid {
-		d.maxDue = int(due.Int64)
+	// No bucket at all: -1, no stream.
+	highest := func(n sql.NullInt64) int {
+		if !n.Valid {
+			return -1
+		}
+		return int(n.Int64)
 	}
-	if noDue.Valid {
-		d.maxNoDue = int(noDue.Int64)
-	}
-	if late.Valid {
-		d.maxLate = int(late.Int64)
-	}
+	d.maxDue, d.maxNoDue, d.maxLate = highest(due), highest(noDue), highest(late)
 	return nil
 }
