@@ -145,7 +145,6 @@ type StatsStore interface {
 	UnitByCode(ctx context.Context, code string) (*org.Unit, error)
 	Version(ctx context.Context, id int64) (*catalog.Version, error)
 	DrillDown(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind, after store.DrillCursor, limit int) ([]store.DrillRow, store.DrillCursor, error)
-	DrillCount(ctx context.Context, unit *org.Unit, from, to, now time.Time, own bool, flt stats.Filter, kind store.DrillKind) (int, error)
 	RealUse(ctx context.Context, unit *org.Unit, from, to, now time.Time) (byUnit, byProc []stats.RealUse, err error)
 	StatsMonths(ctx context.Context, unit *org.Unit, first time.Time, n int, own bool, flt stats.Filter) ([]stats.Report, error)
 }
@@ -678,9 +677,14 @@ func (h *Handler) drillPage(w http.ResponseWriter, r *http.Request, s *staff) er
 	default:
 		v.UnitColumn = h.web.T(lang, "st.col.unit.decided")
 	}
-	if v.Count, err = st.DrillCount(ctx, sc.Unit, sc.From, sc.To, now, sc.Own, flt, kind); err != nil {
+	// The figure, from the summary, rather than counting its dossiers
+	// (DrillCount: a million index entries for the city's overdue ones at
+	// ten million dossiers, 0.2–0.5 s).
+	rep, err := st.StatsFiltered(ctx, sc.Unit, sc.From, sc.To, now, sc.Own, flt)
+	if err != nil {
 		return err
 	}
+	v.Count = kind.Figure(rep)
 	versions := map[int64]*catalog.Version{}
 	for _, row := range rows {
 		rv := drillRowView{DrillRow: row, StatusLabel: row.Status.Label(lang)}

@@ -47,6 +47,33 @@ func (k DrillKind) Valid() bool {
 	return false
 }
 
+// Figure is the count of r that kind lists: the number of dossiers
+// DrillDown lists over r's unit, period and filter (TestDrillDownEqualsFigures
+// holds the two to each other), read from the report instead of counted.
+func (k DrillKind) Figure(r stats.Report) int {
+	switch k {
+	case DrillReceivedOnline:
+		return r.Received.Online
+	case DrillReceivedCounter:
+		return r.Received.Counter
+	case DrillReceivedPost:
+		return r.Received.Post
+	case DrillCarriedOver:
+		return r.Received.CarriedOver
+	case DrillFinishedEarly:
+		return r.Finished.Early
+	case DrillFinishedOnTime:
+		return r.Finished.OnTime
+	case DrillFinishedLate:
+		return r.Finished.Late
+	case DrillWithin:
+		return r.InProgress.Within
+	case DrillOverdue:
+		return r.InProgress.Overdue
+	}
+	return 0
+}
+
 // DrillRow is one dossier behind a figure.
 type DrillRow struct {
 	ID            int64

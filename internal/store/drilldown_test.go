@@ -80,27 +80,6 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 		dueLast := *last.LegalDueAt
 		monthNow := f.now
 		var from, to, now time.Time
-		figure := func(r stats.Report, k store.DrillKind) int {
-			switch k {
-			case store.DrillReceivedOnline:
-				return r.Received.Online
-			case store.DrillReceivedCounter:
-				return r.Received.Counter
-			case store.DrillCarriedOver:
-				return r.Received.CarriedOver
-			case store.DrillFinishedEarly:
-				return r.Finished.Early
-			case store.DrillFinishedOnTime:
-				return r.Finished.OnTime
-			case store.DrillFinishedLate:
-				return r.Finished.Late
-			case store.DrillWithin:
-				return r.InProgress.Within
-			case store.DrillOverdue:
-				return r.InProgress.Overdue
-			}
-			return -1
-		}
 		// keyed: a cursor of the lists read had a key (a day); summary:
 		// the period is one of whole days.
 		var keyed, summary bool
@@ -203,7 +182,7 @@ func TestDrillDownEqualsFigures(t *testing.T) {
 						}
 						continue
 					}
-					if want := figure(rep, k); len(rows) != want {
+					if want := k.Figure(rep); len(rows) != want {
 						t.Errorf("%s, %s: %d dossiers listed, the figure is %d", sc.name, k, len(rows), want)
 					}
 					// Whatever the plan the subtree's size chooses, the

@@ -178,10 +178,7 @@ func TestDrillPastInProgressLists(t *testing.T) {
 					if g, w := sorted(codes(scan)), sorted(got); !slices.Equal(g, w) {
 						t.Errorf("%s: the scan listed %d, the summary %d\n only the scan: %v\n only the summary: %v", name, len(g), len(w), minus(g, w), minus(w, g))
 					}
-					fig := rep.InProgress.Within
-					if k == store.DrillOverdue {
-						fig = rep.InProgress.Overdue
-					}
+					fig := k.Figure(rep)
 					n, err := f.db.DrillCount(ctx, sc.u, from, td, now, false, stats.Filter{}, k)
 					if err != nil || n != len(rows) || fig != len(rows) {
 						t.Errorf("%s: counted %d (%v), the figure is %d, listed %d", name, n, err, fig, len(rows))
