@@ -361,7 +361,6 @@ func (fx *fixture) submission(unit string) (string, []byte) {
 // over their ids (the seed's sample, for a store measured again).
 func storedSample(ctx context.Context, db *store.DB, n int) ([]string, int, error) {
 	var last int64
-	var count int
 	rdb := db.ReadDB()
 	if err := rdb.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM dossiers`).Scan(&last); err != nil {
 		return nil, 0, fmt.Errorf("reading the kept store's dossiers: %w", err)
@@ -375,8 +374,7 @@ func storedSample(ctx context.Context, db *store.DB, n int) ([]string, int, erro
 		}
 		codes = append(codes, code)
 	}
-	// The ids are the seed's rows and the runs' submissions: about the
-	// count, without counting ten million rows.
-	count = int(last)
-	return codes, count, nil
+	// The ids are the seed's rows and the runs' submissions: the last is
+	// about the count, without counting ten million rows.
+	return codes, int(last), nil
 }

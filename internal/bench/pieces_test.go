@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/internal/org"
 	"github.com/motcua/motcua/internal/stats"
 	"github.com/motcua/motcua/internal/store"
 )
@@ -52,23 +51,9 @@ func TestDashboardPieces(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	units, err := db.Units(ctx, store.UnitFilter{Limit: 1000})
+	fx, err := fixtureOf(ctx, db)
 	if err != nil {
 		t.Fatal(err)
-	}
-	fx := &fixture{units: units}
-	for i, u := range units {
-		switch u.Kind {
-		case org.KindCity:
-			fx.city = &fx.units[i]
-		case org.KindDistrict:
-			fx.districts = append(fx.districts, u)
-		case org.KindCommune:
-			fx.communes = append(fx.communes, u)
-		}
-	}
-	if fx.city == nil {
-		t.Fatal("the store has no city")
 	}
 	now := time.Now()
 	y := now.In(store.Zone).Year() - 1

@@ -70,8 +70,11 @@ func benchCmd(ctx context.Context, args []string, env Env) error {
 		switch {
 		case *reuse != "":
 			var n int
-			if err := admin.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = $1`, schema).Scan(&n); err != nil || n == 0 {
-				return fmt.Errorf("--reuse: no schema %s (%v)", schema, err)
+			if err := admin.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = $1`, schema).Scan(&n); err != nil {
+				return fmt.Errorf("--reuse: looking for schema %s: %w", schema, err)
+			}
+			if n == 0 {
+				return fmt.Errorf("--reuse: no schema %s", schema)
 			}
 		default:
 			if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
